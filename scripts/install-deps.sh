@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing yiwang needs on Debian 12, checking first so
+# that a second run does nothing. Run as root (or with sudo available).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pkgs=(gcc make pkg-config ca-certificates
+      libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev
+      libxlsxwriter-dev libcmocka-dev
+      postgresql postgresql-contrib nginx wrk chromium)
+command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
+command -v npm >/dev/null 2>&1 || pkgs+=(npm)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -q
+  $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+  # The postgresql package starts a system cluster; yiwang's tests bring their own.
+fi
+
+# Front-end and test modules, pinned by package-lock.json.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "install-deps: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi

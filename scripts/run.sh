@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# make run: installs what is missing, builds, creates data/demo.db with the Fuxin demo when
+# absent, and serves it on http://127.0.0.1:8080.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+make -s all
+mkdir -p data
+if [ ! -f data/demo.db ]; then
+  build/yiwang demo --db data/demo.db
+fi
+listen=${YIWANG_LISTEN:-127.0.0.1:8080}
+cat <<MSG
+
+  yiwang (一网) — http://$listen
+  Demo logins (password: yiwang-demo):
+    admin      系统管理员（全市）
+    agent      8890 热线话务员
+    leader     市领导
+    zhujian    市住房和城乡建设局
+    haizhou    海州区      xihe   细河区
+    zhanqian   站前街道    grid01 站前街道网格员
+    mediator   海州区调解员
+    congress   市人大常委会
+    deputy01 … deputy40   人大代表
+
+MSG
+exec build/yiwang serve --db data/demo.db --listen "$listen"

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Runs every test suite: the cmocka unit tests (normal and ASan/UBSan builds) on SQLite and
+# on a throwaway PostgreSQL cluster, the API tests over HTTP against the real binary on
+# both databases, and the browser tests in Debian's chromium. Ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+scripts/install-deps.sh || { echo "install-deps failed"; echo "0 passed, 1 failed"; exit 1; }
+
+passed=0
+failed=0
+log=$(mktemp -d /tmp/yiwang-test-XXXXXX)
+pgdir="$log/pg"
+
+cleanup() {
+  scripts/pg-temp.sh stop "$pgdir" >/dev/null 2>&1 || true
+  rm -rf "$log"
+}
+trap cleanup EXIT
+
+count_cmocka() { # file
+  local p f
+  p=$(grep -hoE '^\[  PASSED  \] [0-9]+' "$1" | awk '{s+=$4} END {print s+0}')
+  f=$(grep -hoE '^\[  FAILED  \] [0-9]+' "$1" | awk '{s+=$4} END {print s+0}')
+  passed=$((passed + p)); failed=$((failed + f))
+  echo "    → $p passed, $f failed"
+}
+
+count_node() { # file exit-code
+  local p f
+  p=$(grep -hoE '^# pass [0-9]+' "$1" | awk '{s+=$3} END {print s+0}')
+  f=$(grep -hoE '^# fail [0-9]+' "$1" | awk '{s+=$3} END {print s+0}')
+  if [ "$2" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  passed=$((passed + p)); failed=$((failed + f))
+  echo "    → $p passed, $f failed"
+}
+
+step() { echo; echo "== $*"; }
+
+step "build (normal and sanitizer)"
+if ! make -s all unit-tests >"$log/build.txt" 2>&1 || ! make -s SAN=1 build/san/yiwang unit-tests >>"$log/build.txt" 2>&1; then
+  cat "$log/build.txt"
+  echo "build failed"
+  echo "$passed passed, $((failed + 1)) failed"
+  exit 1
+fi
+
+step "PostgreSQL: throwaway cluster"
+if pg_url=$(scripts/pg-temp.sh start "$pgdir"); then
+  export YIWANG_TEST_PG="$pg_url"
+  export YIWANG_TEST_PG_DIR="$pgdir"
+  echo "    $pg_url"
+else
+  echo "    could not start PostgreSQL"; failed=$((failed + 1))
+fi
+
+for variant in build build/san; do
+  for t in "$variant"/tests/test_*; do
+    [ -x "$t" ] || continue
+    step "unit: $t"
+    ASAN_OPTIONS=detect_leaks=1 "$t" >"$log/unit.txt" 2>&1
+    rc=$?
+    grep -E '^\[  (FAILED|  OK  |PASSED) \]|^\[  ERROR' "$log/unit.txt" | grep -vE '^\[       OK \]' | tail -n 20
+    if [ $rc -ne 0 ] && ! grep -q '^\[  FAILED  \]' "$log/unit.txt"; then
+      cat "$log/unit.txt" | tail -n 40; failed=$((failed + 1))
+    fi
+    count_cmocka "$log/unit.txt"
+  done
+done
+
+for backend in sqlite postgres; do
+  [ "$backend" = postgres ] && [ -z "${YIWANG_TEST_PG:-}" ] && continue
+  # The API suite runs against the sanitizer build on SQLite, the normal build on PostgreSQL.
+  bin="$root/build/yiwang"; [ "$backend" = sqlite ] && bin="$root/build/san/yiwang"
+  step "api ($backend, $(basename "$(dirname "$bin")")/yiwang)"
+  YIWANG_BIN="$bin" YIWANG_TEST_BACKEND=$backend ASAN_OPTIONS=detect_leaks=1 \
+    node --test --test-reporter=tap --test-concurrency=2 tests/api/ >"$log/api.txt" 2>&1
+  rc=$?
+  grep -E '^not ok|^# (pass|fail)' "$log/api.txt"
+  [ $rc -ne 0 ] && grep -B2 -A30 '^not ok' "$log/api.txt" | head -n 120
+  count_node "$log/api.txt" $rc
+done
+
+step "browser (chromium)"
+node --test --test-reporter=tap tests/browser/ >"$log/browser.txt" 2>&1
+rc=$?
+grep -E '^not ok|^# (pass|fail)' "$log/browser.txt"
+[ $rc -ne 0 ] && grep -A40 '^not ok' "$log/browser.txt" | head -n 80
+count_node "$log/browser.txt" $rc
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

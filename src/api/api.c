@@ -1,0 +1,11 @@
+#include "api/api.h"
+
+#include "api/routes.h"
+
+void api_register(router *rt)
+{
+	router_add(rt, api_session_routes, api_session_routes_count);
+	router_add(rt, api_units_routes, api_units_routes_count);
+	router_add(rt, api_users_routes, api_users_routes_count);
+	router_add(rt, api_audit_routes, api_audit_routes_count);
+}

@@ -1,0 +1,36 @@
+/* The audit trail for admins. */
+#include <string.h>
+
+#include "api/routes.h"
+#include "api/validate.h"
+#include "audit.h"
+
+static int h_list(http_req *r)
+{
+	err e = {0};
+	int64_t page, per_page, entity_id, actor_id;
+	if (http_require(r, ROLE_ADMIN, &e) < 0 || http_paging(r, &page, &per_page, &e) < 0 ||
+	    http_query_int(r, "entity_id", 1, INT64_MAX, 0, &entity_id, &e) < 0 ||
+	    http_query_int(r, "actor_id", 1, INT64_MAX, 0, &actor_id, &e) < 0)
+		return http_error(r, &e);
+	/* Entries span the whole city, so only an admin of the root unit reads them. */
+	int depth = 0;
+	for (const char *q = r->who.unit_path; *q; q++)
+		depth += *q == '/';
+	if (depth > 2)
+		return http_fail(r, 403, "forbidden", NULL, "只有市级管理员可以查看审计日志");
+	const char *entity = http_query(r, "entity");
+	if (entity && (jv_utf8_chars(entity) < 0 || jv_utf8_chars(entity) > 40))
+		return http_fail(r, 400, "invalid_parameter", "entity", "entity 无效");
+	store_conn *c = store_conn_get(r->store, &e);
+	json_t *items;
+	int64_t total;
+	if (!c || audit_list(c, entity, entity_id, actor_id, page, per_page, &items, &total, &e) < 0)
+		return http_error(r, &e);
+	return http_list(r, items, total, page, per_page);
+}
+
+const struct route api_audit_routes[] = {
+	{"GET", "/api/v1/audit", h_list, 0},
+};
+const size_t api_audit_routes_count = sizeof api_audit_routes / sizeof api_audit_routes[0];

@@ -1,0 +1,17 @@
+/* The route tables of the API modules (one per file), for api.c to register. */
+#ifndef YW_API_ROUTES_H
+#define YW_API_ROUTES_H
+#include <stddef.h>
+
+#include "http/http.h"
+
+#define API_TABLE(name)                                                                    \
+	extern const struct route name##_routes[];                                         \
+	extern const size_t name##_routes_count;
+
+API_TABLE(api_session)
+API_TABLE(api_units)
+API_TABLE(api_users)
+API_TABLE(api_audit)
+
+#endif

@@ -1,0 +1,86 @@
+/* Login, logout, the logged-in user and the role list. */
+#include <string.h>
+
+#include "api/routes.h"
+#include "api/validate.h"
+#include "auth.h"
+#include "core/clock.h"
+#include "unit.h"
+#include "user.h"
+
+/* The logged-in user with their unit and its path from the root of the tree. */
+static int me_json(http_req *r, int64_t user_id, json_t **out, err *e)
+{
+	store_conn *c = store_conn_get(r->store, e);
+	if (!c)
+		return -1;
+	actor sys;
+	actor_system(&sys, "system");
+	json_t *u, *unit;
+	if (user_get(c, &sys, user_id, false, &u, e) < 0)
+		return -1;
+	int64_t unit_id = json_integer_value(json_object_get(json_object_get(u, "unit"), "id"));
+	if (unit_get(c, &sys, unit_id, &unit, e) < 0) {
+		json_decref(u);
+		return -1;
+	}
+	json_object_set_new(u, "unit", unit);
+	*out = u;
+	return 0;
+}
+
+static int h_login(http_req *r)
+{
+	err e = {0};
+	json_t *b = http_body_object(r, &e);
+	const char *username, *password;
+	if (!b || jv_str(b, "username", JV_REQUIRED, 64, &username, NULL, &e) < 0 ||
+	    jv_str(b, "password", JV_REQUIRED, 256, &password, NULL, &e) < 0)
+		return http_error(r, &e);
+	char token[64];
+	int64_t uid, expires;
+	if (auth_login(r->store, username, password, r->ip, r->app->cfg.session_ttl_ms, token,
+		       sizeof token, &uid, &expires, &e) < 0)
+		return http_error(r, &e);
+	json_t *me;
+	if (me_json(r, uid, &me, &e) < 0)
+		return http_error(r, &e);
+	char exp[40];
+	clock_format_iso(expires, exp, sizeof exp);
+	return http_json(r, 201,
+			 json_pack("{s:s, s:s, s:o}", "token", token, "expires_at", exp, "user", me));
+}
+
+static int h_logout(http_req *r)
+{
+	err e = {0};
+	if (auth_logout(r->store, &r->who, r->token, &e) < 0)
+		return http_error(r, &e);
+	return http_no_content(r);
+}
+
+static int h_me(http_req *r)
+{
+	err e = {0};
+	json_t *me;
+	if (me_json(r, r->who.user_id, &me, &e) < 0)
+		return http_error(r, &e);
+	return http_json(r, 200, me);
+}
+
+static int h_roles(http_req *r)
+{
+	json_t *items = json_array();
+	for (int i = 0; i < ROLE_COUNT; i++)
+		json_array_append_new(items, json_pack("{s:s, s:s}", "role", role_word(i), "label",
+						       role_label(i)));
+	return http_json(r, 200, json_pack("{s:o}", "items", items));
+}
+
+const struct route api_session_routes[] = {
+	{"POST", "/api/v1/sessions", h_login, ROUTE_PUBLIC},
+	{"DELETE", "/api/v1/sessions/current", h_logout, 0},
+	{"GET", "/api/v1/me", h_me, 0},
+	{"GET", "/api/v1/roles", h_roles, 0},
+};
+const size_t api_session_routes_count = sizeof api_session_routes / sizeof api_session_routes[0];

@@ -1,0 +1,97 @@
+/* The HTTP edge: one http_req per request, carrying the parsed input, the caller and the
+ * response being built. Handlers in api/ use only these functions; libmicrohttpd types
+ * stay inside server.c. */
+#ifndef YW_HTTP_H
+#define YW_HTTP_H
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "actor.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/strbuf.h"
+#include "http/router.h"
+#include "store/store.h"
+
+typedef struct app app;
+
+struct http_req {
+	arena arena; /* freed when the request ends */
+	app *app;
+	store *store;
+	const char *method;
+	const char *path; /* decoded path, without the query */
+	char ip[64];
+	void *conn; /* the libmicrohttpd connection */
+	strbuf body;
+	json_t *body_json; /* the body parsed, owned */
+	bool body_too_large;
+	route_match match;
+	bool authenticated;
+	actor who;
+	const char *token; /* the bearer token, when one was sent */
+	/* The response. */
+	int status;
+	json_t *json;  /* JSON body (owned) */
+	char *text;    /* or a text body (heap, owned) */
+	size_t text_len;
+	const char *content_type;
+	const char *allow; /* Allow header for 405 */
+	int64_t started_ns;
+};
+
+/* The configuration of a running server, from flags and environment. */
+typedef struct server_config {
+	const char *db;
+	const char *listen_host;
+	int listen_port;
+	int threads;
+	size_t max_body;
+	unsigned max_connections;
+	unsigned per_ip_connections;
+	unsigned timeout_s;
+	const char *web_dir;
+	const char *access_log; /* "-" stderr, "off", or a file path */
+	int64_t session_ttl_ms;
+} server_config;
+
+struct app {
+	store *store;
+	server_config cfg;
+	router *router;
+};
+
+/* ---- request input ---- */
+/* A query parameter, NULL when absent or empty. */
+const char *http_query(http_req *r, const char *name);
+const char *http_header(http_req *r, const char *name);
+/* A path capture ({id}) as text. */
+const char *http_param(http_req *r, const char *name);
+/* A path capture that must be a positive integer id; 404 when it is not. */
+int http_param_id(http_req *r, const char *name, int64_t *id, err *e);
+/* The body parsed as a JSON object (400 on anything else). Borrowed: owned by r. */
+json_t *http_body_object(http_req *r, err *e);
+/* Integer query parameter within [min, max], def when absent; 400 when malformed. */
+int http_query_int(http_req *r, const char *name, int64_t min, int64_t max, int64_t def,
+		   int64_t *out, err *e);
+/* page and per_page, validated (per_page 1..200). */
+int http_paging(http_req *r, int64_t *page, int64_t *per_page, err *e);
+
+/* ---- responses (each returns 0 so handlers can `return http_json(...)`) ---- */
+/* Sends obj (ownership taken) with status. */
+int http_json(http_req *r, int status, json_t *obj);
+/* The error envelope of CONTRACT.md from e. */
+int http_error(http_req *r, const err *e);
+int http_fail(http_req *r, int status, const char *code, const char *field, const char *message);
+int http_no_content(http_req *r);
+/* A list: {"items":items,"total":total,"page","per_page"}; items ownership taken. */
+int http_list(http_req *r, json_t *items, int64_t total, int64_t page, int64_t per_page);
+/* Requires one of roles; 403 otherwise. Returns 0 when allowed. */
+int http_require(http_req *r, unsigned roles, err *e);
+
+/* ---- server ---- */
+/* Runs the server until SIGTERM or SIGINT; returns 0 after a graceful shutdown. */
+int server_run(app *a, err *e);
+
+#endif

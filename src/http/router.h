@@ -1,0 +1,49 @@
+/* Our small router: routes are (method, path pattern) pairs whose patterns are split into
+ * segments; a segment written {name} captures one path segment. Each module contributes
+ * one table of routes. */
+#ifndef YW_ROUTER_H
+#define YW_ROUTER_H
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct http_req http_req;
+/* A handler fills the response of r (http_json, http_error, ...) and returns 0. */
+typedef int (*route_fn)(http_req *r);
+
+enum route_flags {
+	ROUTE_PUBLIC = 1u << 0, /* no login needed */
+};
+
+struct route {
+	const char *method;
+	const char *pattern; /* "/api/v1/units/{id}" */
+	route_fn fn;
+	unsigned flags;
+};
+
+enum { ROUTER_MAX_SEGMENTS = 16, ROUTER_MAX_CAPTURES = 4 };
+
+typedef struct route_match {
+	const struct route *route;
+	int index; /* position of the route in the router, for metrics */
+	int ncap;
+	const char *cap_name[ROUTER_MAX_CAPTURES];
+	char *cap_value[ROUTER_MAX_CAPTURES]; /* point into the caller's path copy */
+} route_match;
+
+typedef struct router router;
+
+router *router_new(void);
+void router_free(router *rt);
+/* Adds a module's table; patterns must be valid (checked with assert). */
+void router_add(router *rt, const struct route *routes, size_t n);
+size_t router_count(const router *rt);
+const struct route *router_at(const router *rt, size_t i);
+
+enum router_result { ROUTER_FOUND, ROUTER_NO_PATH, ROUTER_NO_METHOD };
+/* Matches method and path. path is modified (split in place; copy it first). On
+ * ROUTER_NO_METHOD, allow (if non-NULL) receives the allowed methods, comma separated. */
+enum router_result router_match(const router *rt, const char *method, char *path, route_match *m,
+				char *allow, size_t allow_n);
+
+#endif

@@ -1,0 +1,457 @@
+/* The HTTP server: libmicrohttpd in thread-pool mode, our router, limits, static files
+ * for the web UI, metrics, one JSON access-log line per request, graceful shutdown. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "core/clock.h"
+#include "core/mem.h"
+#include "http/http.h"
+#include "http/metrics.h"
+
+typedef struct server {
+	app *app;
+	metrics *metrics;
+	FILE *access_log;
+	atomic_int inflight;
+	size_t max_path;
+} server;
+
+static server *g_server;
+
+/* ---- access log ---- */
+
+static void access_log_write(server *sv, http_req *r)
+{
+	if (!sv->access_log)
+		return;
+	char ts[40];
+	clock_format_iso(clock_now_ms(), ts, sizeof ts);
+	double ms = (double)(clock_mono_ns() - r->started_ns) / 1e6;
+	json_t *path = json_string(r->path);
+	if (!path)
+		path = json_string("(invalid utf-8)");
+	json_t *line = json_pack("{s:s, s:s, s:s, s:o, s:s, s:i, s:f, s:s}", "ts", ts, "ip", r->ip,
+				 "method", r->method, "path", path, "route",
+				 r->match.route ? r->match.route->pattern : "", "status", r->status,
+				 "ms", ms, "user", r->authenticated ? r->who.username : "");
+	char *s = line ? json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(6)) : NULL;
+	if (s) {
+		/* One fputs per line: stdio's lock keeps lines whole between threads. */
+		size_t n = strlen(s);
+		s[n] = '\n';
+		fwrite(s, 1, n + 1, sv->access_log);
+		free(s);
+	}
+	json_decref(line);
+}
+
+/* ---- static files ---- */
+
+static const char *content_type_for(const char *path)
+{
+	static const struct {
+		const char *ext, *type;
+	} types[] = {
+		{".html", "text/html; charset=utf-8"},
+		{".js", "text/javascript; charset=utf-8"},
+		{".mjs", "text/javascript; charset=utf-8"},
+		{".css", "text/css; charset=utf-8"},
+		{".json", "application/json"},
+		{".svg", "image/svg+xml"},
+		{".png", "image/png"},
+		{".jpg", "image/jpeg"},
+		{".ico", "image/x-icon"},
+		{".woff", "font/woff"},
+		{".woff2", "font/woff2"},
+		{".ttf", "font/ttf"},
+		{".txt", "text/plain; charset=utf-8"},
+		{".map", "application/json"},
+	};
+	const char *dot = strrchr(path, '.');
+	if (dot && !strchr(dot, '/'))
+		for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+			if (strcmp(dot, types[i].ext) == 0)
+				return types[i].type;
+	return "application/octet-stream";
+}
+
+/* Whether a request path is safe to map onto the web directory: no "." or ".." segment,
+ * no hidden files, no backslashes or NULs. */
+static bool static_path_ok(const char *p)
+{
+	if (*p != '/' || strchr(p, '\\'))
+		return false;
+	for (const char *s = p; (s = strchr(s, '/')); s++)
+		if (s[1] == '.')
+			return false;
+	return true;
+}
+
+static struct MHD_Response *static_response(server *sv, http_req *r, int *status,
+					    const char **ctype, bool *immutable)
+{
+	const char *web = sv->app->cfg.web_dir;
+	const char *p = r->path;
+	*immutable = strncmp(p, "/assets/", 8) == 0;
+	if (!web || !static_path_ok(p) || strlen(p) > 512)
+		return NULL;
+	const char *rel = strcmp(p, "/") == 0 ? "/index.html" : p;
+	char *file = arena_printf(&r->arena, "%s%s", web, rel);
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		fd = -1;
+	}
+	if (fd < 0)
+		return NULL;
+	*status = 200;
+	*ctype = content_type_for(file);
+	return MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+}
+
+/* ---- dispatch ---- */
+
+static void dispatch(server *sv, http_req *r)
+{
+	err e = {0};
+	char *path = arena_strdup(&r->arena, r->path);
+	char allow[64];
+	const char *method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
+	enum router_result rr = router_match(sv->app->router, method, path, &r->match, allow,
+					     sizeof allow);
+	if (rr == ROUTER_NO_METHOD) {
+		r->allow = arena_strdup(&r->arena, allow);
+		http_fail(r, 405, "method_not_allowed", NULL, "此路径不支持该请求方法");
+		return;
+	}
+	if (rr == ROUTER_NO_PATH) {
+		http_fail(r, 404, "not_found", NULL, "没有这个接口");
+		return;
+	}
+	if (r->body_too_large) {
+		http_fail(r, 413, "too_large", NULL, "请求体超过大小限制");
+		return;
+	}
+	const char *auth = http_header(r, "Authorization");
+	if (auth && strncasecmp(auth, "Bearer ", 7) == 0) {
+		const char *tok = auth + 7;
+		while (*tok == ' ')
+			tok++;
+		r->token = arena_strdup(&r->arena, tok);
+	}
+	if (!(r->match.route->flags & ROUTE_PUBLIC)) {
+		if (!r->token) {
+			http_fail(r, 401, "unauthorized", NULL, "请先登录");
+			return;
+		}
+		if (auth_resolve(r->store, r->token, &r->who, &e) < 0) {
+			http_error(r, &e);
+			return;
+		}
+		r->authenticated = true;
+		snprintf(r->who.ip, sizeof r->who.ip, "%s", r->ip);
+	}
+	r->match.route->fn(r);
+	if (!r->status)
+		http_fail(r, 500, "internal_error", NULL, "处理程序没有给出响应");
+}
+
+static void client_ip(struct MHD_Connection *c, char *out, size_t n)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(out, n, "unknown");
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+			  (socklen_t)n);
+}
+
+static enum MHD_Result queue(server *sv, struct MHD_Connection *c, http_req *r)
+{
+	struct MHD_Response *resp = NULL;
+	int status = r->status;
+	const char *ctype = r->content_type;
+	bool immutable = false;
+	if (r->json) {
+		char *s = json_dumps(r->json, JSON_COMPACT);
+		size_t n = s ? strlen(s) : 0;
+		resp = MHD_create_response_from_buffer(n, s, MHD_RESPMEM_MUST_FREE);
+		ctype = "application/json; charset=utf-8";
+	} else if (r->text) {
+		resp = MHD_create_response_from_buffer(r->text_len, r->text, MHD_RESPMEM_MUST_FREE);
+		r->text = NULL;
+	} else if (status == -1) {
+		resp = static_response(sv, r, &status, &ctype, &immutable);
+		if (!resp) {
+			/* An unknown path without an extension is a page of the web app. */
+			const char *last = strrchr(r->path, '/');
+			if (last && !strchr(last, '.') && strcmp(r->path, "/") != 0) {
+				const char *saved = r->path;
+				r->path = "/";
+				resp = static_response(sv, r, &status, &ctype, &immutable);
+				r->path = saved;
+			}
+		}
+		if (!resp) {
+			status = 404;
+			static const char nf[] = "404 not found\n";
+			resp = MHD_create_response_from_buffer(sizeof nf - 1, (void *)nf,
+							       MHD_RESPMEM_PERSISTENT);
+			ctype = "text/plain; charset=utf-8";
+		}
+		r->status = status;
+	} else {
+		resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	}
+	if (!resp)
+		return MHD_NO;
+	if (ctype)
+		MHD_add_response_header(resp, "Content-Type", ctype);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (r->allow)
+		MHD_add_response_header(resp, "Allow", r->allow);
+	if (r->match.route)
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	else if (immutable)
+		MHD_add_response_header(resp, "Cache-Control", "public, max-age=31536000, immutable");
+	else
+		MHD_add_response_header(resp, "Cache-Control", "no-cache");
+	if (status == 401)
+		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer");
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static bool is_api_path(const char *p)
+{
+	return strncmp(p, "/api/", 5) == 0 || strcmp(p, "/api") == 0 ||
+	       strncmp(p, "/open311/", 9) == 0 || strcmp(p, "/healthz") == 0 ||
+	       strcmp(p, "/metrics") == 0;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	(void)version;
+	server *sv = cls;
+	http_req *r = *con_cls;
+	if (!r) {
+		r = xcalloc(1, sizeof *r);
+		arena_init(&r->arena);
+		r->started_ns = clock_mono_ns();
+		r->app = sv->app;
+		r->store = sv->app->store;
+		r->conn = c;
+		r->method = arena_strdup(&r->arena, method);
+		r->path = arena_strdup(&r->arena, url);
+		strbuf_init(&r->body, sv->app->cfg.max_body);
+		client_ip(c, r->ip, sizeof r->ip);
+		*con_cls = r;
+		atomic_fetch_add(&sv->inflight, 1);
+		/* Refuse an announced oversize body before reading it. */
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > sv->app->cfg.max_body) {
+			http_fail(r, 413, "too_large", NULL, "请求体超过大小限制");
+			return queue(sv, c, r);
+		}
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!r->body_too_large && strbuf_add(&r->body, upload, *upload_size) < 0) {
+			r->body_too_large = true;
+			strbuf_release(&r->body);
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (r->status) /* already answered (413 above) */
+		return MHD_YES;
+	if (is_api_path(r->path)) {
+		dispatch(sv, r);
+	} else if (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0) {
+		r->status = -1; /* a static file, resolved in queue() */
+	} else {
+		http_fail(r, 405, "method_not_allowed", NULL, "静态页面只支持 GET");
+		r->allow = "GET, HEAD";
+	}
+	return queue(sv, c, r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)c, (void)toe;
+	server *sv = cls;
+	http_req *r = *con_cls;
+	if (!r)
+		return;
+	int64_t ns = clock_mono_ns() - r->started_ns;
+	int slot = r->match.route ? r->match.index : is_api_path(r->path) ? -2 : -1;
+	metrics_record(sv->metrics, slot, r->status > 0 ? r->status : 500, ns);
+	access_log_write(sv, r);
+	json_decref(r->json);
+	json_decref(r->body_json);
+	free(r->text);
+	strbuf_release(&r->body);
+	arena_free(&r->arena);
+	free(r);
+	*con_cls = NULL;
+	atomic_fetch_sub(&sv->inflight, 1);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	(void)c, (void)socket_context;
+	server *sv = cls;
+	metrics_connection(sv->metrics, toe == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
+}
+
+/* ---- built-in routes: health and metrics ---- */
+
+static int h_healthz(http_req *r)
+{
+	err e = {0};
+	if (store_ping(r->store, &e) < 0) {
+		e.kind = ERR_UNAVAILABLE;
+		return http_error(r, &e);
+	}
+	return http_json(r, 200,
+			 json_pack("{s:s, s:s, s:i}", "status", "ok", "database",
+				   store_kind_name(r->store), "schema_version",
+				   store_schema_version(r->store)));
+}
+
+static int h_metrics(http_req *r)
+{
+	strbuf sb = STRBUF_INIT;
+	metrics_render(g_server->metrics, r->store, &sb);
+	r->text = strbuf_detach(&sb, &r->text_len);
+	r->content_type = "text/plain; version=0.0.4; charset=utf-8";
+	r->status = 200;
+	return 0;
+}
+
+static const struct route system_routes[] = {
+	{"GET", "/healthz", h_healthz, ROUTE_PUBLIC},
+	{"GET", "/metrics", h_metrics, ROUTE_PUBLIC},
+};
+
+/* ---- lifecycle ---- */
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	fputs("yiwang: http: ", stderr);
+	vfprintf(stderr, fmt, ap);
+}
+
+int server_run(app *a, err *e)
+{
+	router_add(a->router, system_routes, sizeof system_routes / sizeof system_routes[0]);
+	server sv = {.app = a};
+	sv.metrics = metrics_new(a->router);
+	g_server = &sv;
+	const char *al = a->cfg.access_log;
+	if (!al || strcmp(al, "-") == 0)
+		sv.access_log = stderr;
+	else if (strcmp(al, "off") == 0)
+		sv.access_log = NULL;
+	else if (!(sv.access_log = fopen(al, "a"))) {
+		metrics_free(sv.metrics);
+		return err_set(e, ERR_INVALID, "access_log", "access_log", "无法打开访问日志 %s：%s",
+			       al, strerror(errno));
+	}
+
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_PASSIVE};
+	struct addrinfo *ai = NULL;
+	char port[16];
+	snprintf(port, sizeof port, "%d", a->cfg.listen_port);
+	int gai = getaddrinfo(a->cfg.listen_host, port, &hints, &ai);
+	if (gai != 0 || !ai) {
+		metrics_free(sv.metrics);
+		return err_set(e, ERR_INVALID, "listen", "listen", "无法解析监听地址 %s：%s",
+			       a->cfg.listen_host, gai_strerror(gai));
+	}
+
+	/* Workers inherit this mask, so only the main thread receives the signals. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
+			 MHD_USE_ERROR_LOG | MHD_USE_TURBO;
+	if (ai->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	struct MHD_Daemon *d = MHD_start_daemon(
+		flags, (uint16_t)a->cfg.listen_port, NULL, NULL, on_request, &sv,
+		MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)a->cfg.threads,
+		MHD_OPTION_CONNECTION_LIMIT, a->cfg.max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, a->cfg.per_ip_connections,
+		MHD_OPTION_CONNECTION_TIMEOUT, a->cfg.timeout_s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, &sv,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, &sv,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_END);
+	freeaddrinfo(ai);
+	if (!d) {
+		pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
+		metrics_free(sv.metrics);
+		if (sv.access_log && sv.access_log != stderr)
+			fclose(sv.access_log);
+		return err_set(e, ERR_UNAVAILABLE, "listen", "listen",
+			       "无法在 %s:%d 上监听（端口被占用或地址无效）", a->cfg.listen_host,
+			       a->cfg.listen_port);
+	}
+	fprintf(stderr, "yiwang: serving %s on http://%s:%d (%d threads, %s)\n",
+		store_kind_name(a->store), a->cfg.listen_host, a->cfg.listen_port, a->cfg.threads,
+		a->cfg.web_dir ? a->cfg.web_dir : "no web UI");
+
+	int sig = 0;
+	sigwait(&sigs, &sig);
+	fprintf(stderr, "yiwang: %s received, finishing requests in flight\n",
+		sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	/* Stop accepting, let requests in flight finish (up to 20 s), then close. */
+	MHD_socket ls = MHD_quiesce_daemon(d);
+	if (ls != MHD_INVALID_SOCKET)
+		close(ls);
+	int64_t deadline = clock_mono_ns() + (int64_t)20 * 1000000000;
+	while (atomic_load(&sv.inflight) > 0 && clock_mono_ns() < deadline)
+		usleep(10000);
+	MHD_stop_daemon(d);
+	pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
+	if (sv.access_log && sv.access_log != stderr)
+		fclose(sv.access_log);
+	metrics_free(sv.metrics);
+	g_server = NULL;
+	fprintf(stderr, "yiwang: stopped\n");
+	return 0;
+}

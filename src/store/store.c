@@ -1,0 +1,426 @@
+/* Backend-neutral parts of the store: choosing the backend, per-thread connections,
+ * migrations, and the small conveniences built on prepare/bind/step. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/mem.h"
+#include "core/strbuf.h"
+#include "store/store_impl.h"
+
+static bool is_pg_url(const char *url)
+{
+	return strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0;
+}
+
+static int migrate(store *s, err *e);
+
+int store_open(const char *url, bool create, store **out, err *e)
+{
+	*out = NULL;
+	if (!url || !*url)
+		return err_set(e, ERR_INVALID, "no_database", "db", "没有指定数据库（--db 或 YIWANG_DB）");
+	store *s = xcalloc(1, sizeof *s);
+	s->ops = is_pg_url(url) ? &store_pg_ops : &store_sqlite_ops;
+	s->kind = is_pg_url(url) ? STORE_POSTGRES : STORE_SQLITE;
+	pthread_key_create(&s->conn_key, NULL);
+	pthread_mutex_init(&s->conns_lock, NULL);
+	if (s->ops->open(s, url, create, e) < 0) {
+		pthread_key_delete(s->conn_key);
+		pthread_mutex_destroy(&s->conns_lock);
+		free(s);
+		return -1;
+	}
+	if (migrate(s, e) < 0) {
+		store_close(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+void store_close(store *s)
+{
+	if (!s)
+		return;
+	/* The writer (SQLite) is stopped by ops->close, which runs after the reader
+	 * connections are gone; no request may be running by now. */
+	pthread_mutex_lock(&s->conns_lock);
+	for (size_t i = 0; i < s->nconns; i++)
+		s->ops->conn_close(s->conns[i]);
+	free(s->conns);
+	s->conns = NULL;
+	s->nconns = 0;
+	pthread_mutex_unlock(&s->conns_lock);
+	s->ops->close(s);
+	pthread_key_delete(s->conn_key);
+	pthread_mutex_destroy(&s->conns_lock);
+	free(s);
+}
+
+enum store_kind store_kind(const store *s)
+{
+	return s->kind;
+}
+
+const char *store_kind_name(const store *s)
+{
+	return s->kind == STORE_POSTGRES ? "postgres" : "sqlite";
+}
+
+int store_schema_version(store *s)
+{
+	return s->schema_version;
+}
+
+store_conn *store_conn_get(store *s, err *e)
+{
+	store_conn *c = pthread_getspecific(s->conn_key);
+	if (c)
+		return c;
+	c = s->ops->conn_open(s, e);
+	if (!c)
+		return NULL;
+	pthread_mutex_lock(&s->conns_lock);
+	if (s->nconns == s->conns_alloc) {
+		s->conns_alloc = s->conns_alloc ? s->conns_alloc * 2 : 16;
+		s->conns = xrealloc(s->conns, s->conns_alloc * sizeof *s->conns);
+	}
+	s->conns[s->nconns++] = c;
+	pthread_mutex_unlock(&s->conns_lock);
+	pthread_setspecific(s->conn_key, c);
+	return c;
+}
+
+int store_write(store *s, store_tx_fn fn, void *ctx, err *e)
+{
+	return s->ops->write(s, fn, ctx, e);
+}
+
+void store_account(store *s, int64_t ns)
+{
+	atomic_fetch_add_explicit(&s->db_ns, (uint64_t)(ns > 0 ? ns : 0), memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->db_calls, 1, memory_order_relaxed);
+}
+
+uint64_t store_db_ns(const store *s)
+{
+	return atomic_load_explicit(&s->db_ns, memory_order_relaxed);
+}
+
+uint64_t store_db_calls(const store *s)
+{
+	return atomic_load_explicit(&s->db_calls, memory_order_relaxed);
+}
+
+/* ---- statements ---- */
+
+store_stmt *store_prepare(store_conn *conn, const char *sql, err *e)
+{
+	return conn->s->ops->prepare(conn, sql, e);
+}
+
+void store_bind_int(store_stmt *st, int idx, int64_t v)
+{
+	st->conn->s->ops->bind_int(st, idx, v);
+}
+
+void store_bind_double(store_stmt *st, int idx, double v)
+{
+	st->conn->s->ops->bind_double(st, idx, v);
+}
+
+void store_bind_text(store_stmt *st, int idx, const char *v)
+{
+	if (v)
+		st->conn->s->ops->bind_text(st, idx, v);
+	else
+		st->conn->s->ops->bind_null(st, idx);
+}
+
+void store_bind_null(store_stmt *st, int idx)
+{
+	st->conn->s->ops->bind_null(st, idx);
+}
+
+static void vbindf(store_stmt *st, const char *fmt, va_list ap)
+{
+	int idx = 1;
+	for (const char *f = fmt ? fmt : ""; *f; f++, idx++) {
+		switch (*f) {
+		case 'i':
+			store_bind_int(st, idx, va_arg(ap, int64_t));
+			break;
+		case 'n': {
+			int64_t v = va_arg(ap, int64_t);
+			if (v)
+				store_bind_int(st, idx, v);
+			else
+				store_bind_null(st, idx);
+			break;
+		}
+		case 'd':
+			store_bind_double(st, idx, va_arg(ap, double));
+			break;
+		case 's':
+			store_bind_text(st, idx, va_arg(ap, const char *));
+			break;
+		case 'b':
+			store_bind_int(st, idx, va_arg(ap, int) ? 1 : 0);
+			break;
+		default:
+			/* A programming error, caught by the first test that runs the query. */
+			fprintf(stderr, "store_bindf: bad format '%c'\n", *f);
+			abort();
+		}
+	}
+}
+
+void store_bindf(store_stmt *st, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vbindf(st, fmt, ap);
+	va_end(ap);
+}
+
+int store_step(store_stmt *st, err *e)
+{
+	int64_t t0 = clock_mono_ns();
+	int rc = st->conn->s->ops->step(st, e);
+	store_account(st->conn->s, clock_mono_ns() - t0);
+	return rc;
+}
+
+int store_column_count(store_stmt *st)
+{
+	return st->conn->s->ops->column_count(st);
+}
+
+const char *store_column_name(store_stmt *st, int col)
+{
+	return st->conn->s->ops->column_name(st, col);
+}
+
+bool store_col_null(store_stmt *st, int col)
+{
+	return st->conn->s->ops->col_null(st, col);
+}
+
+int64_t store_col_int(store_stmt *st, int col)
+{
+	return st->conn->s->ops->col_int(st, col);
+}
+
+double store_col_double(store_stmt *st, int col)
+{
+	return st->conn->s->ops->col_double(st, col);
+}
+
+const char *store_col_text(store_stmt *st, int col)
+{
+	const char *t = st->conn->s->ops->col_text(st, col);
+	return t ? t : "";
+}
+
+int64_t store_changes(store_stmt *st)
+{
+	return st->conn->s->ops->changes(st);
+}
+
+void store_done(store_stmt *st)
+{
+	if (st)
+		st->conn->s->ops->done(st);
+}
+
+int64_t store_exec(store_conn *conn, err *e, const char *sql, const char *fmt, ...)
+{
+	store_stmt *st = store_prepare(conn, sql, e);
+	if (!st)
+		return -1;
+	va_list ap;
+	va_start(ap, fmt);
+	vbindf(st, fmt, ap);
+	va_end(ap);
+	int rc;
+	while ((rc = store_step(st, e)) == 1)
+		;
+	int64_t n = rc < 0 ? -1 : store_changes(st);
+	store_done(st);
+	return n;
+}
+
+int store_query_row(store_conn *conn, store_stmt **out, err *e, const char *sql, const char *fmt,
+		    ...)
+{
+	*out = NULL;
+	store_stmt *st = store_prepare(conn, sql, e);
+	if (!st)
+		return -1;
+	va_list ap;
+	va_start(ap, fmt);
+	vbindf(st, fmt, ap);
+	va_end(ap);
+	int rc = store_step(st, e);
+	if (rc == 1) {
+		*out = st;
+		return 1;
+	}
+	store_done(st);
+	return rc;
+}
+
+int store_query_int(store_conn *conn, int64_t *out, int64_t def, err *e, const char *sql,
+		    const char *fmt, ...)
+{
+	store_stmt *st = store_prepare(conn, sql, e);
+	if (!st)
+		return -1;
+	va_list ap;
+	va_start(ap, fmt);
+	vbindf(st, fmt, ap);
+	va_end(ap);
+	int rc = store_step(st, e);
+	if (rc == 1)
+		*out = store_col_null(st, 0) ? def : store_col_int(st, 0);
+	else if (rc == 0)
+		*out = def;
+	store_done(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int store_exec_script(store_conn *conn, const char *sql, err *e)
+{
+	int64_t t0 = clock_mono_ns();
+	int rc = conn->s->ops->exec_script(conn, sql, e);
+	store_account(conn->s, clock_mono_ns() - t0);
+	return rc;
+}
+
+static int ping_tx(store_conn *c, void *ctx, err *e)
+{
+	(void)ctx;
+	return store_exec(c, e, "UPDATE store_health SET checked_at = ? WHERE id = 1", "i",
+			  clock_now_ms()) < 0
+		       ? -1
+		       : 0;
+}
+
+int store_ping(store *s, err *e)
+{
+	store_conn *c = store_conn_get(s, e);
+	if (!c)
+		return -1;
+	int64_t v;
+	if (store_query_int(c, &v, 0, e, "SELECT COUNT(*) FROM store_health", NULL) < 0)
+		return -1;
+	return store_write(s, ping_tx, NULL, e);
+}
+
+int store_backup(store *s, const char *path, err *e)
+{
+	if (!s->ops->backup)
+		return err_set(e, ERR_INVALID, "unsupported", NULL,
+			       "PostgreSQL 数据库请用 pg_dump 或 pg_basebackup 备份");
+	return s->ops->backup(s, path, e);
+}
+
+/* ---- migrations ---- */
+
+/* Replaces the type placeholders of a migration with the backend's types. */
+static char *expand(const struct store_ops *ops, const char *sql)
+{
+	static const char *keys[] = {"@ID@", "@BLOB@", "@PATHTEXT@"};
+	const char *vals[] = {ops->type_id, ops->type_blob, ops->type_pathtext};
+	strbuf sb = STRBUF_INIT;
+	const char *p = sql;
+	while (*p) {
+		int hit = -1;
+		if (*p == '@')
+			for (int k = 0; k < 3; k++)
+				if (strncmp(p, keys[k], strlen(keys[k])) == 0)
+					hit = k;
+		if (hit >= 0) {
+			strbuf_adds(&sb, vals[hit]);
+			p += strlen(keys[hit]);
+		} else {
+			strbuf_addch(&sb, *p++);
+		}
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+static int migrate(store *s, err *e)
+{
+	store_conn *c = s->ops->conn_open(s, e);
+	if (!c)
+		return -1;
+	int rc = -1;
+	if (s->ops->migrate_lock(c, true, e) < 0)
+		goto out_close;
+	if (store_exec_script(c,
+			      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			      " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+			      " applied_at BIGINT NOT NULL)",
+			      e) < 0)
+		goto out_unlock;
+	int64_t have;
+	if (store_query_int(c, &have, 0, e, "SELECT MAX(version) FROM schema_migrations", NULL) <
+	    0)
+		goto out_unlock;
+	const char *me = s->ops->name;
+	/* Files sharing a version (one per backend, or a common one beside a backend's
+	 * own) are applied together in one transaction and recorded once. */
+	for (size_t i = 0; i < store_migrations_count;) {
+		int version = store_migrations[i].version;
+		size_t j = i;
+		while (j < store_migrations_count && store_migrations[j].version == version)
+			j++;
+		if (version <= have) {
+			i = j;
+			continue;
+		}
+		if (s->ops->begin(c, e) < 0)
+			goto out_unlock;
+		int bad = 0;
+		const char *name = store_migrations[i].name;
+		for (size_t k = i; k < j && !bad; k++) {
+			const struct store_migration *m = &store_migrations[k];
+			if (m->backend && strcmp(m->backend, me) != 0)
+				continue;
+			char *sql = expand(s->ops, m->sql);
+			bad = store_exec_script(c, sql, e) < 0;
+			free(sql);
+			name = m->name;
+		}
+		if (!bad)
+			bad = store_exec(c, e,
+					 "INSERT INTO schema_migrations (version, name, applied_at) "
+					 "VALUES (?, ?, ?)",
+					 "isi", (int64_t)version, name, clock_now_ms()) < 0;
+		if (bad) {
+			char msg[sizeof e->message];
+			snprintf(msg, sizeof msg, "%s", e ? e->message : "");
+			s->ops->rollback(c);
+			err_set(e, ERR_INTERNAL, "migration_failed", NULL, "迁移 %03d_%s 失败：%s",
+				version, name, msg);
+			goto out_unlock;
+		}
+		if (s->ops->commit(c, e) < 0)
+			goto out_unlock;
+		i = j;
+	}
+	if (store_query_int(c, &have, 0, e, "SELECT MAX(version) FROM schema_migrations", NULL) <
+	    0)
+		goto out_unlock;
+	s->schema_version = (int)have;
+	rc = 0;
+out_unlock:
+	s->ops->migrate_lock(c, false, NULL);
+out_close:
+	s->ops->conn_close(c);
+	return rc;
+}

@@ -1,0 +1,96 @@
+/* The store: the only module that knows which database runs. Everything above it writes
+ * portable SQL (`?` placeholders, integer epoch milliseconds, RETURNING, ON CONFLICT) and
+ * calls the functions here; the SQLite and PostgreSQL backends translate.
+ *
+ * Reads run on the calling thread's own connection (store_conn_get). Writes run as
+ * transaction functions handed to store_write: on SQLite one writer thread runs the jobs
+ * of many concurrent callers inside one transaction (each in its own savepoint) and
+ * commits them together, so one fsync acknowledges many writes; on PostgreSQL each call
+ * is a transaction on the caller's connection. Either way, when store_write returns 0 the
+ * job's changes are durable. */
+#ifndef YW_STORE_H
+#define YW_STORE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+typedef struct store store;
+typedef struct store_conn store_conn;
+typedef struct store_stmt store_stmt;
+
+enum store_kind { STORE_SQLITE, STORE_POSTGRES };
+
+/* Opens the database named by url: a `postgresql://` or `postgres://` URI, or a file path
+ * (SQLite). create: make the SQLite file when missing (PostgreSQL databases must exist).
+ * Applies pending migrations. */
+int store_open(const char *url, bool create, store **out, err *e);
+/* Closes every connection and stops the writer. No store_* call may be running. */
+void store_close(store *s);
+enum store_kind store_kind(const store *s);
+const char *store_kind_name(const store *s);
+/* Highest applied migration version. */
+int store_schema_version(store *s);
+
+/* The calling thread's read connection, opened on first use and kept until store_close.
+ * NULL (and e filled) when the database cannot be reached. */
+store_conn *store_conn_get(store *s, err *e);
+
+/* A transaction body: runs with conn inside a transaction; returns 0 to commit, -1 (e
+ * filled) to roll back its own changes. It must not call store_write. */
+typedef int (*store_tx_fn)(store_conn *conn, void *ctx, err *e);
+/* Runs fn in a write transaction and returns its result once the outcome is durable. */
+int store_write(store *s, store_tx_fn fn, void *ctx, err *e);
+
+/* A prepared statement from conn's cache; bind, step, read columns, then store_done.
+ * Parameters are numbered from 1, columns from 0. NULL with e filled on an SQL error. */
+store_stmt *store_prepare(store_conn *conn, const char *sql, err *e);
+void store_bind_int(store_stmt *st, int idx, int64_t v);
+void store_bind_double(store_stmt *st, int idx, double v);
+/* Binds a copy of the text (NULL binds SQL NULL). */
+void store_bind_text(store_stmt *st, int idx, const char *v);
+void store_bind_null(store_stmt *st, int idx);
+/* Binds in order from 1 by format: i int64_t, d double, s const char * (NULL → NULL),
+ * n int64_t where 0 means NULL, b bool. */
+void store_bindf(store_stmt *st, const char *fmt, ...);
+/* 1 a row is ready, 0 no more rows, -1 error (e filled; unique violations are
+ * ERR_CONFLICT with code "duplicate"). */
+int store_step(store_stmt *st, err *e);
+int store_column_count(store_stmt *st);
+const char *store_column_name(store_stmt *st, int col);
+bool store_col_null(store_stmt *st, int col);
+int64_t store_col_int(store_stmt *st, int col);
+double store_col_double(store_stmt *st, int col);
+/* Valid until the next step or store_done; "" for NULL. */
+const char *store_col_text(store_stmt *st, int col);
+/* Rows changed by the last finished statement (INSERT/UPDATE/DELETE). */
+int64_t store_changes(store_stmt *st);
+/* Resets the statement and returns it to the cache. Safe on NULL. */
+void store_done(store_stmt *st);
+
+/* Prepare, bind by format and step to completion: for statements that return no rows.
+ * Returns rows changed, or -1. */
+int64_t store_exec(store_conn *conn, err *e, const char *sql, const char *fmt, ...);
+/* Prepare, bind and step once: 1 with the row ready (caller reads, then store_done),
+ * 0 no row (statement already done), -1 error. */
+int store_query_row(store_conn *conn, store_stmt **out, err *e, const char *sql, const char *fmt,
+		    ...);
+/* Runs a query expected to return one integer (COUNT, an id); def when no row. */
+int store_query_int(store_conn *conn, int64_t *out, int64_t def, err *e, const char *sql,
+		    const char *fmt, ...);
+
+/* Runs a script of several statements (migrations, maintenance). */
+int store_exec_script(store_conn *conn, const char *sql, err *e);
+
+/* Checks the database answers a read and a write; for /healthz. */
+int store_ping(store *s, err *e);
+
+/* SQLite only: copies the live database to path with the online backup API. */
+int store_backup(store *s, const char *path, err *e);
+
+/* Cumulative time spent in the database, for /metrics. */
+uint64_t store_db_ns(const store *s);
+uint64_t store_db_calls(const store *s);
+
+#endif

@@ -1,0 +1,82 @@
+/* What a store backend provides. Only store.c, store_sqlite.c and store_pg.c include
+ * this. A backend's connection and statement structs begin with the generic ones. */
+#ifndef YW_STORE_IMPL_H
+#define YW_STORE_IMPL_H
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "store/store.h"
+
+struct store_ops {
+	const char *name;
+	/* Opens the backend state (s->impl). */
+	int (*open)(store *s, const char *url, bool create, err *e);
+	/* Frees the backend state; every connection is already closed. */
+	void (*close)(store *s);
+	store_conn *(*conn_open)(store *s, err *e);
+	void (*conn_close)(store_conn *c);
+	int (*write)(store *s, store_tx_fn fn, void *ctx, err *e);
+	int (*exec_script)(store_conn *c, const char *sql, err *e);
+	/* Begin/commit/rollback on a connection, used for migrations. */
+	int (*begin)(store_conn *c, err *e);
+	int (*commit)(store_conn *c, err *e);
+	void (*rollback)(store_conn *c);
+	/* Serialises migrations between processes (PostgreSQL advisory lock). */
+	int (*migrate_lock)(store_conn *c, bool lock, err *e);
+	store_stmt *(*prepare)(store_conn *c, const char *sql, err *e);
+	void (*bind_int)(store_stmt *st, int idx, int64_t v);
+	void (*bind_double)(store_stmt *st, int idx, double v);
+	void (*bind_text)(store_stmt *st, int idx, const char *v);
+	void (*bind_null)(store_stmt *st, int idx);
+	int (*step)(store_stmt *st, err *e);
+	int (*column_count)(store_stmt *st);
+	const char *(*column_name)(store_stmt *st, int col);
+	bool (*col_null)(store_stmt *st, int col);
+	int64_t (*col_int)(store_stmt *st, int col);
+	double (*col_double)(store_stmt *st, int col);
+	const char *(*col_text)(store_stmt *st, int col);
+	int64_t (*changes)(store_stmt *st);
+	void (*done)(store_stmt *st);
+	int (*backup)(store *s, const char *path, err *e);
+	/* Text substituted for @ID@, @BLOB@, @PATHTEXT@ in migrations. */
+	const char *type_id, *type_blob, *type_pathtext;
+};
+
+struct store {
+	const struct store_ops *ops;
+	enum store_kind kind;
+	void *impl;
+	pthread_key_t conn_key;
+	pthread_mutex_t conns_lock;
+	store_conn **conns;
+	size_t nconns, conns_alloc;
+	atomic_uint_fast64_t db_ns, db_calls;
+	int schema_version;
+};
+
+struct store_conn {
+	store *s;
+};
+
+struct store_stmt {
+	store_conn *conn;
+	int64_t started_ns; /* when the current execution began, for store_db_ns */
+};
+
+extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_pg_ops;
+
+/* One embedded migration (generated from src/store/migrations/ at build time). */
+struct store_migration {
+	int version;
+	const char *name;
+	const char *backend; /* NULL: both; else "sqlite" or "postgres" */
+	const char *sql;
+};
+extern const struct store_migration store_migrations[];
+extern const size_t store_migrations_count;
+
+/* Adds time spent in the database to the store's counters. */
+void store_account(store *s, int64_t ns);
+
+#endif

@@ -1,0 +1,528 @@
+/* The SQLite backend. Readers use one connection per thread (WAL lets them read while the
+ * writer writes). All writes go through one writer thread that takes every job waiting
+ * in the queue, runs each inside its own savepoint of one IMMEDIATE transaction, and
+ * commits them together: with synchronous=FULL that is one fsync for the whole batch, so
+ * throughput grows with concurrency instead of being one fsync per request. A job that
+ * fails rolls back to its savepoint and does not disturb the others. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/mem.h"
+#include "store/store_impl.h"
+
+enum { BUCKETS = 256, MAX_CACHED = 1024, MAX_BATCH = 1024, BUSY_TIMEOUT_MS = 10000 };
+
+typedef struct sq_stmt {
+	store_stmt base;
+	sqlite3_stmt *st;
+	char *sql;
+	uint32_t hash;
+	bool in_use, cached;
+	int64_t changes;
+	struct sq_stmt *next;
+} sq_stmt;
+
+typedef struct sq_conn {
+	store_conn base;
+	sqlite3 *db;
+	sq_stmt *buckets[BUCKETS];
+	int ncached;
+} sq_conn;
+
+typedef struct job {
+	store_tx_fn fn;
+	void *ctx;
+	err e;
+	int rc;
+	bool done;
+	struct job *next;
+} job;
+
+typedef struct sq_store {
+	char *path;
+	pthread_t writer;
+	bool writer_started, stop;
+	pthread_mutex_t mu;
+	pthread_cond_t work_cv, done_cv;
+	job *head, *tail;
+	sq_conn *wconn;
+} sq_store;
+
+static uint32_t hash_sql(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static int sq_error(sqlite3 *db, int rc, err *e)
+{
+	int ext = db ? sqlite3_extended_errcode(db) : rc;
+	const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+	switch (ext) {
+	case SQLITE_CONSTRAINT_UNIQUE:
+	case SQLITE_CONSTRAINT_PRIMARYKEY:
+		return err_set(e, ERR_CONFLICT, "duplicate", NULL, "记录已存在：%s", msg);
+	case SQLITE_CONSTRAINT_FOREIGNKEY:
+		return err_set(e, ERR_INVALID, "invalid_reference", NULL, "引用的记录不存在：%s",
+			       msg);
+	case SQLITE_CONSTRAINT_CHECK:
+	case SQLITE_CONSTRAINT_NOTNULL:
+		return err_set(e, ERR_INVALID, "constraint", NULL, "数据不符合约束：%s", msg);
+	case SQLITE_CONSTRAINT_TRIGGER:
+		return err_set(e, ERR_CONFLICT, "not_allowed", NULL, "%s", msg);
+	}
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return err_set(e, ERR_UNAVAILABLE, "database_busy", NULL, "数据库忙：%s", msg);
+	case SQLITE_CANTOPEN:
+		return err_set(e, ERR_UNAVAILABLE, "database_unavailable", NULL, "无法打开数据库：%s",
+			       msg);
+	}
+	return err_set(e, ERR_INTERNAL, "database_error", NULL, "数据库错误：%s", msg);
+}
+
+static int sq_exec(sq_conn *c, const char *sql, err *e)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		sqlite3_free(msg);
+		return sq_error(c->db, rc, e);
+	}
+	return 0;
+}
+
+static int sq_open(store *s, const char *url, bool create, err *e)
+{
+	if (!create && access(url, F_OK) != 0)
+		return err_set(e, ERR_UNAVAILABLE, "database_missing", "db",
+			       "数据库文件 %s 不存在（先运行 yiwang init 或 yiwang demo）", url);
+	sq_store *q = xcalloc(1, sizeof *q);
+	q->path = xstrdup(url);
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->work_cv, NULL);
+	pthread_cond_init(&q->done_cv, NULL);
+	s->impl = q;
+	/* The writer's connection creates the file and switches it to WAL once. */
+	store_conn *w = store_sqlite_ops.conn_open(s, e);
+	if (!w) {
+		s->impl = NULL;
+		free(q->path);
+		free(q);
+		return -1;
+	}
+	q->wconn = (sq_conn *)w;
+	return 0;
+}
+
+static void sq_conn_close(store_conn *base)
+{
+	sq_conn *c = (sq_conn *)base;
+	for (int b = 0; b < BUCKETS; b++) {
+		sq_stmt *st = c->buckets[b];
+		while (st) {
+			sq_stmt *n = st->next;
+			sqlite3_finalize(st->st);
+			free(st->sql);
+			free(st);
+			st = n;
+		}
+	}
+	sqlite3_close_v2(c->db);
+	free(c);
+}
+
+static void sq_close(store *s)
+{
+	sq_store *q = s->impl;
+	if (!q)
+		return;
+	pthread_mutex_lock(&q->mu);
+	q->stop = true;
+	pthread_cond_broadcast(&q->work_cv);
+	pthread_mutex_unlock(&q->mu);
+	if (q->writer_started)
+		pthread_join(q->writer, NULL);
+	if (q->wconn)
+		sq_conn_close(&q->wconn->base);
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->work_cv);
+	pthread_cond_destroy(&q->done_cv);
+	free(q->path);
+	free(q);
+	s->impl = NULL;
+}
+
+static store_conn *sq_conn_open(store *s, err *e)
+{
+	sq_store *q = s->impl;
+	sqlite3 *db = NULL;
+	int rc = sqlite3_open_v2(q->path, &db,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+				 NULL);
+	if (rc != SQLITE_OK) {
+		sq_error(db, rc, e);
+		sqlite3_close_v2(db);
+		return NULL;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+	sq_conn *c = xcalloc(1, sizeof *c);
+	c->base.s = s;
+	c->db = db;
+	if (sq_exec(c,
+		    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+		    "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;",
+		    e) < 0) {
+		sq_conn_close(&c->base);
+		return NULL;
+	}
+	return &c->base;
+}
+
+/* ---- statements ---- */
+
+static store_stmt *sq_prepare(store_conn *base, const char *sql, err *e)
+{
+	sq_conn *c = (sq_conn *)base;
+	uint32_t h = hash_sql(sql);
+	sq_stmt **slot = &c->buckets[h % BUCKETS];
+	for (sq_stmt *st = *slot; st; st = st->next)
+		if (!st->in_use && st->hash == h && strcmp(st->sql, sql) == 0) {
+			st->in_use = true;
+			st->changes = 0;
+			return &st->base;
+		}
+	sqlite3_stmt *raw = NULL;
+	bool cache = c->ncached < MAX_CACHED;
+	int rc = sqlite3_prepare_v3(c->db, sql, -1, cache ? SQLITE_PREPARE_PERSISTENT : 0, &raw,
+				    NULL);
+	if (rc != SQLITE_OK) {
+		sq_error(c->db, rc, e);
+		return NULL;
+	}
+	sq_stmt *st = xcalloc(1, sizeof *st);
+	st->base.conn = base;
+	st->st = raw;
+	st->sql = xstrdup(sql);
+	st->hash = h;
+	st->in_use = true;
+	st->cached = cache;
+	if (cache) {
+		st->next = *slot;
+		*slot = st;
+		c->ncached++;
+	}
+	return &st->base;
+}
+
+static void sq_bind_int(store_stmt *b, int idx, int64_t v)
+{
+	sqlite3_bind_int64(((sq_stmt *)b)->st, idx, v);
+}
+
+static void sq_bind_double(store_stmt *b, int idx, double v)
+{
+	sqlite3_bind_double(((sq_stmt *)b)->st, idx, v);
+}
+
+static void sq_bind_text(store_stmt *b, int idx, const char *v)
+{
+	sqlite3_bind_text(((sq_stmt *)b)->st, idx, v, -1, SQLITE_TRANSIENT);
+}
+
+static void sq_bind_null(store_stmt *b, int idx)
+{
+	sqlite3_bind_null(((sq_stmt *)b)->st, idx);
+}
+
+static int sq_step(store_stmt *b, err *e)
+{
+	sq_stmt *st = (sq_stmt *)b;
+	int rc = sqlite3_step(st->st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	sqlite3 *db = sqlite3_db_handle(st->st);
+	if (rc == SQLITE_DONE) {
+		st->changes = sqlite3_changes64(db);
+		return 0;
+	}
+	return sq_error(db, rc, e);
+}
+
+static int sq_column_count(store_stmt *b)
+{
+	return sqlite3_column_count(((sq_stmt *)b)->st);
+}
+
+static const char *sq_column_name(store_stmt *b, int col)
+{
+	return sqlite3_column_name(((sq_stmt *)b)->st, col);
+}
+
+static bool sq_col_null(store_stmt *b, int col)
+{
+	return sqlite3_column_type(((sq_stmt *)b)->st, col) == SQLITE_NULL;
+}
+
+static int64_t sq_col_int(store_stmt *b, int col)
+{
+	return sqlite3_column_int64(((sq_stmt *)b)->st, col);
+}
+
+static double sq_col_double(store_stmt *b, int col)
+{
+	return sqlite3_column_double(((sq_stmt *)b)->st, col);
+}
+
+static const char *sq_col_text(store_stmt *b, int col)
+{
+	return (const char *)sqlite3_column_text(((sq_stmt *)b)->st, col);
+}
+
+static int64_t sq_changes(store_stmt *b)
+{
+	return ((sq_stmt *)b)->changes;
+}
+
+static void sq_done(store_stmt *b)
+{
+	sq_stmt *st = (sq_stmt *)b;
+	sqlite3_reset(st->st);
+	sqlite3_clear_bindings(st->st);
+	st->in_use = false;
+	if (!st->cached) {
+		sqlite3_finalize(st->st);
+		free(st->sql);
+		free(st);
+	}
+}
+
+/* ---- transactions ---- */
+
+static int sq_begin(store_conn *c, err *e)
+{
+	return sq_exec((sq_conn *)c, "BEGIN IMMEDIATE", e);
+}
+
+static int sq_commit(store_conn *c, err *e)
+{
+	return sq_exec((sq_conn *)c, "COMMIT", e);
+}
+
+static void sq_rollback(store_conn *c)
+{
+	sq_conn *sc = (sq_conn *)c;
+	if (!sqlite3_get_autocommit(sc->db))
+		sq_exec(sc, "ROLLBACK", NULL);
+}
+
+static int sq_migrate_lock(store_conn *c, bool lock, err *e)
+{
+	(void)c, (void)lock, (void)e;
+	return 0;
+}
+
+static int sq_exec_script(store_conn *c, const char *sql, err *e)
+{
+	return sq_exec((sq_conn *)c, sql, e);
+}
+
+/* Runs one batch of jobs in one transaction. */
+static void run_batch(store *s, sq_store *q, job *batch)
+{
+	sq_conn *c = q->wconn;
+	err e;
+	if (sq_exec(c, "BEGIN IMMEDIATE", &e) < 0) {
+		for (job *j = batch; j; j = j->next) {
+			j->rc = -1;
+			j->e = e;
+		}
+		return;
+	}
+	bool txn_lost = false;
+	for (job *j = batch; j; j = j->next) {
+		if (txn_lost) {
+			j->rc = err_set(&j->e, ERR_UNAVAILABLE, "database_error", NULL,
+					"数据库事务中断，请重试");
+			continue;
+		}
+		sq_exec(c, "SAVEPOINT job", NULL);
+		j->rc = j->fn(&c->base, j->ctx, &j->e);
+		if (sqlite3_get_autocommit(c->db)) {
+			/* An I/O error or a full disk rolled back the whole transaction:
+			 * nothing of this batch survives. */
+			txn_lost = true;
+			for (job *k = batch; k != j->next; k = k->next)
+				if (k->rc == 0)
+					k->rc = err_set(&k->e, ERR_UNAVAILABLE, "database_error",
+							NULL, "数据库事务中断，请重试");
+			if (j->rc == 0)
+				j->rc = -1;
+			continue;
+		}
+		if (j->rc < 0)
+			sq_exec(c, "ROLLBACK TO job", NULL);
+		sq_exec(c, "RELEASE job", NULL);
+	}
+	if (txn_lost)
+		return;
+	int64_t t0 = clock_mono_ns();
+	int rc = sq_exec(c, "COMMIT", &e);
+	store_account(s, clock_mono_ns() - t0);
+	if (rc < 0) {
+		sq_rollback(&c->base);
+		for (job *j = batch; j; j = j->next)
+			if (j->rc == 0) {
+				j->rc = -1;
+				j->e = e;
+			}
+	}
+}
+
+static void *writer_main(void *arg)
+{
+	store *s = arg;
+	sq_store *q = s->impl;
+	pthread_mutex_lock(&q->mu);
+	for (;;) {
+		while (!q->head && !q->stop)
+			pthread_cond_wait(&q->work_cv, &q->mu);
+		if (!q->head && q->stop)
+			break;
+		/* Take up to MAX_BATCH jobs; the rest wait for the next commit. */
+		job *batch = q->head, *last = q->head;
+		int n = 1;
+		while (last->next && n < MAX_BATCH) {
+			last = last->next;
+			n++;
+		}
+		q->head = last->next;
+		if (!q->head)
+			q->tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&q->mu);
+		run_batch(s, q, batch);
+		pthread_mutex_lock(&q->mu);
+		for (job *j = batch; j; j = j->next)
+			j->done = true;
+		pthread_cond_broadcast(&q->done_cv);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+static int sq_write(store *s, store_tx_fn fn, void *ctx, err *e)
+{
+	sq_store *q = s->impl;
+	job j = {.fn = fn, .ctx = ctx};
+	pthread_mutex_lock(&q->mu);
+	if (q->stop) {
+		pthread_mutex_unlock(&q->mu);
+		return err_set(e, ERR_UNAVAILABLE, "shutting_down", NULL, "服务正在关闭");
+	}
+	if (!q->writer_started) {
+		if (pthread_create(&q->writer, NULL, writer_main, s) != 0) {
+			pthread_mutex_unlock(&q->mu);
+			return err_set(e, ERR_INTERNAL, "thread", NULL, "无法启动写线程");
+		}
+		q->writer_started = true;
+	}
+	if (q->tail)
+		q->tail->next = &j;
+	else
+		q->head = &j;
+	q->tail = &j;
+	pthread_cond_signal(&q->work_cv);
+	while (!j.done)
+		pthread_cond_wait(&q->done_cv, &q->mu);
+	pthread_mutex_unlock(&q->mu);
+	if (j.rc < 0 && e)
+		*e = j.e;
+	return j.rc;
+}
+
+static int sq_backup(store *s, const char *path, err *e)
+{
+	sq_store *q = s->impl;
+	char *tmp = xasprintf("%s.tmp", path);
+	unlink(tmp);
+	sqlite3 *src = NULL, *dst = NULL;
+	int rc = sqlite3_open_v2(q->path, &src, SQLITE_OPEN_READONLY, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		sq_error(dst ? dst : src, rc, e);
+		goto fail;
+	}
+	sqlite3_busy_timeout(src, BUSY_TIMEOUT_MS);
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", src, "main");
+	if (!b) {
+		sq_error(dst, sqlite3_errcode(dst), e);
+		goto fail;
+	}
+	/* Copy in steps so that writers are not held off for the whole copy. */
+	do {
+		rc = sqlite3_backup_step(b, 1024);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		sq_error(dst, rc, e);
+		goto fail;
+	}
+	sqlite3_close_v2(src);
+	if (sqlite3_close_v2(dst) != SQLITE_OK || rename(tmp, path) != 0) {
+		dst = src = NULL;
+		err_set(e, ERR_INTERNAL, "backup_failed", NULL, "无法写入备份文件 %s", path);
+		goto fail;
+	}
+	free(tmp);
+	return 0;
+fail:
+	sqlite3_close_v2(src);
+	sqlite3_close_v2(dst);
+	unlink(tmp);
+	free(tmp);
+	return -1;
+}
+
+const struct store_ops store_sqlite_ops = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.conn_open = sq_conn_open,
+	.conn_close = sq_conn_close,
+	.write = sq_write,
+	.exec_script = sq_exec_script,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.migrate_lock = sq_migrate_lock,
+	.prepare = sq_prepare,
+	.bind_int = sq_bind_int,
+	.bind_double = sq_bind_double,
+	.bind_text = sq_bind_text,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.column_count = sq_column_count,
+	.column_name = sq_column_name,
+	.col_null = sq_col_null,
+	.col_int = sq_col_int,
+	.col_double = sq_col_double,
+	.col_text = sq_col_text,
+	.changes = sq_changes,
+	.done = sq_done,
+	.backup = sq_backup,
+	.type_id = "INTEGER PRIMARY KEY",
+	.type_blob = "BLOB",
+	.type_pathtext = "TEXT",
+};

@@ -1,0 +1,119 @@
+// Starts the real yiwang binary for API and browser tests: a fresh database with the
+// Fuxin demo (SQLite file, or a new PostgreSQL database when YIWANG_TEST_BACKEND=postgres),
+// served on a free loopback port. Each call gets its own database.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const binary = process.env.YIWANG_BIN || join(root, 'build', 'yiwang');
+export const backend = process.env.YIWANG_TEST_BACKEND || 'sqlite';
+export const demoPassword = 'yiwang-demo';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+let dbCounter = 0;
+
+// Makes a database location for this backend; returns { url, drop() }.
+export function freshDatabase() {
+  if (backend === 'postgres') {
+    const admin = process.env.YIWANG_TEST_PG;
+    if (!admin) throw new Error('YIWANG_TEST_PG is not set (see scripts/pg-temp.sh)');
+    const name = `yw_t${process.pid}_${Date.now() % 100000000}_${dbCounter++}`;
+    execFileSync('psql', [admin, '-q', '-v', 'ON_ERROR_STOP=1', '-c', `CREATE DATABASE ${name}`]);
+    const u = new URL(admin);
+    u.pathname = '/' + name;
+    return {
+      url: u.toString(),
+      drop() {
+        try {
+          execFileSync('psql', [admin, '-q', '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]);
+        } catch { /* the cluster may already be gone */ }
+      },
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'yiwang-test-'));
+  return { url: join(dir, 'test.db'), drop() { rmSync(dir, { recursive: true, force: true }); } };
+}
+
+// Runs a yiwang subcommand to completion; returns stdout. Throws with stderr on failure.
+export function yiwang(args, { input } = {}) {
+  return execFileSync(binary, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+// Starts a server. opts.demo (default true) loads the demo; opts.args adds serve flags;
+// opts.env adds environment. Returns { url, db, proc, stop(), logs() }.
+export async function startServer(opts = {}) {
+  const db = opts.db || freshDatabase();
+  if (opts.demo !== false && !opts.db) yiwang(['demo', '--db', db.url, '--password', demoPassword]);
+  const port = await freePort();
+  const args = ['serve', '--db', db.url, '--listen', `127.0.0.1:${port}`, ...(opts.args || [])];
+  const proc = spawn(binary, args, {
+    env: { ...process.env, ...(opts.env || {}) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  proc.stdout.on('data', (d) => { output += d; });
+  proc.stderr.on('data', (d) => { output += d; });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`yiwang exited ${proc.exitCode}:\n${output}`);
+    try {
+      const r = await fetch(url + '/healthz');
+      if (r.status === 200) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) { proc.kill('SIGKILL'); throw new Error(`yiwang did not start:\n${output}`); }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url,
+    db,
+    proc,
+    logs: () => output,
+    async stop({ keepDb = false } = {}) {
+      if (proc.exitCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGTERM');
+        await exited;
+      }
+      if (!keepDb && !opts.db) db.drop();
+      return proc.exitCode;
+    },
+  };
+}
+
+// A small client: api(path, {method, body, token}) → { status, body, headers }.
+export function client(base) {
+  return async function api(path, { method = 'GET', body, token, headers = {}, raw } = {}) {
+    const h = { ...headers };
+    if (token) h.authorization = `Bearer ${token}`;
+    let payload;
+    if (raw !== undefined) payload = raw;
+    else if (body !== undefined) { payload = JSON.stringify(body); h['content-type'] = 'application/json'; }
+    const r = await fetch(base + path, { method, headers: h, body: payload });
+    const text = await r.text();
+    let json = null;
+    try { json = text ? JSON.parse(text) : null; } catch { json = text; }
+    return { status: r.status, body: json, headers: r.headers, text };
+  };
+}
+
+// Logs in and returns the token.
+export async function login(api, username, password = demoPassword) {
+  const r = await api('/api/v1/sessions', { method: 'POST', body: { username, password } });
+  if (r.status !== 201) throw new Error(`login ${username}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.token;
+}
