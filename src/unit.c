@@ -179,7 +179,7 @@ int unit_create(store_conn *c, const actor *who, const unit_input *in, int64_t *
 	store_done(st);
 	if (rc < 0)
 		return -1;
-	char path[SCOPE_PATH_MAX];
+	char path[SCOPE_PATH_MAX + 32];
 	snprintf(path, sizeof path, "%s%lld/", parent.path, (long long)*id);
 	if (store_exec(c, e, "UPDATE units SET path = ? WHERE id = ?", "si", path, *id) < 0)
 		return -1;

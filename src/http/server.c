@@ -409,6 +409,7 @@ int server_run(app *a, err *e)
 		flags |= MHD_USE_IPv6;
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, (uint16_t)a->cfg.listen_port, NULL, NULL, on_request, &sv,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)a->cfg.threads,
 		MHD_OPTION_CONNECTION_LIMIT, a->cfg.max_connections,
@@ -419,7 +420,6 @@ int server_run(app *a, err *e)
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, &sv,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, &sv,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (!d) {
