@@ -24,7 +24,10 @@ typedef struct actor {
 	int64_t user_id; /* 0 for the command line */
 	char username[64];
 	int64_t unit_id;
-	char unit_path[SCOPE_PATH_MAX]; /* "/1/5/"; "/" is the whole tree */
+	/* The root of the actor's area: "/1/5/"; "/" is the whole tree. Usually the path
+	 * of the user's unit; for agents, leaders and congress staff placed in a
+	 * department, the path of the region that department serves. */
+	char unit_path[SCOPE_PATH_MAX];
 	unsigned roles;
 	char ip[64];
 } actor;

@@ -202,7 +202,7 @@ int auth_resolve(store *s, const char *token, actor *out, err *e)
 	auth_hash_hex(token, h);
 	store_stmt *st;
 	int rc = store_query_row(c, &st, e,
-				 "SELECT u.id, u.username, u.unit_id, un.path, u.disabled"
+				 "SELECT u.id, u.username, u.unit_id, un.path, u.disabled, un.kind"
 				 " FROM sessions s JOIN users u ON u.id = s.user_id"
 				 " JOIN units un ON un.id = u.unit_id"
 				 " WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?",
@@ -217,6 +217,7 @@ int auth_resolve(store *s, const char *token, actor *out, err *e)
 	out->unit_id = store_col_int(st, 2);
 	snprintf(out->unit_path, sizeof out->unit_path, "%s", store_col_text(st, 3));
 	bool disabled = store_col_int(st, 4) != 0;
+	bool department = strcmp(store_col_text(st, 5), "department") == 0;
 	store_done(st);
 	if (disabled)
 		return err_set(e, ERR_UNAUTHORIZED, "unauthorized", NULL, "账号已停用");
@@ -227,7 +228,34 @@ int auth_resolve(store *s, const char *token, actor *out, err *e)
 	while ((rc = store_step(st, e)) == 1)
 		out->roles |= role_parse(store_col_text(st, 0));
 	store_done(st);
-	return rc < 0 ? -1 : 0;
+	if (rc < 0)
+		return -1;
+	if (department && actor_has(out, AUTH_JURISDICTION_ROLES))
+		return auth_jurisdiction(c, out->unit_id, out->unit_path, sizeof out->unit_path, e);
+	return 0;
+}
+
+int auth_jurisdiction(store_conn *c, int64_t unit_id, char *path, size_t n, err *e)
+{
+	/* Walk up from the department to the first region: a handful of primary-key reads. */
+	int64_t id = unit_id;
+	for (int hops = 0; id && hops < 32; hops++) {
+		store_stmt *st;
+		int rc = store_query_row(c, &st, e, "SELECT parent_id, kind, path FROM units WHERE id = ?",
+					 "i", id);
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			break;
+		bool region = strcmp(store_col_text(st, 1), "department") != 0;
+		if (region)
+			snprintf(path, n, "%s", store_col_text(st, 2));
+		id = store_col_null(st, 0) ? 0 : store_col_int(st, 0);
+		store_done(st);
+		if (region)
+			return 0;
+	}
+	return 0;
 }
 
 typedef struct logout_ctx {

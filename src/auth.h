@@ -31,6 +31,11 @@ int auth_login(store *s, const char *username, const char *password, const char 
 /* Resolves a bearer token into its actor; ERR_UNAUTHORIZED when unknown, expired or
  * revoked, or when the user was disabled. */
 int auth_resolve(store *s, const char *token, actor *out, err *e);
+/* Roles whose area, for a user placed in a department, is the region the department
+ * serves: a hotline agent at the city's hotline centre dispatches across the city. */
+#define AUTH_JURISDICTION_ROLES (ROLE_AGENT | ROLE_LEADER | ROLE_CONGRESS_STAFF)
+/* Replaces path with the path of the nearest region at or above unit_id. */
+int auth_jurisdiction(store_conn *c, int64_t unit_id, char *path, size_t n, err *e);
 /* Ends the session of token. */
 int auth_logout(store *s, const actor *who, const char *token, err *e);
 /* Ends every session of user_id except keep_token's (NULL: all). Inside a transaction. */

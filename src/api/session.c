@@ -1,4 +1,5 @@
 /* Login, logout, the logged-in user and the role list. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/routes.h"
@@ -8,9 +9,11 @@
 #include "unit.h"
 #include "user.h"
 
-/* The logged-in user with their unit and its path from the root of the tree. */
-static int me_json(http_req *r, int64_t user_id, json_t **out, err *e)
+/* The logged-in user with their unit (and its path from the root of the tree) and the
+ * unit at the root of their area. */
+static int me_json(http_req *r, const actor *who, json_t **out, err *e)
 {
+	int64_t user_id = who->user_id;
 	store_conn *c = store_conn_get(r->store, e);
 	if (!c)
 		return -1;
@@ -25,6 +28,25 @@ static int me_json(http_req *r, int64_t user_id, json_t **out, err *e)
 		return -1;
 	}
 	json_object_set_new(u, "unit", unit);
+	/* The area's root is the last id in the area path. */
+	const char *p = who->unit_path + strlen(who->unit_path);
+	if (p > who->unit_path + 1) {
+		p--;
+		while (p > who->unit_path && p[-1] != '/')
+			p--;
+	}
+	int64_t area_id = strtoll(p, NULL, 10);
+	json_t *area = NULL;
+	if (area_id && unit_get(c, &sys, area_id, &area, e) < 0) {
+		json_decref(u);
+		return -1;
+	}
+	json_object_set_new(u, "area",
+			    area ? json_pack("{s:O, s:O, s:O}", "id", json_object_get(area, "id"),
+					     "name", json_object_get(area, "name"), "kind",
+					     json_object_get(area, "kind"))
+				 : json_null());
+	json_decref(area);
 	*out = u;
 	return 0;
 }
@@ -42,9 +64,11 @@ static int h_login(http_req *r)
 	if (auth_login(r->store, username, password, r->ip, r->app->cfg.session_ttl_ms, token,
 		       sizeof token, &uid, &expires, &e) < 0)
 		return http_error(r, &e);
+	actor who;
 	json_t *me;
-	if (me_json(r, uid, &me, &e) < 0)
+	if (auth_resolve(r->store, token, &who, &e) < 0 || me_json(r, &who, &me, &e) < 0)
 		return http_error(r, &e);
+	(void)uid;
 	char exp[40];
 	clock_format_iso(expires, exp, sizeof exp);
 	return http_json(r, 201,
@@ -63,7 +87,7 @@ static int h_me(http_req *r)
 {
 	err e = {0};
 	json_t *me;
-	if (me_json(r, r->who.user_id, &me, &e) < 0)
+	if (me_json(r, &r->who, &me, &e) < 0)
 		return http_error(r, &e);
 	return http_json(r, 200, me);
 }
