@@ -79,6 +79,7 @@ static void make_dummy(void)
 typedef struct login_ctx {
 	int64_t user_id;
 	const char *username, *ip;
+	const char *refused; /* an audit action for a refusal before the password check */
 	bool ok;
 	char token_hash[65];
 	int64_t now, expires_at, ttl;
@@ -91,17 +92,27 @@ static int login_tx(store_conn *c, void *p, err *e)
 	actor who;
 	memset(&who, 0, sizeof who);
 	who.user_id = x->user_id;
-	snprintf(who.username, sizeof who.username, "%s", x->username);
+	snprintf(who.username, sizeof who.username, "%s", x->user_id ? x->username : "(unknown)");
 	snprintf(who.ip, sizeof who.ip, "%s", x->ip);
+	if (x->refused) {
+		json_t *d = json_pack("{s:s}", "username", x->username);
+		int rc = audit_append(c, &who, x->refused, "user", x->user_id, d, e);
+		json_decref(d);
+		return rc;
+	}
 	if (!x->ok) {
-		/* Count the failure and lock at the limit. The lock is relative to the
-		 * count as it is now in the database, not as the reader saw it. */
+		/* Count the failure and lock at the limit. A lock that has run out starts
+		 * the count afresh. The count is the database's, not the reader's. */
 		if (store_exec(c, e,
-			       "UPDATE users SET failed_logins = failed_logins + 1,"
-			       " locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END"
+			       "UPDATE users SET"
+			       " failed_logins = CASE WHEN locked_until > 0 AND locked_until <= ? THEN 1"
+			       " ELSE failed_logins + 1 END,"
+			       " locked_until = CASE"
+			       " WHEN locked_until > 0 AND locked_until <= ? THEN 0"
+			       " WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END"
 			       " WHERE id = ?",
-			       "iii", (int64_t)AUTH_MAX_FAILURES, x->now + AUTH_LOCK_MS,
-			       x->user_id) < 0)
+			       "iiiii", x->now, x->now, (int64_t)AUTH_MAX_FAILURES,
+			       x->now + AUTH_LOCK_MS, x->user_id) < 0)
 			return -1;
 		int64_t f;
 		if (store_query_int(c, &f, 0, e, "SELECT failed_logins FROM users WHERE id = ?", "i",
@@ -147,6 +158,9 @@ int auth_login(store *s, const char *username, const char *password, const char 
 		pthread_once(&dummy_once, make_dummy);
 		if (dummy_hash[0] && auth_verify_password(dummy_hash, password))
 			dummy_hash[0] = '\0'; /* cannot happen: nobody knows this password */
+		login_ctx u = {.username = username, .ip = ip, .refused = "login_unknown_user"};
+		if (store_write(s, login_tx, &u, e) < 0)
+			return -1;
 		return err_set(e, ERR_UNAUTHORIZED, "invalid_credentials", NULL, "用户名或密码错误");
 	}
 	login_ctx x = {.user_id = store_col_int(st, 0), .username = username, .ip = ip};
@@ -157,10 +171,16 @@ int auth_login(store *s, const char *username, const char *password, const char 
 	x.now = clock_now_ms();
 	if (disabled) {
 		free(hash);
+		x.refused = "login_disabled";
+		if (store_write(s, login_tx, &x, e) < 0)
+			return -1;
 		return err_set(e, ERR_FORBIDDEN, "account_disabled", NULL, "账号已停用，请联系管理员");
 	}
 	if (locked_until > x.now) {
 		free(hash);
+		x.refused = "login_while_locked";
+		if (store_write(s, login_tx, &x, e) < 0)
+			return -1;
 		int minutes = (int)((locked_until - x.now + 59999) / 60000);
 		return err_set(e, ERR_LOCKED, "account_locked", NULL,
 			       "密码连续错误次数过多，账号已锁定，请 %d 分钟后再试或联系管理员解锁",

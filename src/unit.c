@@ -241,12 +241,18 @@ int unit_update(store_conn *c, const actor *who, int64_t id, const unit_patch *p
 		}
 		char newpath[SCOPE_PATH_MAX + 32], hi[SCOPE_PATH_MAX];
 		snprintf(newpath, sizeof newpath, "%s%lld/", np.path, (long long)id);
-		/* The deepest descendant grows by the difference in depth. */
-		if (strlen(newpath) + 24 * 8 >= SCOPE_PATH_MAX) {
-			err_set(e, ERR_INVALID, "too_deep", "parent_id", "单位层级过深");
+		scope_upper(u.path, hi, sizeof hi);
+		/* Every path in the subtree grows by the same number of bytes; the longest
+		 * must still fit the bound that areas are checked with. */
+		int64_t longest;
+		if (store_query_int(c, &longest, 0, e,
+				    "SELECT MAX(LENGTH(path)) FROM units WHERE path >= ? AND path < ?",
+				    "ss", u.path, hi) < 0)
+			goto out;
+		if (longest + (int64_t)strlen(newpath) - (int64_t)strlen(u.path) >= SCOPE_PATH_MAX) {
+			err_set(e, ERR_INVALID, "too_deep", "parent_id", "移动后单位层级过深");
 			goto out;
 		}
-		scope_upper(u.path, hi, sizeof hi);
 		/* The whole subtree moves: every path swaps its old prefix for the new. */
 		if (store_exec(c, e,
 			       "UPDATE units SET path = ? || substr(path, ?), depth = depth + ?,"

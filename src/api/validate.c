@@ -4,15 +4,33 @@
 
 long jv_utf8_chars(const char *s)
 {
+	/* RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF. */
 	long n = 0;
 	const unsigned char *p = (const unsigned char *)s;
 	while (*p) {
-		int len = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 0;
-		if (!len)
+		unsigned c = *p;
+		int len;
+		unsigned cp, min;
+		if (c < 0x80) {
+			p++;
+			n++;
+			continue;
+		} else if ((c & 0xE0) == 0xC0) {
+			len = 2, cp = c & 0x1F, min = 0x80;
+		} else if ((c & 0xF0) == 0xE0) {
+			len = 3, cp = c & 0x0F, min = 0x800;
+		} else if ((c & 0xF8) == 0xF0) {
+			len = 4, cp = c & 0x07, min = 0x10000;
+		} else {
 			return -1;
-		for (int i = 1; i < len; i++)
+		}
+		for (int i = 1; i < len; i++) {
 			if ((p[i] & 0xC0) != 0x80)
 				return -1;
+			cp = (cp << 6) | (p[i] & 0x3F);
+		}
+		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return -1;
 		p += len;
 		n++;
 	}
@@ -21,10 +39,14 @@ long jv_utf8_chars(const char *s)
 
 bool jv_has_control(const char *s, bool multiline)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if ((*p < 0x20 && !(multiline && (*p == '\n' || *p == '\t' || *p == '\r'))) ||
 		    *p == 0x7f)
 			return true;
+		/* C1 controls U+0080..U+009F are encoded C2 80..C2 9F. */
+		if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+			return true;
+	}
 	return false;
 }
 
@@ -61,7 +83,9 @@ int jv_str(json_t *o, const char *key, unsigned flags, size_t max_chars, const c
 		return 0;
 	}
 	long n = jv_utf8_chars(s);
-	if (n < 0 || (size_t)n > max_chars)
+	if (n < 0)
+		return err_set(e, ERR_INVALID, "invalid_text", key, "字段 %s 不是有效的 UTF-8", key);
+	if ((size_t)n > max_chars)
 		return err_set(e, ERR_INVALID, "too_long", key, "字段 %s 最多 %zu 个字符", key,
 			       max_chars);
 	*out = s;

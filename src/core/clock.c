@@ -111,10 +111,13 @@ int clock_parse_iso(const char *s, int64_t *ms)
 			int sign = *p++ == '-' ? -1 : 1, oh, om = 0;
 			if (digits(&p, 2, &oh))
 				return -1;
-			if (*p == ':')
+			if (*p == ':') {
 				p++;
-			if (*p && digits(&p, 2, &om))
+				if (digits(&p, 2, &om))
+					return -1;
+			} else if (*p && digits(&p, 2, &om)) {
 				return -1;
+			}
 			if (oh > 14 || om > 59)
 				return -1;
 			offset_s = sign * (oh * 3600 + om * 60);
