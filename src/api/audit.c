@@ -4,6 +4,7 @@
 #include "api/routes.h"
 #include "api/validate.h"
 #include "audit.h"
+#include "user.h"
 
 static int h_list(http_req *r)
 {
@@ -25,6 +26,15 @@ static int h_list(http_req *r)
 	store_conn *c = store_conn_get(r->store, &e);
 	json_t *items;
 	int64_t total;
+	const char *by = http_query(r, "actor");
+	if (c && by && !actor_id) {
+		/* By username; an unknown one matches nothing. */
+		if (user_find(c, by, &actor_id, &e) < 0) {
+			if (e.kind != ERR_NOT_FOUND)
+				return http_error(r, &e);
+			return http_list(r, json_array(), 0, page, per_page);
+		}
+	}
 	if (!c || audit_list(c, entity, entity_id, actor_id, page, per_page, &items, &total, &e) < 0)
 		return http_error(r, &e);
 	return http_list(r, items, total, page, per_page);

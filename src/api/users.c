@@ -112,7 +112,7 @@ static int h_create(http_req *r)
 	if (!b || jv_str(b, "username", JV_REQUIRED, 64, &x.in.username, NULL, &e) < 0 ||
 	    jv_str(b, "display_name", JV_REQUIRED, USER_DISPLAY_MAX, &x.in.display_name, NULL,
 		   &e) < 0 ||
-	    jv_str(b, "password", JV_REQUIRED, 128, &password, NULL, &e) < 0 ||
+	    jv_str(b, "password", JV_REQUIRED, 1024, &password, NULL, &e) < 0 ||
 	    jv_int(b, "unit_id", JV_REQUIRED, 1, INT64_MAX, &x.in.unit_id, NULL, &e) < 0 ||
 	    parse_roles(b, true, &has_roles, &x.in.roles, &e) < 0 ||
 	    jv_str(b, "phone", JV_OPTIONAL, USER_PHONE_MAX, &x.in.phone, NULL, &e) < 0 ||
@@ -186,7 +186,7 @@ static int h_password(http_req *r)
 		return http_error(r, &e);
 	json_t *b = http_body_object(r, &e);
 	const char *password, *current;
-	if (!b || jv_str(b, "password", JV_REQUIRED, 128, &password, NULL, &e) < 0 ||
+	if (!b || jv_str(b, "password", JV_REQUIRED, 1024, &password, NULL, &e) < 0 ||
 	    jv_str(b, "current_password", self ? JV_REQUIRED : JV_OPTIONAL, 256, &current, NULL,
 		   &e) < 0 ||
 	    auth_password_ok(password, &e) < 0)

@@ -25,6 +25,9 @@ typedef struct server {
 	metrics *metrics;
 	FILE *access_log;
 	atomic_int inflight;
+	/* Connections accepted that have not yet finished a request: shutdown waits for
+	 * them, so that a request already sent is answered, not cut off. */
+	atomic_int fresh;
 	size_t max_path;
 } server;
 
@@ -139,10 +142,6 @@ static void dispatch(server *sv, http_req *r)
 	}
 	if (rr == ROUTER_NO_PATH) {
 		http_fail(r, 404, "not_found", NULL, "没有这个接口");
-		return;
-	}
-	if (r->body_too_large) {
-		http_fail(r, 413, "too_large", NULL, "请求体超过大小限制");
 		return;
 	}
 	const char *auth = http_header(r, "Authorization");
@@ -268,11 +267,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		client_ip(c, r->ip, sizeof r->ip);
 		*con_cls = r;
 		atomic_fetch_add(&sv->inflight, 1);
-		/* Refuse an announced oversize body before reading it. */
+		/* An announced oversize body is refused. A moderately large one is read and
+		 * discarded first, because most clients send the whole body before they
+		 * read a reply and would see a reset instead of the 413; a huge one is
+		 * answered at once and the connection closed. */
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > sv->app->cfg.max_body) {
-			http_fail(r, 413, "too_large", NULL, "请求体超过大小限制");
-			return queue(sv, c, r);
+		unsigned long long announced = cl ? strtoull(cl, NULL, 10) : 0;
+		if (announced > sv->app->cfg.max_body) {
+			r->body_too_large = true;
+			if (announced > (unsigned long long)sv->app->cfg.max_body * 16) {
+				http_fail(r, 413, "too_large", NULL, "请求体超过大小限制");
+				return queue(sv, c, r);
+			}
 		}
 		return MHD_YES;
 	}
@@ -286,6 +292,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (r->status) /* already answered (413 above) */
 		return MHD_YES;
+	if (r->body_too_large) {
+		http_fail(r, 413, "too_large", NULL, "请求体超过大小限制");
+		return queue(sv, c, r);
+	}
 	if (is_api_path(r->path)) {
 		dispatch(sv, r);
 	} else if (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0) {
@@ -316,15 +326,37 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	arena_free(&r->arena);
 	free(r);
 	*con_cls = NULL;
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (ci && ci->socket_context) {
+		int *fresh = ci->socket_context;
+		if (*fresh) {
+			*fresh = 0;
+			atomic_fetch_sub(&sv->fresh, 1);
+		}
+	}
 	atomic_fetch_sub(&sv->inflight, 1);
 }
 
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
 			  enum MHD_ConnectionNotificationCode toe)
 {
-	(void)c, (void)socket_context;
+	(void)c;
 	server *sv = cls;
-	metrics_connection(sv->metrics, toe == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		int *fresh = xmalloc(sizeof *fresh);
+		*fresh = 1;
+		*socket_context = fresh;
+		atomic_fetch_add(&sv->fresh, 1);
+		metrics_connection(sv->metrics, 1);
+	} else {
+		int *fresh = *socket_context;
+		if (fresh && *fresh)
+			atomic_fetch_sub(&sv->fresh, 1);
+		free(fresh);
+		*socket_context = NULL;
+		metrics_connection(sv->metrics, -1);
+	}
 }
 
 /* ---- built-in routes: health and metrics ---- */
@@ -439,12 +471,34 @@ int server_run(app *a, err *e)
 	sigwait(&sigs, &sig);
 	fprintf(stderr, "yiwang: %s received, finishing requests in flight\n",
 		sig == SIGTERM ? "SIGTERM" : "SIGINT");
-	/* Stop accepting, let requests in flight finish (up to 20 s), then close. */
+	/* Stop accepting. Connections the kernel already accepted wait in the listen
+	 * queue with their requests sent: hand them to the workers rather than reset
+	 * them. Then let every request finish (up to 20 s): wait until no request is in
+	 * flight and no connection waits for its first answer. Idle keep-alive
+	 * connections are not waited for. */
 	MHD_socket ls = MHD_quiesce_daemon(d);
-	if (ls != MHD_INVALID_SOCKET)
+	int handed = 0;
+	if (ls != MHD_INVALID_SOCKET) {
+		for (;;) {
+			struct sockaddr_storage addr;
+			socklen_t alen = sizeof addr;
+			int fd = accept4(ls, (struct sockaddr *)&addr, &alen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+			if (fd < 0)
+				break;
+			if (MHD_add_connection(d, fd, (struct sockaddr *)&addr, alen) != MHD_YES) {
+				fprintf(stderr, "yiwang: could not hand over a queued connection\n");
+				close(fd);
+			} else {
+				handed++;
+			}
+		}
 		close(ls);
+	}
+	if (handed)
+		fprintf(stderr, "yiwang: %d queued connection(s) handed to the workers\n", handed);
 	int64_t deadline = clock_mono_ns() + (int64_t)20 * 1000000000;
-	while (atomic_load(&sv.inflight) > 0 && clock_mono_ns() < deadline)
+	while (clock_mono_ns() < deadline &&
+	       (atomic_load(&sv.inflight) > 0 || atomic_load(&sv.fresh) > 0))
 		usleep(10000);
 	MHD_stop_daemon(d);
 	pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);

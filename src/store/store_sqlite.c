@@ -12,6 +12,7 @@
 
 #include "core/clock.h"
 #include "core/mem.h"
+#include "store/fts_cjk.h"
 #include "store/store_impl.h"
 
 enum { BUCKETS = 256, MAX_CACHED = 1024, MAX_BATCH = 1024, BUSY_TIMEOUT_MS = 10000 };
@@ -174,6 +175,13 @@ static store_conn *sq_conn_open(store *s, err *e)
 	}
 	sqlite3_extended_result_codes(db, 1);
 	sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+	/* The CJK tokenizer must exist on every connection before a yw_cjk table is used. */
+	rc = fts_cjk_register(db);
+	if (rc != SQLITE_OK) {
+		sq_error(db, rc, e);
+		sqlite3_close_v2(db);
+		return NULL;
+	}
 	sq_conn *c = xcalloc(1, sizeof *c);
 	c->base.s = s;
 	c->db = db;
