@@ -69,10 +69,10 @@ test:
 	scripts/test.sh
 
 format:
-	clang-format -i $$(git ls-files 'src/*.[ch]' 'tests/*.[ch]')
+	clang-format -i src/*.[ch] src/*/*.[ch] tests/unit/*.[ch]
 
 format-check:
-	clang-format --dry-run --Werror $$(git ls-files 'src/*.[ch]' 'tests/*.[ch]')
+	clang-format --dry-run --Werror src/*.[ch] src/*/*.[ch] tests/unit/*.[ch]
 
 clean:
 	rm -rf build

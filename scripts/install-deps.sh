@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-pkgs=(gcc make pkg-config ca-certificates
+pkgs=(gcc make pkg-config ca-certificates clang-format
       libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev
       libxlsxwriter-dev libcmocka-dev
       postgresql postgresql-contrib sqlite3 nginx wrk chromium)

@@ -46,6 +46,13 @@ if ! make -s all unit-tests >"$log/build.txt" 2>&1 || ! make -s SAN=1 build/san/
   exit 1
 fi
 
+step "style: clang-format"
+if clang-format --dry-run --Werror src/*.[ch] src/*/*.[ch] tests/unit/*.[ch] >"$log/format.txt" 2>&1; then
+  passed=$((passed + 1)); echo "    → formatted"
+else
+  head -n 20 "$log/format.txt"; failed=$((failed + 1)); echo "    → run make format"
+fi
+
 step "PostgreSQL: throwaway cluster"
 if pg_url=$(scripts/pg-temp.sh start "$pgdir"); then
   export YIWANG_TEST_PG="$pg_url"

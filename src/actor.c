@@ -6,11 +6,16 @@
 static const struct {
 	const char *word, *label;
 } roles[ROLE_COUNT] = {
-	{"admin", "系统管理员"},        {"agent", "热线话务员"},
-	{"leader", "领导"},             {"unit_staff", "单位工作人员"},
-	{"grid_member", "网格员"},      {"mediator", "调解员"},
-	{"congress_staff", "人大工作人员"}, {"deputy", "人大代表"},
-	{"party_secretary", "党组织书记"}, {"station_staff", "便民服务站工作人员"},
+	{"admin", "系统管理员"},
+	{"agent", "热线话务员"},
+	{"leader", "领导"},
+	{"unit_staff", "单位工作人员"},
+	{"grid_member", "网格员"},
+	{"mediator", "调解员"},
+	{"congress_staff", "人大工作人员"},
+	{"deputy", "人大代表"},
+	{"party_secretary", "党组织书记"},
+	{"station_staff", "便民服务站工作人员"},
 };
 
 void actor_system(actor *a, const char *who)

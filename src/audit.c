@@ -31,9 +31,9 @@ int audit_append(store_conn *c, const actor *who, const char *action, const char
 	/* Taking the head row first serialises appends on PostgreSQL (the row stays locked
 	 * until commit); on SQLite the single writer already does. */
 	store_stmt *st;
-	int rc = store_query_row(c, &st, e,
-				 "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
-				 NULL);
+	int rc = store_query_row(
+		c, &st, e, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
+		NULL);
 	if (rc <= 0)
 		return rc == 0 ? err_set(e, ERR_INTERNAL, "audit_head", NULL, "审计链头缺失") : -1;
 	int64_t seq = store_col_int(st, 0);
@@ -61,21 +61,23 @@ int audit_append(store_conn *c, const actor *who, const char *action, const char
 	if (n < 0)
 		return -1;
 	return store_exec(c, e, "UPDATE audit_head SET hash = ? WHERE id = 1", "s", hash) < 0 ? -1
-											       : 0;
+											      : 0;
 }
 
-int audit_list(store_conn *c, const char *entity, int64_t entity_id, int64_t actor_id,
-	       int64_t page, int64_t per_page, json_t **items, int64_t *total, err *e)
+int audit_list(store_conn *c, const char *entity, int64_t entity_id, int64_t actor_id, int64_t page,
+	       int64_t per_page, json_t **items, int64_t *total, err *e)
 {
-	if (store_query_int(c, total, 0, e,
-			    "SELECT COUNT(*) FROM audit_log WHERE (CAST(? AS TEXT) IS NULL OR entity = ?)"
-			    " AND (? = 0 OR entity_id = ?) AND (? = 0 OR actor_id = ?)",
-			    "ssiiii", entity, entity, entity_id, entity_id, actor_id, actor_id) < 0)
+	if (store_query_int(
+		    c, total, 0, e,
+		    "SELECT COUNT(*) FROM audit_log WHERE (CAST(? AS TEXT) IS NULL OR entity = ?)"
+		    " AND (? = 0 OR entity_id = ?) AND (? = 0 OR actor_id = ?)",
+		    "ssiiii", entity, entity, entity_id, entity_id, actor_id, actor_id) < 0)
 		return -1;
 	store_stmt *st = store_prepare(
 		c,
 		"SELECT seq, at, actor_id, actor, action, entity, entity_id, ip, detail"
-		" FROM audit_log WHERE (CAST(? AS TEXT) IS NULL OR entity = ?) AND (? = 0 OR entity_id = ?)"
+		" FROM audit_log WHERE (CAST(? AS TEXT) IS NULL OR entity = ?) AND (? = 0 OR "
+		"entity_id = ?)"
 		" AND (? = 0 OR actor_id = ?) ORDER BY seq DESC LIMIT ? OFFSET ?",
 		e);
 	if (!st)
@@ -116,10 +118,11 @@ int audit_verify(store *s, audit_report *rep, err *e)
 	store_conn *c = store_conn_get(s, e);
 	if (!c)
 		return -1;
-	store_stmt *st = store_prepare(c,
-				       "SELECT seq, at, actor_id, actor, action, entity, entity_id, ip,"
-				       " detail, prev_hash, hash FROM audit_log ORDER BY seq",
-				       e);
+	store_stmt *st =
+		store_prepare(c,
+			      "SELECT seq, at, actor_id, actor, action, entity, entity_id, ip,"
+			      " detail, prev_hash, hash FROM audit_log ORDER BY seq",
+			      e);
 	if (!st)
 		return -1;
 	char prev[65] = "0000000000000000000000000000000000000000000000000000000000000000";

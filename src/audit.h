@@ -16,12 +16,12 @@ int audit_append(store_conn *c, const actor *who, const char *action, const char
 		 int64_t entity_id, json_t *detail, err *e);
 
 /* Lists entries newest first, filtered by entity, entity_id (0: any), actor_id (0: any). */
-int audit_list(store_conn *c, const char *entity, int64_t entity_id, int64_t actor_id,
-	       int64_t page, int64_t per_page, json_t **items, int64_t *total, err *e);
+int audit_list(store_conn *c, const char *entity, int64_t entity_id, int64_t actor_id, int64_t page,
+	       int64_t per_page, json_t **items, int64_t *total, err *e);
 
 typedef struct audit_report {
 	int64_t entries;
-	int64_t bad_seq;  /* first seq whose hash or order is wrong, 0 if none */
+	int64_t bad_seq; /* first seq whose hash or order is wrong, 0 if none */
 	char problem[256];
 } audit_report;
 

@@ -37,7 +37,8 @@ int auth_password_ok(const char *password, err *e)
 {
 	size_t n = password ? utf8_chars(password) : 0;
 	if (n < 8 || n > 128)
-		return err_set(e, ERR_INVALID, "weak_password", "password", "密码需要 8 到 128 个字符");
+		return err_set(e, ERR_INVALID, "weak_password", "password",
+			       "密码需要 8 到 128 个字符");
 	return 0;
 }
 
@@ -105,7 +106,8 @@ static int login_tx(store_conn *c, void *p, err *e)
 		 * the count afresh. The count is the database's, not the reader's. */
 		if (store_exec(c, e,
 			       "UPDATE users SET"
-			       " failed_logins = CASE WHEN locked_until > 0 AND locked_until <= ? THEN 1"
+			       " failed_logins = CASE WHEN locked_until > 0 AND locked_until <= ? "
+			       "THEN 1"
 			       " ELSE failed_logins + 1 END,"
 			       " locked_until = CASE"
 			       " WHEN locked_until > 0 AND locked_until <= ? THEN 0"
@@ -115,12 +117,13 @@ static int login_tx(store_conn *c, void *p, err *e)
 			       x->now + AUTH_LOCK_MS, x->user_id) < 0)
 			return -1;
 		int64_t f;
-		if (store_query_int(c, &f, 0, e, "SELECT failed_logins FROM users WHERE id = ?", "i",
-				    x->user_id) < 0)
+		if (store_query_int(c, &f, 0, e, "SELECT failed_logins FROM users WHERE id = ?",
+				    "i", x->user_id) < 0)
 			return -1;
 		x->failures = (int)f;
 		json_t *d = json_pack("{s:I}", "failures", (json_int_t)f);
-		int rc = audit_append(c, &who, f >= AUTH_MAX_FAILURES ? "login_locked" : "login_failed",
+		int rc = audit_append(c, &who,
+				      f >= AUTH_MAX_FAILURES ? "login_locked" : "login_failed",
 				      "user", x->user_id, d, e);
 		json_decref(d);
 		return rc;
@@ -138,9 +141,8 @@ static int login_tx(store_conn *c, void *p, err *e)
 	return audit_append(c, &who, "login", "user", x->user_id, NULL, e);
 }
 
-int auth_login(store *s, const char *username, const char *password, const char *ip,
-	       int64_t ttl_ms, char *token, size_t token_n, int64_t *user_id, int64_t *expires_at,
-	       err *e)
+int auth_login(store *s, const char *username, const char *password, const char *ip, int64_t ttl_ms,
+	       char *token, size_t token_n, int64_t *user_id, int64_t *expires_at, err *e)
 {
 	store_conn *c = store_conn_get(s, e);
 	if (!c)
@@ -161,7 +163,8 @@ int auth_login(store *s, const char *username, const char *password, const char 
 		login_ctx u = {.username = username, .ip = ip, .refused = "login_unknown_user"};
 		if (store_write(s, login_tx, &u, e) < 0)
 			return -1;
-		return err_set(e, ERR_UNAUTHORIZED, "invalid_credentials", NULL, "用户名或密码错误");
+		return err_set(e, ERR_UNAUTHORIZED, "invalid_credentials", NULL,
+			       "用户名或密码错误");
 	}
 	login_ctx x = {.user_id = store_col_int(st, 0), .username = username, .ip = ip};
 	char *hash = xstrdup(store_col_text(st, 1));
@@ -174,7 +177,8 @@ int auth_login(store *s, const char *username, const char *password, const char 
 		x.refused = "login_disabled";
 		if (store_write(s, login_tx, &x, e) < 0)
 			return -1;
-		return err_set(e, ERR_FORBIDDEN, "account_disabled", NULL, "账号已停用，请联系管理员");
+		return err_set(e, ERR_FORBIDDEN, "account_disabled", NULL,
+			       "账号已停用，请联系管理员");
 	}
 	if (locked_until > x.now) {
 		free(hash);
@@ -201,7 +205,8 @@ int auth_login(store *s, const char *username, const char *password, const char 
 			return err_set(e, ERR_LOCKED, "account_locked", NULL,
 				       "密码连续错误 %d 次，账号已锁定 15 分钟，可联系管理员解锁",
 				       x.failures);
-		return err_set(e, ERR_UNAUTHORIZED, "invalid_credentials", NULL, "用户名或密码错误");
+		return err_set(e, ERR_UNAUTHORIZED, "invalid_credentials", NULL,
+			       "用户名或密码错误");
 	}
 	snprintf(token, token_n, "%s", tok);
 	*user_id = x.user_id;
@@ -221,12 +226,13 @@ int auth_resolve(store *s, const char *token, actor *out, err *e)
 	char h[65];
 	auth_hash_hex(token, h);
 	store_stmt *st;
-	int rc = store_query_row(c, &st, e,
-				 "SELECT u.id, u.username, u.unit_id, un.path, u.disabled, un.kind"
-				 " FROM sessions s JOIN users u ON u.id = s.user_id"
-				 " JOIN units un ON un.id = u.unit_id"
-				 " WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?",
-				 "si", h, clock_now_ms());
+	int rc = store_query_row(
+		c, &st, e,
+		"SELECT u.id, u.username, u.unit_id, un.path, u.disabled, un.kind"
+		" FROM sessions s JOIN users u ON u.id = s.user_id"
+		" JOIN units un ON un.id = u.unit_id"
+		" WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?",
+		"si", h, clock_now_ms());
 	if (rc < 0)
 		return -1;
 	if (rc == 0)
@@ -261,8 +267,8 @@ int auth_jurisdiction(store_conn *c, int64_t unit_id, char *path, size_t n, err 
 	int64_t id = unit_id;
 	for (int hops = 0; id && hops < 32; hops++) {
 		store_stmt *st;
-		int rc = store_query_row(c, &st, e, "SELECT parent_id, kind, path FROM units WHERE id = ?",
-					 "i", id);
+		int rc = store_query_row(
+			c, &st, e, "SELECT parent_id, kind, path FROM units WHERE id = ?", "i", id);
 		if (rc < 0)
 			return -1;
 		if (rc == 0)
@@ -287,7 +293,8 @@ static int logout_tx(store_conn *c, void *p, err *e)
 {
 	logout_ctx *x = p;
 	if (store_exec(c, e,
-		       "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+		       "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS "
+		       "NULL",
 		       "is", clock_now_ms(), x->hash) < 0)
 		return -1;
 	return audit_append(c, x->who, "logout", "user", x->who->user_id, NULL, e);
@@ -305,10 +312,11 @@ int auth_end_sessions(store_conn *c, int64_t user_id, const char *keep_token, er
 	char keep[65] = "";
 	if (keep_token)
 		auth_hash_hex(keep_token, keep);
-	return store_exec(c, e,
-			  "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL"
-			  " AND token_hash <> ?",
-			  "iis", clock_now_ms(), user_id, keep) < 0
+	return store_exec(
+		       c, e,
+		       "UPDATE sessions SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL"
+		       " AND token_hash <> ?",
+		       "iis", clock_now_ms(), user_id, keep) < 0
 		       ? -1
 		       : 0;
 }
@@ -344,7 +352,8 @@ int auth_apikey_create(store *s, const actor *who, const char *name, char *key, 
 		       int64_t *id, err *e)
 {
 	if (!name || !*name || strlen(name) > 200)
-		return err_set(e, ERR_INVALID, "invalid_name", "name", "需要合作方名称（1–200 字节）");
+		return err_set(e, ERR_INVALID, "invalid_name", "name",
+			       "需要合作方名称（1–200 字节）");
 	char tok[64];
 	random_token(tok, sizeof tok);
 	key_ctx x = {.who = who, .name = name};
@@ -369,9 +378,10 @@ int auth_apikey_list(store *s, json_t **items, err *e)
 	json_t *arr = json_array();
 	int rc;
 	while ((rc = store_step(st, e)) == 1) {
-		json_t *o = json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)store_col_int(st, 0),
-				      "name", store_col_text(st, 1), "prefix", store_col_text(st, 2),
-				      "created_at", (json_int_t)store_col_int(st, 3));
+		json_t *o =
+			json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)store_col_int(st, 0),
+				  "name", store_col_text(st, 1), "prefix", store_col_text(st, 2),
+				  "created_at", (json_int_t)store_col_int(st, 3));
 		json_object_set_new(o, "revoked_at",
 				    store_col_null(st, 4) ? json_null()
 							  : json_integer(store_col_int(st, 4)));
@@ -394,9 +404,9 @@ typedef struct revoke_ctx {
 static int apikey_revoke_tx(store_conn *c, void *p, err *e)
 {
 	revoke_ctx *x = p;
-	int64_t n = store_exec(c, e,
-			       "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
-			       "ii", clock_now_ms(), x->id);
+	int64_t n = store_exec(
+		c, e, "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+		"ii", clock_now_ms(), x->id);
 	if (n < 0)
 		return -1;
 	if (n == 0)
@@ -420,13 +430,14 @@ int auth_apikey_check(store *s, const char *key, int64_t *id, char *name, size_t
 	char h[65];
 	auth_hash_hex(key, h);
 	store_stmt *st;
-	int rc = store_query_row(c, &st, e,
-				 "SELECT id, name FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
-				 "s", h);
+	int rc = store_query_row(
+		c, &st, e,
+		"SELECT id, name FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL", "s", h);
 	if (rc < 0)
 		return -1;
 	if (rc == 0)
-		return err_set(e, ERR_FORBIDDEN, "invalid_api_key", "api_key", "API 密钥无效或已吊销");
+		return err_set(e, ERR_FORBIDDEN, "invalid_api_key", "api_key",
+			       "API 密钥无效或已吊销");
 	*id = store_col_int(st, 0);
 	snprintf(name, name_n, "%s", store_col_text(st, 1));
 	store_done(st);

@@ -25,9 +25,8 @@ int auth_password_ok(const char *password, err *e);
 /* Checks username and password; on success creates a session and fills token (a
  * 43-character base64url string, buffer of at least 64) and user_id. Failures count
  * towards the lock; everything is in the audit trail. */
-int auth_login(store *s, const char *username, const char *password, const char *ip,
-	       int64_t ttl_ms, char *token, size_t token_n, int64_t *user_id, int64_t *expires_at,
-	       err *e);
+int auth_login(store *s, const char *username, const char *password, const char *ip, int64_t ttl_ms,
+	       char *token, size_t token_n, int64_t *user_id, int64_t *expires_at, err *e);
 /* Resolves a bearer token into its actor; ERR_UNAUTHORIZED when unknown, expired or
  * revoked, or when the user was disabled. */
 int auth_resolve(store *s, const char *token, actor *out, err *e);
@@ -49,8 +48,7 @@ int auth_apikey_create(store *s, const actor *who, const char *name, char *key, 
 int auth_apikey_list(store *s, json_t **items, err *e);
 int auth_apikey_revoke(store *s, const actor *who, int64_t id, err *e);
 /* Resolves an API key to its id and name; ERR_FORBIDDEN when unknown or revoked. */
-int auth_apikey_check(store *s, const char *key, int64_t *id, char *name, size_t name_n,
-		      err *e);
+int auth_apikey_check(store *s, const char *key, int64_t *id, char *name, size_t name_n, err *e);
 
 /* Hex BLAKE2b-256 of a string, into out (65 bytes). */
 void auth_hash_hex(const char *s, char out[65]);

@@ -501,8 +501,8 @@ int calendar_import_csv(calendar *c, const char *csv, err *e)
 				     line);
 			break;
 		}
-		bool header =
-		    !content_seen && (strcasecmp(f[0], "date") == 0 || strcmp(f[0], "日期") == 0);
+		bool header = !content_seen &&
+			      (strcasecmp(f[0], "date") == 0 || strcmp(f[0], "日期") == 0);
 		content_seen = true;
 		if (header)
 			continue;

@@ -4,11 +4,11 @@
 #include <stddef.h>
 
 struct demo_unit {
-	const char *key;        /* unique within the demo, ascii, e.g. "haizhou" */
+	const char *key;	/* unique within the demo, ascii, e.g. "haizhou" */
 	const char *parent_key; /* NULL for the city; a key that appears earlier in the table */
-	const char *kind;       /* city county township community village grid department */
-	const char *name;       /* Chinese name, e.g. "海州区" */
-	const char *code;       /* administrative code, or NULL */
+	const char *kind;	/* city county township community village grid department */
+	const char *name;	/* Chinese name, e.g. "海州区" */
+	const char *code;	/* administrative code, or NULL */
 };
 
 struct demo_user {

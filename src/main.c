@@ -88,8 +88,10 @@ static const char serve_help[] =
 	"  --listen HOST:PORT       default 127.0.0.1:8080                (YIWANG_LISTEN)\n"
 	"  --threads N              worker threads, default 16            (YIWANG_THREADS)\n"
 	"  --max-body BYTES         request body limit, default 1048576   (YIWANG_MAX_BODY)\n"
-	"  --max-connections N      default 1024                          (YIWANG_MAX_CONNECTIONS)\n"
-	"  --per-ip-connections N   default 256 (0: no limit)             (YIWANG_PER_IP_CONNECTIONS)\n"
+	"  --max-connections N      default 1024                          "
+	"(YIWANG_MAX_CONNECTIONS)\n"
+	"  --per-ip-connections N   default 256 (0: no limit)             "
+	"(YIWANG_PER_IP_CONNECTIONS)\n"
 	"  --timeout SECONDS        idle connection timeout, default 30   (YIWANG_TIMEOUT)\n"
 	"  --web DIR                web UI files, default <binary dir>/web (YIWANG_WEB_DIR)\n"
 	"  --access-log -|off|FILE  JSON lines, default - (stderr)        (YIWANG_ACCESS_LOG)\n"
@@ -160,7 +162,8 @@ static int cmd_serve(int argc, char **argv)
 		.access_log = env_or("YIWANG_ACCESS_LOG", "-"),
 	};
 	const char *listen = env_or("YIWANG_LISTEN", "127.0.0.1:8080");
-	const char *threads = env_or("YIWANG_THREADS", NULL), *max_body = env_or("YIWANG_MAX_BODY", NULL),
+	const char *threads = env_or("YIWANG_THREADS", NULL),
+		   *max_body = env_or("YIWANG_MAX_BODY", NULL),
 		   *max_conn = env_or("YIWANG_MAX_CONNECTIONS", NULL),
 		   *per_ip = env_or("YIWANG_PER_IP_CONNECTIONS", NULL),
 		   *timeout = env_or("YIWANG_TIMEOUT", NULL),
@@ -253,9 +256,8 @@ static int cmd_serve(int argc, char **argv)
 
 /* ---- init and demo ---- */
 
-static int parse_db_only(int argc, char **argv, const char *cmd, const char *help,
-			 const char **db, const struct option *extra, int (*on_extra)(int, void *),
-			 void *ctx)
+static int parse_db_only(int argc, char **argv, const char *cmd, const char *help, const char **db,
+			 const struct option *extra, int (*on_extra)(int, void *), void *ctx)
 {
 	struct option opts[16] = {{"db", required_argument, NULL, 'd'},
 				  {"help", no_argument, NULL, 'h'}};
@@ -285,7 +287,8 @@ static int parse_db_only(int argc, char **argv, const char *cmd, const char *hel
 static int refuse_existing(const char *cmd, const char *db)
 {
 	if (!is_pg(db) && access(db, F_OK) == 0) {
-		fprintf(stderr, "yiwang %s: %s already exists; refusing to overwrite it\n", cmd, db);
+		fprintf(stderr, "yiwang %s: %s already exists; refusing to overwrite it\n", cmd,
+			db);
 		return 1;
 	}
 	return 0;
@@ -368,8 +371,11 @@ static int init_tx(store_conn *c, void *p, err *e)
 	int64_t unit_id, user_id;
 	if (unit_create(c, &sys, &u, &unit_id, e) < 0)
 		return -1;
-	user_input in = {.username = "admin", .display_name = "系统管理员",
-			 .password_hash = x->hash, .unit_id = unit_id, .roles = ROLE_ADMIN};
+	user_input in = {.username = "admin",
+			 .display_name = "系统管理员",
+			 .password_hash = x->hash,
+			 .unit_id = unit_id,
+			 .roles = ROLE_ADMIN};
 	return user_create(c, &sys, &in, &user_id, e);
 }
 
@@ -415,7 +421,8 @@ static int cmd_init(int argc, char **argv)
 /* ---- user ---- */
 
 static const char user_help[] =
-	"usage: yiwang user add --db DB --username U --name NAME --unit ID|CODE --roles R1,R2 [--phone P]\n"
+	"usage: yiwang user add --db DB --username U --name NAME --unit ID|CODE --roles R1,R2 "
+	"[--phone P]\n"
 	"       yiwang user passwd|disable|enable|unlock --db DB --username U\n"
 	"       yiwang user list --db DB\n"
 	"Passwords (add, passwd) are read from standard input.\n"
@@ -462,14 +469,19 @@ static int user_cli_tx(store_conn *c, void *p, err *e)
 		unsigned roles = 0;
 		char buf[256];
 		snprintf(buf, sizeof buf, "%s", x->o.roles);
-		for (char *sv = NULL, *w = strtok_r(buf, ",", &sv); w; w = strtok_r(NULL, ",", &sv)) {
+		for (char *sv = NULL, *w = strtok_r(buf, ",", &sv); w;
+		     w = strtok_r(NULL, ",", &sv)) {
 			unsigned bit = role_parse(w);
 			if (!bit)
-				return err_set(e, ERR_INVALID, "invalid_role", "roles", "未知角色：%s", w);
+				return err_set(e, ERR_INVALID, "invalid_role", "roles",
+					       "未知角色：%s", w);
 			roles |= bit;
 		}
-		user_input in = {.username = x->o.username, .display_name = x->o.name,
-				 .password_hash = x->hash, .unit_id = unit_id, .roles = roles,
+		user_input in = {.username = x->o.username,
+				 .display_name = x->o.name,
+				 .password_hash = x->hash,
+				 .unit_id = unit_id,
+				 .roles = roles,
 				 .phone = x->o.phone};
 		return user_create(c, &x->sys, &in, &id, e);
 	}
@@ -503,8 +515,10 @@ static int user_list_cli(store *s)
 			printf("%-16s %-12s %-24s %s%s%s\n",
 			       json_string_value(json_object_get(u, "username")),
 			       json_string_value(json_object_get(u, "display_name")),
-			       json_string_value(json_object_get(json_object_get(u, "unit"), "name")),
-			       roles, json_is_true(json_object_get(u, "disabled")) ? " disabled" : "",
+			       json_string_value(
+				       json_object_get(json_object_get(u, "unit"), "name")),
+			       roles,
+			       json_is_true(json_object_get(u, "disabled")) ? " disabled" : "",
 			       json_is_true(json_object_get(u, "locked")) ? " locked" : "");
 			free(roles);
 		}
@@ -529,12 +543,10 @@ static int cmd_user(int argc, char **argv)
 		known |= !strcmp(x.sub, subs[i]);
 	if (!known)
 		return usage_error("user", "unknown subcommand");
-	static const struct option extra[] = {{"username", required_argument, NULL, 'u'},
-					      {"name", required_argument, NULL, 'n'},
-					      {"unit", required_argument, NULL, 'U'},
-					      {"roles", required_argument, NULL, 'r'},
-					      {"phone", required_argument, NULL, 'p'},
-					      {0}};
+	static const struct option extra[] = {
+		{"username", required_argument, NULL, 'u'}, {"name", required_argument, NULL, 'n'},
+		{"unit", required_argument, NULL, 'U'},	    {"roles", required_argument, NULL, 'r'},
+		{"phone", required_argument, NULL, 'p'},    {0}};
 	const char *db;
 	int rc = parse_db_only(argc - 1, argv + 1, "user", user_help, &db, extra, user_opt, &x.o);
 	if (rc)
@@ -545,7 +557,8 @@ static int cmd_user(int argc, char **argv)
 	if (add && (!x.o.name || !x.o.unit || !x.o.roles))
 		return usage_error("user", "add needs --name, --unit and --roles");
 	if (add && !user_name_valid(x.o.username))
-		return usage_error("user", "username: 3-32 of a-z 0-9 _ . -, starting with a letter");
+		return usage_error("user",
+				   "username: 3-32 of a-z 0-9 _ . -, starting with a letter");
 	store *s;
 	if (open_store(db, false, &s))
 		return 1;
@@ -563,7 +576,8 @@ static int cmd_user(int argc, char **argv)
 			fprintf(stderr, "yiwang user: no password on standard input\n");
 			return 1;
 		}
-		rc = auth_password_ok(pw, &e) < 0 || auth_hash_password(pw, hash, sizeof hash, &e) < 0;
+		rc = auth_password_ok(pw, &e) < 0 ||
+		     auth_hash_password(pw, hash, sizeof hash, &e) < 0;
 		free(pw);
 		if (rc) {
 			store_close(s);
@@ -613,9 +627,8 @@ static int cmd_apikey(int argc, char **argv)
 	if (strcmp(sub, "create") && strcmp(sub, "list") && strcmp(sub, "revoke"))
 		return usage_error("apikey", "unknown subcommand");
 	apikey_opts o = {0};
-	static const struct option extra[] = {{"name", required_argument, NULL, 'n'},
-					      {"id", required_argument, NULL, 'i'},
-					      {0}};
+	static const struct option extra[] = {
+		{"name", required_argument, NULL, 'n'}, {"id", required_argument, NULL, 'i'}, {0}};
 	const char *db;
 	int rc = parse_db_only(argc - 1, argv + 1, "apikey", apikey_help, &db, extra, apikey_opt,
 			       &o);
@@ -648,11 +661,12 @@ static int cmd_apikey(int argc, char **argv)
 			size_t i;
 			json_t *k;
 			json_array_foreach(items, i, k)
-			printf("%lld\t%s\t%s…\t%s\n",
-			       (long long)json_integer_value(json_object_get(k, "id")),
-			       json_string_value(json_object_get(k, "name")),
-			       json_string_value(json_object_get(k, "prefix")),
-			       json_is_null(json_object_get(k, "revoked_at")) ? "active" : "revoked");
+				printf("%lld\t%s\t%s…\t%s\n",
+				       (long long)json_integer_value(json_object_get(k, "id")),
+				       json_string_value(json_object_get(k, "name")),
+				       json_string_value(json_object_get(k, "prefix")),
+				       json_is_null(json_object_get(k, "revoked_at")) ? "active"
+										      : "revoked");
 			json_decref(items);
 		}
 	} else if (auth_apikey_revoke(s, &sys, id, &e) < 0) {

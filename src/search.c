@@ -76,26 +76,26 @@ static size_t encode(uint32_t cp, char *out)
 /* Scripts written without spaces between words. Punctuation inside these blocks (、。「」
  * ・ and the like) is left out so that it separates runs. */
 static const uint32_t cjk_ranges[][2] = {
-    {0x1100, 0x11FF},	/* Hangul Jamo */
-    {0x3005, 0x3007},	/* 々 〆 〇 */
-    {0x3041, 0x309F},	/* Hiragana */
-    {0x30A1, 0x30FA},	/* Katakana */
-    {0x30FC, 0x30FF},	/* ー and the katakana iteration marks */
-    {0x3105, 0x312F},	/* Bopomofo */
-    {0x3131, 0x318E},	/* Hangul Compatibility Jamo */
-    {0x31A0, 0x31BF},	/* Bopomofo Extended */
-    {0x31F0, 0x31FF},	/* Katakana Phonetic Extensions */
-    {0x3400, 0x4DBF},	/* CJK Extension A */
-    {0x4E00, 0x9FFF},	/* CJK Unified Ideographs */
-    {0xA960, 0xA97F},	/* Hangul Jamo Extended-A */
-    {0xAC00, 0xD7A3},	/* Hangul Syllables */
-    {0xD7B0, 0xD7FF},	/* Hangul Jamo Extended-B */
-    {0xF900, 0xFAFF},	/* CJK Compatibility Ideographs */
-    {0xFF66, 0xFF9F},	/* half-width Katakana */
-    {0xFFA0, 0xFFDC},	/* half-width Hangul */
-    {0x1B000, 0x1B16F}, /* Kana Supplement, Kana Extended-A, Small Kana */
-    {0x20000, 0x2FA1F}, /* CJK Extensions B-F, Compatibility Supplement */
-    {0x30000, 0x323AF}, /* CJK Extensions G, H */
+	{0x1100, 0x11FF},   /* Hangul Jamo */
+	{0x3005, 0x3007},   /* 々 〆 〇 */
+	{0x3041, 0x309F},   /* Hiragana */
+	{0x30A1, 0x30FA},   /* Katakana */
+	{0x30FC, 0x30FF},   /* ー and the katakana iteration marks */
+	{0x3105, 0x312F},   /* Bopomofo */
+	{0x3131, 0x318E},   /* Hangul Compatibility Jamo */
+	{0x31A0, 0x31BF},   /* Bopomofo Extended */
+	{0x31F0, 0x31FF},   /* Katakana Phonetic Extensions */
+	{0x3400, 0x4DBF},   /* CJK Extension A */
+	{0x4E00, 0x9FFF},   /* CJK Unified Ideographs */
+	{0xA960, 0xA97F},   /* Hangul Jamo Extended-A */
+	{0xAC00, 0xD7A3},   /* Hangul Syllables */
+	{0xD7B0, 0xD7FF},   /* Hangul Jamo Extended-B */
+	{0xF900, 0xFAFF},   /* CJK Compatibility Ideographs */
+	{0xFF66, 0xFF9F},   /* half-width Katakana */
+	{0xFFA0, 0xFFDC},   /* half-width Hangul */
+	{0x1B000, 0x1B16F}, /* Kana Supplement, Kana Extended-A, Small Kana */
+	{0x20000, 0x2FA1F}, /* CJK Extensions B-F, Compatibility Supplement */
+	{0x30000, 0x323AF}, /* CJK Extensions G, H */
 };
 
 static bool is_cjk(uint32_t cp)

@@ -103,7 +103,8 @@ static json_t *row_json(const unit_row *u)
 	json_t *o = json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)u->id, "name", u->name,
 			      "kind", u->kind, "disabled", u->disabled);
 	json_object_set_new(o, "code", u->has_code ? json_string(u->code) : json_null());
-	json_object_set_new(o, "parent_id", u->parent_id ? json_integer(u->parent_id) : json_null());
+	json_object_set_new(o, "parent_id",
+			    u->parent_id ? json_integer(u->parent_id) : json_null());
 	return o;
 }
 
@@ -185,7 +186,8 @@ int unit_create(store_conn *c, const actor *who, const unit_input *in, int64_t *
 		return -1;
 	json_t *d = json_pack("{s:s, s:s, s:o}", "name", in->name, "kind", in->kind, "code",
 			      in->code ? json_string(in->code) : json_null());
-	json_object_set_new(d, "parent_id", in->parent_id ? json_integer(in->parent_id) : json_null());
+	json_object_set_new(d, "parent_id",
+			    in->parent_id ? json_integer(in->parent_id) : json_null());
 	rc = audit_append(c, who, "unit_create", "unit", *id, d, e);
 	json_decref(d);
 	return rc;
@@ -200,17 +202,18 @@ int unit_update(store_conn *c, const actor *who, int64_t id, const unit_patch *p
 	json_t *d = json_object();
 	int rc = -1;
 	if (p->name && strcmp(p->name, u.name) != 0) {
-		if (store_exec(c, e, "UPDATE units SET name = ?, updated_at = ? WHERE id = ?", "sii",
-			       p->name, now, id) < 0)
+		if (store_exec(c, e, "UPDATE units SET name = ?, updated_at = ? WHERE id = ?",
+			       "sii", p->name, now, id) < 0)
 			goto out;
 		json_object_set_new(d, "name", json_pack("[s,s]", u.name, p->name));
 	}
 	if (p->set_code) {
-		if (store_exec(c, e, "UPDATE units SET code = ?, updated_at = ? WHERE id = ?", "sii",
-			       p->code, now, id) < 0)
+		if (store_exec(c, e, "UPDATE units SET code = ?, updated_at = ? WHERE id = ?",
+			       "sii", p->code, now, id) < 0)
 			goto out;
 		json_object_set_new(d, "code",
-				    json_pack("[o,o]", u.has_code ? json_string(u.code) : json_null(),
+				    json_pack("[o,o]",
+					      u.has_code ? json_string(u.code) : json_null(),
 					      p->code ? json_string(p->code) : json_null()));
 	}
 	if (p->parent_id && p->parent_id != u.parent_id) {
@@ -236,7 +239,8 @@ int unit_update(store_conn *c, const actor *who, int64_t id, const unit_patch *p
 			goto out;
 		}
 		if (np.disabled) {
-			err_set(e, ERR_CONFLICT, "parent_disabled", "parent_id", "新的上级单位已停用");
+			err_set(e, ERR_CONFLICT, "parent_disabled", "parent_id",
+				"新的上级单位已停用");
 			goto out;
 		}
 		char newpath[SCOPE_PATH_MAX + 32], hi[SCOPE_PATH_MAX];
@@ -245,11 +249,13 @@ int unit_update(store_conn *c, const actor *who, int64_t id, const unit_patch *p
 		/* Every path in the subtree grows by the same number of bytes; the longest
 		 * must still fit the bound that areas are checked with. */
 		int64_t longest;
-		if (store_query_int(c, &longest, 0, e,
-				    "SELECT MAX(LENGTH(path)) FROM units WHERE path >= ? AND path < ?",
-				    "ss", u.path, hi) < 0)
+		if (store_query_int(
+			    c, &longest, 0, e,
+			    "SELECT MAX(LENGTH(path)) FROM units WHERE path >= ? AND path < ?",
+			    "ss", u.path, hi) < 0)
 			goto out;
-		if (longest + (int64_t)strlen(newpath) - (int64_t)strlen(u.path) >= SCOPE_PATH_MAX) {
+		if (longest + (int64_t)strlen(newpath) - (int64_t)strlen(u.path) >=
+		    SCOPE_PATH_MAX) {
 			err_set(e, ERR_INVALID, "too_deep", "parent_id", "移动后单位层级过深");
 			goto out;
 		}
@@ -263,8 +269,8 @@ int unit_update(store_conn *c, const actor *who, int64_t id, const unit_patch *p
 		if (store_exec(c, e, "UPDATE units SET parent_id = ? WHERE id = ?", "ii", np.id,
 			       id) < 0)
 			goto out;
-		json_object_set_new(d, "parent_id", json_pack("[I,I]", (json_int_t)u.parent_id,
-							       (json_int_t)np.id));
+		json_object_set_new(d, "parent_id",
+				    json_pack("[I,I]", (json_int_t)u.parent_id, (json_int_t)np.id));
 	}
 	if (p->disabled >= 0 && (p->disabled != 0) != u.disabled) {
 		if (id == who->unit_id) {
@@ -334,8 +340,8 @@ static void like_pattern(strbuf *sb, const char *q)
 	strbuf_addch(sb, '%');
 }
 
-int unit_list(store_conn *c, const actor *who, const unit_filter *f, int64_t page,
-	      int64_t per_page, json_t **items, int64_t *total, err *e)
+int unit_list(store_conn *c, const actor *who, const unit_filter *f, int64_t page, int64_t per_page,
+	      json_t **items, int64_t *total, err *e)
 {
 	char hi[SCOPE_PATH_MAX];
 	scope_upper(who->unit_path, hi, sizeof hi);
@@ -348,7 +354,8 @@ int unit_list(store_conn *c, const actor *who, const unit_filter *f, int64_t pag
 	if (f->parent_id)
 		strbuf_adds(&where, " AND u.parent_id = ?");
 	if (f->q) {
-		strbuf_adds(&where, " AND (u.name LIKE ? ESCAPE '\\' OR u.code LIKE ? ESCAPE '\\')");
+		strbuf_adds(&where,
+			    " AND (u.name LIKE ? ESCAPE '\\' OR u.code LIKE ? ESCAPE '\\')");
 		like_pattern(&like, f->q);
 	}
 	char *count_sql = xasprintf("SELECT COUNT(*)%s", strbuf_str(&where));
@@ -394,7 +401,8 @@ int unit_list(store_conn *c, const actor *who, const unit_filter *f, int64_t pag
 			snprintf(u.code, sizeof u.code, "%s", store_col_text(st, 7));
 			json_t *o = row_json(&u);
 			json_object_set_new(o, "depth", json_integer(store_col_int(st, 5)));
-			json_object_set_new(o, "children_count", json_integer(store_col_int(st, 8)));
+			json_object_set_new(o, "children_count",
+					    json_integer(store_col_int(st, 8)));
 			json_array_append_new(arr, o);
 		}
 		store_done(st);

@@ -33,9 +33,9 @@ int unit_create(store_conn *c, const actor *who, const unit_input *in, int64_t *
 typedef struct unit_patch {
 	const char *name; /* NULL: unchanged */
 	bool set_code;
-	const char *code; /* with set_code: NULL clears */
+	const char *code;  /* with set_code: NULL clears */
 	int64_t parent_id; /* 0: unchanged */
-	int disabled;      /* -1: unchanged */
+	int disabled;	   /* -1: unchanged */
 } unit_patch;
 
 /* Inside a write transaction: renames, recodes, moves (with the whole subtree) or
@@ -52,8 +52,8 @@ typedef struct unit_filter {
 	bool include_disabled;
 } unit_filter;
 
-int unit_list(store_conn *c, const actor *who, const unit_filter *f, int64_t page,
-	      int64_t per_page, json_t **items, int64_t *total, err *e);
+int unit_list(store_conn *c, const actor *who, const unit_filter *f, int64_t page, int64_t per_page,
+	      json_t **items, int64_t *total, err *e);
 
 /* Whether unit id lies within who's area (false also when it does not exist). */
 int unit_within(store_conn *c, const actor *who, int64_t id, bool *yes, err *e);

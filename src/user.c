@@ -41,8 +41,8 @@ static int write_roles(store_conn *c, int64_t id, unsigned roles, err *e)
 		return -1;
 	for (int i = 0; i < ROLE_COUNT; i++)
 		if ((roles & (1u << i)) &&
-		    store_exec(c, e, "INSERT INTO user_roles (user_id, role) VALUES (?, ?)", "is", id,
-			       role_word(i)) < 0)
+		    store_exec(c, e, "INSERT INTO user_roles (user_id, role) VALUES (?, ?)", "is",
+			       id, role_word(i)) < 0)
 			return -1;
 	return 0;
 }
@@ -116,7 +116,8 @@ int user_update(store_conn *c, const actor *who, int64_t id, const user_patch *p
 	json_t *d = json_object();
 	int rc = -1;
 	if (p->display_name) {
-		if (store_exec(c, e, "UPDATE users SET display_name = ?, updated_at = ? WHERE id = ?",
+		if (store_exec(c, e,
+			       "UPDATE users SET display_name = ?, updated_at = ? WHERE id = ?",
 			       "sii", p->display_name, now, id) < 0)
 			goto out;
 		json_object_set_new(d, "display_name", json_string(p->display_name));
@@ -138,8 +139,8 @@ int user_update(store_conn *c, const actor *who, int64_t id, const user_patch *p
 		json_object_set_new(d, "roles", roles_json(p->roles));
 	}
 	if (p->set_phone) {
-		if (store_exec(c, e, "UPDATE users SET phone = ?, updated_at = ? WHERE id = ?", "sii",
-			       p->phone, now, id) < 0)
+		if (store_exec(c, e, "UPDATE users SET phone = ?, updated_at = ? WHERE id = ?",
+			       "sii", p->phone, now, id) < 0)
 			goto out;
 		json_object_set_new(d, "phone", json_string("(changed)"));
 	}
@@ -208,13 +209,13 @@ static json_t *row_json(store_stmt *st, bool mask)
 	char at[40], last[40], phone[64];
 	int64_t now = clock_now_ms();
 	clock_format_iso(store_col_int(st, 10), at, sizeof at);
-	json_t *o = json_pack(
-		"{s:I, s:s, s:s, s:{s:I, s:s, s:s}, s:b, s:b, s:i, s:s}", "id",
-		(json_int_t)store_col_int(st, 0), "username", store_col_text(st, 1), "display_name",
-		store_col_text(st, 2), "unit", "id", (json_int_t)store_col_int(st, 4), "name",
-		store_col_text(st, 5), "kind", store_col_text(st, 6), "disabled",
-		store_col_int(st, 7) != 0, "locked", store_col_int(st, 8) > now, "failed_logins",
-		(int)store_col_int(st, 9), "created_at", at);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:{s:I, s:s, s:s}, s:b, s:b, s:i, s:s}", "id",
+			      (json_int_t)store_col_int(st, 0), "username", store_col_text(st, 1),
+			      "display_name", store_col_text(st, 2), "unit", "id",
+			      (json_int_t)store_col_int(st, 4), "name", store_col_text(st, 5),
+			      "kind", store_col_text(st, 6), "disabled", store_col_int(st, 7) != 0,
+			      "locked", store_col_int(st, 8) > now, "failed_logins",
+			      (int)store_col_int(st, 9), "created_at", at);
 	if (store_col_null(st, 3)) {
 		json_object_set_new(o, "phone", json_null());
 	} else {
@@ -233,9 +234,9 @@ static json_t *row_json(store_stmt *st, bool mask)
 	return o;
 }
 
-#define USER_SELECT                                                                        \
-	"SELECT u.id, u.username, u.display_name, u.phone, u.unit_id, un.name, un.kind,"   \
-	" u.disabled, u.locked_until, u.failed_logins, u.created_at, u.last_login_at"      \
+#define USER_SELECT                                                                                \
+	"SELECT u.id, u.username, u.display_name, u.phone, u.unit_id, un.name, un.kind,"           \
+	" u.disabled, u.locked_until, u.failed_logins, u.created_at, u.last_login_at"              \
 	" FROM users u JOIN units un ON un.id = u.unit_id"
 
 int user_get(store_conn *c, const actor *who, int64_t id, bool mask, json_t **out, err *e)
@@ -278,8 +279,8 @@ int user_list(store_conn *c, const actor *who, const user_filter *f, bool mask, 
 	strbuf where = STRBUF_INIT, like = STRBUF_INIT;
 	strbuf_adds(&where, " WHERE un.path >= ? AND un.path < ?");
 	if (f->role)
-		strbuf_adds(&where,
-			    " AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ?)");
+		strbuf_adds(&where, " AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = "
+				    "u.id AND r.role = ?)");
 	if (f->q) {
 		strbuf_adds(&where, " AND (u.username LIKE ? ESCAPE '\\' OR u.display_name LIKE ?"
 				    " ESCAPE '\\')");
@@ -291,8 +292,9 @@ int user_list(store_conn *c, const actor *who, const user_filter *f, bool mask, 
 		}
 		strbuf_addch(&like, '%');
 	}
-	char *count_sql = xasprintf("SELECT COUNT(*) FROM users u JOIN units un ON un.id = u.unit_id%s",
-				    strbuf_str(&where));
+	char *count_sql =
+		xasprintf("SELECT COUNT(*) FROM users u JOIN units un ON un.id = u.unit_id%s",
+			  strbuf_str(&where));
 	char *list_sql = xasprintf(USER_SELECT "%s ORDER BY u.username LIMIT ? OFFSET ?",
 				   strbuf_str(&where));
 	int rc = -1;
@@ -350,7 +352,8 @@ out:
 int user_find(store_conn *c, const char *username, int64_t *id, err *e)
 {
 	int64_t v;
-	if (store_query_int(c, &v, 0, e, "SELECT id FROM users WHERE username = ?", "s", username) < 0)
+	if (store_query_int(c, &v, 0, e, "SELECT id FROM users WHERE username = ?", "s", username) <
+	    0)
 		return -1;
 	if (!v)
 		return err_set(e, ERR_NOT_FOUND, "not_found", "username", "没有用户 %s", username);
@@ -361,7 +364,8 @@ int user_find(store_conn *c, const char *username, int64_t *id, err *e)
 int user_password_hash(store_conn *c, int64_t id, char *out, size_t n, err *e)
 {
 	store_stmt *st;
-	int rc = store_query_row(c, &st, e, "SELECT password_hash FROM users WHERE id = ?", "i", id);
+	int rc =
+		store_query_row(c, &st, e, "SELECT password_hash FROM users WHERE id = ?", "i", id);
 	if (rc <= 0)
 		return rc == 0 ? err_set(e, ERR_NOT_FOUND, "not_found", NULL, "用户不存在") : -1;
 	snprintf(out, n, "%s", store_col_text(st, 0));

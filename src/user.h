@@ -28,7 +28,7 @@ int user_create(store_conn *c, const actor *who, const user_input *in, int64_t *
 
 typedef struct user_patch {
 	const char *display_name; /* NULL: unchanged */
-	int64_t unit_id;          /* 0: unchanged */
+	int64_t unit_id;	  /* 0: unchanged */
 	bool set_roles;
 	unsigned roles;
 	bool set_phone;

@@ -5,8 +5,8 @@
 
 #include "http/http.h"
 
-#define API_TABLE(name)                                                                    \
-	extern const struct route name##_routes[];                                         \
+#define API_TABLE(name)                                                                            \
+	extern const struct route name##_routes[];                                                 \
 	extern const size_t name##_routes_count;
 
 API_TABLE(api_session)

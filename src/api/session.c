@@ -71,8 +71,9 @@ static int h_login(http_req *r)
 	(void)uid;
 	char exp[40];
 	clock_format_iso(expires, exp, sizeof exp);
-	return http_json(r, 201,
-			 json_pack("{s:s, s:s, s:o}", "token", token, "expires_at", exp, "user", me));
+	return http_json(
+		r, 201,
+		json_pack("{s:s, s:s, s:o}", "token", token, "expires_at", exp, "user", me));
 }
 
 static int h_logout(http_req *r)

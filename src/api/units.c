@@ -19,7 +19,8 @@ static int h_list(http_req *r)
 	f.kind = http_query(r, "kind");
 	if (f.kind && !unit_kind_valid(f.kind))
 		return http_fail(r, 400, "invalid_parameter", "kind",
-				 "kind 必须是 city、county、township、community、village、grid 或 department");
+				 "kind 必须是 city、county、township、community、village、grid 或 "
+				 "department");
 	if (f.q && (jv_utf8_chars(f.q) < 0 || jv_utf8_chars(f.q) > 100))
 		return http_fail(r, 400, "invalid_parameter", "q", "q 最多 100 个字符");
 	store_conn *c = store_conn_get(r->store, &e);
@@ -92,8 +93,9 @@ static int h_create(http_req *r)
 	    check_code(x.in.code, &e) < 0)
 		return http_error(r, &e);
 	if (!unit_kind_valid(x.in.kind))
-		return http_fail(r, 422, "invalid_kind", "kind",
-				 "kind 必须是 county、township、community、village、grid 或 department");
+		return http_fail(
+			r, 422, "invalid_kind", "kind",
+			"kind 必须是 county、township、community、village、grid 或 department");
 	if (store_write(r->store, create_tx, &x, &e) < 0) {
 		if (!strcmp(e.code, "duplicate"))
 			err_set(&e, ERR_CONFLICT, "duplicate", "code", "代码 %s 已被其他单位使用",

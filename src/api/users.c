@@ -41,7 +41,8 @@ static int check_phone(const char *phone, err *e)
 	size_t n = 0;
 	for (const char *p = phone; *p; p++, n++)
 		if (!((*p >= '0' && *p <= '9') || *p == '-' || *p == '+' || *p == ' '))
-			return err_set(e, ERR_INVALID, "invalid_phone", "phone", "电话号码格式不对");
+			return err_set(e, ERR_INVALID, "invalid_phone", "phone",
+				       "电话号码格式不对");
 	if (n < 5)
 		return err_set(e, ERR_INVALID, "invalid_phone", "phone", "电话号码太短");
 	return 0;
@@ -110,8 +111,8 @@ static int h_create(http_req *r)
 	const char *password;
 	bool has_roles;
 	if (!b || jv_str(b, "username", JV_REQUIRED, 64, &x.in.username, NULL, &e) < 0 ||
-	    jv_str(b, "display_name", JV_REQUIRED, USER_DISPLAY_MAX, &x.in.display_name, NULL,
-		   &e) < 0 ||
+	    jv_str(b, "display_name", JV_REQUIRED, USER_DISPLAY_MAX, &x.in.display_name, NULL, &e) <
+		    0 ||
 	    jv_str(b, "password", JV_REQUIRED, 1024, &password, NULL, &e) < 0 ||
 	    jv_int(b, "unit_id", JV_REQUIRED, 1, INT64_MAX, &x.in.unit_id, NULL, &e) < 0 ||
 	    parse_roles(b, true, &has_roles, &x.in.roles, &e) < 0 ||
@@ -199,7 +200,8 @@ static int h_password(http_req *r)
 		if (user_password_hash(c, x.id, old, sizeof old, &e) < 0)
 			return http_error(r, &e);
 		if (!auth_verify_password(old, current))
-			return http_fail(r, 422, "wrong_password", "current_password", "当前密码不正确");
+			return http_fail(r, 422, "wrong_password", "current_password",
+					 "当前密码不正确");
 		x.keep = r->token;
 	}
 	char hash[256];

@@ -59,7 +59,8 @@ int jv_str(json_t *o, const char *key, unsigned flags, size_t max_chars, const c
 	json_t *v = json_object_get(o, key);
 	if (!v || (json_is_null(v) && !(flags & JV_NULLABLE))) {
 		if (flags & JV_REQUIRED)
-			return err_set(e, ERR_INVALID, "missing_field", key, "缺少必填字段 %s", key);
+			return err_set(e, ERR_INVALID, "missing_field", key, "缺少必填字段 %s",
+				       key);
 		return 0;
 	}
 	if (present)
@@ -67,7 +68,8 @@ int jv_str(json_t *o, const char *key, unsigned flags, size_t max_chars, const c
 	if (json_is_null(v))
 		return 0;
 	if (!json_is_string(v))
-		return err_set(e, ERR_BAD_REQUEST, "invalid_type", key, "字段 %s 必须是字符串", key);
+		return err_set(e, ERR_BAD_REQUEST, "invalid_type", key, "字段 %s 必须是字符串",
+			       key);
 	const char *s = json_string_value(v);
 	if (strlen(s) != json_string_length(v))
 		return err_set(e, ERR_INVALID, "invalid_text", key, "字段 %s 含有空字符", key);
@@ -79,12 +81,14 @@ int jv_str(json_t *o, const char *key, unsigned flags, size_t max_chars, const c
 		t++;
 	if (!*t) {
 		if (flags & JV_REQUIRED)
-			return err_set(e, ERR_INVALID, "missing_field", key, "字段 %s 不能为空", key);
+			return err_set(e, ERR_INVALID, "missing_field", key, "字段 %s 不能为空",
+				       key);
 		return 0;
 	}
 	long n = jv_utf8_chars(s);
 	if (n < 0)
-		return err_set(e, ERR_INVALID, "invalid_text", key, "字段 %s 不是有效的 UTF-8", key);
+		return err_set(e, ERR_INVALID, "invalid_text", key, "字段 %s 不是有效的 UTF-8",
+			       key);
 	if ((size_t)n > max_chars)
 		return err_set(e, ERR_INVALID, "too_long", key, "字段 %s 最多 %zu 个字符", key,
 			       max_chars);
@@ -100,7 +104,8 @@ int jv_int(json_t *o, const char *key, unsigned flags, int64_t min, int64_t max,
 	json_t *v = json_object_get(o, key);
 	if (!v || json_is_null(v)) {
 		if (flags & JV_REQUIRED)
-			return err_set(e, ERR_INVALID, "missing_field", key, "缺少必填字段 %s", key);
+			return err_set(e, ERR_INVALID, "missing_field", key, "缺少必填字段 %s",
+				       key);
 		return 0;
 	}
 	if (!json_is_integer(v))
@@ -120,12 +125,13 @@ int jv_bool(json_t *o, const char *key, unsigned flags, int *out, err *e)
 	json_t *v = json_object_get(o, key);
 	if (!v || json_is_null(v)) {
 		if (flags & JV_REQUIRED)
-			return err_set(e, ERR_INVALID, "missing_field", key, "缺少必填字段 %s", key);
+			return err_set(e, ERR_INVALID, "missing_field", key, "缺少必填字段 %s",
+				       key);
 		return 0;
 	}
 	if (!json_is_boolean(v))
-		return err_set(e, ERR_BAD_REQUEST, "invalid_type", key, "字段 %s 必须是 true 或 false",
-			       key);
+		return err_set(e, ERR_BAD_REQUEST, "invalid_type", key,
+			       "字段 %s 必须是 true 或 false", key);
 	*out = json_is_true(v);
 	return 0;
 }

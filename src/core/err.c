@@ -13,8 +13,21 @@ int err_set(err *e, enum err_kind kind, const char *code, const char *field, con
 	snprintf(e->field, sizeof e->field, "%s", field ? field : "");
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(e->message, sizeof e->message, fmt, ap);
+	int n = vsnprintf(e->message, sizeof e->message, fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof e->message) {
+		/* Truncated: do not leave half a UTF-8 character at the end. */
+		size_t len = strlen(e->message);
+		size_t cut = len;
+		while (cut > 0 && ((unsigned char)e->message[cut - 1] & 0xC0) == 0x80)
+			cut--;
+		if (cut > 0 && ((unsigned char)e->message[cut - 1] & 0x80)) {
+			unsigned char lead = (unsigned char)e->message[cut - 1];
+			size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+			if (len - (cut - 1) < need)
+				e->message[cut - 1] = '\0';
+		}
+	}
 	return -1;
 }
 

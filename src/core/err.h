@@ -8,15 +8,15 @@ enum err_kind {
 	ERR_NONE = 0,
 	ERR_BAD_REQUEST,  /* 400: malformed */
 	ERR_UNAUTHORIZED, /* 401 */
-	ERR_FORBIDDEN,    /* 403 */
-	ERR_NOT_FOUND,    /* 404, also for records outside the caller's area */
-	ERR_CONFLICT,     /* 409: not allowed in the current state, or a duplicate */
-	ERR_TOO_LARGE,    /* 413 */
-	ERR_INVALID,      /* 422: well-formed but invalid */
-	ERR_LOCKED,       /* 423-like, reported as 403 with code account_locked */
+	ERR_FORBIDDEN,	  /* 403 */
+	ERR_NOT_FOUND,	  /* 404, also for records outside the caller's area */
+	ERR_CONFLICT,	  /* 409: not allowed in the current state, or a duplicate */
+	ERR_TOO_LARGE,	  /* 413 */
+	ERR_INVALID,	  /* 422: well-formed but invalid */
+	ERR_LOCKED,	  /* 423-like, reported as 403 with code account_locked */
 	ERR_RATE_LIMITED, /* 429 */
 	ERR_UNAVAILABLE,  /* 503: database unreachable, shutting down */
-	ERR_INTERNAL,     /* 500: a bug or an environment failure, never bad input */
+	ERR_INTERNAL,	  /* 500: a bug or an environment failure, never bad input */
 };
 
 typedef struct err {

@@ -12,7 +12,10 @@ typedef struct strbuf {
 	size_t max; /* 0: unlimited */
 } strbuf;
 
-#define STRBUF_INIT {NULL, 0, 0, 0}
+#define STRBUF_INIT                                                                                \
+	{                                                                                          \
+		NULL, 0, 0, 0                                                                      \
+	}
 
 void strbuf_init(strbuf *sb, size_t max);
 /* Each append returns 0, or -1 (and appends nothing) when max would be exceeded. */

@@ -33,8 +33,8 @@ struct http_req {
 	const char *token; /* the bearer token, when one was sent */
 	/* The response. */
 	int status;
-	json_t *json;  /* JSON body (owned) */
-	char *text;    /* or a text body (heap, owned) */
+	json_t *json; /* JSON body (owned) */
+	char *text;   /* or a text body (heap, owned) */
 	size_t text_len;
 	const char *content_type;
 	const char *allow; /* Allow header for 405 */

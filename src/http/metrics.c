@@ -6,7 +6,7 @@
 #include "core/mem.h"
 
 static const double bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-				0.05,   0.1,   0.25,   0.5,   1.0,  2.5};
+				0.05,	0.1,   0.25,   0.5,   1.0,  2.5};
 enum { NB = sizeof bounds / sizeof bounds[0], CLASSES = 5 };
 
 typedef struct slot {
@@ -42,7 +42,8 @@ void metrics_free(metrics *m)
 
 void metrics_record(metrics *m, int route_index, int status, int64_t ns)
 {
-	size_t i = route_index >= 0 ? (size_t)route_index : router_count(m->rt) + (size_t)(-route_index - 1);
+	size_t i = route_index >= 0 ? (size_t)route_index
+				    : router_count(m->rt) + (size_t)(-route_index - 1);
 	if (i >= m->nslots)
 		return;
 	slot *s = &m->slots[i];
@@ -78,21 +79,26 @@ static void labels(metrics *m, size_t i, const char **route, const char **method
 
 void metrics_render(metrics *m, const store *s, strbuf *out)
 {
-	strbuf_adds(out, "# HELP yiwang_http_requests_total Requests answered, by route and status class.\n"
-			 "# TYPE yiwang_http_requests_total counter\n");
+	strbuf_adds(
+		out,
+		"# HELP yiwang_http_requests_total Requests answered, by route and status class.\n"
+		"# TYPE yiwang_http_requests_total counter\n");
 	for (size_t i = 0; i < m->nslots; i++) {
 		const char *route, *method;
 		labels(m, i, &route, &method);
 		for (int c = 0; c < CLASSES; c++) {
-			uint64_t v = atomic_load_explicit(&m->slots[i].by_class[c], memory_order_relaxed);
+			uint64_t v = atomic_load_explicit(&m->slots[i].by_class[c],
+							  memory_order_relaxed);
 			if (v)
 				strbuf_addf(out,
-					    "yiwang_http_requests_total{route=\"%s\",method=\"%s\",code=\"%dxx\"} %llu\n",
+					    "yiwang_http_requests_total{route=\"%s\",method=\"%s\","
+					    "code=\"%dxx\"} %llu\n",
 					    route, method, c + 1, (unsigned long long)v);
 		}
 	}
-	strbuf_adds(out, "# HELP yiwang_http_request_duration_seconds Time from request to response.\n"
-			 "# TYPE yiwang_http_request_duration_seconds histogram\n");
+	strbuf_adds(out,
+		    "# HELP yiwang_http_request_duration_seconds Time from request to response.\n"
+		    "# TYPE yiwang_http_request_duration_seconds histogram\n");
 	for (size_t i = 0; i < m->nslots; i++) {
 		slot *sl = &m->slots[i];
 		uint64_t count = atomic_load_explicit(&sl->count, memory_order_relaxed);
@@ -105,19 +111,23 @@ void metrics_render(metrics *m, const store *s, strbuf *out)
 			cum += atomic_load_explicit(&sl->bucket[b], memory_order_relaxed);
 			if (b < NB)
 				strbuf_addf(out,
-					    "yiwang_http_request_duration_seconds_bucket{route=\"%s\",method=\"%s\",le=\"%g\"} %llu\n",
+					    "yiwang_http_request_duration_seconds_bucket{route=\"%"
+					    "s\",method=\"%s\",le=\"%g\"} %llu\n",
 					    route, method, bounds[b], (unsigned long long)cum);
 			else
 				strbuf_addf(out,
-					    "yiwang_http_request_duration_seconds_bucket{route=\"%s\",method=\"%s\",le=\"+Inf\"} %llu\n",
+					    "yiwang_http_request_duration_seconds_bucket{route=\"%"
+					    "s\",method=\"%s\",le=\"+Inf\"} %llu\n",
 					    route, method, (unsigned long long)cum);
 		}
 		strbuf_addf(out,
-			    "yiwang_http_request_duration_seconds_sum{route=\"%s\",method=\"%s\"} %.6f\n"
-			    "yiwang_http_request_duration_seconds_count{route=\"%s\",method=\"%s\"} %llu\n",
+			    "yiwang_http_request_duration_seconds_sum{route=\"%s\",method=\"%s\"} "
+			    "%.6f\n"
+			    "yiwang_http_request_duration_seconds_count{route=\"%s\",method=\"%s\"}"
+			    " %llu\n",
 			    route, method,
-			    (double)atomic_load_explicit(&sl->sum_ns, memory_order_relaxed) / 1e9, route,
-			    method, (unsigned long long)count);
+			    (double)atomic_load_explicit(&sl->sum_ns, memory_order_relaxed) / 1e9,
+			    route, method, (unsigned long long)count);
 	}
 	strbuf_addf(out,
 		    "# HELP yiwang_db_seconds_total Time spent in the database.\n"

@@ -147,8 +147,9 @@ int http_no_content(http_req *r)
 int http_list(http_req *r, json_t *items, int64_t total, int64_t page, int64_t per_page)
 {
 	return http_json(r, 200,
-			 json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total", (json_int_t)total,
-				   "page", (json_int_t)page, "per_page", (json_int_t)per_page));
+			 json_pack("{s:o, s:I, s:I, s:I}", "items", items, "total",
+				   (json_int_t)total, "page", (json_int_t)page, "per_page",
+				   (json_int_t)per_page));
 }
 
 int http_require(http_req *r, unsigned roles, err *e)

@@ -133,8 +133,8 @@ static void dispatch(server *sv, http_req *r)
 	char *path = arena_strdup(&r->arena, r->path);
 	char allow[64];
 	const char *method = strcmp(r->method, "HEAD") == 0 ? "GET" : r->method;
-	enum router_result rr = router_match(sv->app->router, method, path, &r->match, allow,
-					     sizeof allow);
+	enum router_result rr =
+		router_match(sv->app->router, method, path, &r->match, allow, sizeof allow);
 	if (rr == ROUTER_NO_METHOD) {
 		r->allow = arena_strdup(&r->arena, allow);
 		http_fail(r, 405, "method_not_allowed", NULL, "此路径不支持该请求方法");
@@ -230,7 +230,8 @@ static enum MHD_Result queue(server *sv, struct MHD_Connection *c, http_req *r)
 	if (r->match.route)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	else if (immutable)
-		MHD_add_response_header(resp, "Cache-Control", "public, max-age=31536000, immutable");
+		MHD_add_response_header(resp, "Cache-Control",
+					"public, max-age=31536000, immutable");
 	else
 		MHD_add_response_header(resp, "Cache-Control", "no-cache");
 	if (status == 401)
@@ -411,12 +412,12 @@ int server_run(app *a, err *e)
 		sv.access_log = NULL;
 	else if (!(sv.access_log = fopen(al, "a"))) {
 		metrics_free(sv.metrics);
-		return err_set(e, ERR_INVALID, "access_log", "access_log", "无法打开访问日志 %s：%s",
-			       al, strerror(errno));
+		return err_set(e, ERR_INVALID, "access_log", "access_log",
+			       "无法打开访问日志 %s：%s", al, strerror(errno));
 	}
 
-	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-				 .ai_flags = AI_PASSIVE};
+	struct addrinfo hints = {
+		.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
 	struct addrinfo *ai = NULL;
 	char port[16];
 	snprintf(port, sizeof port, "%d", a->cfg.listen_port);
@@ -441,18 +442,14 @@ int server_run(app *a, err *e)
 		flags |= MHD_USE_IPv6;
 	struct MHD_Daemon *d = MHD_start_daemon(
 		flags, (uint16_t)a->cfg.listen_port, NULL, NULL, on_request, &sv,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)a->cfg.threads,
-		MHD_OPTION_CONNECTION_LIMIT, a->cfg.max_connections,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, a->cfg.per_ip_connections,
-		MHD_OPTION_CONNECTION_TIMEOUT, a->cfg.timeout_s,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)a->cfg.threads, MHD_OPTION_CONNECTION_LIMIT,
+		a->cfg.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		a->cfg.per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT, a->cfg.timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, &sv,
-		MHD_OPTION_NOTIFY_CONNECTION, on_connection, &sv,
-		MHD_OPTION_END);
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, &sv, MHD_OPTION_NOTIFY_CONNECTION,
+		on_connection, &sv, MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (!d) {
 		pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
@@ -482,11 +479,13 @@ int server_run(app *a, err *e)
 		for (;;) {
 			struct sockaddr_storage addr;
 			socklen_t alen = sizeof addr;
-			int fd = accept4(ls, (struct sockaddr *)&addr, &alen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+			int fd = accept4(ls, (struct sockaddr *)&addr, &alen,
+					 SOCK_NONBLOCK | SOCK_CLOEXEC);
 			if (fd < 0)
 				break;
 			if (MHD_add_connection(d, fd, (struct sockaddr *)&addr, alen) != MHD_YES) {
-				fprintf(stderr, "yiwang: could not hand over a queued connection\n");
+				fprintf(stderr,
+					"yiwang: could not hand over a queued connection\n");
 				close(fd);
 			} else {
 				handed++;

@@ -21,7 +21,8 @@ int store_open(const char *url, bool create, store **out, err *e)
 {
 	*out = NULL;
 	if (!url || !*url)
-		return err_set(e, ERR_INVALID, "no_database", "db", "没有指定数据库（--db 或 YIWANG_DB）");
+		return err_set(e, ERR_INVALID, "no_database", "db",
+			       "没有指定数据库（--db 或 YIWANG_DB）");
 	store *s = xcalloc(1, sizeof *s);
 	s->ops = is_pg_url(url) ? &store_pg_ops : &store_sqlite_ops;
 	s->kind = is_pg_url(url) ? STORE_POSTGRES : STORE_SQLITE;
@@ -150,9 +151,7 @@ static void vbindf(store_stmt *st, const char *fmt, va_list ap)
 	int idx = 1;
 	for (const char *f = fmt ? fmt : ""; *f; f++, idx++) {
 		switch (*f) {
-		case 'i':
-			store_bind_int(st, idx, va_arg(ap, int64_t));
-			break;
+		case 'i': store_bind_int(st, idx, va_arg(ap, int64_t)); break;
 		case 'n': {
 			int64_t v = va_arg(ap, int64_t);
 			if (v)
@@ -161,15 +160,9 @@ static void vbindf(store_stmt *st, const char *fmt, va_list ap)
 				store_bind_null(st, idx);
 			break;
 		}
-		case 'd':
-			store_bind_double(st, idx, va_arg(ap, double));
-			break;
-		case 's':
-			store_bind_text(st, idx, va_arg(ap, const char *));
-			break;
-		case 'b':
-			store_bind_int(st, idx, va_arg(ap, int) ? 1 : 0);
-			break;
+		case 'd': store_bind_double(st, idx, va_arg(ap, double)); break;
+		case 's': store_bind_text(st, idx, va_arg(ap, const char *)); break;
+		case 'b': store_bind_int(st, idx, va_arg(ap, int) ? 1 : 0); break;
 		default:
 			/* A programming error, caught by the first test that runs the query. */
 			fprintf(stderr, "store_bindf: bad format '%c'\n", *f);
@@ -368,8 +361,7 @@ static int migrate(store *s, err *e)
 			      e) < 0)
 		goto out_unlock;
 	int64_t have;
-	if (store_query_int(c, &have, 0, e, "SELECT MAX(version) FROM schema_migrations", NULL) <
-	    0)
+	if (store_query_int(c, &have, 0, e, "SELECT MAX(version) FROM schema_migrations", NULL) < 0)
 		goto out_unlock;
 	const char *me = s->ops->name;
 	/* Files sharing a version (one per backend, or a common one beside a backend's
@@ -385,6 +377,20 @@ static int migrate(store *s, err *e)
 		}
 		if (s->ops->begin(c, e) < 0)
 			goto out_unlock;
+		/* Another process may have applied it while we waited for the write lock
+		 * (SQLite's BEGIN IMMEDIATE; PostgreSQL holds an advisory lock anyway). */
+		int64_t now_have;
+		if (store_query_int(c, &now_have, 0, e,
+				    "SELECT MAX(version) FROM schema_migrations", NULL) < 0) {
+			s->ops->rollback(c);
+			goto out_unlock;
+		}
+		if (now_have >= version) {
+			s->ops->rollback(c);
+			have = now_have;
+			i = j;
+			continue;
+		}
 		int bad = 0;
 		const char *name = store_migrations[i].name;
 		for (size_t k = i; k < j && !bad; k++) {
@@ -397,10 +403,11 @@ static int migrate(store *s, err *e)
 			name = m->name;
 		}
 		if (!bad)
-			bad = store_exec(c, e,
-					 "INSERT INTO schema_migrations (version, name, applied_at) "
-					 "VALUES (?, ?, ?)",
-					 "isi", (int64_t)version, name, clock_now_ms()) < 0;
+			bad = store_exec(
+				      c, e,
+				      "INSERT INTO schema_migrations (version, name, applied_at) "
+				      "VALUES (?, ?, ?)",
+				      "isi", (int64_t)version, name, clock_now_ms()) < 0;
 		if (bad) {
 			char msg[sizeof e->message];
 			snprintf(msg, sizeof msg, "%s", e ? e->message : "");
@@ -413,8 +420,7 @@ static int migrate(store *s, err *e)
 			goto out_unlock;
 		i = j;
 	}
-	if (store_query_int(c, &have, 0, e, "SELECT MAX(version) FROM schema_migrations", NULL) <
-	    0)
+	if (store_query_int(c, &have, 0, e, "SELECT MAX(version) FROM schema_migrations", NULL) < 0)
 		goto out_unlock;
 	s->schema_version = (int)have;
 	rc = 0;

@@ -38,7 +38,11 @@ int store_schema_version(store *s);
 store_conn *store_conn_get(store *s, err *e);
 
 /* A transaction body: runs with conn inside a transaction; returns 0 to commit, -1 (e
- * filled) to roll back its own changes. It must not call store_write. */
+ * filled) to roll back its own changes. It must not call store_write. It may run more
+ * than once (PostgreSQL retries serialization failures and deadlocks), so it must have no
+ * effect outside the database. A statement error inside it ends the transaction on
+ * PostgreSQL: return -1 rather than carry on (use ON CONFLICT for expected duplicates).
+ * A parameter whose type the SQL does not fix needs a cast: CAST(? AS TEXT) IS NULL. */
 typedef int (*store_tx_fn)(store_conn *conn, void *ctx, err *e);
 /* Runs fn in a write transaction and returns its result once the outcome is durable. */
 int store_write(store *s, store_tx_fn fn, void *ctx, err *e);

@@ -83,8 +83,8 @@ static int sq_error(sqlite3 *db, int rc, err *e)
 	case SQLITE_LOCKED:
 		return err_set(e, ERR_UNAVAILABLE, "database_busy", NULL, "数据库忙：%s", msg);
 	case SQLITE_CANTOPEN:
-		return err_set(e, ERR_UNAVAILABLE, "database_unavailable", NULL, "无法打开数据库：%s",
-			       msg);
+		return err_set(e, ERR_UNAVAILABLE, "database_unavailable", NULL,
+			       "无法打开数据库：%s", msg);
 	}
 	return err_set(e, ERR_INTERNAL, "database_error", NULL, "数据库错误：%s", msg);
 }

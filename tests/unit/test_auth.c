@@ -230,7 +230,7 @@ static void test_token_is_43_char_base64url_stored_only_as_hash(void **state)
 	assert_string_not_equal(t1, t2);
 
 	store_stmt *st =
-	    store_prepare(conn(f), "SELECT token_hash, COALESCE(ip, '') FROM sessions", NULL);
+		store_prepare(conn(f), "SELECT token_hash, COALESCE(ip, '') FROM sessions", NULL);
 	assert_non_null(st);
 	int rows = 0, rc;
 	char h1[65], h2[65];
@@ -278,7 +278,8 @@ static void test_resolve_rejects_unknown_malformed_and_expired(void **state)
 	int64_t uid, exp;
 	err e = {0};
 	assert_int_equal(
-	    auth_login(f->s, USERNAME, PASSWORD, "10.0.0.7", -1000, token, 64, &uid, &exp, &e), 0);
+		auth_login(f->s, USERNAME, PASSWORD, "10.0.0.7", -1000, token, 64, &uid, &exp, &e),
+		0);
 	assert_rejected(f, token);
 }
 
@@ -306,10 +307,10 @@ static int tx_departments(store_conn *c, void *ctx, err *e)
 		unsigned roles;
 		int64_t *id;
 	} users[] = {
-	    {"agent.sec", x->section, ROLE_AGENT | ROLE_GRID_MEMBER, &x->agent},
-	    {"mediator.sec", x->section, ROLE_MEDIATOR, &x->mediator},
-	    {"leader.city", x->hotline, ROLE_LEADER, &x->leader},
-	    {"staff.bureau", x->bureau, ROLE_CONGRESS_STAFF, &x->staff},
+		{"agent.sec", x->section, ROLE_AGENT | ROLE_GRID_MEMBER, &x->agent},
+		{"mediator.sec", x->section, ROLE_MEDIATOR, &x->mediator},
+		{"leader.city", x->hotline, ROLE_LEADER, &x->leader},
+		{"staff.bureau", x->bureau, ROLE_CONGRESS_STAFF, &x->staff},
 	};
 	for (size_t i = 0; i < sizeof users / sizeof users[0]; i++) {
 		user_input u = {.username = users[i].name,
@@ -375,9 +376,9 @@ static void test_wrong_password_is_unauthorized(void **state)
 	/* An unknown user gets the same answer. */
 	int64_t uid, exp;
 	err e2 = {0};
-	assert_int_equal(
-	    auth_login(f->s, "nobody", PASSWORD, "10.0.0.7", TTL_MS, token, 64, &uid, &exp, &e2),
-	    -1);
+	assert_int_equal(auth_login(f->s, "nobody", PASSWORD, "10.0.0.7", TTL_MS, token, 64, &uid,
+				    &exp, &e2),
+			 -1);
 	assert_int_equal(e2.kind, ERR_UNAUTHORIZED);
 	assert_string_equal(e2.code, e.code);
 	assert_string_equal(e2.message, e.message);
@@ -579,7 +580,7 @@ static void test_apikey_create_check_revoke(void **state)
 	int64_t id = 0, got = 0;
 	err e = {0};
 	assert_int_equal(
-	    auth_apikey_create(f->s, &f->sys, "12345 热线平台", key, sizeof key, &id, &e), 0);
+		auth_apikey_create(f->s, &f->sys, "12345 热线平台", key, sizeof key, &id, &e), 0);
 	assert_true(id > 0);
 	assert_int_equal(strlen(key), 43);
 	assert_int_equal(auth_apikey_check(f->s, key, &got, name, sizeof name, &e), 0);
@@ -657,7 +658,7 @@ static void make_history(fx *f)
 			 0);						 /* apikey_create */
 	assert_int_equal(auth_apikey_revoke(f->s, &f->sys, kid, &e), 0); /* apikey_revoke */
 	user_ctx x = {
-	    .who = &f->sys, .id = f->user, .patch = {.display_name = "张三丰", .disabled = -1}};
+		.who = &f->sys, .id = f->user, .patch = {.display_name = "张三丰", .disabled = -1}};
 	write_ok(f, tx_user_update, &x); /* user_update */
 	write_ok(f, tx_unlock, &x);	 /* user_unlock */
 }
@@ -708,7 +709,8 @@ static void test_audit_log_refuses_update_and_delete(void **state)
 	err e = {0};
 	store_conn *c = conn(f);
 	assert_int_equal(
-	    store_exec_script(c, "UPDATE audit_log SET actor = 'mallory' WHERE seq = 2", &e), -1);
+		store_exec_script(c, "UPDATE audit_log SET actor = 'mallory' WHERE seq = 2", &e),
+		-1);
 	assert_int_equal(store_exec_script(c, "DELETE FROM audit_log WHERE seq = 5", &e), -1);
 	if (on_pg())
 		assert_int_equal(store_exec_script(c, "TRUNCATE audit_log", &e), -1);
@@ -722,8 +724,8 @@ static void disable_audit_guard(fx *f)
 {
 	err e = {0};
 	const char *sql =
-	    on_pg() ? "ALTER TABLE audit_log DISABLE TRIGGER USER"
-		    : "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete";
+		on_pg() ? "ALTER TABLE audit_log DISABLE TRIGGER USER"
+			: "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete";
 	if (store_exec_script(conn(f), sql, &e) < 0)
 		fail_msg("%s: %s", sql, e.message);
 }
@@ -845,30 +847,30 @@ int main(void)
 	}
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
-	    T(test_login_resolves_to_actor_with_roles_and_area),
-	    T(test_token_is_43_char_base64url_stored_only_as_hash),
-	    T(test_resolve_rejects_unknown_malformed_and_expired),
-	    T(test_department_agent_gets_area_of_region_served),
-	    T(test_wrong_password_is_unauthorized),
-	    T(test_five_failures_lock_even_right_password),
-	    T(test_unlock_clears_lock),
-	    T(test_lock_ends_when_its_time_is_up),
-	    T(test_successful_login_resets_failure_count),
-	    T(test_logout_ends_only_that_session),
-	    T(test_disabled_user_cannot_resolve_or_log_in),
-	    T(test_resolve_checks_disabled_flag_itself),
-	    T(test_set_password_ends_other_sessions_keeps_own),
-	    T(test_set_password_clears_lock),
-	    T(test_admin_acts_only_on_users_in_area),
-	    T(test_apikey_create_check_revoke),
-	    T(test_audit_records_every_action_and_verifies),
-	    T(test_audit_log_refuses_update_and_delete),
-	    T(test_audit_detects_edited_row),
-	    T(test_audit_detects_edited_detail_and_time),
-	    T(test_audit_detects_rewritten_hash_links),
-	    T(test_audit_detects_deleted_middle_row),
-	    T(test_audit_detects_deleted_last_row),
-	    T(test_audit_continues_chain_after_verify),
+		T(test_login_resolves_to_actor_with_roles_and_area),
+		T(test_token_is_43_char_base64url_stored_only_as_hash),
+		T(test_resolve_rejects_unknown_malformed_and_expired),
+		T(test_department_agent_gets_area_of_region_served),
+		T(test_wrong_password_is_unauthorized),
+		T(test_five_failures_lock_even_right_password),
+		T(test_unlock_clears_lock),
+		T(test_lock_ends_when_its_time_is_up),
+		T(test_successful_login_resets_failure_count),
+		T(test_logout_ends_only_that_session),
+		T(test_disabled_user_cannot_resolve_or_log_in),
+		T(test_resolve_checks_disabled_flag_itself),
+		T(test_set_password_ends_other_sessions_keeps_own),
+		T(test_set_password_clears_lock),
+		T(test_admin_acts_only_on_users_in_area),
+		T(test_apikey_create_check_revoke),
+		T(test_audit_records_every_action_and_verifies),
+		T(test_audit_log_refuses_update_and_delete),
+		T(test_audit_detects_edited_row),
+		T(test_audit_detects_edited_detail_and_time),
+		T(test_audit_detects_rewritten_hash_links),
+		T(test_audit_detects_deleted_middle_row),
+		T(test_audit_detects_deleted_last_row),
+		T(test_audit_continues_chain_after_verify),
 	};
 #undef T
 	return tu_run_both("auth", tests, sizeof tests / sizeof tests[0]);

@@ -275,7 +275,8 @@ static void test_urgent_natural_hours_ignore_weekends_and_holidays(void **state)
 			 24 * 60);
 	/* Partial minutes are not counted yet. */
 	assert_int_equal(
-	    calendar_elapsed(c, at("2025-10-04T22:00"), at("2025-10-04T22:00:59.999"), false), 0);
+		calendar_elapsed(c, at("2025-10-04T22:00"), at("2025-10-04T22:00:59.999"), false),
+		0);
 	calendar_free(c);
 }
 
@@ -442,9 +443,9 @@ static void test_set_day_refuses_malformed_dates(void **state)
 	(void)state;
 	calendar *c = calendar_new(CALENDAR_WORK_START, CALENDAR_WORK_END);
 	const char *bad[] = {
-	    "2026-02-30",	"2026-13-01",  "2026-1-1",   "2026-00-10",    "2026-04-31",
-	    "2025-02-29",	"1900-02-29",  "1969-12-31", "10000-01-01",   "",
-	    "2026-10-01T00:00", " 2026-10-01", "2026/10/01", "２０２６-10-01"};
+		"2026-02-30",	    "2026-13-01",  "2026-1-1",	 "2026-00-10",	  "2026-04-31",
+		"2025-02-29",	    "1900-02-29",  "1969-12-31", "10000-01-01",	  "",
+		"2026-10-01T00:00", " 2026-10-01", "2026/10/01", "２０２６-10-01"};
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
 		err e = {0};
 		assert_int_equal(calendar_set_day(c, bad[i], false, "x", &e), -1);
@@ -592,15 +593,15 @@ static void test_csv_names_the_first_bad_line(void **state)
 	struct {
 		const char *csv, *line;
 	} cases[] = {
-	    {"2026-10-01,holiday,国庆节\n2026-10-01,workday,again\n", "第 2 行"},
-	    {"2026-10-01,假,国庆节\n", "第 1 行"},
-	    {"date,kind,name\n2026-10-01\n", "第 2 行"},
-	    {"2026-10-01,holiday,国庆节,extra\n", "第 1 行"},
-	    {"\n\n2026-10-01,holiday,\"国庆节\n", "第 3 行"},
-	    {"2026-10-01,holiday,国庆\x01节\n", "第 1 行"},
-	    {"2026-1-1,holiday,元旦\n2026-13-01,holiday,x\n", "第 1 行"},
-	    /* A header is only allowed first; later it is a bad date. */
-	    {"2026-10-01,holiday,国庆节\ndate,kind,name\n", "第 2 行"},
+		{"2026-10-01,holiday,国庆节\n2026-10-01,workday,again\n", "第 2 行"},
+		{"2026-10-01,假,国庆节\n", "第 1 行"},
+		{"date,kind,name\n2026-10-01\n", "第 2 行"},
+		{"2026-10-01,holiday,国庆节,extra\n", "第 1 行"},
+		{"\n\n2026-10-01,holiday,\"国庆节\n", "第 3 行"},
+		{"2026-10-01,holiday,国庆\x01节\n", "第 1 行"},
+		{"2026-1-1,holiday,元旦\n2026-13-01,holiday,x\n", "第 1 行"},
+		/* A header is only allowed first; later it is a bad date. */
+		{"2026-10-01,holiday,国庆节\ndate,kind,name\n", "第 2 行"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		err e = {0};
@@ -673,37 +674,37 @@ static void test_csv_import_replaces_same_days_and_keeps_others(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_two_working_hours_from_friday_1630_end_monday_0930),
-	    cmocka_unit_test(test_start_before_opening_counts_from_opening),
-	    cmocka_unit_test(test_start_exactly_at_opening_counts_at_once),
-	    cmocka_unit_test(test_start_inside_office_hours_counts_from_start),
-	    cmocka_unit_test(test_start_after_closing_counts_from_next_opening),
-	    cmocka_unit_test(test_start_exactly_at_closing_counts_from_next_opening),
-	    cmocka_unit_test(test_deadline_using_up_the_day_ends_at_closing_not_next_opening),
-	    cmocka_unit_test(test_weekend_start_counts_from_monday_opening),
-	    cmocka_unit_test(test_zero_minutes_is_the_start_itself),
-	    cmocka_unit_test(test_makeup_sunday_counts_as_working),
-	    cmocka_unit_test(test_holiday_on_weekday_is_not_working),
-	    cmocka_unit_test(test_golden_week_pushes_five_days_past_holiday),
-	    cmocka_unit_test(test_fifteen_working_days_across_spring_festival),
-	    cmocka_unit_test(test_a_year_of_working_days_ends_on_its_last_working_day),
-	    cmocka_unit_test(test_urgent_natural_hours_ignore_weekends_and_holidays),
-	    cmocka_unit_test(test_elapsed_is_zero_when_to_is_not_after_from),
-	    cmocka_unit_test(test_n_working_days_are_n_times_the_office_minutes),
-	    cmocka_unit_test(test_new_refuses_impossible_office_hours),
-	    cmocka_unit_test(test_elapsed_inverts_add_for_random_starts),
-	    cmocka_unit_test(test_add_matches_minute_by_minute_walk),
-	    cmocka_unit_test(test_long_spans_are_exact_and_fast),
-	    cmocka_unit_test(test_deadline_past_year_9999_is_never),
-	    cmocka_unit_test(test_set_day_refuses_malformed_dates),
-	    cmocka_unit_test(test_set_day_refuses_bad_names),
-	    cmocka_unit_test(test_set_day_replaces_and_clear_day_removes),
-	    cmocka_unit_test(test_overrides_iterate_in_date_order),
-	    cmocka_unit_test(test_copy_is_independent_of_the_original),
-	    cmocka_unit_test(test_csv_import_is_all_or_nothing),
-	    cmocka_unit_test(test_csv_names_the_first_bad_line),
-	    cmocka_unit_test(test_csv_accepts_spreadsheet_exports),
-	    cmocka_unit_test(test_csv_import_replaces_same_days_and_keeps_others),
+		cmocka_unit_test(test_two_working_hours_from_friday_1630_end_monday_0930),
+		cmocka_unit_test(test_start_before_opening_counts_from_opening),
+		cmocka_unit_test(test_start_exactly_at_opening_counts_at_once),
+		cmocka_unit_test(test_start_inside_office_hours_counts_from_start),
+		cmocka_unit_test(test_start_after_closing_counts_from_next_opening),
+		cmocka_unit_test(test_start_exactly_at_closing_counts_from_next_opening),
+		cmocka_unit_test(test_deadline_using_up_the_day_ends_at_closing_not_next_opening),
+		cmocka_unit_test(test_weekend_start_counts_from_monday_opening),
+		cmocka_unit_test(test_zero_minutes_is_the_start_itself),
+		cmocka_unit_test(test_makeup_sunday_counts_as_working),
+		cmocka_unit_test(test_holiday_on_weekday_is_not_working),
+		cmocka_unit_test(test_golden_week_pushes_five_days_past_holiday),
+		cmocka_unit_test(test_fifteen_working_days_across_spring_festival),
+		cmocka_unit_test(test_a_year_of_working_days_ends_on_its_last_working_day),
+		cmocka_unit_test(test_urgent_natural_hours_ignore_weekends_and_holidays),
+		cmocka_unit_test(test_elapsed_is_zero_when_to_is_not_after_from),
+		cmocka_unit_test(test_n_working_days_are_n_times_the_office_minutes),
+		cmocka_unit_test(test_new_refuses_impossible_office_hours),
+		cmocka_unit_test(test_elapsed_inverts_add_for_random_starts),
+		cmocka_unit_test(test_add_matches_minute_by_minute_walk),
+		cmocka_unit_test(test_long_spans_are_exact_and_fast),
+		cmocka_unit_test(test_deadline_past_year_9999_is_never),
+		cmocka_unit_test(test_set_day_refuses_malformed_dates),
+		cmocka_unit_test(test_set_day_refuses_bad_names),
+		cmocka_unit_test(test_set_day_replaces_and_clear_day_removes),
+		cmocka_unit_test(test_overrides_iterate_in_date_order),
+		cmocka_unit_test(test_copy_is_independent_of_the_original),
+		cmocka_unit_test(test_csv_import_is_all_or_nothing),
+		cmocka_unit_test(test_csv_names_the_first_bad_line),
+		cmocka_unit_test(test_csv_accepts_spreadsheet_exports),
+		cmocka_unit_test(test_csv_import_replaces_same_days_and_keeps_others),
 	};
 	return cmocka_run_group_tests_name("calendar", tests, NULL, NULL);
 }

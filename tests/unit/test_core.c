@@ -113,42 +113,42 @@ static void test_parse_iso_refuses_impossible_dates(void **state)
 {
 	(void)state;
 	const char *bad[] = {
-	    "2026-02-30",
-	    "2026-02-31",
-	    "2026-04-31",
-	    "2026-06-31",
-	    "2026-09-31",
-	    "2026-11-31",
-	    "2026-13-01",
-	    "2026-00-10",
-	    "2026-01-00",
-	    "2026-01-32",
-	    "2026-01-01T24:00",
-	    "2026-01-01T23:60",
-	    "2026-01-01T23:59:61",
-	    "1899-12-31",
-	    "2026-1-01",
-	    "2026-01-1",
-	    "26-01-01",
-	    "2026/01/01",
-	    "2026-01-01T",
-	    "2026-01-01T12",
-	    "2026-01-01T12:0",
-	    "2026-01-01T12:00:",
-	    "2026-01-01T12:00:00.",
-	    "2026-01-01T12:00:00+15:00",
-	    "2026-01-01T12:00+08:60",
-	    "2026-01-01T12:00+8",
-	    "2026-01-01T12:00+08:0",
-	    "2026-01-01Z",
-	    "2026-01-01x",
-	    "2026-01-01T12:00:00Zx",
-	    "2026-01-01T12:00:00+08:00 ",
-	    " 2026-01-01",
-	    "",
-	    "abcd-ef-gh",
-	    "2026-01-01T1a:00",
-	    "2026-01-01T12:00:00.12a",
+		"2026-02-30",
+		"2026-02-31",
+		"2026-04-31",
+		"2026-06-31",
+		"2026-09-31",
+		"2026-11-31",
+		"2026-13-01",
+		"2026-00-10",
+		"2026-01-00",
+		"2026-01-32",
+		"2026-01-01T24:00",
+		"2026-01-01T23:60",
+		"2026-01-01T23:59:61",
+		"1899-12-31",
+		"2026-1-01",
+		"2026-01-1",
+		"26-01-01",
+		"2026/01/01",
+		"2026-01-01T",
+		"2026-01-01T12",
+		"2026-01-01T12:0",
+		"2026-01-01T12:00:",
+		"2026-01-01T12:00:00.",
+		"2026-01-01T12:00:00+15:00",
+		"2026-01-01T12:00+08:60",
+		"2026-01-01T12:00+8",
+		"2026-01-01T12:00+08:0",
+		"2026-01-01Z",
+		"2026-01-01x",
+		"2026-01-01T12:00:00Zx",
+		"2026-01-01T12:00:00+08:00 ",
+		" 2026-01-01",
+		"",
+		"abcd-ef-gh",
+		"2026-01-01T1a:00",
+		"2026-01-01T12:00:00.12a",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		int64_t ms = 777;
@@ -271,7 +271,7 @@ static void test_arena_many_allocations_distinct_and_aligned(void **state)
 			/* Mostly small, now and then bigger than half a block, once in a
 			 * while empty. */
 			size_t n =
-			    i % 997 == 0 ? 6000 + (size_t)i % 5000 : (size_t)(i * 7919) % 300;
+				i % 997 == 0 ? 6000 + (size_t)i % 5000 : (size_t)(i * 7919) % 300;
 			sizes[i] = n;
 			ptrs[i] = arena_alloc(&a, n);
 			assert_non_null(ptrs[i]);
@@ -332,17 +332,17 @@ static void test_utf8_refuses_malformed_sequences(void **state)
 {
 	(void)state;
 	const char *bad[] = {
-	    "\x80",		    /* a continuation byte alone */
-	    "a\xBF",		    /* ...after a letter */
-	    "\xFF",		    /* never valid */
-	    "\xFE\x80",		    /* never valid */
-	    "\xF8\x88\x80\x80\x80", /* a 5-byte form */
-	    "\xE4\xB8",		    /* truncated at the end */
-	    "\xE4\xB8z",	    /* truncated in the middle */
-	    "\xC3",		    /* lead byte at the end */
-	    "\xE4\x41\x42",	    /* lead byte followed by ASCII */
-	    "\xF0\x9F\x98",	    /* 4-byte truncated */
-	    "ok\xC3(",		    /* ASCII after a lead byte */
+		"\x80",			/* a continuation byte alone */
+		"a\xBF",		/* ...after a letter */
+		"\xFF",			/* never valid */
+		"\xFE\x80",		/* never valid */
+		"\xF8\x88\x80\x80\x80", /* a 5-byte form */
+		"\xE4\xB8",		/* truncated at the end */
+		"\xE4\xB8z",		/* truncated in the middle */
+		"\xC3",			/* lead byte at the end */
+		"\xE4\x41\x42",		/* lead byte followed by ASCII */
+		"\xF0\x9F\x98",		/* 4-byte truncated */
+		"ok\xC3(",		/* ASCII after a lead byte */
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		if (jv_utf8_chars(bad[i]) != -1)
@@ -358,12 +358,18 @@ static void test_utf8_refuses_overlong_surrogates_and_out_of_range(void **state)
 	const struct {
 		const char *s, *what;
 	} bad[] = {
-	    {"\xC0\xAF", "overlong '/' (2 bytes)"},  {"\xC0\x80", "overlong NUL"},
-	    {"\xC1\xBF", "overlong U+007F"},	     {"\xE0\x80\xAF", "overlong '/' (3 bytes)"},
-	    {"\xE0\x9F\xBF", "overlong U+07FF"},     {"\xF0\x80\x80\xAF", "overlong '/' (4 bytes)"},
-	    {"\xF0\x8F\xBF\xBF", "overlong U+FFFF"}, {"\xED\xA0\x80", "surrogate U+D800"},
-	    {"\xED\xBF\xBF", "surrogate U+DFFF"},    {"\xF4\x90\x80\x80", "U+110000"},
-	    {"\xF5\x80\x80\x80", "lead byte F5"},    {"\xF7\xBF\xBF\xBF", "lead byte F7"},
+		{"\xC0\xAF", "overlong '/' (2 bytes)"},
+		{"\xC0\x80", "overlong NUL"},
+		{"\xC1\xBF", "overlong U+007F"},
+		{"\xE0\x80\xAF", "overlong '/' (3 bytes)"},
+		{"\xE0\x9F\xBF", "overlong U+07FF"},
+		{"\xF0\x80\x80\xAF", "overlong '/' (4 bytes)"},
+		{"\xF0\x8F\xBF\xBF", "overlong U+FFFF"},
+		{"\xED\xA0\x80", "surrogate U+D800"},
+		{"\xED\xBF\xBF", "surrogate U+DFFF"},
+		{"\xF4\x90\x80\x80", "U+110000"},
+		{"\xF5\x80\x80\x80", "lead byte F5"},
+		{"\xF7\xBF\xBF\xBF", "lead byte F7"},
 	};
 	int wrong = 0;
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -519,23 +525,23 @@ static void test_mask_phone_never_reveals_whole_number(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_format_iso_is_china_standard_time),
-	    cmocka_unit_test(test_parse_iso_forms_and_default_offset),
-	    cmocka_unit_test(test_parse_iso_honours_offsets),
-	    cmocka_unit_test(test_parse_iso_round_trips_format),
-	    cmocka_unit_test(test_parse_iso_refuses_impossible_dates),
-	    cmocka_unit_test(test_parse_iso_knows_leap_years),
-	    cmocka_unit_test(test_strbuf_refuses_growth_past_max),
-	    cmocka_unit_test(test_strbuf_unlimited_grows_and_detaches),
-	    cmocka_unit_test(test_arena_many_allocations_distinct_and_aligned),
-	    cmocka_unit_test(test_arena_strings),
-	    cmocka_unit_test(test_utf8_counts_characters_not_bytes),
-	    cmocka_unit_test(test_utf8_refuses_malformed_sequences),
-	    cmocka_unit_test(test_utf8_refuses_overlong_surrogates_and_out_of_range),
-	    cmocka_unit_test(test_control_characters_detected),
-	    cmocka_unit_test(test_jv_str_counts_characters_and_refuses_bad_text),
-	    cmocka_unit_test(test_mask_phone_hides_the_middle),
-	    cmocka_unit_test(test_mask_phone_never_reveals_whole_number),
+		cmocka_unit_test(test_format_iso_is_china_standard_time),
+		cmocka_unit_test(test_parse_iso_forms_and_default_offset),
+		cmocka_unit_test(test_parse_iso_honours_offsets),
+		cmocka_unit_test(test_parse_iso_round_trips_format),
+		cmocka_unit_test(test_parse_iso_refuses_impossible_dates),
+		cmocka_unit_test(test_parse_iso_knows_leap_years),
+		cmocka_unit_test(test_strbuf_refuses_growth_past_max),
+		cmocka_unit_test(test_strbuf_unlimited_grows_and_detaches),
+		cmocka_unit_test(test_arena_many_allocations_distinct_and_aligned),
+		cmocka_unit_test(test_arena_strings),
+		cmocka_unit_test(test_utf8_counts_characters_not_bytes),
+		cmocka_unit_test(test_utf8_refuses_malformed_sequences),
+		cmocka_unit_test(test_utf8_refuses_overlong_surrogates_and_out_of_range),
+		cmocka_unit_test(test_control_characters_detected),
+		cmocka_unit_test(test_jv_str_counts_characters_and_refuses_bad_text),
+		cmocka_unit_test(test_mask_phone_hides_the_middle),
+		cmocka_unit_test(test_mask_phone_never_reveals_whole_number),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

@@ -19,16 +19,16 @@ static int h_get(http_req *r)
 }
 
 static const struct route units_routes[] = {
-    {"GET", "/", h_list, ROUTE_PUBLIC},
-    {"GET", "/api/v1/health", h_list, ROUTE_PUBLIC},
-    {"GET", "/api/v1/units", h_list, 0},
-    {"POST", "/api/v1/units", h_list, 0},
-    {"GET", "/api/v1/units/{id}", h_get, 0},
-    {"PATCH", "/api/v1/units/{id}", h_get, 0},
-    {"DELETE", "/api/v1/units/{id}", h_get, 0},
-    {"GET", "/api/v1/units/{unit}/users/{user}", h_get, 0},
-    {"GET", "/api/v1/a/{w}/b/{x}/c/{y}/d/{z}", h_get, 0},
-    {"GET", "/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16", h_list, 0},
+	{"GET", "/", h_list, ROUTE_PUBLIC},
+	{"GET", "/api/v1/health", h_list, ROUTE_PUBLIC},
+	{"GET", "/api/v1/units", h_list, 0},
+	{"POST", "/api/v1/units", h_list, 0},
+	{"GET", "/api/v1/units/{id}", h_get, 0},
+	{"PATCH", "/api/v1/units/{id}", h_get, 0},
+	{"DELETE", "/api/v1/units/{id}", h_get, 0},
+	{"GET", "/api/v1/units/{unit}/users/{user}", h_get, 0},
+	{"GET", "/api/v1/a/{w}/b/{x}/c/{y}/d/{z}", h_get, 0},
+	{"GET", "/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16", h_list, 0},
 };
 enum { N_UNITS_ROUTES = sizeof units_routes / sizeof units_routes[0] };
 
@@ -91,8 +91,8 @@ static void test_capture_gives_segment_value(void **state)
 
 	/* Any non-empty text is captured; the handler validates it. */
 	assert_int_equal(
-	    match(rt, "PATCH", "/api/v1/units/%E4%B8%80", buf, sizeof buf, &m, NULL, 0),
-	    ROUTER_FOUND);
+		match(rt, "PATCH", "/api/v1/units/%E4%B8%80", buf, sizeof buf, &m, NULL, 0),
+		ROUTER_FOUND);
 	assert_ptr_equal(m.route, &units_routes[5]);
 	assert_string_equal(m.cap_value[0], "%E4%B8%80");
 }
@@ -103,8 +103,8 @@ static void test_multiple_captures_in_order(void **state)
 	char buf[256];
 	route_match m;
 	assert_int_equal(
-	    match(rt, "GET", "/api/v1/units/7/users/1234", buf, sizeof buf, &m, NULL, 0),
-	    ROUTER_FOUND);
+		match(rt, "GET", "/api/v1/units/7/users/1234", buf, sizeof buf, &m, NULL, 0),
+		ROUTER_FOUND);
 	assert_ptr_equal(m.route, &units_routes[7]);
 	assert_int_equal(m.ncap, 2);
 	assert_string_equal(m.cap_name[0], "unit");
@@ -128,20 +128,20 @@ static void test_wrong_method_is_no_method_with_allow_list(void **state)
 	char buf[256], allow[64];
 	route_match m;
 	assert_int_equal(
-	    match(rt, "PUT", "/api/v1/units/9", buf, sizeof buf, &m, allow, sizeof allow),
-	    ROUTER_NO_METHOD);
+		match(rt, "PUT", "/api/v1/units/9", buf, sizeof buf, &m, allow, sizeof allow),
+		ROUTER_NO_METHOD);
 	assert_null(m.route);
 	assert_string_equal(allow, "GET, PATCH, DELETE");
 
 	assert_int_equal(
-	    match(rt, "DELETE", "/api/v1/units", buf, sizeof buf, &m, allow, sizeof allow),
-	    ROUTER_NO_METHOD);
+		match(rt, "DELETE", "/api/v1/units", buf, sizeof buf, &m, allow, sizeof allow),
+		ROUTER_NO_METHOD);
 	assert_string_equal(allow, "GET, POST");
 
 	/* Methods are compared exactly, as HTTP says. */
 	assert_int_equal(
-	    match(rt, "get", "/api/v1/health", buf, sizeof buf, &m, allow, sizeof allow),
-	    ROUTER_NO_METHOD);
+		match(rt, "get", "/api/v1/health", buf, sizeof buf, &m, allow, sizeof allow),
+		ROUTER_NO_METHOD);
 	assert_string_equal(allow, "GET");
 
 	/* Without an allow buffer the answer is the same. */
@@ -158,8 +158,8 @@ static void test_allow_list_stays_within_its_buffer(void **state)
 	memset(allow, 'x', sizeof allow);
 	/* "GET, PATCH, DELETE" does not fit in 10 bytes: whole methods only, terminated. */
 	assert_int_equal(
-	    match(rt, "PUT", "/api/v1/units/9", buf, sizeof buf, &m, allow, sizeof allow),
-	    ROUTER_NO_METHOD);
+		match(rt, "PUT", "/api/v1/units/9", buf, sizeof buf, &m, allow, sizeof allow),
+		ROUTER_NO_METHOD);
 	assert_non_null(memchr(allow, '\0', sizeof allow));
 	assert_string_equal(allow, "GET");
 }
@@ -170,18 +170,18 @@ static void test_unknown_path_is_no_path(void **state)
 	char buf[256], allow[64] = "stale";
 	route_match m;
 	const char *paths[] = {
-	    "/api/v1/nothing",
-	    "/api/v2/units",
-	    "/api/v1/units/1/users",
-	    "/api",
-	    "api/v1/health",
-	    "",
-	    "/api/v1/units/1/users/2/x",
+		"/api/v1/nothing",
+		"/api/v2/units",
+		"/api/v1/units/1/users",
+		"/api",
+		"api/v1/health",
+		"",
+		"/api/v1/units/1/users/2/x",
 	};
 	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
 		assert_int_equal(
-		    match(rt, "GET", paths[i], buf, sizeof buf, &m, allow, sizeof allow),
-		    ROUTER_NO_PATH);
+			match(rt, "GET", paths[i], buf, sizeof buf, &m, allow, sizeof allow),
+			ROUTER_NO_PATH);
 		assert_null(m.route);
 		assert_string_equal(allow, "");
 	}
@@ -193,8 +193,9 @@ static void test_trailing_or_double_slash_does_not_match(void **state)
 	char buf[256];
 	route_match m;
 	const char *paths[] = {
-	    "/api/v1/health/", "/api/v1//health",	 "//api/v1/health",	   "/api/v1/units/",
-	    "/api/v1/units//", "/api/v1/units//users/2", "/api/v1/units/7/users/",
+		"/api/v1/health/",	  "/api/v1//health", "//api/v1/health",
+		"/api/v1/units/",	  "/api/v1/units//", "/api/v1/units//users/2",
+		"/api/v1/units/7/users/",
 	};
 	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
 		enum router_result r = match(rt, "GET", paths[i], buf, sizeof buf, &m, NULL, 0);
@@ -288,18 +289,19 @@ static void test_fifty_routes_each_reached(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_literal_path_reaches_its_route, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_capture_gives_segment_value, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_multiple_captures_in_order, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_wrong_method_is_no_method_with_allow_list, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_allow_list_stays_within_its_buffer, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_unknown_path_is_no_path, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_trailing_or_double_slash_does_not_match, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_too_many_segments_is_no_path, setup, teardown),
-	    cmocka_unit_test(test_fifty_routes_each_reached),
+		cmocka_unit_test_setup_teardown(test_literal_path_reaches_its_route, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_capture_gives_segment_value, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_multiple_captures_in_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_method_is_no_method_with_allow_list,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_allow_list_stays_within_its_buffer, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_path_is_no_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_trailing_or_double_slash_does_not_match, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_too_many_segments_is_no_path, setup, teardown),
+		cmocka_unit_test(test_fifty_routes_each_reached),
 	};
 	return cmocka_run_group_tests_name("router", tests, NULL, NULL);
 }

@@ -323,13 +323,13 @@ static void test_parent_allowed_table(void **state)
 				      "village", "grid",   "department"};
 	/* Rows: kind; columns: parent kind, in the order of kinds[]. */
 	static const bool allowed[7][7] = {
-	    /* city */ {0, 0, 0, 0, 0, 0, 0},
-	    /* county */ {1, 0, 0, 0, 0, 0, 0},
-	    /* township */ {0, 1, 0, 0, 0, 0, 0},
-	    /* community */ {0, 0, 1, 0, 0, 0, 0},
-	    /* village */ {0, 0, 1, 0, 0, 0, 0},
-	    /* grid */ {0, 0, 1, 1, 1, 0, 0},
-	    /* department */ {1, 1, 1, 0, 0, 0, 1},
+		/* city */ {0, 0, 0, 0, 0, 0, 0},
+		/* county */ {1, 0, 0, 0, 0, 0, 0},
+		/* township */ {0, 1, 0, 0, 0, 0, 0},
+		/* community */ {0, 0, 1, 0, 0, 0, 0},
+		/* village */ {0, 0, 1, 0, 0, 0, 0},
+		/* grid */ {0, 0, 1, 1, 1, 0, 0},
+		/* department */ {1, 1, 1, 0, 0, 0, 1},
 	};
 	for (int k = 0; k < 7; k++) {
 		assert_true(unit_kind_valid(kinds[k]));
@@ -395,11 +395,11 @@ static void test_create_refuses_kind_under_wrong_parent(void **state)
 		const char *kind;
 		int64_t parent;
 	} bad[] = {
-	    {"community", t->a},   {"village", t->a},	  {"grid", t->city},
-	    {"grid", t->a},	   {"county", t->ta},	  {"county", t->a},
-	    {"township", t->city}, {"township", t->ta},	  {"city", t->a},
-	    {"village", t->ca},	   {"department", t->ca}, {"department", t->va},
-	    {"department", t->ga}, {"community", t->da},  {"grid", t->da},
+		{"community", t->a},   {"village", t->a},     {"grid", t->city},
+		{"grid", t->a},	       {"county", t->ta},     {"county", t->a},
+		{"township", t->city}, {"township", t->ta},   {"city", t->a},
+		{"village", t->ca},    {"department", t->ca}, {"department", t->va},
+		{"department", t->ga}, {"community", t->da},  {"grid", t->da},
 	};
 	int64_t before = unit_count(f);
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -942,7 +942,8 @@ static void test_get_gives_chain_from_own_unit(void **state)
 	assert_int_equal(json_array_size(chain), 4);
 	for (size_t i = 0; i < 4; i++)
 		assert_int_equal(
-		    json_integer_value(json_object_get(json_array_get(chain, i), "id")), want_a[i]);
+			json_integer_value(json_object_get(json_array_get(chain, i), "id")),
+			want_a[i]);
 	json_decref(o);
 
 	/* The command line sees the chain from the root. */
@@ -1003,35 +1004,35 @@ static void test_verify_tree_detects_wrong_parent(void **state)
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
-	    cmocka_unit_test(test_scope_upper_bounds_subtree),
-	    cmocka_unit_test(test_scope_contains_whole_segments_only),
-	    cmocka_unit_test(test_parent_allowed_table),
+		cmocka_unit_test(test_scope_upper_bounds_subtree),
+		cmocka_unit_test(test_scope_contains_whole_segments_only),
+		cmocka_unit_test(test_parent_allowed_table),
 	};
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
-	    T(test_create_sets_path_and_depth),
-	    T(test_create_refuses_kind_under_wrong_parent),
-	    T(test_create_refuses_unknown_kind),
-	    T(test_create_refuses_parent_outside_area),
-	    T(test_create_root_only_from_command_line),
-	    T(test_create_refuses_disabled_parent),
-	    T(test_move_carries_subtree),
-	    T(test_move_updates_depth_of_whole_subtree),
-	    T(test_move_leaves_unit_with_prefix_id_alone),
-	    T(test_move_refuses_own_descendant),
-	    T(test_move_refuses_wrong_kind_parent),
-	    T(test_move_refuses_parent_outside_area),
-	    T(test_move_refuses_when_subtree_paths_would_outgrow_limit),
-	    T(test_update_outside_area_not_found),
-	    T(test_list_county_actor_never_sees_other_county),
-	    T(test_list_filters_by_q_kind_and_parent),
-	    T(test_list_q_matches_wildcards_literally),
-	    T(test_list_pages_with_stable_total),
-	    T(test_list_hides_disabled_unless_asked),
-	    T(test_get_outside_area_not_found),
-	    T(test_get_gives_chain_from_own_unit),
-	    T(test_verify_tree_detects_corrupted_path),
-	    T(test_verify_tree_detects_wrong_parent),
+		T(test_create_sets_path_and_depth),
+		T(test_create_refuses_kind_under_wrong_parent),
+		T(test_create_refuses_unknown_kind),
+		T(test_create_refuses_parent_outside_area),
+		T(test_create_root_only_from_command_line),
+		T(test_create_refuses_disabled_parent),
+		T(test_move_carries_subtree),
+		T(test_move_updates_depth_of_whole_subtree),
+		T(test_move_leaves_unit_with_prefix_id_alone),
+		T(test_move_refuses_own_descendant),
+		T(test_move_refuses_wrong_kind_parent),
+		T(test_move_refuses_parent_outside_area),
+		T(test_move_refuses_when_subtree_paths_would_outgrow_limit),
+		T(test_update_outside_area_not_found),
+		T(test_list_county_actor_never_sees_other_county),
+		T(test_list_filters_by_q_kind_and_parent),
+		T(test_list_q_matches_wildcards_literally),
+		T(test_list_pages_with_stable_total),
+		T(test_list_hides_disabled_unless_asked),
+		T(test_get_outside_area_not_found),
+		T(test_get_gives_chain_from_own_unit),
+		T(test_verify_tree_detects_corrupted_path),
+		T(test_verify_tree_detects_wrong_parent),
 	};
 #undef T
 	int failed = cmocka_run_group_tests_name("scope", pure, NULL, NULL);

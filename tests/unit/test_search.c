@@ -216,8 +216,8 @@ static void test_scan_offsets_cover_original_bytes(void **state)
 		size_t start, end;
 		bool colocated;
 	} want[] = {
-	    {"暖", 0, 3, false},    {"暖气", 0, 6, true}, {"气", 3, 6, false},
-	    {"room", 7, 19, false}, {"x", 20, 21, false},
+		{"暖", 0, 3, false},	{"暖气", 0, 6, true}, {"气", 3, 6, false},
+		{"room", 7, 19, false}, {"x", 20, 21, false},
 	};
 	search_scan sc;
 	search_token tok;
@@ -300,18 +300,18 @@ static void test_random_bytes_stay_within_text(void **state)
 /* ---- the FTS5 tokenizer ---- */
 
 static const char *const appeals[] = {
-    /* 1 */ "小区暖气不热，室温只有15度，供暖公司一直不来处理",
-    /* 2 */ "今年供暖以来家中室温不达标，老人孩子受冻",
-    /* 3 */ "楼上漏水，卫生间天花板一直在滴水",
-    /* 4 */ "地下室水管破裂漏水，Room 302 的住户无法出门",
-    /* 5 */ "供暖期间暖气片一直冰凉，屋里不热",
-    /* 6 */ "村口道路坑洼不平，雨天积水严重，车辆无法通行",
-    /* 7 */ "建筑公司拖欠工资三个月，二十多名农民工讨薪无果",
-    /* 8 */ "ROOM 1203 楼道灯坏了，晚上看不见路",
-    /* 9 */ "小区门口路灯不亮，夜间出行不便",
-    /* 10 */ "３号楼底商餐厅排放油烟，噪音扰民，投诉多次未果",
-    /* 11 */ "天气转暖后垃圾站异味严重",
-    /* 12 */ "厨房水管漏了，地板被泡",
+	/* 1 */ "小区暖气不热，室温只有15度，供暖公司一直不来处理",
+	/* 2 */ "今年供暖以来家中室温不达标，老人孩子受冻",
+	/* 3 */ "楼上漏水，卫生间天花板一直在滴水",
+	/* 4 */ "地下室水管破裂漏水，Room 302 的住户无法出门",
+	/* 5 */ "供暖期间暖气片一直冰凉，屋里不热",
+	/* 6 */ "村口道路坑洼不平，雨天积水严重，车辆无法通行",
+	/* 7 */ "建筑公司拖欠工资三个月，二十多名农民工讨薪无果",
+	/* 8 */ "ROOM 1203 楼道灯坏了，晚上看不见路",
+	/* 9 */ "小区门口路灯不亮，夜间出行不便",
+	/* 10 */ "３号楼底商餐厅排放油烟，噪音扰民，投诉多次未果",
+	/* 11 */ "天气转暖后垃圾站异味严重",
+	/* 12 */ "厨房水管漏了，地板被泡",
 };
 
 static void exec_ok(sqlite3 *db, const char *sql)
@@ -518,9 +518,9 @@ static void test_fts_tokenizer_refuses_arguments(void **state)
 {
 	sqlite3 *db = *state;
 	assert_int_not_equal(
-	    sqlite3_exec(db, "CREATE VIRTUAL TABLE u USING fts5(b, tokenize='yw_cjk porter')", NULL,
-			 NULL, NULL),
-	    SQLITE_OK);
+		sqlite3_exec(db, "CREATE VIRTUAL TABLE u USING fts5(b, tokenize='yw_cjk porter')",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
 	/* Registering again (a reopened connection, a second call) is harmless. */
 	assert_int_equal(fts_cjk_register(db), SQLITE_OK);
 	expect_rows(db, "供暖", "1 2 5");
@@ -530,32 +530,32 @@ int main(void)
 {
 #define F(fn) cmocka_unit_test_setup_teardown(fn, fts_setup, fts_teardown)
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_index_mixed_text_gives_cjk_unigrams_bigrams_and_words),
-	    cmocka_unit_test(test_query_asks_bigrams_or_lone_character),
-	    cmocka_unit_test(test_fullwidth_ascii_folds_to_ascii),
-	    cmocka_unit_test(test_emoji_and_cjk_punctuation_separate),
-	    cmocka_unit_test(test_invalid_utf8_bytes_separate),
-	    cmocka_unit_test(test_empty_and_separator_only_text_gives_nothing),
-	    cmocka_unit_test(test_kana_and_hangul_are_cjk),
-	    cmocka_unit_test(test_latin_case_folds),
-	    cmocka_unit_test(test_long_word_cut_at_32_bytes),
-	    cmocka_unit_test(test_long_text_capped_at_max_tokens),
-	    cmocka_unit_test(test_append_separates_from_existing_content),
-	    cmocka_unit_test(test_full_buffer_stops_at_token_boundary),
-	    cmocka_unit_test(test_scan_offsets_cover_original_bytes),
-	    cmocka_unit_test(test_phrase_mode_keeps_run_positions),
-	    cmocka_unit_test(test_random_bytes_stay_within_text),
-	    F(test_fts_two_char_query_finds_exactly_rows_with_it),
-	    F(test_fts_single_char_finds_rows_containing_it),
-	    F(test_fts_longer_query_needs_the_contiguous_sequence),
-	    F(test_fts_phrase_spans_cjk_latin_and_digits),
-	    F(test_fts_latin_is_case_insensitive_and_prefixes_work),
-	    F(test_fts_boolean_queries_combine_terms),
-	    F(test_fts_miss_finds_nothing),
-	    F(test_fts_highlight_marks_original_characters),
-	    F(test_fts_snippet_shows_context_around_match),
-	    F(test_fts_index_survives_update_delete_and_integrity_check),
-	    F(test_fts_tokenizer_refuses_arguments),
+		cmocka_unit_test(test_index_mixed_text_gives_cjk_unigrams_bigrams_and_words),
+		cmocka_unit_test(test_query_asks_bigrams_or_lone_character),
+		cmocka_unit_test(test_fullwidth_ascii_folds_to_ascii),
+		cmocka_unit_test(test_emoji_and_cjk_punctuation_separate),
+		cmocka_unit_test(test_invalid_utf8_bytes_separate),
+		cmocka_unit_test(test_empty_and_separator_only_text_gives_nothing),
+		cmocka_unit_test(test_kana_and_hangul_are_cjk),
+		cmocka_unit_test(test_latin_case_folds),
+		cmocka_unit_test(test_long_word_cut_at_32_bytes),
+		cmocka_unit_test(test_long_text_capped_at_max_tokens),
+		cmocka_unit_test(test_append_separates_from_existing_content),
+		cmocka_unit_test(test_full_buffer_stops_at_token_boundary),
+		cmocka_unit_test(test_scan_offsets_cover_original_bytes),
+		cmocka_unit_test(test_phrase_mode_keeps_run_positions),
+		cmocka_unit_test(test_random_bytes_stay_within_text),
+		F(test_fts_two_char_query_finds_exactly_rows_with_it),
+		F(test_fts_single_char_finds_rows_containing_it),
+		F(test_fts_longer_query_needs_the_contiguous_sequence),
+		F(test_fts_phrase_spans_cjk_latin_and_digits),
+		F(test_fts_latin_is_case_insensitive_and_prefixes_work),
+		F(test_fts_boolean_queries_combine_terms),
+		F(test_fts_miss_finds_nothing),
+		F(test_fts_highlight_marks_original_characters),
+		F(test_fts_snippet_shows_context_around_match),
+		F(test_fts_index_survives_update_delete_and_integrity_check),
+		F(test_fts_tokenizer_refuses_arguments),
 	};
 #undef F
 	return cmocka_run_group_tests_name("search", tests, NULL, NULL);

@@ -1,0 +1,309 @@
+# Shared helpers for the benchmark scripts in bench/. Source it from bash:
+#
+#	. "$(dirname "$0")/lib.sh"
+#	bench_init                 # temp dir in $BENCH_TMP, cleanup trap on EXIT/INT/TERM
+#	bench_build                # make build/yiwang when missing or stale
+#	port=$(bench_free_port)
+#	bench_nginx_start DIR      # sets NGINX_PORT, NGINX_PID
+#	bench_yiwang_start DB [serve options...]   # sets YIWANG_PORT, YIWANG_PID
+#	bench_wrk NAME URL [wrk options...]        # prints req/s, or FAIL (see below)
+#	bench_median 3 1 2         # prints 2
+#
+# Every process a helper starts is remembered and stopped (by its pid) on exit; the temp
+# dir is removed unless BENCH_KEEP=1. Servers are pinned with taskset to BENCH_SERVER_CPU
+# (default 1) and wrk to BENCH_CLIENT_CPU (default 0), so on a 2-core machine the client
+# and the server each get one core and do not steal from each other.
+
+BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH_YIWANG=${BENCH_YIWANG:-$BENCH_ROOT/build/yiwang}
+BENCH_NGINX=${BENCH_NGINX:-/usr/sbin/nginx}
+BENCH_SERVER_CPU=${BENCH_SERVER_CPU:-1}
+BENCH_CLIENT_CPU=${BENCH_CLIENT_CPU:-0}
+BENCH_PIDS=()
+
+bench_log() { printf '%s\n' "$*" >&2; }
+bench_die() {
+	bench_log "bench: $*"
+	exit 1
+}
+
+# Sets the array PIN to the command prefix that pins to CPU (empty when pinning is off:
+# fewer than 2 cores, or taskset not working). A prefix rather than a wrapper function so
+# that `"${PIN[@]}" cmd &` leaves $! the server's own pid.
+bench_pin() {
+	if [ -n "${BENCH_NO_PIN:-}" ]; then
+		PIN=()
+	else
+		PIN=(taskset -c "$1")
+	fi
+}
+
+bench_init() {
+	local tool
+	for tool in curl wrk taskset ss awk; do
+		command -v "$tool" >/dev/null || bench_die "$tool is not installed (apt-get install wrk curl util-linux iproute2)"
+	done
+	BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/yiwang-bench.XXXXXX") || bench_die "mktemp failed"
+	trap bench_cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	if [ "$(nproc)" -lt 2 ] || ! taskset -c "$BENCH_SERVER_CPU" true 2>/dev/null ||
+		! taskset -c "$BENCH_CLIENT_CPU" true 2>/dev/null; then
+		BENCH_NO_PIN=1
+	fi
+}
+
+bench_cleanup() {
+	local pid
+	for pid in "${BENCH_PIDS[@]}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in "${BENCH_PIDS[@]}"; do
+		# yiwang drains requests in flight for up to 20 s; don't wait that long.
+		for _ in $(seq 50); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	BENCH_PIDS=()
+	if [ -n "${BENCH_TMP:-}" ] && [ -d "$BENCH_TMP" ]; then
+		if [ -n "${BENCH_KEEP:-}" ]; then
+			bench_log "bench: kept $BENCH_TMP"
+		else
+			rm -rf "$BENCH_TMP"
+		fi
+	fi
+}
+
+# Stops one process that a helper started and forgets it.
+bench_stop() {
+	local pid=$1 p rest=()
+	kill -TERM "$pid" 2>/dev/null
+	for _ in $(seq 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	for p in "${BENCH_PIDS[@]}"; do
+		[ "$p" = "$pid" ] || rest+=("$p")
+	done
+	BENCH_PIDS=("${rest[@]}")
+}
+
+bench_build() {
+	make -C "$BENCH_ROOT" -s build/yiwang >&2 || bench_die "make build/yiwang failed"
+	[ -x "$BENCH_YIWANG" ] || bench_die "$BENCH_YIWANG missing after make"
+}
+
+# A loopback TCP port that nothing listens on right now.
+bench_free_port() {
+	local p
+	for _ in $(seq 200); do
+		p=$((20000 + RANDOM % 40000))
+		if [ -z "$(ss -Htln "sport = :$p" 2>/dev/null)" ]; then
+			echo "$p"
+			return 0
+		fi
+	done
+	bench_die "no free port found"
+}
+
+# Waits until URL answers (any HTTP status) or the process PID dies.
+bench_wait_http() {
+	local url=$1 pid=$2
+	for _ in $(seq 200); do
+		if curl -s -o /dev/null --max-time 1 "$url"; then
+			return 0
+		fi
+		kill -0 "$pid" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# Serves directory DIR with nginx on a free loopback port: one worker, keepalive, no access
+# log, everything (pid, logs, temp files) in a fresh dir under $BENCH_TMP.
+bench_nginx_start() {
+	local root=$1 d port user_line=""
+	root=$(cd "$root" && pwd)
+	d=$(mktemp -d "$BENCH_TMP/nginx.XXXX")
+	mkdir -p "$d/tmp"
+	port=$(bench_free_port)
+	# As root the workers need a user that can read the 0700 temp dir: root itself.
+	[ "$(id -u)" = 0 ] && user_line="user root;"
+	cat >"$d/nginx.conf" <<EOF
+$user_line
+worker_processes 1;
+daemon off;
+master_process on;
+pid $d/nginx.pid;
+error_log $d/error.log warn;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	client_body_temp_path $d/tmp/body;
+	proxy_temp_path $d/tmp/proxy;
+	fastcgi_temp_path $d/tmp/fastcgi;
+	uwsgi_temp_path $d/tmp/uwsgi;
+	scgi_temp_path $d/tmp/scgi;
+	types { application/json json; text/plain txt; }
+	default_type application/octet-stream;
+	sendfile on;
+	tcp_nopush on;
+	tcp_nodelay on;
+	keepalive_timeout 65;
+	keepalive_requests 100000000;
+	server {
+		listen 127.0.0.1:$port;
+		root $root;
+		location / { }
+	}
+}
+EOF
+	bench_pin "$BENCH_SERVER_CPU"
+	"${PIN[@]}" "$BENCH_NGINX" -p "$d" -e "$d/error.log" -c "$d/nginx.conf" \
+		>"$d/stdout.log" 2>&1 &
+	NGINX_PID=$!
+	BENCH_PIDS+=("$NGINX_PID")
+	NGINX_PORT=$port
+	NGINX_DIR=$d
+	if ! bench_wait_http "http://127.0.0.1:$port/" "$NGINX_PID"; then
+		cat "$d/error.log" "$d/stdout.log" >&2 2>/dev/null
+		bench_die "nginx did not start"
+	fi
+}
+
+# Serves DB with yiwang on a free loopback port; further arguments go to `yiwang serve`
+# (e.g. --access-log FILE, --threads N). Its stderr goes to $BENCH_TMP/yiwang-PORT.log.
+bench_yiwang_start() {
+	local db=$1 port
+	shift
+	port=$(bench_free_port)
+	bench_pin "$BENCH_SERVER_CPU"
+	"${PIN[@]}" "$BENCH_YIWANG" serve --db "$db" --listen "127.0.0.1:$port" "$@" \
+		>"$BENCH_TMP/yiwang-$port.log" 2>&1 &
+	YIWANG_PID=$!
+	BENCH_PIDS+=("$YIWANG_PID")
+	YIWANG_PORT=$port
+	YIWANG_LOG=$BENCH_TMP/yiwang-$port.log
+	if ! bench_wait_http "http://127.0.0.1:$port/healthz" "$YIWANG_PID"; then
+		cat "$YIWANG_LOG" >&2
+		bench_die "yiwang did not start"
+	fi
+}
+
+# Logs in on yiwang at BASE (http://host:port) and prints the bearer token.
+bench_login() {
+	local base=$1 user=${2:-admin} pw=${3:-yiwang-demo} out tok
+	out=$(curl -sS -X POST -H 'Content-Type: application/json' \
+		-d "{\"username\":\"$user\",\"password\":\"$pw\"}" "$base/api/v1/sessions") ||
+		bench_die "login request failed"
+	tok=$(printf '%s' "$out" | sed -n 's/.*"token"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p')
+	[ -n "$tok" ] || bench_die "login as $user failed: $out"
+	printf '%s\n' "$tok"
+}
+
+# CPU time in nanoseconds that PID and its direct children (nginx's worker) have run,
+# all threads, from /proc/*/task/*/schedstat (exact, unlike the 10 ms ticks of stat).
+bench_cpu_ns() {
+	local pid=$1 kids p
+	kids=$(cat "/proc/$pid/task/$pid/children" 2>/dev/null)
+	for p in "$pid" $kids; do
+		cat /proc/"$p"/task/*/schedstat 2>/dev/null
+	done | awk '{s += $1} END {printf "%.0f\n", s}'
+}
+
+# Busy ticks (everything but idle and iowait) of one core, from /proc/stat.
+bench_core_busy() {
+	awk -v c="cpu$1" '$1 == c {print $2 + $3 + $4 + $7 + $8 + $9; exit}' /proc/stat
+}
+
+# Runs wrk (pinned to the client core) for BENCH_DURATION seconds (default 10) with
+# BENCH_CONNECTIONS connections (default 32) and one thread. NAME names the raw output
+# file $BENCH_TMP/wrk/NAME.txt. Prints the requests/sec, or FAIL when wrk failed, saw no
+# request, or reported any non-2xx/3xx response or socket error; then the reason follows
+# on stderr. Extra arguments go to wrk before the URL (e.g. -H "Authorization: ...").
+#
+# With BENCH_SERVER_PID set, also writes $BENCH_TMP/wrk/NAME.cpu: the server's CPU time
+# per request in microseconds, and the share (%) of the server core's time that went to
+# other processes during the run (other sessions' load: the noise in req/s). CPU time per
+# request is far steadier than req/s on a shared machine.
+bench_wrk() {
+	local name=$1 url=$2 out rps non2xx sockerr t0 t1 b0 b1 w0 w1 reqs
+	shift 2
+	mkdir -p "$BENCH_TMP/wrk"
+	out="$BENCH_TMP/wrk/$name.txt"
+	if [ -n "${BENCH_SERVER_PID:-}" ]; then
+		t0=$(bench_cpu_ns "$BENCH_SERVER_PID")
+		b0=$(bench_core_busy "$BENCH_SERVER_CPU")
+		w0=$(awk '/^cpu / {s = 0; for (i = 2; i <= NF; i++) s += $i; print s}' /proc/stat)
+	fi
+	bench_pin "$BENCH_CLIENT_CPU"
+	if ! "${PIN[@]}" wrk -t1 -c"${BENCH_CONNECTIONS:-32}" \
+		-d"${BENCH_DURATION:-10}s" --latency "$@" "$url" >"$out" 2>&1; then
+		bench_log "bench: $name: wrk exited non-zero: $(tail -n 3 "$out")"
+		echo FAIL
+		return 0
+	fi
+	if [ -n "${BENCH_SERVER_PID:-}" ]; then
+		t1=$(bench_cpu_ns "$BENCH_SERVER_PID")
+		b1=$(bench_core_busy "$BENCH_SERVER_CPU")
+		w1=$(awk '/^cpu / {s = 0; for (i = 2; i <= NF; i++) s += $i; print s}' /proc/stat)
+		reqs=$(awk '/ requests in / {print $1; exit}' "$out")
+		# Wall time of one core in ticks = all cores' ticks / nproc.
+		awk -v t="$((t1 - t0))" -v b="$((b1 - b0))" -v w="$((w1 - w0))" -v n="$(nproc)" \
+			-v r="${reqs:-0}" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+			us = r > 0 ? t / 1e3 / r : 0
+			wall = w / n; other = b - t * hz / 1e9; if (other < 0) other = 0
+			printf "%.1f %.0f\n", us, (wall > 0 ? 100 * other / wall : 0) }' >"$BENCH_TMP/wrk/$name.cpu"
+	fi
+	rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
+	non2xx=$(awk -F: '/Non-2xx or 3xx responses/ {gsub(/ /, "", $2); print $2}' "$out")
+	sockerr=$(grep -o 'Socket errors:.*' "$out")
+	if [ -z "$rps" ] || awk -v r="$rps" 'BEGIN {exit !(r <= 0)}'; then
+		bench_log "bench: $name: no requests/sec in wrk output"
+		echo FAIL
+	elif [ -n "$non2xx" ] && [ "$non2xx" != 0 ]; then
+		bench_log "bench: $name: $non2xx non-2xx/3xx responses"
+		echo FAIL
+	elif [ -n "$sockerr" ]; then
+		bench_log "bench: $name: $sockerr"
+		echo FAIL
+	else
+		echo "$rps"
+	fi
+}
+
+# The CPU figures of run NAME (see bench_wrk): field 1 µs/request, 2 other load %.
+bench_cpu_of() { awk -v f="$2" '{print $f}' "$BENCH_TMP/wrk/$1.cpu" 2>/dev/null; }
+
+# Median of the numeric arguments (the mean of the middle two for an even count); FAIL
+# and empty arguments are skipped; prints "-" when nothing is left.
+bench_median() {
+	printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -g |
+		awk '{v[NR] = $1} END {
+			if (NR == 0) { print "-"; exit }
+			m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+			printf m < 100 ? "%.1f\n" : "%.0f\n", m }'
+}
+
+bench_min() { printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -g | head -n1 | awk '{printf "%.0f\n", $1} END {if (!NR) print "-"}'; }
+bench_max() { printf '%s\n' "$@" | grep -E '^[0-9.]+$' | sort -g | tail -n1 | awk '{printf "%.0f\n", $1} END {if (!NR) print "-"}'; }
+
+# How many of the arguments are FAIL.
+bench_failures() { printf '%s\n' "$@" | grep -c '^FAIL$'; }
+
+# a/b to two decimals, "-" when either is missing.
+bench_ratio() { awk -v a="$1" -v b="$2" 'BEGIN {
+	if (a !~ /^[0-9.]+$/ || b !~ /^[0-9.]+$/ || b == 0) print "-"; else printf "%.2f\n", a / b }'; }
+
+# One line describing the machine, for the reports.
+bench_machine() {
+	local cpu mem
+	cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+	mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
+	printf '%s cores, %s, %s RAM, %s\n' "$(nproc)" "${cpu:-unknown CPU}" "$mem" "$(uname -sr)"
+}

@@ -1,0 +1,712 @@
+/* The PostgreSQL backend, over libpq. Every thread has its own connection (store.c keeps
+ * them) and a write is simply a transaction on the caller's connection: PostgreSQL runs
+ * many writers at once and groups their WAL flushes itself, so there is no writer thread
+ * here. Statements are prepared once per connection and cached by their SQL text.
+ * Parameters and results travel as text, which gives one code path for every type and lets
+ * the server infer parameter types from the portable SQL above us. */
+#include <errno.h>
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <math.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/mem.h"
+#include "core/strbuf.h"
+#include "store/store_impl.h"
+
+/* MAX_ATTEMPTS: a write is retried up to three times after a serialization failure or a
+ * deadlock, the errors PostgreSQL documents as "retry the transaction". */
+enum { BUCKETS = 256, MAX_CACHED = 1024, MAX_ATTEMPTS = 4 };
+
+/* The advisory lock held while migrating: "yiwang" in ASCII, recognisable in pg_locks. */
+#define MIGRATE_LOCK_KEY INT64_C(0x796977616e67)
+
+typedef struct pg_stmt {
+	store_stmt base;
+	char *sql;     /* the portable text: the cache key */
+	char *text;    /* with $1..$n placeholders, as the server sees it */
+	char name[24]; /* the server-side name; "" (unnamed) for an uncached statement */
+	uint32_t hash;
+	unsigned gen; /* the connection's session it was prepared in */
+	int nparams;
+	char **params; /* text values, NULL for SQL NULL */
+	PGresult *res; /* the whole result, fetched by the first step */
+	PGresult *desc;
+	int row, nrows;
+	int64_t changes;
+	bool in_use, cached;
+	struct pg_stmt *next;
+} pg_stmt;
+
+typedef struct pg_conn {
+	store_conn base;
+	PGconn *pg;
+	pg_stmt *buckets[BUCKETS];
+	int ncached;
+	unsigned next_name;
+	unsigned gen;	  /* bumped by each reconnect: older prepared statements are gone */
+	pg_stmt *unnamed; /* the uncached statement the server's unnamed statement holds */
+	bool in_tx;	  /* between BEGIN and COMMIT/ROLLBACK */
+	bool tx_retry;	  /* a serialization failure or deadlock hit the open transaction */
+	err retry_err;	  /* ...and what it said, reported when the retries run out */
+} pg_conn;
+
+typedef struct pg_store {
+	char *url;
+} pg_store;
+
+static uint32_t hash_sql(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* libpq's messages end in newlines and sometimes span lines ("connection refused\n\tIs the
+ * server running..."); our messages are one line. */
+static void one_line(char *dst, size_t n, const char *src)
+{
+	size_t k = 0;
+	bool space = false;
+	for (const char *p = src ? src : ""; *p && k + 1 < n; p++) {
+		if (*p == '\n' || *p == '\t' || *p == '\r' || *p == ' ') {
+			space = k > 0;
+			continue;
+		}
+		if (space && k + 2 < n)
+			dst[k++] = ' ';
+		space = false;
+		dst[k++] = *p;
+	}
+	dst[k] = '\0';
+}
+
+static int conn_error(pg_conn *c, err *e)
+{
+	char msg[256];
+	one_line(msg, sizeof msg, PQerrorMessage(c->pg));
+	return err_set(e, ERR_UNAVAILABLE, "database_unavailable", NULL, "无法连接数据库：%s", msg);
+}
+
+/* Maps a failed result (NULL when libpq could not even make one) to our error kinds by
+ * SQLSTATE, so that callers see the same codes as on SQLite. */
+static int pg_fail(pg_conn *c, const PGresult *res, err *e)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	char msg[256];
+	one_line(msg, sizeof msg, primary);
+	if (!*msg)
+		one_line(msg, sizeof msg, PQerrorMessage(c->pg));
+	/* 57P01-03: the server is shutting down or restarting and ended our session. */
+	if (PQstatus(c->pg) != CONNECTION_OK ||
+	    (state && (strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0)))
+		return err_set(e, ERR_UNAVAILABLE, "database_unavailable", NULL,
+			       "数据库连接中断：%s", msg);
+	if (!state)
+		return err_set(e, ERR_INTERNAL, "database_error", NULL, "数据库错误：%s", msg);
+	if (strcmp(state, "23505") == 0)
+		return err_set(e, ERR_CONFLICT, "duplicate", NULL, "记录已存在：%s", msg);
+	if (strcmp(state, "23503") == 0)
+		return err_set(e, ERR_INVALID, "invalid_reference", NULL, "引用的记录不存在：%s",
+			       msg);
+	if (strcmp(state, "23514") == 0 || strcmp(state, "23502") == 0)
+		return err_set(e, ERR_INVALID, "constraint", NULL, "数据不符合约束：%s", msg);
+	/* Raised by our triggers, like the audit trail's append-only guard. */
+	if (strcmp(state, "23000") == 0)
+		return err_set(e, ERR_CONFLICT, "not_allowed", NULL, "%s", msg);
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0) {
+		err_set(e, ERR_UNAVAILABLE, "database_busy", NULL, "数据库忙：%s", msg);
+		if (c->in_tx && !c->tx_retry) {
+			c->tx_retry = true;
+			err_set(&c->retry_err, ERR_UNAVAILABLE, "database_busy", NULL,
+				"数据库忙：%s", msg);
+		}
+		return -1;
+	}
+	/* A lock or statement timeout: the database is overloaded, not the request wrong. */
+	if (strcmp(state, "55P03") == 0 || strcmp(state, "57014") == 0)
+		return err_set(e, ERR_UNAVAILABLE, "database_busy", NULL, "数据库忙：%s", msg);
+	return err_set(e, ERR_INTERNAL, "database_error", NULL, "数据库错误：%s", msg);
+}
+
+/* Runs statements without parameters through the simple-query protocol. */
+static int simple(pg_conn *c, const char *sql, err *e)
+{
+	PGresult *r = PQexec(c->pg, sql);
+	/* A simple query destroys the server's unnamed prepared statement. */
+	c->unnamed = NULL;
+	ExecStatusType t = PQresultStatus(r);
+	int rc = 0;
+	if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK && t != PGRES_EMPTY_QUERY)
+		rc = pg_fail(c, r, e);
+	PQclear(r);
+	return rc;
+}
+
+/* Rewrites `?` placeholders as $1..$n. Quoted text, quoted identifiers and comments are
+ * copied as they are, so `SELECT '?'` keeps its question mark. A doubled quote inside a
+ * literal ('it''s') reads as a literal ending and another starting, which comes out the
+ * same. */
+static char *translate(const char *sql, int *nparams)
+{
+	strbuf sb = STRBUF_INIT;
+	int n = 0;
+	const char *p = sql;
+	while (*p) {
+		size_t len = 1;
+		if (*p == '\'' || *p == '"') {
+			const char *end = strchr(p + 1, *p);
+			len = end ? (size_t)(end - p) + 1 : strlen(p);
+		} else if (p[0] == '-' && p[1] == '-') {
+			len = strcspn(p, "\n");
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *end = strstr(p + 2, "*/");
+			len = end ? (size_t)(end - p) + 2 : strlen(p);
+		} else if (*p == '?') {
+			strbuf_addf(&sb, "$%d", ++n);
+			p++;
+			continue;
+		}
+		strbuf_add(&sb, p, len);
+		p += len;
+	}
+	*nparams = n;
+	return strbuf_detach(&sb, NULL);
+}
+
+/* ---- connections ---- */
+
+static void drop_notice(void *arg, const char *message)
+{
+	(void)arg, (void)message;
+}
+
+/* Settings every session needs, run after each connect and reconnect: times are epoch
+ * milliseconds computed by us, but any server-side date function must not depend on the
+ * server's zone; NOTICEs (IF NOT EXISTS, ROLLBACK outside a transaction) are noise. */
+static int session_setup(pg_conn *c, err *e)
+{
+	return simple(c,
+		      "SET TIME ZONE 'UTC'; SET client_encoding TO 'UTF8';"
+		      " SET client_min_messages TO warning",
+		      e);
+}
+
+static PGconn *connect_db(const char *url)
+{
+	/* Keywords before dbname are defaults that the URL may override. */
+	const char *const keys[] = {"fallback_application_name", "connect_timeout", "dbname", NULL};
+	const char *const vals[] = {"yiwang", "10", url, NULL};
+	PGconn *pg = PQconnectdbParams(keys, vals, 1);
+	if (pg)
+		PQsetNoticeProcessor(pg, drop_notice, NULL);
+	return pg;
+}
+
+static void stmt_free(pg_conn *c, pg_stmt *st)
+{
+	if (c->unnamed == st)
+		c->unnamed = NULL;
+	for (int i = 0; i < st->nparams; i++)
+		free(st->params[i]);
+	free(st->params);
+	PQclear(st->res);
+	PQclear(st->desc);
+	free(st->sql);
+	free(st->text);
+	free(st);
+}
+
+/* Forgets the statement cache, because after a reconnect the server has forgotten every
+ * prepared statement. Statements a caller still holds are detached rather than freed:
+ * store_done frees them, and a step on one that had not run yet reports the reset. */
+static void cache_drop(pg_conn *c)
+{
+	for (int b = 0; b < BUCKETS; b++) {
+		pg_stmt *st = c->buckets[b];
+		while (st) {
+			pg_stmt *n = st->next;
+			st->next = NULL;
+			if (st->in_use)
+				st->cached = false;
+			else
+				stmt_free(c, st);
+			st = n;
+		}
+		c->buckets[b] = NULL;
+	}
+	c->ncached = 0;
+	c->unnamed = NULL;
+	c->gen++;
+}
+
+/* A server that restarted, or an administrator that ended our session, has already sent
+ * its farewell and closed the socket, but libpq only notices when it next reads: after we
+ * have sent a statement, which then fails. Reading what is waiting first turns that into a
+ * reconnect before the statement instead of a failed request. On a healthy idle
+ * connection nothing is readable and this is one poll() that does not wait. */
+static void notice_hangup(pg_conn *c)
+{
+	for (int i = 0; i < 8 && PQstatus(c->pg) == CONNECTION_OK; i++) {
+		struct pollfd p = {.fd = PQsocket(c->pg), .events = POLLIN};
+		if (p.fd < 0 || poll(&p, 1, 0) <= 0)
+			return;
+		if (!PQconsumeInput(c->pg))
+			return;
+	}
+}
+
+/* Makes the connection usable before a statement: a connection that broke is reset, so
+ * that a database restart costs at most one failed call instead of leaving the thread's
+ * connection dead for good. Never inside a transaction: the reconnected session would run
+ * the rest of the transaction's statements outside it. */
+static int conn_ready(pg_conn *c, err *e)
+{
+	if (!c->in_tx)
+		notice_hangup(c);
+	if (PQstatus(c->pg) == CONNECTION_OK)
+		return 0;
+	if (c->in_tx)
+		return err_set(e, ERR_UNAVAILABLE, "database_unavailable", NULL,
+			       "数据库连接在事务中中断，请重试");
+	cache_drop(c);
+	int64_t t0 = clock_mono_ns();
+	PQreset(c->pg);
+	store_account(c->base.s, clock_mono_ns() - t0);
+	if (PQstatus(c->pg) != CONNECTION_OK)
+		return conn_error(c, e);
+	return session_setup(c, e);
+}
+
+static int pg_open(store *s, const char *url, bool create, err *e)
+{
+	(void)create; /* a PostgreSQL database is created by its administrator */
+	if (!PQisthreadsafe())
+		return err_set(e, ERR_INTERNAL, "libpq_not_threadsafe", NULL,
+			       "libpq 未以线程安全方式编译");
+	char *msg = NULL;
+	PQconninfoOption *opts = PQconninfoParse(url, &msg);
+	if (!opts) {
+		char line[200];
+		one_line(line, sizeof line, msg ? msg : "内存不足");
+		PQfreemem(msg);
+		return err_set(e, ERR_INVALID, "bad_database_url", "db", "数据库地址无效：%s",
+			       line);
+	}
+	PQconninfoFree(opts);
+	pg_store *p = xcalloc(1, sizeof *p);
+	p->url = xstrdup(url);
+	s->impl = p;
+	return 0;
+}
+
+static void pg_close(store *s)
+{
+	pg_store *p = s->impl;
+	if (!p)
+		return;
+	free(p->url);
+	free(p);
+	s->impl = NULL;
+}
+
+static store_conn *pg_conn_open(store *s, err *e)
+{
+	pg_store *p = s->impl;
+	int64_t t0 = clock_mono_ns();
+	pg_conn *c = xcalloc(1, sizeof *c);
+	c->base.s = s;
+	c->pg = connect_db(p->url);
+	store_account(s, clock_mono_ns() - t0);
+	if (!c->pg) {
+		free(c);
+		err_set(e, ERR_UNAVAILABLE, "database_unavailable", NULL,
+			"无法连接数据库：内存不足");
+		return NULL;
+	}
+	if (PQstatus(c->pg) != CONNECTION_OK || session_setup(c, e) < 0) {
+		if (PQstatus(c->pg) != CONNECTION_OK)
+			conn_error(c, e);
+		PQfinish(c->pg);
+		free(c);
+		return NULL;
+	}
+	return &c->base;
+}
+
+static void pg_conn_close(store_conn *base)
+{
+	pg_conn *c = (pg_conn *)base;
+	for (int b = 0; b < BUCKETS; b++) {
+		pg_stmt *st = c->buckets[b];
+		while (st) {
+			pg_stmt *n = st->next;
+			stmt_free(c, st);
+			st = n;
+		}
+	}
+	PQfinish(c->pg);
+	free(c);
+}
+
+/* ---- statements ---- */
+
+/* Parses st->text on the server under st->name. */
+static int server_prepare(pg_conn *c, pg_stmt *st, err *e)
+{
+	int64_t t0 = clock_mono_ns();
+	PGresult *r = PQprepare(c->pg, st->name, st->text, 0, NULL);
+	store_account(c->base.s, clock_mono_ns() - t0);
+	int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : pg_fail(c, r, e);
+	PQclear(r);
+	if (rc == 0 && !st->name[0])
+		c->unnamed = st;
+	return rc;
+}
+
+/* A cached statement is a named prepared statement that lives as long as the session.
+ * Past MAX_CACHED distinct texts (dynamic SQL), statements use the server's unnamed
+ * statement instead, which costs nothing to drop; it is prepared again if something else
+ * took the unnamed slot between prepare and step. */
+static store_stmt *pg_prepare(store_conn *base, const char *sql, err *e)
+{
+	pg_conn *c = (pg_conn *)base;
+	if (conn_ready(c, e) < 0)
+		return NULL;
+	uint32_t h = hash_sql(sql);
+	pg_stmt **slot = &c->buckets[h % BUCKETS];
+	for (pg_stmt *st = *slot; st; st = st->next)
+		if (!st->in_use && st->hash == h && strcmp(st->sql, sql) == 0) {
+			st->in_use = true;
+			return &st->base;
+		}
+	pg_stmt *st = xcalloc(1, sizeof *st);
+	st->base.conn = base;
+	st->sql = xstrdup(sql);
+	st->text = translate(sql, &st->nparams);
+	st->params = st->nparams ? xcalloc((size_t)st->nparams, sizeof *st->params) : NULL;
+	st->hash = h;
+	st->gen = c->gen;
+	st->cached = c->ncached < MAX_CACHED;
+	if (st->cached)
+		snprintf(st->name, sizeof st->name, "s%u", ++c->next_name);
+	if (server_prepare(c, st, e) < 0) {
+		stmt_free(c, st);
+		return NULL;
+	}
+	st->in_use = true;
+	if (st->cached) {
+		st->next = *slot;
+		*slot = st;
+		c->ncached++;
+	}
+	return &st->base;
+}
+
+static void set_param(store_stmt *b, int idx, char *v)
+{
+	pg_stmt *st = (pg_stmt *)b;
+	if (idx < 1 || idx > st->nparams) {
+		free(v); /* like sqlite3_bind_*: out of range is SQLITE_RANGE, ignored */
+		return;
+	}
+	free(st->params[idx - 1]);
+	st->params[idx - 1] = v;
+}
+
+static void pg_bind_int(store_stmt *b, int idx, int64_t v)
+{
+	set_param(b, idx, xasprintf("%" PRId64, v));
+}
+
+static void pg_bind_double(store_stmt *b, int idx, double v)
+{
+	/* %.17g round-trips every finite double; PostgreSQL spells the others in words. */
+	if (isnan(v))
+		set_param(b, idx, xstrdup("NaN"));
+	else if (isinf(v))
+		set_param(b, idx, xstrdup(v > 0 ? "Infinity" : "-Infinity"));
+	else
+		set_param(b, idx, xasprintf("%.17g", v));
+}
+
+static void pg_bind_text(store_stmt *b, int idx, const char *v)
+{
+	set_param(b, idx, xstrdup(v));
+}
+
+static void pg_bind_null(store_stmt *b, int idx)
+{
+	set_param(b, idx, NULL);
+}
+
+/* The first step runs the statement and fetches its whole result; later steps walk the
+ * rows. Fetching everything (rather than row by row) frees the connection at once, so a
+ * caller may run other statements, even the same SQL, while it reads the rows. */
+static int pg_step(store_stmt *b, err *e)
+{
+	pg_stmt *st = (pg_stmt *)b;
+	pg_conn *c = (pg_conn *)b->conn;
+	if (st->res) {
+		if (st->row + 1 < st->nrows) {
+			st->row++;
+			return 1;
+		}
+		st->row = st->nrows;
+		return 0;
+	}
+	if (st->gen != c->gen)
+		return err_set(e, ERR_UNAVAILABLE, "database_unavailable", NULL,
+			       "数据库连接已重置，请重试");
+	if (!st->name[0] && c->unnamed != st && server_prepare(c, st, e) < 0)
+		return -1;
+	PGresult *r = PQexecPrepared(c->pg, st->name, st->nparams, (const char *const *)st->params,
+				     NULL, NULL, 0);
+	ExecStatusType t = PQresultStatus(r);
+	if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
+		int rc = pg_fail(c, r, e);
+		PQclear(r);
+		return rc;
+	}
+	st->res = r;
+	st->row = 0;
+	st->nrows = PQntuples(r);
+	st->changes = strtoll(PQcmdTuples(r), NULL, 10);
+	return st->nrows > 0 ? 1 : 0;
+}
+
+/* Column names and counts before the first step come from describing the statement, one
+ * round trip kept for the life of a cached statement. */
+static const PGresult *shape(pg_stmt *st)
+{
+	if (st->res)
+		return st->res;
+	if (!st->desc) {
+		pg_conn *c = (pg_conn *)st->base.conn;
+		if (st->gen != c->gen ||
+		    (!st->name[0] && c->unnamed != st && server_prepare(c, st, NULL) < 0))
+			return NULL;
+		PGresult *r = PQdescribePrepared(c->pg, st->name);
+		if (PQresultStatus(r) == PGRES_COMMAND_OK)
+			st->desc = r;
+		else
+			PQclear(r);
+	}
+	return st->desc;
+}
+
+static int pg_column_count(store_stmt *b)
+{
+	const PGresult *r = shape((pg_stmt *)b);
+	return r ? PQnfields(r) : 0;
+}
+
+static const char *pg_column_name(store_stmt *b, int col)
+{
+	const PGresult *r = shape((pg_stmt *)b);
+	return r && col >= 0 && col < PQnfields(r) ? PQfname(r, col) : NULL;
+}
+
+/* The current row's value, NULL for SQL NULL and for no row or column (as SQLite does). */
+static const char *value(pg_stmt *st, int col)
+{
+	if (!st->res || st->row >= st->nrows || col < 0 || col >= PQnfields(st->res) ||
+	    PQgetisnull(st->res, st->row, col))
+		return NULL;
+	return PQgetvalue(st->res, st->row, col);
+}
+
+static bool pg_col_null(store_stmt *b, int col)
+{
+	return value((pg_stmt *)b, col) == NULL;
+}
+
+static int64_t pg_col_int(store_stmt *b, int col)
+{
+	const char *v = value((pg_stmt *)b, col);
+	if (!v)
+		return 0;
+	if (strcmp(v, "t") == 0 || strcmp(v, "f") == 0)
+		return v[0] == 't';
+	char *end;
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	if (*end == '\0' || errno == ERANGE)
+		return n;
+	/* NUMERIC (what SUM and AVG return) and floating point: truncate toward zero, as
+	 * sqlite3_column_int64 does with a REAL. */
+	double d = strtod(v, NULL);
+	if (isnan(d))
+		return 0;
+	if (d >= 9223372036854775807.0)
+		return INT64_MAX;
+	if (d <= -9223372036854775808.0)
+		return INT64_MIN;
+	return (int64_t)d;
+}
+
+static double pg_col_double(store_stmt *b, int col)
+{
+	const char *v = value((pg_stmt *)b, col);
+	if (!v)
+		return 0;
+	if (strcmp(v, "t") == 0 || strcmp(v, "f") == 0)
+		return v[0] == 't';
+	return strtod(v, NULL);
+}
+
+static const char *pg_col_text(store_stmt *b, int col)
+{
+	return value((pg_stmt *)b, col);
+}
+
+static int64_t pg_changes(store_stmt *b)
+{
+	return ((pg_stmt *)b)->changes;
+}
+
+static void pg_done(store_stmt *b)
+{
+	pg_stmt *st = (pg_stmt *)b;
+	PQclear(st->res);
+	st->res = NULL;
+	for (int i = 0; i < st->nparams; i++) {
+		free(st->params[i]);
+		st->params[i] = NULL;
+	}
+	st->row = st->nrows = 0;
+	st->changes = 0;
+	st->in_use = false;
+	if (!st->cached)
+		stmt_free((pg_conn *)b->conn, st);
+}
+
+/* ---- transactions ---- */
+
+static int pg_begin(store_conn *b, err *e)
+{
+	pg_conn *c = (pg_conn *)b;
+	if (conn_ready(c, e) < 0 || simple(c, "BEGIN", e) < 0)
+		return -1;
+	c->in_tx = true;
+	c->tx_retry = false;
+	return 0;
+}
+
+static void pg_rollback(store_conn *b)
+{
+	pg_conn *c = (pg_conn *)b;
+	PGTransactionStatusType t = PQtransactionStatus(c->pg);
+	if (t == PQTRANS_INTRANS || t == PQTRANS_INERROR)
+		simple(c, "ROLLBACK", NULL);
+	c->in_tx = false;
+}
+
+static int pg_commit(store_conn *b, err *e)
+{
+	pg_conn *c = (pg_conn *)b;
+	/* After a failed statement PostgreSQL has aborted the transaction and would answer
+	 * COMMIT with a silent ROLLBACK; say so instead of reporting success. (On SQLite a
+	 * failed statement undoes only itself; here it takes the transaction with it.) */
+	if (PQtransactionStatus(c->pg) == PQTRANS_INERROR) {
+		pg_rollback(b);
+		return err_set(e, ERR_INTERNAL, "statement_failed", NULL,
+			       "事务中有语句失败，整个事务已回滚");
+	}
+	int rc = simple(c, "COMMIT", e);
+	c->in_tx = false;
+	return rc;
+}
+
+static int pg_exec_script(store_conn *b, const char *sql, err *e)
+{
+	pg_conn *c = (pg_conn *)b;
+	if (conn_ready(c, e) < 0)
+		return -1;
+	return simple(c, sql, e);
+}
+
+/* Session-level advisory lock: a second server starting at the same moment waits here
+ * until the first has migrated, then finds nothing left to do. */
+static int pg_migrate_lock(store_conn *b, bool lock, err *e)
+{
+	pg_conn *c = (pg_conn *)b;
+	if (lock && conn_ready(c, e) < 0)
+		return -1;
+	char sql[80];
+	snprintf(sql, sizeof sql, "SELECT %s(%" PRId64 ")",
+		 lock ? "pg_advisory_lock" : "pg_advisory_unlock", MIGRATE_LOCK_KEY);
+	return simple(c, sql, e);
+}
+
+/* Runs fn in a transaction on the calling thread's connection. READ COMMITTED still
+ * deadlocks when two transactions lock rows in opposite orders; PostgreSQL aborts one of
+ * them and the right answer is to run it again, so fn may run more than once. */
+static int pg_write(store *s, store_tx_fn fn, void *ctx, err *e)
+{
+	pg_conn *c = (pg_conn *)store_conn_get(s, e);
+	if (!c)
+		return -1;
+	if (c->in_tx)
+		return err_set(e, ERR_INTERNAL, "nested_write", NULL,
+			       "事务函数中不能再调用 store_write");
+	for (int attempt = 1;; attempt++) {
+		err fe = {0};
+		int64_t t0 = clock_mono_ns();
+		if (pg_begin(&c->base, e) < 0)
+			return -1;
+		int64_t spent = clock_mono_ns() - t0;
+		int rc = fn(&c->base, ctx, &fe);
+		t0 = clock_mono_ns();
+		if (rc == 0)
+			rc = pg_commit(&c->base, &fe);
+		else
+			pg_rollback(&c->base);
+		store_account(s, spent + clock_mono_ns() - t0);
+		if (rc == 0)
+			return 0;
+		if (c->tx_retry && attempt < MAX_ATTEMPTS)
+			continue;
+		if (e)
+			*e = c->tx_retry ? c->retry_err : fe;
+		return -1;
+	}
+}
+
+const struct store_ops store_pg_ops = {
+	.name = "postgres",
+	.open = pg_open,
+	.close = pg_close,
+	.conn_open = pg_conn_open,
+	.conn_close = pg_conn_close,
+	.write = pg_write,
+	.exec_script = pg_exec_script,
+	.begin = pg_begin,
+	.commit = pg_commit,
+	.rollback = pg_rollback,
+	.migrate_lock = pg_migrate_lock,
+	.prepare = pg_prepare,
+	.bind_int = pg_bind_int,
+	.bind_double = pg_bind_double,
+	.bind_text = pg_bind_text,
+	.bind_null = pg_bind_null,
+	.step = pg_step,
+	.column_count = pg_column_count,
+	.column_name = pg_column_name,
+	.col_null = pg_col_null,
+	.col_int = pg_col_int,
+	.col_double = pg_col_double,
+	.col_text = pg_col_text,
+	.changes = pg_changes,
+	.done = pg_done,
+	.backup = NULL,
+	.type_id = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+	.type_blob = "BYTEA",
+	.type_pathtext = "TEXT COLLATE \"C\"",
+};

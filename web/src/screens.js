@@ -1,0 +1,28 @@
+// The screens behind the side navigation — ONE array drives both the router and the nav.
+//
+// Each entry:
+//   path       route path (hash history: the URL is /#/path)
+//   name       route name; also the nav entry's test hook: data-test="nav-<name>"
+//   label      Chinese label in the nav and the page title
+//   icon       an icon component from @element-plus/icons-vue
+//   roles      null = everyone who is logged in; otherwise the user needs one of these roles
+//   component  the view, loaded lazily
+//
+// To add a platform screen (诉求办理, 纠纷化解, 便民服务, 智慧党建, 民生实事 …), add ONE line
+// here, e.g.
+//   { path: '/appeals', name: 'appeals', label: '诉求办理', icon: Tickets, roles: ['agent', 'unit_staff', 'leader'], component: () => import('./views/AppealsView.vue') },
+// Entries appear in this order; an entry the user may not see is neither shown nor routable.
+import { HomeFilled, OfficeBuilding, User, Document } from '@element-plus/icons-vue';
+
+export const SCREENS = [
+  { path: '/', name: 'home', label: '首页', icon: HomeFilled, roles: null, component: () => import('./views/HomeView.vue') },
+  { path: '/units', name: 'units', label: '组织架构', icon: OfficeBuilding, roles: null, component: () => import('./views/UnitsView.vue') },
+  // — platform screens go here —
+  { path: '/users', name: 'users', label: '用户管理', icon: User, roles: ['admin'], component: () => import('./views/UsersView.vue') },
+  { path: '/audit', name: 'audit', label: '审计日志', icon: Document, roles: ['admin'], component: () => import('./views/AuditView.vue') },
+];
+
+export function canSee(screen, userRoles) {
+  if (!screen.roles) return true;
+  return screen.roles.some((r) => (userRoles || []).includes(r));
+}

@@ -1,0 +1,67 @@
+// Who is logged in: the GET /api/v1/me answer and the role labels from GET /api/v1/roles.
+import { reactive } from 'vue';
+import { api, getToken, setToken } from './api.js';
+import { ROLE_LABELS } from './labels.js';
+
+export const session = reactive({
+  me: null, // {id, username, display_name, phone, roles:[], unit:{id,name,kind,code,parent_id,path}}
+  roleLabels: { ...ROLE_LABELS }, // role word → Chinese label (server's list wins)
+});
+
+export function hasRole(...roles) {
+  const mine = session.me?.roles || [];
+  return roles.some((r) => mine.includes(r));
+}
+
+export function isAdmin() {
+  return hasRole('admin');
+}
+
+export function roleLabel(role) {
+  return session.roleLabels[role] || role;
+}
+
+async function loadRoles() {
+  try {
+    const r = await api('/roles');
+    for (const it of r?.items || []) if (it.role && it.label) session.roleLabels[it.role] = it.label;
+  } catch (e) {
+    if (e.status === 401) throw e;
+    // labels fall back to the built-in ones
+  }
+}
+
+// Loads /me (and the role labels) for the stored token.
+export async function loadMe() {
+  const [me] = await Promise.all([api('/me'), loadRoles()]);
+  session.me = me;
+  return me;
+}
+
+export async function login(username, password) {
+  const r = await api('/sessions', {
+    method: 'POST',
+    body: { username, password },
+    auth: false,
+    redirectOn401: false,
+  });
+  setToken(r.token);
+  session.me = r.user || null;
+  // The login answer carries the user; /me is the reference (roles, unit path).
+  await loadMe();
+  return session.me;
+}
+
+export async function logout() {
+  try {
+    if (getToken()) await api('/sessions/current', { method: 'DELETE', redirectOn401: false });
+  } catch {
+    // the token is dropped either way
+  }
+  clearSession();
+}
+
+export function clearSession() {
+  setToken(null);
+  session.me = null;
+}
