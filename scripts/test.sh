@@ -11,6 +11,7 @@ scripts/install-deps.sh || { echo "install-deps failed"; echo "0 passed, 1 faile
 passed=0
 failed=0
 log=$(mktemp -d /tmp/yiwang-test-XXXXXX)
+chmod 755 "$log" # the postgres user must reach the cluster directory inside
 pgdir="$log/pg"
 
 cleanup() {
