@@ -33,6 +33,93 @@ static unsigned roles_of(const char *list)
 	return roles;
 }
 
+/* The matter categories of the hotline, with the unit each goes to by default. */
+static const struct demo_category {
+	const char *code, *parent, *name;
+	int finish_days;    /* 0: the policy's */
+	const char *unit;   /* the city-wide handling unit (demo unit key), or NULL */
+} demo_categories[] = {
+	{"heating", NULL, "供暖", 0, "zhujian"},
+	{"heating_cold", "heating", "室温不达标", 0, NULL},
+	{"heating_leak", "heating", "暖气漏水", 0, NULL},
+	{"heating_fee", "heating", "供暖收费", 0, NULL},
+	{"water", NULL, "供水", 0, "shuiwu"},
+	{"water_outage", "water", "停水", 0, NULL},
+	{"water_quality", "water", "水质", 0, NULL},
+	{"property", NULL, "物业管理", 0, "zhujian"},
+	{"housing", NULL, "房屋建筑", 15, "zhujian"},
+	{"roads", NULL, "道路交通", 0, "jiaotong"},
+	{"sanitation", NULL, "环境卫生", 0, "chengguan"},
+	{"market", NULL, "市场秩序", 0, "shijian"},
+	{"food", NULL, "食品安全", 0, "shijian"},
+	{"medical", NULL, "医疗服务", 0, "weijian"},
+	{"wages", NULL, "劳动工资", 15, "renshe"},
+	{"education", NULL, "教育", 0, "jiaoyu"},
+	{"power", NULL, "供电", 0, "gongdian"},
+	{"environment", NULL, "生态环境", 0, "shengtai"},
+	{"social", NULL, "社会保障", 0, "minzheng"},
+	{"other", NULL, "其他", 0, NULL},
+};
+
+/* Rules more specific than the city-wide ones: (category, region) → unit. */
+static const struct demo_rule {
+	const char *category, *region, *unit;
+} demo_rules[] = {
+	{"heating", "fumeng", "fumeng_zhujian"},
+	{"heating", "zhangwu", "zhangwu_zhujian"},
+	{"sanitation", "xihe", "xihe_chengguan"},
+	{"market", "taiping", "taiping_shijian"},
+};
+
+static int64_t category_id_of(store_conn *c, const char *code, err *e)
+{
+	int64_t id = 0;
+	if (code && store_query_int(c, &id, 0, e, "SELECT id FROM categories WHERE code = ?", "s",
+				    code) < 0)
+		return -1;
+	return id;
+}
+
+static int demo_appeal_setup(store_conn *c, demo_ctx *x, err *e)
+{
+	for (size_t i = 0; i < sizeof demo_categories / sizeof demo_categories[0]; i++) {
+		const struct demo_category *d = &demo_categories[i];
+		int64_t parent = category_id_of(c, d->parent, e);
+		if (parent < 0 ||
+		    store_exec(c, e,
+			       "INSERT INTO categories (parent_id, code, name, finish_days, sort)"
+			       " VALUES (?, ?, ?, ?, ?)",
+			       "nssni", parent, d->code, d->name, (int64_t)d->finish_days,
+			       (int64_t)i) < 0)
+			return -1;
+		if (d->unit) {
+			int64_t cat = category_id_of(c, d->code, e);
+			if (cat < 0 ||
+			    store_exec(c, e,
+				       "INSERT INTO routing_rules (category_id, region_id, unit_id)"
+				       " VALUES (?, ?, ?)",
+				       "iii", cat, unit_id_of(x, "fuxin"), unit_id_of(x, d->unit)) < 0)
+				return -1;
+		}
+	}
+	for (size_t i = 0; i < sizeof demo_rules / sizeof demo_rules[0]; i++) {
+		const struct demo_rule *r = &demo_rules[i];
+		int64_t cat = category_id_of(c, r->category, e);
+		if (cat < 0 ||
+		    store_exec(c, e,
+			       "INSERT INTO routing_rules (category_id, region_id, unit_id) VALUES (?, ?, ?)",
+			       "iii", cat, unit_id_of(x, r->region), unit_id_of(x, r->unit)) < 0)
+			return -1;
+	}
+	/* Citizens' own submissions land at the city hotline centre. */
+	char hotline[32];
+	snprintf(hotline, sizeof hotline, "%lld", (long long)unit_id_of(x, "hotline"));
+	return store_exec(c, e, "INSERT INTO settings (key, value) VALUES ('intake_unit_id', ?)", "s",
+			  hotline) < 0
+		       ? -1
+		       : 0;
+}
+
 static int demo_tx(store_conn *c, void *p, err *e)
 {
 	demo_ctx *x = p;
@@ -71,7 +158,7 @@ static int demo_tx(store_conn *c, void *p, err *e)
 		if (user_create(c, &sys, &in, &id, e) < 0)
 			return -1;
 	}
-	return 0;
+	return demo_appeal_setup(c, x, e);
 }
 
 int demo_build(store *s, const char *password, err *e)

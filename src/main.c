@@ -15,6 +15,7 @@
 #include "core/mem.h"
 #include "demo.h"
 #include "http/http.h"
+#include "http/ratelimit.h"
 #include "unit.h"
 #include "user.h"
 
@@ -95,7 +96,9 @@ static const char serve_help[] =
 	"  --timeout SECONDS        idle connection timeout, default 30   (YIWANG_TIMEOUT)\n"
 	"  --web DIR                web UI files, default <binary dir>/web (YIWANG_WEB_DIR)\n"
 	"  --access-log -|off|FILE  JSON lines, default - (stderr)        (YIWANG_ACCESS_LOG)\n"
-	"  --session-hours N        session lifetime, default 12          (YIWANG_SESSION_HOURS)\n";
+	"  --session-hours N        session lifetime, default 12          (YIWANG_SESSION_HOURS)\n"
+	"  --citizen-rate N         public submissions a minute per address, default 10;\n"
+	"                           0: no limit                           (YIWANG_CITIZEN_RATE)\n";
 
 static int parse_listen(const char *s, char **host, int *port)
 {
@@ -167,7 +170,8 @@ static int cmd_serve(int argc, char **argv)
 		   *max_conn = env_or("YIWANG_MAX_CONNECTIONS", NULL),
 		   *per_ip = env_or("YIWANG_PER_IP_CONNECTIONS", NULL),
 		   *timeout = env_or("YIWANG_TIMEOUT", NULL),
-		   *hours = env_or("YIWANG_SESSION_HOURS", NULL);
+		   *hours = env_or("YIWANG_SESSION_HOURS", NULL),
+		   *citizen_rate = env_or("YIWANG_CITIZEN_RATE", NULL);
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'},
 		{"listen", required_argument, NULL, 'l'},
@@ -179,6 +183,7 @@ static int cmd_serve(int argc, char **argv)
 		{"web", required_argument, NULL, 'w'},
 		{"access-log", required_argument, NULL, 'a'},
 		{"session-hours", required_argument, NULL, 's'},
+		{"citizen-rate", required_argument, NULL, 'r'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -195,6 +200,7 @@ static int cmd_serve(int argc, char **argv)
 		case 'w': cfg.web_dir = optarg; break;
 		case 'a': cfg.access_log = optarg; break;
 		case 's': hours = optarg; break;
+		case 'r': citizen_rate = optarg; break;
 		case 'h': fputs(serve_help, stdout); return 0;
 		default: return usage_error("serve", "unknown option");
 		}
@@ -233,6 +239,11 @@ static int cmd_serve(int argc, char **argv)
 		return usage_error("serve", "--session-hours must be 1..2160");
 	else if (hours)
 		cfg.session_ttl_ms = (int64_t)v * 3600 * 1000;
+	cfg.citizen_rate = 10;
+	if (citizen_rate && (v = parse_num(citizen_rate, 0, 1000000)) == LONG_MIN)
+		return usage_error("serve", "--citizen-rate must be 0..1000000");
+	else if (citizen_rate)
+		cfg.citizen_rate = (int)v;
 	char *web = NULL;
 	if (!cfg.web_dir)
 		cfg.web_dir = web = default_web_dir();
@@ -244,9 +255,11 @@ static int cmd_serve(int argc, char **argv)
 		return 1;
 	}
 	a.router = router_new();
+	a.citizen_limit = ratelimit_new(cfg.citizen_rate, 60000);
 	api_register(a.router);
 	err e = {0};
 	int rc = server_run(&a, &e) < 0 ? fail(&e) : 0;
+	ratelimit_free(a.citizen_limit);
 	store_close(a.store);
 	router_free(a.router);
 	free(host);

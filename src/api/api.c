@@ -8,4 +8,8 @@ void api_register(router *rt)
 	router_add(rt, api_units_routes, api_units_routes_count);
 	router_add(rt, api_users_routes, api_users_routes_count);
 	router_add(rt, api_audit_routes, api_audit_routes_count);
+	router_add(rt, api_appeals_routes, api_appeals_routes_count);
+	router_add(rt, api_appeal_admin_routes, api_appeal_admin_routes_count);
+	router_add(rt, api_stats_routes, api_stats_routes_count);
+	router_add(rt, api_notifications_routes, api_notifications_routes_count);
 }

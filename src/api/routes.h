@@ -13,5 +13,9 @@ API_TABLE(api_session)
 API_TABLE(api_units)
 API_TABLE(api_users)
 API_TABLE(api_audit)
+API_TABLE(api_appeals)
+API_TABLE(api_appeal_admin)
+API_TABLE(api_stats)
+API_TABLE(api_notifications)
 
 #endif

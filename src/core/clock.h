@@ -6,6 +6,9 @@
 
 /* Wall clock, epoch milliseconds. */
 int64_t clock_now_ms(void);
+/* Makes clock_now_ms answer ms (0 restores the real clock). For building demo data with
+ * a year of history through the ordinary domain functions; never used while serving. */
+void clock_override(int64_t ms);
 /* Monotonic clock, nanoseconds, for measuring durations. */
 int64_t clock_mono_ns(void);
 /* Formats ms as "2026-11-28T13:48:56.123+08:00" (China Standard Time, no DST) into buf

@@ -38,6 +38,7 @@ struct http_req {
 	size_t text_len;
 	const char *content_type;
 	const char *allow; /* Allow header for 405 */
+	const char *disposition; /* Content-Disposition header, for downloads */
 	int64_t started_ns;
 };
 
@@ -54,12 +55,14 @@ typedef struct server_config {
 	const char *web_dir;
 	const char *access_log; /* "-" stderr, "off", or a file path */
 	int64_t session_ttl_ms;
+	int citizen_rate; /* requests a minute per address on public routes; 0: no limit */
 } server_config;
 
 struct app {
 	store *store;
 	server_config cfg;
 	router *router;
+	struct ratelimit *citizen_limit; /* public appeal routes */
 };
 
 /* ---- request input ---- */

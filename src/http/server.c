@@ -227,6 +227,8 @@ static enum MHD_Result queue(server *sv, struct MHD_Connection *c, http_req *r)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	if (r->allow)
 		MHD_add_response_header(resp, "Allow", r->allow);
+	if (r->disposition)
+		MHD_add_response_header(resp, "Content-Disposition", r->disposition);
 	if (r->match.route)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	else if (immutable)

@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "core/mem.h"
 #include "core/strbuf.h"
+#include "search.h"
 #include "store/store_impl.h"
 
 static bool is_pg_url(const char *url)
@@ -311,6 +312,103 @@ int store_ping(store *s, err *e)
 	if (store_query_int(c, &v, 0, e, "SELECT COUNT(*) FROM store_health", NULL) < 0)
 		return -1;
 	return store_write(s, ping_tx, NULL, e);
+}
+
+/* ---- full-text search ---- */
+
+static bool fts_index_known(const char *index)
+{
+	return strcmp(index, "case") == 0;
+}
+
+int store_fts_put(store_conn *c, const char *index, int64_t id, const char *text, err *e)
+{
+	if (!fts_index_known(index))
+		return err_set(e, ERR_INTERNAL, "fts_index", NULL, "unknown search index %s", index);
+	if (c->s->kind == STORE_SQLITE) {
+		/* FTS5 tokenizes with yw_cjk itself. */
+		if (store_exec(c, e, "DELETE FROM fts_case WHERE rowid = ?", "i", id) < 0)
+			return -1;
+		return store_exec(c, e, "INSERT INTO fts_case (rowid, body) VALUES (?, ?)", "is", id,
+				  text) < 0
+			       ? -1
+			       : 0;
+	}
+	strbuf tokens = STRBUF_INIT;
+	search_index_tokens(text, &tokens);
+	int64_t n = store_exec(c, e,
+			       "INSERT INTO fts_case (id, body) VALUES (?, to_tsvector('simple', ?))"
+			       " ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+			       "is", id, strbuf_str(&tokens));
+	strbuf_release(&tokens);
+	return n < 0 ? -1 : 0;
+}
+
+const char *store_fts_ids_sql(const store *s, const char *index)
+{
+	(void)index;
+	return s->kind == STORE_SQLITE
+		       ? "SELECT rowid FROM fts_case WHERE fts_case MATCH ?"
+		       : "SELECT id FROM fts_case WHERE body @@ to_tsquery('simple', ?)";
+}
+
+char *store_fts_query(const store *s, const char *query)
+{
+	strbuf out = STRBUF_INIT;
+	if (s->kind == STORE_SQLITE) {
+		/* Each word a quoted phrase (implicit AND); yw_cjk splits Chinese inside.
+		 * Words without a searchable token (punctuation) are left out. */
+		const char *p = query;
+		while (*p) {
+			while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+				p++;
+			const char *w = p;
+			while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+				p++;
+			if (p == w)
+				break;
+			char *word = xstrndup(w, (size_t)(p - w));
+			strbuf tokens = STRBUF_INIT;
+			if (search_query_tokens(word, &tokens) > 0) {
+				if (out.len)
+					strbuf_addch(&out, ' ');
+				strbuf_addch(&out, '"');
+				for (const char *q = word; *q; q++) {
+					if (*q == '"')
+						strbuf_addch(&out, '"');
+					strbuf_addch(&out, *q);
+				}
+				strbuf_addch(&out, '"');
+			}
+			strbuf_release(&tokens);
+			free(word);
+		}
+	} else {
+		/* Tokens are letters, digits and CJK characters only: safe inside quotes. */
+		strbuf tokens = STRBUF_INIT;
+		search_query_tokens(query, &tokens);
+		const char *p = strbuf_str(&tokens);
+		while (*p) {
+			const char *sp = strchr(p, ' ');
+			size_t len = sp ? (size_t)(sp - p) : strlen(p);
+			if (len) {
+				if (out.len)
+					strbuf_adds(&out, " & ");
+				strbuf_addch(&out, '\'');
+				strbuf_add(&out, p, len);
+				strbuf_addch(&out, '\'');
+			}
+			p += len;
+			while (*p == ' ')
+				p++;
+		}
+		strbuf_release(&tokens);
+	}
+	if (!out.len) {
+		strbuf_release(&out);
+		return NULL;
+	}
+	return strbuf_detach(&out, NULL);
 }
 
 int store_backup(store *s, const char *path, err *e)

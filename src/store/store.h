@@ -84,6 +84,16 @@ int store_query_row(store_conn *conn, store_stmt **out, err *e, const char *sql,
 int store_query_int(store_conn *conn, int64_t *out, int64_t def, err *e, const char *sql,
 		    const char *fmt, ...);
 
+/* Full-text search over Chinese and Latin text (CJK bigrams and unigrams, see search.h).
+ * One index per name ("case" is the only one now; its table is fts_case). */
+/* Inside a write transaction: indexes text under id, replacing what was there. */
+int store_fts_put(store_conn *conn, const char *index, int64_t id, const char *text, err *e);
+/* A sub-select of the ids matching one ? parameter: "SELECT ... WHERE ... ?". */
+const char *store_fts_ids_sql(const store *s, const char *index);
+/* The parameter for store_fts_ids_sql from what a person typed (all words must match);
+ * NULL when the query holds nothing searchable. Heap string. */
+char *store_fts_query(const store *s, const char *query);
+
 /* Runs a script of several statements (migrations, maintenance). */
 int store_exec_script(store_conn *conn, const char *sql, err *e);
 

@@ -1,0 +1,87 @@
+/* Appeals (诉求): one queue for every hotline and channel, on the case engine. Intake,
+ * the lifecycle of CONTRACT.md's action table, routing suggestions, duplicates, masking of
+ * personal data, search and the citizen's own view. */
+#ifndef YW_APPEAL_H
+#define YW_APPEAL_H
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "actor.h"
+#include "case.h"
+#include "core/err.h"
+#include "store/store.h"
+
+extern const struct case_kind appeal_kind;
+
+enum {
+	APPEAL_CONTENT_MAX = 4000,
+	APPEAL_TITLE_MAX = 100,
+	APPEAL_NAME_MAX = 50,
+	APPEAL_PHONE_MAX = 20,
+	APPEAL_ADDRESS_MAX = 200,
+	APPEAL_NOTE_MAX = 2000,
+};
+
+bool appeal_channel_valid(const char *channel);
+bool appeal_type_valid(const char *type);
+bool appeal_satisfaction_valid(const char *s);
+
+typedef struct appeal_input {
+	const char *content, *title, *channel, *type;
+	int64_t category_id; /* 0: none */
+	const char *contact_name, *contact_phone, *address, *region_code;
+	bool has_coords;
+	double lat, lon;
+	int64_t region_id; /* 0: from region_code, else the intake unit's region */
+	bool urgent, anonymous;
+	const char *attributes; /* JSON text (Open311 attributes), or NULL */
+} appeal_input;
+
+/* Inside a write transaction: takes in an appeal. who is an agent, or NULL for a citizen
+ * (who then names the client address in ip). Fills id and number. */
+int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const appeal_input *in,
+		  int64_t *id, char *number, err *e);
+
+typedef struct appeal_action {
+	const char *action;
+	int64_t unit_id; /* dispatch */
+	int64_t into_id; /* merge */
+	const char *note, *reason, *content, *satisfaction;
+	int resolved; /* reply: 0/1; -1 absent */
+	int approve;  /* review, decide_extension: 0/1; -1 absent */
+	int64_t days; /* request_extension */
+} appeal_action;
+
+/* Inside a write transaction: applies an action of the table in docs/api-appeals.md.
+ * 404 outside who's area, 403 wrong role or unit, 409 wrong state, 422 bad input. */
+int appeal_act(store_conn *c, const actor *who, int64_t id, const appeal_action *a, err *e);
+
+/* The citizen's rating in status revisit (by number and phone): closes the appeal. */
+int appeal_citizen_rate(store_conn *c, const char *number, const char *phone,
+			const char *satisfaction, const char *ip, err *e);
+
+/* The appeal as JSON for who (masking applied), with timeline when full. */
+int appeal_get(store_conn *c, const actor *who, int64_t id, bool full, json_t **out, err *e);
+/* The citizen's view by number and phone; ERR_NOT_FOUND when they don't match. */
+int appeal_public_get(store_conn *c, const char *number, const char *phone, json_t **out,
+		      err *e);
+
+typedef struct appeal_filter {
+	const char *statuses; /* comma list */
+	int64_t unit_id;      /* handled by that unit's subtree */
+	const char *channel, *type, *q, *phone;
+	int64_t category_id;
+	int64_t from, to; /* created_at range, 0: open */
+	bool overdue, urgent;
+	bool by_deadline; /* sort by deadline instead of newest first */
+} appeal_filter;
+
+int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *f,
+		int64_t page, int64_t per_page, json_t **items, int64_t *total, err *e);
+
+/* The handling unit the routing rules propose for a category and region, 0 when none. */
+int appeal_suggest_unit(store_conn *c, int64_t category_id, int64_t region_id, int64_t *unit_id,
+			err *e);
+
+#endif
