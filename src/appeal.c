@@ -764,7 +764,9 @@ int appeal_suggest_unit(store_conn *c, int64_t category_id, int64_t region_id, i
 	return 0;
 }
 
-/* Appeals of the last 7 days with the same phone or the same title. */
+/* Appeals of the last 7 days with the same phone or the same title, newest first. Two
+ * index lookups limited to the newest few, so a number that calls every day costs no
+ * more than one that calls once. */
 static int duplicates_json(store_conn *c, const actor *who, int64_t id, json_t **out, err *e)
 {
 	store_stmt *st;
@@ -778,33 +780,70 @@ static int duplicates_json(store_conn *c, const actor *who, int64_t id, json_t *
 	char *title = xstrdup(store_col_text(st, 1));
 	int64_t since = store_col_int(st, 2) - 7LL * 24 * 3600 * 1000;
 	store_done(st);
-	char hi[SCOPE_PATH_MAX];
-	scope_upper(who->unit_path, hi, sizeof hi);
-	st = store_prepare(c,
-			   "SELECT c.id, c.number, c.title, c.status, c.created_at, a.contact_phone"
-			   " FROM cases c JOIN appeals a ON a.case_id = c.id"
-			   " WHERE c.kind = 'appeal' AND c.id <> ? AND c.created_at >= ?"
-			   " AND (a.contact_phone = ? OR c.title = ?)"
-			   " AND c.region_path >= ? AND c.region_path < ?"
-			   " ORDER BY c.id DESC LIMIT 10",
-			   e);
 	json_t *arr = json_array();
-	if (!st) {
-		rc = -1;
-		goto out;
+	int64_t ids[20];
+	const char *reasons[20];
+	int n = 0;
+	static const char *const finders[2] = {
+		"SELECT case_id FROM appeals WHERE contact_phone = ? AND case_id <> ?"
+		" ORDER BY case_id DESC LIMIT 10",
+		"SELECT id FROM cases WHERE title = ? AND id <> ? AND kind = 'appeal'"
+		" ORDER BY id DESC LIMIT 10",
+	};
+	for (int k = 0; k < 2; k++) {
+		const char *key = k == 0 ? phone : title;
+		if (!key)
+			continue;
+		st = store_prepare(c, finders[k], e);
+		if (!st) {
+			rc = -1;
+			goto out;
+		}
+		store_bindf(st, "si", key, id);
+		while ((rc = store_step(st, e)) == 1) {
+			int64_t cid = store_col_int(st, 0);
+			bool seen = false;
+			for (int i = 0; i < n; i++)
+				seen |= ids[i] == cid;
+			if (!seen && n < 20) {
+				ids[n] = cid;
+				reasons[n++] = k == 0 ? "phone" : "text";
+			}
+		}
+		store_done(st);
+		if (rc < 0)
+			goto out;
 	}
-	store_bindf(st, "iissss", id, since, phone, title, who->unit_path, hi);
-	while ((rc = store_step(st, e)) == 1) {
+	/* Newest first, within 7 days and the caller's area. */
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			if (ids[j] > ids[i]) {
+				int64_t t = ids[i];
+				ids[i] = ids[j], ids[j] = t;
+				const char *r = reasons[i];
+				reasons[i] = reasons[j], reasons[j] = r;
+			}
+	for (int i = 0; i < n && json_array_size(arr) < 10; i++) {
+		case_row r;
+		if (case_load(c, ids[i], &r, e) < 0) {
+			rc = -1;
+			goto out;
+		}
+		if (r.created_at < since || !case_visible(who, &r))
+			continue;
+		rc = store_query_row(c, &st, e, "SELECT title FROM cases WHERE id = ?", "i", ids[i]);
+		if (rc < 0)
+			goto out;
 		char at[40];
-		clock_format_iso(store_col_int(st, 4), at, sizeof at);
-		bool by_phone = phone && !store_col_null(st, 5) && !strcmp(phone, store_col_text(st, 5));
-		json_array_append_new(
-			arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id",
-				       (json_int_t)store_col_int(st, 0), "number", store_col_text(st, 1),
-				       "title", store_col_text(st, 2), "status", store_col_text(st, 3),
-				       "created_at", at, "reason", by_phone ? "phone" : "text"));
+		clock_format_iso(r.created_at, at, sizeof at);
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id",
+						     (json_int_t)r.id, "number", r.number, "title",
+						     rc == 1 ? store_col_text(st, 0) : "", "status",
+						     r.status, "created_at", at, "reason", reasons[i]));
+		if (rc == 1)
+			store_done(st);
 	}
-	store_done(st);
+	rc = 0;
 out:
 	free(phone);
 	free(title);

@@ -35,12 +35,14 @@ static int citizen_allowed(http_req *r, err *e)
 	return 0;
 }
 
-static int respond(http_req *r, int status, int64_t id)
+/* The appeal as the caller may see it; full adds the timeline, the suggested unit and
+ * the duplicates. */
+static int respond(http_req *r, int status, int64_t id, bool full)
 {
 	err e = {0};
 	store_conn *c = store_conn_get(r->store, &e);
 	json_t *o;
-	if (!c || appeal_get(c, &r->who, id, true, &o, &e) < 0)
+	if (!c || appeal_get(c, &r->who, id, full, &o, &e) < 0)
 		return http_error(r, &e);
 	return http_json(r, status, o);
 }
@@ -149,7 +151,9 @@ static int h_create(http_req *r)
 				 json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)x.id, "number",
 					   x.number, "status", "intake", "content", in->content));
 	}
-	return respond(r, 201, x.id);
+	/* Intake is the hot path of a hotline: answer with the appeal as lists show it; the
+	 * workbench reads the full appeal (suggested unit, duplicates) with one GET. */
+	return respond(r, 201, x.id, false);
 }
 
 static int h_get(http_req *r)
@@ -158,7 +162,7 @@ static int h_get(http_req *r)
 	int64_t id;
 	if (http_param_id(r, "id", &id, &e) < 0)
 		return http_error(r, &e);
-	return respond(r, 200, id);
+	return respond(r, 200, id, true);
 }
 
 static int parse_time_param(http_req *r, const char *name, bool end_of_day, int64_t *out, err *e)
@@ -247,7 +251,7 @@ static int h_action(http_req *r)
 		return http_error(r, &e);
 	if (store_write(r->store, act_tx, &x, &e) < 0)
 		return http_error(r, &e);
-	return respond(r, 200, x.id);
+	return respond(r, 200, x.id, true);
 }
 
 /* ---- the citizen's pages ---- */

@@ -96,6 +96,24 @@ store_conn *store_conn_get(store *s, err *e)
 	return c;
 }
 
+void store_read_begin(store *s)
+{
+	if (s->kind != STORE_SQLITE)
+		return;
+	store_conn *c = store_conn_get(s, NULL);
+	if (c)
+		s->ops->exec_script(c, "BEGIN", NULL);
+}
+
+void store_read_end(store *s)
+{
+	if (s->kind != STORE_SQLITE)
+		return;
+	store_conn *c = pthread_getspecific(s->conn_key);
+	if (c)
+		s->ops->rollback(c);
+}
+
 int store_write(store *s, store_tx_fn fn, void *ctx, err *e)
 {
 	return s->ops->write(s, fn, ctx, e);
@@ -326,11 +344,9 @@ int store_fts_put(store_conn *c, const char *index, int64_t id, const char *text
 	if (!fts_index_known(index))
 		return err_set(e, ERR_INTERNAL, "fts_index", NULL, "unknown search index %s", index);
 	if (c->s->kind == STORE_SQLITE) {
-		/* FTS5 tokenizes with yw_cjk itself. */
-		if (store_exec(c, e, "DELETE FROM fts_case WHERE rowid = ?", "i", id) < 0)
-			return -1;
-		return store_exec(c, e, "INSERT INTO fts_case (rowid, body) VALUES (?, ?)", "is", id,
-				  text) < 0
+		/* FTS5 tokenizes with yw_cjk itself; REPLACE drops an older entry. */
+		return store_exec(c, e, "INSERT OR REPLACE INTO fts_case (rowid, body) VALUES (?, ?)",
+				  "is", id, text) < 0
 			       ? -1
 			       : 0;
 	}

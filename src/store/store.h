@@ -37,6 +37,12 @@ int store_schema_version(store *s);
  * NULL (and e filled) when the database cannot be reached. */
 store_conn *store_conn_get(store *s, err *e);
 
+/* Brackets the reads of one request in one read transaction on the calling thread's
+ * connection: one consistent snapshot, and on SQLite one WAL check instead of one per
+ * statement. No-ops on PostgreSQL, where they would cost round trips. */
+void store_read_begin(store *s);
+void store_read_end(store *s);
+
 /* A transaction body: runs with conn inside a transaction; returns 0 to commit, -1 (e
  * filled) to roll back its own changes. It must not call store_write. It may run more
  * than once (PostgreSQL retries serialization failures and deadlocks), so it must have no

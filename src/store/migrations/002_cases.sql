@@ -41,6 +41,7 @@ CREATE INDEX cases_kind_status ON cases (kind, status);
 CREATE INDEX cases_region ON cases (region_path);
 CREATE INDEX cases_handler ON cases (handler_path, status);
 CREATE INDEX cases_created ON cases (created_at);
+CREATE INDEX cases_title ON cases (title);
 CREATE INDEX cases_sign_due ON cases (sign_due_at) WHERE signed_at IS NULL AND sign_due_at IS NOT NULL;
 CREATE INDEX cases_finish_due ON cases (finish_due_at) WHERE closed_at IS NULL AND finish_due_at IS NOT NULL;
 
