@@ -321,6 +321,15 @@ static int ping_tx(store_conn *c, void *ctx, err *e)
 		       : 0;
 }
 
+int store_ping_read(store *s, err *e)
+{
+	store_conn *c = store_conn_get(s, e);
+	if (!c)
+		return -1;
+	int64_t v;
+	return store_query_int(c, &v, 0, e, "SELECT COUNT(*) FROM store_health", NULL);
+}
+
 int store_ping(store *s, err *e)
 {
 	store_conn *c = store_conn_get(s, e);

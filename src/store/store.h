@@ -105,6 +105,8 @@ int store_exec_script(store_conn *conn, const char *sql, err *e);
 
 /* Checks the database answers a read and a write; for /healthz. */
 int store_ping(store *s, err *e);
+/* Checks the database answers a read. */
+int store_ping_read(store *s, err *e);
 
 /* SQLite only: copies the live database to path with the online backup API. */
 int store_backup(store *s, const char *path, err *e);
