@@ -17,9 +17,10 @@
 # wrk runs pinned to core 0 (taskset -c 0 wrk -t1 -c32), nginx and yiwang to core 1. A run
 # with any non-2xx/3xx response or socket error counts as failed and is left out of the
 # median, min and max. Besides req/s, each run records the server's CPU time per request
-# (from /proc/PID/stat) and how much of the server core other processes took: on a shared
+# (from /proc/PID/task/*/schedstat) and how much of the server core other processes took: on a shared
 # machine req/s swings with other load, CPU per request much less.
 set -uo pipefail
+# shellcheck source=bench/lib.sh disable=SC2034  # BENCH_* settings are read by lib.sh
 . "$(dirname "$0")/lib.sh"
 
 DURATION=${DURATION:-10}

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # the helpers set globals for their callers
 # Shared helpers for the benchmark scripts in bench/. Source it from bash:
 #
 #	. "$(dirname "$0")/lib.sh"
@@ -6,8 +7,11 @@
 #	port=$(bench_free_port)
 #	bench_nginx_start DIR      # sets NGINX_PORT, NGINX_PID
 #	bench_yiwang_start DB [serve options...]   # sets YIWANG_PORT, YIWANG_PID
+#	tok=$(bench_login http://127.0.0.1:$YIWANG_PORT)     # admin / yiwang-demo
 #	bench_wrk NAME URL [wrk options...]        # prints req/s, or FAIL (see below)
-#	bench_median 3 1 2         # prints 2
+#	BENCH_SERVER_PID=$YIWANG_PID bench_wrk ...; bench_cpu_of NAME 1   # µs/request
+#	bench_median 3 1 2         # prints 2 (also bench_min, bench_max, bench_ratio)
+#	bench_stop PID             # stops one server early
 #
 # Every process a helper starts is remembered and stopped (by its pid) on exit; the temp
 # dir is removed unless BENCH_KEEP=1. Servers are pinned with taskset to BENCH_SERVER_CPU
@@ -93,8 +97,15 @@ bench_stop() {
 	BENCH_PIDS=("${rest[@]}")
 }
 
+# BENCH_NO_BUILD=1 skips make and uses the binary as it is (say, while the tree does not
+# build because someone is in the middle of a change).
 bench_build() {
-	make -C "$BENCH_ROOT" -s build/yiwang >&2 || bench_die "make build/yiwang failed"
+	if [ -n "${BENCH_NO_BUILD:-}" ]; then
+		[ -x "$BENCH_YIWANG" ] || bench_die "$BENCH_YIWANG missing (BENCH_NO_BUILD is set)"
+		return 0
+	fi
+	make -C "$BENCH_ROOT" -s build/yiwang >&2 ||
+		bench_die "make build/yiwang failed (BENCH_NO_BUILD=1 runs the existing binary)"
 	[ -x "$BENCH_YIWANG" ] || bench_die "$BENCH_YIWANG missing after make"
 }
 
