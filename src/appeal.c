@@ -50,16 +50,24 @@ static bool in_list(const char *v, const char *const *list)
 
 bool appeal_channel_valid(const char *channel)
 {
-	static const char *const channels[] = {"8890", "12345", "12315", "12320", "housing", "web",
-					       "app",  "grid",  "open311", "letter", "visit", NULL};
+	static const char *const channels[] = {"8890",	  "12345",  "12315", "12320",
+					       "housing", "web",    "app",   "grid",
+					       "open311", "letter", "visit", NULL};
 	return in_list(channel, channels);
 }
 
 bool appeal_type_valid(const char *type)
 {
-	static const char *const types[] = {"complaint", "inquiry",    "help",
-					    "report",    "suggestion", "praise", NULL};
+	static const char *const types[] = {"complaint",  "inquiry", "help", "report",
+					    "suggestion", "praise",  NULL};
 	return in_list(type, types);
+}
+
+bool appeal_status_valid(const char *s)
+{
+	static const char *const values[] = {"intake",	"dispatched", "handling", "replied",
+					     "revisit", "closed",     "merged",	  NULL};
+	return in_list(s, values);
 }
 
 bool appeal_satisfaction_valid(const char *s)
@@ -92,7 +100,8 @@ static char *utf8_prefix(const char *s, size_t n)
 static int root_unit(store_conn *c, int64_t *id, err *e)
 {
 	return store_query_int(c, id, 0, e,
-			       "SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1", NULL);
+			       "SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1",
+			       NULL);
 }
 
 /* The unit an area path names: its last id. */
@@ -121,8 +130,8 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 	int64_t region = in->region_id;
 	if (!region && in->region_code) {
 		if (store_query_int(c, &region, 0, e,
-				    "SELECT id FROM units WHERE code = ? AND kind <> 'department'", "s",
-				    in->region_code) < 0)
+				    "SELECT id FROM units WHERE code = ? AND kind <> 'department'",
+				    "s", in->region_code) < 0)
 			return -1;
 		if (!region)
 			return err_set(e, ERR_INVALID, "invalid_region", "region_code",
@@ -130,7 +139,8 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 	}
 	if (region) {
 		store_stmt *st;
-		int rc = store_query_row(c, &st, e, "SELECT kind FROM units WHERE id = ?", "i", region);
+		int rc = store_query_row(c, &st, e, "SELECT kind FROM units WHERE id = ?", "i",
+					 region);
 		if (rc < 0)
 			return -1;
 		bool ok = rc == 1 && strcmp(store_col_text(st, 0), "department") != 0;
@@ -146,7 +156,8 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 	int64_t intake_unit = who->user_id ? who->unit_id : 0;
 	if (!intake_unit) {
 		if (store_query_int(c, &intake_unit, 0, e,
-				    "SELECT CAST(value AS BIGINT) FROM settings WHERE key = 'intake_unit_id'",
+				    "SELECT CAST(value AS BIGINT) FROM settings WHERE key = "
+				    "'intake_unit_id'",
 				    NULL) < 0)
 			return -1;
 		if (!intake_unit && root_unit(c, &intake_unit, e) < 0)
@@ -154,8 +165,8 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 	}
 	if (in->category_id) {
 		int64_t active;
-		if (store_query_int(c, &active, -1, e, "SELECT active FROM categories WHERE id = ?", "i",
-				    in->category_id) < 0)
+		if (store_query_int(c, &active, -1, e, "SELECT active FROM categories WHERE id = ?",
+				    "i", in->category_id) < 0)
 			return -1;
 		if (active != 1)
 			return err_set(e, ERR_INVALID, "invalid_category", "category_id",
@@ -175,11 +186,12 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 	free(title);
 	if (rc < 0)
 		return -1;
-	store_stmt *st = store_prepare(c,
-				       "INSERT INTO appeals (case_id, channel, type, category_id,"
-				       " contact_name, contact_phone, anonymous, address, lat, lon,"
-				       " region_code, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-				       e);
+	store_stmt *st = store_prepare(
+		c,
+		"INSERT INTO appeals (case_id, channel, type, category_id,"
+		" contact_name, contact_phone, anonymous, address, lat, lon,"
+		" region_code, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		e);
 	if (!st)
 		return -1;
 	store_bindf(st, "issnssbs", *id, in->channel, in->type, in->category_id, in->contact_name,
@@ -216,11 +228,12 @@ typedef struct appeal_extra {
 static int load_extra(store_conn *c, int64_t id, appeal_extra *x, err *e)
 {
 	store_stmt *st;
-	int rc = store_query_row(c, &st, e,
-				 "SELECT a.type, a.category_id, cat.finish_days, a.contact_phone"
-				 " FROM appeals a LEFT JOIN categories cat ON cat.id = a.category_id"
-				 " WHERE a.case_id = ?",
-				 "i", id);
+	int rc =
+		store_query_row(c, &st, e,
+				"SELECT a.type, a.category_id, cat.finish_days, a.contact_phone"
+				" FROM appeals a LEFT JOIN categories cat ON cat.id = a.category_id"
+				" WHERE a.case_id = ?",
+				"i", id);
 	if (rc <= 0)
 		return rc == 0 ? err_set(e, ERR_NOT_FOUND, "not_found", NULL, "诉求不存在") : -1;
 	memset(x, 0, sizeof *x);
@@ -255,7 +268,8 @@ static int apply(store_conn *c, const actor *who, case_row *r, const appeal_acti
 	const char *act = a->action;
 	if (!strcmp(act, "dispatch")) {
 		if (!a->unit_id)
-			return err_set(e, ERR_INVALID, "missing_field", "unit_id", "请选择承办单位");
+			return err_set(e, ERR_INVALID, "missing_field", "unit_id",
+				       "请选择承办单位");
 		store_stmt *st;
 		int rc = store_query_row(c, &st, e, "SELECT disabled, path FROM units WHERE id = ?",
 					 "i", a->unit_id);
@@ -275,11 +289,11 @@ static int apply(store_conn *c, const actor *who, case_row *r, const appeal_acti
 				   e) < 0 ||
 		    case_assign(c, id, a->unit_id, now, sign_due, finish_due, e) < 0)
 			return -1;
-		return case_notify(c, a->unit_id, 0, id, "new_case", "新工单",
-				   r->number, e);
+		return case_notify(c, a->unit_id, 0, id, "new_case", "新工单", r->number, e);
 	}
 	if (!strcmp(act, "sign")) {
-		if (store_exec(c, e, "UPDATE cases SET signed_at = ? WHERE id = ?", "ii", now, id) < 0)
+		if (store_exec(c, e, "UPDATE cases SET signed_at = ? WHERE id = ?", "ii", now, id) <
+		    0)
 			return -1;
 		return store_exec(c, e,
 				  "UPDATE case_assignments SET signed_at = ?, signed_on_time = ?"
@@ -292,8 +306,8 @@ static int apply(store_conn *c, const actor *who, case_row *r, const appeal_acti
 	if (!strcmp(act, "return")) {
 		if (need_text(a->reason, "reason", "退单理由", e) < 0)
 			return -1;
-		if (store_exec(c, e, "UPDATE case_assignments SET returned_at = ? WHERE id = ?", "ii",
-			       now, r->assignment_id) < 0 ||
+		if (store_exec(c, e, "UPDATE case_assignments SET returned_at = ? WHERE id = ?",
+			       "ii", now, r->assignment_id) < 0 ||
 		    store_exec(c, e,
 			       "UPDATE cases SET handler_id = NULL, handler_path = NULL,"
 			       " assignment_id = NULL, dispatched_at = NULL, sign_due_at = NULL,"
@@ -301,18 +315,21 @@ static int apply(store_conn *c, const actor *who, case_row *r, const appeal_acti
 			       " return_count = return_count + 1 WHERE id = ?",
 			       "i", id) < 0)
 			return -1;
-		return case_notify(c, r->intake_unit_id, 0, id, "returned", "工单被退回", a->reason, e);
+		return case_notify(c, r->intake_unit_id, 0, id, "returned", "工单被退回", a->reason,
+				   e);
 	}
 	if (!strcmp(act, "request_extension")) {
 		if (r->extension_days)
 			return err_set(e, ERR_CONFLICT, "extension_pending", NULL,
 				       "已有延期申请等待审批");
 		if (a->days < 1 || a->days > 30)
-			return err_set(e, ERR_INVALID, "out_of_range", "days", "延期天数为 1 到 30 个工作日");
+			return err_set(e, ERR_INVALID, "out_of_range", "days",
+				       "延期天数为 1 到 30 个工作日");
 		if (need_text(a->reason, "reason", "延期理由", e) < 0)
 			return -1;
 		if (store_exec(c, e,
-			       "UPDATE cases SET extension_days = ?, extension_reason = ? WHERE id = ?",
+			       "UPDATE cases SET extension_days = ?, extension_reason = ? WHERE id "
+			       "= ?",
 			       "isi", a->days, a->reason, id) < 0)
 			return -1;
 		return case_notify(c, r->intake_unit_id, 0, id, "extension_requested", "延期申请",
@@ -320,16 +337,19 @@ static int apply(store_conn *c, const actor *who, case_row *r, const appeal_acti
 	}
 	if (!strcmp(act, "decide_extension")) {
 		if (!r->extension_days)
-			return err_set(e, ERR_CONFLICT, "no_pending_extension", NULL, "没有待审批的延期申请");
+			return err_set(e, ERR_CONFLICT, "no_pending_extension", NULL,
+				       "没有待审批的延期申请");
 		if (a->approve < 0)
-			return err_set(e, ERR_INVALID, "missing_field", "approve", "请选择是否同意延期");
+			return err_set(e, ERR_INVALID, "missing_field", "approve",
+				       "请选择是否同意延期");
 		if (a->approve) {
 			int64_t due;
 			if (case_add_working_days(c, r->finish_due_at ? r->finish_due_at : now,
 						  r->extension_days, &due, e) < 0)
 				return -1;
 			if (store_exec(c, e,
-				       "UPDATE cases SET finish_due_at = ?, finish_alert = CASE WHEN ? > ?"
+				       "UPDATE cases SET finish_due_at = ?, finish_alert = CASE "
+				       "WHEN ? > ?"
 				       " THEN 0 ELSE finish_alert END WHERE id = ?",
 				       "iiii", due, due, now, id) < 0 ||
 			    store_exec(c, e,
@@ -350,7 +370,8 @@ static int apply(store_conn *c, const actor *who, case_row *r, const appeal_acti
 		if (need_text(a->content, "content", "答复内容", e) < 0)
 			return -1;
 		if (a->resolved < 0)
-			return err_set(e, ERR_INVALID, "missing_field", "resolved", "请说明是否已解决");
+			return err_set(e, ERR_INVALID, "missing_field", "resolved",
+				       "请说明是否已解决");
 		if (store_exec(c, e, "UPDATE appeals SET reply_content = ? WHERE case_id = ?", "si",
 			       a->content, id) < 0 ||
 		    store_exec(c, e, "UPDATE cases SET replied_at = ?, resolved = ? WHERE id = ?",
@@ -366,29 +387,33 @@ static int apply(store_conn *c, const actor *who, case_row *r, const appeal_acti
 	}
 	if (!strcmp(act, "review")) {
 		if (a->approve < 0)
-			return err_set(e, ERR_INVALID, "missing_field", "approve", "请选择审核结果");
+			return err_set(e, ERR_INVALID, "missing_field", "approve",
+				       "请选择审核结果");
 		if (a->approve)
 			return 0;
 		/* Sent back: the unit handles it again. */
 		*to = "handling";
-		if (store_exec(c, e, "UPDATE cases SET replied_at = NULL WHERE id = ?", "i", id) < 0 ||
-		    store_exec(c, e, "UPDATE case_assignments SET replied_at = NULL WHERE id = ?", "i",
-			       r->assignment_id) < 0)
+		if (store_exec(c, e, "UPDATE cases SET replied_at = NULL WHERE id = ?", "i", id) <
+			    0 ||
+		    store_exec(c, e, "UPDATE case_assignments SET replied_at = NULL WHERE id = ?",
+			       "i", r->assignment_id) < 0)
 			return -1;
-		return case_notify(c, r->handler_id, 0, id, "reopened", "答复未通过审核，请重新办理",
-				   a->note ? a->note : r->number, e);
+		return case_notify(c, r->handler_id, 0, id, "reopened",
+				   "答复未通过审核，请重新办理", a->note ? a->note : r->number, e);
 	}
 	if (!strcmp(act, "revisit") || !strcmp(act, "rate")) {
 		if (!appeal_satisfaction_valid(a->satisfaction))
 			return err_set(e, ERR_INVALID, "invalid_satisfaction", "satisfaction",
 				       "满意度须为 satisfied、basically_satisfied 或 dissatisfied");
-		if (store_exec(c, e, "UPDATE cases SET closed_at = ?, satisfaction = ? WHERE id = ?",
+		if (store_exec(c, e,
+			       "UPDATE cases SET closed_at = ?, satisfaction = ? WHERE id = ?",
 			       "isi", now, a->satisfaction, id) < 0)
 			return -1;
-		return store_exec(c, e,
-				  "UPDATE case_assignments SET closed_at = ?, satisfaction = ?,"
-				  " resolved = (SELECT resolved FROM cases WHERE id = ?) WHERE id = ?",
-				  "isii", now, a->satisfaction, id, r->assignment_id) < 0
+		return store_exec(
+			       c, e,
+			       "UPDATE case_assignments SET closed_at = ?, satisfaction = ?,"
+			       " resolved = (SELECT resolved FROM cases WHERE id = ?) WHERE id = ?",
+			       "isii", now, a->satisfaction, id, r->assignment_id) < 0
 			       ? -1
 			       : 0;
 	}
@@ -405,14 +430,17 @@ static int apply(store_conn *c, const actor *who, case_row *r, const appeal_acti
 				   e) < 0)
 			return -1;
 		if (store_exec(c, e,
-			       "UPDATE cases SET closed_at = NULL, satisfaction = NULL, replied_at = NULL,"
+			       "UPDATE cases SET closed_at = NULL, satisfaction = NULL, replied_at "
+			       "= NULL,"
 			       " resolved = NULL, finish_due_at = ?, finish_alert = 0,"
 			       " reopen_count = reopen_count + 1 WHERE id = ?",
 			       "ii", finish_due, id) < 0 ||
-		    store_exec(c, e,
-			       "UPDATE case_assignments SET reopened = reopened + 1, closed_at = NULL,"
-			       " satisfaction = NULL, replied_at = NULL, finish_due_at = ? WHERE id = ?",
-			       "ii", finish_due, r->assignment_id) < 0)
+		    store_exec(
+			    c, e,
+			    "UPDATE case_assignments SET reopened = reopened + 1, closed_at = NULL,"
+			    " satisfaction = NULL, replied_at = NULL, finish_due_at = ? WHERE id = "
+			    "?",
+			    "ii", finish_due, r->assignment_id) < 0)
 			return -1;
 		return case_notify(c, r->handler_id, 0, id, "reopened", "工单重办", a->reason, e);
 	}
@@ -425,8 +453,8 @@ static int apply(store_conn *c, const actor *who, case_row *r, const appeal_acti
 			       : 0;
 	}
 	if (!strcmp(act, "urge")) {
-		if (store_exec(c, e, "UPDATE cases SET urge_count = urge_count + 1 WHERE id = ?", "i",
-			       id) < 0)
+		if (store_exec(c, e, "UPDATE cases SET urge_count = urge_count + 1 WHERE id = ?",
+			       "i", id) < 0)
 			return -1;
 		if (!r->handler_id)
 			return 0;
@@ -434,27 +462,33 @@ static int apply(store_conn *c, const actor *who, case_row *r, const appeal_acti
 		if (case_notify(c, r->handler_id, 0, id, "urge", "督办", body, e) < 0)
 			return -1;
 		int64_t parent = unit_parent(c, r->handler_id);
-		return parent ? case_notify(c, parent, 0, id, "urge", "下级单位工单被督办", body, e) : 0;
+		return parent ? case_notify(c, parent, 0, id, "urge", "下级单位工单被督办", body, e)
+			      : 0;
 	}
 	if (!strcmp(act, "merge")) {
 		if (!a->into_id)
-			return err_set(e, ERR_INVALID, "missing_field", "into_id", "请选择要合并到的诉求");
+			return err_set(e, ERR_INVALID, "missing_field", "into_id",
+				       "请选择要合并到的诉求");
 		if (a->into_id == id)
-			return err_set(e, ERR_INVALID, "invalid_target", "into_id", "不能合并到自身");
+			return err_set(e, ERR_INVALID, "invalid_target", "into_id",
+				       "不能合并到自身");
 		case_row t;
-		if (case_load(c, a->into_id, &t, e) < 0 || strcmp(t.kind, "appeal") != 0 ||
-		    !case_visible(who, &t))
-			return err_set(e, ERR_INVALID, "invalid_target", "into_id", "要合并到的诉求不存在");
+		if (case_lock(c, a->into_id, e) < 0 || case_load(c, a->into_id, &t, e) < 0 ||
+		    strcmp(t.kind, "appeal") != 0 || !case_visible(who, &t))
+			return err_set(e, ERR_INVALID, "invalid_target", "into_id",
+				       "要合并到的诉求不存在");
 		if (!case_status_open(&appeal_kind, t.status))
 			return err_set(e, ERR_CONFLICT, "target_closed", "into_id",
 				       "要合并到的诉求已办结或已被合并");
 		if (store_exec(c, e, "UPDATE appeals SET merged_into = ? WHERE case_id = ?", "ii",
 			       a->into_id, id) < 0 ||
-		    store_exec(c, e, "UPDATE cases SET closed_at = ? WHERE id = ?", "ii", now, id) < 0)
+		    store_exec(c, e, "UPDATE cases SET closed_at = ? WHERE id = ?", "ii", now, id) <
+			    0)
 			return -1;
 		json_t *d = json_pack("{s:I, s:s}", "from_id", (json_int_t)id, "from_number",
 				      r->number);
-		int rc = case_timeline_add(c, who, a->into_id, "merged_from", NULL, NULL, a->note, d, e);
+		int rc = case_timeline_add(c, who, a->into_id, "merged_from", NULL, NULL, a->note,
+					   d, e);
 		json_decref(d);
 		return rc;
 	}
@@ -468,7 +502,8 @@ static int act_on(store_conn *c, const actor *who, case_row *r, unsigned by, con
 	bool is_rate = !strcmp(a->action, "rate");
 	bool citizen = (by & CASE_BY_CITIZEN) != 0;
 	if (!case_action_known(&appeal_kind, a->action) || is_rate != citizen)
-		return err_set(e, ERR_INVALID, "invalid_action", "action", "未知操作：%s", a->action);
+		return err_set(e, ERR_INVALID, "invalid_action", "action", "未知操作：%s",
+			       a->action);
 	/* Role first: an action the caller may never take is 403 whatever the state. */
 	bool may = false;
 	for (size_t i = 0; i < appeal_kind.ntransitions; i++)
@@ -479,8 +514,8 @@ static int act_on(store_conn *c, const actor *who, case_row *r, unsigned by, con
 		return err_set(e, ERR_FORBIDDEN, "forbidden", NULL, "您无权对该诉求执行此操作");
 	const struct case_transition *t = case_transition_find(&appeal_kind, a->action, r->status);
 	if (!t || !(t->by & by))
-		return err_set(e, ERR_CONFLICT, "invalid_state", NULL, "诉求当前状态（%s）不能执行此操作",
-			       r->status);
+		return err_set(e, ERR_CONFLICT, "invalid_state", NULL,
+			       "诉求当前状态（%s）不能执行此操作", r->status);
 	const char *from = r->status;
 	const char *to = t->to;
 	if (apply(c, who, r, a, &to, e) < 0)
@@ -488,7 +523,8 @@ static int act_on(store_conn *c, const actor *who, case_row *r, unsigned by, con
 	int64_t now = clock_now_ms();
 	if (to && strcmp(to, from) != 0 && case_set_status(c, r->id, to, now, e) < 0)
 		return -1;
-	if (!to && store_exec(c, e, "UPDATE cases SET updated_at = ? WHERE id = ?", "ii", now, r->id) < 0)
+	if (!to &&
+	    store_exec(c, e, "UPDATE cases SET updated_at = ? WHERE id = ?", "ii", now, r->id) < 0)
 		return -1;
 	const char *note = a->note ? a->note : a->reason ? a->reason : a->content;
 	json_t *data = json_object();
@@ -520,7 +556,7 @@ static int act_on(store_conn *c, const actor *who, case_row *r, unsigned by, con
 int appeal_act(store_conn *c, const actor *who, int64_t id, const appeal_action *a, err *e)
 {
 	case_row r;
-	if (case_load(c, id, &r, e) < 0)
+	if (case_lock(c, id, e) < 0 || case_load(c, id, &r, e) < 0)
 		return -1;
 	if (strcmp(r.kind, "appeal") != 0 || !case_visible(who, &r))
 		return err_set(e, ERR_NOT_FOUND, "not_found", NULL, "诉求不存在");
@@ -558,7 +594,8 @@ static int find_public(store_conn *c, const char *number, const char *phone, int
 		store_done(st);
 	}
 	if (!ok)
-		return err_set(e, ERR_NOT_FOUND, "not_found", NULL, "没有找到该编号与电话对应的诉求");
+		return err_set(e, ERR_NOT_FOUND, "not_found", NULL,
+			       "没有找到该编号与电话对应的诉求");
 	return 0;
 }
 
@@ -569,35 +606,35 @@ int appeal_citizen_rate(store_conn *c, const char *number, const char *phone,
 	if (find_public(c, number, phone, &id, e) < 0)
 		return -1;
 	case_row r;
-	if (case_load(c, id, &r, e) < 0)
+	if (case_lock(c, id, e) < 0 || case_load(c, id, &r, e) < 0)
 		return -1;
 	actor citizen;
 	memset(&citizen, 0, sizeof citizen);
 	snprintf(citizen.username, sizeof citizen.username, "citizen");
 	snprintf(citizen.unit_path, sizeof citizen.unit_path, "/");
 	snprintf(citizen.ip, sizeof citizen.ip, "%s", ip ? ip : "");
-	appeal_action a = {.action = "rate", .satisfaction = satisfaction, .resolved = -1,
-			   .approve = -1};
+	appeal_action a = {
+		.action = "rate", .satisfaction = satisfaction, .resolved = -1, .approve = -1};
 	return act_on(c, &citizen, &r, CASE_BY_CITIZEN, &a, e);
 }
 
 /* ---- reading ---- */
 
-#define APPEAL_SELECT                                                                        \
-	"SELECT c.id, c.number, c.status, c.title, c.content, c.urgent, c.created_at,"       \
-	" c.dispatched_at, c.signed_at, c.replied_at, c.closed_at, c.sign_due_at,"           \
-	" c.finish_due_at, c.sign_alert, c.finish_alert, c.resolved, c.satisfaction,"        \
-	" c.reopen_count, c.return_count, c.urge_count, c.extension_days, c.extension_reason," \
-	" a.channel, a.type, a.category_id, cat.name, cat.code, a.contact_name,"             \
-	" a.contact_phone, a.anonymous, a.address, a.lat, a.lon, a.region_code,"             \
-	" a.reply_content, a.merged_into, m.number, c.region_id, ru.name, ru.kind,"          \
-	" c.intake_unit_id, iu.name, c.handler_id, hu.name, hu.kind, c.region_path,"         \
-	" c.handler_path, a.attributes"                                                      \
-	" FROM cases c JOIN appeals a ON a.case_id = c.id"                                   \
-	" LEFT JOIN categories cat ON cat.id = a.category_id"                                \
-	" LEFT JOIN cases m ON m.id = a.merged_into"                                         \
-	" JOIN units ru ON ru.id = c.region_id"                                              \
-	" JOIN units iu ON iu.id = c.intake_unit_id"                                         \
+#define APPEAL_SELECT                                                                              \
+	"SELECT c.id, c.number, c.status, c.title, c.content, c.urgent, c.created_at,"             \
+	" c.dispatched_at, c.signed_at, c.replied_at, c.closed_at, c.sign_due_at,"                 \
+	" c.finish_due_at, c.sign_alert, c.finish_alert, c.resolved, c.satisfaction,"              \
+	" c.reopen_count, c.return_count, c.urge_count, c.extension_days, c.extension_reason,"     \
+	" a.channel, a.type, a.category_id, cat.name, cat.code, a.contact_name,"                   \
+	" a.contact_phone, a.anonymous, a.address, a.lat, a.lon, a.region_code,"                   \
+	" a.reply_content, a.merged_into, m.number, c.region_id, ru.name, ru.kind,"                \
+	" c.intake_unit_id, iu.name, c.handler_id, hu.name, hu.kind, c.region_path,"               \
+	" c.handler_path, a.attributes"                                                            \
+	" FROM cases c JOIN appeals a ON a.case_id = c.id"                                         \
+	" LEFT JOIN categories cat ON cat.id = a.category_id"                                      \
+	" LEFT JOIN cases m ON m.id = a.merged_into"                                               \
+	" JOIN units ru ON ru.id = c.region_id"                                                    \
+	" JOIN units iu ON iu.id = c.intake_unit_id"                                               \
 	" LEFT JOIN units hu ON hu.id = c.handler_id"
 
 static json_t *opt_time(store_stmt *st, int col)
@@ -619,11 +656,12 @@ static json_t *row_json(store_stmt *st, const actor *who)
 {
 	int64_t now = clock_now_ms();
 	const char *status = store_col_text(st, 2);
-	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id",
-			      (json_int_t)store_col_int(st, 0), "number", store_col_text(st, 1),
-			      "kind", "appeal", "status", status, "title", store_col_text(st, 3),
-			      "content", store_col_text(st, 4), "urgent", store_col_int(st, 5) != 0);
-	static const char *times[] = {"created_at", "dispatched_at", "signed_at",   "replied_at",
+	json_t *o =
+		json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id",
+			  (json_int_t)store_col_int(st, 0), "number", store_col_text(st, 1), "kind",
+			  "appeal", "status", status, "title", store_col_text(st, 3), "content",
+			  store_col_text(st, 4), "urgent", store_col_int(st, 5) != 0);
+	static const char *times[] = {"created_at", "dispatched_at", "signed_at",    "replied_at",
 				      "closed_at",  "sign_due_at",   "finish_due_at"};
 	for (int i = 0; i < 7; i++)
 		json_object_set_new(o, times[i], opt_time(st, 6 + i));
@@ -641,24 +679,25 @@ static json_t *row_json(store_stmt *st, const actor *who)
 	json_object_set_new(o, "finish_alert", json_string(case_alert_word(fa)));
 	json_object_set_new(o, "overdue", json_boolean(open && (sa >= 2 || fa >= 2)));
 	json_object_set_new(o, "resolved",
-			    store_col_null(st, 15) ? json_null() : json_boolean(store_col_int(st, 15)));
+			    store_col_null(st, 15) ? json_null()
+						   : json_boolean(store_col_int(st, 15)));
 	json_object_set_new(o, "satisfaction", opt_text(st, 16));
 	json_object_set_new(o, "reopen_count", json_integer(store_col_int(st, 17)));
 	json_object_set_new(o, "return_count", json_integer(store_col_int(st, 18)));
 	json_object_set_new(o, "urge_count", json_integer(store_col_int(st, 19)));
 	json_object_set_new(o, "extension",
-			    store_col_null(st, 20)
-				    ? json_null()
-				    : json_pack("{s:I, s:s}", "days", (json_int_t)store_col_int(st, 20),
-						"reason", store_col_text(st, 21)));
+			    store_col_null(st, 20) ? json_null()
+						   : json_pack("{s:I, s:s}", "days",
+							       (json_int_t)store_col_int(st, 20),
+							       "reason", store_col_text(st, 21)));
 	json_object_set_new(o, "channel", json_string(store_col_text(st, 22)));
 	json_object_set_new(o, "type", json_string(store_col_text(st, 23)));
 	json_object_set_new(o, "category",
-			    store_col_null(st, 24)
-				    ? json_null()
-				    : json_pack("{s:I, s:s, s:s}", "id",
-						(json_int_t)store_col_int(st, 24), "name",
-						store_col_text(st, 25), "code", store_col_text(st, 26)));
+			    store_col_null(st, 24) ? json_null()
+						   : json_pack("{s:I, s:s, s:s}", "id",
+							       (json_int_t)store_col_int(st, 24),
+							       "name", store_col_text(st, 25),
+							       "code", store_col_text(st, 26)));
 	/* Personal data: agents and the handling unit see the phone in full, except that
 	 * an anonymous appeal hides the identity from the handling unit too; everyone
 	 * else sees it masked. */
@@ -675,7 +714,8 @@ static json_t *row_json(store_stmt *st, const actor *who)
 		if (store_col_null(st, 28)) {
 			json_object_set_new(o, "contact_phone", json_null());
 		} else if (agent || handler) {
-			json_object_set_new(o, "contact_phone", json_string(store_col_text(st, 28)));
+			json_object_set_new(o, "contact_phone",
+					    json_string(store_col_text(st, 28)));
 		} else {
 			char masked[64];
 			privacy_mask_phone(store_col_text(st, 28), masked, sizeof masked);
@@ -683,33 +723,38 @@ static json_t *row_json(store_stmt *st, const actor *who)
 		}
 	}
 	json_object_set_new(o, "address", opt_text(st, 30));
-	json_object_set_new(o, "lat", store_col_null(st, 31) ? json_null() : json_real(store_col_double(st, 31)));
-	json_object_set_new(o, "lon", store_col_null(st, 32) ? json_null() : json_real(store_col_double(st, 32)));
+	json_object_set_new(o, "lat",
+			    store_col_null(st, 31) ? json_null()
+						   : json_real(store_col_double(st, 31)));
+	json_object_set_new(o, "lon",
+			    store_col_null(st, 32) ? json_null()
+						   : json_real(store_col_double(st, 32)));
 	json_object_set_new(o, "region_code", opt_text(st, 33));
-	json_object_set_new(o, "reply",
-			    store_col_null(st, 34)
-				    ? json_null()
-				    : json_pack("{s:s, s:o}", "content", store_col_text(st, 34),
-						"resolved",
-						store_col_null(st, 15) ? json_null()
-								       : json_boolean(store_col_int(st, 15))));
+	json_object_set_new(
+		o, "reply",
+		store_col_null(st, 34)
+			? json_null()
+			: json_pack("{s:s, s:o}", "content", store_col_text(st, 34), "resolved",
+				    store_col_null(st, 15) ? json_null()
+							   : json_boolean(store_col_int(st, 15))));
 	json_object_set_new(o, "merged_into",
-			    store_col_null(st, 35)
-				    ? json_null()
-				    : json_pack("{s:I, s:s}", "id", (json_int_t)store_col_int(st, 35),
-						"number", store_col_text(st, 36)));
+			    store_col_null(st, 35) ? json_null()
+						   : json_pack("{s:I, s:s}", "id",
+							       (json_int_t)store_col_int(st, 35),
+							       "number", store_col_text(st, 36)));
 	json_object_set_new(o, "region",
 			    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)store_col_int(st, 37),
-				      "name", store_col_text(st, 38), "kind", store_col_text(st, 39)));
+				      "name", store_col_text(st, 38), "kind",
+				      store_col_text(st, 39)));
 	json_object_set_new(o, "intake_unit",
 			    json_pack("{s:I, s:s}", "id", (json_int_t)store_col_int(st, 40), "name",
 				      store_col_text(st, 41)));
 	json_object_set_new(o, "handler",
-			    store_col_null(st, 42)
-				    ? json_null()
-				    : json_pack("{s:I, s:s, s:s}", "id",
-						(json_int_t)store_col_int(st, 42), "name",
-						store_col_text(st, 43), "kind", store_col_text(st, 44)));
+			    store_col_null(st, 42) ? json_null()
+						   : json_pack("{s:I, s:s, s:s}", "id",
+							       (json_int_t)store_col_int(st, 42),
+							       "name", store_col_text(st, 43),
+							       "kind", store_col_text(st, 44)));
 	json_t *attrs = store_col_null(st, 47) ? NULL : json_loads(store_col_text(st, 47), 0, NULL);
 	json_object_set_new(o, "attributes", attrs ? attrs : json_object());
 	return o;
@@ -727,8 +772,8 @@ int appeal_suggest_unit(store_conn *c, int64_t category_id, int64_t region_id, i
 	for (int64_t cid = category_id; cid && ncat < 8;) {
 		cats[ncat++] = cid;
 		int64_t parent;
-		if (store_query_int(c, &parent, 0, e, "SELECT parent_id FROM categories WHERE id = ?",
-				    "i", cid) < 0)
+		if (store_query_int(c, &parent, 0, e,
+				    "SELECT parent_id FROM categories WHERE id = ?", "i", cid) < 0)
 			return -1;
 		cid = parent;
 	}
@@ -751,10 +796,11 @@ int appeal_suggest_unit(store_conn *c, int64_t category_id, int64_t region_id, i
 	for (int ri = nreg - 1; ri >= 0; ri--)
 		for (int ci = 0; ci < ncat; ci++) {
 			int64_t u;
-			if (store_query_int(c, &u, 0, e,
-					    "SELECT unit_id FROM routing_rules WHERE category_id = ?"
-					    " AND region_id = ?",
-					    "ii", cats[ci], regions[ri]) < 0)
+			if (store_query_int(
+				    c, &u, 0, e,
+				    "SELECT unit_id FROM routing_rules WHERE category_id = ?"
+				    " AND region_id = ?",
+				    "ii", cats[ci], regions[ri]) < 0)
 				return -1;
 			if (u) {
 				*unit_id = u;
@@ -831,15 +877,17 @@ static int duplicates_json(store_conn *c, const actor *who, int64_t id, json_t *
 		}
 		if (r.created_at < since || !case_visible(who, &r))
 			continue;
-		rc = store_query_row(c, &st, e, "SELECT title FROM cases WHERE id = ?", "i", ids[i]);
+		rc = store_query_row(c, &st, e, "SELECT title FROM cases WHERE id = ?", "i",
+				     ids[i]);
 		if (rc < 0)
 			goto out;
 		char at[40];
 		clock_format_iso(r.created_at, at, sizeof at);
-		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id",
-						     (json_int_t)r.id, "number", r.number, "title",
-						     rc == 1 ? store_col_text(st, 0) : "", "status",
-						     r.status, "created_at", at, "reason", reasons[i]));
+		json_array_append_new(arr,
+				      json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id",
+						(json_int_t)r.id, "number", r.number, "title",
+						rc == 1 ? store_col_text(st, 0) : "", "status",
+						r.status, "created_at", at, "reason", reasons[i]));
 		if (rc == 1)
 			store_done(st);
 	}
@@ -904,8 +952,8 @@ int appeal_get(store_conn *c, const actor *who, int64_t id, bool full, json_t **
 			goto fail;
 		if (unit) {
 			store_stmt *u;
-			if (store_query_row(c, &u, e, "SELECT id, name FROM units WHERE id = ?", "i",
-					    unit) == 1) {
+			if (store_query_row(c, &u, e, "SELECT id, name FROM units WHERE id = ?",
+					    "i", unit) == 1) {
 				json_decref(sug);
 				sug = json_pack("{s:I, s:s}", "id", (json_int_t)store_col_int(u, 0),
 						"name", store_col_text(u, 1));
@@ -937,21 +985,23 @@ int appeal_public_get(store_conn *c, const char *number, const char *phone, json
 	if (find_public(c, number, phone, &id, e) < 0)
 		return -1;
 	store_stmt *st;
-	int rc = store_query_row(c, &st, e,
-				 "SELECT c.number, c.status, c.title, c.created_at, a.reply_content,"
-				 " c.closed_at, c.satisfaction FROM cases c JOIN appeals a"
-				 " ON a.case_id = c.id WHERE c.id = ?",
-				 "i", id);
+	int rc =
+		store_query_row(c, &st, e,
+				"SELECT c.number, c.status, c.title, c.created_at, a.reply_content,"
+				" c.closed_at, c.satisfaction FROM cases c JOIN appeals a"
+				" ON a.case_id = c.id WHERE c.id = ?",
+				"i", id);
 	if (rc <= 0)
 		return rc == 0 ? err_set(e, ERR_NOT_FOUND, "not_found", NULL, "诉求不存在") : -1;
 	const char *status = store_col_text(st, 1);
 	/* The reply reaches the citizen once the hotline has reviewed it. */
-	bool show_reply = !store_col_null(st, 4) &&
-			  (!strcmp(status, "revisit") || !strcmp(status, "closed"));
-	json_t *o = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:b}", "number", store_col_text(st, 0),
-			      "status", status, "title", store_col_text(st, 2), "created_at",
-			      opt_time(st, 3), "closed_at", opt_time(st, 5), "satisfaction",
-			      opt_text(st, 6), "can_rate", !strcmp(status, "revisit"));
+	bool show_reply =
+		!store_col_null(st, 4) && (!strcmp(status, "revisit") || !strcmp(status, "closed"));
+	json_t *o =
+		json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:b}", "number", store_col_text(st, 0),
+			  "status", status, "title", store_col_text(st, 2), "created_at",
+			  opt_time(st, 3), "closed_at", opt_time(st, 5), "satisfaction",
+			  opt_text(st, 6), "can_rate", !strcmp(status, "revisit"));
 	json_object_set_new(o, "reply",
 			    show_reply ? json_pack("{s:s}", "content", store_col_text(st, 4))
 				       : json_null());
@@ -962,8 +1012,8 @@ int appeal_public_get(store_conn *c, const char *number, const char *phone, json
 
 /* ---- listing ---- */
 
-int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *f,
-		int64_t page, int64_t per_page, json_t **items, int64_t *total, err *e)
+int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *f, int64_t page,
+		int64_t per_page, json_t **items, int64_t *total, err *e)
 {
 	char hi[SCOPE_PATH_MAX];
 	scope_upper(who->unit_path, hi, sizeof hi);
@@ -1049,15 +1099,16 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 	}
 #undef PS
 #undef PI
-	char *count_sql = xasprintf("SELECT COUNT(*) FROM cases c JOIN appeals a ON a.case_id = c.id%s",
-				    strbuf_str(&w));
+	char *count_sql =
+		xasprintf("SELECT COUNT(*) FROM cases c JOIN appeals a ON a.case_id = c.id%s",
+			  strbuf_str(&w));
 	char *list_sql = xasprintf(
 		APPEAL_SELECT "%s ORDER BY %s LIMIT ? OFFSET ?", strbuf_str(&w),
-		f->by_deadline
-			? "CASE WHEN c.status IN ('closed', 'merged') THEN 1 ELSE 0 END,"
-			  " CASE WHEN c.signed_at IS NULL THEN c.sign_due_at ELSE c.finish_due_at END,"
-			  " c.id"
-			: "c.id DESC");
+		f->by_deadline ? "CASE WHEN c.status IN ('closed', 'merged') THEN 1 ELSE 0 END,"
+				 " CASE WHEN c.signed_at IS NULL THEN c.sign_due_at ELSE "
+				 "c.finish_due_at END,"
+				 " c.id"
+			       : "c.id DESC");
 	for (int pass = 0; pass < 2; pass++) {
 		store_stmt *st = store_prepare(c, pass ? list_sql : count_sql, e);
 		if (!st)

@@ -26,6 +26,7 @@ enum {
 bool appeal_channel_valid(const char *channel);
 bool appeal_type_valid(const char *type);
 bool appeal_satisfaction_valid(const char *s);
+bool appeal_status_valid(const char *s);
 
 typedef struct appeal_input {
 	const char *content, *title, *channel, *type;
@@ -64,8 +65,7 @@ int appeal_citizen_rate(store_conn *c, const char *number, const char *phone,
 /* The appeal as JSON for who (masking applied), with timeline when full. */
 int appeal_get(store_conn *c, const actor *who, int64_t id, bool full, json_t **out, err *e);
 /* The citizen's view by number and phone; ERR_NOT_FOUND when they don't match. */
-int appeal_public_get(store_conn *c, const char *number, const char *phone, json_t **out,
-		      err *e);
+int appeal_public_get(store_conn *c, const char *number, const char *phone, json_t **out, err *e);
 
 typedef struct appeal_filter {
 	const char *statuses; /* comma list */
@@ -77,8 +77,8 @@ typedef struct appeal_filter {
 	bool by_deadline; /* sort by deadline instead of newest first */
 } appeal_filter;
 
-int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *f,
-		int64_t page, int64_t per_page, json_t **items, int64_t *total, err *e);
+int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *f, int64_t page,
+		int64_t per_page, json_t **items, int64_t *total, err *e);
 
 /* The handling unit the routing rules propose for a category and region, 0 when none. */
 int appeal_suggest_unit(store_conn *c, int64_t category_id, int64_t region_id, int64_t *unit_id,

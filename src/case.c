@@ -62,12 +62,22 @@ static int64_t col_or0(store_stmt *st, int col)
 	return store_col_null(st, col) ? 0 : store_col_int(st, col);
 }
 
+int case_lock(store_conn *c, int64_t id, err *e)
+{
+	/* A no-op update is the portable row lock (SQLite has no SELECT ... FOR UPDATE). */
+	return store_exec(c, e, "UPDATE cases SET updated_at = updated_at WHERE id = ?", "i", id) <
+			       0
+		       ? -1
+		       : 0;
+}
+
 int case_load(store_conn *c, int64_t id, case_row *r, err *e)
 {
 	store_stmt *st;
 	int rc = store_query_row(
 		c, &st, e,
-		"SELECT id, kind, number, status, region_id, region_path, intake_unit_id, handler_id,"
+		"SELECT id, kind, number, status, region_id, region_path, intake_unit_id, "
+		"handler_id,"
 		" handler_path, assignment_id, created_by, urgent, created_at, dispatched_at,"
 		" signed_at, replied_at, closed_at, sign_due_at, finish_due_at, sign_alert,"
 		" finish_alert, resolved, satisfaction, reopen_count, return_count, urge_count,"
@@ -135,11 +145,12 @@ int case_number_next(store_conn *c, const char *prefix, int64_t now, char *out, 
 	char day[9];
 	snprintf(day, sizeof day, "%.4s%.2s%.2s", iso, iso + 5, iso + 8);
 	store_stmt *st;
-	int rc = store_query_row(c, &st, e,
-				 "INSERT INTO case_numbers (prefix, day, seq) VALUES (?, ?, 1)"
-				 " ON CONFLICT (prefix, day) DO UPDATE SET seq = case_numbers.seq + 1"
-				 " RETURNING seq",
-				 "ss", prefix, day);
+	int rc = store_query_row(
+		c, &st, e,
+		"INSERT INTO case_numbers (prefix, day, seq) VALUES (?, ?, 1)"
+		" ON CONFLICT (prefix, day) DO UPDATE SET seq = case_numbers.seq + 1"
+		" RETURNING seq",
+		"ss", prefix, day);
 	if (rc <= 0)
 		return rc == 0 ? err_set(e, ERR_INTERNAL, "numbering", NULL, "无法生成编号") : -1;
 	int64_t seq = store_col_int(st, 0);
@@ -161,19 +172,21 @@ int case_create(store_conn *c, const actor *who, const case_new *in, int64_t *id
 	int rc = store_query_row(c, &st, e, "SELECT path FROM units WHERE id = ?", "i",
 				 in->region_id);
 	if (rc <= 0)
-		return rc == 0 ? err_set(e, ERR_INVALID, "invalid_region", "region_id", "所属区域不存在")
+		return rc == 0 ? err_set(e, ERR_INVALID, "invalid_region", "region_id",
+					 "所属区域不存在")
 			       : -1;
 	snprintf(region_path, sizeof region_path, "%s", store_col_text(st, 0));
 	store_done(st);
 	if (case_number_next(c, in->kind->prefix, now, number, 32, e) < 0)
 		return -1;
-	rc = store_query_row(c, &st, e,
-			     "INSERT INTO cases (kind, number, status, region_id, region_path,"
-			     " intake_unit_id, title, content, urgent, created_by, created_at,"
-			     " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-			     "sssisissbnii", in->kind->kind, number, in->status, in->region_id,
-			     region_path, in->intake_unit_id, in->title, in->content, (int)in->urgent,
-			     in->created_by, now, now);
+	rc = store_query_row(
+		c, &st, e,
+		"INSERT INTO cases (kind, number, status, region_id, region_path,"
+		" intake_unit_id, title, content, urgent, created_by, created_at,"
+		" updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		"sssisissbnii", in->kind->kind, number, in->status, in->region_id, region_path,
+		in->intake_unit_id, in->title, in->content, (int)in->urgent, in->created_by, now,
+		now);
 	if (rc <= 0)
 		return -1;
 	*id = store_col_int(st, 0);
@@ -233,10 +246,12 @@ int case_timeline_json(store_conn *c, int64_t case_id, json_t **out, err *e)
 		for (int k = 5; k <= 7; k++) {
 			static const char *names[] = {"from", "to", "note"};
 			json_object_set_new(o, names[k - 5],
-					    store_col_null(st, k) ? json_null()
-								  : json_string(store_col_text(st, k)));
+					    store_col_null(st, k)
+						    ? json_null()
+						    : json_string(store_col_text(st, k)));
 		}
-		json_t *data = store_col_null(st, 8) ? NULL : json_loads(store_col_text(st, 8), 0, NULL);
+		json_t *data =
+			store_col_null(st, 8) ? NULL : json_loads(store_col_text(st, 8), 0, NULL);
 		if (data)
 			json_object_set_new(o, "data", data);
 		json_array_append_new(arr, o);
@@ -264,7 +279,8 @@ int case_assign(store_conn *c, int64_t case_id, int64_t unit_id, int64_t now, in
 	store_stmt *st;
 	int rc = store_query_row(c, &st, e, "SELECT path FROM units WHERE id = ?", "i", unit_id);
 	if (rc <= 0)
-		return rc == 0 ? err_set(e, ERR_INVALID, "invalid_unit", "unit_id", "承办单位不存在")
+		return rc == 0 ? err_set(e, ERR_INVALID, "invalid_unit", "unit_id",
+					 "承办单位不存在")
 			       : -1;
 	char path[SCOPE_PATH_MAX];
 	snprintf(path, sizeof path, "%s", store_col_text(st, 0));
@@ -281,18 +297,20 @@ int case_assign(store_conn *c, int64_t case_id, int64_t unit_id, int64_t now, in
 	store_done(st);
 	if (rc < 0)
 		return -1;
-	return store_exec(c, e,
-			  "UPDATE cases SET handler_id = ?, handler_path = ?, assignment_id = ?,"
-			  " dispatched_at = ?, sign_due_at = ?, finish_due_at = ?, signed_at = NULL,"
-			  " replied_at = NULL, sign_alert = 0, finish_alert = 0, extension_days = NULL,"
-			  " extension_reason = NULL, updated_at = ? WHERE id = ?",
-			  "isiiiiii", unit_id, path, aid, now, sign_due, finish_due, now, case_id) < 0
+	return store_exec(
+		       c, e,
+		       "UPDATE cases SET handler_id = ?, handler_path = ?, assignment_id = ?,"
+		       " dispatched_at = ?, sign_due_at = ?, finish_due_at = ?, signed_at = NULL,"
+		       " replied_at = NULL, sign_alert = 0, finish_alert = 0, extension_days = "
+		       "NULL,"
+		       " extension_reason = NULL, updated_at = ? WHERE id = ?",
+		       "isiiiiii", unit_id, path, aid, now, sign_due, finish_due, now, case_id) < 0
 		       ? -1
 		       : 0;
 }
 
-int case_notify(store_conn *c, int64_t unit_id, int64_t user_id, int64_t case_id,
-		const char *kind, const char *title, const char *body, err *e)
+int case_notify(store_conn *c, int64_t unit_id, int64_t user_id, int64_t case_id, const char *kind,
+		const char *title, const char *body, err *e)
 {
 	return store_exec(c, e,
 			  "INSERT INTO notifications (unit_id, user_id, case_id, kind, title, body,"
@@ -308,9 +326,10 @@ int case_notify(store_conn *c, int64_t unit_id, int64_t user_id, int64_t case_id
 static calendar *load_calendar(store_conn *c, err *e)
 {
 	int64_t start, end;
-	if (store_query_int(c, &start, CALENDAR_WORK_START, e,
-			    "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'office_start'",
-			    NULL) < 0 ||
+	if (store_query_int(
+		    c, &start, CALENDAR_WORK_START, e,
+		    "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'office_start'",
+		    NULL) < 0 ||
 	    store_query_int(c, &end, CALENDAR_WORK_END, e,
 			    "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'office_end'",
 			    NULL) < 0)
@@ -339,11 +358,12 @@ int case_deadlines(store_conn *c, const char *type, bool urgent, int finish_days
 		   int64_t *sign_due, int64_t *finish_due, err *e)
 {
 	store_stmt *st;
-	int rc = store_query_row(c, &st, e,
-				 "SELECT sign_minutes, sign_working, finish_minutes, finish_working"
-				 " FROM deadline_policies WHERE (type = ? OR type = '*') AND urgent = ?"
-				 " ORDER BY CASE WHEN type = '*' THEN 1 ELSE 0 END LIMIT 1",
-				 "si", type, (int64_t)(urgent ? 1 : 0));
+	int rc = store_query_row(
+		c, &st, e,
+		"SELECT sign_minutes, sign_working, finish_minutes, finish_working"
+		" FROM deadline_policies WHERE (type = ? OR type = '*') AND urgent = ?"
+		" ORDER BY CASE WHEN type = '*' THEN 1 ELSE 0 END LIMIT 1",
+		"si", type, (int64_t)(urgent ? 1 : 0));
 	if (rc < 0)
 		return -1;
 	int64_t sm = 120, fm = 5 * 540;

@@ -23,13 +23,13 @@ enum case_by {
 struct case_transition {
 	const char *action;
 	const char *from; /* a status, or "*" for any open status */
-	const char *to;   /* NULL: the status stays */
-	unsigned by;      /* CASE_BY_* */
+	const char *to;	  /* NULL: the status stays */
+	unsigned by;	  /* CASE_BY_* */
 };
 
 struct case_kind {
-	const char *kind;                 /* "appeal" */
-	const char *prefix;               /* "FX" */
+	const char *kind;		  /* "appeal" */
+	const char *prefix;		  /* "FX" */
 	const char *const *closed_states; /* NULL-terminated; all others are open */
 	const struct case_transition *transitions;
 	size_t ntransitions;
@@ -61,6 +61,10 @@ typedef struct case_row {
 	int extension_days;
 } case_row;
 
+/* Inside a write transaction, before reading a case to change it: takes the row's lock
+ * (PostgreSQL; SQLite's single writer is already exclusive), so two concurrent actions
+ * on one case run one after the other and the second sees the first's result. */
+int case_lock(store_conn *c, int64_t id, err *e);
 /* Loads case id; ERR_NOT_FOUND when missing. No area check. */
 int case_load(store_conn *c, int64_t id, case_row *out, err *e);
 /* Whether who may see the case: its region or its handling unit lies in who's area. */
@@ -70,8 +74,7 @@ unsigned case_by_of(const actor *who, const case_row *r);
 
 /* The next human number, prefix + local date + 6 digits (FX20261128000123). Inside a
  * write transaction. */
-int case_number_next(store_conn *c, const char *prefix, int64_t now, char *out, size_t n,
-		     err *e);
+int case_number_next(store_conn *c, const char *prefix, int64_t now, char *out, size_t n, err *e);
 
 typedef struct case_new {
 	const struct case_kind *kind;
@@ -80,7 +83,7 @@ typedef struct case_new {
 	int64_t intake_unit_id;
 	const char *title, *content;
 	bool urgent;
-	int64_t created_by; /* 0: a citizen */
+	int64_t created_by;	  /* 0: a citizen */
 	const char *search_extra; /* more text for the full-text index (address), or NULL */
 } case_new;
 
@@ -103,8 +106,8 @@ int case_assign(store_conn *c, int64_t case_id, int64_t unit_id, int64_t now, in
 		int64_t finish_due, err *e);
 
 /* A notification in the inbox of a unit (user_id 0) or of a user (unit_id 0). */
-int case_notify(store_conn *c, int64_t unit_id, int64_t user_id, int64_t case_id,
-		const char *kind, const char *title, const char *body, err *e);
+int case_notify(store_conn *c, int64_t unit_id, int64_t user_id, int64_t case_id, const char *kind,
+		const char *title, const char *body, err *e);
 
 /* Deadline targets for a type and urgency from the policy table and the calendar, from
  * start. finish_days > 0 (a category's own) overrides the finish target in working days. */

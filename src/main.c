@@ -16,6 +16,7 @@
 #include "demo.h"
 #include "http/http.h"
 #include "http/ratelimit.h"
+#include "jobs.h"
 #include "unit.h"
 #include "user.h"
 
@@ -258,7 +259,12 @@ static int cmd_serve(int argc, char **argv)
 	a.citizen_limit = ratelimit_new(cfg.citizen_rate, 60000);
 	api_register(a.router);
 	err e = {0};
-	int rc = server_run(&a, &e) < 0 ? fail(&e) : 0;
+	/* The scheduler (deadline warnings, overdue, automatic urges, the SMS outbox) runs
+	 * beside the server and stops before the store closes. */
+	jobs *sched = NULL;
+	int rc =
+		jobs_start(a.store, 30000, &sched, &e) < 0 || server_run(&a, &e) < 0 ? fail(&e) : 0;
+	jobs_stop(sched);
 	ratelimit_free(a.citizen_limit);
 	store_close(a.store);
 	router_free(a.router);

@@ -31,7 +31,8 @@ static int check_phone(const char *phone, const char *field, err *e)
 static int citizen_allowed(http_req *r, err *e)
 {
 	if (!ratelimit_take(r->app->citizen_limit, r->ip, clock_now_ms()))
-		return err_set(e, ERR_RATE_LIMITED, "rate_limited", NULL, "提交过于频繁，请稍后再试");
+		return err_set(e, ERR_RATE_LIMITED, "rate_limited", NULL,
+			       "提交过于频繁，请稍后再试");
 	return 0;
 }
 
@@ -88,7 +89,8 @@ static int h_create(http_req *r)
 		r->authenticated = true;
 		snprintf(r->who.ip, sizeof r->who.ip, "%s", r->ip);
 		if (!actor_has(&r->who, ROLE_AGENT))
-			return http_fail(r, 403, "forbidden", NULL, "只有热线话务员可以代为受理诉求");
+			return http_fail(r, 403, "forbidden", NULL,
+					 "只有热线话务员可以代为受理诉求");
 	} else if (citizen_allowed(r, &e) < 0) {
 		return http_error(r, &e);
 	}
@@ -117,6 +119,25 @@ static int h_create(http_req *r)
 	    read_number(b, "lat", -90, 90, &has_lat, &in->lat, &e) < 0 ||
 	    read_number(b, "lon", -180, 180, &has_lon, &in->lon, &e) < 0)
 		return http_error(r, &e);
+	/* CONTRACT.md names the field `category`: a category code or id. */
+	json_t *cat = json_object_get(b, "category");
+	if (cat && !json_is_null(cat) && !in->category_id) {
+		if (json_is_integer(cat) && json_integer_value(cat) > 0) {
+			in->category_id = json_integer_value(cat);
+		} else if (json_is_string(cat) && json_string_length(cat) <= 32) {
+			store_conn *c = store_conn_get(r->store, &e);
+			if (!c || store_query_int(c, &in->category_id, 0, &e,
+						  "SELECT id FROM categories WHERE code = ?", "s",
+						  json_string_value(cat)) < 0)
+				return http_error(r, &e);
+			if (!in->category_id)
+				return http_fail(r, 422, "invalid_category", "category",
+						 "没有这个事项分类");
+		} else {
+			return http_fail(r, 400, "invalid_type", "category",
+					 "category 须为分类代码或编号");
+		}
+	}
 	if (has_lat != has_lon)
 		return http_fail(r, 422, "invalid_coordinates", has_lat ? "lon" : "lat",
 				 "经纬度需要同时提供");
@@ -126,8 +147,9 @@ static int h_create(http_req *r)
 	if (!in->type)
 		in->type = "complaint";
 	if (!appeal_type_valid(in->type))
-		return http_fail(r, 422, "invalid_type", "type",
-				 "type 须为 complaint、inquiry、help、report、suggestion 或 praise");
+		return http_fail(
+			r, 422, "invalid_type", "type",
+			"type 须为 complaint、inquiry、help、report、suggestion 或 praise");
 	if (citizen) {
 		if (!in->channel)
 			in->channel = "web";
@@ -202,14 +224,29 @@ static int h_list(http_req *r)
 	f.phone = http_query(r, "phone");
 	const char *sort = http_query(r, "sort");
 	if (sort && strcmp(sort, "created") != 0 && strcmp(sort, "deadline") != 0)
-		return http_fail(r, 400, "invalid_parameter", "sort", "sort 须为 created 或 deadline");
+		return http_fail(r, 400, "invalid_parameter", "sort",
+				 "sort 须为 created 或 deadline");
 	f.by_deadline = sort && !strcmp(sort, "deadline");
 	const char *texts[] = {f.statuses, f.channel, f.type, f.q, f.phone};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
 		if (texts[i] && (jv_utf8_chars(texts[i]) < 0 || jv_utf8_chars(texts[i]) > 200))
-			return http_fail(r, 400, "invalid_parameter", NULL, "查询参数过长或不是有效的 UTF-8");
+			return http_fail(r, 400, "invalid_parameter", NULL,
+					 "查询参数过长或不是有效的 UTF-8");
+	if (f.channel && !appeal_channel_valid(f.channel))
+		return http_fail(r, 400, "invalid_parameter", "channel", "未知的受理渠道");
+	if (f.type && !appeal_type_valid(f.type))
+		return http_fail(r, 400, "invalid_parameter", "type", "未知的诉求类型");
+	if (f.statuses) {
+		char buf[256];
+		snprintf(buf, sizeof buf, "%s", f.statuses);
+		for (char *sv = NULL, *t = strtok_r(buf, ",", &sv); t; t = strtok_r(NULL, ",", &sv))
+			if (!appeal_status_valid(t))
+				return http_fail(r, 400, "invalid_parameter", "status",
+						 "未知的状态");
+	}
 	if (f.phone && !actor_has(&r->who, ROLE_AGENT))
-		return http_fail(r, 403, "forbidden", "phone", "只有热线话务员可以按电话查询来电记录");
+		return http_fail(r, 403, "forbidden", "phone",
+				 "只有热线话务员可以按电话查询来电记录");
 	store_conn *c = store_conn_get(r->store, &e);
 	json_t *items;
 	int64_t total;
@@ -251,7 +288,23 @@ static int h_action(http_req *r)
 		return http_error(r, &e);
 	if (store_write(r->store, act_tx, &x, &e) < 0)
 		return http_error(r, &e);
-	return respond(r, 200, x.id, true);
+	/* After a return the unit no longer sees the appeal: tell it what became of it. */
+	store_conn *c = store_conn_get(r->store, &e);
+	json_t *o;
+	if (c && appeal_get(c, &r->who, x.id, true, &o, &e) == 0)
+		return http_json(r, 200, o);
+	if (!c || e.kind != ERR_NOT_FOUND)
+		return http_error(r, &e);
+	actor sys;
+	actor_system(&sys, "system");
+	err e2 = {0};
+	if (appeal_get(c, &sys, x.id, false, &o, &e2) < 0)
+		return http_error(r, &e2);
+	json_t *brief = json_pack("{s:O, s:O, s:O, s:b}", "id", json_object_get(o, "id"), "number",
+				  json_object_get(o, "number"), "status",
+				  json_object_get(o, "status"), "visible", 0);
+	json_decref(o);
+	return http_json(r, 200, brief);
 }
 
 /* ---- the citizen's pages ---- */

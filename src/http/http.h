@@ -37,7 +37,7 @@ struct http_req {
 	char *text;   /* or a text body (heap, owned) */
 	size_t text_len;
 	const char *content_type;
-	const char *allow; /* Allow header for 405 */
+	const char *allow;	 /* Allow header for 405 */
 	const char *disposition; /* Content-Disposition header, for downloads */
 	int64_t started_ns;
 };

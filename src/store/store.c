@@ -351,20 +351,23 @@ static bool fts_index_known(const char *index)
 int store_fts_put(store_conn *c, const char *index, int64_t id, const char *text, err *e)
 {
 	if (!fts_index_known(index))
-		return err_set(e, ERR_INTERNAL, "fts_index", NULL, "unknown search index %s", index);
+		return err_set(e, ERR_INTERNAL, "fts_index", NULL, "unknown search index %s",
+			       index);
 	if (c->s->kind == STORE_SQLITE) {
 		/* FTS5 tokenizes with yw_cjk itself; REPLACE drops an older entry. */
-		return store_exec(c, e, "INSERT OR REPLACE INTO fts_case (rowid, body) VALUES (?, ?)",
+		return store_exec(c, e,
+				  "INSERT OR REPLACE INTO fts_case (rowid, body) VALUES (?, ?)",
 				  "is", id, text) < 0
 			       ? -1
 			       : 0;
 	}
 	strbuf tokens = STRBUF_INIT;
 	search_index_tokens(text, &tokens);
-	int64_t n = store_exec(c, e,
-			       "INSERT INTO fts_case (id, body) VALUES (?, to_tsvector('simple', ?))"
-			       " ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-			       "is", id, strbuf_str(&tokens));
+	int64_t n =
+		store_exec(c, e,
+			   "INSERT INTO fts_case (id, body) VALUES (?, to_tsvector('simple', ?))"
+			   " ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+			   "is", id, strbuf_str(&tokens));
 	strbuf_release(&tokens);
 	return n < 0 ? -1 : 0;
 }
