@@ -68,7 +68,7 @@ static int category_create_tx(store_conn *c, void *p, err *e)
 static int h_category_create(http_req *r)
 {
 	err e = {0};
-	if (http_require(r, ROLE_ADMIN, &e) < 0)
+	if (http_require_city_admin(r, &e) < 0)
 		return http_error(r, &e);
 	json_t *b = http_body_object(r, &e);
 	category_create_ctx x = {.who = &r->who};
@@ -116,7 +116,7 @@ static int h_category_update(http_req *r)
 {
 	err e = {0};
 	category_update_ctx x = {.who = &r->who, .p = {.active = -1}};
-	if (http_require(r, ROLE_ADMIN, &e) < 0 || http_param_id(r, "id", &x.id, &e) < 0)
+	if (http_require_city_admin(r, &e) < 0 || http_param_id(r, "id", &x.id, &e) < 0)
 		return http_error(r, &e);
 	json_t *b = http_body_object(r, &e);
 	if (!b || jv_str(b, "code", JV_OPTIONAL, CATEGORY_CODE_MAX, &x.p.code, NULL, &e) < 0 ||
@@ -241,7 +241,7 @@ static int policy_tx(store_conn *c, void *p, err *e)
 static int h_policy_put(http_req *r)
 {
 	err e = {0};
-	if (http_require(r, ROLE_ADMIN, &e) < 0)
+	if (http_require_city_admin(r, &e) < 0)
 		return http_error(r, &e);
 	json_t *b = http_body_object(r, &e);
 	policy_ctx x = {.who = &r->who};
@@ -310,7 +310,7 @@ static int day_delete_tx(store_conn *c, void *p, err *e)
 static int h_calendar_put(http_req *r)
 {
 	err e = {0};
-	if (http_require(r, ROLE_ADMIN, &e) < 0)
+	if (http_require_city_admin(r, &e) < 0)
 		return http_error(r, &e);
 	json_t *b = http_body_object(r, &e);
 	day_ctx x = {.who = &r->who, .date = http_param(r, "date")};
@@ -330,7 +330,7 @@ static int h_calendar_delete(http_req *r)
 {
 	err e = {0};
 	day_ctx x = {.who = &r->who, .date = http_param(r, "date")};
-	if (http_require(r, ROLE_ADMIN, &e) < 0 || store_write(r->store, day_delete_tx, &x, &e) < 0)
+	if (http_require_city_admin(r, &e) < 0 || store_write(r->store, day_delete_tx, &x, &e) < 0)
 		return http_error(r, &e);
 	return http_no_content(r);
 }
@@ -351,7 +351,7 @@ static int import_tx(store_conn *c, void *p, err *e)
 static int h_calendar_import(http_req *r)
 {
 	err e = {0};
-	if (http_require(r, ROLE_ADMIN, &e) < 0)
+	if (http_require_city_admin(r, &e) < 0)
 		return http_error(r, &e);
 	import_ctx x = {.who = &r->who, .csv = strbuf_str(&r->body)};
 	if (strlen(x.csv) != r->body.len)

@@ -10,16 +10,10 @@ static int h_list(http_req *r)
 {
 	err e = {0};
 	int64_t page, per_page, entity_id, actor_id;
-	if (http_require(r, ROLE_ADMIN, &e) < 0 || http_paging(r, &page, &per_page, &e) < 0 ||
+	if (http_require_city_admin(r, &e) < 0 || http_paging(r, &page, &per_page, &e) < 0 ||
 	    http_query_int(r, "entity_id", 1, INT64_MAX, 0, &entity_id, &e) < 0 ||
 	    http_query_int(r, "actor_id", 1, INT64_MAX, 0, &actor_id, &e) < 0)
 		return http_error(r, &e);
-	/* Entries span the whole city, so only an admin of the root unit reads them. */
-	int depth = 0;
-	for (const char *q = r->who.unit_path; *q; q++)
-		depth += *q == '/';
-	if (depth > 2)
-		return http_fail(r, 403, "forbidden", NULL, "只有市级管理员可以查看审计日志");
 	const char *entity = http_query(r, "entity");
 	if (entity && (jv_utf8_chars(entity) < 0 || jv_utf8_chars(entity) > 40))
 		return http_fail(r, 400, "invalid_parameter", "entity", "entity 无效");

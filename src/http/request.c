@@ -158,3 +158,13 @@ int http_require(http_req *r, unsigned roles, err *e)
 		return err_set(e, ERR_FORBIDDEN, "forbidden", NULL, "没有权限执行此操作");
 	return 0;
 }
+
+int http_require_city_admin(http_req *r, err *e)
+{
+	int slashes = 0;
+	for (const char *q = r->who.unit_path; *q; q++)
+		slashes += *q == '/';
+	if (!actor_has(&r->who, ROLE_ADMIN) || slashes > 2)
+		return err_set(e, ERR_FORBIDDEN, "forbidden", NULL, "只有市级管理员可以执行此操作");
+	return 0;
+}
