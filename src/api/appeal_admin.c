@@ -362,7 +362,8 @@ static int h_calendar_import(http_req *r)
 }
 
 const struct route api_appeal_admin_routes[] = {
-	{"GET", "/api/v1/categories", h_category_list, 0},
+	/* Public: the citizen page offers the categories. */
+	{"GET", "/api/v1/categories", h_category_list, ROUTE_PUBLIC},
 	{"POST", "/api/v1/categories", h_category_create, 0},
 	{"PATCH", "/api/v1/categories/{id}", h_category_update, 0},
 	{"GET", "/api/v1/routing-rules", h_rule_list, 0},

@@ -28,6 +28,15 @@ import { ElTable, ElTableColumn } from 'element-plus/es/components/table/index.m
 import { ElTag } from 'element-plus/es/components/tag/index.mjs';
 import { ElTooltip } from 'element-plus/es/components/tooltip/index.mjs';
 import { ElTree } from 'element-plus/es/components/tree/index.mjs';
+import { ElTabs, ElTabPane } from 'element-plus/es/components/tabs/index.mjs';
+import { ElTimeline, ElTimelineItem } from 'element-plus/es/components/timeline/index.mjs';
+import { ElBadge } from 'element-plus/es/components/badge/index.mjs';
+import { ElPopover } from 'element-plus/es/components/popover/index.mjs';
+import { ElDatePicker } from 'element-plus/es/components/date-picker/index.mjs';
+import { ElRadio, ElRadioGroup, ElRadioButton } from 'element-plus/es/components/radio/index.mjs';
+import { ElInputNumber } from 'element-plus/es/components/input-number/index.mjs';
+import { ElCheckbox } from 'element-plus/es/components/checkbox/index.mjs';
+import { ElLink } from 'element-plus/es/components/link/index.mjs';
 import { ElLoading } from 'element-plus/es/components/loading/index.mjs';
 import { ElMessage } from 'element-plus/es/components/message/index.mjs';
 import { ElMessageBox } from 'element-plus/es/components/message-box/index.mjs';
@@ -38,7 +47,8 @@ const installer = makeInstaller([
   ElContainer, ElDescriptions, ElDescriptionsItem, ElDialog, ElDrawer, ElEmpty, ElForm,
   ElFormItem, ElHeader, ElIcon, ElInput, ElMain, ElMenu, ElMenuItem, ElOption, ElPagination,
   ElRow, ElSelect, ElSkeleton, ElSwitch, ElTable, ElTableColumn, ElTag, ElTooltip, ElTree,
-  ElLoading,
+  ElLoading, ElTabs, ElTabPane, ElTimeline, ElTimelineItem, ElBadge, ElPopover, ElDatePicker,
+  ElRadio, ElRadioGroup, ElRadioButton, ElInputNumber, ElCheckbox, ElLink,
   // services: installing them gives message boxes the app's context and locale (确定 / 取消)
   ElMessage, ElMessageBox,
 ]);

@@ -10,6 +10,13 @@ const router = createRouter({
   history: createWebHashHistory(),
   routes: [
     { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: '登录' } },
+    // The citizens' page: no login, outside the staff layout.
+    {
+      path: '/public/appeal',
+      name: 'public-appeal',
+      component: () => import('./views/PublicAppealView.vue'),
+      meta: { public: true, title: '市民诉求' },
+    },
     {
       path: '/',
       component: MainLayout,

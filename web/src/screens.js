@@ -7,17 +7,23 @@
 //   icon       an icon component from @element-plus/icons-vue
 //   roles      null = everyone who is logged in; otherwise the user needs one of these roles
 //   component  the view, loaded lazily
+//   nav        false: routable but not shown in the navigation (e.g. a detail page)
 //
 // To add a platform screen (诉求办理, 纠纷化解, 便民服务, 智慧党建, 民生实事 …), add ONE line
 // here, e.g.
 //   { path: '/appeals', name: 'appeals', label: '诉求办理', icon: Tickets, roles: ['agent', 'unit_staff', 'leader'], component: () => import('./views/AppealsView.vue') },
 // Entries appear in this order; an entry the user may not see is neither shown nor routable.
-import { HomeFilled, OfficeBuilding, User, Document } from '@element-plus/icons-vue';
+import { HomeFilled, OfficeBuilding, User, Document, Headset, Tickets, Search, DataAnalysis, Memo } from '@element-plus/icons-vue';
 
 export const SCREENS = [
   { path: '/', name: 'home', label: '首页', icon: HomeFilled, roles: null, component: () => import('./views/HomeView.vue') },
   { path: '/units', name: 'units', label: '组织架构', icon: OfficeBuilding, roles: null, component: () => import('./views/UnitsView.vue') },
   // — platform screens go here —
+  { path: '/appeals/workbench', name: 'workbench', label: '受理工作台', icon: Headset, roles: ['agent'], component: () => import('./views/AppealWorkbenchView.vue') },
+  { path: '/appeals/inbox', name: 'inbox', label: '单位待办', icon: Memo, roles: ['unit_staff'], component: () => import('./views/AppealInboxView.vue') },
+  { path: '/appeals', name: 'appeals', label: '诉求查询', icon: Search, roles: ['agent', 'leader', 'unit_staff', 'admin'], component: () => import('./views/AppealListView.vue') },
+  { path: '/appeals/stats', name: 'appeal-stats', label: '统计分析', icon: DataAnalysis, roles: ['leader', 'agent', 'admin', 'unit_staff'], component: () => import('./views/AppealStatsView.vue') },
+  { path: '/appeals/:id(\\d+)', name: 'appeal', label: '诉求详情', icon: Tickets, roles: null, nav: false, component: () => import('./views/AppealDetailView.vue') },
   { path: '/users', name: 'users', label: '用户管理', icon: User, roles: ['admin'], component: () => import('./views/UsersView.vue') },
   { path: '/audit', name: 'audit', label: '审计日志', icon: Document, roles: ['admin'], component: () => import('./views/AuditView.vue') },
 ];
