@@ -148,3 +148,29 @@ export async function stopClean(srv, opts) {
   const code = await srv.stop(opts);
   assert.equal(code, 0, `yiwang serve exited ${code}:\n${srv.logs().slice(-4000)}`);
 }
+
+// The demo holds thousands of appeals of its own, so appeal tests never count the whole
+// table: each file marks the appeals it creates with a token of its own (in content or
+// address) and narrows list queries with q=<marker> (full text). The marker is one Latin
+// word (letters and digits, < 32 bytes), unique to this process and call.
+let markerSerial = 0;
+export function uniqueMarker(prefix = 'T') {
+  const rand = Math.floor(Math.random() * 36 ** 4).toString(36).padStart(4, '0');
+  return `${prefix}${Date.now().toString(36)}${process.pid.toString(36)}${rand}${(markerSerial++).toString(36)}`;
+}
+
+// An 11-digit phone number (prefix + random digits) that no appeal visible to the agent
+// holds yet, for tests that narrow with phone= or look for a phone in answers.
+export async function freshPhone(api, agentToken, prefix = '139') {
+  for (let i = 0; i < 20; i++) {
+    let p = prefix;
+    while (p.length < 11) p += String(Math.floor(Math.random() * 10));
+    const r = await api(`/api/v1/appeals?per_page=1&phone=${p}`, { token: agentToken });
+    assertStatus(r, 200);
+    if (r.body.total === 0) return p;
+  }
+  throw new Error(`no unused phone number with prefix ${prefix} after 20 tries`);
+}
+
+// The masked form of a phone as the appeal object shows it (138****1234).
+export const maskedPhone = (p) => `${p.slice(0, 3)}****${p.slice(-4)}`;
