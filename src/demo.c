@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "appeal_admin.h"
 #include "auth.h"
 #include "core/mem.h"
+#include "demo_appeals.h"
 #include "demo_data.h"
 #include "unit.h"
 #include "user.h"
@@ -36,8 +38,8 @@ static unsigned roles_of(const char *list)
 /* The matter categories of the hotline, with the unit each goes to by default. */
 static const struct demo_category {
 	const char *code, *parent, *name;
-	int finish_days;    /* 0: the policy's */
-	const char *unit;   /* the city-wide handling unit (demo unit key), or NULL */
+	int finish_days;  /* 0: the policy's */
+	const char *unit; /* the city-wide handling unit (demo unit key), or NULL */
 } demo_categories[] = {
 	{"heating", NULL, "供暖", 0, "zhujian"},
 	{"heating_cold", "heating", "室温不达标", 0, NULL},
@@ -71,6 +73,51 @@ static const struct demo_rule {
 	{"market", "taiping", "taiping_shijian"},
 };
 
+/* The State Council's arrangement of 2026 public holidays and make-up working days
+ * (国办发明电, 2025-11-04), as an admin would import it. */
+static const char holidays_2026[] = "日期,类型,名称\n"
+				    "# 元旦\n"
+				    "2026-01-01,休,元旦\n"
+				    "2026-01-02,休,元旦\n"
+				    "2026-01-03,休,元旦\n"
+				    "2026-01-04,班,元旦调休\n"
+				    "# 春节\n"
+				    "2026-02-14,班,春节调休\n"
+				    "2026-02-15,休,春节\n"
+				    "2026-02-16,休,春节\n"
+				    "2026-02-17,休,春节\n"
+				    "2026-02-18,休,春节\n"
+				    "2026-02-19,休,春节\n"
+				    "2026-02-20,休,春节\n"
+				    "2026-02-21,休,春节\n"
+				    "2026-02-22,休,春节\n"
+				    "2026-02-23,休,春节\n"
+				    "2026-02-28,班,春节调休\n"
+				    "2026-04-04,休,清明节\n"
+				    "2026-04-05,休,清明节\n"
+				    "2026-04-06,休,清明节\n"
+				    "2026-05-01,休,劳动节\n"
+				    "2026-05-02,休,劳动节\n"
+				    "2026-05-03,休,劳动节\n"
+				    "2026-05-04,休,劳动节\n"
+				    "2026-05-05,休,劳动节\n"
+				    "2026-05-09,班,劳动节调休\n"
+				    "2026-06-19,休,端午节\n"
+				    "2026-06-20,休,端午节\n"
+				    "2026-06-21,休,端午节\n"
+				    "2026-09-20,班,国庆节调休\n"
+				    "2026-09-25,休,中秋节\n"
+				    "2026-09-26,休,中秋节\n"
+				    "2026-09-27,休,中秋节\n"
+				    "2026-10-01,休,国庆节\n"
+				    "2026-10-02,休,国庆节\n"
+				    "2026-10-03,休,国庆节\n"
+				    "2026-10-04,休,国庆节\n"
+				    "2026-10-05,休,国庆节\n"
+				    "2026-10-06,休,国庆节\n"
+				    "2026-10-07,休,国庆节\n"
+				    "2026-10-10,班,国庆节调休\n";
+
 static int64_t category_id_of(store_conn *c, const char *code, err *e)
 {
 	int64_t id = 0;
@@ -98,7 +145,8 @@ static int demo_appeal_setup(store_conn *c, demo_ctx *x, err *e)
 			    store_exec(c, e,
 				       "INSERT INTO routing_rules (category_id, region_id, unit_id)"
 				       " VALUES (?, ?, ?)",
-				       "iii", cat, unit_id_of(x, "fuxin"), unit_id_of(x, d->unit)) < 0)
+				       "iii", cat, unit_id_of(x, "fuxin"),
+				       unit_id_of(x, d->unit)) < 0)
 				return -1;
 		}
 	}
@@ -107,15 +155,21 @@ static int demo_appeal_setup(store_conn *c, demo_ctx *x, err *e)
 		int64_t cat = category_id_of(c, r->category, e);
 		if (cat < 0 ||
 		    store_exec(c, e,
-			       "INSERT INTO routing_rules (category_id, region_id, unit_id) VALUES (?, ?, ?)",
+			       "INSERT INTO routing_rules (category_id, region_id, unit_id) VALUES "
+			       "(?, ?, ?)",
 			       "iii", cat, unit_id_of(x, r->region), unit_id_of(x, r->unit)) < 0)
 			return -1;
 	}
+	actor sys;
+	actor_system(&sys, "demo");
+	int imported;
+	if (calendar_days_import(c, &sys, holidays_2026, &imported, e) < 0)
+		return -1;
 	/* Citizens' own submissions land at the city hotline centre. */
 	char hotline[32];
 	snprintf(hotline, sizeof hotline, "%lld", (long long)unit_id_of(x, "hotline"));
-	return store_exec(c, e, "INSERT INTO settings (key, value) VALUES ('intake_unit_id', ?)", "s",
-			  hotline) < 0
+	return store_exec(c, e, "INSERT INTO settings (key, value) VALUES ('intake_unit_id', ?)",
+			  "s", hotline) < 0
 		       ? -1
 		       : 0;
 }
@@ -171,6 +225,8 @@ int demo_build(store *s, const char *password, err *e)
 		return -1;
 	demo_ctx x = {.hash = hash, .ids = xcalloc(demo_units_count, sizeof(int64_t))};
 	int rc = store_write(s, demo_tx, &x, e);
+	if (rc == 0)
+		rc = demo_appeals_build(s, x.ids, hash, e);
 	free(x.ids);
 	return rc;
 }
