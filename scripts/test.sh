@@ -77,6 +77,23 @@ for variant in build build/san; do
   done
 done
 
+# One demo database per backend, copied for each test server (the demo carries a year of
+# appeals and takes seconds to build).
+step "demo templates"
+export YIWANG_TEST_TEMPLATE="$log/demo-template.db"
+if build/yiwang demo --db "$YIWANG_TEST_TEMPLATE" --password yiwang-demo 2>"$log/demo.txt"; then
+  echo "    sqlite: $YIWANG_TEST_TEMPLATE"
+else
+  cat "$log/demo.txt"; failed=$((failed + 1)); unset YIWANG_TEST_TEMPLATE
+fi
+if [ -n "${YIWANG_TEST_PG:-}" ]; then
+  tmpl=yw_demo_template
+  psql "$YIWANG_TEST_PG" -q -c "DROP DATABASE IF EXISTS $tmpl" -c "CREATE DATABASE $tmpl" &&
+    build/yiwang demo --db "${YIWANG_TEST_PG%/*}/$tmpl" --password yiwang-demo 2>"$log/demo.txt" &&
+    export YIWANG_TEST_PG_TEMPLATE=$tmpl && echo "    postgres: $tmpl" ||
+    { cat "$log/demo.txt"; failed=$((failed + 1)); }
+fi
+
 for backend in sqlite postgres; do
   [ "$backend" = postgres ] && [ -z "${YIWANG_TEST_PG:-}" ] && continue
   # The API suite runs against the sanitizer build on SQLite, the normal build on PostgreSQL.

@@ -2,7 +2,7 @@
 // Fuxin demo (SQLite file, or a new PostgreSQL database when YIWANG_TEST_BACKEND=postgres),
 // served on a free loopback port. Each call gets its own database.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, copyFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,11 +53,37 @@ export function yiwang(args, { input } = {}) {
   return execFileSync(binary, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
+// A fresh demo database. Building the demo (a year of appeals) takes seconds, so when
+// scripts/test.sh has built one template per backend (YIWANG_TEST_TEMPLATE: a SQLite file;
+// YIWANG_TEST_PG_TEMPLATE: a database name), each test gets a copy of it instead.
+function demoDatabase() {
+  if (backend === 'postgres' && process.env.YIWANG_TEST_PG_TEMPLATE) {
+    const admin = process.env.YIWANG_TEST_PG;
+    const name = `yw_t${process.pid}_${Date.now() % 100000000}_${dbCounter++}`;
+    execFileSync('psql', [admin, '-q', '-v', 'ON_ERROR_STOP=1', '-c',
+      `CREATE DATABASE ${name} TEMPLATE ${process.env.YIWANG_TEST_PG_TEMPLATE}`]);
+    const u = new URL(admin);
+    u.pathname = '/' + name;
+    return {
+      url: u.toString(),
+      drop() {
+        try {
+          execFileSync('psql', [admin, '-q', '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]);
+        } catch { /* the cluster may already be gone */ }
+      },
+    };
+  }
+  const db = freshDatabase();
+  const template = process.env.YIWANG_TEST_TEMPLATE;
+  if (backend === 'sqlite' && template && existsSync(template)) copyFileSync(template, db.url);
+  else yiwang(['demo', '--db', db.url, '--password', demoPassword]);
+  return db;
+}
+
 // Starts a server. opts.demo (default true) loads the demo; opts.args adds serve flags;
 // opts.env adds environment. Returns { url, db, proc, stop(), logs() }.
 export async function startServer(opts = {}) {
-  const db = opts.db || freshDatabase();
-  if (opts.demo !== false && !opts.db) yiwang(['demo', '--db', db.url, '--password', demoPassword]);
+  const db = opts.db || (opts.demo !== false ? demoDatabase() : freshDatabase());
   const port = await freePort();
   const args = ['serve', '--db', db.url, '--listen', `127.0.0.1:${port}`, ...(opts.args || [])];
   const proc = spawn(binary, args, {
