@@ -9,10 +9,10 @@
  * each appeal is a small state machine whose next event (dispatch, sign, return,
  * extension, reply, review, revisit, reopen, merge, urge...) has a time; the events of
  * all appeals run in time order through appeal_intake and appeal_act with clock_override
- * set to the event's time, in one short write transaction per window of a few hours, and
- * between windows the scheduler's deadline pass runs as it would have (overdue flags,
- * automatic urges, notifications). Events that fall after now do not happen, so the last
- * days' appeals stay open in whatever state they have reached.
+ * set to the event's time, in one write transaction per two demo days, and between them
+ * the scheduler's deadline pass runs as it would have (overdue flags, automatic urges,
+ * notifications, SMS). Events that fall after now do not happen, so the last days'
+ * appeals stay open in whatever state they have reached.
  *
  * The simulation is a pure function of the plan and the database's answers, and every
  * appeal carries its own random state, so a write transaction that has to run again
@@ -880,7 +880,8 @@ static int64_t agent_time(uint64_t *rng, int64_t t)
 	return morning + rnd_int(rng, 1, 50) * MINUTE + rnd_int(rng, 0, 59) * 1000;
 }
 
-/* Units work office hours on working days: `minutes` working minutes after t. */
+/* Units work office hours on working days: `minutes` working minutes after t (keeping
+ * t's seconds, so that events do not all fall on whole minutes). */
 static int64_t unit_time(const runner *r, int64_t t, int64_t minutes)
 {
 	return calendar_add(r->cal, t, minutes, true) + (int64_t)(t % 60000);
@@ -937,8 +938,8 @@ static int pick_place(uint64_t *rng, char where)
 }
 
 /* Share of heating among the month's appeals (index 0 = January). */
-static const double heating_share[12] = {.50, .46, .40, .04, .01, .01,
-					 .01, .01, .02, .09, .58, .55};
+static const double heating_share[12] = {.46, .44, .38, .04, .01, .01,
+					 .01, .01, .02, .08, .52, .50};
 /* Appeals per day by month, before the weekday and day-to-day variation. */
 static const int day_rate[12] = {38, 33, 31, 22, 22, 25, 28, 27, 22, 24, 40, 42};
 /* Calls by hour of day. */
@@ -1617,7 +1618,7 @@ static int step(store_conn *c, runner *r, size_t i, err *e)
 		}
 		a->status = ST_CLOSED;
 		a->satisfaction = (uint8_t)(k + 1);
-		if (k == 2 && !(a->flags & F_REOPENED) && rnd_chance(g, .35)) {
+		if (k == 2 && !(a->flags & F_REOPENED) && rnd_chance(g, .25)) {
 			a->step = S_REOPEN;
 			a->t = agent_time(g, t + rnd_int(g, 60, 1440) * MINUTE);
 		} else {
@@ -1800,7 +1801,43 @@ static int actor_of(store_conn *c, const runner *r, const struct demo_user *d, i
 	return 0;
 }
 
-/* The staff logins, the category ids and the actors. */
+/* The working-day calendar as the database has it (office hours, holidays and make-up
+ * days of every year the history touches), so that units work when deadlines count. */
+static int load_calendar(store_conn *c, runner *r, err *e)
+{
+	char iso[40];
+	clock_format_iso(r->start, iso, sizeof iso);
+	int from = atoi(iso);
+	clock_format_iso(r->now, iso, sizeof iso);
+	int to = atoi(iso);
+	calendar_free(r->cal);
+	r->cal = NULL;
+	for (int y = from; y <= to; y++) {
+		json_t *o;
+		if (calendar_days_year(c, y, &o, e) < 0)
+			return -1;
+		if (!r->cal)
+			r->cal = calendar_new(
+				(int)json_integer_value(json_object_get(o, "office_start")),
+				(int)json_integer_value(json_object_get(o, "office_end")));
+		if (!r->cal)
+			r->cal = calendar_new(CALENDAR_WORK_START, CALENDAR_WORK_END);
+		size_t k;
+		json_t *d;
+		json_array_foreach(json_object_get(o, "items"), k, d)
+		{
+			json_t *name = json_object_get(d, "name");
+			calendar_set_day(r->cal, json_string_value(json_object_get(d, "date")),
+					 json_is_true(json_object_get(d, "workday")),
+					 json_is_string(name) ? json_string_value(name) : NULL,
+					 NULL);
+		}
+		json_decref(o);
+	}
+	return 0;
+}
+
+/* The staff logins, the category ids, the actors and the calendar. */
 static int tx_setup(store_conn *c, void *p, err *e)
 {
 	runner *r = p;
@@ -1860,7 +1897,7 @@ static int tx_setup(store_conn *c, void *p, err *e)
 		}
 	}
 	json_decref(cats);
-	return 0;
+	return load_calendar(c, r, e);
 }
 
 static int quiet_send(void *ctx, const char *phone, const char *body, err *e)
@@ -1952,7 +1989,6 @@ int demo_appeals_build(store *s, const int64_t *unit_ids, const char *password_h
 	if (clock_parse_iso(day, &start) < 0)
 		return err_set(e, ERR_INTERNAL, "demo_clock", NULL, "无法确定演示数据的起始日期");
 	r.start = start;
-	r.cal = calendar_new(CALENDAR_WORK_START, CALENDAR_WORK_END);
 	for (size_t i = 0; i < NPLACES; i++) {
 		int ci = ancestor_of_kind(places[i].unit, "county");
 		r.place_unit[i] = unit_ids[unit_index(places[i].unit)];

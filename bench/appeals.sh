@@ -1,0 +1,420 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2034  # result arrays are filled and read through eval
+# Appeals under load, beside nginx in the same session (docs/benchmarks.md, "Appeals"):
+#
+#   (a) durable intakes: wrk POSTs /api/v1/appeals as the demo's agent, a new appeal per
+#       request, at several connection counts (group commit needs concurrency); after
+#       each run the server is killed with SIGKILL and the rows on disk are counted: every
+#       201 wrk received must be a row (rows - 201s may exceed 0 by the requests in flight);
+#   (b) GET /api/v1/appeals/{id} (an appeal with its timeline) and (c) a filtered list
+#       (?status=handling&unit_id=<the city housing bureau>&per_page=20), each against
+#       nginx serving a static file of the same size, runs alternating;
+#   (d) GET /api/v1/stats/appeals for last month over 1,000,000 appeals: the demo plus a
+#       generated fixture of 1,000,000 appeals with their assignments (plain SQL through
+#       the sqlite3 shell: a benchmark fixture, not product data), timed with curl, and
+#       the same aggregate timed in the sqlite3 shell.
+#
+#	bench/appeals.sh                                # DURATION=10 REPEAT=3, about 10 minutes
+#	DURATION=3 REPEAT=1 STATS_ROWS=100000 bench/appeals.sh   # smoke test
+#
+# Environment:
+#	DURATION      seconds per wrk run (10)
+#	REPEAT        measured runs per target (3)
+#	CONNECTIONS   wrk connections for the reads (32)
+#	INTAKE_RUNS   "connections:threads" pairs for (a) (yiwang --threads; the writes in
+#	              flight, so the size of a commit batch, are at most the threads);
+#	              default "64:16 128:16 256:16 128:64 256:256"
+#	STATS_ROWS    appeals in the (d) fixture (1000000); 0 skips (d)
+#	STATS_TIMES   timed requests per stats route (7)
+#	WARMUP        seconds of unmeasured load before the read pairs (1)
+#
+# wrk runs pinned to core 0 (taskset -c 0 wrk -t1), nginx and yiwang to core 1, as in
+# bench/http.sh; yiwang writes its access log to a file. Needs wrk, nginx, curl, sqlite3.
+set -uo pipefail
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+DURATION=${DURATION:-10}
+REPEAT=${REPEAT:-3}
+CONNECTIONS=${CONNECTIONS:-32}
+INTAKE_RUNS=${INTAKE_RUNS:-"64:16 128:16 256:16 128:64 256:256"}
+STATS_ROWS=${STATS_ROWS:-1000000}
+STATS_TIMES=${STATS_TIMES:-7}
+WARMUP=${WARMUP:-1}
+BENCH_DURATION=$DURATION
+BENCH_CONNECTIONS=$CONNECTIONS
+
+command -v sqlite3 >/dev/null || bench_die "sqlite3 is not installed (apt-get install sqlite3)"
+bench_init
+bench_build
+
+echo "# bench/appeals.sh — $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+echo "# machine: $(bench_machine)"
+echo "# yiwang: $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$BENCH_ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted src changes'), nginx: $("$BENCH_NGINX" -v 2>&1 | sed 's/.*version: //'), $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2), sqlite3 $(sqlite3 --version | cut -d' ' -f1)"
+if [ -n "${BENCH_NO_PIN:-}" ]; then
+	echo "# pinning: OFF (fewer than 2 usable cores) — client and servers share the CPU"
+else
+	echo "# pinning: client taskset -c $BENCH_CLIENT_CPU wrk -t1; nginx and yiwang under taskset -c $BENCH_SERVER_CPU"
+fi
+echo "# runs: DURATION=$DURATION REPEAT=$REPEAT CONNECTIONS=$CONNECTIONS INTAKE_RUNS=\"$INTAKE_RUNS\" STATS_ROWS=$STATS_ROWS; temp dir on $(df -P "$BENCH_TMP" | awk 'NR == 2 {print $1}')"
+
+# ---- the demo database (a year of appeals) ----
+
+DEMO=$BENCH_TMP/demo.db
+t0=$(date +%s.%N)
+"$BENCH_YIWANG" demo --db "$DEMO" >"$BENCH_TMP/demo.log" 2>&1 || {
+	cat "$BENCH_TMP/demo.log" >&2
+	bench_die "yiwang demo failed"
+}
+DEMO_SECONDS=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
+DEMO_APPEALS=$(sqlite3 "$DEMO" "SELECT COUNT(*) FROM cases WHERE kind = 'appeal'")
+echo "# demo: $DEMO_APPEALS appeals, yiwang demo took $DEMO_SECONDS s"
+
+# ---- helpers ----
+
+# Stops PID at once with SIGKILL (a crash: only what was committed survives) and forgets it.
+kill_now() {
+	local pid=$1 p rest=()
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	for p in "${BENCH_PIDS[@]}"; do
+		[ "$p" = "$pid" ] || rest+=("$p")
+	done
+	BENCH_PIDS=("${rest[@]}")
+}
+
+# one_run NAME SERVER_PID URL [wrk options...]: one measured run; appends to the arrays
+# named by OUT_RPS, OUT_US, OUT_OTHER.
+one_run() {
+	local name=$1 pid=$2 r
+	shift 2
+	r=$(BENCH_SERVER_PID=$pid bench_wrk "$name" "$@")
+	eval "$OUT_RPS+=(\"\$r\")"
+	if [ "$r" = FAIL ]; then
+		eval "$OUT_US+=(FAIL)"
+	else
+		eval "$OUT_US+=(\"\$(bench_cpu_of \"\$name\" 1)\")"
+	fi
+	eval "$OUT_OTHER+=(\"\$(bench_cpu_of \"\$name\" 2)\")"
+}
+
+# run_pair LABEL NGINX_URL YIWANG_URL [wrk options for yiwang...]: REPEAT alternating
+# runs; results in N_RPS N_US N_OTHER and Y_RPS Y_US Y_OTHER.
+run_pair() {
+	local label=$1 nurl=$2 yurl=$3 i
+	shift 3
+	N_RPS=() N_US=() N_OTHER=() Y_RPS=() Y_US=() Y_OTHER=()
+	if [ "$WARMUP" != 0 ]; then
+		BENCH_DURATION=$WARMUP bench_wrk "$label-warm-nginx" "$nurl" >/dev/null
+		BENCH_DURATION=$WARMUP bench_wrk "$label-warm-yiwang" "$yurl" "$@" >/dev/null
+	fi
+	for ((i = 1; i <= REPEAT; i++)); do
+		if ((i % 2)); then
+			OUT_RPS=N_RPS OUT_US=N_US OUT_OTHER=N_OTHER one_run "$label-nginx-$i" "$NGINX_PID" "$nurl"
+			OUT_RPS=Y_RPS OUT_US=Y_US OUT_OTHER=Y_OTHER one_run "$label-yiwang-$i" "$YIWANG_PID" "$yurl" "$@"
+		else
+			OUT_RPS=Y_RPS OUT_US=Y_US OUT_OTHER=Y_OTHER one_run "$label-yiwang-$i" "$YIWANG_PID" "$yurl" "$@"
+			OUT_RPS=N_RPS OUT_US=N_US OUT_OTHER=N_OTHER one_run "$label-nginx-$i" "$NGINX_PID" "$nurl"
+		fi
+		bench_log "bench: $label run $i/$REPEAT: nginx ${N_RPS[-1]} req/s ${N_US[-1]} µs/req, yiwang ${Y_RPS[-1]} req/s ${Y_US[-1]} µs/req (other load ${Y_OTHER[-1]}%)"
+	done
+}
+
+TABLE=()
+# row TARGET RPS_ARRAY US_ARRAY OTHER_ARRAY [NGINX_MED_RPS NGINX_MED_US [EXTRA]]: a table
+# line; sets MED and MED_US. With the nginx medians, the two ratios; EXTRA is appended.
+row() {
+	local target=$1 rps us other line
+	eval "rps=(\"\${$2[@]}\")"
+	eval "us=(\"\${$3[@]}\")"
+	eval "other=(\"\${$4[@]}\")"
+	MED=$(bench_median "${rps[@]}")
+	MED_US=$(bench_median "${us[@]}")
+	line=$(printf '%-52s %8s %7s %7s %4s %8s %6s' "$target" "$MED" "$(bench_min "${rps[@]}")" \
+		"$(bench_max "${rps[@]}")" "$(bench_failures "${rps[@]}")/${#rps[@]}" "$MED_US" \
+		"$(bench_median "${other[@]}")")
+	if [ $# -ge 6 ]; then
+		line="$line $(printf '%7s %7s' "$(bench_ratio "$MED" "$5")" "$(bench_ratio "$6" "$MED_US")")"
+	fi
+	[ $# -ge 7 ] && line="$line  $7"
+	TABLE+=("$line")
+}
+
+# A unit's id by its exact name, through the API.
+unit_id_named() {
+	curl -sS -G --data-urlencode "q=$1" -H "$AUTH" "$Y/api/v1/units" |
+		grep -o "{\"id\":[0-9]*,\"name\":\"$1\"" | head -n1 | grep -o '[0-9][0-9]*'
+}
+
+# ---- (b), (c): reads against nginx ----
+
+bench_yiwang_start "$DEMO" --access-log "$BENCH_TMP/access.log"
+Y=http://127.0.0.1:$YIWANG_PORT
+TOKEN=$(bench_login "$Y" agent)
+AUTH="Authorization: Bearer $TOKEN"
+ZJ=$(unit_id_named "阜新市住房和城乡建设局")
+[ -n "$ZJ" ] || bench_die "no unit 阜新市住房和城乡建设局"
+# The newest appeal the city housing bureau has closed: a whole lifecycle in its timeline.
+APPEAL_ID=$(curl -sS -H "$AUTH" "$Y/api/v1/appeals?status=closed&unit_id=$ZJ&per_page=1" | grep -o '"items":\[{"id":[0-9]*' | grep -o '[0-9]*$')
+[ -n "$APPEAL_ID" ] || bench_die "no closed appeal of the city housing bureau in the demo"
+APPEAL_PATH=/api/v1/appeals/$APPEAL_ID
+LIST_PATH="/api/v1/appeals?status=handling&unit_id=$ZJ&per_page=20"
+
+ROOT=$BENCH_TMP/www
+mkdir -p "$ROOT"
+curl -sS -H "$AUTH" -o "$ROOT/appeal.json" -w '%{http_code}' "$Y$APPEAL_PATH" | grep -q 200 || bench_die "GET $APPEAL_PATH failed"
+curl -sS -H "$AUTH" -o "$ROOT/list.json" -w '%{http_code}' "$Y$LIST_PATH" | grep -q 200 || bench_die "GET $LIST_PATH failed"
+APPEAL_BYTES=$(wc -c <"$ROOT/appeal.json")
+LIST_BYTES=$(wc -c <"$ROOT/list.json")
+LIST_ITEMS=$(grep -o '"kind":"appeal"' "$ROOT/list.json" | wc -l)
+LIST_TOTAL=$(grep -o '"total":[0-9]*' "$ROOT/list.json" | grep -o '[0-9]*$')
+TIMELINE=$(grep -o '"action":' "$ROOT/appeal.json" | wc -l)
+# An intake answers 201 with the new appeal: its size for nginx's reference file.
+curl -sS -X POST -H "$AUTH" -H 'Content-Type: application/json' -o "$ROOT/intake.json" \
+	-d '{"content":"基准测试：中华社区5号楼室温只有14度，家里有老人，请供热公司尽快处理。","channel":"8890","category_id":2,"contact_name":"王女士","contact_phone":"13900000000","address":"海州区中华路12号福园小区","region_code":"210902003000"}' \
+	"$Y/api/v1/appeals"
+INTAKE_BYTES=$(wc -c <"$ROOT/intake.json")
+bench_nginx_start "$ROOT"
+N=http://127.0.0.1:$NGINX_PORT
+echo "# GET $APPEAL_PATH: $APPEAL_BYTES B ($TIMELINE timeline entries); GET $LIST_PATH: $LIST_BYTES B ($LIST_ITEMS items of $LIST_TOTAL); intake answer $INTAKE_BYTES B; nginx serves copies"
+echo
+
+run_pair appeal "$N/appeal.json" "$Y$APPEAL_PATH" -H "$AUTH"
+row "nginx static ${APPEAL_BYTES} B (= appeal)" N_RPS N_US N_OTHER
+NA=$MED NA_US=$MED_US
+row "(b) yiwang GET /api/v1/appeals/{id} (agent)" Y_RPS Y_US Y_OTHER "$NA" "$NA_US"
+
+run_pair list "$N/list.json" "$Y$LIST_PATH" -H "$AUTH"
+row "nginx static ${LIST_BYTES} B (= list)" N_RPS N_US N_OTHER
+NL=$MED NL_US=$MED_US
+row "(c) yiwang GET /api/v1/appeals?status&unit_id&per_page=20" Y_RPS Y_US Y_OTHER "$NL" "$NL_US"
+bench_stop "$YIWANG_PID"
+
+# ---- (a) durable intakes ----
+
+cat >"$BENCH_TMP/intake.lua" <<'EOF'
+-- POST /api/v1/appeals as an agent, a different appeal each time (text and phone vary),
+-- counting the 201s so that the script can hold them against the rows on disk.
+local token = os.getenv("YW_TOKEN")
+local threads = {}
+local n = 0
+
+function setup(thread)
+	table.insert(threads, thread)
+end
+
+function init(args)
+	created, other = 0, 0
+	wrk.method = "POST"
+	wrk.headers["Content-Type"] = "application/json"
+	wrk.headers["Authorization"] = "Bearer " .. token
+end
+
+function request()
+	n = n + 1
+	local body = string.format(
+		'{"content":"基准测试第%d件：中华社区%d号楼室温只有%d度，家里有老人，请供热公司尽快处理。",' ..
+		'"channel":"8890","type":"complaint","category_id":2,"contact_name":"王女士",' ..
+		'"contact_phone":"139%08d","address":"海州区中华路%d号福园小区%d号楼","region_code":"210902003000"}',
+		n, n % 30 + 1, 12 + n % 5, n, n % 200 + 1, n % 30 + 1)
+	return wrk.format(nil, nil, nil, body)
+end
+
+function response(status, headers, body)
+	if status == 201 then
+		created = created + 1
+	else
+		other = other + 1
+	end
+end
+
+function done(summary, latency, requests)
+	local c, o = 0, 0
+	for _, t in ipairs(threads) do
+		c = c + t:get("created")
+		o = o + t:get("other")
+	end
+	io.write(string.format("created %d other %d\n", c, o))
+end
+EOF
+
+DURABILITY=()
+INTAKE_ROWS=()
+for pair in $INTAKE_RUNS; do
+	c=${pair%%:*} t=${pair##*:}
+	R_RPS=() R_US=() R_OTHER=() NI_RPS=() NI_US=() NI_OTHER=()
+	for ((i = 1; i <= REPEAT; i++)); do
+		# nginx first, as the session's reference for this many connections.
+		BENCH_CONNECTIONS=$c OUT_RPS=NI_RPS OUT_US=NI_US OUT_OTHER=NI_OTHER \
+			one_run "intake-nginx-c$c-t$t-$i" "$NGINX_PID" "$N/intake.json"
+		db=$BENCH_TMP/intake.db
+		rm -f "$db" "$db-wal" "$db-shm"
+		cp "$DEMO" "$db"
+		before=$(sqlite3 "$db" "SELECT COUNT(*) FROM cases")
+		bench_yiwang_start "$db" --access-log "$BENCH_TMP/access-intake.log" --threads "$t"
+		tok=$(bench_login "http://127.0.0.1:$YIWANG_PORT" agent)
+		name=intake-c$c-t$t-$i
+		YW_TOKEN=$tok BENCH_CONNECTIONS=$c OUT_RPS=R_RPS OUT_US=R_US OUT_OTHER=R_OTHER \
+			one_run "$name" "$YIWANG_PID" "http://127.0.0.1:$YIWANG_PORT/api/v1/appeals" -s "$BENCH_TMP/intake.lua"
+		kill_now "$YIWANG_PID"
+		after=$(sqlite3 "$db" "SELECT COUNT(*) FROM cases")
+		read -r acked others < <(awk '/^created / {print $2, $4}' "$BENCH_TMP/wrk/$name.txt")
+		rows=$((after - before))
+		verdict=ok
+		if [ -z "${acked:-}" ]; then
+			verdict="no count"
+		elif ((rows < acked)); then
+			verdict="LOST $((acked - rows))"
+		elif ((rows - acked > c)); then
+			verdict="extra $((rows - acked)) > $c in flight?"
+		fi
+		DURABILITY+=("$(printf '%-10s %4s %7s %8s %8s %6s %6s  %s' "c=$c t=$t" "$i" "${R_RPS[-1]}" "${acked:-?}" "$rows" "$((rows - ${acked:-0}))" "${others:-?}" "$verdict")")
+		bench_log "bench: intake c=$c threads=$t run $i/$REPEAT: ${R_RPS[-1]} req/s ${R_US[-1]} µs/req; 201s ${acked:-?}, rows $rows ($verdict); nginx ${NI_RPS[-1]} req/s"
+	done
+	row "  nginx static ${INTAKE_BYTES} B, wrk -c$c (reference)" NI_RPS NI_US NI_OTHER
+	row "(a) yiwang POST /api/v1/appeals -c$c --threads $t" R_RPS R_US R_OTHER "$MED" "$MED_US"
+	INTAKE_ROWS+=("$c:$t:$MED")
+done
+
+# ---- (d) statistics over STATS_ROWS appeals ----
+
+STATS_TABLE=()
+if [ "$STATS_ROWS" != 0 ]; then
+	big=$BENCH_TMP/stats.db
+	cp "$DEMO" "$big"
+	now_ms=$(($(date +%s) * 1000))
+	span=$((365 * 86400000))
+	hotline=$(sqlite3 "$big" "SELECT id FROM units WHERE name = '阜新市8890便民服务中心'")
+	t1=$(date +%s.%N)
+	# A year of appeals spread evenly before now, across the demo's regions and handling
+	# units; 95 % closed, the rest open in every state; 5 % signed late, 7 % replied late,
+	# 1 in 7 unresolved, satisfaction 70/20/10. One assignment each, as a dispatch makes.
+	sqlite3 "$big" >/dev/null <<EOF || bench_die "generating the stats fixture failed"
+PRAGMA synchronous = OFF;
+PRAGMA cache_size = -1000000;
+BEGIN;
+CREATE TEMP TABLE r AS SELECT row_number() OVER (ORDER BY id) - 1 AS k, id, path FROM units
+	WHERE kind IN ('township', 'community', 'village');
+CREATE TEMP TABLE h AS SELECT row_number() OVER (ORDER BY id) - 1 AS k, id, path FROM units
+	WHERE id IN (SELECT DISTINCT unit_id FROM case_assignments);
+CREATE TEMP TABLE c AS SELECT row_number() OVER (ORDER BY id) - 1 AS k, id FROM categories;
+CREATE TEMP TABLE nums AS SELECT (SELECT COUNT(*) FROM temp.r) AS nr,
+	(SELECT COUNT(*) FROM temp.h) AS nh, (SELECT COUNT(*) FROM temp.c) AS nc;
+INSERT INTO cases (kind, number, status, region_id, region_path, intake_unit_id, handler_id,
+	handler_path, title, content, urgent, created_by, created_at, updated_at, dispatched_at,
+	signed_at, replied_at, closed_at, sign_due_at, finish_due_at, resolved, satisfaction)
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $STATS_ROWS - 1),
+g AS (SELECT i, $now_ms - $span + i * ($span / $STATS_ROWS) AS ts,
+	CASE WHEN i % 100 < 95 THEN 'closed' WHEN i % 100 < 97 THEN 'handling'
+	     WHEN i % 100 < 98 THEN 'dispatched' WHEN i % 100 < 99 THEN 'replied'
+	     ELSE 'revisit' END AS st FROM n)
+SELECT 'appeal', printf('BX%08d', i), st, r.id, r.path, $hotline, h.id, h.path,
+	'基准测试诉求' || i, '基准测试用的诉求内容，第' || i || '件。', 0, NULL, ts, ts,
+	ts + 600000,
+	CASE WHEN st = 'dispatched' THEN NULL
+	     ELSE ts + 600000 + (CASE WHEN i % 20 = 0 THEN 3 * 3600000 ELSE 1800000 END) END,
+	CASE WHEN st IN ('closed', 'replied', 'revisit')
+	     THEN ts + (CASE WHEN i % 14 = 0 THEN 6 ELSE 2 END) * 86400000 END,
+	CASE WHEN st = 'closed' THEN ts + 4 * 86400000 END,
+	ts + 600000 + 7200000, ts + 600000 + 5 * 86400000,
+	CASE WHEN st IN ('closed', 'replied', 'revisit') THEN (i % 7 <> 0) END,
+	CASE WHEN st <> 'closed' THEN NULL WHEN i % 10 = 0 THEN 'dissatisfied'
+	     WHEN i % 10 < 3 THEN 'basically_satisfied' ELSE 'satisfied' END
+FROM g, temp.nums
+JOIN temp.r r ON r.k = (g.i * 7919) % nums.nr
+JOIN temp.h h ON h.k = (g.i * 104729) % nums.nh;
+INSERT INTO appeals (case_id, channel, type, category_id, contact_name, contact_phone, anonymous,
+	address)
+SELECT id, CASE id % 10 WHEN 0 THEN '12345' WHEN 1 THEN 'app' WHEN 2 THEN 'housing'
+	ELSE '8890' END, 'complaint', (SELECT c.id FROM temp.c c WHERE c.k = cases.id % nums.nc),
+	'王女士', printf('139%08d', id), 0, '海州区中华路'
+FROM cases, temp.nums WHERE number >= 'BX' AND number < 'BY';
+INSERT INTO case_assignments (case_id, unit_id, dispatched_at, sign_due_at, finish_due_at,
+	signed_at, signed_on_time, replied_at, replied_on_time, closed_at, resolved, satisfaction,
+	reopened, overdue)
+SELECT id, handler_id, dispatched_at, sign_due_at, finish_due_at, signed_at,
+	CASE WHEN signed_at IS NOT NULL THEN signed_at <= sign_due_at END, replied_at,
+	CASE WHEN replied_at IS NOT NULL THEN replied_at <= finish_due_at END, closed_at, resolved,
+	satisfaction, 0,
+	CASE WHEN signed_at > sign_due_at OR replied_at > finish_due_at THEN 1 ELSE 0 END
+FROM cases WHERE number >= 'BX' AND number < 'BY';
+UPDATE cases SET assignment_id = (SELECT a.id FROM case_assignments a WHERE a.case_id = cases.id)
+WHERE number >= 'BX' AND number < 'BY';
+COMMIT;
+PRAGMA wal_checkpoint(TRUNCATE);
+EOF
+	GEN_SECONDS=$(awk -v a="$t1" -v b="$(date +%s.%N)" 'BEGIN {printf "%.0f", b - a}')
+	total=$(sqlite3 "$big" "SELECT COUNT(*) FROM cases WHERE kind = 'appeal'")
+	assigned=$(sqlite3 "$big" "SELECT COUNT(*) FROM case_assignments")
+	# Last full calendar month (China time).
+	FROM=$(TZ=Asia/Shanghai date -d "$(TZ=Asia/Shanghai date +%Y-%m-01) -1 month" +%Y-%m-01)
+	TO=$(TZ=Asia/Shanghai date -d "$(TZ=Asia/Shanghai date +%Y-%m-01) -1 day" +%Y-%m-%d)
+	YEAR_FROM=$(TZ=Asia/Shanghai date -d "$(TZ=Asia/Shanghai date +%Y-%m-01) -11 month" +%Y-%m-01)
+	from_ms=$(($(TZ=Asia/Shanghai date -d "$FROM" +%s) * 1000))
+	to_ms=$(($(TZ=Asia/Shanghai date -d "$TO +1 day" +%s) * 1000))
+	in_month=$(sqlite3 "$big" "SELECT COUNT(*) FROM case_assignments WHERE dispatched_at >= $from_ms AND dispatched_at < $to_ms")
+	echo "# (d) fixture: $total appeals, $assigned assignments ($in_month dispatched $FROM..$TO), generated in $GEN_SECONDS s"
+
+	bench_yiwang_start "$big" --access-log "$BENCH_TMP/access-stats.log"
+	Y=http://127.0.0.1:$YIWANG_PORT
+	TOKEN=$(bench_login "$Y" agent)
+	AUTH="Authorization: Bearer $TOKEN"
+	# time_route LABEL PATH: STATS_TIMES requests after one warm-up; median, min, max in ms.
+	time_route() {
+		local label=$1 path=$2 i code ts=()
+		code=$(curl -sS -o "$BENCH_TMP/route.json" -w '%{http_code}' -H "$AUTH" "$Y$path")
+		if [ "$code" != 200 ]; then
+			STATS_TABLE+=("$(printf '%-52s %s' "$label" "HTTP $code: $(head -c 200 "$BENCH_TMP/route.json")")")
+			return
+		fi
+		for ((i = 1; i <= STATS_TIMES; i++)); do
+			ts+=("$(curl -sS -o /dev/null -w '%{time_total}' -H "$AUTH" "$Y$path" | awk '{printf "%.1f", $1 * 1000}')")
+		done
+		STATS_TABLE+=("$(printf '%-52s %8s %7s %7s %8s' "$label" "$(bench_median "${ts[@]}")" \
+			"$(printf '%s\n' "${ts[@]}" | sort -g | head -n1)" "$(printf '%s\n' "${ts[@]}" | sort -g | tail -n1)" \
+			"$(wc -c <"$BENCH_TMP/route.json")")")
+	}
+	time_route "(d) GET /api/v1/stats/appeals (month)" "/api/v1/stats/appeals?from=$FROM&to=$TO"
+	time_route "    GET /api/v1/stats/appeals/trend (12 months)" "/api/v1/stats/appeals/trend?from=$YEAR_FROM&to=$TO"
+	time_route "    GET /api/v1/appeals/{id} (1M rows)" "$APPEAL_PATH"
+	time_route "    GET /api/v1/appeals?status=handling&unit_id&20 (1M)" "$LIST_PATH"
+	time_route "    GET /api/v1/appeals?per_page=20 (all, 1M)" "/api/v1/appeals?per_page=20"
+	bench_stop "$YIWANG_PID"
+
+	# The same aggregate in the sqlite3 shell (the statement of src/appeal_stats.c), warm.
+	SQL="SELECT s.unit_id, u.name, s.n0, s.n1, s.n2, s.n3, s.n4, s.n5, s.n6, s.n7, s.n8, s.n9, s.n10 FROM (SELECT a.unit_id AS unit_id, COUNT(*) AS n0, SUM(CASE WHEN a.signed_on_time = 1 THEN 1 ELSE 0 END) AS n1, SUM(CASE WHEN a.closed_at IS NOT NULL THEN 1 ELSE 0 END) AS n2, SUM(CASE WHEN a.closed_at IS NOT NULL AND a.resolved = 1 THEN 1 ELSE 0 END) AS n3, SUM(CASE WHEN a.satisfaction IS NOT NULL THEN 1 ELSE 0 END) AS n4, SUM(CASE WHEN a.satisfaction IN ('satisfied', 'basically_satisfied') THEN 1 ELSE 0 END) AS n5, SUM(CASE WHEN a.replied_at IS NOT NULL THEN 1 ELSE 0 END) AS n6, SUM(CASE WHEN a.replied_at IS NOT NULL AND a.replied_on_time = 1 THEN 1 ELSE 0 END) AS n7, SUM(CASE WHEN a.returned_at IS NOT NULL THEN 1 ELSE 0 END) AS n8, SUM(CASE WHEN a.reopened > 0 THEN 1 ELSE 0 END) AS n9, SUM(CASE WHEN a.overdue = 1 THEN 1 ELSE 0 END) AS n10 FROM case_assignments a WHERE a.dispatched_at >= $from_ms AND a.dispatched_at < $to_ms AND a.unit_id IN (SELECT id FROM units WHERE path >= '/1/' AND path < '/10') GROUP BY a.unit_id) s JOIN units u ON u.id = s.unit_id ORDER BY s.n0 DESC, s.unit_id;"
+	ts=()
+	for ((i = 0; i <= STATS_TIMES; i++)); do
+		t=$(printf '.timer on\n%s\n' "$SQL" | sqlite3 "$big" | awk '/^Run Time:/ {printf "%.1f", $4 * 1000}')
+		((i > 0)) && ts+=("$t")
+	done
+	STATS_TABLE+=("$(printf '%-52s %8s %7s %7s' "    the same SELECT in the sqlite3 shell" "$(bench_median "${ts[@]}")" \
+		"$(printf '%s\n' "${ts[@]}" | sort -g | head -n1)" "$(printf '%s\n' "${ts[@]}" | sort -g | tail -n1)")")
+	PLAN=$(printf 'EXPLAIN QUERY PLAN %s\n' "$SQL" | sqlite3 "$big" | sed 's/^/#   /')
+fi
+
+# ---- report ----
+
+echo
+printf '%-52s %8s %7s %7s %4s %8s %6s %7s %7s\n' target "med r/s" min max fail "µs/req" other% ratio cpu-rat
+printf '%s\n' "${TABLE[@]}"
+echo
+echo "durability of (a): after each run the server was killed with SIGKILL, then rows counted"
+printf '%-10s %4s %7s %8s %8s %6s %6s  %s\n' run rep "r/s" "201s" rows extra non201 verdict
+printf '%s\n' "${DURABILITY[@]}"
+if [ "$STATS_ROWS" != 0 ]; then
+	echo
+	printf '%-52s %8s %7s %7s %8s\n' "(d) over $total appeals" "med ms" min max bytes
+	printf '%s\n' "${STATS_TABLE[@]}"
+	echo "# query plan of the stats SELECT:"
+	echo "$PLAN"
+fi
+echo
+echo "med r/s, min, max: requests/sec of the runs that did not fail (a run fails on any non-2xx"
+echo "  response or socket error). µs/req: median server CPU time (all threads) per request."
+echo "  other%: share of the server core other processes took. ratio: yiwang/nginx req/s for the"
+echo "  same body size (reads: aim >= 0.40); cpu-rat: nginx µs/req / yiwang µs/req."
+echo "(a) aim: >= 5000 durable intakes/s. extra: rows beyond the 201s wrk saw (requests in flight"
+echo "  when wrk stopped, committed but never answered; at most the connections). LOST: acknowledged"
+echo "  appeals missing after the crash: must never happen."
+echo "(d) aim: < 200 ms. ms: curl time_total, after one warm-up request."
