@@ -40,6 +40,7 @@ typedef struct job {
 	err e;
 	int rc;
 	bool done;
+	pthread_cond_t cv; /* signalled when done: each waiter wakes alone */
 	struct job *next;
 } job;
 
@@ -48,7 +49,7 @@ typedef struct sq_store {
 	pthread_t writer;
 	bool writer_started, stop;
 	pthread_mutex_t mu;
-	pthread_cond_t work_cv, done_cv;
+	pthread_cond_t work_cv;
 	job *head, *tail;
 	sq_conn *wconn;
 } sq_store;
@@ -109,7 +110,6 @@ static int sq_open(store *s, const char *url, bool create, err *e)
 	q->path = xstrdup(url);
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->work_cv, NULL);
-	pthread_cond_init(&q->done_cv, NULL);
 	s->impl = q;
 	/* The writer's connection creates the file and switches it to WAL once. */
 	store_conn *w = store_sqlite_ops.conn_open(s, e);
@@ -155,7 +155,6 @@ static void sq_close(store *s)
 		sq_conn_close(&q->wconn->base);
 	pthread_mutex_destroy(&q->mu);
 	pthread_cond_destroy(&q->work_cv);
-	pthread_cond_destroy(&q->done_cv);
 	free(q->path);
 	free(q);
 	s->impl = NULL;
@@ -419,9 +418,13 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&q->mu);
 		run_batch(s, q, batch);
 		pthread_mutex_lock(&q->mu);
-		for (job *j = batch; j; j = j->next)
+		/* Wake each waiter on its own condition: a broadcast on one shared
+		 * condition woke every waiting thread for every batch. The jobs stay valid
+		 * while the mutex is held, since their waiters need it to return. */
+		for (job *j = batch; j; j = j->next) {
 			j->done = true;
-		pthread_cond_broadcast(&q->done_cv);
+			pthread_cond_signal(&j->cv);
+		}
 	}
 	pthread_mutex_unlock(&q->mu);
 	return NULL;
@@ -431,14 +434,17 @@ static int sq_write(store *s, store_tx_fn fn, void *ctx, err *e)
 {
 	sq_store *q = s->impl;
 	job j = {.fn = fn, .ctx = ctx};
+	pthread_cond_init(&j.cv, NULL);
 	pthread_mutex_lock(&q->mu);
 	if (q->stop) {
 		pthread_mutex_unlock(&q->mu);
+		pthread_cond_destroy(&j.cv);
 		return err_set(e, ERR_UNAVAILABLE, "shutting_down", NULL, "服务正在关闭");
 	}
 	if (!q->writer_started) {
 		if (pthread_create(&q->writer, NULL, writer_main, s) != 0) {
 			pthread_mutex_unlock(&q->mu);
+			pthread_cond_destroy(&j.cv);
 			return err_set(e, ERR_INTERNAL, "thread", NULL, "无法启动写线程");
 		}
 		q->writer_started = true;
@@ -450,8 +456,9 @@ static int sq_write(store *s, store_tx_fn fn, void *ctx, err *e)
 	q->tail = &j;
 	pthread_cond_signal(&q->work_cv);
 	while (!j.done)
-		pthread_cond_wait(&q->done_cv, &q->mu);
+		pthread_cond_wait(&j.cv, &q->mu);
 	pthread_mutex_unlock(&q->mu);
+	pthread_cond_destroy(&j.cv);
 	if (j.rc < 0 && e)
 		*e = j.e;
 	return j.rc;

@@ -38,6 +38,8 @@ CREATE TABLE cases (
 	extension_reason TEXT
 );
 CREATE INDEX cases_kind_status ON cases (kind, status);
+-- Lists show the newest first: one index walk instead of a sort of every appeal.
+CREATE INDEX cases_kind_id ON cases (kind, id);
 CREATE INDEX cases_region ON cases (region_path);
 CREATE INDEX cases_handler ON cases (handler_path, status);
 CREATE INDEX cases_created ON cases (created_at);
