@@ -328,18 +328,6 @@ int unit_get(store_conn *c, const actor *who, int64_t id, json_t **out, err *e)
 	return 0;
 }
 
-/* Escapes LIKE wildcards in q so that a search for "100%" finds that text. */
-static void like_pattern(strbuf *sb, const char *q)
-{
-	strbuf_addch(sb, '%');
-	for (; *q; q++) {
-		if (*q == '%' || *q == '_' || *q == '\\')
-			strbuf_addch(sb, '\\');
-		strbuf_addch(sb, *q);
-	}
-	strbuf_addch(sb, '%');
-}
-
 int unit_list(store_conn *c, const actor *who, const unit_filter *f, int64_t page, int64_t per_page,
 	      json_t **items, int64_t *total, err *e)
 {
@@ -356,7 +344,7 @@ int unit_list(store_conn *c, const actor *who, const unit_filter *f, int64_t pag
 	if (f->q) {
 		strbuf_adds(&where,
 			    " AND (u.name LIKE ? ESCAPE '\\' OR u.code LIKE ? ESCAPE '\\')");
-		like_pattern(&like, f->q);
+		store_like_pattern(&like, f->q);
 	}
 	char *count_sql = xasprintf("SELECT COUNT(*)%s", strbuf_str(&where));
 	char *list_sql = xasprintf("SELECT u.id, u.parent_id, u.kind, u.name, u.path, u.depth,"

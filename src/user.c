@@ -284,13 +284,7 @@ int user_list(store_conn *c, const actor *who, const user_filter *f, bool mask, 
 	if (f->q) {
 		strbuf_adds(&where, " AND (u.username LIKE ? ESCAPE '\\' OR u.display_name LIKE ?"
 				    " ESCAPE '\\')");
-		strbuf_addch(&like, '%');
-		for (const char *q = f->q; *q; q++) {
-			if (*q == '%' || *q == '_' || *q == '\\')
-				strbuf_addch(&like, '\\');
-			strbuf_addch(&like, *q);
-		}
-		strbuf_addch(&like, '%');
+		store_like_pattern(&like, f->q);
 	}
 	char *count_sql =
 		xasprintf("SELECT COUNT(*) FROM users u JOIN units un ON un.id = u.unit_id%s",

@@ -11,23 +11,6 @@
 #include "core/clock.h"
 #include "http/ratelimit.h"
 
-static int check_phone(const char *phone, const char *field, err *e)
-{
-	if (!phone)
-		return 0;
-	int digits = 0;
-	for (const char *p = phone; *p; p++) {
-		if (*p >= '0' && *p <= '9')
-			digits++;
-		else if (*p != ' ' && *p != '-' && *p != '+')
-			return err_set(e, ERR_INVALID, "invalid_phone", field,
-				       "电话号码只能包含数字、空格、+ 和 -");
-	}
-	if (digits < 5)
-		return err_set(e, ERR_INVALID, "invalid_phone", field, "电话号码太短");
-	return 0;
-}
-
 static int citizen_allowed(http_req *r, err *e)
 {
 	if (!ratelimit_take(r->app->citizen_limit, r->ip, clock_now_ms()))
@@ -110,7 +93,7 @@ static int h_create(http_req *r)
 		    0 ||
 	    jv_str(b, "contact_phone", citizen ? JV_REQUIRED : JV_OPTIONAL, APPEAL_PHONE_MAX,
 		   &in->contact_phone, NULL, &e) < 0 ||
-	    check_phone(in->contact_phone, "contact_phone", &e) < 0 ||
+	    jv_phone(in->contact_phone, "contact_phone", &e) < 0 ||
 	    jv_str(b, "address", JV_OPTIONAL, APPEAL_ADDRESS_MAX, &in->address, NULL, &e) < 0 ||
 	    jv_str(b, "region_code", JV_OPTIONAL, 32, &in->region_code, NULL, &e) < 0 ||
 	    jv_int(b, "region_id", JV_OPTIONAL, 1, INT64_MAX, &in->region_id, NULL, &e) < 0 ||

@@ -34,20 +34,6 @@ static int parse_roles(json_t *b, bool required, bool *present, unsigned *out, e
 	return 0;
 }
 
-static int check_phone(const char *phone, err *e)
-{
-	if (!phone)
-		return 0;
-	size_t n = 0;
-	for (const char *p = phone; *p; p++, n++)
-		if (!((*p >= '0' && *p <= '9') || *p == '-' || *p == '+' || *p == ' '))
-			return err_set(e, ERR_INVALID, "invalid_phone", "phone",
-				       "电话号码格式不对");
-	if (n < 5)
-		return err_set(e, ERR_INVALID, "invalid_phone", "phone", "电话号码太短");
-	return 0;
-}
-
 static int respond_user(http_req *r, int status, int64_t id)
 {
 	err e = {0};
@@ -117,7 +103,7 @@ static int h_create(http_req *r)
 	    jv_int(b, "unit_id", JV_REQUIRED, 1, INT64_MAX, &x.in.unit_id, NULL, &e) < 0 ||
 	    parse_roles(b, true, &has_roles, &x.in.roles, &e) < 0 ||
 	    jv_str(b, "phone", JV_OPTIONAL, USER_PHONE_MAX, &x.in.phone, NULL, &e) < 0 ||
-	    check_phone(x.in.phone, &e) < 0 || auth_password_ok(password, &e) < 0)
+	    jv_phone(x.in.phone, "phone", &e) < 0 || auth_password_ok(password, &e) < 0)
 		return http_error(r, &e);
 	if (!user_name_valid(x.in.username))
 		return http_fail(r, 422, "invalid_username", "username",
@@ -156,7 +142,7 @@ static int h_update(http_req *r)
 	    jv_int(b, "unit_id", JV_OPTIONAL, 1, INT64_MAX, &x.p.unit_id, NULL, &e) < 0 ||
 	    parse_roles(b, false, &x.p.set_roles, &x.p.roles, &e) < 0 ||
 	    jv_str(b, "phone", JV_NULLABLE, USER_PHONE_MAX, &x.p.phone, &x.p.set_phone, &e) < 0 ||
-	    check_phone(x.p.phone, &e) < 0 ||
+	    jv_phone(x.p.phone, "phone", &e) < 0 ||
 	    jv_bool(b, "disabled", JV_OPTIONAL, &x.p.disabled, &e) < 0)
 		return http_error(r, &e);
 	if (store_write(r->store, update_tx, &x, &e) < 0)

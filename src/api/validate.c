@@ -135,3 +135,20 @@ int jv_bool(json_t *o, const char *key, unsigned flags, int *out, err *e)
 	*out = json_is_true(v);
 	return 0;
 }
+
+int jv_phone(const char *phone, const char *field, err *e)
+{
+	if (!phone)
+		return 0;
+	int digits = 0;
+	for (const char *p = phone; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (*p != ' ' && *p != '-' && *p != '+')
+			return err_set(e, ERR_INVALID, "invalid_phone", field,
+				       "电话号码只能包含数字、空格、+ 和 -");
+	}
+	if (digits < 5)
+		return err_set(e, ERR_INVALID, "invalid_phone", field, "电话号码太短");
+	return 0;
+}

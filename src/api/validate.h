@@ -19,6 +19,9 @@ int jv_int(json_t *o, const char *key, unsigned flags, int64_t min, int64_t max,
 	   bool *present, err *e);
 /* A boolean field; *out -1 when absent, else 0 or 1. */
 int jv_bool(json_t *o, const char *key, unsigned flags, int *out, err *e);
+/* A phone number: digits, spaces, '+' and '-', with at least 5 digits (422 otherwise).
+ * NULL passes (the field was absent). */
+int jv_phone(const char *phone, const char *field, err *e);
 /* A text's length in characters, -1 when it is not valid UTF-8. */
 long jv_utf8_chars(const char *s);
 /* Whether s holds a control character (other than \n, \t when multiline). */

@@ -341,6 +341,17 @@ int store_ping(store *s, err *e)
 	return store_write(s, ping_tx, NULL, e);
 }
 
+void store_like_pattern(strbuf *sb, const char *q)
+{
+	strbuf_addch(sb, '%');
+	for (; *q; q++) {
+		if (*q == '%' || *q == '_' || *q == '\\')
+			strbuf_addch(sb, '\\');
+		strbuf_addch(sb, *q);
+	}
+	strbuf_addch(sb, '%');
+}
+
 /* ---- full-text search ---- */
 
 static bool fts_index_known(const char *index)

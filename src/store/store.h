@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/strbuf.h"
 
 typedef struct store store;
 typedef struct store_conn store_conn;
@@ -99,6 +100,10 @@ const char *store_fts_ids_sql(const store *s, const char *index);
 /* The parameter for store_fts_ids_sql from what a person typed (all words must match);
  * NULL when the query holds nothing searchable. Heap string. */
 char *store_fts_query(const store *s, const char *query);
+
+/* Appends "%q%" to sb with LIKE's wildcards in q escaped, for `LIKE ? ESCAPE '\\'`, so a
+ * search for "100%" finds that text. */
+void store_like_pattern(strbuf *sb, const char *q);
 
 /* Runs a script of several statements (migrations, maintenance). */
 int store_exec_script(store_conn *conn, const char *sql, err *e);
