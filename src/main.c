@@ -99,7 +99,9 @@ static const char serve_help[] =
 	"  --access-log -|off|FILE  JSON lines, default - (stderr)        (YIWANG_ACCESS_LOG)\n"
 	"  --session-hours N        session lifetime, default 12          (YIWANG_SESSION_HOURS)\n"
 	"  --citizen-rate N         public submissions a minute per address, default 10;\n"
-	"                           0: no limit                           (YIWANG_CITIZEN_RATE)\n";
+	"                           0: no limit                           (YIWANG_CITIZEN_RATE)\n"
+	"  --data-dir DIR           uploaded files; default DIR-of-the-db/files for SQLite,\n"
+	"                           data/files for PostgreSQL             (YIWANG_DATA_DIR)\n";
 
 static int parse_listen(const char *s, char **host, int *port)
 {
@@ -153,6 +155,17 @@ static char *default_web_dir(void)
 	return dir;
 }
 
+/* Uploaded files beside a SQLite database (its directory's files/), or data/files. */
+static char *default_data_dir(const char *db)
+{
+	if (!strncmp(db, "postgres://", 11) || !strncmp(db, "postgresql://", 13))
+		return xstrdup("data/files");
+	const char *slash = strrchr(db, '/');
+	if (!slash)
+		return xstrdup("files");
+	return xasprintf("%.*s/files", (int)(slash - db), db);
+}
+
 static int cmd_serve(int argc, char **argv)
 {
 	server_config cfg = {
@@ -164,6 +177,7 @@ static int cmd_serve(int argc, char **argv)
 		.timeout_s = 30,
 		.web_dir = env_or("YIWANG_WEB_DIR", NULL),
 		.access_log = env_or("YIWANG_ACCESS_LOG", "-"),
+		.data_dir = env_or("YIWANG_DATA_DIR", NULL),
 	};
 	const char *listen = env_or("YIWANG_LISTEN", "127.0.0.1:8080");
 	const char *threads = env_or("YIWANG_THREADS", NULL),
@@ -185,6 +199,7 @@ static int cmd_serve(int argc, char **argv)
 		{"access-log", required_argument, NULL, 'a'},
 		{"session-hours", required_argument, NULL, 's'},
 		{"citizen-rate", required_argument, NULL, 'r'},
+		{"data-dir", required_argument, NULL, 'D'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -202,6 +217,7 @@ static int cmd_serve(int argc, char **argv)
 		case 'a': cfg.access_log = optarg; break;
 		case 's': hours = optarg; break;
 		case 'r': citizen_rate = optarg; break;
+		case 'D': cfg.data_dir = optarg; break;
 		case 'h': fputs(serve_help, stdout); return 0;
 		default: return usage_error("serve", "unknown option");
 		}
@@ -248,11 +264,15 @@ static int cmd_serve(int argc, char **argv)
 	char *web = NULL;
 	if (!cfg.web_dir)
 		cfg.web_dir = web = default_web_dir();
+	char *data_dir = NULL;
+	if (!cfg.data_dir)
+		cfg.data_dir = data_dir = default_data_dir(cfg.db);
 
 	app a = {.cfg = cfg};
 	if (open_store(cfg.db, false, &a.store)) {
 		free(host);
 		free(web);
+		free(data_dir);
 		return 1;
 	}
 	a.router = router_new();
@@ -270,6 +290,7 @@ static int cmd_serve(int argc, char **argv)
 	router_free(a.router);
 	free(host);
 	free(web);
+	free(data_dir);
 	return rc;
 }
 
