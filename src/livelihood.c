@@ -463,7 +463,7 @@ int lv_proposal_submit(store_conn *c, const actor *who, lv_proposal_input *in, i
 			" supports, created_at, updated_at)"
 			" VALUES (?, ?, ?, ?, ?, ?, ?, 'appeal', ?, ?, ?, 'submitted', 0, ?, ?)"
 			" RETURNING id",
-			"iissssssisii", in->year, unit, in->title ? in->title : title,
+			"iisssssiisii", in->year, unit, in->title ? in->title : title,
 			in->content ? in->content : (ct ? ct : ""), in->place ? in->place : addr,
 			in->contact_name ? in->contact_name
 					 : json_string_value(json_object_get(a, "contact_name")),
@@ -620,7 +620,7 @@ int lv_proposal_list(store_conn *c, const actor *who, const lv_proposal_filter *
 	const char *q = f->q ? strbuf_str(&like) : NULL;
 	int64_t mine = f->mine ? who->user_id : 0;
 	char *sql = xasprintf("SELECT COUNT(*)%s", where);
-	int rc = store_query_int(c, total, 0, e, sql, "ssiissssssii", who->unit_path, hi, f->year,
+	int rc = store_query_int(c, total, 0, e, sql, "ssiisssssii", who->unit_path, hi, f->year,
 				 f->year, f->status, f->status, q, q, q, mine, mine);
 	free(sql);
 	if (rc < 0) {
@@ -635,7 +635,7 @@ int lv_proposal_list(store_conn *c, const actor *who, const lv_proposal_filter *
 		strbuf_release(&like);
 		return -1;
 	}
-	store_bindf(st, "ssiissssssiiii", who->unit_path, hi, f->year, f->year, f->status,
+	store_bindf(st, "ssiisssssiiii", who->unit_path, hi, f->year, f->year, f->status,
 		    f->status, q, q, q, mine, mine, per_page, (page - 1) * per_page);
 	strbuf_release(&like);
 	bool staff = actor_has(who, LV_STAFF | ROLE_ADMIN);
