@@ -9,6 +9,7 @@
 #include "core/mem.h"
 #include "demo_appeals.h"
 #include "demo_data.h"
+#include "demo_livelihood.h"
 #include "unit.h"
 #include "user.h"
 
@@ -227,6 +228,8 @@ int demo_build(store *s, const char *password, err *e)
 	int rc = store_write(s, demo_tx, &x, e);
 	if (rc == 0)
 		rc = demo_appeals_build(s, x.ids, hash, e);
+	if (rc == 0)
+		rc = demo_livelihood_build(s, x.ids, e);
 	free(x.ids);
 	return rc;
 }
