@@ -635,8 +635,8 @@ int lv_proposal_list(store_conn *c, const actor *who, const lv_proposal_filter *
 		strbuf_release(&like);
 		return -1;
 	}
-	store_bindf(st, "ssiisssssiiii", who->unit_path, hi, f->year, f->year, f->status,
-		    f->status, q, q, q, mine, mine, per_page, (page - 1) * per_page);
+	store_bindf(st, "ssiisssssiiii", who->unit_path, hi, f->year, f->year, f->status, f->status,
+		    q, q, q, mine, mine, per_page, (page - 1) * per_page);
 	strbuf_release(&like);
 	bool staff = actor_has(who, LV_STAFF | ROLE_ADMIN);
 	*items = json_array();

@@ -273,8 +273,7 @@ static int h_public_proposals(http_req *r)
 {
 	err e = {0};
 	int64_t page, per_page, year;
-	if (lv_edge_rate(r, &e) < 0 || http_paging(r, &page, &per_page, &e) < 0 ||
-	    lv_edge_year(r, false, &year, &e) < 0)
+	if (http_paging(r, &page, &per_page, &e) < 0 || lv_edge_year(r, false, &year, &e) < 0)
 		return http_error(r, &e);
 	store_conn *c = store_conn_get(r->store, &e);
 	json_t *items;

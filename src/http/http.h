@@ -55,7 +55,7 @@ typedef struct server_config {
 	const char *web_dir;
 	const char *access_log; /* "-" stderr, "off", or a file path */
 	int64_t session_ttl_ms;
-	int citizen_rate; /* requests a minute per address on public routes; 0: no limit */
+	int citizen_rate;     /* requests a minute per address on public routes; 0: no limit */
 	const char *data_dir; /* uploaded files (livelihood photos) live under it */
 } server_config;
 

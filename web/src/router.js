@@ -18,6 +18,12 @@ const router = createRouter({
       meta: { public: true, title: '市民诉求' },
     },
     {
+      path: '/public/livelihood',
+      name: 'public-livelihood',
+      component: () => import('./views/PublicLivelihoodView.vue'),
+      meta: { public: true, title: '民生实事' },
+    },
+    {
       path: '/',
       component: MainLayout,
       children: SCREENS.map((s) => ({

@@ -13,7 +13,7 @@
 // here, e.g.
 //   { path: '/appeals', name: 'appeals', label: '诉求办理', icon: Tickets, roles: ['agent', 'unit_staff', 'leader'], component: () => import('./views/AppealsView.vue') },
 // Entries appear in this order; an entry the user may not see is neither shown nor routable.
-import { HomeFilled, OfficeBuilding, User, Document, Headset, Tickets, Search, DataAnalysis, Memo } from '@element-plus/icons-vue';
+import { HomeFilled, OfficeBuilding, User, Document, Headset, Tickets, Search, DataAnalysis, Memo, Collection, Finished, TrendCharts, Star } from '@element-plus/icons-vue';
 
 export const SCREENS = [
   { path: '/', name: 'home', label: '首页', icon: HomeFilled, roles: null, component: () => import('./views/HomeView.vue') },
@@ -24,6 +24,12 @@ export const SCREENS = [
   { path: '/appeals', name: 'appeals', label: '诉求查询', icon: Search, roles: ['agent', 'leader', 'unit_staff', 'admin'], component: () => import('./views/AppealListView.vue') },
   { path: '/appeals/stats', name: 'appeal-stats', label: '统计分析', icon: DataAnalysis, roles: ['leader', 'agent', 'admin', 'unit_staff'], component: () => import('./views/AppealStatsView.vue') },
   { path: '/appeals/:id(\\d+)', name: 'appeal', label: '诉求详情', icon: Tickets, roles: null, nav: false, component: () => import('./views/AppealDetailView.vue') },
+  { path: '/livelihood/proposals', name: 'lv-proposals', label: '民生实事征集', icon: Collection, roles: ['congress_staff', 'leader', 'admin'], component: () => import('./views/LivelihoodProposalsView.vue') },
+  { path: '/livelihood/sessions', name: 'lv-sessions', label: '代表票决', icon: Finished, roles: ['congress_staff', 'deputy', 'leader'], component: () => import('./views/LivelihoodSessionsView.vue') },
+  { path: '/livelihood/sessions/:id(\\d+)', name: 'lv-session', label: '票决会议', icon: Finished, roles: null, nav: false, component: () => import('./views/LivelihoodSessionView.vue') },
+  { path: '/livelihood/board', name: 'lv-board', label: '挂图作战', icon: TrendCharts, roles: ['congress_staff', 'deputy', 'leader', 'unit_staff', 'admin'], component: () => import('./views/LivelihoodBoardView.vue') },
+  { path: '/livelihood/projects/:id(\\d+)', name: 'lv-project', label: '民生实事项目', icon: TrendCharts, roles: null, nav: false, component: () => import('./views/LivelihoodProjectView.vue') },
+  { path: '/livelihood/evaluation', name: 'lv-evaluation', label: '满意度测评', icon: Star, roles: ['congress_staff', 'deputy', 'leader'], component: () => import('./views/LivelihoodEvaluationView.vue') },
   { path: '/users', name: 'users', label: '用户管理', icon: User, roles: ['admin'], component: () => import('./views/UsersView.vue') },
   { path: '/audit', name: 'audit', label: '审计日志', icon: Document, roles: ['admin'], component: () => import('./views/AuditView.vue') },
 ];
