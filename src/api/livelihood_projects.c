@@ -372,10 +372,15 @@ static int h_public_projects(http_req *r)
 	store_conn *c = store_conn_get(r->store, &e);
 	if (!c)
 		return http_error(r, &e);
-	if (!year &&
-	    store_query_int(c, &year, lv_current_year(), &e,
-			    "SELECT MAX(year) FROM lv_projects HAVING MAX(year) IS NOT NULL",
-			    NULL) < 0)
+	/* Without a year: this year's projects, else the latest year before it. */
+	if (!year && (store_query_int(c, &year, 0, &e,
+				      "SELECT MAX(year) FROM lv_projects WHERE year <= ?"
+				      " HAVING MAX(year) IS NOT NULL",
+				      "i", lv_current_year()) < 0 ||
+		      (!year && store_query_int(c, &year, lv_current_year(), &e,
+						"SELECT MAX(year) FROM lv_projects"
+						" HAVING MAX(year) IS NOT NULL",
+						NULL) < 0)))
 		return http_error(r, &e);
 	json_t *items;
 	if (lv_project_public_list(c, year, &items, &e) < 0)
