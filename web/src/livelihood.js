@@ -35,7 +35,7 @@ export const RATINGS = {
 
 export const OUTCOMES = {
   satisfied: { label: '满意', type: 'success' },
-  basically_satisfied: { label: '基本满意', type: 'primary' },
+  basically_satisfied: { label: '基本满意', type: 'warning' },
   dissatisfied: { label: '不满意', type: 'danger' },
   no_quorum: { label: '参评人数不足', type: 'info' },
 };
