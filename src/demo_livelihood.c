@@ -305,7 +305,7 @@ static int tx_actors(store_conn *c, void *p, err *e)
 	    actor_named(c, "agent", ROLE_AGENT, &x->agent, e) < 0)
 		return -1;
 	for (int i = 0; i < NDEPUTIES; i++) {
-		char name[16];
+		char name[32];
 		snprintf(name, sizeof name, "deputy%02d", i + 1);
 		if (actor_named(c, name, ROLE_DEPUTY, &x->deputies[i], e) < 0)
 			return -1;
@@ -322,7 +322,7 @@ static int tx_collect_2021(store_conn *c, void *p, err *e)
 		return -1;
 	char code[LV_RECEIPT_LEN + 1];
 	for (int i = 0; i < NCANDIDATES; i++) {
-		char when[32];
+		char when[64];
 		snprintf(when, sizeof when, "2020-11-%02dT%02d:20", 3 + i, 9 + i % 8);
 		clock_override(at(when));
 		lv_proposal_input in = {.year = 2021,
@@ -341,7 +341,7 @@ static int tx_collect_2021(store_conn *c, void *p, err *e)
 		}
 	}
 	for (size_t i = 0; i < sizeof extra_2021 / sizeof extra_2021[0]; i++) {
-		char when[32];
+		char when[64];
 		snprintf(when, sizeof when, "2020-11-%02dT15:40", 10 + (int)i);
 		clock_override(at(when));
 		lv_proposal_input in = {.year = 2021,
@@ -368,7 +368,7 @@ static int tx_collect_2021(store_conn *c, void *p, err *e)
 	if (lv_collection_close(c, &x->staff, 2021, e) < 0)
 		return -1;
 	for (int i = 0; i < NCANDIDATES; i++) {
-		char when[32];
+		char when[64];
 		snprintf(when, sizeof when, "2020-12-%02dT10:%02d", 18 + i / 6, 10 * (i % 6));
 		clock_override(at(when));
 		const char *feas =

@@ -238,7 +238,7 @@ static int tx_build(store_conn *c, void *ctx, err *e)
 		return -1;
 	snprintf(f->staff.unit_path, sizeof f->staff.unit_path, "/%lld/", (long long)f->city);
 	for (int i = 0; i < NDEP; i++) {
-		char name[16];
+		char name[32];
 		snprintf(name, sizeof name, "deputy%02d", i + 1);
 		if (mk_user(c, f, name, f->city, ROLE_DEPUTY, &f->dep[i], e) < 0)
 			return -1;
