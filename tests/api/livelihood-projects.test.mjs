@@ -7,7 +7,8 @@
 // sign-off, the evaluation rules and roles, the XLSX report and the public page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, client, login } from '../lib/server.mjs';
@@ -313,6 +314,17 @@ test('the year report is an XLSX workbook; the public page shows the year withou
   assert.match(r.headers.get('content-type'), /spreadsheetml/);
   const buf = Buffer.from(await r.arrayBuffer());
   assert.equal(buf.subarray(0, 2).toString(), 'PK');
+  if (spawnSync('unzip', ['-v']).status === 0) {
+    const file = join(dataDir, 'report.xlsx');
+    writeFileSync(file, buf);
+    const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml'], { encoding: 'utf8' });
+    const sheets = execFileSync('unzip', ['-p', file, 'xl/workbook.xml'], { encoding: 'utf8' });
+    for (const h of ['项目名称', '牵头单位', '预算（万元）', '总体进度', '测评结果', '计划完成日期', '交付成果', '进展情况',
+      '老旧小区改造测试', '农村公路测试', '完成设计招标', '招标完成，已签订施工合同', '满意', '基本满意']) {
+      assert.ok(strings.includes(h), `report lacks ${h}`);
+    }
+    for (const name of ['项目', '时间节点', '进展报告']) assert.ok(sheets.includes(`name="${name}"`), `sheet ${name}`);
+  }
   assertError(await get('/report.xlsx', T.congress), 400, 'invalid_parameter', 'year');
   const pub = await get(`/public/projects?year=${YEAR}`);
   assertStatus(pub, 200);
