@@ -184,3 +184,26 @@ test('the board charts the year against its time nodes; the public page shows th
     await context.close();
   }
 });
+
+test('an agent turns an appeal into a proposal of the open collection', async () => {
+  const agent = await apiLogin(api, 'agent');
+  const ap = await api('/api/v1/appeals', { method: 'POST', token: agent, body: { content: '浏览器测试：建议在新区修建一座社区图书馆，方便孩子课后阅读', contact_phone: '13800002222', region_code: '210902006000' } });
+  assert.equal(ap.status, 201, ap.text);
+  const { context, page, check } = await openPage(DESKTOP);
+  try {
+    await loginAs(page, 'agent');
+    await page.locator('[data-test=nav-lv-proposals]').first().click();
+    await page.locator('[data-test=lv-new-proposal]').click();
+    await page.locator('input[data-test=lv-new-appeal]').fill(ap.body.number);
+    await page.locator('.el-dialog__footer .el-button--primary:visible').click();
+    await expectText(page.locator('[data-test=lv-proposal-table] .el-table__body'), /社区图书馆/, 'converted proposal listed');
+    const r = await api('/api/v1/livelihood/proposals?q=' + encodeURIComponent('社区图书馆'), { token: congress });
+    const p = r.body.items.find((x) => x.appeal_id === ap.body.id);
+    assert.ok(p, 'proposal linked to the appeal');
+    assert.equal(p.channel, 'appeal');
+    assert.equal(p.year, 2027);
+    assert.deepEqual(check(), []);
+  } finally {
+    await context.close();
+  }
+});
