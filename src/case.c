@@ -166,7 +166,7 @@ int case_number_next(store_conn *c, const char *prefix, int64_t now, char *out, 
 int case_create(store_conn *c, const actor *who, const case_new *in, int64_t *id, char *number,
 		err *e)
 {
-	int64_t now = clock_now_ms();
+	int64_t now = in->at ? in->at : clock_now_ms();
 	char region_path[SCOPE_PATH_MAX];
 	store_stmt *st;
 	int rc = store_query_row(c, &st, e, "SELECT path FROM units WHERE id = ?", "i",

@@ -758,7 +758,7 @@ typedef struct sim {
 	uint8_t step, status, channel;
 	uint8_t compound, building, entrance, satisfaction;
 	bool urgent, anonymous;
-	char number[24];
+	char number[32];
 } sim;
 
 /* Who acts for a unit: the unit's id and a staff member's actor. */
@@ -1356,8 +1356,11 @@ static int step(store_conn *c, runner *r, size_t i, err *e)
 		} else {
 			in.region_id = r->place_unit[a->place];
 		}
+		appeal_intake_info info;
 		rc = appeal_intake(c, a->flags & F_CITIZEN ? NULL : &r->agent,
-				   a->flags & F_CITIZEN ? ip : NULL, &in, &a->id, a->number, e);
+				   a->flags & F_CITIZEN ? ip : NULL, &in, &info, e);
+		a->id = info.id;
+		snprintf(a->number, sizeof a->number, "%s", info.number);
 		strbuf_release(&title);
 		if (rc < 0)
 			break;

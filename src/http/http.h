@@ -84,6 +84,8 @@ int http_paging(http_req *r, int64_t *page, int64_t *per_page, err *e);
 /* ---- responses (each returns 0 so handlers can `return http_json(...)`) ---- */
 /* Sends obj (ownership taken) with status. */
 int http_json(http_req *r, int status, json_t *obj);
+/* A JSON body already written (core/jsonw.h); takes the buffer and leaves sb empty. */
+int http_json_text(http_req *r, int status, strbuf *sb);
 /* The error envelope of CONTRACT.md from e. */
 int http_error(http_req *r, const err *e);
 int http_fail(http_req *r, int status, const char *code, const char *field, const char *message);

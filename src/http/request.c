@@ -120,6 +120,18 @@ int http_json(http_req *r, int status, json_t *obj)
 	return 0;
 }
 
+int http_json_text(http_req *r, int status, strbuf *sb)
+{
+	if (r->json)
+		json_decref(r->json);
+	r->json = NULL;
+	free(r->text);
+	r->status = status;
+	r->text = strbuf_detach(sb, &r->text_len);
+	r->content_type = "application/json; charset=utf-8";
+	return 0;
+}
+
 int http_fail(http_req *r, int status, const char *code, const char *field, const char *message)
 {
 	json_t *inner = json_pack("{s:s, s:s}", "code", code, "message", message);

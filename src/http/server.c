@@ -16,6 +16,7 @@
 
 #include "auth.h"
 #include "core/clock.h"
+#include "core/jsonw.h"
 #include "core/mem.h"
 #include "http/http.h"
 #include "http/metrics.h"
@@ -238,8 +239,10 @@ static enum MHD_Result queue(server *sv, struct MHD_Connection *c, http_req *r)
 	const char *ctype = r->content_type;
 	bool immutable = false;
 	if (r->json) {
-		char *s = json_dumps(r->json, JSON_COMPACT);
-		size_t n = s ? strlen(s) : 0;
+		strbuf sb = STRBUF_INIT;
+		jw_tree(&sb, r->json);
+		size_t n;
+		char *s = strbuf_detach(&sb, &n);
 		resp = MHD_create_response_from_buffer(n, s, MHD_RESPMEM_MUST_FREE);
 		ctype = "application/json; charset=utf-8";
 	} else if (r->text) {

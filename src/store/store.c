@@ -364,6 +364,8 @@ int store_fts_put(store_conn *c, const char *index, int64_t id, const char *text
 	if (!fts_index_known(index))
 		return err_set(e, ERR_INTERNAL, "fts_index", NULL, "unknown search index %s",
 			       index);
+	if (c->s->ops->fts_defer && c->s->ops->fts_defer(c, id, text))
+		return 0;
 	if (c->s->kind == STORE_SQLITE) {
 		/* FTS5 tokenizes with yw_cjk itself; REPLACE drops an older entry. */
 		return store_exec(c, e,

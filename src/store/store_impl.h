@@ -38,6 +38,9 @@ struct store_ops {
 	int64_t (*changes)(store_stmt *st);
 	void (*done)(store_stmt *st);
 	int (*backup)(store *s, const char *path, err *e);
+	/* Optional: takes a search entry to write later in the same transaction; returns
+	 * false when the caller must write it now. */
+	bool (*fts_defer)(store_conn *c, int64_t id, const char *text);
 	/* Text substituted for @ID@, @BLOB@, @PATHTEXT@ in migrations. */
 	const char *type_id, *type_blob, *type_pathtext;
 };
