@@ -62,6 +62,27 @@ static int read_number(json_t *b, const char *key, double min, double max, bool 
 	return 0;
 }
 
+static int intake_done(http_req *r, int rc, const err *e)
+{
+	if (rc < 0)
+		return http_error(r, e);
+	intake_ctx *x = r->defer_ctx;
+	appeal_input *in = &x->in;
+	if (!x->who) {
+		/* The citizen gets the number and what they submitted, not staff fields. */
+		return http_json(r, 201,
+				 json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)x->info.id,
+					   "number", x->info.number, "status", "intake", "content",
+					   in->content));
+	}
+	/* Intake is the hot path of a hotline: answer with the appeal as lists show it,
+	 * written from what intake learnt instead of read back; the workbench reads the
+	 * full appeal (suggested unit, duplicates) with one GET. */
+	strbuf sb = STRBUF_INIT;
+	appeal_intake_json(&r->who, in, &x->info, &sb);
+	return http_json_text(r, 201, &sb);
+}
+
 static int h_create(http_req *r)
 {
 	err e = {0};
@@ -79,8 +100,9 @@ static int h_create(http_req *r)
 		return http_error(r, &e);
 	}
 	json_t *b = http_body_object(r, &e);
-	intake_ctx x = {.who = citizen ? NULL : &r->who, .ip = r->ip};
-	appeal_input *in = &x.in;
+	intake_ctx *x = arena_alloc(&r->arena, sizeof *x);
+	*x = (intake_ctx){.who = citizen ? NULL : &r->who, .ip = r->ip};
+	appeal_input *in = &x->in;
 	int urgent = -1, anonymous = -1;
 	bool has_lat = false, has_lon = false;
 	if (!b ||
@@ -149,21 +171,8 @@ static int h_create(http_req *r)
 		if (!appeal_channel_valid(in->channel))
 			return http_fail(r, 422, "invalid_channel", "channel", "未知的受理渠道");
 	}
-	if (store_write(r->store, intake_tx, &x, &e) < 0)
-		return http_error(r, &e);
-	if (citizen) {
-		/* The citizen gets the number and what they submitted, not staff fields. */
-		return http_json(r, 201,
-				 json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)x.info.id,
-					   "number", x.info.number, "status", "intake", "content",
-					   in->content));
-	}
-	/* Intake is the hot path of a hotline: answer with the appeal as lists show it,
-	 * written from what intake learnt instead of read back; the workbench reads the
-	 * full appeal (suggested unit, duplicates) with one GET. */
-	strbuf sb = STRBUF_INIT;
-	appeal_intake_json(&r->who, in, &x.info, &sb);
-	return http_json_text(r, 201, &sb);
+	/* The connection waits for the commit without holding a worker thread. */
+	return http_defer_write(r, intake_tx, x, intake_done);
 }
 
 static int h_get(http_req *r)

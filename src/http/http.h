@@ -40,6 +40,13 @@ struct http_req {
 	const char *allow;	 /* Allow header for 405 */
 	const char *disposition; /* Content-Disposition header, for downloads */
 	int64_t started_ns;
+	/* A write handed to the store without holding this thread (http_defer_write). */
+	store_tx_fn defer_fn;
+	void *defer_ctx;
+	int (*defer_then)(http_req *r, int rc, const err *e);
+	int defer_rc;
+	err defer_err;
+	bool suspended;
 };
 
 /* The configuration of a running server, from flags and environment. */
@@ -84,6 +91,12 @@ int http_paging(http_req *r, int64_t *page, int64_t *per_page, err *e);
 /* ---- responses (each returns 0 so handlers can `return http_json(...)`) ---- */
 /* Sends obj (ownership taken) with status. */
 int http_json(http_req *r, int status, json_t *obj);
+/* Answers with a write: fn runs in a write transaction (ctx must live as long as the
+ * request: allocate it in r->arena), and once its outcome is durable then(r, rc, e) gives
+ * the response. Where the store has a writer thread the connection is suspended meanwhile,
+ * so the worker thread serves other connections and many requests share one commit. */
+int http_defer_write(http_req *r, store_tx_fn fn, void *ctx,
+		     int (*then)(http_req *r, int rc, const err *e));
 /* A JSON body already written (core/jsonw.h); takes the buffer and leaves sb empty. */
 int http_json_text(http_req *r, int status, strbuf *sb);
 /* The error envelope of CONTRACT.md from e. */

@@ -120,6 +120,15 @@ int http_json(http_req *r, int status, json_t *obj)
 	return 0;
 }
 
+int http_defer_write(http_req *r, store_tx_fn fn, void *ctx,
+		     int (*then)(http_req *r, int rc, const err *e))
+{
+	r->defer_fn = fn;
+	r->defer_ctx = ctx;
+	r->defer_then = then;
+	return 0;
+}
+
 int http_json_text(http_req *r, int status, strbuf *sb)
 {
 	if (r->json)

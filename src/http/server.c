@@ -180,8 +180,27 @@ static void run_route(http_req *r)
 		snprintf(r->who.ip, sizeof r->who.ip, "%s", r->ip);
 	}
 	r->match.route->fn(r);
+	if (!r->status && !r->defer_fn)
+		http_fail(r, 500, "internal_error", NULL, "处理程序没有给出响应");
+}
+
+/* The response to a deferred write, once its outcome is known. */
+static void finish_write(http_req *r, int rc, const err *e)
+{
+	r->defer_fn = NULL;
+	r->defer_then(r, rc, e);
 	if (!r->status)
 		http_fail(r, 500, "internal_error", NULL, "处理程序没有给出响应");
+}
+
+/* On the writer's thread, after the commit: wake the connection. */
+static void write_done(void *arg, int rc, const err *e)
+{
+	http_req *r = arg;
+	r->defer_rc = rc;
+	if (e)
+		r->defer_err = *e;
+	MHD_resume_connection(r->conn);
 }
 
 static void dispatch(server *sv, http_req *r)
@@ -344,6 +363,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (r->suspended) { /* resumed: the deferred write is done */
+		r->suspended = false;
+		finish_write(r, r->defer_rc, &r->defer_err);
+		return queue(sv, c, r);
+	}
 	if (r->status) /* already answered (413 above) */
 		return MHD_YES;
 	if (r->body_too_large) {
@@ -352,6 +376,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (is_api_path(r->path)) {
 		dispatch(sv, r);
+		if (r->defer_fn && store_can_defer(r->store)) {
+			/* Suspend before queueing, so the writer's resume always finds the
+			 * connection suspended. */
+			r->suspended = true;
+			MHD_suspend_connection(c);
+			store_write_async(r->store, r->defer_fn, r->defer_ctx, write_done, r);
+			return MHD_YES;
+		}
+		if (r->defer_fn) {
+			err e = {0};
+			int rc = store_write(r->store, r->defer_fn, r->defer_ctx, &e);
+			finish_write(r, rc, &e);
+		}
 	} else if (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0) {
 		r->status = -1; /* a static file, resolved in queue() */
 	} else {
@@ -499,7 +536,7 @@ int server_run(app *a, err *e)
 	signal(SIGPIPE, SIG_IGN);
 
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
-			 MHD_USE_ERROR_LOG | MHD_USE_TURBO;
+			 MHD_USE_ERROR_LOG | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME;
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	struct MHD_Daemon *d = MHD_start_daemon(

@@ -119,6 +119,16 @@ int store_write(store *s, store_tx_fn fn, void *ctx, err *e)
 	return s->ops->write(s, fn, ctx, e);
 }
 
+bool store_can_defer(const store *s)
+{
+	return s->ops->write_async != NULL;
+}
+
+void store_write_async(store *s, store_tx_fn fn, void *ctx, store_done_fn done, void *arg)
+{
+	s->ops->write_async(s, fn, ctx, done, arg);
+}
+
 void store_account(store *s, int64_t ns)
 {
 	atomic_fetch_add_explicit(&s->db_ns, (uint64_t)(ns > 0 ? ns : 0), memory_order_relaxed);

@@ -16,6 +16,8 @@ struct store_ops {
 	store_conn *(*conn_open)(store *s, err *e);
 	void (*conn_close)(store_conn *c);
 	int (*write)(store *s, store_tx_fn fn, void *ctx, err *e);
+	/* Optional: queues a write and calls done after its commit (store_write_async). */
+	void (*write_async)(store *s, store_tx_fn fn, void *ctx, store_done_fn done, void *arg);
 	int (*exec_script)(store_conn *c, const char *sql, err *e);
 	/* Begin/commit/rollback on a connection, used for migrations. */
 	int (*begin)(store_conn *c, err *e);

@@ -4,6 +4,7 @@
  * commits them together: with synchronous=FULL that is one fsync for the whole batch, so
  * throughput grows with concurrency instead of being one fsync per request. A job that
  * fails rolls back to its savepoint and does not disturb the others. */
+#include <semaphore.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,13 +51,17 @@ typedef struct sq_conn {
 	size_t nfts, fts_alloc;
 } sq_conn;
 
+/* A write waiting for the writer. A waiting caller's job lives on its stack and is posted
+ * when done (each waiter wakes alone, and the writer holds no lock while it wakes them);
+ * a queued one (store_write_async) lives on the heap and has a callback. */
 typedef struct job {
 	store_tx_fn fn;
 	void *ctx;
 	err e;
 	int rc;
-	bool done;
-	pthread_cond_t cv; /* signalled when done: each waiter wakes alone */
+	sem_t done;
+	store_done_fn on_done;
+	void *arg;
 	struct job *next;
 } job;
 
@@ -121,8 +126,17 @@ static int sq_exec(sq_conn *c, const char *sql, err *e)
 	return 0;
 }
 
+/* SQLite counts every allocation under a global mutex unless told not to; the counts are
+ * never read here, and the mutex showed in profiles of concurrent requests. */
+static void sqlite_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sq_open(store *s, const char *url, bool create, err *e)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sqlite_configure);
 	if (!create && access(url, F_OK) != 0)
 		return err_set(e, ERR_UNAVAILABLE, "database_missing", "db",
 			       "数据库文件 %s 不存在（先运行 yiwang init 或 yiwang demo）", url);
@@ -545,59 +559,81 @@ static void *writer_main(void *arg)
 		last->next = NULL;
 		pthread_mutex_unlock(&q->mu);
 		run_batch(s, q, batch);
-		pthread_mutex_lock(&q->mu);
-		/* Wake each waiter on its own condition: a broadcast on one shared
-		 * condition woke every waiting thread for every batch. The jobs stay valid
-		 * while the mutex is held, since their waiters need it to return. */
-		for (job *j = batch; j; j = j->next) {
-			j->done = true;
-			pthread_cond_signal(&j->cv);
+		for (job *j = batch, *next; j; j = next) {
+			next = j->next; /* a waiter's job is gone once posted */
+			if (j->on_done) {
+				j->on_done(j->arg, j->rc, &j->e);
+				free(j);
+			} else {
+				sem_post(&j->done);
+			}
 		}
+		pthread_mutex_lock(&q->mu);
 	}
 	pthread_mutex_unlock(&q->mu);
 	return NULL;
+}
+
+/* Queues j, starting the writer (and the checkpointer) on first use. Called with q->mu
+ * held; on failure j is not queued. */
+static int enqueue(store *s, sq_store *q, job *j, err *e)
+{
+	if (q->stop)
+		return err_set(e, ERR_UNAVAILABLE, "shutting_down", NULL, "服务正在关闭");
+	if (!q->writer_started) {
+		if (pthread_create(&q->checkpointer, NULL, checkpointer_main, s) != 0)
+			return err_set(e, ERR_INTERNAL, "thread", NULL, "无法启动检查点线程");
+		if (pthread_create(&q->writer, NULL, writer_main, s) != 0) {
+			q->stop = true;
+			pthread_cond_broadcast(&q->checkpoint_cv);
+			pthread_mutex_unlock(&q->mu);
+			pthread_join(q->checkpointer, NULL);
+			pthread_mutex_lock(&q->mu);
+			return err_set(e, ERR_INTERNAL, "thread", NULL, "无法启动写线程");
+		}
+		q->writer_started = true;
+	}
+	if (q->tail)
+		q->tail->next = j;
+	else
+		q->head = j;
+	q->tail = j;
+	pthread_cond_signal(&q->work_cv);
+	return 0;
 }
 
 static int sq_write(store *s, store_tx_fn fn, void *ctx, err *e)
 {
 	sq_store *q = s->impl;
 	job j = {.fn = fn, .ctx = ctx};
-	pthread_cond_init(&j.cv, NULL);
+	sem_init(&j.done, 0, 0);
 	pthread_mutex_lock(&q->mu);
-	if (q->stop) {
-		pthread_mutex_unlock(&q->mu);
-		pthread_cond_destroy(&j.cv);
-		return err_set(e, ERR_UNAVAILABLE, "shutting_down", NULL, "服务正在关闭");
-	}
-	if (!q->writer_started) {
-		if (pthread_create(&q->checkpointer, NULL, checkpointer_main, s) != 0) {
-			pthread_mutex_unlock(&q->mu);
-			pthread_cond_destroy(&j.cv);
-			return err_set(e, ERR_INTERNAL, "thread", NULL, "无法启动检查点线程");
-		}
-		if (pthread_create(&q->writer, NULL, writer_main, s) != 0) {
-			q->stop = true;
-			pthread_cond_broadcast(&q->checkpoint_cv);
-			pthread_mutex_unlock(&q->mu);
-			pthread_join(q->checkpointer, NULL);
-			pthread_cond_destroy(&j.cv);
-			return err_set(e, ERR_INTERNAL, "thread", NULL, "无法启动写线程");
-		}
-		q->writer_started = true;
-	}
-	if (q->tail)
-		q->tail->next = &j;
-	else
-		q->head = &j;
-	q->tail = &j;
-	pthread_cond_signal(&q->work_cv);
-	while (!j.done)
-		pthread_cond_wait(&j.cv, &q->mu);
+	int rc = enqueue(s, q, &j, e);
 	pthread_mutex_unlock(&q->mu);
-	pthread_cond_destroy(&j.cv);
-	if (j.rc < 0 && e)
-		*e = j.e;
-	return j.rc;
+	if (rc == 0) {
+		while (sem_wait(&j.done) != 0)
+			;
+		rc = j.rc;
+		if (rc < 0 && e)
+			*e = j.e;
+	}
+	sem_destroy(&j.done);
+	return rc;
+}
+
+static void sq_write_async(store *s, store_tx_fn fn, void *ctx, store_done_fn done, void *arg)
+{
+	sq_store *q = s->impl;
+	job *j = xcalloc(1, sizeof *j);
+	*j = (job){.fn = fn, .ctx = ctx, .on_done = done, .arg = arg};
+	pthread_mutex_lock(&q->mu);
+	err e = {0};
+	int rc = enqueue(s, q, j, &e);
+	pthread_mutex_unlock(&q->mu);
+	if (rc < 0) {
+		done(arg, -1, &e);
+		free(j);
+	}
 }
 
 static int sq_backup(store *s, const char *path, err *e)
@@ -653,6 +689,7 @@ const struct store_ops store_sqlite_ops = {
 	.conn_open = sq_conn_open,
 	.conn_close = sq_conn_close,
 	.write = sq_write,
+	.write_async = sq_write_async,
 	.exec_script = sq_exec_script,
 	.begin = sq_begin,
 	.commit = sq_commit,
