@@ -1273,6 +1273,21 @@ int appeal_public_get(store_conn *c, const char *number, const char *phone, json
 
 /* ---- listing ---- */
 
+/* Whether path is the root of the only unit tree (so that its area holds every case). */
+static int area_is_whole_tree(store_conn *c, const char *path, bool *whole, err *e)
+{
+	*whole = false;
+	const char *second = strchr(path + 1, '/');
+	if (path[0] != '/' || !second || second[1])
+		return 0;
+	int64_t roots;
+	if (store_query_int(c, &roots, 0, e, "SELECT COUNT(*) FROM units WHERE parent_id IS NULL",
+			    NULL) < 0)
+		return -1;
+	*whole = roots == 1;
+	return 0;
+}
+
 int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *f, int64_t page,
 		int64_t per_page, strbuf *out, err *e)
 {
@@ -1289,9 +1304,22 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 	int np = 0;
 #define PS(v) (params[np].is_int = false, params[np].s = (v), np++)
 #define PI(v) (params[np].is_int = true, params[np].i = (v), np++)
-	strbuf_adds(&w, " WHERE c.kind = 'appeal' AND ((c.region_path >= ? AND c.region_path < ?)"
-			" OR (c.handler_path >= ? AND c.handler_path < ?))");
-	PS(who->unit_path), PS(hi), PS(who->unit_path), PS(hi);
+	strbuf_adds(&w, " WHERE c.kind = 'appeal'");
+	/* The area: every case lies under the root, so for someone whose area is the whole
+	 * tree the condition is left out (it can use no index and made the unfiltered list
+	 * of a city-wide agent read every row). */
+	bool whole_tree;
+	if (area_is_whole_tree(c, who->unit_path, &whole_tree, e) < 0) {
+		strbuf_release(&w);
+		return -1;
+	}
+	if (!whole_tree) {
+		strbuf_adds(&w, " AND ((c.region_path >= ? AND c.region_path < ?)"
+				" OR (c.handler_path >= ? AND c.handler_path < ?))");
+		PS(who->unit_path), PS(hi), PS(who->unit_path), PS(hi);
+	}
+	/* The count joins appeals only when a filter needs its columns. */
+	bool need_appeals = false;
 	char *statuses = NULL;
 	char *fts = NULL;
 	char uhi[SCOPE_PATH_MAX], upath[SCOPE_PATH_MAX];
@@ -1322,6 +1350,7 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 		strbuf_adds(&w, " AND c.handler_path >= ? AND c.handler_path < ?");
 		PS(upath), PS(uhi);
 	}
+	need_appeals = f->channel || f->type || f->category_id || f->phone;
 	if (f->channel)
 		strbuf_adds(&w, " AND a.channel = ?"), PS(f->channel);
 	if (f->type)
@@ -1356,9 +1385,9 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 	}
 #undef PS
 #undef PI
-	char *count_sql =
-		xasprintf("SELECT COUNT(*) FROM cases c JOIN appeals a ON a.case_id = c.id%s",
-			  strbuf_str(&w));
+	char *count_sql = xasprintf("SELECT COUNT(*) FROM cases c%s%s",
+				    need_appeals ? " JOIN appeals a ON a.case_id = c.id" : "",
+				    strbuf_str(&w));
 	char *list_sql = xasprintf(
 		APPEAL_SELECT "%s ORDER BY %s LIMIT ? OFFSET ?", strbuf_str(&w),
 		f->by_deadline ? "CASE WHEN c.status IN ('closed', 'merged') THEN 1 ELSE 0 END,"

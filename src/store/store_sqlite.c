@@ -228,7 +228,10 @@ static store_conn *sq_conn_open(store *s, err *e)
 	c->db = db;
 	if (sq_exec(c,
 		    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-		    "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;",
+		    "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;"
+		    /* Pages read through a shared mapping: each worker's connection no
+		     * longer warms a cache of its own with pread. */
+		    "PRAGMA mmap_size=1073741824;",
 		    e) < 0) {
 		sq_conn_close(&c->base);
 		return NULL;
