@@ -629,8 +629,10 @@ int appeal_citizen_rate(store_conn *c, const char *number, const char *phone,
 	" a.contact_phone, a.anonymous, a.address, a.lat, a.lon, a.region_code,"                   \
 	" a.reply_content, a.merged_into, m.number, c.region_id, ru.name, ru.kind,"                \
 	" c.intake_unit_id, iu.name, c.handler_id, hu.name, hu.kind, c.region_path,"               \
-	" c.handler_path, a.attributes"                                                            \
+	" c.handler_path, a.attributes, o.media_url, k.name, o.email, o.address_id"                \
 	" FROM cases c JOIN appeals a ON a.case_id = c.id"                                         \
+	" LEFT JOIN open311_requests o ON o.case_id = c.id"                                        \
+	" LEFT JOIN api_keys k ON k.id = o.api_key_id"                                             \
 	" LEFT JOIN categories cat ON cat.id = a.category_id"                                      \
 	" LEFT JOIN cases m ON m.id = a.merged_into"                                               \
 	" JOIN units ru ON ru.id = c.region_id"                                                    \
@@ -755,8 +757,25 @@ static json_t *row_json(store_stmt *st, const actor *who)
 							       (json_int_t)store_col_int(st, 42),
 							       "name", store_col_text(st, 43),
 							       "kind", store_col_text(st, 44)));
+	/* The answers to the category's Open311 attributes: [{code, description, datatype,
+	 * value, text}], text being what a person reads. */
 	json_t *attrs = store_col_null(st, 47) ? NULL : json_loads(store_col_text(st, 47), 0, NULL);
-	json_object_set_new(o, "attributes", attrs ? attrs : json_object());
+	json_object_set_new(o, "attributes", json_is_array(attrs) ? attrs : json_array());
+	if (attrs && !json_is_array(attrs))
+		json_decref(attrs);
+	/* What came with an Open311 request: the partner, a link to media, and the email,
+	 * which is personal data like the phone (never shown masked: it is left out). */
+	if (store_col_null(st, 49)) {
+		json_object_set_new(o, "open311", json_null());
+	} else {
+		json_t *x = json_pack("{s:s}", "partner", store_col_text(st, 49));
+		json_object_set_new(x, "media_url", opt_text(st, 48));
+		json_object_set_new(x, "address_id", opt_text(st, 51));
+		json_object_set_new(x, "email",
+				    (agent || handler) && !anonymous ? opt_text(st, 50)
+								     : json_null());
+		json_object_set_new(o, "open311", x);
+	}
 	return o;
 }
 

@@ -6,5 +6,10 @@
 /* "13812341234" → "138****1234"; other shapes keep their first 3 and last 4 characters
  * and hide the middle; short values are hidden entirely. */
 void privacy_mask_phone(const char *in, char *out, size_t n);
+/* Free text with the numbers that may identify a person hidden: in every run of 7 or more
+ * digits (single spaces or '-' between digits belong to the run, as does an ID card
+ * number's final X), the digits other than the first 3 and the last 4 become '*'.
+ * "请拨13812345678" → "请拨138****5678". A new heap string. */
+char *privacy_mask_text(const char *in);
 
 #endif
