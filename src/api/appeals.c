@@ -147,6 +147,10 @@ static int h_create(http_req *r)
 			in->channel = "8890";
 		if (!appeal_channel_valid(in->channel))
 			return http_fail(r, 422, "invalid_channel", "channel", "未知的受理渠道");
+		/* open311 means the request came with a partner's key (docs/open311.md). */
+		if (!strcmp(in->channel, "open311"))
+			return http_fail(r, 422, "invalid_channel", "channel",
+					 "open311 渠道的诉求只能通过 Open311 接口提交");
 	}
 	if (store_write(r->store, intake_tx, &x, &e) < 0)
 		return http_error(r, &e);

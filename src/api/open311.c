@@ -319,8 +319,11 @@ static int audit_tx(store_conn *c, void *p, err *e)
 static void finish(o311 *q)
 {
 	http_req *r = q->r;
-	if (!q->key_id)
+	if (!q->key_id) {
+		json_decref(q->read_ids);
+		q->read_ids = NULL;
 		return;
+	}
 	bool ok = r->status >= 200 && r->status < 300;
 	json_t *d = json_pack("{s:s, s:s, s:i}", "method", r->method, "path", r->path, "status",
 			      r->status);
@@ -338,6 +341,8 @@ static void finish(o311 *q)
 /* The ids of a list of requests, for the audit entry. */
 static void note_ids(o311 *q, json_t *requests)
 {
+	if (!q->key_id)
+		return;
 	json_t *ids = json_array();
 	size_t i;
 	json_t *v;

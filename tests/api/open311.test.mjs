@@ -552,3 +552,18 @@ describe('Open311 jurisdiction and rate limit', () => {
     assertStatus(await o.get(`services.json?api_key=${other.key}`), 200);
   });
 });
+
+describe('the open311 channel', () => {
+  let srv, api;
+  before(async () => { srv = await startServer(); api = client(srv.url); });
+  after(async () => { await stopClean(srv); });
+
+  test('an agent cannot take in an appeal as channel open311, but lists and filters by it', async () => {
+    const agent = await login(api, 'agent');
+    const r = await api('/api/v1/appeals', { method: 'POST', token: agent, body: { content: '冒充开放接口', channel: 'open311' } });
+    assert.equal(r.status, 422);
+    assert.equal(r.body.error.field, 'channel');
+    const l = await api('/api/v1/appeals?channel=open311', { token: agent });
+    assertStatus(l, 200);
+  });
+});
