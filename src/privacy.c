@@ -37,12 +37,14 @@ char *privacy_mask_text(const char *in)
 		}
 		/* The run: digits, with one space or '-' allowed between two digits. */
 		size_t end = i, digits = 0;
+		bool separated = false;
 		while (end < n) {
 			if (is_digit(out[end])) {
 				digits++;
 				end++;
 			} else if ((out[end] == ' ' || out[end] == '-') && end + 1 < n &&
 				   is_digit(out[end + 1])) {
+				separated = true;
 				end++;
 			} else {
 				break;
@@ -52,12 +54,16 @@ char *privacy_mask_text(const char *in)
 			digits++;
 			end++;
 		}
-		if (digits >= 7) {
+		/* Written with separators, only a number as long as a mobile's counts: a
+		 * date (2026-11-20) or a range (3-5) is not a person's number. */
+		if (digits >= (separated ? 11u : 7u)) {
+			/* As privacy_mask_phone: shorter numbers show fewer digits. */
+			size_t head = digits >= 11 ? 3 : 2, tail = digits >= 11 ? 4 : 2;
 			size_t seen = 0;
 			for (size_t k = i; k < end; k++) {
 				if (out[k] == ' ' || out[k] == '-')
 					continue;
-				if (seen >= 3 && seen < digits - 4)
+				if (seen >= head && seen < digits - tail)
 					out[k] = '*';
 				seen++;
 			}
