@@ -655,8 +655,10 @@ int appeal_citizen_rate(store_conn *c, const char *number, const char *phone,
 	" a.contact_phone, a.anonymous, a.address, a.lat, a.lon, a.region_code,"                   \
 	" a.reply_content, a.merged_into, m.number, c.region_id, ru.name, ru.kind,"                \
 	" c.intake_unit_id, iu.name, c.handler_id, hu.name, hu.kind, c.region_path,"               \
-	" c.handler_path, a.attributes"                                                            \
+	" c.handler_path, a.attributes, o.media_url, k.name, o.email, o.address_id"                \
 	" FROM cases c JOIN appeals a ON a.case_id = c.id"                                         \
+	" LEFT JOIN open311_requests o ON o.case_id = c.id"                                        \
+	" LEFT JOIN api_keys k ON k.id = o.api_key_id"                                             \
 	" LEFT JOIN categories cat ON cat.id = a.category_id"                                      \
 	" LEFT JOIN cases m ON m.id = a.merged_into"                                               \
 	" JOIN units ru ON ru.id = c.region_id"                                                    \
@@ -701,6 +703,8 @@ typedef struct appeal_view {
 	int64_t handler_id; /* 0: none */
 	const char *handler_name, *handler_kind, *handler_path;
 	const char *attributes; /* JSON text, or NULL */
+	/* What came with an Open311 request: partner is NULL for every other appeal. */
+	const char *media_url, *partner, *email, *address_id;
 } appeal_view;
 
 static const char *col_text_or_null(store_stmt *st, int col)
@@ -762,6 +766,10 @@ static void view_from_row(store_stmt *st, appeal_view *v)
 	v->region_path = store_col_text(st, 45);
 	v->handler_path = col_text_or_null(st, 46);
 	v->attributes = col_text_or_null(st, 47);
+	v->media_url = col_text_or_null(st, 48);
+	v->partner = col_text_or_null(st, 49);
+	v->email = col_text_or_null(st, 50);
+	v->address_id = col_text_or_null(st, 51);
 }
 
 static json_t *opt_time(store_stmt *st, int col)
@@ -949,13 +957,32 @@ static void view_write(strbuf *sb, const appeal_view *v, const actor *who)
 	write_ref(sb, "region", v->region_id, "name", v->region_name, "kind", v->region_kind);
 	write_ref(sb, "intake_unit", v->intake_unit_id, "name", v->intake_unit_name, NULL, NULL);
 	write_ref(sb, "handler", v->handler_id, "name", v->handler_name, "kind", v->handler_kind);
+	/* The answers to the category's Open311 attributes: [{code, description, datatype,
+	 * value, text}], text being what a person reads. */
 	jw_key(sb, "attributes");
 	json_t *attrs = v->attributes ? json_loads(v->attributes, 0, NULL) : NULL;
-	if (json_is_object(attrs))
+	if (json_is_array(attrs))
 		jw_tree(sb, attrs);
 	else
-		jw_raw(sb, "{}", 2);
+		jw_raw(sb, "[]", 2);
 	json_decref(attrs);
+	/* What came with an Open311 request: the partner, a link to media, and the email,
+	 * which is personal data like the phone (never shown masked: it is left out). */
+	jw_key(sb, "open311");
+	if (!v->partner) {
+		jw_null(sb);
+		return;
+	}
+	jw_open(sb, '{');
+	jw_key(sb, "partner");
+	jw_str(sb, v->partner);
+	jw_key(sb, "media_url");
+	jw_str(sb, v->media_url);
+	jw_key(sb, "address_id");
+	jw_str(sb, v->address_id);
+	jw_key(sb, "email");
+	jw_str(sb, (agent || handler) && !v->anonymous ? v->email : NULL);
+	jw_close(sb, '}');
 }
 
 /* The actions who may take now: an extension can be decided only while one is pending,

@@ -99,7 +99,11 @@ static const char serve_help[] =
 	"  --access-log -|off|FILE  JSON lines, default - (stderr)        (YIWANG_ACCESS_LOG)\n"
 	"  --session-hours N        session lifetime, default 12          (YIWANG_SESSION_HOURS)\n"
 	"  --citizen-rate N         public submissions a minute per address, default 10;\n"
-	"                           0: no limit                           (YIWANG_CITIZEN_RATE)\n";
+	"                           0: no limit                           (YIWANG_CITIZEN_RATE)\n"
+	"  --open311-rate N         Open311 requests a minute per API key (per address\n"
+	"                           without one), default 60; 0: no limit (YIWANG_OPEN311_RATE)\n"
+	"  --open311-jurisdiction ID  the jurisdiction_id served; others are 404; default:\n"
+	"                           any is accepted       (YIWANG_OPEN311_JURISDICTION)\n";
 
 static int parse_listen(const char *s, char **host, int *port)
 {
@@ -172,7 +176,9 @@ static int cmd_serve(int argc, char **argv)
 		   *per_ip = env_or("YIWANG_PER_IP_CONNECTIONS", NULL),
 		   *timeout = env_or("YIWANG_TIMEOUT", NULL),
 		   *hours = env_or("YIWANG_SESSION_HOURS", NULL),
-		   *citizen_rate = env_or("YIWANG_CITIZEN_RATE", NULL);
+		   *citizen_rate = env_or("YIWANG_CITIZEN_RATE", NULL),
+		   *open311_rate = env_or("YIWANG_OPEN311_RATE", NULL);
+	cfg.open311_jurisdiction = env_or("YIWANG_OPEN311_JURISDICTION", NULL);
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'},
 		{"listen", required_argument, NULL, 'l'},
@@ -185,6 +191,8 @@ static int cmd_serve(int argc, char **argv)
 		{"access-log", required_argument, NULL, 'a'},
 		{"session-hours", required_argument, NULL, 's'},
 		{"citizen-rate", required_argument, NULL, 'r'},
+		{"open311-rate", required_argument, NULL, 'R'},
+		{"open311-jurisdiction", required_argument, NULL, 'J'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -202,6 +210,8 @@ static int cmd_serve(int argc, char **argv)
 		case 'a': cfg.access_log = optarg; break;
 		case 's': hours = optarg; break;
 		case 'r': citizen_rate = optarg; break;
+		case 'R': open311_rate = optarg; break;
+		case 'J': cfg.open311_jurisdiction = optarg; break;
 		case 'h': fputs(serve_help, stdout); return 0;
 		default: return usage_error("serve", "unknown option");
 		}
@@ -245,6 +255,14 @@ static int cmd_serve(int argc, char **argv)
 		return usage_error("serve", "--citizen-rate must be 0..1000000");
 	else if (citizen_rate)
 		cfg.citizen_rate = (int)v;
+	cfg.open311_rate = 60;
+	if (open311_rate && (v = parse_num(open311_rate, 0, 1000000)) == LONG_MIN)
+		return usage_error("serve", "--open311-rate must be 0..1000000");
+	else if (open311_rate)
+		cfg.open311_rate = (int)v;
+	if (cfg.open311_jurisdiction &&
+	    (!*cfg.open311_jurisdiction || strlen(cfg.open311_jurisdiction) > 200))
+		return usage_error("serve", "--open311-jurisdiction must be 1..200 bytes");
 	char *web = NULL;
 	if (!cfg.web_dir)
 		cfg.web_dir = web = default_web_dir();
@@ -257,6 +275,7 @@ static int cmd_serve(int argc, char **argv)
 	}
 	a.router = router_new();
 	a.citizen_limit = ratelimit_new(cfg.citizen_rate, 60000);
+	a.open311_limit = ratelimit_new(cfg.open311_rate, 60000);
 	api_register(a.router);
 	err e = {0};
 	/* The scheduler (deadline warnings, overdue, automatic urges, the SMS outbox) runs
@@ -266,6 +285,7 @@ static int cmd_serve(int argc, char **argv)
 		jobs_start(a.store, 30000, &sched, &e) < 0 || server_run(&a, &e) < 0 ? fail(&e) : 0;
 	jobs_stop(sched);
 	ratelimit_free(a.citizen_limit);
+	ratelimit_free(a.open311_limit);
 	store_close(a.store);
 	router_free(a.router);
 	free(host);

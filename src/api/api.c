@@ -12,4 +12,6 @@ void api_register(router *rt)
 	router_add(rt, api_appeal_admin_routes, api_appeal_admin_routes_count);
 	router_add(rt, api_stats_routes, api_stats_routes_count);
 	router_add(rt, api_notifications_routes, api_notifications_routes_count);
+	router_add(rt, api_open311_routes, api_open311_routes_count);
+	router_add(rt, api_open311_admin_routes, api_open311_admin_routes_count);
 }

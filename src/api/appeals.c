@@ -170,6 +170,10 @@ static int h_create(http_req *r)
 			in->channel = "8890";
 		if (!appeal_channel_valid(in->channel))
 			return http_fail(r, 422, "invalid_channel", "channel", "未知的受理渠道");
+		/* open311 means the request came with a partner's key (docs/open311.md). */
+		if (!strcmp(in->channel, "open311"))
+			return http_fail(r, 422, "invalid_channel", "channel",
+					 "open311 渠道的诉求只能通过 Open311 接口提交");
 	}
 	/* The connection waits for the commit without holding a worker thread. */
 	return http_defer_write(r, intake_tx, x, intake_done);

@@ -17,5 +17,7 @@ API_TABLE(api_appeals)
 API_TABLE(api_appeal_admin)
 API_TABLE(api_stats)
 API_TABLE(api_notifications)
+API_TABLE(api_open311)
+API_TABLE(api_open311_admin)
 
 #endif

@@ -63,6 +63,9 @@ typedef struct server_config {
 	const char *access_log; /* "-" stderr, "off", or a file path */
 	int64_t session_ttl_ms;
 	int citizen_rate; /* requests a minute per address on public routes; 0: no limit */
+	int open311_rate; /* Open311 requests a minute per API key (or per address without
+			     one); 0: no limit */
+	const char *open311_jurisdiction; /* the jurisdiction_id served, NULL: any */
 } server_config;
 
 struct app {
@@ -70,12 +73,21 @@ struct app {
 	server_config cfg;
 	router *router;
 	struct ratelimit *citizen_limit; /* public appeal routes */
+	struct ratelimit *open311_limit; /* /open311: per API key, or per address */
 };
 
 /* ---- request input ---- */
 /* A query parameter, NULL when absent or empty. */
 const char *http_query(http_req *r, const char *name);
 const char *http_header(http_req *r, const char *name);
+/* Calls fn for every query argument in order, repeated names included; value NULL for
+ * a name without '='. */
+typedef int (*http_pair_fn)(void *ctx, const char *name, const char *value);
+void http_query_each(http_req *r, http_pair_fn fn, void *ctx);
+/* Decodes the body as application/x-www-form-urlencoded ('+' is a space, %XX a byte) and
+ * calls fn for every pair in order; 400 on a malformed escape. A non-zero return of fn
+ * stops the walk and is returned. */
+int http_form_each(http_req *r, http_pair_fn fn, void *ctx, err *e);
 /* A path capture ({id}) as text. */
 const char *http_param(http_req *r, const char *name);
 /* A path capture that must be a positive integer id; 404 when it is not. */

@@ -299,6 +299,9 @@ static enum MHD_Result queue(server *sv, struct MHD_Connection *c, http_req *r)
 		MHD_add_response_header(resp, "Allow", r->allow);
 	if (r->disposition)
 		MHD_add_response_header(resp, "Content-Disposition", r->disposition);
+	/* Open311 is a public, read-mostly API that web clients on other sites call. */
+	if (strncmp(r->path, "/open311/", 9) == 0)
+		MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
 	if (r->match.route)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	else if (immutable)

@@ -604,6 +604,31 @@ static void test_mask_phone_hides_the_middle(void **state)
 	assert_string_equal(small, "138**");
 }
 
+/* Text published to the public (Open311) hides phone and ID card numbers inside it, but
+ * keeps other numbers a report needs: a floor, a temperature, a date. */
+static void test_mask_text_hides_numbers_that_identify(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"请回电13812345678谢谢", "请回电138****5678谢谢"},
+		{"电话 138-1234-5678", "电话 138-****-5678"},
+		{"座机 2345678", "座机 23***78"},
+		{"身份证21090219800101123X", "身份证210***********123X"},
+		{"5楼，室温14.5度，2026-11-20起", "5楼，室温14.5度，2026-11-20起"},
+		{"", ""},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *m = privacy_mask_text(cases[i].in);
+		assert_string_equal(m, cases[i].out);
+		free(m);
+	}
+	char *n = privacy_mask_text(NULL);
+	assert_string_equal(n, "");
+	free(n);
+}
+
 /* A masked number must hide at least one of its characters. Seven-digit local landline
  * numbers are common in China, and check_phone (api/users.c) accepts numbers from five
  * characters. */
@@ -645,6 +670,7 @@ int main(void)
 		cmocka_unit_test(test_jsonw_tree_matches_jansson),
 		cmocka_unit_test(test_mask_phone_hides_the_middle),
 		cmocka_unit_test(test_mask_phone_never_reveals_whole_number),
+		cmocka_unit_test(test_mask_text_hides_numbers_that_identify),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }
