@@ -458,9 +458,10 @@ static int apply(store_conn *c, const actor *who, case_row *r, const appeal_acti
 		if (store_exec(c, e,
 			       "UPDATE cases SET closed_at = NULL, satisfaction = NULL, replied_at "
 			       "= NULL,"
-			       " resolved = NULL, finish_due_at = ?, finish_alert = 0,"
+			       " resolved = NULL, finish_due_at = ?, finish_alert = 0, finish_from "
+			       "= ?,"
 			       " reopen_count = reopen_count + 1 WHERE id = ?",
-			       "ii", finish_due, id) < 0 ||
+			       "iii", finish_due, now, id) < 0 ||
 		    store_exec(
 			    c, e,
 			    "UPDATE case_assignments SET reopened = reopened + 1, closed_at = NULL,"
