@@ -103,7 +103,9 @@ static const char serve_help[] =
 	"  --open311-rate N         Open311 requests a minute per API key (per address\n"
 	"                           without one), default 60; 0: no limit (YIWANG_OPEN311_RATE)\n"
 	"  --open311-jurisdiction ID  the jurisdiction_id served; others are 404; default:\n"
-	"                           any is accepted       (YIWANG_OPEN311_JURISDICTION)\n";
+	"                           any is accepted       (YIWANG_OPEN311_JURISDICTION)\n"
+	"  --read-cache on|off      answer a session's repeated reads of appeals from a\n"
+	"                           cache while nothing changed, default on (YIWANG_READ_CACHE)\n";
 
 static int parse_listen(const char *s, char **host, int *port)
 {
@@ -177,7 +179,8 @@ static int cmd_serve(int argc, char **argv)
 		   *timeout = env_or("YIWANG_TIMEOUT", NULL),
 		   *hours = env_or("YIWANG_SESSION_HOURS", NULL),
 		   *citizen_rate = env_or("YIWANG_CITIZEN_RATE", NULL),
-		   *open311_rate = env_or("YIWANG_OPEN311_RATE", NULL);
+		   *open311_rate = env_or("YIWANG_OPEN311_RATE", NULL),
+		   *read_cache = env_or("YIWANG_READ_CACHE", "on");
 	cfg.open311_jurisdiction = env_or("YIWANG_OPEN311_JURISDICTION", NULL);
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'},
@@ -193,6 +196,7 @@ static int cmd_serve(int argc, char **argv)
 		{"citizen-rate", required_argument, NULL, 'r'},
 		{"open311-rate", required_argument, NULL, 'R'},
 		{"open311-jurisdiction", required_argument, NULL, 'J'},
+		{"read-cache", required_argument, NULL, 'C'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -212,6 +216,7 @@ static int cmd_serve(int argc, char **argv)
 		case 'r': citizen_rate = optarg; break;
 		case 'R': open311_rate = optarg; break;
 		case 'J': cfg.open311_jurisdiction = optarg; break;
+		case 'C': read_cache = optarg; break;
 		case 'h': fputs(serve_help, stdout); return 0;
 		default: return usage_error("serve", "unknown option");
 		}
@@ -263,6 +268,9 @@ static int cmd_serve(int argc, char **argv)
 	if (cfg.open311_jurisdiction &&
 	    (!*cfg.open311_jurisdiction || strlen(cfg.open311_jurisdiction) > 200))
 		return usage_error("serve", "--open311-jurisdiction must be 1..200 bytes");
+	if (strcmp(read_cache, "on") != 0 && strcmp(read_cache, "off") != 0)
+		return usage_error("serve", "--read-cache must be on or off");
+	cfg.read_cache = strcmp(read_cache, "on") == 0;
 	char *web = NULL;
 	if (!cfg.web_dir)
 		cfg.web_dir = web = default_web_dir();

@@ -363,8 +363,8 @@ static int h_public_rate(http_req *r)
 const struct route api_appeals_routes[] = {
 	/* Public: a citizen files without logging in (an agent's token is checked inside). */
 	{"POST", "/api/v1/appeals", h_create, ROUTE_PUBLIC},
-	{"GET", "/api/v1/appeals", h_list, 0},
-	{"GET", "/api/v1/appeals/{id}", h_get, 0},
+	{"GET", "/api/v1/appeals", h_list, ROUTE_CACHED},
+	{"GET", "/api/v1/appeals/{id}", h_get, ROUTE_CACHED},
 	{"POST", "/api/v1/appeals/{id}/actions", h_action, 0},
 	{"GET", "/api/v1/public/appeals/{number}", h_public_get, ROUTE_PUBLIC},
 	{"POST", "/api/v1/public/appeals/{number}/rating", h_public_rate, ROUTE_PUBLIC},

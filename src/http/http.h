@@ -63,6 +63,7 @@ typedef struct server_config {
 	const char *access_log; /* "-" stderr, "off", or a file path */
 	int64_t session_ttl_ms;
 	int citizen_rate; /* requests a minute per address on public routes; 0: no limit */
+	bool read_cache;  /* the read cache of ROUTE_CACHED routes (http/server.c) */
 	int open311_rate; /* Open311 requests a minute per API key (or per address without
 			     one); 0: no limit */
 	const char *open311_jurisdiction; /* the jurisdiction_id served, NULL: any */

@@ -15,6 +15,9 @@ typedef int (*route_fn)(http_req *r);
 
 enum route_flags {
 	ROUTE_PUBLIC = 1u << 0, /* no login needed */
+	/* A GET whose answer the same session may be given again while the database is
+	 * unchanged, for up to a second (the read cache in http/server.c). */
+	ROUTE_CACHED = 1u << 1,
 };
 
 struct route {

@@ -114,6 +114,20 @@ void store_read_end(store *s)
 		s->ops->rollback(c);
 }
 
+int store_data_version(store *s, uint64_t *v)
+{
+	if (s->kind != STORE_SQLITE)
+		return -1;
+	store_conn *c = store_conn_get(s, NULL);
+	int64_t n;
+	/* PRAGMA data_version starts the read transaction itself, so the number belongs to
+	 * the snapshot the request reads. */
+	if (!c || store_query_int(c, &n, -1, NULL, "PRAGMA data_version", NULL) < 0 || n < 0)
+		return -1;
+	*v = (uint64_t)n;
+	return 0;
+}
+
 int store_write(store *s, store_tx_fn fn, void *ctx, err *e)
 {
 	return s->ops->write(s, fn, ctx, e);

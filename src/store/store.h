@@ -43,6 +43,10 @@ store_conn *store_conn_get(store *s, err *e);
  * statement. No-ops on PostgreSQL, where they would cost round trips. */
 void store_read_begin(store *s);
 void store_read_end(store *s);
+/* Inside store_read_begin/end: a number that changes whenever anyone (any connection, any
+ * process) commits to the database, for caches of what was read. -1 where the backend has
+ * no cheap such number (PostgreSQL): nothing may then be cached. */
+int store_data_version(store *s, uint64_t *v);
 
 /* A transaction body: runs with conn inside a transaction; returns 0 to commit, -1 (e
  * filled) to roll back its own changes. It must not call store_write. It may run more
