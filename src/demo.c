@@ -6,6 +6,7 @@
 
 #include "appeal_admin.h"
 #include "auth.h"
+#include "core/clock.h"
 #include "core/mem.h"
 #include "demo_appeals.h"
 #include "demo_data.h"
@@ -279,8 +280,15 @@ int demo_build(store *s, const char *password, err *e)
 	if (auth_password_ok(password, e) < 0 ||
 	    auth_hash_password(password, hash, sizeof hash, e) < 0)
 		return -1;
+	int64_t start;
+	if (demo_appeals_start(&start, e) < 0)
+		return -1;
 	demo_ctx x = {.hash = hash, .ids = xcalloc(demo_units_count, sizeof(int64_t))};
+	/* The tree and the logins exist before the history of appeals that follows. */
+	if (start)
+		clock_override(start - 3600 * 1000);
 	int rc = store_write(s, demo_tx, &x, e);
+	clock_override(0);
 	if (rc == 0)
 		rc = demo_appeals_build(s, x.ids, hash, e);
 	free(x.ids);
