@@ -37,7 +37,7 @@ set -uo pipefail
 DURATION=${DURATION:-10}
 REPEAT=${REPEAT:-3}
 CONNECTIONS=${CONNECTIONS:-32}
-INTAKE_RUNS=${INTAKE_RUNS:-"64:16 128:16 256:16 128:64 256:256"}
+INTAKE_RUNS=${INTAKE_RUNS:-"64:16 128:16 256:16 128:4 256:4"}
 STATS_ROWS=${STATS_ROWS:-1000000}
 STATS_TIMES=${STATS_TIMES:-7}
 WARMUP=${WARMUP:-1}
@@ -188,6 +188,21 @@ run_pair list "$N/list.json" "$Y$LIST_PATH" -H "$AUTH"
 row "nginx static ${LIST_BYTES} B (= list)" N_RPS N_US N_OTHER
 NL=$MED NL_US=$MED_US
 row "(c) yiwang GET /api/v1/appeals?status&unit_id&per_page=20" Y_RPS Y_US Y_OTHER "$NL" "$NL_US"
+bench_stop "$YIWANG_PID"
+
+# The same two reads with the read cache off: what every read costs when the data has just
+# changed (each repeated request above after the first is answered from the cache).
+bench_yiwang_start "$DEMO" --access-log "$BENCH_TMP/access-nocache.log" --read-cache off
+Y=http://127.0.0.1:$YIWANG_PORT
+AUTH="Authorization: Bearer $(bench_login "$Y" agent)"
+run_pair appeal-nocache "$N/appeal.json" "$Y$APPEAL_PATH" -H "$AUTH"
+row "nginx static ${APPEAL_BYTES} B (= appeal)" N_RPS N_US N_OTHER
+NA=$MED NA_US=$MED_US
+row "(b) the same, --read-cache off" Y_RPS Y_US Y_OTHER "$NA" "$NA_US"
+run_pair list-nocache "$N/list.json" "$Y$LIST_PATH" -H "$AUTH"
+row "nginx static ${LIST_BYTES} B (= list)" N_RPS N_US N_OTHER
+NL=$MED NL_US=$MED_US
+row "(c) the same, --read-cache off" Y_RPS Y_US Y_OTHER "$NL" "$NL_US"
 bench_stop "$YIWANG_PID"
 
 # ---- (a) durable intakes ----
@@ -382,7 +397,7 @@ EOF
 	bench_stop "$YIWANG_PID"
 
 	# The same aggregate in the sqlite3 shell (the statement of src/appeal_stats.c), warm.
-	SQL="SELECT s.unit_id, u.name, s.n0, s.n1, s.n2, s.n3, s.n4, s.n5, s.n6, s.n7, s.n8, s.n9, s.n10 FROM (SELECT a.unit_id AS unit_id, COUNT(*) AS n0, SUM(CASE WHEN a.signed_on_time = 1 THEN 1 ELSE 0 END) AS n1, SUM(CASE WHEN a.closed_at IS NOT NULL THEN 1 ELSE 0 END) AS n2, SUM(CASE WHEN a.closed_at IS NOT NULL AND a.resolved = 1 THEN 1 ELSE 0 END) AS n3, SUM(CASE WHEN a.satisfaction IS NOT NULL THEN 1 ELSE 0 END) AS n4, SUM(CASE WHEN a.satisfaction IN ('satisfied', 'basically_satisfied') THEN 1 ELSE 0 END) AS n5, SUM(CASE WHEN a.replied_at IS NOT NULL THEN 1 ELSE 0 END) AS n6, SUM(CASE WHEN a.replied_at IS NOT NULL AND a.replied_on_time = 1 THEN 1 ELSE 0 END) AS n7, SUM(CASE WHEN a.returned_at IS NOT NULL THEN 1 ELSE 0 END) AS n8, SUM(CASE WHEN a.reopened > 0 THEN 1 ELSE 0 END) AS n9, SUM(CASE WHEN a.overdue = 1 THEN 1 ELSE 0 END) AS n10 FROM case_assignments a WHERE a.dispatched_at >= $from_ms AND a.dispatched_at < $to_ms AND a.unit_id IN (SELECT id FROM units WHERE path >= '/1/' AND path < '/10') GROUP BY a.unit_id) s JOIN units u ON u.id = s.unit_id ORDER BY s.n0 DESC, s.unit_id;"
+	SQL="SELECT s.unit_id, u.name, s.n0, s.n1, s.n2, s.n3, s.n4, s.n5, s.n6, s.n7, s.n8, s.n9, s.n10 FROM (SELECT a.unit_id AS unit_id, COUNT(*) AS n0, SUM(CASE WHEN a.signed_on_time = 1 THEN 1 ELSE 0 END) AS n1, SUM(CASE WHEN a.closed_at IS NOT NULL THEN 1 ELSE 0 END) AS n2, SUM(CASE WHEN a.closed_at IS NOT NULL AND a.resolved = 1 THEN 1 ELSE 0 END) AS n3, SUM(CASE WHEN a.satisfaction IS NOT NULL THEN 1 ELSE 0 END) AS n4, SUM(CASE WHEN a.satisfaction IN ('satisfied', 'basically_satisfied') THEN 1 ELSE 0 END) AS n5, SUM(CASE WHEN a.replied_at IS NOT NULL THEN 1 ELSE 0 END) AS n6, SUM(CASE WHEN a.replied_at IS NOT NULL AND a.replied_on_time = 1 THEN 1 ELSE 0 END) AS n7, SUM(CASE WHEN a.returned_at IS NOT NULL THEN 1 ELSE 0 END) AS n8, SUM(CASE WHEN a.reopened > 0 THEN 1 ELSE 0 END) AS n9, SUM(CASE WHEN a.overdue = 1 THEN 1 ELSE 0 END) AS n10 FROM case_assignments a WHERE a.unit_id IN (SELECT id FROM units WHERE path >= '/1/' AND path < '/10') AND a.dispatched_at >= $from_ms AND a.dispatched_at < $to_ms GROUP BY a.unit_id) s JOIN units u ON u.id = s.unit_id ORDER BY s.n0 DESC, s.unit_id;"
 	ts=()
 	for ((i = 0; i <= STATS_TIMES; i++)); do
 		t=$(printf '.timer on\n%s\n' "$SQL" | sqlite3 "$big" | awk '/^Run Time:/ {printf "%.1f", $4 * 1000}')

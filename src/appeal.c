@@ -7,6 +7,7 @@
 
 #include "audit.h"
 #include "core/clock.h"
+#include "core/jsonw.h"
 #include "core/mem.h"
 #include "core/strbuf.h"
 #include "privacy.h"
@@ -117,7 +118,7 @@ static int64_t path_last_id(const char *path)
 }
 
 int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const appeal_input *in,
-		  int64_t *id, char *number, err *e)
+		  appeal_intake_info *info, err *e)
 {
 	actor citizen;
 	if (!who) {
@@ -127,6 +128,7 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 		snprintf(citizen.ip, sizeof citizen.ip, "%s", citizen_ip ? citizen_ip : "");
 		who = &citizen;
 	}
+	memset(info, 0, sizeof *info);
 	int64_t region = in->region_id;
 	if (!region && in->region_code) {
 		if (store_query_int(c, &region, 0, e,
@@ -137,20 +139,9 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 			return err_set(e, ERR_INVALID, "invalid_region", "region_code",
 				       "没有行政区划代码为 %s 的区域", in->region_code);
 	}
-	if (region) {
-		store_stmt *st;
-		int rc = store_query_row(c, &st, e, "SELECT kind FROM units WHERE id = ?", "i",
-					 region);
-		if (rc < 0)
-			return -1;
-		bool ok = rc == 1 && strcmp(store_col_text(st, 0), "department") != 0;
-		store_done(st);
-		if (!ok)
-			return err_set(e, ERR_INVALID, "invalid_region", "region_id",
-				       "所属区域不存在或不是行政区域");
-	} else if (who->user_id) {
+	bool chosen = region != 0;
+	if (!region && who->user_id)
 		region = path_last_id(who->unit_path);
-	}
 	if (!region && root_unit(c, &region, e) < 0)
 		return -1;
 	int64_t intake_unit = who->user_id ? who->unit_id : 0;
@@ -163,39 +154,74 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 		if (!intake_unit && root_unit(c, &intake_unit, e) < 0)
 			return -1;
 	}
+	/* The region and the intake unit, for the checks and for the answer. */
+	store_stmt *st;
+	int rc = store_query_row(c, &st, e,
+				 "SELECT r.name, r.kind, r.path, i.name FROM units r, units i"
+				 " WHERE r.id = ? AND i.id = ?",
+				 "ii", region, intake_unit);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		snprintf(info->region_name, sizeof info->region_name, "%s", store_col_text(st, 0));
+		snprintf(info->region_kind, sizeof info->region_kind, "%s", store_col_text(st, 1));
+		snprintf(info->region_path, sizeof info->region_path, "%s", store_col_text(st, 2));
+		snprintf(info->intake_unit_name, sizeof info->intake_unit_name, "%s",
+			 store_col_text(st, 3));
+		store_done(st);
+	}
+	if (rc == 0 || (chosen && !strcmp(info->region_kind, "department")))
+		return err_set(e, ERR_INVALID, "invalid_region", "region_id",
+			       "所属区域不存在或不是行政区域");
 	if (in->category_id) {
-		int64_t active;
-		if (store_query_int(c, &active, -1, e, "SELECT active FROM categories WHERE id = ?",
-				    "i", in->category_id) < 0)
+		rc = store_query_row(c, &st, e,
+				     "SELECT active, name, code FROM categories WHERE id = ?", "i",
+				     in->category_id);
+		if (rc < 0)
 			return -1;
-		if (active != 1)
+		bool active = rc == 1 && store_col_int(st, 0) == 1;
+		if (rc == 1) {
+			snprintf(info->category_name, sizeof info->category_name, "%s",
+				 store_col_text(st, 1));
+			snprintf(info->category_code, sizeof info->category_code, "%s",
+				 store_col_text(st, 2));
+			store_done(st);
+		}
+		if (!active)
 			return err_set(e, ERR_INVALID, "invalid_category", "category_id",
 				       "事项分类不存在或已停用");
 	}
-	char *title = in->title ? xstrdup(in->title) : utf8_prefix(in->content, 30);
+	if (in->title) {
+		snprintf(info->title, sizeof info->title, "%s", in->title);
+	} else {
+		char *t = utf8_prefix(in->content, 30);
+		snprintf(info->title, sizeof info->title, "%s", t);
+		free(t);
+	}
+	info->created_at = clock_now_ms();
+	info->region_id = region;
+	info->intake_unit_id = intake_unit;
 	case_new cn = {.kind = &appeal_kind,
 		       .status = "intake",
 		       .region_id = region,
 		       .intake_unit_id = intake_unit,
-		       .title = title,
+		       .title = info->title,
 		       .content = in->content,
 		       .urgent = in->urgent,
 		       .created_by = who->user_id,
-		       .search_extra = in->address};
-	int rc = case_create(c, who, &cn, id, number, e);
-	free(title);
-	if (rc < 0)
+		       .search_extra = in->address,
+		       .at = info->created_at};
+	if (case_create(c, who, &cn, &info->id, info->number, e) < 0)
 		return -1;
-	store_stmt *st = store_prepare(
-		c,
-		"INSERT INTO appeals (case_id, channel, type, category_id,"
-		" contact_name, contact_phone, anonymous, address, lat, lon,"
-		" region_code, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		e);
+	st = store_prepare(c,
+			   "INSERT INTO appeals (case_id, channel, type, category_id,"
+			   " contact_name, contact_phone, anonymous, address, lat, lon,"
+			   " region_code, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			   e);
 	if (!st)
 		return -1;
-	store_bindf(st, "issnssbs", *id, in->channel, in->type, in->category_id, in->contact_name,
-		    in->contact_phone, (int)in->anonymous, in->address);
+	store_bindf(st, "issnssbs", info->id, in->channel, in->type, in->category_id,
+		    in->contact_name, in->contact_phone, (int)in->anonymous, in->address);
 	if (in->has_coords) {
 		store_bind_double(st, 9, in->lat);
 		store_bind_double(st, 10, in->lon);
@@ -209,9 +235,9 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 	store_done(st);
 	if (rc < 0)
 		return -1;
-	json_t *d = json_pack("{s:s, s:s, s:s}", "number", number, "channel", in->channel, "type",
-			      in->type);
-	rc = audit_append(c, who, "appeal_create", "appeal", *id, d, e);
+	json_t *d = json_pack("{s:s, s:s, s:s}", "number", info->number, "channel", in->channel,
+			      "type", in->type);
+	rc = audit_append(c, who, "appeal_create", "appeal", info->id, d, e);
 	json_decref(d);
 	return rc;
 }
@@ -432,9 +458,10 @@ static int apply(store_conn *c, const actor *who, case_row *r, const appeal_acti
 		if (store_exec(c, e,
 			       "UPDATE cases SET closed_at = NULL, satisfaction = NULL, replied_at "
 			       "= NULL,"
-			       " resolved = NULL, finish_due_at = ?, finish_alert = 0,"
+			       " resolved = NULL, finish_due_at = ?, finish_alert = 0, finish_from "
+			       "= ?,"
 			       " reopen_count = reopen_count + 1 WHERE id = ?",
-			       "ii", finish_due, id) < 0 ||
+			       "iii", finish_due, now, id) < 0 ||
 		    store_exec(
 			    c, e,
 			    "UPDATE case_assignments SET reopened = reopened + 1, closed_at = NULL,"
@@ -629,13 +656,122 @@ int appeal_citizen_rate(store_conn *c, const char *number, const char *phone,
 	" a.contact_phone, a.anonymous, a.address, a.lat, a.lon, a.region_code,"                   \
 	" a.reply_content, a.merged_into, m.number, c.region_id, ru.name, ru.kind,"                \
 	" c.intake_unit_id, iu.name, c.handler_id, hu.name, hu.kind, c.region_path,"               \
-	" c.handler_path, a.attributes"                                                            \
+	" c.handler_path, a.attributes, o.media_url, k.name, o.email, o.address_id"                \
 	" FROM cases c JOIN appeals a ON a.case_id = c.id"                                         \
+	" LEFT JOIN open311_requests o ON o.case_id = c.id"                                        \
+	" LEFT JOIN api_keys k ON k.id = o.api_key_id"                                             \
 	" LEFT JOIN categories cat ON cat.id = a.category_id"                                      \
 	" LEFT JOIN cases m ON m.id = a.merged_into"                                               \
 	" JOIN units ru ON ru.id = c.region_id"                                                    \
 	" JOIN units iu ON iu.id = c.intake_unit_id"                                               \
 	" LEFT JOIN units hu ON hu.id = c.handler_id"
+
+/* An appeal as the API shows it, taken from a row of APPEAL_SELECT or from what intake
+ * knows: view_write alone gives it its JSON shape, so the answer to an intake, a GET and
+ * a list item cannot drift apart. Strings point into the row or the input; NO_TIME is a
+ * time not set, a NULL string is null. */
+enum { NO_TIME_SLOTS = 7 };
+#define NO_TIME INT64_MIN
+
+typedef struct appeal_view {
+	int64_t id;
+	const char *number, *status, *title, *content;
+	bool urgent;
+	/* created, dispatched, signed, replied, closed, sign due, finish due */
+	int64_t times[NO_TIME_SLOTS];
+	int sign_alert, finish_alert;
+	int resolved; /* -1: null */
+	const char *satisfaction;
+	int64_t reopen_count, return_count, urge_count;
+	bool has_extension;
+	int64_t extension_days;
+	const char *extension_reason;
+	const char *channel, *type;
+	int64_t category_id; /* 0: none */
+	const char *category_name, *category_code;
+	const char *contact_name, *contact_phone;
+	bool anonymous;
+	const char *address;
+	bool has_lat, has_lon;
+	double lat, lon;
+	const char *region_code, *reply_content;
+	int64_t merged_into; /* 0: none */
+	const char *merged_number;
+	int64_t region_id;
+	const char *region_name, *region_kind, *region_path;
+	int64_t intake_unit_id;
+	const char *intake_unit_name;
+	int64_t handler_id; /* 0: none */
+	const char *handler_name, *handler_kind, *handler_path;
+	const char *attributes; /* JSON text, or NULL */
+	/* What came with an Open311 request: partner is NULL for every other appeal. */
+	const char *media_url, *partner, *email, *address_id;
+} appeal_view;
+
+static const char *col_text_or_null(store_stmt *st, int col)
+{
+	return store_col_null(st, col) ? NULL : store_col_text(st, col);
+}
+
+static int64_t col_time(store_stmt *st, int col)
+{
+	return store_col_null(st, col) ? NO_TIME : store_col_int(st, col);
+}
+
+static void view_from_row(store_stmt *st, appeal_view *v)
+{
+	memset(v, 0, sizeof *v);
+	v->id = store_col_int(st, 0);
+	v->number = store_col_text(st, 1);
+	v->status = store_col_text(st, 2);
+	v->title = store_col_text(st, 3);
+	v->content = store_col_text(st, 4);
+	v->urgent = store_col_int(st, 5) != 0;
+	for (int i = 0; i < NO_TIME_SLOTS; i++)
+		v->times[i] = col_time(st, 6 + i);
+	v->sign_alert = (int)store_col_int(st, 13);
+	v->finish_alert = (int)store_col_int(st, 14);
+	v->resolved = store_col_null(st, 15) ? -1 : store_col_int(st, 15) != 0;
+	v->satisfaction = col_text_or_null(st, 16);
+	v->reopen_count = store_col_int(st, 17);
+	v->return_count = store_col_int(st, 18);
+	v->urge_count = store_col_int(st, 19);
+	v->has_extension = !store_col_null(st, 20);
+	v->extension_days = store_col_int(st, 20);
+	v->extension_reason = col_text_or_null(st, 21);
+	v->channel = store_col_text(st, 22);
+	v->type = store_col_text(st, 23);
+	v->category_id = store_col_null(st, 24) ? 0 : store_col_int(st, 24);
+	v->category_name = col_text_or_null(st, 25);
+	v->category_code = col_text_or_null(st, 26);
+	v->contact_name = col_text_or_null(st, 27);
+	v->contact_phone = col_text_or_null(st, 28);
+	v->anonymous = store_col_int(st, 29) != 0;
+	v->address = col_text_or_null(st, 30);
+	v->has_lat = !store_col_null(st, 31);
+	v->lat = store_col_double(st, 31);
+	v->has_lon = !store_col_null(st, 32);
+	v->lon = store_col_double(st, 32);
+	v->region_code = col_text_or_null(st, 33);
+	v->reply_content = col_text_or_null(st, 34);
+	v->merged_into = store_col_null(st, 35) ? 0 : store_col_int(st, 35);
+	v->merged_number = col_text_or_null(st, 36);
+	v->region_id = store_col_int(st, 37);
+	v->region_name = store_col_text(st, 38);
+	v->region_kind = store_col_text(st, 39);
+	v->intake_unit_id = store_col_int(st, 40);
+	v->intake_unit_name = store_col_text(st, 41);
+	v->handler_id = store_col_null(st, 42) ? 0 : store_col_int(st, 42);
+	v->handler_name = col_text_or_null(st, 43);
+	v->handler_kind = col_text_or_null(st, 44);
+	v->region_path = store_col_text(st, 45);
+	v->handler_path = col_text_or_null(st, 46);
+	v->attributes = col_text_or_null(st, 47);
+	v->media_url = col_text_or_null(st, 48);
+	v->partner = col_text_or_null(st, 49);
+	v->email = col_text_or_null(st, 50);
+	v->address_id = col_text_or_null(st, 51);
+}
 
 static json_t *opt_time(store_stmt *st, int col)
 {
@@ -651,113 +787,268 @@ static json_t *opt_text(store_stmt *st, int col)
 	return store_col_null(st, col) ? json_null() : json_string(store_col_text(st, col));
 }
 
-/* One row of APPEAL_SELECT as JSON, masked for who. */
-static json_t *row_json(store_stmt *st, const actor *who)
+/* The parts of a case row that area checks and the action table need. */
+static void view_case_row(const appeal_view *v, case_row *r)
 {
+	memset(r, 0, sizeof *r);
+	r->id = v->id;
+	snprintf(r->kind, sizeof r->kind, "appeal");
+	snprintf(r->number, sizeof r->number, "%s", v->number);
+	snprintf(r->status, sizeof r->status, "%s", v->status);
+	r->region_id = v->region_id;
+	r->intake_unit_id = v->intake_unit_id;
+	r->handler_id = v->handler_id;
+	snprintf(r->region_path, sizeof r->region_path, "%s", v->region_path);
+	snprintf(r->handler_path, sizeof r->handler_path, "%s",
+		 v->handler_path ? v->handler_path : "");
+	r->extension_days = v->has_extension ? (int)v->extension_days : 0;
+}
+
+static void write_time(strbuf *sb, const char *key, int64_t t)
+{
+	jw_key(sb, key);
+	if (t == NO_TIME)
+		jw_null(sb);
+	else
+		jw_time(sb, t);
+}
+
+static void write_ref(strbuf *sb, const char *key, int64_t id, const char *k2, const char *v2,
+		      const char *k3, const char *v3)
+{
+	jw_key(sb, key);
+	if (!id) {
+		jw_null(sb);
+		return;
+	}
+	jw_open(sb, '{');
+	jw_key(sb, "id");
+	jw_int(sb, id);
+	jw_key(sb, k2);
+	jw_str(sb, v2);
+	if (k3) {
+		jw_key(sb, k3);
+		jw_str(sb, v3);
+	}
+	jw_close(sb, '}');
+}
+
+/* Writes the appeal's fields as an open JSON object, masked for who: the caller adds
+ * what else it needs and closes it. */
+static void view_write(strbuf *sb, const appeal_view *v, const actor *who)
+{
+	static const char *const times[NO_TIME_SLOTS] = {
+		"created_at", "dispatched_at", "signed_at",    "replied_at",
+		"closed_at",  "sign_due_at",   "finish_due_at"};
 	int64_t now = clock_now_ms();
-	const char *status = store_col_text(st, 2);
-	json_t *o =
-		json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b}", "id",
-			  (json_int_t)store_col_int(st, 0), "number", store_col_text(st, 1), "kind",
-			  "appeal", "status", status, "title", store_col_text(st, 3), "content",
-			  store_col_text(st, 4), "urgent", store_col_int(st, 5) != 0);
-	static const char *times[] = {"created_at", "dispatched_at", "signed_at",    "replied_at",
-				      "closed_at",  "sign_due_at",   "finish_due_at"};
-	for (int i = 0; i < 7; i++)
-		json_object_set_new(o, times[i], opt_time(st, 6 + i));
-	int sa = (int)store_col_int(st, 13), fa = (int)store_col_int(st, 14);
-	bool open = case_status_open(&appeal_kind, status);
+	jw_open(sb, '{');
+	jw_key(sb, "id");
+	jw_int(sb, v->id);
+	jw_key(sb, "number");
+	jw_str(sb, v->number);
+	jw_key(sb, "kind");
+	jw_str(sb, "appeal");
+	jw_key(sb, "status");
+	jw_str(sb, v->status);
+	jw_key(sb, "title");
+	jw_str(sb, v->title);
+	jw_key(sb, "content");
+	jw_str(sb, v->content);
+	jw_key(sb, "urgent");
+	jw_bool(sb, v->urgent);
+	for (int i = 0; i < NO_TIME_SLOTS; i++)
+		write_time(sb, times[i], v->times[i]);
+	int sa = v->sign_alert, fa = v->finish_alert;
+	int64_t signed_at = v->times[2], replied_at = v->times[3];
+	int64_t sign_due = v->times[5], finish_due = v->times[6];
+	bool open = case_status_open(&appeal_kind, v->status);
 	/* The scheduler raises alerts every pass; between passes a deadline may already
 	 * have gone by, and a person reading the appeal should see that at once. */
-	if (open && store_col_null(st, 8) && !store_col_null(st, 11) && now > store_col_int(st, 11))
+	if (open && signed_at == NO_TIME && sign_due != NO_TIME && now > sign_due)
 		sa = 2;
-	if (open && store_col_null(st, 9) && !store_col_null(st, 12) && now > store_col_int(st, 12))
+	if (open && replied_at == NO_TIME && finish_due != NO_TIME && now > finish_due)
 		fa = 2;
-	if (!open || !store_col_null(st, 8))
+	if (!open || signed_at != NO_TIME)
 		sa = sa >= 2 ? 2 : 0;
-	json_object_set_new(o, "sign_alert", json_string(case_alert_word(sa)));
-	json_object_set_new(o, "finish_alert", json_string(case_alert_word(fa)));
-	json_object_set_new(o, "overdue", json_boolean(open && (sa >= 2 || fa >= 2)));
-	json_object_set_new(o, "resolved",
-			    store_col_null(st, 15) ? json_null()
-						   : json_boolean(store_col_int(st, 15)));
-	json_object_set_new(o, "satisfaction", opt_text(st, 16));
-	json_object_set_new(o, "reopen_count", json_integer(store_col_int(st, 17)));
-	json_object_set_new(o, "return_count", json_integer(store_col_int(st, 18)));
-	json_object_set_new(o, "urge_count", json_integer(store_col_int(st, 19)));
-	json_object_set_new(o, "extension",
-			    store_col_null(st, 20) ? json_null()
-						   : json_pack("{s:I, s:s}", "days",
-							       (json_int_t)store_col_int(st, 20),
-							       "reason", store_col_text(st, 21)));
-	json_object_set_new(o, "channel", json_string(store_col_text(st, 22)));
-	json_object_set_new(o, "type", json_string(store_col_text(st, 23)));
-	json_object_set_new(o, "category",
-			    store_col_null(st, 24) ? json_null()
-						   : json_pack("{s:I, s:s, s:s}", "id",
-							       (json_int_t)store_col_int(st, 24),
-							       "name", store_col_text(st, 25),
-							       "code", store_col_text(st, 26)));
+	jw_key(sb, "sign_alert");
+	jw_str(sb, case_alert_word(sa));
+	jw_key(sb, "finish_alert");
+	jw_str(sb, case_alert_word(fa));
+	jw_key(sb, "overdue");
+	jw_bool(sb, open && (sa >= 2 || fa >= 2));
+	jw_key(sb, "resolved");
+	if (v->resolved < 0)
+		jw_null(sb);
+	else
+		jw_bool(sb, v->resolved);
+	jw_key(sb, "satisfaction");
+	jw_str(sb, v->satisfaction);
+	jw_key(sb, "reopen_count");
+	jw_int(sb, v->reopen_count);
+	jw_key(sb, "return_count");
+	jw_int(sb, v->return_count);
+	jw_key(sb, "urge_count");
+	jw_int(sb, v->urge_count);
+	jw_key(sb, "extension");
+	if (v->has_extension) {
+		jw_open(sb, '{');
+		jw_key(sb, "days");
+		jw_int(sb, v->extension_days);
+		jw_key(sb, "reason");
+		jw_str(sb, v->extension_reason ? v->extension_reason : "");
+		jw_close(sb, '}');
+	} else {
+		jw_null(sb);
+	}
+	jw_key(sb, "channel");
+	jw_str(sb, v->channel);
+	jw_key(sb, "type");
+	jw_str(sb, v->type);
+	write_ref(sb, "category", v->category_id, "name", v->category_name, "code",
+		  v->category_code);
 	/* Personal data: agents and the handling unit see the phone in full, except that
 	 * an anonymous appeal hides the identity from the handling unit too; everyone
 	 * else sees it masked. */
-	bool anonymous = store_col_int(st, 29) != 0;
 	bool agent = actor_has(who, ROLE_AGENT);
-	bool handler = !store_col_null(st, 42) && who->unit_id == store_col_int(st, 42) &&
-		       actor_has(who, ROLE_UNIT_STAFF);
-	json_object_set_new(o, "anonymous", json_boolean(anonymous));
-	if (anonymous && !agent) {
-		json_object_set_new(o, "contact_name", json_null());
-		json_object_set_new(o, "contact_phone", json_null());
+	bool handler =
+		v->handler_id && who->unit_id == v->handler_id && actor_has(who, ROLE_UNIT_STAFF);
+	jw_key(sb, "anonymous");
+	jw_bool(sb, v->anonymous);
+	jw_key(sb, "contact_name");
+	jw_str(sb, v->anonymous && !agent ? NULL : v->contact_name);
+	jw_key(sb, "contact_phone");
+	if ((v->anonymous && !agent) || !v->contact_phone) {
+		jw_null(sb);
+	} else if (agent || handler) {
+		jw_str(sb, v->contact_phone);
 	} else {
-		json_object_set_new(o, "contact_name", opt_text(st, 27));
-		if (store_col_null(st, 28)) {
-			json_object_set_new(o, "contact_phone", json_null());
-		} else if (agent || handler) {
-			json_object_set_new(o, "contact_phone",
-					    json_string(store_col_text(st, 28)));
-		} else {
-			char masked[64];
-			privacy_mask_phone(store_col_text(st, 28), masked, sizeof masked);
-			json_object_set_new(o, "contact_phone", json_string(masked));
-		}
+		char masked[64];
+		privacy_mask_phone(v->contact_phone, masked, sizeof masked);
+		jw_str(sb, masked);
 	}
-	json_object_set_new(o, "address", opt_text(st, 30));
-	json_object_set_new(o, "lat",
-			    store_col_null(st, 31) ? json_null()
-						   : json_real(store_col_double(st, 31)));
-	json_object_set_new(o, "lon",
-			    store_col_null(st, 32) ? json_null()
-						   : json_real(store_col_double(st, 32)));
-	json_object_set_new(o, "region_code", opt_text(st, 33));
-	json_object_set_new(
-		o, "reply",
-		store_col_null(st, 34)
-			? json_null()
-			: json_pack("{s:s, s:o}", "content", store_col_text(st, 34), "resolved",
-				    store_col_null(st, 15) ? json_null()
-							   : json_boolean(store_col_int(st, 15))));
-	json_object_set_new(o, "merged_into",
-			    store_col_null(st, 35) ? json_null()
-						   : json_pack("{s:I, s:s}", "id",
-							       (json_int_t)store_col_int(st, 35),
-							       "number", store_col_text(st, 36)));
-	json_object_set_new(o, "region",
-			    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)store_col_int(st, 37),
-				      "name", store_col_text(st, 38), "kind",
-				      store_col_text(st, 39)));
-	json_object_set_new(o, "intake_unit",
-			    json_pack("{s:I, s:s}", "id", (json_int_t)store_col_int(st, 40), "name",
-				      store_col_text(st, 41)));
-	json_object_set_new(o, "handler",
-			    store_col_null(st, 42) ? json_null()
-						   : json_pack("{s:I, s:s, s:s}", "id",
-							       (json_int_t)store_col_int(st, 42),
-							       "name", store_col_text(st, 43),
-							       "kind", store_col_text(st, 44)));
-	json_t *attrs = store_col_null(st, 47) ? NULL : json_loads(store_col_text(st, 47), 0, NULL);
-	json_object_set_new(o, "attributes", attrs ? attrs : json_object());
-	return o;
+	jw_key(sb, "address");
+	jw_str(sb, v->address);
+	jw_key(sb, "lat");
+	if (v->has_lat)
+		jw_real(sb, v->lat);
+	else
+		jw_null(sb);
+	jw_key(sb, "lon");
+	if (v->has_lon)
+		jw_real(sb, v->lon);
+	else
+		jw_null(sb);
+	jw_key(sb, "region_code");
+	jw_str(sb, v->region_code);
+	jw_key(sb, "reply");
+	if (v->reply_content) {
+		jw_open(sb, '{');
+		jw_key(sb, "content");
+		jw_str(sb, v->reply_content);
+		jw_key(sb, "resolved");
+		if (v->resolved < 0)
+			jw_null(sb);
+		else
+			jw_bool(sb, v->resolved);
+		jw_close(sb, '}');
+	} else {
+		jw_null(sb);
+	}
+	write_ref(sb, "merged_into", v->merged_into, "number", v->merged_number, NULL, NULL);
+	write_ref(sb, "region", v->region_id, "name", v->region_name, "kind", v->region_kind);
+	write_ref(sb, "intake_unit", v->intake_unit_id, "name", v->intake_unit_name, NULL, NULL);
+	write_ref(sb, "handler", v->handler_id, "name", v->handler_name, "kind", v->handler_kind);
+	/* The answers to the category's Open311 attributes: [{code, description, datatype,
+	 * value, text}], text being what a person reads. */
+	jw_key(sb, "attributes");
+	json_t *attrs = v->attributes ? json_loads(v->attributes, 0, NULL) : NULL;
+	if (json_is_array(attrs))
+		jw_tree(sb, attrs);
+	else
+		jw_raw(sb, "[]", 2);
+	json_decref(attrs);
+	/* What came with an Open311 request: the partner, a link to media, and the email,
+	 * which is personal data like the phone (never shown masked: it is left out). */
+	jw_key(sb, "open311");
+	if (!v->partner) {
+		jw_null(sb);
+		return;
+	}
+	jw_open(sb, '{');
+	jw_key(sb, "partner");
+	jw_str(sb, v->partner);
+	jw_key(sb, "media_url");
+	jw_str(sb, v->media_url);
+	jw_key(sb, "address_id");
+	jw_str(sb, v->address_id);
+	jw_key(sb, "email");
+	jw_str(sb, (agent || handler) && !v->anonymous ? v->email : NULL);
+	jw_close(sb, '}');
+}
+
+/* The actions who may take now: an extension can be decided only while one is pending,
+ * and asked only while none is. */
+static void write_allowed(strbuf *sb, const actor *who, const case_row *r)
+{
+	unsigned by = case_by_of(who, r);
+	json_t *actions = case_actions_for(&appeal_kind, r->status, by);
+	jw_key(sb, "allowed_actions");
+	jw_open(sb, '[');
+	size_t i;
+	json_t *v;
+	json_array_foreach(actions, i, v)
+	{
+		const char *name = json_string_value(v);
+		if ((!strcmp(name, "decide_extension") && !r->extension_days) ||
+		    (!strcmp(name, "request_extension") && r->extension_days))
+			continue;
+		jw_str(sb, name);
+	}
+	jw_close(sb, ']');
+	json_decref(actions);
+}
+
+void appeal_intake_json(const actor *who, const appeal_input *in, const appeal_intake_info *info,
+			strbuf *out)
+{
+	appeal_view v = {
+		.id = info->id,
+		.number = info->number,
+		.status = "intake",
+		.title = info->title,
+		.content = in->content,
+		.urgent = in->urgent,
+		.resolved = -1,
+		.channel = in->channel,
+		.type = in->type,
+		.category_id = in->category_id,
+		.category_name = info->category_name,
+		.category_code = info->category_code,
+		.contact_name = in->contact_name,
+		.contact_phone = in->contact_phone,
+		.anonymous = in->anonymous,
+		.address = in->address,
+		.has_lat = in->has_coords,
+		.has_lon = in->has_coords,
+		.lat = in->lat,
+		.lon = in->lon,
+		.region_code = in->region_code,
+		.region_id = info->region_id,
+		.region_name = info->region_name,
+		.region_kind = info->region_kind,
+		.region_path = info->region_path,
+		.intake_unit_id = info->intake_unit_id,
+		.intake_unit_name = info->intake_unit_name,
+		.attributes = in->attributes,
+	};
+	for (int i = 0; i < NO_TIME_SLOTS; i++)
+		v.times[i] = NO_TIME;
+	v.times[0] = info->created_at;
+	view_write(out, &v, who);
+	case_row r;
+	view_case_row(&v, &r);
+	write_allowed(out, who, &r);
+	jw_close(out, '}');
 }
 
 int appeal_suggest_unit(store_conn *c, int64_t category_id, int64_t region_id, int64_t *unit_id,
@@ -903,80 +1194,78 @@ out:
 	return 0;
 }
 
-int appeal_get(store_conn *c, const actor *who, int64_t id, bool full, json_t **out, err *e)
+int appeal_get_json(store_conn *c, const actor *who, int64_t id, bool full, strbuf *out, err *e)
 {
-	case_row r;
-	if (case_load(c, id, &r, e) < 0)
-		return -1;
-	if (strcmp(r.kind, "appeal") != 0 || !case_visible(who, &r))
-		return err_set(e, ERR_NOT_FOUND, "not_found", NULL, "诉求不存在");
 	store_stmt *st;
 	int rc = store_query_row(c, &st, e, APPEAL_SELECT " WHERE c.id = ?", "i", id);
 	if (rc <= 0)
 		return rc == 0 ? err_set(e, ERR_NOT_FOUND, "not_found", NULL, "诉求不存在") : -1;
-	json_t *o = row_json(st, who);
-	int64_t category_id = store_col_null(st, 24) ? 0 : store_col_int(st, 24);
-	store_done(st);
-	unsigned by = case_by_of(who, &r);
-	/* An extension can be decided only while one is pending, and asked only while
-	 * none is. */
-	json_t *actions = case_actions_for(&appeal_kind, r.status, by);
-	json_t *allowed = json_array();
-	size_t i;
-	json_t *v;
-	json_array_foreach(actions, i, v)
-	{
-		const char *name = json_string_value(v);
-		if ((!strcmp(name, "decide_extension") && !r.extension_days) ||
-		    (!strcmp(name, "request_extension") && r.extension_days))
-			continue;
-		json_array_append(allowed, v);
+	appeal_view v;
+	view_from_row(st, &v);
+	case_row r;
+	view_case_row(&v, &r);
+	if (!case_visible(who, &r)) {
+		store_done(st);
+		return err_set(e, ERR_NOT_FOUND, "not_found", NULL, "诉求不存在");
 	}
-	json_decref(actions);
-	json_object_set_new(o, "allowed_actions", allowed);
+	view_write(out, &v, who);
+	store_done(st);
+	write_allowed(out, who, &r);
 	if (!full) {
-		*out = o;
+		jw_close(out, '}');
 		return 0;
 	}
 	json_t *timeline;
-	if (case_timeline_json(c, id, &timeline, e) < 0) {
-		json_decref(o);
+	if (case_timeline_json(c, id, &timeline, e) < 0)
 		return -1;
+	jw_key(out, "timeline");
+	jw_tree(out, timeline);
+	json_decref(timeline);
+	jw_key(out, "suggested_unit");
+	bool intake = !strcmp(r.status, "intake");
+	int64_t unit = 0;
+	if (intake && appeal_suggest_unit(c, v.category_id, r.region_id, &unit, e) < 0)
+		return -1;
+	rc = unit ? store_query_row(c, &st, e, "SELECT id, name FROM units WHERE id = ?", "i", unit)
+		  : 0;
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		jw_open(out, '{');
+		jw_key(out, "id");
+		jw_int(out, store_col_int(st, 0));
+		jw_key(out, "name");
+		jw_str(out, store_col_text(st, 1));
+		jw_close(out, '}');
+		store_done(st);
+	} else {
+		jw_null(out);
 	}
-	json_object_set_new(o, "timeline", timeline);
-	json_t *sug = json_null();
-	json_t *dups = json_array();
-	if (!strcmp(r.status, "intake")) {
-		int64_t unit;
-		if (appeal_suggest_unit(c, category_id, r.region_id, &unit, e) < 0)
-			goto fail;
-		if (unit) {
-			store_stmt *u;
-			if (store_query_row(c, &u, e, "SELECT id, name FROM units WHERE id = ?",
-					    "i", unit) == 1) {
-				json_decref(sug);
-				sug = json_pack("{s:I, s:s}", "id", (json_int_t)store_col_int(u, 0),
-						"name", store_col_text(u, 1));
-				store_done(u);
-			}
-		}
-		if (actor_has(who, ROLE_AGENT)) {
-			json_decref(dups);
-			if (duplicates_json(c, who, id, &dups, e) < 0) {
-				dups = NULL;
-				goto fail;
-			}
-		}
+	jw_key(out, "duplicates");
+	if (intake && actor_has(who, ROLE_AGENT)) {
+		json_t *dups = NULL;
+		if (duplicates_json(c, who, id, &dups, e) < 0)
+			return -1;
+		jw_tree(out, dups);
+		json_decref(dups);
+	} else {
+		jw_raw(out, "[]", 2);
 	}
-	json_object_set_new(o, "suggested_unit", sug);
-	json_object_set_new(o, "duplicates", dups);
-	*out = o;
+	jw_close(out, '}');
 	return 0;
-fail:
-	json_decref(sug);
-	json_decref(dups);
-	json_decref(o);
-	return -1;
+}
+
+int appeal_get(store_conn *c, const actor *who, int64_t id, bool full, json_t **out, err *e)
+{
+	strbuf sb = STRBUF_INIT;
+	int rc = appeal_get_json(c, who, id, full, &sb, e);
+	if (rc == 0) {
+		*out = json_loadb(sb.buf, sb.len, 0, NULL);
+		if (!*out)
+			rc = err_set(e, ERR_INTERNAL, "json", NULL, "诉求无法表示为 JSON");
+	}
+	strbuf_release(&sb);
+	return rc;
 }
 
 int appeal_public_get(store_conn *c, const char *number, const char *phone, json_t **out, err *e)
@@ -1012,8 +1301,23 @@ int appeal_public_get(store_conn *c, const char *number, const char *phone, json
 
 /* ---- listing ---- */
 
+/* Whether path is the root of the only unit tree (so that its area holds every case). */
+static int area_is_whole_tree(store_conn *c, const char *path, bool *whole, err *e)
+{
+	*whole = false;
+	const char *second = strchr(path + 1, '/');
+	if (path[0] != '/' || !second || second[1])
+		return 0;
+	int64_t roots;
+	if (store_query_int(c, &roots, 0, e, "SELECT COUNT(*) FROM units WHERE parent_id IS NULL",
+			    NULL) < 0)
+		return -1;
+	*whole = roots == 1;
+	return 0;
+}
+
 int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *f, int64_t page,
-		int64_t per_page, json_t **items, int64_t *total, err *e)
+		int64_t per_page, strbuf *out, err *e)
 {
 	char hi[SCOPE_PATH_MAX];
 	scope_upper(who->unit_path, hi, sizeof hi);
@@ -1028,14 +1332,29 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 	int np = 0;
 #define PS(v) (params[np].is_int = false, params[np].s = (v), np++)
 #define PI(v) (params[np].is_int = true, params[np].i = (v), np++)
-	strbuf_adds(&w, " WHERE c.kind = 'appeal' AND ((c.region_path >= ? AND c.region_path < ?)"
-			" OR (c.handler_path >= ? AND c.handler_path < ?))");
-	PS(who->unit_path), PS(hi), PS(who->unit_path), PS(hi);
+	strbuf_adds(&w, " WHERE c.kind = 'appeal'");
+	/* The area: every case lies under the root, so for someone whose area is the whole
+	 * tree the condition is left out (it can use no index and made the unfiltered list
+	 * of a city-wide agent read every row). */
+	bool whole_tree;
+	if (area_is_whole_tree(c, who->unit_path, &whole_tree, e) < 0) {
+		strbuf_release(&w);
+		return -1;
+	}
+	if (!whole_tree) {
+		strbuf_adds(&w, " AND ((c.region_path >= ? AND c.region_path < ?)"
+				" OR (c.handler_path >= ? AND c.handler_path < ?))");
+		PS(who->unit_path), PS(hi), PS(who->unit_path), PS(hi);
+	}
+	/* The count joins appeals only when a filter needs its columns. */
+	bool need_appeals = false;
 	char *statuses = NULL;
 	char *fts = NULL;
 	char uhi[SCOPE_PATH_MAX], upath[SCOPE_PATH_MAX];
 	int rc = -1;
-	json_t *arr = json_array();
+	int64_t total = 0;
+	/* The page is written after the count, so items go to their own buffer. */
+	strbuf items = STRBUF_INIT;
 	if (f->statuses) {
 		statuses = xstrdup(f->statuses);
 		strbuf_adds(&w, " AND c.status IN (");
@@ -1050,11 +1369,8 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 	if (f->unit_id) {
 		if (unit_path(c, f->unit_id, upath, sizeof upath, e) < 0) {
 			if (e && e->kind == ERR_NOT_FOUND) {
-				*items = arr;
-				*total = 0;
-				free(statuses);
-				strbuf_release(&w);
-				return 0;
+				rc = 0;
+				goto empty;
 			}
 			goto out;
 		}
@@ -1062,6 +1378,7 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 		strbuf_adds(&w, " AND c.handler_path >= ? AND c.handler_path < ?");
 		PS(upath), PS(uhi);
 	}
+	need_appeals = f->channel || f->type || f->category_id || f->phone;
 	if (f->channel)
 		strbuf_adds(&w, " AND a.channel = ?"), PS(f->channel);
 	if (f->type)
@@ -1088,20 +1405,17 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 	if (f->q) {
 		fts = store_fts_query(s, f->q);
 		if (!fts) {
-			*items = arr;
-			*total = 0;
-			free(statuses);
-			strbuf_release(&w);
-			return 0;
+			rc = 0;
+			goto empty;
 		}
 		strbuf_addf(&w, " AND c.id IN (%s)", store_fts_ids_sql(s, "case"));
 		PS(fts);
 	}
 #undef PS
 #undef PI
-	char *count_sql =
-		xasprintf("SELECT COUNT(*) FROM cases c JOIN appeals a ON a.case_id = c.id%s",
-			  strbuf_str(&w));
+	char *count_sql = xasprintf("SELECT COUNT(*) FROM cases c%s%s",
+				    need_appeals ? " JOIN appeals a ON a.case_id = c.id" : "",
+				    strbuf_str(&w));
 	char *list_sql = xasprintf(
 		APPEAL_SELECT "%s ORDER BY %s LIMIT ? OFFSET ?", strbuf_str(&w),
 		f->by_deadline ? "CASE WHEN c.status IN ('closed', 'merged') THEN 1 ELSE 0 END,"
@@ -1125,23 +1439,40 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 		}
 		int src;
 		while ((src = store_step(st, e)) == 1) {
-			if (!pass)
-				*total = store_col_int(st, 0);
-			else
-				json_array_append_new(arr, row_json(st, who));
+			if (!pass) {
+				total = store_col_int(st, 0);
+			} else {
+				appeal_view v;
+				view_from_row(st, &v);
+				view_write(&items, &v, who);
+				jw_close(&items, '}');
+			}
 		}
 		store_done(st);
 		if (src < 0)
 			goto out2;
 	}
-	*items = arr;
-	arr = NULL;
 	rc = 0;
 out2:
 	free(count_sql);
 	free(list_sql);
+empty:
+	if (rc == 0) {
+		jw_open(out, '{');
+		jw_key(out, "items");
+		jw_open(out, '[');
+		jw_raw(out, items.len ? items.buf : "", items.len);
+		jw_close(out, ']');
+		jw_key(out, "total");
+		jw_int(out, total);
+		jw_key(out, "page");
+		jw_int(out, page);
+		jw_key(out, "per_page");
+		jw_int(out, per_page);
+		jw_close(out, '}');
+	}
 out:
-	json_decref(arr);
+	strbuf_release(&items);
 	free(statuses);
 	free(fts);
 	strbuf_release(&w);

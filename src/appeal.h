@@ -10,6 +10,7 @@
 #include "actor.h"
 #include "case.h"
 #include "core/err.h"
+#include "core/strbuf.h"
 #include "store/store.h"
 
 extern const struct case_kind appeal_kind;
@@ -39,10 +40,27 @@ typedef struct appeal_input {
 	const char *attributes; /* JSON text (Open311 attributes), or NULL */
 } appeal_input;
 
+/* What intake learnt while taking an appeal in, enough to answer with the appeal without
+ * reading it back. */
+typedef struct appeal_intake_info {
+	int64_t id;
+	char number[32];
+	int64_t created_at;
+	char title[APPEAL_TITLE_MAX * 4 + 4];
+	int64_t region_id, intake_unit_id;
+	char region_name[128], region_kind[16], region_path[SCOPE_PATH_MAX];
+	char intake_unit_name[128];
+	char category_name[128], category_code[40];
+} appeal_intake_info;
+
 /* Inside a write transaction: takes in an appeal. who is an agent, or NULL for a citizen
- * (who then names the client address in ip). Fills id and number. */
+ * (who then names the client address in ip). Fills info (id, number, ...). */
 int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const appeal_input *in,
-		  int64_t *id, char *number, err *e);
+		  appeal_intake_info *info, err *e);
+/* The new appeal as appeal_get_json writes it (without the timeline), from what intake
+ * learnt. */
+void appeal_intake_json(const actor *who, const appeal_input *in, const appeal_intake_info *info,
+			strbuf *out);
 
 typedef struct appeal_action {
 	const char *action;
@@ -62,7 +80,9 @@ int appeal_act(store_conn *c, const actor *who, int64_t id, const appeal_action 
 int appeal_citizen_rate(store_conn *c, const char *number, const char *phone,
 			const char *satisfaction, const char *ip, err *e);
 
-/* The appeal as JSON for who (masking applied), with timeline when full. */
+/* The appeal as JSON for who (masking applied), with timeline when full: written into out,
+ * or as a jansson tree. */
+int appeal_get_json(store_conn *c, const actor *who, int64_t id, bool full, strbuf *out, err *e);
 int appeal_get(store_conn *c, const actor *who, int64_t id, bool full, json_t **out, err *e);
 /* The citizen's view by number and phone; ERR_NOT_FOUND when they don't match. */
 int appeal_public_get(store_conn *c, const char *number, const char *phone, json_t **out, err *e);
@@ -77,8 +97,9 @@ typedef struct appeal_filter {
 	bool by_deadline; /* sort by deadline instead of newest first */
 } appeal_filter;
 
+/* One page of appeals within who's area as the list answer {items, total, page, per_page}. */
 int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *f, int64_t page,
-		int64_t per_page, json_t **items, int64_t *total, err *e);
+		int64_t per_page, strbuf *out, err *e);
 
 /* The handling unit the routing rules propose for a category and region, 0 when none. */
 int appeal_suggest_unit(store_conn *c, int64_t category_id, int64_t region_id, int64_t *unit_id,

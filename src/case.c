@@ -166,7 +166,7 @@ int case_number_next(store_conn *c, const char *prefix, int64_t now, char *out, 
 int case_create(store_conn *c, const actor *who, const case_new *in, int64_t *id, char *number,
 		err *e)
 {
-	int64_t now = clock_now_ms();
+	int64_t now = in->at ? in->at : clock_now_ms();
 	char region_path[SCOPE_PATH_MAX];
 	store_stmt *st;
 	int rc = store_query_row(c, &st, e, "SELECT path FROM units WHERE id = ?", "i",
@@ -301,9 +301,9 @@ int case_assign(store_conn *c, int64_t case_id, int64_t unit_id, int64_t now, in
 		       c, e,
 		       "UPDATE cases SET handler_id = ?, handler_path = ?, assignment_id = ?,"
 		       " dispatched_at = ?, sign_due_at = ?, finish_due_at = ?, signed_at = NULL,"
-		       " replied_at = NULL, sign_alert = 0, finish_alert = 0, extension_days = "
-		       "NULL,"
-		       " extension_reason = NULL, updated_at = ? WHERE id = ?",
+		       " replied_at = NULL, sign_alert = 0, finish_alert = 0, finish_from = NULL,"
+		       " extension_days = NULL, extension_reason = NULL, updated_at = ? WHERE id = "
+		       "?",
 		       "isiiiiii", unit_id, path, aid, now, sign_due, finish_due, now, case_id) < 0
 		       ? -1
 		       : 0;

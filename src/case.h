@@ -85,6 +85,7 @@ typedef struct case_new {
 	bool urgent;
 	int64_t created_by;	  /* 0: a citizen */
 	const char *search_extra; /* more text for the full-text index (address), or NULL */
+	int64_t at;		  /* the creation time; 0: now */
 } case_new;
 
 /* Inside a write transaction: creates the case, its number, its first timeline entry and

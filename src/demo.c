@@ -6,10 +6,12 @@
 
 #include "appeal_admin.h"
 #include "auth.h"
+#include "core/clock.h"
 #include "core/mem.h"
 #include "demo_appeals.h"
 #include "demo_data.h"
 #include "demo_livelihood.h"
+#include "open311.h"
 #include "unit.h"
 #include "user.h"
 
@@ -128,6 +130,59 @@ static int64_t category_id_of(store_conn *c, const char *code, err *e)
 	return id;
 }
 
+/* Open311 attributes of the categories whose appeals need facts the handling unit asks
+ * for first: how cold a flat is, where a heating pipe leaks, how far an outage reaches. */
+static int demo_open311_setup(store_conn *c, const actor *sys, err *e)
+{
+	json_t *rooms =
+		json_pack("[{s:s,s:s},{s:s,s:s},{s:s,s:s}]", "key", "living", "name", "客厅", "key",
+			  "bedroom", "name", "卧室", "key", "kitchen", "name", "厨房");
+	json_t *places = json_pack("[{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s}]", "key", "radiator",
+				   "name", "暖气片", "key", "valve", "name", "阀门", "key", "pipe",
+				   "name", "管道", "key", "ceiling", "name", "楼上渗漏");
+	json_t *scopes = json_pack("[{s:s,s:s},{s:s,s:s},{s:s,s:s}]", "key", "household", "name",
+				   "本户", "key", "building", "name", "整栋楼", "key", "community",
+				   "name", "整个小区");
+	const open311_attribute cold[] = {
+		{"indoor_temp", "number", "室内温度（℃）", "在房间中央、离地约 1.5 米处测得的温度",
+		 true, true, 1, NULL},
+		{"room", "singlevaluelist", "测温的房间", NULL, true, false, 2, rooms},
+		{"since", "datetime", "从何时开始不热", NULL, true, false, 3, NULL},
+	};
+	const open311_attribute leak[] = {
+		{"floor", "number", "漏水的楼层", NULL, true, true, 1, NULL},
+		{"leak_place", "multivaluelist", "漏水的位置", "可多选", true, true, 2, places},
+		{"advice", "string", "漏水较大时请先关闭进户阀门，并告知楼下住户", NULL, false,
+		 false, 3, NULL},
+	};
+	const open311_attribute outage[] = {
+		{"scope", "singlevaluelist", "停水范围", NULL, true, true, 1, scopes},
+		{"since", "datetime", "停水开始时间", NULL, true, false, 2, NULL},
+	};
+	const struct {
+		const char *code, *keywords;
+		const open311_attribute *attrs;
+		size_t n;
+	} services[] = {
+		{"heating_cold", "暖气不热,室温低,供热", cold, 3},
+		{"heating_leak", "暖气漏水,跑水,管道", leak, 3},
+		{"water_outage", "停水,没水,自来水", outage, 2},
+	};
+	int rc = 0;
+	for (size_t i = 0; i < sizeof services / sizeof services[0] && rc == 0; i++) {
+		int64_t cat = category_id_of(c, services[i].code, e);
+		open311_config cfg = {.type = "realtime",
+				      .keywords = services[i].keywords,
+				      .attributes = services[i].attrs,
+				      .nattributes = services[i].n};
+		rc = cat <= 0 ? -1 : open311_config_put(c, sys, cat, &cfg, e);
+	}
+	json_decref(rooms);
+	json_decref(places);
+	json_decref(scopes);
+	return rc;
+}
+
 static int demo_appeal_setup(store_conn *c, demo_ctx *x, err *e)
 {
 	for (size_t i = 0; i < sizeof demo_categories / sizeof demo_categories[0]; i++) {
@@ -163,6 +218,8 @@ static int demo_appeal_setup(store_conn *c, demo_ctx *x, err *e)
 	}
 	actor sys;
 	actor_system(&sys, "demo");
+	if (demo_open311_setup(c, &sys, e) < 0)
+		return -1;
 	int imported;
 	if (calendar_days_import(c, &sys, holidays_2026, &imported, e) < 0)
 		return -1;
@@ -224,8 +281,15 @@ int demo_build(store *s, const char *password, err *e)
 	if (auth_password_ok(password, e) < 0 ||
 	    auth_hash_password(password, hash, sizeof hash, e) < 0)
 		return -1;
+	int64_t start;
+	if (demo_appeals_start(&start, e) < 0)
+		return -1;
 	demo_ctx x = {.hash = hash, .ids = xcalloc(demo_units_count, sizeof(int64_t))};
+	/* The tree and the logins exist before the history of appeals that follows. */
+	if (start)
+		clock_override(start - 3600 * 1000);
 	int rc = store_write(s, demo_tx, &x, e);
+	clock_override(0);
 	if (rc == 0)
 		rc = demo_appeals_build(s, x.ids, hash, e);
 	if (rc == 0)

@@ -758,7 +758,7 @@ typedef struct sim {
 	uint8_t step, status, channel;
 	uint8_t compound, building, entrance, satisfaction;
 	bool urgent, anonymous;
-	char number[24];
+	char number[32];
 } sim;
 
 /* Who acts for a unit: the unit's id and a staff member's actor. */
@@ -1356,8 +1356,11 @@ static int step(store_conn *c, runner *r, size_t i, err *e)
 		} else {
 			in.region_id = r->place_unit[a->place];
 		}
+		appeal_intake_info info;
 		rc = appeal_intake(c, a->flags & F_CITIZEN ? NULL : &r->agent,
-				   a->flags & F_CITIZEN ? ip : NULL, &in, &a->id, a->number, e);
+				   a->flags & F_CITIZEN ? ip : NULL, &in, &info, e);
+		a->id = info.id;
+		snprintf(a->number, sizeof a->number, "%s", info.number);
 		strbuf_release(&title);
 		if (rc < 0)
 			break;
@@ -1966,28 +1969,48 @@ static int run(runner *r, int64_t start, err *e)
 	return 0;
 }
 
-int demo_appeals_build(store *s, const int64_t *unit_ids, const char *password_hash, err *e)
+static bool appeals_skipped(void)
 {
 	const char *skip = getenv("YIWANG_DEMO_APPEALS");
-	if (skip && !strcmp(skip, "0"))
+	return skip && !strcmp(skip, "0");
+}
+
+/* The end of the history (now, or YIWANG_DEMO_NOW) and its start, 1 December of the year
+ * before (China time). */
+static int history_span(int64_t *start, int64_t *end, err *e)
+{
+	/* YIWANG_DEMO_NOW (an ISO time) ends the history elsewhere than now, to see the
+	 * queues as a Monday morning or a night would leave them. */
+	*end = clock_now_ms();
+	const char *now_env = getenv("YIWANG_DEMO_NOW");
+	if (now_env && clock_parse_iso(now_env, end) < 0)
+		return err_set(e, ERR_INVALID, "invalid_time", "YIWANG_DEMO_NOW",
+			       "YIWANG_DEMO_NOW 须为 ISO 时间");
+	char iso[40], day[32];
+	clock_format_iso(*end, iso, sizeof iso);
+	snprintf(day, sizeof day, "%04d-12-01", (atoi(iso) - 1) % 10000);
+	if (clock_parse_iso(day, start) < 0)
+		return err_set(e, ERR_INTERNAL, "demo_clock", NULL, "无法确定演示数据的起始日期");
+	return 0;
+}
+
+int demo_appeals_start(int64_t *start, err *e)
+{
+	int64_t end;
+	*start = 0;
+	return appeals_skipped() ? 0 : history_span(start, &end, e);
+}
+
+int demo_appeals_build(store *s, const int64_t *unit_ids, const char *password_hash, err *e)
+{
+	if (appeals_skipped())
 		return 0;
 	if (check_tables() < 0)
 		return err_set(e, ERR_INTERNAL, "demo_data", NULL, "演示诉求引用了不存在的单位");
 	runner r = {.s = s, .unit_ids = unit_ids, .password_hash = password_hash};
-	/* YIWANG_DEMO_NOW (an ISO time) ends the history elsewhere than now, to see the
-	 * queues as a Monday morning or a night would leave them. */
-	r.now = clock_now_ms();
-	const char *now_env = getenv("YIWANG_DEMO_NOW");
-	if (now_env && clock_parse_iso(now_env, &r.now) < 0)
-		return err_set(e, ERR_INVALID, "invalid_time", "YIWANG_DEMO_NOW",
-			       "YIWANG_DEMO_NOW 须为 ISO 时间");
-	/* From 1 December of last year (China time). */
-	char iso[40], day[32];
-	clock_format_iso(r.now, iso, sizeof iso);
-	snprintf(day, sizeof day, "%04d-12-01", (atoi(iso) - 1) % 10000);
 	int64_t start;
-	if (clock_parse_iso(day, &start) < 0)
-		return err_set(e, ERR_INTERNAL, "demo_clock", NULL, "无法确定演示数据的起始日期");
+	if (history_span(&start, &r.now, e) < 0)
+		return -1;
 	r.start = start;
 	for (size_t i = 0; i < NPLACES; i++) {
 		int ci = ancestor_of_kind(places[i].unit, "county");

@@ -17,5 +17,8 @@
  * YIWANG_DEMO_APPEALS=0 there are no appeals (test suites that start many servers);
  * YIWANG_DEMO_NOW=2026-11-30T09:30 ends the history at that time instead of now. */
 int demo_appeals_build(store *s, const int64_t *unit_ids, const char *password_hash, err *e);
+/* When the appeals' history starts (0 when YIWANG_DEMO_APPEALS=0 skips it): the demo's
+ * tree and logins are dated then, so that the audit trail runs forward in time. */
+int demo_appeals_start(int64_t *start, err *e);
 
 #endif

@@ -80,7 +80,7 @@ static const stage stages[] = {
 	 "c.closed_at IS NULL AND c.finish_due_at IS NOT NULL AND c.finish_due_at >= ?"
 	 " AND c.finish_due_at > ?"
 	 " AND c.replied_at IS NULL AND c.finish_alert = 0 AND c.dispatched_at IS NOT NULL"
-	 " AND c.dispatched_at + 4 * c.finish_due_at <= ?" CASE_OPEN
+	 " AND COALESCE(c.finish_from, c.dispatched_at) + 4 * c.finish_due_at <= ?" CASE_OPEN
 	 " ORDER BY c.finish_due_at LIMIT ?",
 	 "UPDATE cases SET finish_alert = 1 WHERE id = ? AND finish_due_at = ?"
 	 " AND closed_at IS NULL AND replied_at IS NULL AND finish_alert = 0"

@@ -100,6 +100,12 @@ static const char serve_help[] =
 	"  --session-hours N        session lifetime, default 12          (YIWANG_SESSION_HOURS)\n"
 	"  --citizen-rate N         public submissions a minute per address, default 10;\n"
 	"                           0: no limit                           (YIWANG_CITIZEN_RATE)\n"
+	"  --open311-rate N         Open311 requests a minute per API key (per address\n"
+	"                           without one), default 60; 0: no limit (YIWANG_OPEN311_RATE)\n"
+	"  --open311-jurisdiction ID  the jurisdiction_id served; others are 404; default:\n"
+	"                           any is accepted       (YIWANG_OPEN311_JURISDICTION)\n"
+	"  --read-cache on|off      answer a session's repeated reads of appeals from a\n"
+	"                           cache while nothing changed, default on (YIWANG_READ_CACHE)\n"
 	"  --data-dir DIR           uploaded files; default DIR-of-the-db/files for SQLite,\n"
 	"                           data/files for PostgreSQL             (YIWANG_DATA_DIR)\n";
 
@@ -186,7 +192,10 @@ static int cmd_serve(int argc, char **argv)
 		   *per_ip = env_or("YIWANG_PER_IP_CONNECTIONS", NULL),
 		   *timeout = env_or("YIWANG_TIMEOUT", NULL),
 		   *hours = env_or("YIWANG_SESSION_HOURS", NULL),
-		   *citizen_rate = env_or("YIWANG_CITIZEN_RATE", NULL);
+		   *citizen_rate = env_or("YIWANG_CITIZEN_RATE", NULL),
+		   *open311_rate = env_or("YIWANG_OPEN311_RATE", NULL),
+		   *read_cache = env_or("YIWANG_READ_CACHE", "on");
+	cfg.open311_jurisdiction = env_or("YIWANG_OPEN311_JURISDICTION", NULL);
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'},
 		{"listen", required_argument, NULL, 'l'},
@@ -200,6 +209,9 @@ static int cmd_serve(int argc, char **argv)
 		{"session-hours", required_argument, NULL, 's'},
 		{"citizen-rate", required_argument, NULL, 'r'},
 		{"data-dir", required_argument, NULL, 'D'},
+		{"open311-rate", required_argument, NULL, 'R'},
+		{"open311-jurisdiction", required_argument, NULL, 'J'},
+		{"read-cache", required_argument, NULL, 'C'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -218,6 +230,9 @@ static int cmd_serve(int argc, char **argv)
 		case 's': hours = optarg; break;
 		case 'r': citizen_rate = optarg; break;
 		case 'D': cfg.data_dir = optarg; break;
+		case 'R': open311_rate = optarg; break;
+		case 'J': cfg.open311_jurisdiction = optarg; break;
+		case 'C': read_cache = optarg; break;
 		case 'h': fputs(serve_help, stdout); return 0;
 		default: return usage_error("serve", "unknown option");
 		}
@@ -261,6 +276,17 @@ static int cmd_serve(int argc, char **argv)
 		return usage_error("serve", "--citizen-rate must be 0..1000000");
 	else if (citizen_rate)
 		cfg.citizen_rate = (int)v;
+	cfg.open311_rate = 60;
+	if (open311_rate && (v = parse_num(open311_rate, 0, 1000000)) == LONG_MIN)
+		return usage_error("serve", "--open311-rate must be 0..1000000");
+	else if (open311_rate)
+		cfg.open311_rate = (int)v;
+	if (cfg.open311_jurisdiction &&
+	    (!*cfg.open311_jurisdiction || strlen(cfg.open311_jurisdiction) > 200))
+		return usage_error("serve", "--open311-jurisdiction must be 1..200 bytes");
+	if (strcmp(read_cache, "on") != 0 && strcmp(read_cache, "off") != 0)
+		return usage_error("serve", "--read-cache must be on or off");
+	cfg.read_cache = strcmp(read_cache, "on") == 0;
 	char *web = NULL;
 	if (!cfg.web_dir)
 		cfg.web_dir = web = default_web_dir();
@@ -277,6 +303,7 @@ static int cmd_serve(int argc, char **argv)
 	}
 	a.router = router_new();
 	a.citizen_limit = ratelimit_new(cfg.citizen_rate, 60000);
+	a.open311_limit = ratelimit_new(cfg.open311_rate, 60000);
 	api_register(a.router);
 	err e = {0};
 	/* The scheduler (deadline warnings, overdue, automatic urges, the SMS outbox) runs
@@ -286,6 +313,7 @@ static int cmd_serve(int argc, char **argv)
 		jobs_start(a.store, 30000, &sched, &e) < 0 || server_run(&a, &e) < 0 ? fail(&e) : 0;
 	jobs_stop(sched);
 	ratelimit_free(a.citizen_limit);
+	ratelimit_free(a.open311_limit);
 	store_close(a.store);
 	router_free(a.router);
 	free(host);

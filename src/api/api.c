@@ -14,4 +14,6 @@ void api_register(router *rt)
 	router_add(rt, api_notifications_routes, api_notifications_routes_count);
 	router_add(rt, api_livelihood_routes, api_livelihood_routes_count);
 	router_add(rt, api_livelihood_projects_routes, api_livelihood_projects_routes_count);
+	router_add(rt, api_open311_routes, api_open311_routes_count);
+	router_add(rt, api_open311_admin_routes, api_open311_admin_routes_count);
 }

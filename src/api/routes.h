@@ -19,5 +19,7 @@ API_TABLE(api_stats)
 API_TABLE(api_notifications)
 API_TABLE(api_livelihood)
 API_TABLE(api_livelihood_projects)
+API_TABLE(api_open311)
+API_TABLE(api_open311_admin)
 
 #endif

@@ -66,8 +66,23 @@ void clock_format_iso(int64_t ms, char *buf, size_t n)
 	int y;
 	unsigned m, d;
 	civil_from_days(days, &y, &m, &d);
-	snprintf(buf, n, "%04d-%02u-%02uT%02d:%02d:%02d.%03d+08:00", y, m, d, sod / 3600,
-		 sod / 60 % 60, sod % 60, milli);
+	if (y < 0 || y > 9999 || n < 30) {
+		snprintf(buf, n, "%04d-%02u-%02uT%02d:%02d:%02d.%03d+08:00", y, m, d, sod / 3600,
+			 sod / 60 % 60, sod % 60, milli);
+		return;
+	}
+	/* By hand: responses format several times per row, and snprintf dominated. */
+	int f[7] = {y, (int)m, (int)d, sod / 3600, sod / 60 % 60, sod % 60, milli};
+	static const int width[7] = {4, 2, 2, 2, 2, 2, 3};
+	static const char after[7] = {'-', '-', 'T', ':', ':', '.', '+'};
+	char *p = buf;
+	for (int i = 0; i < 7; i++) {
+		for (int w = width[i] - 1, v = f[i]; w >= 0; w--, v /= 10)
+			p[w] = (char)('0' + v % 10);
+		p += width[i];
+		*p++ = after[i];
+	}
+	memcpy(p, "08:00", 6);
 }
 
 static int digits(const char **p, int count, int *out)

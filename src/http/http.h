@@ -40,6 +40,13 @@ struct http_req {
 	const char *allow;	 /* Allow header for 405 */
 	const char *disposition; /* Content-Disposition header, for downloads */
 	int64_t started_ns;
+	/* A write handed to the store without holding this thread (http_defer_write). */
+	store_tx_fn defer_fn;
+	void *defer_ctx;
+	int (*defer_then)(http_req *r, int rc, const err *e);
+	int defer_rc;
+	err defer_err;
+	bool suspended;
 };
 
 /* The configuration of a running server, from flags and environment. */
@@ -55,8 +62,12 @@ typedef struct server_config {
 	const char *web_dir;
 	const char *access_log; /* "-" stderr, "off", or a file path */
 	int64_t session_ttl_ms;
-	int citizen_rate;     /* requests a minute per address on public routes; 0: no limit */
-	const char *data_dir; /* uploaded files (livelihood photos) live under it */
+	int citizen_rate; /* requests a minute per address on public routes; 0: no limit */
+	bool read_cache;  /* the read cache of ROUTE_CACHED routes (http/server.c) */
+	int open311_rate; /* Open311 requests a minute per API key (or per address without
+			     one); 0: no limit */
+	const char *open311_jurisdiction; /* the jurisdiction_id served, NULL: any */
+	const char *data_dir;		  /* uploaded files (livelihood photos) live under it */
 } server_config;
 
 struct app {
@@ -64,12 +75,21 @@ struct app {
 	server_config cfg;
 	router *router;
 	struct ratelimit *citizen_limit; /* public appeal routes */
+	struct ratelimit *open311_limit; /* /open311: per API key, or per address */
 };
 
 /* ---- request input ---- */
 /* A query parameter, NULL when absent or empty. */
 const char *http_query(http_req *r, const char *name);
 const char *http_header(http_req *r, const char *name);
+/* Calls fn for every query argument in order, repeated names included; value NULL for
+ * a name without '='. */
+typedef int (*http_pair_fn)(void *ctx, const char *name, const char *value);
+void http_query_each(http_req *r, http_pair_fn fn, void *ctx);
+/* Decodes the body as application/x-www-form-urlencoded ('+' is a space, %XX a byte) and
+ * calls fn for every pair in order; 400 on a malformed escape. A non-zero return of fn
+ * stops the walk and is returned. */
+int http_form_each(http_req *r, http_pair_fn fn, void *ctx, err *e);
 /* A path capture ({id}) as text. */
 const char *http_param(http_req *r, const char *name);
 /* A path capture that must be a positive integer id; 404 when it is not. */
@@ -85,6 +105,14 @@ int http_paging(http_req *r, int64_t *page, int64_t *per_page, err *e);
 /* ---- responses (each returns 0 so handlers can `return http_json(...)`) ---- */
 /* Sends obj (ownership taken) with status. */
 int http_json(http_req *r, int status, json_t *obj);
+/* Answers with a write: fn runs in a write transaction (ctx must live as long as the
+ * request: allocate it in r->arena), and once its outcome is durable then(r, rc, e) gives
+ * the response. Where the store has a writer thread the connection is suspended meanwhile,
+ * so the worker thread serves other connections and many requests share one commit. */
+int http_defer_write(http_req *r, store_tx_fn fn, void *ctx,
+		     int (*then)(http_req *r, int rc, const err *e));
+/* A JSON body already written (core/jsonw.h); takes the buffer and leaves sb empty. */
+int http_json_text(http_req *r, int status, strbuf *sb);
 /* The error envelope of CONTRACT.md from e. */
 int http_error(http_req *r, const err *e);
 int http_fail(http_req *r, int status, const char *code, const char *field, const char *message);

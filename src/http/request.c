@@ -18,6 +18,86 @@ const char *http_header(http_req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
 }
 
+typedef struct pair_walk {
+	http_pair_fn fn;
+	void *ctx;
+} pair_walk;
+
+static enum MHD_Result query_pair(void *cls, enum MHD_ValueKind kind, const char *key,
+				  const char *value)
+{
+	(void)kind;
+	pair_walk *w = cls;
+	return w->fn(w->ctx, key, value) == 0 ? MHD_YES : MHD_NO;
+}
+
+void http_query_each(http_req *r, http_pair_fn fn, void *ctx)
+{
+	pair_walk w = {fn, ctx};
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_pair, &w);
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Decodes s[0..n) into out (at least n + 1 bytes). -1 on a malformed escape or an
+ * escaped NUL, which would cut the text short unseen. */
+static int form_decode(const char *s, size_t n, char *out)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '+') {
+			out[o++] = ' ';
+		} else if (s[i] == '%') {
+			if (n - i < 3)
+				return -1;
+			int a = hexval((unsigned char)s[i + 1]),
+			    b = hexval((unsigned char)s[i + 2]);
+			if (a < 0 || b < 0 || (a == 0 && b == 0))
+				return -1;
+			out[o++] = (char)(a * 16 + b);
+			i += 2;
+		} else {
+			out[o++] = s[i];
+		}
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+int http_form_each(http_req *r, http_pair_fn fn, void *ctx, err *e)
+{
+	const char *p = strbuf_str(&r->body);
+	const char *end = p + r->body.len;
+	if (memchr(p, '\0', r->body.len))
+		return err_set(e, ERR_BAD_REQUEST, "malformed_form", NULL, "表单中含有空字符");
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *stop = amp ? amp : end;
+		if (stop > p) {
+			const char *eq = memchr(p, '=', (size_t)(stop - p));
+			const char *kend = eq ? eq : stop;
+			char *key = arena_alloc(&r->arena, (size_t)(kend - p) + 1);
+			char *val = eq ? arena_alloc(&r->arena, (size_t)(stop - eq)) : NULL;
+			if (form_decode(p, (size_t)(kend - p), key) < 0 ||
+			    (eq && form_decode(eq + 1, (size_t)(stop - eq - 1), val) < 0))
+				return err_set(
+					e, ERR_BAD_REQUEST, "malformed_form", NULL,
+					"表单编码错误：%% 之后须为两位十六进制数（且不能是 00）");
+			int rc = fn(ctx, key, val);
+			if (rc)
+				return rc;
+		}
+		p = stop + 1;
+	}
+	return 0;
+}
+
 const char *http_param(http_req *r, const char *name)
 {
 	for (int i = 0; i < r->match.ncap; i++)
@@ -117,6 +197,27 @@ int http_json(http_req *r, int status, json_t *obj)
 		json_decref(r->json);
 	r->status = status;
 	r->json = obj;
+	return 0;
+}
+
+int http_defer_write(http_req *r, store_tx_fn fn, void *ctx,
+		     int (*then)(http_req *r, int rc, const err *e))
+{
+	r->defer_fn = fn;
+	r->defer_ctx = ctx;
+	r->defer_then = then;
+	return 0;
+}
+
+int http_json_text(http_req *r, int status, strbuf *sb)
+{
+	if (r->json)
+		json_decref(r->json);
+	r->json = NULL;
+	free(r->text);
+	r->status = status;
+	r->text = strbuf_detach(sb, &r->text_len);
+	r->content_type = "application/json; charset=utf-8";
 	return 0;
 }
 

@@ -11,6 +11,7 @@ typedef struct compiled {
 	int nseg;
 	const char *seg[ROUTER_MAX_SEGMENTS];
 	bool capture[ROUTER_MAX_SEGMENTS];
+	bool rest; /* the last segment captures the rest of the path */
 	char *storage;
 } compiled;
 
@@ -79,6 +80,11 @@ void router_add(router *rt, const struct route *routes, size_t n)
 				((char *)c->seg[s])[len - 1] = '\0';
 				c->seg[s]++;
 				ncap++;
+				if (len > 3 && c->seg[s][len - 3] == '*') {
+					assert(s == c->nseg - 1);
+					((char *)c->seg[s])[len - 3] = '\0';
+					c->rest = true;
+				}
 			}
 		}
 		assert(ncap <= ROUTER_MAX_CAPTURES);
@@ -98,10 +104,10 @@ const struct route *router_at(const router *rt, size_t i)
 
 static bool match_segments(const compiled *c, const char **seg, int nseg, route_match *m)
 {
-	if (c->nseg != nseg)
+	if (c->rest ? nseg < c->nseg : c->nseg != nseg)
 		return false;
 	int ncap = 0;
-	for (int s = 0; s < nseg; s++) {
+	for (int s = 0; s < c->nseg; s++) {
 		if (c->capture[s]) {
 			if (!*seg[s])
 				return false;
@@ -130,7 +136,12 @@ enum router_result router_match(const router *rt, const char *method, char *path
 		route_match tmp;
 		if (!match_segments(&rt->routes[i], seg, nseg, &tmp))
 			continue;
-		if (strcmp(rt->routes[i].route->method, method) == 0) {
+		const char *rm = rt->routes[i].route->method;
+		if (strcmp(rm, method) == 0 || strcmp(rm, "*") == 0) {
+			/* A rest capture takes back the slashes split() put out. */
+			if (rt->routes[i].rest)
+				for (int s = rt->routes[i].nseg; s < nseg; s++)
+					((char *)seg[s])[-1] = '/';
 			*m = tmp;
 			m->route = rt->routes[i].route;
 			m->index = (int)i;
@@ -138,7 +149,7 @@ enum router_result router_match(const router *rt, const char *method, char *path
 		}
 		if (allow && allow_n) {
 			size_t used = strlen(allow);
-			const char *meth = rt->routes[i].route->method;
+			const char *meth = rm;
 			if (used + strlen(meth) + 3 < allow_n && !strstr(allow, meth)) {
 				if (used)
 					strcat(allow, ", ");

@@ -1,6 +1,9 @@
 /* Our small router: routes are (method, path pattern) pairs whose patterns are split into
- * segments; a segment written {name} captures one path segment. Each module contributes
- * one table of routes. */
+ * segments; a segment written {name} captures one path segment, and a last segment written
+ * {name*} captures the rest of the path (one or more segments, slashes kept). A route whose
+ * method is "*" answers every method; it is tried in table order like any other, so a
+ * module puts it after its specific routes as their fallback. Each module contributes one
+ * table of routes. */
 #ifndef YW_ROUTER_H
 #define YW_ROUTER_H
 #include <stdbool.h>
@@ -12,6 +15,9 @@ typedef int (*route_fn)(http_req *r);
 
 enum route_flags {
 	ROUTE_PUBLIC = 1u << 0, /* no login needed */
+	/* A GET whose answer the same session may be given again while the database is
+	 * unchanged, for up to a second (the read cache in http/server.c). */
+	ROUTE_CACHED = 1u << 1,
 };
 
 struct route {

@@ -16,6 +16,7 @@
 
 #include "auth.h"
 #include "core/clock.h"
+#include "core/jsonw.h"
 #include "core/mem.h"
 #include "http/http.h"
 #include "http/metrics.h"
@@ -179,8 +180,155 @@ static void run_route(http_req *r)
 		snprintf(r->who.ip, sizeof r->who.ip, "%s", r->ip);
 	}
 	r->match.route->fn(r);
+	if (!r->status && !r->defer_fn)
+		http_fail(r, 500, "internal_error", NULL, "处理程序没有给出响应");
+}
+
+/* The response to a deferred write, once its outcome is known. */
+static void finish_write(http_req *r, int rc, const err *e)
+{
+	r->defer_fn = NULL;
+	r->defer_then(r, rc, e);
 	if (!r->status)
 		http_fail(r, 500, "internal_error", NULL, "处理程序没有给出响应");
+}
+
+/* On the writer's thread, after the commit: wake the connection. */
+static void write_done(void *arg, int rc, const err *e)
+{
+	http_req *r = arg;
+	r->defer_rc = rc;
+	if (e)
+		r->defer_err = *e;
+	MHD_resume_connection(r->conn);
+}
+
+/* ---- the read cache ----
+ * A GET route flagged ROUTE_CACHED answers the same session's same request again from a
+ * cache of the worker thread while the database is unchanged: SQLite's data_version on
+ * the thread's connection moves with every commit by any connection or process, so any
+ * write (an action, a logout, a disabled user) ends every entry. Answers also depend on
+ * the clock (deadline flags), so an entry lives at most CACHE_TTL_MS. Lists that many
+ * screens poll are read once per change instead of once per poll. */
+enum {
+	CACHE_SLOTS = 8,
+	CACHE_TTL_MS = 1000,
+	CACHE_MAX_BODY = 256 * 1024,
+	CACHE_MAX_KEY = 2048,
+};
+
+typedef struct cache_entry {
+	char *key, *body;
+	size_t len;
+	uint64_t version;
+	int64_t at;
+	int status;
+	actor who;
+} cache_entry;
+
+typedef struct read_cache {
+	cache_entry e[CACHE_SLOTS];
+	unsigned next;
+} read_cache;
+
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void cache_free(void *p)
+{
+	read_cache *rc = p;
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		free(rc->e[i].key);
+		free(rc->e[i].body);
+	}
+	free(rc);
+}
+
+static void cache_init(void)
+{
+	pthread_key_create(&cache_key, cache_free);
+}
+
+static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
+{
+	(void)kind;
+	strbuf *sb = cls;
+	strbuf_addch(sb, '&');
+	strbuf_adds(sb, k);
+	strbuf_addch(sb, '=');
+	strbuf_adds(sb, v ? v : "");
+	return MHD_YES;
+}
+
+/* The entry's key: the session's token, the path and the query as sent. */
+static bool cache_key_of(http_req *r, strbuf *key)
+{
+	strbuf_init(key, CACHE_MAX_KEY);
+	if (strbuf_adds(key, r->token) < 0 || strbuf_addch(key, '\n') < 0 ||
+	    strbuf_adds(key, r->path) < 0)
+		return false;
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_arg, key);
+	/* A key cut short by the limit would be ambiguous: such a request is not cached. */
+	return key->len < CACHE_MAX_KEY - 256;
+}
+
+static read_cache *thread_cache(void)
+{
+	pthread_once(&cache_once, cache_init);
+	read_cache *rc = pthread_getspecific(cache_key);
+	if (!rc) {
+		rc = xcalloc(1, sizeof *rc);
+		pthread_setspecific(cache_key, rc);
+	}
+	return rc;
+}
+
+/* Answers r from the cache when it can; else fills *version and *key for cache_put. */
+static bool cache_get(http_req *r, uint64_t *version, strbuf *key)
+{
+	if (store_data_version(r->store, version) < 0)
+		return false;
+	if (!cache_key_of(r, key)) {
+		strbuf_release(key);
+		return false;
+	}
+	read_cache *rc = thread_cache();
+	int64_t now = clock_now_ms();
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		cache_entry *ce = &rc->e[i];
+		if (!ce->key || ce->version != *version || now - ce->at >= CACHE_TTL_MS ||
+		    now < ce->at || strcmp(ce->key, strbuf_str(key)) != 0)
+			continue;
+		r->status = ce->status;
+		r->text = xmalloc(ce->len + 1);
+		memcpy(r->text, ce->body, ce->len + 1);
+		r->text_len = ce->len;
+		r->content_type = "application/json; charset=utf-8";
+		r->who = ce->who;
+		snprintf(r->who.ip, sizeof r->who.ip, "%s", r->ip);
+		r->authenticated = true;
+		return true;
+	}
+	return false;
+}
+
+static void cache_put(http_req *r, uint64_t version, strbuf *key)
+{
+	if (r->status != 200 || !r->text || r->text_len > CACHE_MAX_BODY || !r->authenticated)
+		return;
+	read_cache *rc = thread_cache();
+	cache_entry *ce = &rc->e[rc->next++ % CACHE_SLOTS];
+	free(ce->key);
+	free(ce->body);
+	ce->key = strbuf_detach(key, NULL);
+	ce->body = xmalloc(r->text_len + 1);
+	memcpy(ce->body, r->text, r->text_len);
+	ce->body[r->text_len] = '\0';
+	ce->len = r->text_len;
+	ce->version = version;
+	ce->at = clock_now_ms();
+	ce->status = r->status;
+	ce->who = r->who;
 }
 
 static void dispatch(server *sv, http_req *r)
@@ -211,7 +359,19 @@ static void dispatch(server *sv, http_req *r)
 	bool read_only = !strcmp(method, "GET") && r->match.route->fn != h_healthz;
 	if (read_only)
 		store_read_begin(r->store);
+	bool cached = read_only && r->token && (r->match.route->flags & ROUTE_CACHED) &&
+		      sv->app->cfg.read_cache;
+	uint64_t version = 0;
+	strbuf key = STRBUF_INIT;
+	if (cached && cache_get(r, &version, &key)) {
+		store_read_end(r->store);
+		strbuf_release(&key);
+		return;
+	}
 	run_route(r);
+	if (cached && key.len)
+		cache_put(r, version, &key);
+	strbuf_release(&key);
 	if (read_only)
 		store_read_end(r->store);
 }
@@ -238,8 +398,10 @@ static enum MHD_Result queue(server *sv, struct MHD_Connection *c, http_req *r)
 	const char *ctype = r->content_type;
 	bool immutable = false;
 	if (r->json) {
-		char *s = json_dumps(r->json, JSON_COMPACT);
-		size_t n = s ? strlen(s) : 0;
+		strbuf sb = STRBUF_INIT;
+		jw_tree(&sb, r->json);
+		size_t n;
+		char *s = strbuf_detach(&sb, &n);
 		resp = MHD_create_response_from_buffer(n, s, MHD_RESPMEM_MUST_FREE);
 		ctype = "application/json; charset=utf-8";
 	} else if (r->text) {
@@ -277,6 +439,9 @@ static enum MHD_Result queue(server *sv, struct MHD_Connection *c, http_req *r)
 		MHD_add_response_header(resp, "Allow", r->allow);
 	if (r->disposition)
 		MHD_add_response_header(resp, "Content-Disposition", r->disposition);
+	/* Open311 is a public, read-mostly API that web clients on other sites call. */
+	if (strncmp(r->path, "/open311/", 9) == 0)
+		MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
 	if (r->match.route)
 		MHD_add_response_header(resp, "Cache-Control", "no-store");
 	else if (immutable)
@@ -341,6 +506,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (r->suspended) { /* resumed: the deferred write is done */
+		r->suspended = false;
+		finish_write(r, r->defer_rc, &r->defer_err);
+		return queue(sv, c, r);
+	}
 	if (r->status) /* already answered (413 above) */
 		return MHD_YES;
 	if (r->body_too_large) {
@@ -349,6 +519,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (is_api_path(r->path)) {
 		dispatch(sv, r);
+		if (r->defer_fn && store_can_defer(r->store)) {
+			/* Suspend before queueing, so the writer's resume always finds the
+			 * connection suspended. */
+			r->suspended = true;
+			MHD_suspend_connection(c);
+			store_write_async(r->store, r->defer_fn, r->defer_ctx, write_done, r);
+			return MHD_YES;
+		}
+		if (r->defer_fn) {
+			err e = {0};
+			int rc = store_write(r->store, r->defer_fn, r->defer_ctx, &e);
+			finish_write(r, rc, &e);
+		}
 	} else if (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0) {
 		r->status = -1; /* a static file, resolved in queue() */
 	} else {
@@ -496,7 +679,7 @@ int server_run(app *a, err *e)
 	signal(SIGPIPE, SIG_IGN);
 
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ITC |
-			 MHD_USE_ERROR_LOG | MHD_USE_TURBO;
+			 MHD_USE_ERROR_LOG | MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME;
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	struct MHD_Daemon *d = MHD_start_daemon(

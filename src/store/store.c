@@ -114,9 +114,33 @@ void store_read_end(store *s)
 		s->ops->rollback(c);
 }
 
+int store_data_version(store *s, uint64_t *v)
+{
+	if (s->kind != STORE_SQLITE)
+		return -1;
+	store_conn *c = store_conn_get(s, NULL);
+	int64_t n;
+	/* PRAGMA data_version starts the read transaction itself, so the number belongs to
+	 * the snapshot the request reads. */
+	if (!c || store_query_int(c, &n, -1, NULL, "PRAGMA data_version", NULL) < 0 || n < 0)
+		return -1;
+	*v = (uint64_t)n;
+	return 0;
+}
+
 int store_write(store *s, store_tx_fn fn, void *ctx, err *e)
 {
 	return s->ops->write(s, fn, ctx, e);
+}
+
+bool store_can_defer(const store *s)
+{
+	return s->ops->write_async != NULL;
+}
+
+void store_write_async(store *s, store_tx_fn fn, void *ctx, store_done_fn done, void *arg)
+{
+	s->ops->write_async(s, fn, ctx, done, arg);
 }
 
 void store_account(store *s, int64_t ns)
@@ -364,6 +388,8 @@ int store_fts_put(store_conn *c, const char *index, int64_t id, const char *text
 	if (!fts_index_known(index))
 		return err_set(e, ERR_INTERNAL, "fts_index", NULL, "unknown search index %s",
 			       index);
+	if (c->s->ops->fts_defer && c->s->ops->fts_defer(c, id, text))
+		return 0;
 	if (c->s->kind == STORE_SQLITE) {
 		/* FTS5 tokenizes with yw_cjk itself; REPLACE drops an older entry. */
 		return store_exec(c, e,

@@ -43,6 +43,10 @@ store_conn *store_conn_get(store *s, err *e);
  * statement. No-ops on PostgreSQL, where they would cost round trips. */
 void store_read_begin(store *s);
 void store_read_end(store *s);
+/* Inside store_read_begin/end: a number that changes whenever anyone (any connection, any
+ * process) commits to the database, for caches of what was read. -1 where the backend has
+ * no cheap such number (PostgreSQL): nothing may then be cached. */
+int store_data_version(store *s, uint64_t *v);
 
 /* A transaction body: runs with conn inside a transaction; returns 0 to commit, -1 (e
  * filled) to roll back its own changes. It must not call store_write. It may run more
@@ -53,6 +57,16 @@ void store_read_end(store *s);
 typedef int (*store_tx_fn)(store_conn *conn, void *ctx, err *e);
 /* Runs fn in a write transaction and returns its result once the outcome is durable. */
 int store_write(store *s, store_tx_fn fn, void *ctx, err *e);
+
+/* Called once a write handed to store_write_async is durable (rc 0) or failed (rc -1, e
+ * filled), on the writer's thread: it must be quick and must not write. */
+typedef void (*store_done_fn)(void *arg, int rc, const err *e);
+/* Whether this backend runs writes without holding the caller's thread (SQLite's writer
+ * thread). When it does not, callers use store_write. */
+bool store_can_defer(const store *s);
+/* Queues fn (ctx must live until done is called) and returns at once; done follows
+ * the commit. Only where store_can_defer. */
+void store_write_async(store *s, store_tx_fn fn, void *ctx, store_done_fn done, void *arg);
 
 /* A prepared statement from conn's cache; bind, step, read columns, then store_done.
  * Parameters are numbered from 1, columns from 0. NULL with e filled on an SQL error. */

@@ -16,6 +16,8 @@ struct store_ops {
 	store_conn *(*conn_open)(store *s, err *e);
 	void (*conn_close)(store_conn *c);
 	int (*write)(store *s, store_tx_fn fn, void *ctx, err *e);
+	/* Optional: queues a write and calls done after its commit (store_write_async). */
+	void (*write_async)(store *s, store_tx_fn fn, void *ctx, store_done_fn done, void *arg);
 	int (*exec_script)(store_conn *c, const char *sql, err *e);
 	/* Begin/commit/rollback on a connection, used for migrations. */
 	int (*begin)(store_conn *c, err *e);
@@ -38,6 +40,9 @@ struct store_ops {
 	int64_t (*changes)(store_stmt *st);
 	void (*done)(store_stmt *st);
 	int (*backup)(store *s, const char *path, err *e);
+	/* Optional: takes a search entry to write later in the same transaction; returns
+	 * false when the caller must write it now. */
+	bool (*fts_defer)(store_conn *c, int64_t id, const char *text);
 	/* Text substituted for @ID@, @BLOB@, @PATHTEXT@ in migrations. */
 	const char *type_id, *type_blob, *type_pathtext;
 };

@@ -4,6 +4,7 @@
  * commits them together: with synchronous=FULL that is one fsync for the whole batch, so
  * throughput grows with concurrency instead of being one fsync per request. A job that
  * fails rolls back to its savepoint and does not disturb the others. */
+#include <semaphore.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,13 @@
 #include "store/fts_cjk.h"
 #include "store/store_impl.h"
 
-enum { BUCKETS = 256, MAX_CACHED = 1024, MAX_BATCH = 1024, BUSY_TIMEOUT_MS = 10000 };
+enum {
+	BUCKETS = 256,
+	MAX_CACHED = 1024,
+	MAX_BATCH = 1024,
+	BUSY_TIMEOUT_MS = 10000,
+	CHECKPOINT_PAGES = 1000, /* WAL size that asks for a checkpoint, as SQLite's default */
+};
 
 typedef struct sq_stmt {
 	store_stmt base;
@@ -27,29 +34,47 @@ typedef struct sq_stmt {
 	struct sq_stmt *next;
 } sq_stmt;
 
+/* A search entry waiting for the end of the batch. */
+typedef struct fts_entry {
+	int64_t id;
+	char *text;
+} fts_entry;
+
 typedef struct sq_conn {
 	store_conn base;
 	sqlite3 *db;
 	sq_stmt *buckets[BUCKETS];
 	int ncached;
+	/* The writer's search entries of the running batch (see run_batch). */
+	bool batching;
+	fts_entry *fts;
+	size_t nfts, fts_alloc;
 } sq_conn;
 
+/* A write waiting for the writer. A waiting caller's job lives on its stack and is posted
+ * when done (each waiter wakes alone, and the writer holds no lock while it wakes them);
+ * a queued one (store_write_async) lives on the heap and has a callback. */
 typedef struct job {
 	store_tx_fn fn;
 	void *ctx;
 	err e;
 	int rc;
-	bool done;
-	pthread_cond_t cv; /* signalled when done: each waiter wakes alone */
+	sem_t done;
+	store_done_fn on_done;
+	void *arg;
 	struct job *next;
 } job;
 
 typedef struct sq_store {
 	char *path;
-	pthread_t writer;
+	pthread_t writer, checkpointer;
 	bool writer_started, stop;
 	pthread_mutex_t mu;
 	pthread_cond_t work_cv;
+	/* Checkpoints run on their own thread, asked for by the writer's WAL hook, so a
+	 * commit never waits for one. */
+	pthread_cond_t checkpoint_cv;
+	bool checkpoint_due;
 	job *head, *tail;
 	sq_conn *wconn;
 } sq_store;
@@ -101,8 +126,17 @@ static int sq_exec(sq_conn *c, const char *sql, err *e)
 	return 0;
 }
 
+/* SQLite counts every allocation under a global mutex unless told not to; the counts are
+ * never read here, and the mutex showed in profiles of concurrent requests. */
+static void sqlite_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sq_open(store *s, const char *url, bool create, err *e)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sqlite_configure);
 	if (!create && access(url, F_OK) != 0)
 		return err_set(e, ERR_UNAVAILABLE, "database_missing", "db",
 			       "数据库文件 %s 不存在（先运行 yiwang init 或 yiwang demo）", url);
@@ -110,6 +144,7 @@ static int sq_open(store *s, const char *url, bool create, err *e)
 	q->path = xstrdup(url);
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->work_cv, NULL);
+	pthread_cond_init(&q->checkpoint_cv, NULL);
 	s->impl = q;
 	/* The writer's connection creates the file and switches it to WAL once. */
 	store_conn *w = store_sqlite_ops.conn_open(s, e);
@@ -136,6 +171,9 @@ static void sq_conn_close(store_conn *base)
 			st = n;
 		}
 	}
+	for (size_t i = 0; i < c->nfts; i++)
+		free(c->fts[i].text);
+	free(c->fts);
 	sqlite3_close_v2(c->db);
 	free(c);
 }
@@ -148,13 +186,17 @@ static void sq_close(store *s)
 	pthread_mutex_lock(&q->mu);
 	q->stop = true;
 	pthread_cond_broadcast(&q->work_cv);
+	pthread_cond_broadcast(&q->checkpoint_cv);
 	pthread_mutex_unlock(&q->mu);
-	if (q->writer_started)
+	if (q->writer_started) {
 		pthread_join(q->writer, NULL);
+		pthread_join(q->checkpointer, NULL);
+	}
 	if (q->wconn)
 		sq_conn_close(&q->wconn->base);
 	pthread_mutex_destroy(&q->mu);
 	pthread_cond_destroy(&q->work_cv);
+	pthread_cond_destroy(&q->checkpoint_cv);
 	free(q->path);
 	free(q);
 	s->impl = NULL;
@@ -186,7 +228,10 @@ static store_conn *sq_conn_open(store *s, err *e)
 	c->db = db;
 	if (sq_exec(c,
 		    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-		    "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;",
+		    "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-16000;"
+		    /* Pages read through a shared mapping: each worker's connection no
+		     * longer warms a cache of its own with pread. */
+		    "PRAGMA mmap_size=1073741824;",
 		    e) < 0) {
 		sq_conn_close(&c->base);
 		return NULL;
@@ -342,6 +387,48 @@ static int sq_exec_script(store_conn *c, const char *sql, err *e)
 	return sq_exec((sq_conn *)c, sql, e);
 }
 
+/* FTS5 writes its pending terms out as a new segment at every savepoint, so indexing
+ * each job's text inside its own savepoint made one tiny segment per appeal (and merges
+ * later). The writer instead collects the batch's entries and indexes them together just
+ * before the commit: in the same transaction, so search sees them as soon as the rest. */
+static bool sq_fts_defer(store_conn *base, int64_t id, const char *text)
+{
+	sq_conn *c = (sq_conn *)base;
+	if (!c->batching)
+		return false;
+	if (c->nfts == c->fts_alloc) {
+		c->fts_alloc = c->fts_alloc ? c->fts_alloc * 2 : 64;
+		c->fts = xrealloc(c->fts, c->fts_alloc * sizeof *c->fts);
+	}
+	c->fts[c->nfts++] = (fts_entry){id, xstrdup(text)};
+	return true;
+}
+
+static void fts_drop(sq_conn *c, size_t keep)
+{
+	while (c->nfts > keep)
+		free(c->fts[--c->nfts].text);
+}
+
+static int fts_flush(sq_conn *c, err *e)
+{
+	int rc = 0;
+	for (size_t i = 0; i < c->nfts && rc == 0; i++) {
+		store_stmt *st = sq_prepare(
+			&c->base, "INSERT OR REPLACE INTO fts_case (rowid, body) VALUES (?, ?)", e);
+		if (!st) {
+			rc = -1;
+			break;
+		}
+		sq_bind_int(st, 1, c->fts[i].id);
+		sq_bind_text(st, 2, c->fts[i].text);
+		rc = sq_step(st, e) < 0 ? -1 : 0;
+		sq_done(st);
+	}
+	fts_drop(c, 0);
+	return rc;
+}
+
 /* Runs one batch of jobs in one transaction. */
 static void run_batch(store *s, sq_store *q, job *batch)
 {
@@ -355,14 +442,18 @@ static void run_batch(store *s, sq_store *q, job *batch)
 		return;
 	}
 	bool txn_lost = false;
+	c->batching = true;
 	for (job *j = batch; j; j = j->next) {
 		if (txn_lost) {
 			j->rc = err_set(&j->e, ERR_UNAVAILABLE, "database_error", NULL,
 					"数据库事务中断，请重试");
 			continue;
 		}
+		size_t nfts = c->nfts;
 		sq_exec(c, "SAVEPOINT job", NULL);
 		j->rc = j->fn(&c->base, j->ctx, &j->e);
+		if (j->rc < 0)
+			fts_drop(c, nfts);
 		if (sqlite3_get_autocommit(c->db)) {
 			/* An I/O error or a full disk rolled back the whole transaction:
 			 * nothing of this batch survives. */
@@ -379,10 +470,15 @@ static void run_batch(store *s, sq_store *q, job *batch)
 			sq_exec(c, "ROLLBACK TO job", NULL);
 		sq_exec(c, "RELEASE job", NULL);
 	}
-	if (txn_lost)
+	c->batching = false;
+	if (txn_lost) {
+		fts_drop(c, 0);
 		return;
+	}
 	int64_t t0 = clock_mono_ns();
-	int rc = sq_exec(c, "COMMIT", &e);
+	int rc = fts_flush(c, &e);
+	if (rc == 0)
+		rc = sq_exec(c, "COMMIT", &e);
 	store_account(s, clock_mono_ns() - t0);
 	if (rc < 0) {
 		sq_rollback(&c->base);
@@ -394,10 +490,59 @@ static void run_batch(store *s, sq_store *q, job *batch)
 	}
 }
 
+/* Called by SQLite on the writer after each commit, with the WAL's size in pages. */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	(void)db, (void)name;
+	sq_store *q = arg;
+	if (pages >= CHECKPOINT_PAGES) {
+		pthread_mutex_lock(&q->mu);
+		if (!q->checkpoint_due) {
+			q->checkpoint_due = true;
+			pthread_cond_signal(&q->checkpoint_cv);
+		}
+		pthread_mutex_unlock(&q->mu);
+	}
+	return SQLITE_OK;
+}
+
+/* A PASSIVE checkpoint copies what it can without blocking the writer or readers; the
+ * writer restarts the WAL from its beginning once everything is copied. */
+static void *checkpointer_main(void *arg)
+{
+	store *s = arg;
+	sq_store *q = s->impl;
+	sqlite3 *db = NULL;
+	pthread_mutex_lock(&q->mu);
+	for (;;) {
+		while (!q->checkpoint_due && !q->stop)
+			pthread_cond_wait(&q->checkpoint_cv, &q->mu);
+		if (q->stop)
+			break;
+		q->checkpoint_due = false;
+		pthread_mutex_unlock(&q->mu);
+		if (!db &&
+		    sqlite3_open_v2(q->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+				    NULL) != SQLITE_OK) {
+			sqlite3_close_v2(db);
+			db = NULL;
+		}
+		if (db) {
+			sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+			sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		}
+		pthread_mutex_lock(&q->mu);
+	}
+	pthread_mutex_unlock(&q->mu);
+	sqlite3_close_v2(db);
+	return NULL;
+}
+
 static void *writer_main(void *arg)
 {
 	store *s = arg;
 	sq_store *q = s->impl;
+	sqlite3_wal_hook(q->wconn->db, wal_hook, q);
 	pthread_mutex_lock(&q->mu);
 	for (;;) {
 		while (!q->head && !q->stop)
@@ -417,51 +562,81 @@ static void *writer_main(void *arg)
 		last->next = NULL;
 		pthread_mutex_unlock(&q->mu);
 		run_batch(s, q, batch);
-		pthread_mutex_lock(&q->mu);
-		/* Wake each waiter on its own condition: a broadcast on one shared
-		 * condition woke every waiting thread for every batch. The jobs stay valid
-		 * while the mutex is held, since their waiters need it to return. */
-		for (job *j = batch; j; j = j->next) {
-			j->done = true;
-			pthread_cond_signal(&j->cv);
+		for (job *j = batch, *next; j; j = next) {
+			next = j->next; /* a waiter's job is gone once posted */
+			if (j->on_done) {
+				j->on_done(j->arg, j->rc, &j->e);
+				free(j);
+			} else {
+				sem_post(&j->done);
+			}
 		}
+		pthread_mutex_lock(&q->mu);
 	}
 	pthread_mutex_unlock(&q->mu);
 	return NULL;
+}
+
+/* Queues j, starting the writer (and the checkpointer) on first use. Called with q->mu
+ * held; on failure j is not queued. */
+static int enqueue(store *s, sq_store *q, job *j, err *e)
+{
+	if (q->stop)
+		return err_set(e, ERR_UNAVAILABLE, "shutting_down", NULL, "服务正在关闭");
+	if (!q->writer_started) {
+		if (pthread_create(&q->checkpointer, NULL, checkpointer_main, s) != 0)
+			return err_set(e, ERR_INTERNAL, "thread", NULL, "无法启动检查点线程");
+		if (pthread_create(&q->writer, NULL, writer_main, s) != 0) {
+			q->stop = true;
+			pthread_cond_broadcast(&q->checkpoint_cv);
+			pthread_mutex_unlock(&q->mu);
+			pthread_join(q->checkpointer, NULL);
+			pthread_mutex_lock(&q->mu);
+			return err_set(e, ERR_INTERNAL, "thread", NULL, "无法启动写线程");
+		}
+		q->writer_started = true;
+	}
+	if (q->tail)
+		q->tail->next = j;
+	else
+		q->head = j;
+	q->tail = j;
+	pthread_cond_signal(&q->work_cv);
+	return 0;
 }
 
 static int sq_write(store *s, store_tx_fn fn, void *ctx, err *e)
 {
 	sq_store *q = s->impl;
 	job j = {.fn = fn, .ctx = ctx};
-	pthread_cond_init(&j.cv, NULL);
+	sem_init(&j.done, 0, 0);
 	pthread_mutex_lock(&q->mu);
-	if (q->stop) {
-		pthread_mutex_unlock(&q->mu);
-		pthread_cond_destroy(&j.cv);
-		return err_set(e, ERR_UNAVAILABLE, "shutting_down", NULL, "服务正在关闭");
-	}
-	if (!q->writer_started) {
-		if (pthread_create(&q->writer, NULL, writer_main, s) != 0) {
-			pthread_mutex_unlock(&q->mu);
-			pthread_cond_destroy(&j.cv);
-			return err_set(e, ERR_INTERNAL, "thread", NULL, "无法启动写线程");
-		}
-		q->writer_started = true;
-	}
-	if (q->tail)
-		q->tail->next = &j;
-	else
-		q->head = &j;
-	q->tail = &j;
-	pthread_cond_signal(&q->work_cv);
-	while (!j.done)
-		pthread_cond_wait(&j.cv, &q->mu);
+	int rc = enqueue(s, q, &j, e);
 	pthread_mutex_unlock(&q->mu);
-	pthread_cond_destroy(&j.cv);
-	if (j.rc < 0 && e)
-		*e = j.e;
-	return j.rc;
+	if (rc == 0) {
+		while (sem_wait(&j.done) != 0)
+			;
+		rc = j.rc;
+		if (rc < 0 && e)
+			*e = j.e;
+	}
+	sem_destroy(&j.done);
+	return rc;
+}
+
+static void sq_write_async(store *s, store_tx_fn fn, void *ctx, store_done_fn done, void *arg)
+{
+	sq_store *q = s->impl;
+	job *j = xcalloc(1, sizeof *j);
+	*j = (job){.fn = fn, .ctx = ctx, .on_done = done, .arg = arg};
+	pthread_mutex_lock(&q->mu);
+	err e = {0};
+	int rc = enqueue(s, q, j, &e);
+	pthread_mutex_unlock(&q->mu);
+	if (rc < 0) {
+		done(arg, -1, &e);
+		free(j);
+	}
 }
 
 static int sq_backup(store *s, const char *path, err *e)
@@ -517,6 +692,7 @@ const struct store_ops store_sqlite_ops = {
 	.conn_open = sq_conn_open,
 	.conn_close = sq_conn_close,
 	.write = sq_write,
+	.write_async = sq_write_async,
 	.exec_script = sq_exec_script,
 	.begin = sq_begin,
 	.commit = sq_commit,
@@ -537,6 +713,7 @@ const struct store_ops store_sqlite_ops = {
 	.changes = sq_changes,
 	.done = sq_done,
 	.backup = sq_backup,
+	.fts_defer = sq_fts_defer,
 	.type_id = "INTEGER PRIMARY KEY",
 	.type_blob = "BLOB",
 	.type_pathtext = "TEXT",

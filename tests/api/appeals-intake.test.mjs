@@ -181,6 +181,29 @@ describe('appeal intake', () => {
     assertError(await post({ content: '领导代为受理', contact_phone: '13700001111' }, leader), 403, 'forbidden');
   });
 
+  test('the intake answer is the appeal exactly as GET then shows it, for every field it carries', async () => {
+    // The answer is written from what intake knows, not read back: hold it against the read.
+    const body = {
+      content: '幸福小区3号楼楼道漏水，墙皮脱落', title: '楼道漏水', channel: '12345', type: 'report',
+      category: 'heating', contact_name: '李女士', contact_phone: '13912340000', address: '细河区幸福小区3号楼',
+      lat: 42.0217, lon: 121.6701, urgent: true, region_code: '210911',
+    };
+    const r = await post(body, agent);
+    assertStatus(r, 201);
+    const g = await api(`/api/v1/appeals/${r.body.id}`, { token: agent });
+    assertStatus(g, 200);
+    for (const k of ['timeline', 'suggested_unit', 'duplicates']) {
+      assert.ok(k in g.body, `GET carries ${k}`);
+      assert.ok(!(k in r.body), `the intake answer leaves out ${k}`);
+      delete g.body[k];
+    }
+    assert.deepEqual(r.body, g.body);
+    assert.equal(r.body.category.code, 'heating');
+    assert.equal(r.body.region.name, '细河区');
+    assert.equal(r.body.lat, 42.0217);
+    assert.deepEqual(r.body.allowed_actions, ['dispatch', 'close', 'urge', 'merge']);
+  });
+
   test('30 parallel intakes all get distinct numbers of today', async () => {
     const results = await Promise.all(Array.from({ length: 30 }, (_, i) =>
       post({ content: `并发受理测试第${i}件`, contact_phone: `1390000${String(i).padStart(4, '0')}` }, agent)));

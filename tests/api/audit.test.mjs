@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, client, login } from '../lib/server.mjs';
-import { assertError, assertStatus, unitByName, run, stopClean } from '../lib/api-helpers.mjs';
+import { assertError, assertStatus, unitByName, run, sql, stopClean } from '../lib/api-helpers.mjs';
 
 let srv, api, admin, agent, unitId, userId;
 
@@ -106,6 +106,13 @@ test('paging through the trail: pages continue the order', async () => {
 test('only admins read the audit trail (403 for others, 401 without login)', async () => {
   assertError(await api('/api/v1/audit', { token: agent }), 403);
   assertError(await api('/api/v1/audit'), 401);
+});
+
+test('the demo\'s trail runs forward in time: no entry is dated before the one it follows', () => {
+  // The demo dates its tree and logins before the year of appeals it then plays through.
+  const back = sql(srv.db.url, 'SELECT COUNT(*) FROM audit_log a JOIN audit_log b ON b.seq = a.seq + 1 WHERE b.at < a.at');
+  assert.equal(Number(back.trim()), 0);
+  assert.ok(Number(sql(srv.db.url, 'SELECT COUNT(*) FROM audit_log').trim()) > 1000, 'the demo has a history');
 });
 
 test('the recorded trail is an intact hash chain (yiwang check)', async () => {

@@ -284,6 +284,32 @@ static void test_stats_counts_every_figure_and_rate(void **state)
 	json_decref(items);
 }
 
+static void test_reopen_rate_counts_reopened_among_ever_closed(void **state)
+{
+	fx *f = *state;
+	const tree *t = &f->t;
+	const asg rows[] = {
+		/* closed, reopened, closed again */
+		{t->ta, "2026-02-02T09:00", 1, false, true, 1, true, 1, "satisfied", 1, 0},
+		/* closed, reopened, being handled again (twice reopened) */
+		{t->ta, "2026-02-03T09:00", 1, false, false, -1, false, -1, NULL, 2, 0},
+		{t->ta, "2026-02-04T09:00", 1, false, false, -1, false, -1, NULL, 1, 0},
+		/* closed once, never reopened */
+		{t->ta, "2026-02-05T09:00", 1, false, true, 1, true, 1, "satisfied", 0, 0},
+	};
+	add(f, rows, sizeof rows / sizeof rows[0]);
+	actor city = who_at(f, f->t.c, ROLE_LEADER);
+	json_t *items = by_unit(f, &city, "2026-02-01", "2026-02-28", 0);
+	json_t *ta = item_of(items, f->t.ta);
+	assert_non_null(ta);
+	assert_int_equal(num(ta, "closed"), 2);
+	assert_int_equal(num(ta, "reopened"), 3);
+	assert_int_equal(num(ta, "reopened_open"), 2);
+	/* Three of the four ever closed were reopened: 3/4, where reopened / closed was 3/2. */
+	assert_rate(ta, "reopen_rate", 3, 4);
+	json_decref(items);
+}
+
 static void test_stats_rates_null_when_denominator_zero(void **state)
 {
 	fx *f = *state;
@@ -626,6 +652,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_stats_counts_every_figure_and_rate),
 		T(test_stats_rates_null_when_denominator_zero),
+		T(test_reopen_rate_counts_reopened_among_ever_closed),
 		T(test_stats_sorted_by_dispatched_desc),
 		T(test_stats_period_from_inclusive_to_date_through_end_of_day),
 		T(test_stats_only_units_within_area),

@@ -1,12 +1,13 @@
 /* The small core the rest stands on: time in ISO 8601 at the edge (China Standard Time,
  * offsets honoured, impossible dates refused), bounded string buffers, the request arena,
  * the edge's text checks (characters counted as a person sees them, invalid UTF-8 and
- * control characters refused) and phone masking. No database. */
+ * control characters refused), the JSON writer and phone masking. No database. */
 #include "testutil.h"
 
 #include "api/validate.h"
 #include "core/arena.h"
 #include "core/clock.h"
+#include "core/jsonw.h"
 #include "core/strbuf.h"
 #include "privacy.h"
 
@@ -479,6 +480,105 @@ static void test_jv_str_counts_characters_and_refuses_bad_text(void **state)
 
 /* ---- privacy ---- */
 
+/* ---- the JSON writer ---- */
+
+static char *written(void (*fn)(strbuf *))
+{
+	strbuf sb = STRBUF_INIT;
+	fn(&sb);
+	return strbuf_detach(&sb, NULL);
+}
+
+static void write_object(strbuf *sb)
+{
+	jw_open(sb, '{');
+	jw_key(sb, "id");
+	jw_int(sb, 42);
+	jw_key(sb, "neg");
+	jw_int(sb, INT64_MIN);
+	jw_key(sb, "title");
+	jw_str(sb, "暖气不热 \"三楼\"\n\\ \t\x01");
+	jw_key(sb, "none");
+	jw_str(sb, NULL);
+	jw_key(sb, "list");
+	jw_open(sb, '[');
+	jw_bool(sb, true);
+	jw_bool(sb, false);
+	jw_null(sb);
+	jw_open(sb, '{');
+	jw_close(sb, '}');
+	jw_real(sb, 121.65);
+	jw_real(sb, 3.0);
+	jw_close(sb, ']');
+	jw_key(sb, "empty");
+	jw_open(sb, '[');
+	jw_close(sb, ']');
+	jw_close(sb, '}');
+}
+
+static void test_jsonw_writes_valid_compact_json(void **state)
+{
+	(void)state;
+	char *s = written(write_object);
+	assert_string_equal(s, "{\"id\":42,\"neg\":-9223372036854775808,"
+			       "\"title\":\"暖气不热 \\\"三楼\\\"\\n\\\\ \\t\\u0001\","
+			       "\"none\":null,\"list\":[true,false,null,{},121.65,3.0],"
+			       "\"empty\":[]}");
+	/* jansson reads back what was written. */
+	json_error_t je;
+	json_t *v = json_loads(s, 0, &je);
+	assert_non_null(v);
+	assert_string_equal(json_string_value(json_object_get(v, "title")),
+			    "暖气不热 \"三楼\"\n\\ \t\x01");
+	assert_true(json_integer_value(json_object_get(v, "neg")) == INT64_MIN);
+	json_decref(v);
+	free(s);
+}
+
+static void write_bad_utf8(strbuf *sb)
+{
+	jw_open(sb, '[');
+	jw_str(sb, "a\xff\xfe");	/* not UTF-8 at all */
+	jw_str(sb, "\xe4\xbd");		/* a sequence cut short */
+	jw_str(sb, "\xed\xa0\x80");	/* a surrogate */
+	jw_str(sb, "\xc0\xaf");		/* an overlong slash */
+	jw_str(sb, "\xf0\x9f\x98\x80"); /* an emoji is kept */
+	jw_close(sb, ']');
+}
+
+static void test_jsonw_never_writes_invalid_utf8(void **state)
+{
+	(void)state;
+	char *s = written(write_bad_utf8);
+	assert_string_equal(s,
+			    "[\"a\\ufffd\\ufffd\",\"\\ufffd\\ufffd\","
+			    "\"\\ufffd\\ufffd\\ufffd\",\"\\ufffd\\ufffd\",\"\xf0\x9f\x98\x80\"]");
+	json_t *v = json_loads(s, 0, NULL);
+	assert_non_null(v);
+	json_decref(v);
+	free(s);
+}
+
+static void test_jsonw_tree_matches_jansson(void **state)
+{
+	(void)state;
+	json_t *v =
+		json_pack("{s:s, s:I, s:b, s:n, s:[f, f, {s:s}], s:{}}", "z", "后来的键先写", "a",
+			  (json_int_t)-7, "t", 1, "n", "r", 0.1, -2.5e-9, "k", "供暖\u2028", "o");
+	strbuf sb = STRBUF_INIT;
+	jw_tree(&sb, v);
+	char *ours = strbuf_detach(&sb, NULL);
+	/* Reals are written shortest-first (0.1, not jansson's 0.10000000000000001) and
+	 * read back equal; everything else is byte for byte what jansson writes. */
+	assert_string_equal(ours, "{\"z\":\"后来的键先写\",\"a\":-7,\"t\":true,\"n\":null,"
+				  "\"r\":[0.1,-2.5e-09,{\"k\":\"供暖\u2028\"}],\"o\":{}}");
+	json_t *back = json_loads(ours, 0, NULL);
+	assert_true(json_equal(back, v));
+	json_decref(back);
+	free(ours);
+	json_decref(v);
+}
+
 static void test_mask_phone_hides_the_middle(void **state)
 {
 	(void)state;
@@ -502,6 +602,31 @@ static void test_mask_phone_hides_the_middle(void **state)
 	char small[6];
 	privacy_mask_phone("13812341234", small, sizeof small);
 	assert_string_equal(small, "138**");
+}
+
+/* Text published to the public (Open311) hides phone and ID card numbers inside it, but
+ * keeps other numbers a report needs: a floor, a temperature, a date. */
+static void test_mask_text_hides_numbers_that_identify(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{"请回电13812345678谢谢", "请回电138****5678谢谢"},
+		{"电话 138-1234-5678", "电话 138-****-5678"},
+		{"座机 2345678", "座机 23***78"},
+		{"身份证21090219800101123X", "身份证210***********123X"},
+		{"5楼，室温14.5度，2026-11-20起", "5楼，室温14.5度，2026-11-20起"},
+		{"", ""},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *m = privacy_mask_text(cases[i].in);
+		assert_string_equal(m, cases[i].out);
+		free(m);
+	}
+	char *n = privacy_mask_text(NULL);
+	assert_string_equal(n, "");
+	free(n);
 }
 
 /* A masked number must hide at least one of its characters. Seven-digit local landline
@@ -540,8 +665,12 @@ int main(void)
 		cmocka_unit_test(test_utf8_refuses_overlong_surrogates_and_out_of_range),
 		cmocka_unit_test(test_control_characters_detected),
 		cmocka_unit_test(test_jv_str_counts_characters_and_refuses_bad_text),
+		cmocka_unit_test(test_jsonw_writes_valid_compact_json),
+		cmocka_unit_test(test_jsonw_never_writes_invalid_utf8),
+		cmocka_unit_test(test_jsonw_tree_matches_jansson),
 		cmocka_unit_test(test_mask_phone_hides_the_middle),
 		cmocka_unit_test(test_mask_phone_never_reveals_whole_number),
+		cmocka_unit_test(test_mask_text_hides_numbers_that_identify),
 	};
 	return cmocka_run_group_tests_name("core", tests, NULL, NULL);
 }

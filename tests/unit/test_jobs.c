@@ -367,6 +367,26 @@ static void test_finish_warning_then_overdue_urge(void **state)
 	assert_int_equal(pass(f, f->t0 + 2000 * MIN), 0);
 }
 
+static void test_reopened_case_warned_at_80_percent_of_its_new_window(void **state)
+{
+	fx *f = *state;
+	/* Reopened at t0 + 2000 with a new finish deadline 1000 minutes later: its warning
+	 * falls at t0 + 2800, not at once (80% of the span from the first dispatch). */
+	case_spec k = spec(f, 1, "handling");
+	k.signed_at = f->t0 + 10 * MIN;
+	k.finish_due = f->t0 + 3000 * MIN;
+	add_case(f, &k);
+	char sql[128];
+	snprintf(sql, sizeof sql, "UPDATE cases SET finish_from = %lld WHERE id = 1",
+		 (long long)(f->t0 + 2000 * MIN));
+	exec_sql(f->s, sql);
+	assert_int_equal(pass(f, f->t0 + 2400 * MIN), 0);
+	assert_int_equal(pass(f, f->t0 + 2800 * MIN - 1), 0);
+	assert_int_equal(qi(f, "SELECT finish_alert FROM cases WHERE id = ?", 1), 0);
+	assert_int_equal(pass(f, f->t0 + 2800 * MIN), 1);
+	assert_int_equal(qi(f, "SELECT finish_alert FROM cases WHERE id = ?", 1), 1);
+}
+
 static void test_unsigned_case_gets_both_deadlines(void **state)
 {
 	fx *f = *state;
@@ -773,6 +793,7 @@ int main(void)
 		T(test_signed_case_gets_no_sign_alerts),
 		T(test_closed_merged_and_returned_cases_get_nothing),
 		T(test_finish_warning_then_overdue_urge),
+		T(test_reopened_case_warned_at_80_percent_of_its_new_window),
 		T(test_unsigned_case_gets_both_deadlines),
 		T(test_replied_case_gets_no_finish_alerts),
 		T(test_backlog_is_worked_through_in_batches),

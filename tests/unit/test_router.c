@@ -286,6 +286,39 @@ static void test_fifty_routes_each_reached(void **state)
 		free(patterns[i]);
 }
 
+/* A module's fallback: {name*} takes the rest of the path with its slashes, and a "*"
+ * route answers any method, but only after the specific routes before it. */
+static void test_rest_capture_and_any_method_fall_back(void **state)
+{
+	(void)state;
+	static const struct route t[] = {
+		{"GET", "/o/v2/{file}", h_list, ROUTE_PUBLIC},
+		{"*", "/o/{rest*}", h_get, ROUTE_PUBLIC},
+	};
+	router *rt = router_new();
+	router_add(rt, t, 2);
+	char buf[128];
+	route_match m;
+	assert_int_equal(match(rt, "GET", "/o/v2/services.json", buf, sizeof buf, &m, NULL, 0),
+			 ROUTER_FOUND);
+	assert_ptr_equal(m.route, &t[0]);
+	assert_int_equal(match(rt, "DELETE", "/o/v2/services.json", buf, sizeof buf, &m, NULL, 0),
+			 ROUTER_FOUND);
+	assert_ptr_equal(m.route, &t[1]);
+	assert_int_equal(m.ncap, 1);
+	assert_string_equal(m.cap_name[0], "rest");
+	assert_string_equal(m.cap_value[0], "v2/services.json");
+	assert_int_equal(match(rt, "GET", "/o/v2/a/b/c.xml", buf, sizeof buf, &m, NULL, 0),
+			 ROUTER_FOUND);
+	assert_ptr_equal(m.route, &t[1]);
+	assert_string_equal(m.cap_value[0], "v2/a/b/c.xml");
+	assert_int_equal(match(rt, "GET", "/o", buf, sizeof buf, &m, NULL, 0), ROUTER_NO_PATH);
+	assert_int_equal(match(rt, "GET", "/o/", buf, sizeof buf, &m, NULL, 0), ROUTER_NO_PATH);
+	assert_int_equal(match(rt, "GET", "/other/x", buf, sizeof buf, &m, NULL, 0),
+			 ROUTER_NO_PATH);
+	router_free(rt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +335,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_too_many_segments_is_no_path, setup, teardown),
 		cmocka_unit_test(test_fifty_routes_each_reached),
+		cmocka_unit_test(test_rest_capture_and_any_method_fall_back),
 	};
 	return cmocka_run_group_tests_name("router", tests, NULL, NULL);
 }

@@ -39,7 +39,7 @@ export const CHANNEL_LABELS = {
   web: '政务服务网',
   app: '手机 App',
   grid: '网格上报',
-  open311: '开放接口',
+  open311: '开放接口（Open311）',
 };
 // Channels an agent may pick at intake (the API's list; open311 comes in by API key only).
 export const INTAKE_CHANNELS = ['8890', '12345', '12315', '12320', 'housing', 'web', 'app', 'grid'];
