@@ -270,6 +270,8 @@ static int demo_tx(store_conn *c, void *p, err *e)
 		if (user_create(c, &sys, &in, &id, e) < 0)
 			return -1;
 	}
+	if (demo_appeals_staff(c, x->ids, x->hash, e) < 0)
+		return -1;
 	return demo_appeal_setup(c, x, e);
 }
 
@@ -281,19 +283,23 @@ int demo_build(store *s, const char *password, err *e)
 	if (auth_password_ok(password, e) < 0 ||
 	    auth_hash_password(password, hash, sizeof hash, e) < 0)
 		return -1;
-	int64_t start;
-	if (demo_appeals_start(&start, e) < 0)
-		return -1;
 	demo_ctx x = {.hash = hash, .ids = xcalloc(demo_units_count, sizeof(int64_t))};
-	/* The tree and the logins exist before the history of appeals that follows. */
-	if (start)
-		clock_override(start - 3600 * 1000);
+	/* The audit trail runs forward in time, so the history is made in date order: the
+	 * tree and the logins a month before the 2021 livelihood cycle, the earliest of it;
+	 * then that cycle, the year of appeals until now, and last the collection open
+	 * now. */
+	clock_override(demo_livelihood_start() - 31LL * 24 * 3600 * 1000);
 	int rc = store_write(s, demo_tx, &x, e);
 	clock_override(0);
 	if (rc == 0)
-		rc = demo_appeals_build(s, x.ids, hash, e);
+		rc = demo_livelihood_history(s, x.ids, e);
 	if (rc == 0)
-		rc = demo_livelihood_build(s, x.ids, e);
+		rc = demo_appeals_build(s, x.ids, e);
+	int64_t end;
+	if (rc == 0)
+		rc = demo_appeals_end(&end, e);
+	if (rc == 0)
+		rc = demo_livelihood_open(s, x.ids, end, e);
 	free(x.ids);
 	return rc;
 }

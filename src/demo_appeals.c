@@ -796,7 +796,6 @@ enum { NEXTRA = sizeof extra_staff / sizeof extra_staff[0] };
 typedef struct runner {
 	store *s;
 	const int64_t *unit_ids;
-	const char *password_hash;
 	int64_t start, now;
 	calendar *cal;
 	sim *v;
@@ -1840,14 +1839,10 @@ static int load_calendar(store_conn *c, runner *r, err *e)
 	return 0;
 }
 
-/* The staff logins, the category ids, the actors and the calendar. */
+/* The staff's actors, the category ids and the calendar. */
 static int tx_setup(store_conn *c, void *p, err *e)
 {
 	runner *r = p;
-	/* The staff logins exist from the start of the history they act in. */
-	clock_override(r->start);
-	actor sys;
-	actor_system(&sys, "demo");
 	r->nstaff = 0;
 	r->nreaders = 0;
 	for (size_t i = 0; i < demo_users_count; i++) {
@@ -1867,16 +1862,8 @@ static int tx_setup(store_conn *c, void *p, err *e)
 		r->readers[r->nreaders++] = who;
 	}
 	for (size_t i = 0; i < NEXTRA; i++) {
-		const struct demo_user *d = &extra_staff[i];
-		user_input in = {.username = d->username,
-				 .display_name = d->display_name,
-				 .password_hash = r->password_hash,
-				 .unit_id = r->unit_ids[unit_index(d->unit_key)],
-				 .roles = role_parse(d->roles),
-				 .phone = d->phone};
-		int64_t id;
 		actor who;
-		if (user_create(c, &sys, &in, &id, e) < 0 || actor_of(c, r, d, id, &who, e) < 0)
+		if (actor_of(c, r, &extra_staff[i], 0, &who, e) < 0)
 			return -1;
 		r->staff[r->nstaff++] = (staff){who.unit_id, who};
 		r->readers[r->nreaders++] = who;
@@ -1994,20 +1981,42 @@ static int history_span(int64_t *start, int64_t *end, err *e)
 	return 0;
 }
 
-int demo_appeals_start(int64_t *start, err *e)
+int demo_appeals_end(int64_t *end, err *e)
 {
-	int64_t end;
-	*start = 0;
-	return appeals_skipped() ? 0 : history_span(start, &end, e);
+	int64_t start;
+	return history_span(&start, end, e);
 }
 
-int demo_appeals_build(store *s, const int64_t *unit_ids, const char *password_hash, err *e)
+int demo_appeals_staff(store_conn *c, const int64_t *unit_ids, const char *password_hash, err *e)
 {
 	if (appeals_skipped())
 		return 0;
 	if (check_tables() < 0)
 		return err_set(e, ERR_INTERNAL, "demo_data", NULL, "演示诉求引用了不存在的单位");
-	runner r = {.s = s, .unit_ids = unit_ids, .password_hash = password_hash};
+	actor sys;
+	actor_system(&sys, "demo");
+	for (size_t i = 0; i < NEXTRA; i++) {
+		const struct demo_user *d = &extra_staff[i];
+		user_input in = {.username = d->username,
+				 .display_name = d->display_name,
+				 .password_hash = password_hash,
+				 .unit_id = unit_ids[unit_index(d->unit_key)],
+				 .roles = role_parse(d->roles),
+				 .phone = d->phone};
+		int64_t id;
+		if (user_create(c, &sys, &in, &id, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int demo_appeals_build(store *s, const int64_t *unit_ids, err *e)
+{
+	if (appeals_skipped())
+		return 0;
+	if (check_tables() < 0)
+		return err_set(e, ERR_INTERNAL, "demo_data", NULL, "演示诉求引用了不存在的单位");
+	runner r = {.s = s, .unit_ids = unit_ids};
 	int64_t start;
 	if (history_span(&start, &r.now, e) < 0)
 		return -1;

@@ -10,15 +10,18 @@
 #include "core/err.h"
 #include "store/store.h"
 
-/* After the demo's units, users, categories and routing rules exist: adds a staff login
- * (password_hash, the demo's) for each handling unit that has none, then the appeals, in
- * one write transaction per demo day. unit_ids are the demo's unit ids by index in
- * demo_units. Leaves the clock restored. The environment can change it: with
- * YIWANG_DEMO_APPEALS=0 there are no appeals (test suites that start many servers);
+/* After the demo's units, users (demo_appeals_staff's too), categories and routing rules
+ * exist: the appeals, in one write transaction per demo day. unit_ids are the demo's unit
+ * ids by index in demo_units. Leaves the clock restored. The environment can change it:
+ * with YIWANG_DEMO_APPEALS=0 there are no appeals (test suites that start many servers);
  * YIWANG_DEMO_NOW=2026-11-30T09:30 ends the history at that time instead of now. */
-int demo_appeals_build(store *s, const int64_t *unit_ids, const char *password_hash, err *e);
-/* When the appeals' history starts (0 when YIWANG_DEMO_APPEALS=0 skips it): the demo's
- * tree and logins are dated then, so that the audit trail runs forward in time. */
-int demo_appeals_start(int64_t *start, err *e);
+int demo_appeals_build(store *s, const int64_t *unit_ids, err *e);
+/* A staff login (password_hash, the demo's) for each handling unit that has none, made
+ * with the demo's tree: the livelihood cycle, years before the appeals, has these units
+ * act too. None when YIWANG_DEMO_APPEALS=0. */
+int demo_appeals_staff(store_conn *c, const int64_t *unit_ids, const char *password_hash, err *e);
+/* When the appeals' history ends: now (as of the call), or YIWANG_DEMO_NOW. Asked after
+ * demo_appeals_build, it is no earlier than the history's last step. */
+int demo_appeals_end(int64_t *end, err *e);
 
 #endif

@@ -6,6 +6,8 @@
  * and deterministic. */
 #include "demo_livelihood.h"
 
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,12 +234,17 @@ static const struct demo_proposal {
 	  {"建设全民健身步道", "希望沿细河修建健身步道", "细河区", NULL, NULL, 7},
 };
 
+/* The cycle opens its collection on this day; nothing of the demo's history is earlier. */
+static const char cycle_start[] = "2020-11-02T09:00";
+
 typedef struct dl {
 	store *s;
 	const int64_t *unit_ids;
-	actor staff, deputies[NDEPUTIES], agent;
+	actor staff, deputies[NDEPUTIES], agent, lead[NWINNERS];
 	int64_t cand[NCANDIDATES], prop[NCANDIDATES], session, project[NWINNERS];
 	int64_t extra[sizeof extra_2021 / sizeof extra_2021[0]];
+	int64_t milestone[NWINNERS][4], inspection[NWINNERS];
+	int64_t from; /* the 2027 collection's first moment */
 } dl;
 
 static int64_t unit_of(const dl *x, const char *key)
@@ -310,247 +317,369 @@ static int tx_actors(store_conn *c, void *p, err *e)
 		if (actor_named(c, name, ROLE_DEPUTY, &x->deputies[i], e) < 0)
 			return -1;
 	}
+	for (int i = 0; i < NWINNERS; i++)
+		if (unit_staff(c, x, cands[i].unit, &x->lead[i], e) < 0)
+			return -1;
 	return 0;
 }
 
-/* 征集: the 2021 collection, its proposals, screening into candidates. */
-static int tx_collect_2021(store_conn *c, void *p, err *e)
+/* The steps of the 2021 cycle. The projects overlap (one reports progress while another
+ * is inspected), so the steps are planned with their dates first and then taken in date
+ * order: the audit trail records them as they happened. */
+typedef enum {
+	EV_COLLECTION_OPEN, /* 征集 */
+	EV_PROPOSAL,	    /* i: candidate i's proposal and its supports */
+	EV_EXTRA,	    /* i: extra_2021[i] */
+	EV_SCREEN,	    /* i: extra_2021[i] merged or found infeasible */
+	EV_COLLECTION_CLOSE,
+	EV_CANDIDATE,	   /* i */
+	EV_SESSION_CREATE, /* 代表定 */
+	EV_SESSION_OPEN,
+	EV_BALLOT, /* i: deputy i */
+	EV_SESSION_CLOSE,
+	EV_MILESTONES,	    /* i: project i's plan (政府办) */
+	EV_PROGRESS,	    /* i, k: project i's milestone k, half-way or (done) finished */
+	EV_INSPECTION,	    /* i */
+	EV_ANSWER,	    /* i: the lead unit answers the inspection's opinion */
+	EV_SIGNOFF,	    /* i */
+	EV_EVALUATION_OPEN, /* 人大评 */
+	EV_RATING,	    /* i, k: deputy k rates project i */
+	EV_EVALUATION_CLOSE,
+} ev_kind;
+
+typedef struct event {
+	int64_t t;
+	size_t seq; /* order of planning: steps of one moment keep it */
+	ev_kind kind;
+	int i, k;
+	bool done;
+} event;
+
+typedef struct plan {
+	event *v;
+	size_t n, cap;
+} plan;
+
+static void plan_add(plan *pl, int64_t t, ev_kind kind, int i, int k, bool done)
 {
-	dl *x = p;
-	clock_override(at("2020-11-02T09:00"));
-	if (lv_collection_open(c, &x->staff, 2021, "2021 年民生实事项目征集", e) < 0)
-		return -1;
-	char code[LV_RECEIPT_LEN + 1];
-	for (int i = 0; i < NCANDIDATES; i++) {
-		char when[64];
-		snprintf(when, sizeof when, "2020-11-%02dT%02d:20", 3 + i, 9 + i % 8);
-		clock_override(at(when));
-		lv_proposal_input in = {.year = 2021,
-					.title = cands[i].title,
-					.content = cands[i].proposal,
-					.place = cands[i].place,
-					.channel = i % 3 ? "web" : "app"};
-		if (lv_proposal_submit(c, NULL, &in, &x->prop[i], code, e) < 0)
-			return -1;
-		for (int k = 0; k < 6 + (i * 7) % 20; k++) {
-			char ip[32];
-			snprintf(ip, sizeof ip, "10.%d.%d.%d", 60 + i, k / 200, k % 200);
-			int64_t n;
-			if (lv_proposal_support(c, NULL, ip, x->prop[i], &n, e) < 0)
-				return -1;
-		}
+	if (pl->n == pl->cap) {
+		pl->cap = pl->cap ? pl->cap * 2 : 256;
+		pl->v = xrealloc(pl->v, pl->cap * sizeof *pl->v);
 	}
-	for (size_t i = 0; i < sizeof extra_2021 / sizeof extra_2021[0]; i++) {
-		char when[64];
-		snprintf(when, sizeof when, "2020-11-%02dT15:40", 10 + (int)i);
-		clock_override(at(when));
-		lv_proposal_input in = {.year = 2021,
-					.title = extra_2021[i].title,
-					.content = extra_2021[i].content,
-					.place = extra_2021[i].place,
-					.channel = "web"};
-		if (lv_proposal_submit(c, NULL, &in, &x->extra[i], code, e) < 0)
-			return -1;
-	}
+	pl->v[pl->n] = (event){t, pl->n, kind, i, k, done};
+	pl->n++;
+}
+
+static int64_t at_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int64_t at_fmt(const char *fmt, ...)
+{
+	char when[64];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(when, sizeof when, fmt, ap);
+	va_end(ap);
+	return at(when);
+}
+
+static int64_t milestone_due(const struct demo_candidate *d, int k)
+{
+	char date[16];
+	snprintf(date, sizeof date, "2021-%.5s", d->milestones[k]);
+	return at(date);
+}
+
+enum { HOUR_MS = 3600 * 1000, DAY_MS = 24 * HOUR_MS };
+
+static void plan_2021(plan *pl)
+{
+	plan_add(pl, at(cycle_start), EV_COLLECTION_OPEN, 0, 0, false);
+	for (int i = 0; i < NCANDIDATES; i++)
+		plan_add(pl, at_fmt("2020-11-%02dT%02d:20", 3 + i, 9 + i % 8), EV_PROPOSAL, i, 0,
+			 false);
+	int nextra = (int)(sizeof extra_2021 / sizeof extra_2021[0]);
+	for (int i = 0; i < nextra; i++)
+		plan_add(pl, at_fmt("2020-11-%02dT15:40", 10 + i), EV_EXTRA, i, 0, false);
 	/* Screening in December. */
-	clock_override(at("2020-12-10T10:00"));
-	for (size_t i = 0; i < sizeof extra_2021 / sizeof extra_2021[0]; i++) {
-		const struct demo_proposal *d = &extra_2021[i];
-		if (!strncmp(d->fate, "merge:", 6)) {
-			if (lv_proposal_merge(c, &x->staff, x->extra[i], x->prop[atoi(d->fate + 6)],
-					      e) < 0)
-				return -1;
-		} else if (lv_proposal_infeasible(c, &x->staff, x->extra[i], d->reason, e) < 0) {
-			return -1;
+	for (int i = 0; i < nextra; i++)
+		plan_add(pl, at("2020-12-10T10:00"), EV_SCREEN, i, 0, false);
+	plan_add(pl, at("2020-12-15T17:00"), EV_COLLECTION_CLOSE, 0, 0, false);
+	for (int i = 0; i < NCANDIDATES; i++)
+		plan_add(pl, at_fmt("2020-12-%02dT10:%02d", 18 + i / 6, 10 * (i % 6)), EV_CANDIDATE,
+			 i, 0, false);
+	/* The ballot at the congress session of January 2021. */
+	plan_add(pl, at("2021-01-26T08:30"), EV_SESSION_CREATE, 0, 0, false);
+	plan_add(pl, at("2021-01-26T09:00"), EV_SESSION_OPEN, 0, 0, false);
+	for (int i = 0; i < NDEPUTIES; i++)
+		plan_add(pl, at("2021-01-26T09:05") + (int64_t)i * 37 * 1000, EV_BALLOT, i, 0,
+			 false);
+	plan_add(pl, at("2021-01-26T09:40"), EV_SESSION_CLOSE, 0, 0, false);
+	for (int i = 0; i < NWINNERS; i++) {
+		const struct demo_candidate *d = &cands[i];
+		plan_add(pl, at("2021-02-20T10:00") + (int64_t)i * HOUR_MS, EV_MILESTONES, i, 0,
+			 false);
+		/* Each node reported half-way and done a few days before its date. */
+		for (int k = 0; k < 4 && d->milestones[k]; k++) {
+			int64_t due = milestone_due(d, k);
+			plan_add(pl, due - (int64_t)(20 + i % 5) * DAY_MS, EV_PROGRESS, i, k,
+				 false);
+			plan_add(pl, due - (int64_t)(2 + i % 3) * DAY_MS, EV_PROGRESS, i, k, true);
 		}
+		/* A deputies' inspection in the autumn, its opinion answered a week later. */
+		int64_t visit = at("2021-09-14T14:00") + (int64_t)i * 2 * DAY_MS;
+		plan_add(pl, visit, EV_INSPECTION, i, 0, false);
+		if (d->opinion)
+			plan_add(pl, visit + 7LL * DAY_MS, EV_ANSWER, i, 0, false);
+		/* 销号 in December after the congress staff's verification. */
+		plan_add(pl, at("2021-12-06T10:00") + (int64_t)i * 5 * HOUR_MS, EV_SIGNOFF, i, 0,
+			 false);
 	}
-	clock_override(at("2020-12-15T17:00"));
-	if (lv_collection_close(c, &x->staff, 2021, e) < 0)
+	/* The year-end evaluation of December 2021: 38 of the 40 deputies rate every
+	 * project. */
+	plan_add(pl, at("2021-12-20T09:00"), EV_EVALUATION_OPEN, 0, 0, false);
+	for (int i = 0; i < NWINNERS; i++)
+		for (int k = 0; k < NDEPUTIES - 2; k++)
+			plan_add(pl, at("2021-12-20T09:10") + (int64_t)(k * 11 + i) * 1000,
+				 EV_RATING, i, k, false);
+	plan_add(pl, at("2021-12-20T10:30"), EV_EVALUATION_CLOSE, 0, 0, false);
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const event *x = a, *y = b;
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int do_proposal(store_conn *c, dl *x, int i, err *e)
+{
+	char code[LV_RECEIPT_LEN + 1];
+	lv_proposal_input in = {.year = 2021,
+				.title = cands[i].title,
+				.content = cands[i].proposal,
+				.place = cands[i].place,
+				.channel = i % 3 ? "web" : "app"};
+	if (lv_proposal_submit(c, NULL, &in, &x->prop[i], code, e) < 0)
 		return -1;
-	for (int i = 0; i < NCANDIDATES; i++) {
-		char when[64];
-		snprintf(when, sizeof when, "2020-12-%02dT10:%02d", 18 + i / 6, 10 * (i % 6));
-		clock_override(at(when));
-		const char *feas =
-			"经牵头单位和市财政局论证，资金已纳入 2021 年预算，当年可以完成。";
-		lv_candidate_input in = {.year = 2021,
-					 .title = cands[i].title,
-					 .description = cands[i].description,
-					 .target = cands[i].target,
-					 .feasibility = feas,
-					 .budget_yuan = (int64_t)cands[i].budget_wan * 10000,
-					 .lead_unit_id = unit_of(x, cands[i].unit),
-					 .proposal_ids = &x->prop[i],
-					 .nproposals = 1};
-		if (!in.lead_unit_id)
-			return err_set(e, ERR_INTERNAL, "demo_data", NULL, "牵头单位 %s 不存在",
-				       cands[i].unit);
-		if (lv_candidate_create(c, &x->staff, &in, &x->cand[i], e) < 0)
+	for (int k = 0; k < 6 + (i * 7) % 20; k++) {
+		char ip[32];
+		snprintf(ip, sizeof ip, "10.%d.%d.%d", 60 + i, k / 200, k % 200);
+		int64_t n;
+		if (lv_proposal_support(c, NULL, ip, x->prop[i], &n, e) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-/* 代表定: the ballot at the congress session of January 2021. */
-static int tx_ballot_2021(store_conn *c, void *p, err *e)
+static int do_extra(store_conn *c, dl *x, int i, err *e)
 {
-	dl *x = p;
-	clock_override(at("2021-01-26T08:30"));
+	char code[LV_RECEIPT_LEN + 1];
+	lv_proposal_input in = {.year = 2021,
+				.title = extra_2021[i].title,
+				.content = extra_2021[i].content,
+				.place = extra_2021[i].place,
+				.channel = "web"};
+	return lv_proposal_submit(c, NULL, &in, &x->extra[i], code, e);
+}
+
+static int do_screen(store_conn *c, dl *x, int i, err *e)
+{
+	const struct demo_proposal *d = &extra_2021[i];
+	if (!strncmp(d->fate, "merge:", 6))
+		return lv_proposal_merge(c, &x->staff, x->extra[i], x->prop[atoi(d->fate + 6)], e);
+	return lv_proposal_infeasible(c, &x->staff, x->extra[i], d->reason, e);
+}
+
+static int do_candidate(store_conn *c, dl *x, int i, err *e)
+{
+	const char *feas = "经牵头单位和市财政局论证，资金已纳入 2021 年预算，当年可以完成。";
+	lv_candidate_input in = {.year = 2021,
+				 .title = cands[i].title,
+				 .description = cands[i].description,
+				 .target = cands[i].target,
+				 .feasibility = feas,
+				 .budget_yuan = (int64_t)cands[i].budget_wan * 10000,
+				 .lead_unit_id = unit_of(x, cands[i].unit),
+				 .proposal_ids = &x->prop[i],
+				 .nproposals = 1};
+	if (!in.lead_unit_id)
+		return err_set(e, ERR_INTERNAL, "demo_data", NULL, "牵头单位 %s 不存在",
+			       cands[i].unit);
+	return lv_candidate_create(c, &x->staff, &in, &x->cand[i], e);
+}
+
+static int do_session_create(store_conn *c, dl *x, err *e)
+{
 	lv_session_input in = {.title = "阜新市 2021 年民生实事项目代表票决",
 			       .year = 2021,
 			       .seats = NWINNERS,
 			       .rule = "roll_majority",
 			       .candidate_ids = x->cand,
 			       .ncandidates = NCANDIDATES};
-	if (lv_session_create(c, &x->staff, &in, &x->session, e) < 0)
-		return -1;
-	clock_override(at("2021-01-26T09:00"));
-	if (lv_session_open(c, &x->staff, x->session, e) < 0)
-		return -1;
-	for (int i = 0; i < NDEPUTIES; i++) {
-		/* Most deputies choose ten; thirty of them pass over one of the winners for a
-		 * runner-up, six leave one place blank. */
-		int64_t pick[NWINNERS];
-		size_t n = 0;
-		int skip = i < 30 ? (i * 7) % NWINNERS : i < 36 ? (i * 3) % NWINNERS : -1;
-		for (int k = 0; k < NWINNERS; k++)
-			if (k != skip)
-				pick[n++] = x->cand[k];
-		if (i < 30)
-			pick[n++] = x->cand[NWINNERS + i % 2];
-		clock_override(at("2021-01-26T09:05") + (int64_t)i * 37 * 1000);
-		char receipt[LV_RECEIPT_LEN + 1];
-		if (lv_ballot_cast(c, &x->deputies[i], x->session, pick, n, receipt, e) < 0)
-			return -1;
-	}
-	clock_override(at("2021-01-26T09:40"));
-	return lv_session_close(c, &x->staff, x->session, e);
+	return lv_session_create(c, &x->staff, &in, &x->session, e);
 }
 
-/* 政府办: milestones, progress, inspections and sign-off through 2021. */
-static int tx_deliver_2021(store_conn *c, void *p, err *e)
+static int do_ballot(store_conn *c, dl *x, int i, err *e)
 {
-	dl *x = p;
+	/* Most deputies choose ten; thirty of them pass over one of the winners for a
+	 * runner-up, six leave one place blank. */
+	int64_t pick[NWINNERS];
+	size_t n = 0;
+	int skip = i < 30 ? (i * 7) % NWINNERS : i < 36 ? (i * 3) % NWINNERS : -1;
+	for (int k = 0; k < NWINNERS; k++)
+		if (k != skip)
+			pick[n++] = x->cand[k];
+	if (i < 30)
+		pick[n++] = x->cand[NWINNERS + i % 2];
+	char receipt[LV_RECEIPT_LEN + 1];
+	return lv_ballot_cast(c, &x->deputies[i], x->session, pick, n, receipt, e);
+}
+
+/* The session's close makes the winners projects. */
+static int do_session_close(store_conn *c, dl *x, err *e)
+{
+	if (lv_session_close(c, &x->staff, x->session, e) < 0)
+		return -1;
 	for (int i = 0; i < NWINNERS; i++)
 		if (store_query_int(c, &x->project[i], 0, e,
 				    "SELECT id FROM lv_projects WHERE candidate_id = ?", "i",
 				    x->cand[i]) < 0)
 			return -1;
-	for (int i = 0; i < NWINNERS; i++) {
-		const struct demo_candidate *d = &cands[i];
-		actor lead;
-		if (unit_staff(c, x, d->unit, &lead, e) < 0)
-			return -1;
-		int64_t mids[4] = {0};
-		int nm = 0;
-		clock_override(at("2021-02-20T10:00") + (int64_t)i * 3600 * 1000);
-		for (int k = 0; k < 4 && d->milestones[k]; k++) {
-			char buf[256];
-			snprintf(buf, sizeof buf, "%s", d->milestones[k]);
-			char *title = strchr(buf, '|'),
-			     *deliv = title ? strchr(title + 1, '|') : NULL;
-			if (!title || !deliv)
-				return err_set(e, ERR_INTERNAL, "demo_data", NULL,
-					       "时间节点格式错误");
-			*title++ = '\0';
-			*deliv++ = '\0';
-			char date[16];
-			snprintf(date, sizeof date, "2021-%.5s", buf);
-			lv_milestone_input in = {
-				.title = title, .due_date = date, .deliverable = deliv};
-			if (lv_milestone_add(c, &lead, x->project[i], &in, &mids[nm++], e) < 0)
-				return -1;
-		}
-		/* Each node reported half-way and done a few days before its date. */
-		for (int k = 0; k < nm; k++) {
-			char date[16], when[256];
-			snprintf(date, sizeof date, "2021-%.5s", d->milestones[k]);
-			int64_t due = at(date);
-			static const char *half[] = {"工作已过半，按计划推进",
-						     "正在施工，进度正常"};
-			lv_progress_input half_in = {
-				.milestone_id = mids[k], .percent = 50, .text = half[k % 2]};
-			clock_override(due - (int64_t)(20 + i % 5) * 24 * 3600 * 1000);
-			int64_t gid;
-			if (lv_progress_add(c, &lead, x->project[i], &half_in, &gid, e) < 0)
-				return -1;
-			snprintf(when, sizeof when, "已完成：%s",
-				 strchr(d->milestones[k], '|') + 1);
-			char *bar = strchr(when, '|');
-			if (bar)
-				*bar = '\0';
-			lv_progress_input done = {
-				.milestone_id = mids[k], .percent = 100, .text = when};
-			clock_override(due - (int64_t)(2 + i % 3) * 24 * 3600 * 1000);
-			if (lv_progress_add(c, &lead, x->project[i], &done, &gid, e) < 0)
-				return -1;
-		}
-		/* A deputies' inspection in the autumn, its opinion answered a week later. */
-		const actor *dep = &x->deputies[(i * 4 + 3) % NDEPUTIES];
-		clock_override(at("2021-09-14T14:00") + (int64_t)i * 2 * 24 * 3600 * 1000);
-		char visited[40];
-		clock_format_iso(clock_now_ms(), visited, sizeof visited);
-		visited[10] = '\0';
-		lv_inspection_input ins = {
-			.visited_on = visited, .content = d->inspection, .opinion = d->opinion};
-		int64_t iid;
-		if (lv_inspection_add(c, dep, x->project[i], &ins, &iid, e) < 0)
-			return -1;
-		if (d->opinion) {
-			clock_override(clock_now_ms() + 7LL * 24 * 3600 * 1000);
-			if (lv_inspection_answer(c, &lead, x->project[i], iid, d->answer, e) < 0)
-				return -1;
-		}
-		/* 销号 in December after the congress staff's verification. */
-		clock_override(at("2021-12-06T10:00") + (int64_t)i * 5 * 3600 * 1000);
-		if (lv_project_signoff(c, &x->staff, x->project[i],
-				       "经实地核验，达到年度目标，同意销号", e) < 0)
+	return 0;
+}
+
+static int do_milestones(store_conn *c, dl *x, int i, err *e)
+{
+	const struct demo_candidate *d = &cands[i];
+	for (int k = 0; k < 4 && d->milestones[k]; k++) {
+		char buf[256];
+		snprintf(buf, sizeof buf, "%s", d->milestones[k]);
+		char *title = strchr(buf, '|'), *deliv = title ? strchr(title + 1, '|') : NULL;
+		if (!title || !deliv)
+			return err_set(e, ERR_INTERNAL, "demo_data", NULL, "时间节点格式错误");
+		*title++ = '\0';
+		*deliv++ = '\0';
+		char date[16];
+		snprintf(date, sizeof date, "2021-%.5s", buf);
+		lv_milestone_input in = {.title = title, .due_date = date, .deliverable = deliv};
+		if (lv_milestone_add(c, &x->lead[i], x->project[i], &in, &x->milestone[i][k], e) <
+		    0)
 			return -1;
 	}
 	return 0;
 }
 
-/* 人大评: the year-end evaluation of December 2021. */
-static int tx_evaluate_2021(store_conn *c, void *p, err *e)
+static int do_progress(store_conn *c, dl *x, int i, int k, bool done, err *e)
 {
-	dl *x = p;
-	clock_override(at("2021-12-20T09:00"));
-	if (lv_evaluation_open(c, &x->staff, 2021, e) < 0)
-		return -1;
-	for (int i = 0; i < NWINNERS; i++) {
-		const struct demo_candidate *d = &cands[i];
-		/* 38 of the 40 deputies rate every project. */
-		for (int k = 0; k < NDEPUTIES - 2; k++) {
-			int slot = (k + i * 5) % (NDEPUTIES - 2);
-			const char *r = slot < d->dissatisfied		    ? "dissatisfied"
-					: slot < d->dissatisfied + d->basic ? "basically_satisfied"
-									    : "satisfied";
-			clock_override(at("2021-12-20T09:10") + (int64_t)(k * 11 + i) * 1000);
-			if (lv_rating_add(c, &x->deputies[k], x->project[i], r, e) < 0)
-				return -1;
-		}
+	static const char *half[] = {"工作已过半，按计划推进", "正在施工，进度正常"};
+	char text[256];
+	if (done) {
+		snprintf(text, sizeof text, "已完成：%s", strchr(cands[i].milestones[k], '|') + 1);
+		char *bar = strchr(text, '|');
+		if (bar)
+			*bar = '\0';
+	} else {
+		snprintf(text, sizeof text, "%s", half[k % 2]);
 	}
-	clock_override(at("2021-12-20T10:30"));
-	return lv_evaluation_close(c, &x->staff, 2021, e);
+	lv_progress_input in = {
+		.milestone_id = x->milestone[i][k], .percent = done ? 100 : 50, .text = text};
+	int64_t id;
+	return lv_progress_add(c, &x->lead[i], x->project[i], &in, &id, e);
 }
 
-/* 征集 for 2027, open now. */
+static int do_inspection(store_conn *c, dl *x, int i, err *e)
+{
+	const struct demo_candidate *d = &cands[i];
+	char visited[40];
+	clock_format_iso(clock_now_ms(), visited, sizeof visited);
+	visited[10] = '\0';
+	lv_inspection_input in = {
+		.visited_on = visited, .content = d->inspection, .opinion = d->opinion};
+	return lv_inspection_add(c, &x->deputies[(i * 4 + 3) % NDEPUTIES], x->project[i], &in,
+				 &x->inspection[i], e);
+}
+
+static int do_rating(store_conn *c, dl *x, int i, int k, err *e)
+{
+	const struct demo_candidate *d = &cands[i];
+	int slot = (k + i * 5) % (NDEPUTIES - 2);
+	const char *r = slot < d->dissatisfied		    ? "dissatisfied"
+			: slot < d->dissatisfied + d->basic ? "basically_satisfied"
+							    : "satisfied";
+	return lv_rating_add(c, &x->deputies[k], x->project[i], r, e);
+}
+
+static int take(store_conn *c, dl *x, const event *ev, err *e)
+{
+	int i = ev->i;
+	switch (ev->kind) {
+	case EV_COLLECTION_OPEN:
+		return lv_collection_open(c, &x->staff, 2021, "2021 年民生实事项目征集", e);
+	case EV_PROPOSAL: return do_proposal(c, x, i, e);
+	case EV_EXTRA: return do_extra(c, x, i, e);
+	case EV_SCREEN: return do_screen(c, x, i, e);
+	case EV_COLLECTION_CLOSE: return lv_collection_close(c, &x->staff, 2021, e);
+	case EV_CANDIDATE: return do_candidate(c, x, i, e);
+	case EV_SESSION_CREATE: return do_session_create(c, x, e);
+	case EV_SESSION_OPEN: return lv_session_open(c, &x->staff, x->session, e);
+	case EV_BALLOT: return do_ballot(c, x, i, e);
+	case EV_SESSION_CLOSE: return do_session_close(c, x, e);
+	case EV_MILESTONES: return do_milestones(c, x, i, e);
+	case EV_PROGRESS: return do_progress(c, x, i, ev->k, ev->done, e);
+	case EV_INSPECTION: return do_inspection(c, x, i, e);
+	case EV_ANSWER:
+		return lv_inspection_answer(c, &x->lead[i], x->project[i], x->inspection[i],
+					    cands[i].answer, e);
+	case EV_SIGNOFF:
+		return lv_project_signoff(c, &x->staff, x->project[i],
+					  "经实地核验，达到年度目标，同意销号", e);
+	case EV_EVALUATION_OPEN: return lv_evaluation_open(c, &x->staff, 2021, e);
+	case EV_RATING: return do_rating(c, x, i, ev->k, e);
+	case EV_EVALUATION_CLOSE: return lv_evaluation_close(c, &x->staff, 2021, e);
+	}
+	return err_set(e, ERR_INTERNAL, "demo_data", NULL, "未知的演示步骤");
+}
+
+/* The whole cycle, 征集 to 人大评, each step with the clock at its date. */
+static int tx_cycle_2021(store_conn *c, void *p, err *e)
+{
+	dl *x = p;
+	plan pl = {0};
+	plan_2021(&pl);
+	qsort(pl.v, pl.n, sizeof *pl.v, by_time);
+	int rc = 0;
+	for (size_t i = 0; i < pl.n && rc == 0; i++) {
+		clock_override(pl.v[i].t);
+		rc = take(c, x, &pl.v[i], e);
+	}
+	clock_override(0);
+	free(pl.v);
+	return rc;
+}
+
+/* Sets the clock to now, or to `from` if that is later (YIWANG_DEMO_NOW can end the
+ * appeals' history after now). Never later than needed: a server started on the demo
+ * right away appends at its own now, and an entry dated ahead would put it behind. */
+static void clock_at_least(int64_t from)
+{
+	clock_override(0);
+	int64_t now = clock_now_ms();
+	clock_override(now > from ? now : from);
+}
+
+/* 征集 for 2027, open now. It follows the appeals' history, which runs until now
+ * (x->from): dated earlier, its steps would come in the audit trail after entries later
+ * than themselves. */
 static int tx_collect_2027(store_conn *c, void *p, err *e)
 {
 	dl *x = p;
-	clock_override(0);
-	int64_t now = clock_now_ms();
-	int64_t start = at("2026-11-02T09:00");
-	if (start > now)
-		start = now - 14LL * 24 * 3600 * 1000;
-	clock_override(start);
+	clock_at_least(x->from);
 	if (lv_collection_open(c, &x->staff, 2027, "2027 年民生实事项目征集", e) < 0)
 		return -1;
 	char code[LV_RECEIPT_LEN + 1];
 	size_t n = sizeof open_2027 / sizeof open_2027[0];
 	for (size_t i = 0; i < n; i++) {
-		int64_t t = start + (int64_t)(i + 1) * (now - start) / (int64_t)(n + 2);
-		clock_override(t);
+		clock_at_least(x->from);
 		lv_proposal_input in = {.year = 2027,
 					.title = open_2027[i].title,
 					.content = open_2027[i].content,
@@ -571,17 +700,31 @@ static int tx_collect_2027(store_conn *c, void *p, err *e)
 	return 0;
 }
 
-int demo_livelihood_build(store *s, const int64_t *unit_ids, err *e)
+int64_t demo_livelihood_start(void)
+{
+	return at(cycle_start);
+}
+
+static int build(store *s, const int64_t *unit_ids, int64_t from, store_tx_fn step, err *e)
 {
 	dl *x = xcalloc(1, sizeof *x);
 	x->s = s;
 	x->unit_ids = unit_ids;
-	store_tx_fn steps[] = {tx_actors,	tx_collect_2021,  tx_ballot_2021,
-			       tx_deliver_2021, tx_evaluate_2021, tx_collect_2027};
-	int rc = 0;
-	for (size_t i = 0; i < sizeof steps / sizeof steps[0] && rc == 0; i++)
-		rc = store_write(s, steps[i], x, e);
+	x->from = from;
+	int rc = store_write(s, tx_actors, x, e);
+	if (rc == 0)
+		rc = store_write(s, step, x, e);
 	clock_override(0);
 	free(x);
 	return rc;
+}
+
+int demo_livelihood_history(store *s, const int64_t *unit_ids, err *e)
+{
+	return build(s, unit_ids, 0, tx_cycle_2021, e);
+}
+
+int demo_livelihood_open(store *s, const int64_t *unit_ids, int64_t from, err *e)
+{
+	return build(s, unit_ids, from, tx_collect_2027, e);
 }

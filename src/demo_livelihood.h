@@ -10,8 +10,14 @@
 #include "core/err.h"
 #include "store/store.h"
 
-/* After the demo's units and users exist. unit_ids are the demo's unit ids by index in
- * demo_units. Leaves the clock restored. */
-int demo_livelihood_build(store *s, const int64_t *unit_ids, err *e);
+/* When the 2021 cycle starts: the earliest date of the demo's history. */
+int64_t demo_livelihood_start(void);
+/* The 2021 cycle, its steps in date order. After the demo's units and users exist and
+ * before anything dated later. unit_ids are the demo's unit ids by index in demo_units.
+ * Leaves the clock restored. */
+int demo_livelihood_history(store *s, const int64_t *unit_ids, err *e);
+/* The open 2027 collection, dated now but no earlier than `from`, the end of the appeals'
+ * history: it follows the audit trail's last entry. Leaves the clock restored. */
+int demo_livelihood_open(store *s, const int64_t *unit_ids, int64_t from, err *e);
 
 #endif

@@ -109,7 +109,8 @@ test('only admins read the audit trail (403 for others, 401 without login)', asy
 });
 
 test('the demo\'s trail runs forward in time: no entry is dated before the one it follows', () => {
-  // The demo dates its tree and logins before the year of appeals it then plays through.
+  // The demo dates its tree and logins first, then plays through the 2021 livelihood
+  // cycle, the year of appeals and the open collection, each in date order.
   const back = sql(srv.db.url, 'SELECT COUNT(*) FROM audit_log a JOIN audit_log b ON b.seq = a.seq + 1 WHERE b.at < a.at');
   assert.equal(Number(back.trim()), 0);
   assert.ok(Number(sql(srv.db.url, 'SELECT COUNT(*) FROM audit_log').trim()) > 1000, 'the demo has a history');
