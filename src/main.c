@@ -20,7 +20,7 @@
 #include "unit.h"
 #include "user.h"
 
-#define VERSION "0.1.0"
+#define VERSION "0.3.0"
 
 static const char *env_or(const char *name, const char *def)
 {
