@@ -1,5 +1,5 @@
 // Helpers for the Open311 GeoReport v2 tests (docs/open311.md): every JSON answer is checked
-// against the open311 organisation's JSON Schemas (../shared/open311-schema, or
+// against the open311 organisation's JSON Schemas (tests/fixtures/open311-schema, or
 // YIWANG_OPEN311_SCHEMA), every XML answer is parsed, and errors must be the
 // specification's [{code, description}] in either format.
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { yiwang } from './server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const schemaDir = process.env.YIWANG_OPEN311_SCHEMA || join(root, '..', 'shared', 'open311-schema');
+const schemaDir = process.env.YIWANG_OPEN311_SCHEMA || join(root, 'tests', 'fixtures', 'open311-schema');
 const load = (name) => JSON.parse(readFileSync(join(schemaDir, name), 'utf8'));
 
 const ajv = new Ajv({ strict: false, allErrors: true });
