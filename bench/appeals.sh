@@ -83,62 +83,7 @@ kill_now() {
 	BENCH_PIDS=("${rest[@]}")
 }
 
-# one_run NAME SERVER_PID URL [wrk options...]: one measured run; appends to the arrays
-# named by OUT_RPS, OUT_US, OUT_OTHER.
-one_run() {
-	local name=$1 pid=$2 r
-	shift 2
-	r=$(BENCH_SERVER_PID=$pid bench_wrk "$name" "$@")
-	eval "$OUT_RPS+=(\"\$r\")"
-	if [ "$r" = FAIL ]; then
-		eval "$OUT_US+=(FAIL)"
-	else
-		eval "$OUT_US+=(\"\$(bench_cpu_of \"\$name\" 1)\")"
-	fi
-	eval "$OUT_OTHER+=(\"\$(bench_cpu_of \"\$name\" 2)\")"
-}
-
-# run_pair LABEL NGINX_URL YIWANG_URL [wrk options for yiwang...]: REPEAT alternating
-# runs; results in N_RPS N_US N_OTHER and Y_RPS Y_US Y_OTHER.
-run_pair() {
-	local label=$1 nurl=$2 yurl=$3 i
-	shift 3
-	N_RPS=() N_US=() N_OTHER=() Y_RPS=() Y_US=() Y_OTHER=()
-	if [ "$WARMUP" != 0 ]; then
-		BENCH_DURATION=$WARMUP bench_wrk "$label-warm-nginx" "$nurl" >/dev/null
-		BENCH_DURATION=$WARMUP bench_wrk "$label-warm-yiwang" "$yurl" "$@" >/dev/null
-	fi
-	for ((i = 1; i <= REPEAT; i++)); do
-		if ((i % 2)); then
-			OUT_RPS=N_RPS OUT_US=N_US OUT_OTHER=N_OTHER one_run "$label-nginx-$i" "$NGINX_PID" "$nurl"
-			OUT_RPS=Y_RPS OUT_US=Y_US OUT_OTHER=Y_OTHER one_run "$label-yiwang-$i" "$YIWANG_PID" "$yurl" "$@"
-		else
-			OUT_RPS=Y_RPS OUT_US=Y_US OUT_OTHER=Y_OTHER one_run "$label-yiwang-$i" "$YIWANG_PID" "$yurl" "$@"
-			OUT_RPS=N_RPS OUT_US=N_US OUT_OTHER=N_OTHER one_run "$label-nginx-$i" "$NGINX_PID" "$nurl"
-		fi
-		bench_log "bench: $label run $i/$REPEAT: nginx ${N_RPS[-1]} req/s ${N_US[-1]} µs/req, yiwang ${Y_RPS[-1]} req/s ${Y_US[-1]} µs/req (other load ${Y_OTHER[-1]}%)"
-	done
-}
-
 TABLE=()
-# row TARGET RPS_ARRAY US_ARRAY OTHER_ARRAY [NGINX_MED_RPS NGINX_MED_US [EXTRA]]: a table
-# line; sets MED and MED_US. With the nginx medians, the two ratios; EXTRA is appended.
-row() {
-	local target=$1 rps us other line
-	eval "rps=(\"\${$2[@]}\")"
-	eval "us=(\"\${$3[@]}\")"
-	eval "other=(\"\${$4[@]}\")"
-	MED=$(bench_median "${rps[@]}")
-	MED_US=$(bench_median "${us[@]}")
-	line=$(printf '%-52s %8s %7s %7s %4s %8s %6s' "$target" "$MED" "$(bench_min "${rps[@]}")" \
-		"$(bench_max "${rps[@]}")" "$(bench_failures "${rps[@]}")/${#rps[@]}" "$MED_US" \
-		"$(bench_median "${other[@]}")")
-	if [ $# -ge 6 ]; then
-		line="$line $(printf '%7s %7s' "$(bench_ratio "$MED" "$5")" "$(bench_ratio "$6" "$MED_US")")"
-	fi
-	[ $# -ge 7 ] && line="$line  $7"
-	TABLE+=("$line")
-}
 
 # A unit's id by its exact name, through the API.
 unit_id_named() {
