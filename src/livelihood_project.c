@@ -261,6 +261,15 @@ int lv_project_list(store_conn *c, const actor *who, const lv_project_filter *f,
 	return 0;
 }
 
+/* A photo as the API shows it: where to fetch it, its type and size. */
+static json_t *photo_json(int64_t id, const char *content_type, int64_t size)
+{
+	char url[96];
+	snprintf(url, sizeof url, "/api/v1/livelihood/photos/%lld", (long long)id);
+	return json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)id, "url", url, "content_type",
+			 content_type, "size", (json_int_t)size);
+}
+
 static int add_progress(store_conn *c, json_t *o, int64_t id, err *e)
 {
 	store_stmt *st = store_prepare(
@@ -303,13 +312,9 @@ static int add_progress(store_conn *c, json_t *o, int64_t id, err *e)
 		{
 			if (json_integer_value(json_object_get(g, "id")) != gid)
 				continue;
-			char url[96];
-			snprintf(url, sizeof url, "/api/v1/livelihood/photos/%lld", (long long)pid);
-			json_array_append_new(json_object_get(g, "photos"),
-					      json_pack("{s:I, s:s, s:s, s:I}", "id",
-							(json_int_t)pid, "url", url, "content_type",
-							store_col_text(st, 2), "size",
-							(json_int_t)store_col_int(st, 3)));
+			json_array_append_new(
+				json_object_get(g, "photos"),
+				photo_json(pid, store_col_text(st, 2), store_col_int(st, 3)));
 		}
 	}
 	store_done(st);
@@ -650,12 +655,8 @@ int lv_photo_upload(store *s, const actor *who, const char *data_dir, int64_t pr
 		if (rc < 0) {
 			unlink(path);
 		} else {
-			char url[96];
-			snprintf(url, sizeof url, "/api/v1/livelihood/photos/%lld",
-				 (long long)x.id);
-			*out = json_pack("{s:I, s:I, s:s, s:I, s:s}", "id", (json_int_t)x.id,
-					 "project_id", (json_int_t)project_id, "content_type", mime,
-					 "size", (json_int_t)len, "url", url);
+			*out = photo_json(x.id, mime, (int64_t)len);
+			json_object_set_new(*out, "project_id", json_integer(project_id));
 		}
 	}
 	free(rel);

@@ -578,7 +578,9 @@ static int h_ballot(http_req *r)
 		r, 201, json_pack("{s:s, s:I}", "receipt", x.code, "session_id", (json_int_t)x.id));
 }
 
-static int h_session_result(http_req *r)
+/* What a closed session publishes (its result, its receipts), to anyone. */
+static int session_published(http_req *r,
+			     int (*fn)(store_conn *, const actor *, int64_t, json_t **, err *))
 {
 	err e = {0};
 	int64_t id;
@@ -588,24 +590,19 @@ static int h_session_result(http_req *r)
 		return http_error(r, &e);
 	lv_edge_public_actor(r);
 	if (http_param_id(r, "id", &id, &e) < 0 || !(c = store_conn_get(r->store, &e)) ||
-	    lv_session_result(c, &r->who, id, &o, &e) < 0)
+	    fn(c, &r->who, id, &o, &e) < 0)
 		return http_error(r, &e);
 	return http_json(r, 200, o);
 }
 
+static int h_session_result(http_req *r)
+{
+	return session_published(r, lv_session_result);
+}
+
 static int h_session_receipts(http_req *r)
 {
-	err e = {0};
-	int64_t id;
-	json_t *o;
-	store_conn *c;
-	if (lv_edge_optional_login(r, &e) < 0)
-		return http_error(r, &e);
-	lv_edge_public_actor(r);
-	if (http_param_id(r, "id", &id, &e) < 0 || !(c = store_conn_get(r->store, &e)) ||
-	    lv_session_receipts(c, &r->who, id, &o, &e) < 0)
-		return http_error(r, &e);
-	return http_json(r, 200, o);
+	return session_published(r, lv_session_receipts);
 }
 
 static int h_session_roll(http_req *r)
