@@ -19,20 +19,6 @@ static int citizen_allowed(http_req *r, err *e)
 	return 0;
 }
 
-/* The appeal as the caller may see it; full adds the timeline, the suggested unit and
- * the duplicates. */
-static int respond(http_req *r, int status, int64_t id, bool full)
-{
-	err e = {0};
-	store_conn *c = store_conn_get(r->store, &e);
-	strbuf sb = STRBUF_INIT;
-	if (!c || appeal_get_json(c, &r->who, id, full, &sb, &e) < 0) {
-		strbuf_release(&sb);
-		return http_error(r, &e);
-	}
-	return http_json_text(r, status, &sb);
-}
-
 typedef struct intake_ctx {
 	const actor *who;
 	const char *ip;
@@ -179,13 +165,20 @@ static int h_create(http_req *r)
 	return http_defer_write(r, intake_tx, x, intake_done);
 }
 
+/* The appeal as the caller may see it, with the timeline, the suggested unit and the
+ * duplicates. */
 static int h_get(http_req *r)
 {
 	err e = {0};
 	int64_t id;
-	if (http_param_id(r, "id", &id, &e) < 0)
+	store_conn *c;
+	strbuf sb = STRBUF_INIT;
+	if (http_param_id(r, "id", &id, &e) < 0 || !(c = store_conn_get(r->store, &e)) ||
+	    appeal_get_json(c, &r->who, id, true, &sb, &e) < 0) {
+		strbuf_release(&sb);
 		return http_error(r, &e);
-	return respond(r, 200, id, true);
+	}
+	return http_json_text(r, 200, &sb);
 }
 
 static int parse_time_param(http_req *r, const char *name, bool end_of_day, int64_t *out, err *e)
@@ -292,14 +285,16 @@ static int h_action(http_req *r)
 		return http_error(r, &e);
 	/* After a return the unit no longer sees the appeal: tell it what became of it. */
 	store_conn *c = store_conn_get(r->store, &e);
-	json_t *o;
-	if (c && appeal_get(c, &r->who, x.id, true, &o, &e) == 0)
-		return http_json(r, 200, o);
+	strbuf sb = STRBUF_INIT;
+	if (c && appeal_get_json(c, &r->who, x.id, true, &sb, &e) == 0)
+		return http_json_text(r, 200, &sb);
+	strbuf_release(&sb);
 	if (!c || e.kind != ERR_NOT_FOUND)
 		return http_error(r, &e);
 	actor sys;
 	actor_system(&sys, "system");
 	err e2 = {0};
+	json_t *o;
 	if (appeal_get(c, &sys, x.id, false, &o, &e2) < 0)
 		return http_error(r, &e2);
 	json_t *brief = json_pack("{s:O, s:O, s:O, s:b}", "id", json_object_get(o, "id"), "number",

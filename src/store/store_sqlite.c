@@ -413,18 +413,20 @@ static void fts_drop(sq_conn *c, size_t keep)
 static int fts_flush(sq_conn *c, err *e)
 {
 	int rc = 0;
+	store_stmt *st = NULL;
+	if (c->nfts)
+		st = sq_prepare(&c->base,
+				"INSERT OR REPLACE INTO fts_case (rowid, body) VALUES (?, ?)", e);
+	if (c->nfts && !st)
+		rc = -1;
 	for (size_t i = 0; i < c->nfts && rc == 0; i++) {
-		store_stmt *st = sq_prepare(
-			&c->base, "INSERT OR REPLACE INTO fts_case (rowid, body) VALUES (?, ?)", e);
-		if (!st) {
-			rc = -1;
-			break;
-		}
 		sq_bind_int(st, 1, c->fts[i].id);
 		sq_bind_text(st, 2, c->fts[i].text);
 		rc = sq_step(st, e) < 0 ? -1 : 0;
-		sq_done(st);
+		sqlite3_reset(((sq_stmt *)st)->st);
 	}
+	if (st)
+		sq_done(st);
 	fts_drop(c, 0);
 	return rc;
 }
