@@ -9,16 +9,17 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "api/api.h"
-#include "audit.h"
-#include "auth.h"
+#include "org/caller.h"
+#include "routes.h"
+#include "org/audit.h"
+#include "org/auth.h"
 #include "core/mem.h"
-#include "demo.h"
+#include "demo/demo.h"
 #include "http/http.h"
 #include "http/ratelimit.h"
-#include "jobs.h"
-#include "unit.h"
-#include "user.h"
+#include "engine/jobs.h"
+#include "org/unit.h"
+#include "org/user.h"
 
 #define VERSION "0.3.0"
 
@@ -294,7 +295,7 @@ static int cmd_serve(int argc, char **argv)
 	if (!cfg.data_dir)
 		cfg.data_dir = data_dir = default_data_dir(cfg.db);
 
-	app a = {.cfg = cfg};
+	app a = {.cfg = cfg, .authenticate = caller_authenticate};
 	if (open_store(cfg.db, false, &a.store)) {
 		free(host);
 		free(web);
@@ -304,7 +305,7 @@ static int cmd_serve(int argc, char **argv)
 	a.router = router_new();
 	a.citizen_limit = ratelimit_new(cfg.citizen_rate, 60000);
 	a.open311_limit = ratelimit_new(cfg.open311_rate, 60000);
-	api_register(a.router);
+	routes_register(a.router);
 	err e = {0};
 	/* The scheduler (deadline warnings, overdue, automatic urges, the SMS outbox) runs
 	 * beside the server and stops before the store closes. */

@@ -7,7 +7,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "actor.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/strbuf.h"
@@ -28,9 +27,14 @@ struct http_req {
 	json_t *body_json; /* the body parsed, owned */
 	bool body_too_large;
 	route_match match;
-	bool authenticated;
-	actor who;
 	const char *token; /* the bearer token, when one was sent */
+	/* The caller, as the application's hook (app->authenticate) resolved the token:
+	 * http/ carries the record without knowing its shape, and matches caller_roles
+	 * against the route's roles. */
+	bool authenticated;
+	void *caller;		 /* the application's record, in arena; NULL: anonymous */
+	unsigned caller_roles;	 /* role bits, as the route tables declare them */
+	const char *caller_name; /* the username, for the access log */
 	/* The response. */
 	int status;
 	json_t *json; /* JSON body (owned) */
@@ -70,8 +74,13 @@ typedef struct server_config {
 	const char *data_dir;		  /* uploaded files (livelihood photos) live under it */
 } server_config;
 
+/* Resolves r->token into r->caller, caller_roles and caller_name (and sets
+ * authenticated); 401 when the token is not a live session. */
+typedef int (*http_auth_fn)(http_req *r, err *e);
+
 struct app {
 	store *store;
+	http_auth_fn authenticate;
 	server_config cfg;
 	router *router;
 	struct ratelimit *citizen_limit; /* public appeal routes */
@@ -119,11 +128,9 @@ int http_fail(http_req *r, int status, const char *code, const char *field, cons
 int http_no_content(http_req *r);
 /* A list: {"items":items,"total":total,"page","per_page"}; items ownership taken. */
 int http_list(http_req *r, json_t *items, int64_t total, int64_t page, int64_t per_page);
-/* Requires an admin whose area is the whole tree (the city): for settings that hold
- * city-wide (categories, deadline policies, the calendar, the audit log). */
-int http_require_city_admin(http_req *r, err *e);
-/* Requires one of roles; 403 otherwise. Returns 0 when allowed. */
-int http_require(http_req *r, unsigned roles, err *e);
+/* Authenticates the caller by the bearer token (401 without a live session); once per
+ * request. Public routes call it when a login changes what they do. */
+int http_authenticate(http_req *r, err *e);
 
 /* ---- server ---- */
 /* Runs the server until SIGTERM or SIGINT; returns 0 after a graceful shutdown. */

@@ -253,19 +253,13 @@ int http_list(http_req *r, json_t *items, int64_t total, int64_t page, int64_t p
 				   (json_int_t)per_page));
 }
 
-int http_require(http_req *r, unsigned roles, err *e)
+int http_authenticate(http_req *r, err *e)
 {
-	if (!actor_has(&r->who, roles))
-		return err_set(e, ERR_FORBIDDEN, "forbidden", NULL, "没有权限执行此操作");
-	return 0;
-}
-
-int http_require_city_admin(http_req *r, err *e)
-{
-	int slashes = 0;
-	for (const char *q = r->who.unit_path; *q; q++)
-		slashes += *q == '/';
-	if (!actor_has(&r->who, ROLE_ADMIN) || slashes > 2)
-		return err_set(e, ERR_FORBIDDEN, "forbidden", NULL, "只有市级管理员可以执行此操作");
-	return 0;
+	if (r->authenticated)
+		return 0;
+	if (!r->token)
+		return err_set(e, ERR_UNAUTHORIZED, "unauthorized", NULL, "请先登录");
+	if (!r->app->authenticate)
+		return err_set(e, ERR_UNAUTHORIZED, "unauthorized", NULL, "本服务不接受登录");
+	return r->app->authenticate(r, e);
 }

@@ -20,11 +20,16 @@ enum route_flags {
 	ROUTE_CACHED = 1u << 1,
 };
 
+/* A route declares who may call it, once: the server answers 401 without a login and
+ * 403 unless the caller holds one of `roles` (the application's role bits) before the
+ * handler runs. A route that is not ROUTE_PUBLIC and names no roles refuses everyone;
+ * the route x role matrix test reads these declarations. */
 struct route {
 	const char *method;
 	const char *pattern; /* "/api/v1/units/{id}" */
 	route_fn fn;
 	unsigned flags;
+	unsigned roles;
 };
 
 enum { ROUTER_MAX_SEGMENTS = 16, ROUTER_MAX_CAPTURES = 4 };

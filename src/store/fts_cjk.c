@@ -1,6 +1,6 @@
 #include "store/fts_cjk.h"
 
-#include "search.h"
+#include "store/search.h"
 
 /* The tokenizer keeps no state; every instance is this one object. */
 static int instance;

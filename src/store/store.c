@@ -8,7 +8,7 @@
 #include "core/clock.h"
 #include "core/mem.h"
 #include "core/strbuf.h"
-#include "search.h"
+#include "store/search.h"
 #include "store/store_impl.h"
 
 static bool is_pg_url(const char *url)

@@ -216,3 +216,20 @@ describe('masking of personal data', () => {
     assert.equal((await get(a.id, 'haizhou')).body.contact_phone, '138****2222');
   });
 });
+
+describe('roles without business with appeals', () => {
+  // A deputy (city congress), the 海州区 mediator and a grid member under 站前街道 each hold
+  // an area that covers some appeals; none of them handles appeals, so none reads them.
+  test('a deputy, a mediator and a grid member are refused (403) on the appeal, the list and the actions', async () => {
+    const a = await intake({ content: '站前街道某小区暖气不热', region_code: ZHANQIAN, contact_name: '王先生', contact_phone: '13822223333' });
+    for (const user of ['deputy01', 'mediator', 'grid01']) {
+      const token = await login(api, user);
+      const one = await api(`/api/v1/appeals/${a.id}`, { token });
+      assertError(one, 403, 'forbidden');
+      assert.ok(!one.text.includes('王先生') && !one.text.includes('暖气不热'), `${user}: nothing of the appeal`);
+      assertError(await api(`/api/v1/appeals?q=${M}`, { token }), 403, 'forbidden');
+      assertError(await api(`/api/v1/appeals/${a.id}/actions`, { method: 'POST', token, body: { action: 'urge', note: '请尽快' } }), 403, 'forbidden');
+      assertError(await api('/api/v1/stats/appeals', { token }), 403, 'forbidden');
+    }
+  });
+});

@@ -12,11 +12,11 @@
  */
 #include "testutil.h"
 
-#include "actor.h"
-#include "appeal_admin.h"
-#include "case.h"
+#include "org/actor.h"
+#include "appeals/appeal_admin.h"
+#include "engine/case.h"
 #include "core/clock.h"
-#include "unit.h"
+#include "org/unit.h"
 
 typedef struct tree {
 	int64_t c, a, ta, ca, da, dx, b, db;

@@ -16,11 +16,11 @@
 
 #include <math.h>
 
-#include "actor.h"
-#include "appeal_stats.h"
+#include "org/actor.h"
+#include "appeals/appeal_stats.h"
 #include "core/clock.h"
 #include "core/strbuf.h"
-#include "unit.h"
+#include "org/unit.h"
 
 typedef struct tree {
 	int64_t c, a, ta, ca, da, b, db, dc;

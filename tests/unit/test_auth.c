@@ -7,12 +7,12 @@
 
 #include "testutil.h"
 
-#include "actor.h"
-#include "audit.h"
-#include "auth.h"
+#include "org/actor.h"
+#include "org/audit.h"
+#include "org/auth.h"
 #include "core/clock.h"
-#include "unit.h"
-#include "user.h"
+#include "org/unit.h"
+#include "org/user.h"
 
 #define PASSWORD "correct horse 一网"
 #define NEW_PASSWORD "battery staple 2026"

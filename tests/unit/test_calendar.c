@@ -4,7 +4,7 @@
  * natural hours for urgent appeals, and the CSV import admins use. No database. */
 #include "testutil.h"
 
-#include "calendar.h"
+#include "engine/calendar.h"
 #include "core/clock.h"
 
 /* 国务院办公厅关于2026年部分节假日安排的通知 (国办发明电, 2025-11-04), as an admin imports

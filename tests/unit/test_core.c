@@ -4,12 +4,12 @@
  * control characters refused), the JSON writer and phone masking. No database. */
 #include "testutil.h"
 
-#include "api/validate.h"
+#include "http/validate.h"
 #include "core/arena.h"
 #include "core/clock.h"
 #include "core/jsonw.h"
 #include "core/strbuf.h"
-#include "privacy.h"
+#include "org/privacy.h"
 
 /* ---- clock ---- */
 

@@ -11,11 +11,11 @@
 
 #include "testutil.h"
 
-#include "actor.h"
-#include "audit.h"
+#include "org/actor.h"
+#include "org/audit.h"
 #include "core/clock.h"
-#include "jobs.h"
-#include "outbox.h"
+#include "engine/jobs.h"
+#include "engine/outbox.h"
 
 #define MIN 60000LL
 

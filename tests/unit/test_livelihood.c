@@ -6,11 +6,11 @@
 
 #include <pthread.h>
 
-#include "actor.h"
+#include "org/actor.h"
 #include "core/clock.h"
-#include "livelihood.h"
-#include "unit.h"
-#include "user.h"
+#include "livelihood/livelihood.h"
+#include "org/unit.h"
+#include "org/user.h"
 
 /* ---- pure rules ---- */
 

@@ -17,8 +17,8 @@
  */
 #include "testutil.h"
 
-#include "actor.h"
-#include "unit.h"
+#include "org/actor.h"
+#include "org/unit.h"
 
 typedef struct tree {
 	int64_t city, a, ta, ca, ga, va, da, da2, da3, b, tb, cb, z, zt;

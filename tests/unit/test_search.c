@@ -7,7 +7,7 @@
 #include <sqlite3.h>
 
 #include "core/strbuf.h"
-#include "search.h"
+#include "store/search.h"
 #include "store/fts_cjk.h"
 
 static void expect_index(const char *text, const char *want)

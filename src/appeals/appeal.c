@@ -1,0 +1,1469 @@
+#include "appeals/appeal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "org/audit.h"
+#include "core/clock.h"
+#include "core/jsonw.h"
+#include "core/mem.h"
+#include "core/strbuf.h"
+#include "org/privacy.h"
+#include "org/unit.h"
+
+/* ---- the state machine, as data ---- */
+
+static const char *const closed_states[] = {"closed", "merged", NULL};
+
+static const struct case_transition transitions[] = {
+	{"dispatch", "intake", "dispatched", CASE_BY_AGENT},
+	{"sign", "dispatched", "handling", CASE_BY_HANDLER},
+	{"return", "dispatched", "intake", CASE_BY_HANDLER},
+	{"request_extension", "handling", NULL, CASE_BY_HANDLER},
+	{"decide_extension", "handling", NULL, CASE_BY_AGENT},
+	{"reply", "handling", "replied", CASE_BY_HANDLER},
+	{"review", "replied", "revisit", CASE_BY_AGENT}, /* or back to handling */
+	{"revisit", "revisit", "closed", CASE_BY_AGENT},
+	{"reopen", "closed", "handling", CASE_BY_AGENT},
+	{"close", "intake", "closed", CASE_BY_AGENT},
+	{"urge", "*", NULL, CASE_BY_AGENT | CASE_BY_LEADER},
+	{"merge", "intake", "merged", CASE_BY_AGENT},
+	{"rate", "revisit", "closed", CASE_BY_CITIZEN},
+};
+
+const struct case_kind appeal_kind = {
+	.kind = "appeal",
+	.prefix = "FX",
+	.closed_states = closed_states,
+	.transitions = transitions,
+	.ntransitions = sizeof transitions / sizeof transitions[0],
+};
+
+static bool in_list(const char *v, const char *const *list)
+{
+	for (; v && *list; list++)
+		if (strcmp(v, *list) == 0)
+			return true;
+	return false;
+}
+
+bool appeal_channel_valid(const char *channel)
+{
+	static const char *const channels[] = {"8890",	  "12345",  "12315", "12320",
+					       "housing", "web",    "app",   "grid",
+					       "open311", "letter", "visit", NULL};
+	return in_list(channel, channels);
+}
+
+bool appeal_type_valid(const char *type)
+{
+	static const char *const types[] = {"complaint",  "inquiry", "help", "report",
+					    "suggestion", "praise",  NULL};
+	return in_list(type, types);
+}
+
+bool appeal_status_valid(const char *s)
+{
+	static const char *const values[] = {"intake",	"dispatched", "handling", "replied",
+					     "revisit", "closed",     "merged",	  NULL};
+	return in_list(s, values);
+}
+
+bool appeal_satisfaction_valid(const char *s)
+{
+	static const char *const values[] = {"satisfied", "basically_satisfied", "dissatisfied",
+					     NULL};
+	return in_list(s, values);
+}
+
+/* ---- intake ---- */
+
+/* The first n characters of s (UTF-8), into a new heap string. */
+static char *utf8_prefix(const char *s, size_t n)
+{
+	const char *p = s;
+	for (size_t i = 0; i < n && *p; i++) {
+		p++;
+		while (((unsigned char)*p & 0xC0) == 0x80)
+			p++;
+	}
+	char *out = xstrndup(s, (size_t)(p - s));
+	/* A title is one line. */
+	for (char *q = out; *q; q++)
+		if (*q == '\n' || *q == '\r' || *q == '\t')
+			*q = ' ';
+	return out;
+}
+
+/* The root unit of the tree (the city). */
+static int root_unit(store_conn *c, int64_t *id, err *e)
+{
+	return store_query_int(c, id, 0, e,
+			       "SELECT id FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1",
+			       NULL);
+}
+
+/* The unit an area path names: its last id. */
+static int64_t path_last_id(const char *path)
+{
+	const char *p = path + strlen(path);
+	if (p > path + 1) {
+		p--;
+		while (p > path && p[-1] != '/')
+			p--;
+	}
+	return strtoll(p, NULL, 10);
+}
+
+int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const appeal_input *in,
+		  appeal_intake_info *info, err *e)
+{
+	actor citizen;
+	if (!who) {
+		memset(&citizen, 0, sizeof citizen);
+		snprintf(citizen.username, sizeof citizen.username, "citizen");
+		snprintf(citizen.unit_path, sizeof citizen.unit_path, "/");
+		snprintf(citizen.ip, sizeof citizen.ip, "%s", citizen_ip ? citizen_ip : "");
+		who = &citizen;
+	}
+	memset(info, 0, sizeof *info);
+	int64_t region = in->region_id;
+	if (!region && in->region_code) {
+		if (store_query_int(c, &region, 0, e,
+				    "SELECT id FROM units WHERE code = ? AND kind <> 'department'",
+				    "s", in->region_code) < 0)
+			return -1;
+		if (!region)
+			return err_set(e, ERR_INVALID, "invalid_region", "region_code",
+				       "没有行政区划代码为 %s 的区域", in->region_code);
+	}
+	bool chosen = region != 0;
+	if (!region && who->user_id)
+		region = path_last_id(who->unit_path);
+	if (!region && root_unit(c, &region, e) < 0)
+		return -1;
+	int64_t intake_unit = who->user_id ? who->unit_id : 0;
+	if (!intake_unit) {
+		if (store_query_int(c, &intake_unit, 0, e,
+				    "SELECT CAST(value AS BIGINT) FROM settings WHERE key = "
+				    "'intake_unit_id'",
+				    NULL) < 0)
+			return -1;
+		if (!intake_unit && root_unit(c, &intake_unit, e) < 0)
+			return -1;
+	}
+	/* The region and the intake unit, for the checks and for the answer. */
+	store_stmt *st;
+	int rc = store_query_row(c, &st, e,
+				 "SELECT r.name, r.kind, r.path, i.name FROM units r, units i"
+				 " WHERE r.id = ? AND i.id = ?",
+				 "ii", region, intake_unit);
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		snprintf(info->region_name, sizeof info->region_name, "%s", store_col_text(st, 0));
+		snprintf(info->region_kind, sizeof info->region_kind, "%s", store_col_text(st, 1));
+		snprintf(info->region_path, sizeof info->region_path, "%s", store_col_text(st, 2));
+		snprintf(info->intake_unit_name, sizeof info->intake_unit_name, "%s",
+			 store_col_text(st, 3));
+		store_done(st);
+	}
+	if (rc == 0 || (chosen && !strcmp(info->region_kind, "department")))
+		return err_set(e, ERR_INVALID, "invalid_region", "region_id",
+			       "所属区域不存在或不是行政区域");
+	if (in->category_id) {
+		rc = store_query_row(c, &st, e,
+				     "SELECT active, name, code FROM categories WHERE id = ?", "i",
+				     in->category_id);
+		if (rc < 0)
+			return -1;
+		bool active = rc == 1 && store_col_int(st, 0) == 1;
+		if (rc == 1) {
+			snprintf(info->category_name, sizeof info->category_name, "%s",
+				 store_col_text(st, 1));
+			snprintf(info->category_code, sizeof info->category_code, "%s",
+				 store_col_text(st, 2));
+			store_done(st);
+		}
+		if (!active)
+			return err_set(e, ERR_INVALID, "invalid_category", "category_id",
+				       "事项分类不存在或已停用");
+	}
+	if (in->title) {
+		snprintf(info->title, sizeof info->title, "%s", in->title);
+	} else {
+		char *t = utf8_prefix(in->content, 30);
+		snprintf(info->title, sizeof info->title, "%s", t);
+		free(t);
+	}
+	info->created_at = clock_now_ms();
+	info->region_id = region;
+	info->intake_unit_id = intake_unit;
+	case_new cn = {.kind = &appeal_kind,
+		       .status = "intake",
+		       .region_id = region,
+		       .intake_unit_id = intake_unit,
+		       .title = info->title,
+		       .content = in->content,
+		       .urgent = in->urgent,
+		       .created_by = who->user_id,
+		       .search_extra = in->address,
+		       .at = info->created_at};
+	if (case_create(c, who, &cn, &info->id, info->number, e) < 0)
+		return -1;
+	st = store_prepare(c,
+			   "INSERT INTO appeals (case_id, channel, type, category_id,"
+			   " contact_name, contact_phone, anonymous, address, lat, lon,"
+			   " region_code, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			   e);
+	if (!st)
+		return -1;
+	store_bindf(st, "issnssbs", info->id, in->channel, in->type, in->category_id,
+		    in->contact_name, in->contact_phone, (int)in->anonymous, in->address);
+	if (in->has_coords) {
+		store_bind_double(st, 9, in->lat);
+		store_bind_double(st, 10, in->lon);
+	} else {
+		store_bind_null(st, 9);
+		store_bind_null(st, 10);
+	}
+	store_bind_text(st, 11, in->region_code);
+	store_bind_text(st, 12, in->attributes);
+	rc = store_step(st, e);
+	store_done(st);
+	if (rc < 0)
+		return -1;
+	json_t *d = json_pack("{s:s, s:s, s:s}", "number", info->number, "channel", in->channel,
+			      "type", in->type);
+	rc = audit_append(c, who, "appeal_create", "appeal", info->id, d, e);
+	json_decref(d);
+	return rc;
+}
+
+/* ---- actions ---- */
+
+typedef struct appeal_extra {
+	char type[24];
+	int64_t category_id;
+	int finish_days;
+	char contact_phone[64];
+} appeal_extra;
+
+static int load_extra(store_conn *c, int64_t id, appeal_extra *x, err *e)
+{
+	store_stmt *st;
+	int rc =
+		store_query_row(c, &st, e,
+				"SELECT a.type, a.category_id, cat.finish_days, a.contact_phone"
+				" FROM appeals a LEFT JOIN categories cat ON cat.id = a.category_id"
+				" WHERE a.case_id = ?",
+				"i", id);
+	if (rc <= 0)
+		return rc == 0 ? err_set(e, ERR_NOT_FOUND, "not_found", NULL, "诉求不存在") : -1;
+	memset(x, 0, sizeof *x);
+	snprintf(x->type, sizeof x->type, "%s", store_col_text(st, 0));
+	x->category_id = store_col_null(st, 1) ? 0 : store_col_int(st, 1);
+	x->finish_days = store_col_null(st, 2) ? 0 : (int)store_col_int(st, 2);
+	snprintf(x->contact_phone, sizeof x->contact_phone, "%s", store_col_text(st, 3));
+	store_done(st);
+	return 0;
+}
+
+static int need_text(const char *v, const char *field, const char *what, err *e)
+{
+	if (!v || !*v)
+		return err_set(e, ERR_INVALID, "missing_field", field, "请填写%s", what);
+	return 0;
+}
+
+static int64_t unit_parent(store_conn *c, int64_t unit_id)
+{
+	int64_t p = 0;
+	store_query_int(c, &p, 0, NULL, "SELECT parent_id FROM units WHERE id = ?", "i", unit_id);
+	return p;
+}
+
+/* Applies one action; the row r was loaded and checked by the caller. */
+static int apply(store_conn *c, const actor *who, case_row *r, const appeal_action *a,
+		 const char **to, err *e)
+{
+	int64_t now = clock_now_ms();
+	int64_t id = r->id;
+	const char *act = a->action;
+	if (!strcmp(act, "dispatch")) {
+		if (!a->unit_id)
+			return err_set(e, ERR_INVALID, "missing_field", "unit_id",
+				       "请选择承办单位");
+		store_stmt *st;
+		int rc = store_query_row(c, &st, e, "SELECT disabled, path FROM units WHERE id = ?",
+					 "i", a->unit_id);
+		if (rc < 0)
+			return -1;
+		bool ok = rc == 1 && store_col_int(st, 0) == 0 &&
+			  scope_contains(who->unit_path, store_col_text(st, 1));
+		if (rc == 1)
+			store_done(st);
+		if (!ok)
+			return err_set(e, ERR_INVALID, "invalid_unit", "unit_id",
+				       "承办单位不存在、已停用或不在您的管辖范围内");
+		appeal_extra x;
+		int64_t sign_due, finish_due;
+		if (load_extra(c, id, &x, e) < 0 ||
+		    case_deadlines(c, x.type, r->urgent, x.finish_days, now, &sign_due, &finish_due,
+				   e) < 0 ||
+		    case_assign(c, id, a->unit_id, now, sign_due, finish_due, e) < 0)
+			return -1;
+		return case_notify(c, a->unit_id, 0, id, "new_case", "新工单", r->number, e);
+	}
+	if (!strcmp(act, "sign")) {
+		if (store_exec(c, e, "UPDATE cases SET signed_at = ? WHERE id = ?", "ii", now, id) <
+		    0)
+			return -1;
+		return store_exec(c, e,
+				  "UPDATE case_assignments SET signed_at = ?, signed_on_time = ?"
+				  " WHERE id = ?",
+				  "ibi", now, (int)(!r->sign_due_at || now <= r->sign_due_at),
+				  r->assignment_id) < 0
+			       ? -1
+			       : 0;
+	}
+	if (!strcmp(act, "return")) {
+		if (need_text(a->reason, "reason", "退单理由", e) < 0)
+			return -1;
+		if (store_exec(c, e, "UPDATE case_assignments SET returned_at = ? WHERE id = ?",
+			       "ii", now, r->assignment_id) < 0 ||
+		    store_exec(c, e,
+			       "UPDATE cases SET handler_id = NULL, handler_path = NULL,"
+			       " assignment_id = NULL, dispatched_at = NULL, sign_due_at = NULL,"
+			       " finish_due_at = NULL, sign_alert = 0, finish_alert = 0,"
+			       " return_count = return_count + 1 WHERE id = ?",
+			       "i", id) < 0)
+			return -1;
+		return case_notify(c, r->intake_unit_id, 0, id, "returned", "工单被退回", a->reason,
+				   e);
+	}
+	if (!strcmp(act, "request_extension")) {
+		if (r->extension_days)
+			return err_set(e, ERR_CONFLICT, "extension_pending", NULL,
+				       "已有延期申请等待审批");
+		if (a->days < 1 || a->days > 30)
+			return err_set(e, ERR_INVALID, "out_of_range", "days",
+				       "延期天数为 1 到 30 个工作日");
+		if (need_text(a->reason, "reason", "延期理由", e) < 0)
+			return -1;
+		if (store_exec(c, e,
+			       "UPDATE cases SET extension_days = ?, extension_reason = ? WHERE id "
+			       "= ?",
+			       "isi", a->days, a->reason, id) < 0)
+			return -1;
+		return case_notify(c, r->intake_unit_id, 0, id, "extension_requested", "延期申请",
+				   a->reason, e);
+	}
+	if (!strcmp(act, "decide_extension")) {
+		if (!r->extension_days)
+			return err_set(e, ERR_CONFLICT, "no_pending_extension", NULL,
+				       "没有待审批的延期申请");
+		if (a->approve < 0)
+			return err_set(e, ERR_INVALID, "missing_field", "approve",
+				       "请选择是否同意延期");
+		if (a->approve) {
+			int64_t due;
+			if (case_add_working_days(c, r->finish_due_at ? r->finish_due_at : now,
+						  r->extension_days, &due, e) < 0)
+				return -1;
+			if (store_exec(c, e,
+				       "UPDATE cases SET finish_due_at = ?, finish_alert = CASE "
+				       "WHEN ? > ?"
+				       " THEN 0 ELSE finish_alert END WHERE id = ?",
+				       "iiii", due, due, now, id) < 0 ||
+			    store_exec(c, e,
+				       "UPDATE case_assignments SET finish_due_at = ? WHERE id = ?",
+				       "ii", due, r->assignment_id) < 0)
+				return -1;
+		}
+		if (store_exec(c, e,
+			       "UPDATE cases SET extension_days = NULL, extension_reason = NULL"
+			       " WHERE id = ?",
+			       "i", id) < 0)
+			return -1;
+		return case_notify(c, r->handler_id, 0, id, "extension_decided",
+				   a->approve ? "延期申请已同意" : "延期申请未同意",
+				   a->note ? a->note : r->number, e);
+	}
+	if (!strcmp(act, "reply")) {
+		if (need_text(a->content, "content", "答复内容", e) < 0)
+			return -1;
+		if (a->resolved < 0)
+			return err_set(e, ERR_INVALID, "missing_field", "resolved",
+				       "请说明是否已解决");
+		if (store_exec(c, e, "UPDATE appeals SET reply_content = ? WHERE case_id = ?", "si",
+			       a->content, id) < 0 ||
+		    store_exec(c, e, "UPDATE cases SET replied_at = ?, resolved = ? WHERE id = ?",
+			       "ibi", now, a->resolved, id) < 0 ||
+		    store_exec(c, e,
+			       "UPDATE case_assignments SET replied_at = ?, replied_on_time = ?,"
+			       " resolved = ? WHERE id = ?",
+			       "ibbi", now, (int)(!r->finish_due_at || now <= r->finish_due_at),
+			       a->resolved, r->assignment_id) < 0)
+			return -1;
+		return case_notify(c, r->intake_unit_id, 0, id, "replied", "工单已答复，待审核",
+				   r->number, e);
+	}
+	if (!strcmp(act, "review")) {
+		if (a->approve < 0)
+			return err_set(e, ERR_INVALID, "missing_field", "approve",
+				       "请选择审核结果");
+		if (a->approve)
+			return 0;
+		/* Sent back: the unit handles it again. */
+		*to = "handling";
+		if (store_exec(c, e, "UPDATE cases SET replied_at = NULL WHERE id = ?", "i", id) <
+			    0 ||
+		    store_exec(c, e, "UPDATE case_assignments SET replied_at = NULL WHERE id = ?",
+			       "i", r->assignment_id) < 0)
+			return -1;
+		return case_notify(c, r->handler_id, 0, id, "reopened",
+				   "答复未通过审核，请重新办理", a->note ? a->note : r->number, e);
+	}
+	if (!strcmp(act, "revisit") || !strcmp(act, "rate")) {
+		if (!appeal_satisfaction_valid(a->satisfaction))
+			return err_set(e, ERR_INVALID, "invalid_satisfaction", "satisfaction",
+				       "满意度须为 satisfied、basically_satisfied 或 dissatisfied");
+		if (store_exec(c, e,
+			       "UPDATE cases SET closed_at = ?, satisfaction = ? WHERE id = ?",
+			       "isi", now, a->satisfaction, id) < 0)
+			return -1;
+		return store_exec(
+			       c, e,
+			       "UPDATE case_assignments SET closed_at = ?, satisfaction = ?,"
+			       " resolved = (SELECT resolved FROM cases WHERE id = ?) WHERE id = ?",
+			       "isii", now, a->satisfaction, id, r->assignment_id) < 0
+			       ? -1
+			       : 0;
+	}
+	if (!strcmp(act, "reopen")) {
+		if (need_text(a->reason, "reason", "重办理由", e) < 0)
+			return -1;
+		if (!r->assignment_id)
+			return err_set(e, ERR_CONFLICT, "never_dispatched", NULL,
+				       "该诉求受理时已直接办结，没有承办单位可以重办");
+		appeal_extra x;
+		int64_t sign_due, finish_due;
+		if (load_extra(c, id, &x, e) < 0 ||
+		    case_deadlines(c, x.type, r->urgent, x.finish_days, now, &sign_due, &finish_due,
+				   e) < 0)
+			return -1;
+		if (store_exec(c, e,
+			       "UPDATE cases SET closed_at = NULL, satisfaction = NULL, replied_at "
+			       "= NULL,"
+			       " resolved = NULL, finish_due_at = ?, finish_alert = 0, finish_from "
+			       "= ?,"
+			       " reopen_count = reopen_count + 1 WHERE id = ?",
+			       "iii", finish_due, now, id) < 0 ||
+		    store_exec(
+			    c, e,
+			    "UPDATE case_assignments SET reopened = reopened + 1, closed_at = NULL,"
+			    " satisfaction = NULL, replied_at = NULL, finish_due_at = ? WHERE id = "
+			    "?",
+			    "ii", finish_due, r->assignment_id) < 0)
+			return -1;
+		return case_notify(c, r->handler_id, 0, id, "reopened", "工单重办", a->reason, e);
+	}
+	if (!strcmp(act, "close")) {
+		if (need_text(a->note, "note", "办结说明", e) < 0)
+			return -1;
+		return store_exec(c, e, "UPDATE cases SET closed_at = ?, resolved = 1 WHERE id = ?",
+				  "ii", now, id) < 0
+			       ? -1
+			       : 0;
+	}
+	if (!strcmp(act, "urge")) {
+		if (store_exec(c, e, "UPDATE cases SET urge_count = urge_count + 1 WHERE id = ?",
+			       "i", id) < 0)
+			return -1;
+		if (!r->handler_id)
+			return 0;
+		const char *body = a->note ? a->note : r->number;
+		if (case_notify(c, r->handler_id, 0, id, "urge", "督办", body, e) < 0)
+			return -1;
+		int64_t parent = unit_parent(c, r->handler_id);
+		return parent ? case_notify(c, parent, 0, id, "urge", "下级单位工单被督办", body, e)
+			      : 0;
+	}
+	if (!strcmp(act, "merge")) {
+		if (!a->into_id)
+			return err_set(e, ERR_INVALID, "missing_field", "into_id",
+				       "请选择要合并到的诉求");
+		if (a->into_id == id)
+			return err_set(e, ERR_INVALID, "invalid_target", "into_id",
+				       "不能合并到自身");
+		case_row t;
+		if (case_lock(c, a->into_id, e) < 0 || case_load(c, a->into_id, &t, e) < 0 ||
+		    strcmp(t.kind, "appeal") != 0 || !case_visible(who, &t))
+			return err_set(e, ERR_INVALID, "invalid_target", "into_id",
+				       "要合并到的诉求不存在");
+		if (!case_status_open(&appeal_kind, t.status))
+			return err_set(e, ERR_CONFLICT, "target_closed", "into_id",
+				       "要合并到的诉求已办结或已被合并");
+		if (store_exec(c, e, "UPDATE appeals SET merged_into = ? WHERE case_id = ?", "ii",
+			       a->into_id, id) < 0 ||
+		    store_exec(c, e, "UPDATE cases SET closed_at = ? WHERE id = ?", "ii", now, id) <
+			    0)
+			return -1;
+		json_t *d = json_pack("{s:I, s:s}", "from_id", (json_int_t)id, "from_number",
+				      r->number);
+		int rc = case_timeline_add(c, who, a->into_id, "merged_from", NULL, NULL, a->note,
+					   d, e);
+		json_decref(d);
+		return rc;
+	}
+	return err_set(e, ERR_INVALID, "invalid_action", "action", "未知操作：%s", act);
+}
+
+static int act_on(store_conn *c, const actor *who, case_row *r, unsigned by, const appeal_action *a,
+		  err *e)
+{
+	/* "rate" is the citizen's own action; a citizen has no other. */
+	bool is_rate = !strcmp(a->action, "rate");
+	bool citizen = (by & CASE_BY_CITIZEN) != 0;
+	if (!case_action_known(&appeal_kind, a->action) || is_rate != citizen)
+		return err_set(e, ERR_INVALID, "invalid_action", "action", "未知操作：%s",
+			       a->action);
+	/* Role first: an action the caller may never take is 403 whatever the state. */
+	bool may = false;
+	for (size_t i = 0; i < appeal_kind.ntransitions; i++)
+		if (!strcmp(appeal_kind.transitions[i].action, a->action) &&
+		    (appeal_kind.transitions[i].by & by))
+			may = true;
+	if (!may)
+		return err_set(e, ERR_FORBIDDEN, "forbidden", NULL, "您无权对该诉求执行此操作");
+	const struct case_transition *t = case_transition_find(&appeal_kind, a->action, r->status);
+	if (!t || !(t->by & by))
+		return err_set(e, ERR_CONFLICT, "invalid_state", NULL,
+			       "诉求当前状态（%s）不能执行此操作", r->status);
+	const char *from = r->status;
+	const char *to = t->to;
+	if (apply(c, who, r, a, &to, e) < 0)
+		return -1;
+	int64_t now = clock_now_ms();
+	if (to && strcmp(to, from) != 0 && case_set_status(c, r->id, to, now, e) < 0)
+		return -1;
+	if (!to &&
+	    store_exec(c, e, "UPDATE cases SET updated_at = ? WHERE id = ?", "ii", now, r->id) < 0)
+		return -1;
+	const char *note = a->note ? a->note : a->reason ? a->reason : a->content;
+	json_t *data = json_object();
+	if (a->unit_id)
+		json_object_set_new(data, "unit_id", json_integer(a->unit_id));
+	if (a->into_id)
+		json_object_set_new(data, "into_id", json_integer(a->into_id));
+	if (a->days)
+		json_object_set_new(data, "days", json_integer(a->days));
+	if (a->approve >= 0)
+		json_object_set_new(data, "approve", json_boolean(a->approve));
+	if (a->resolved >= 0)
+		json_object_set_new(data, "resolved", json_boolean(a->resolved));
+	if (a->satisfaction)
+		json_object_set_new(data, "satisfaction", json_string(a->satisfaction));
+	int rc = case_timeline_add(c, who, r->id, a->action, from, to ? to : from, note,
+				   json_object_size(data) ? data : NULL, e);
+	if (rc == 0) {
+		json_object_set_new(data, "from", json_string(from));
+		json_object_set_new(data, "to", json_string(to ? to : from));
+		char action[48];
+		snprintf(action, sizeof action, "appeal_%s", a->action);
+		rc = audit_append(c, who, action, "appeal", r->id, data, e);
+	}
+	json_decref(data);
+	return rc;
+}
+
+int appeal_act(store_conn *c, const actor *who, int64_t id, const appeal_action *a, err *e)
+{
+	case_row r;
+	if (case_lock(c, id, e) < 0 || case_load(c, id, &r, e) < 0)
+		return -1;
+	if (strcmp(r.kind, "appeal") != 0 || !case_visible(who, &r))
+		return err_set(e, ERR_NOT_FOUND, "not_found", NULL, "诉求不存在");
+	return act_on(c, who, &r, case_by_of(who, &r), a, e);
+}
+
+static bool same_phone(const char *a, const char *b)
+{
+	/* Digits only: "138 1234-5678" and "13812345678" are the same number. */
+	char da[32], db[32];
+	size_t na = 0, nb = 0;
+	for (; *a && na < sizeof da - 1; a++)
+		if (isdigit((unsigned char)*a))
+			da[na++] = *a;
+	for (; *b && nb < sizeof db - 1; b++)
+		if (isdigit((unsigned char)*b))
+			db[nb++] = *b;
+	da[na] = db[nb] = '\0';
+	return na >= 5 && strcmp(da, db) == 0;
+}
+
+/* Finds an appeal by number whose contact phone matches; 404 otherwise. */
+static int find_public(store_conn *c, const char *number, const char *phone, int64_t *id, err *e)
+{
+	store_stmt *st;
+	int rc = store_query_row(c, &st, e,
+				 "SELECT c.id, a.contact_phone FROM cases c JOIN appeals a"
+				 " ON a.case_id = c.id WHERE c.number = ? AND c.kind = 'appeal'",
+				 "s", number);
+	if (rc < 0)
+		return -1;
+	bool ok = rc == 1 && phone && same_phone(store_col_text(st, 1), phone);
+	if (rc == 1) {
+		*id = store_col_int(st, 0);
+		store_done(st);
+	}
+	if (!ok)
+		return err_set(e, ERR_NOT_FOUND, "not_found", NULL,
+			       "没有找到该编号与电话对应的诉求");
+	return 0;
+}
+
+int appeal_citizen_rate(store_conn *c, const char *number, const char *phone,
+			const char *satisfaction, const char *ip, err *e)
+{
+	int64_t id;
+	if (find_public(c, number, phone, &id, e) < 0)
+		return -1;
+	case_row r;
+	if (case_lock(c, id, e) < 0 || case_load(c, id, &r, e) < 0)
+		return -1;
+	actor citizen;
+	memset(&citizen, 0, sizeof citizen);
+	snprintf(citizen.username, sizeof citizen.username, "citizen");
+	snprintf(citizen.unit_path, sizeof citizen.unit_path, "/");
+	snprintf(citizen.ip, sizeof citizen.ip, "%s", ip ? ip : "");
+	appeal_action a = {
+		.action = "rate", .satisfaction = satisfaction, .resolved = -1, .approve = -1};
+	return act_on(c, &citizen, &r, CASE_BY_CITIZEN, &a, e);
+}
+
+/* ---- reading ---- */
+
+#define APPEAL_SELECT                                                                              \
+	"SELECT c.id, c.number, c.status, c.title, c.content, c.urgent, c.created_at,"             \
+	" c.dispatched_at, c.signed_at, c.replied_at, c.closed_at, c.sign_due_at,"                 \
+	" c.finish_due_at, c.sign_alert, c.finish_alert, c.resolved, c.satisfaction,"              \
+	" c.reopen_count, c.return_count, c.urge_count, c.extension_days, c.extension_reason,"     \
+	" a.channel, a.type, a.category_id, cat.name, cat.code, a.contact_name,"                   \
+	" a.contact_phone, a.anonymous, a.address, a.lat, a.lon, a.region_code,"                   \
+	" a.reply_content, a.merged_into, m.number, c.region_id, ru.name, ru.kind,"                \
+	" c.intake_unit_id, iu.name, c.handler_id, hu.name, hu.kind, c.region_path,"               \
+	" c.handler_path, a.attributes, o.media_url, k.name, o.email, o.address_id"                \
+	" FROM cases c JOIN appeals a ON a.case_id = c.id"                                         \
+	" LEFT JOIN open311_requests o ON o.case_id = c.id"                                        \
+	" LEFT JOIN api_keys k ON k.id = o.api_key_id"                                             \
+	" LEFT JOIN categories cat ON cat.id = a.category_id"                                      \
+	" LEFT JOIN cases m ON m.id = a.merged_into"                                               \
+	" JOIN units ru ON ru.id = c.region_id"                                                    \
+	" JOIN units iu ON iu.id = c.intake_unit_id"                                               \
+	" LEFT JOIN units hu ON hu.id = c.handler_id"
+
+/* An appeal as the API shows it, taken from a row of APPEAL_SELECT or from what intake
+ * knows: view_write alone gives it its JSON shape, so the answer to an intake, a GET and
+ * a list item cannot drift apart. Strings point into the row or the input; NO_TIME is a
+ * time not set, a NULL string is null. */
+enum { NO_TIME_SLOTS = 7 };
+#define NO_TIME INT64_MIN
+
+typedef struct appeal_view {
+	int64_t id;
+	const char *number, *status, *title, *content;
+	bool urgent;
+	/* created, dispatched, signed, replied, closed, sign due, finish due */
+	int64_t times[NO_TIME_SLOTS];
+	int sign_alert, finish_alert;
+	int resolved; /* -1: null */
+	const char *satisfaction;
+	int64_t reopen_count, return_count, urge_count;
+	bool has_extension;
+	int64_t extension_days;
+	const char *extension_reason;
+	const char *channel, *type;
+	int64_t category_id; /* 0: none */
+	const char *category_name, *category_code;
+	const char *contact_name, *contact_phone;
+	bool anonymous;
+	const char *address;
+	bool has_lat, has_lon;
+	double lat, lon;
+	const char *region_code, *reply_content;
+	int64_t merged_into; /* 0: none */
+	const char *merged_number;
+	int64_t region_id;
+	const char *region_name, *region_kind, *region_path;
+	int64_t intake_unit_id;
+	const char *intake_unit_name;
+	int64_t handler_id; /* 0: none */
+	const char *handler_name, *handler_kind, *handler_path;
+	const char *attributes; /* JSON text, or NULL */
+	/* What came with an Open311 request: partner is NULL for every other appeal. */
+	const char *media_url, *partner, *email, *address_id;
+} appeal_view;
+
+static const char *col_text_or_null(store_stmt *st, int col)
+{
+	return store_col_null(st, col) ? NULL : store_col_text(st, col);
+}
+
+static int64_t col_time(store_stmt *st, int col)
+{
+	return store_col_null(st, col) ? NO_TIME : store_col_int(st, col);
+}
+
+static void view_from_row(store_stmt *st, appeal_view *v)
+{
+	memset(v, 0, sizeof *v);
+	v->id = store_col_int(st, 0);
+	v->number = store_col_text(st, 1);
+	v->status = store_col_text(st, 2);
+	v->title = store_col_text(st, 3);
+	v->content = store_col_text(st, 4);
+	v->urgent = store_col_int(st, 5) != 0;
+	for (int i = 0; i < NO_TIME_SLOTS; i++)
+		v->times[i] = col_time(st, 6 + i);
+	v->sign_alert = (int)store_col_int(st, 13);
+	v->finish_alert = (int)store_col_int(st, 14);
+	v->resolved = store_col_null(st, 15) ? -1 : store_col_int(st, 15) != 0;
+	v->satisfaction = col_text_or_null(st, 16);
+	v->reopen_count = store_col_int(st, 17);
+	v->return_count = store_col_int(st, 18);
+	v->urge_count = store_col_int(st, 19);
+	v->has_extension = !store_col_null(st, 20);
+	v->extension_days = store_col_int(st, 20);
+	v->extension_reason = col_text_or_null(st, 21);
+	v->channel = store_col_text(st, 22);
+	v->type = store_col_text(st, 23);
+	v->category_id = store_col_null(st, 24) ? 0 : store_col_int(st, 24);
+	v->category_name = col_text_or_null(st, 25);
+	v->category_code = col_text_or_null(st, 26);
+	v->contact_name = col_text_or_null(st, 27);
+	v->contact_phone = col_text_or_null(st, 28);
+	v->anonymous = store_col_int(st, 29) != 0;
+	v->address = col_text_or_null(st, 30);
+	v->has_lat = !store_col_null(st, 31);
+	v->lat = store_col_double(st, 31);
+	v->has_lon = !store_col_null(st, 32);
+	v->lon = store_col_double(st, 32);
+	v->region_code = col_text_or_null(st, 33);
+	v->reply_content = col_text_or_null(st, 34);
+	v->merged_into = store_col_null(st, 35) ? 0 : store_col_int(st, 35);
+	v->merged_number = col_text_or_null(st, 36);
+	v->region_id = store_col_int(st, 37);
+	v->region_name = store_col_text(st, 38);
+	v->region_kind = store_col_text(st, 39);
+	v->intake_unit_id = store_col_int(st, 40);
+	v->intake_unit_name = store_col_text(st, 41);
+	v->handler_id = store_col_null(st, 42) ? 0 : store_col_int(st, 42);
+	v->handler_name = col_text_or_null(st, 43);
+	v->handler_kind = col_text_or_null(st, 44);
+	v->region_path = store_col_text(st, 45);
+	v->handler_path = col_text_or_null(st, 46);
+	v->attributes = col_text_or_null(st, 47);
+	v->media_url = col_text_or_null(st, 48);
+	v->partner = col_text_or_null(st, 49);
+	v->email = col_text_or_null(st, 50);
+	v->address_id = col_text_or_null(st, 51);
+}
+
+static json_t *opt_time(store_stmt *st, int col)
+{
+	if (store_col_null(st, col))
+		return json_null();
+	char buf[40];
+	clock_format_iso(store_col_int(st, col), buf, sizeof buf);
+	return json_string(buf);
+}
+
+static json_t *opt_text(store_stmt *st, int col)
+{
+	return store_col_null(st, col) ? json_null() : json_string(store_col_text(st, col));
+}
+
+/* The parts of a case row that area checks and the action table need. */
+static void view_case_row(const appeal_view *v, case_row *r)
+{
+	memset(r, 0, sizeof *r);
+	r->id = v->id;
+	snprintf(r->kind, sizeof r->kind, "appeal");
+	snprintf(r->number, sizeof r->number, "%s", v->number);
+	snprintf(r->status, sizeof r->status, "%s", v->status);
+	r->region_id = v->region_id;
+	r->intake_unit_id = v->intake_unit_id;
+	r->handler_id = v->handler_id;
+	snprintf(r->region_path, sizeof r->region_path, "%s", v->region_path);
+	snprintf(r->handler_path, sizeof r->handler_path, "%s",
+		 v->handler_path ? v->handler_path : "");
+	r->extension_days = v->has_extension ? (int)v->extension_days : 0;
+}
+
+static void write_time(strbuf *sb, const char *key, int64_t t)
+{
+	jw_key(sb, key);
+	if (t == NO_TIME)
+		jw_null(sb);
+	else
+		jw_time(sb, t);
+}
+
+static void write_ref(strbuf *sb, const char *key, int64_t id, const char *k2, const char *v2,
+		      const char *k3, const char *v3)
+{
+	jw_key(sb, key);
+	if (!id) {
+		jw_null(sb);
+		return;
+	}
+	jw_open(sb, '{');
+	jw_key(sb, "id");
+	jw_int(sb, id);
+	jw_key(sb, k2);
+	jw_str(sb, v2);
+	if (k3) {
+		jw_key(sb, k3);
+		jw_str(sb, v3);
+	}
+	jw_close(sb, '}');
+}
+
+/* Writes the appeal's fields as an open JSON object, masked for who: the caller adds
+ * what else it needs and closes it. */
+static void view_write(strbuf *sb, const appeal_view *v, const actor *who)
+{
+	static const char *const times[NO_TIME_SLOTS] = {
+		"created_at", "dispatched_at", "signed_at",    "replied_at",
+		"closed_at",  "sign_due_at",   "finish_due_at"};
+	int64_t now = clock_now_ms();
+	jw_open(sb, '{');
+	jw_key(sb, "id");
+	jw_int(sb, v->id);
+	jw_key(sb, "number");
+	jw_str(sb, v->number);
+	jw_key(sb, "kind");
+	jw_str(sb, "appeal");
+	jw_key(sb, "status");
+	jw_str(sb, v->status);
+	jw_key(sb, "title");
+	jw_str(sb, v->title);
+	jw_key(sb, "content");
+	jw_str(sb, v->content);
+	jw_key(sb, "urgent");
+	jw_bool(sb, v->urgent);
+	for (int i = 0; i < NO_TIME_SLOTS; i++)
+		write_time(sb, times[i], v->times[i]);
+	int sa = v->sign_alert, fa = v->finish_alert;
+	int64_t signed_at = v->times[2], replied_at = v->times[3];
+	int64_t sign_due = v->times[5], finish_due = v->times[6];
+	bool open = case_status_open(&appeal_kind, v->status);
+	/* The scheduler raises alerts every pass; between passes a deadline may already
+	 * have gone by, and a person reading the appeal should see that at once. */
+	if (open && signed_at == NO_TIME && sign_due != NO_TIME && now > sign_due)
+		sa = 2;
+	if (open && replied_at == NO_TIME && finish_due != NO_TIME && now > finish_due)
+		fa = 2;
+	if (!open || signed_at != NO_TIME)
+		sa = sa >= 2 ? 2 : 0;
+	jw_key(sb, "sign_alert");
+	jw_str(sb, case_alert_word(sa));
+	jw_key(sb, "finish_alert");
+	jw_str(sb, case_alert_word(fa));
+	jw_key(sb, "overdue");
+	jw_bool(sb, open && (sa >= 2 || fa >= 2));
+	jw_key(sb, "resolved");
+	if (v->resolved < 0)
+		jw_null(sb);
+	else
+		jw_bool(sb, v->resolved);
+	jw_key(sb, "satisfaction");
+	jw_str(sb, v->satisfaction);
+	jw_key(sb, "reopen_count");
+	jw_int(sb, v->reopen_count);
+	jw_key(sb, "return_count");
+	jw_int(sb, v->return_count);
+	jw_key(sb, "urge_count");
+	jw_int(sb, v->urge_count);
+	jw_key(sb, "extension");
+	if (v->has_extension) {
+		jw_open(sb, '{');
+		jw_key(sb, "days");
+		jw_int(sb, v->extension_days);
+		jw_key(sb, "reason");
+		jw_str(sb, v->extension_reason ? v->extension_reason : "");
+		jw_close(sb, '}');
+	} else {
+		jw_null(sb);
+	}
+	jw_key(sb, "channel");
+	jw_str(sb, v->channel);
+	jw_key(sb, "type");
+	jw_str(sb, v->type);
+	write_ref(sb, "category", v->category_id, "name", v->category_name, "code",
+		  v->category_code);
+	/* Personal data: agents and the handling unit see the phone in full, except that
+	 * an anonymous appeal hides the identity from the handling unit too; everyone
+	 * else sees it masked. */
+	bool agent = actor_has(who, ROLE_AGENT);
+	bool handler =
+		v->handler_id && who->unit_id == v->handler_id && actor_has(who, ROLE_UNIT_STAFF);
+	jw_key(sb, "anonymous");
+	jw_bool(sb, v->anonymous);
+	jw_key(sb, "contact_name");
+	jw_str(sb, v->anonymous && !agent ? NULL : v->contact_name);
+	jw_key(sb, "contact_phone");
+	if ((v->anonymous && !agent) || !v->contact_phone) {
+		jw_null(sb);
+	} else if (agent || handler) {
+		jw_str(sb, v->contact_phone);
+	} else {
+		char masked[64];
+		privacy_mask_phone(v->contact_phone, masked, sizeof masked);
+		jw_str(sb, masked);
+	}
+	jw_key(sb, "address");
+	jw_str(sb, v->address);
+	jw_key(sb, "lat");
+	if (v->has_lat)
+		jw_real(sb, v->lat);
+	else
+		jw_null(sb);
+	jw_key(sb, "lon");
+	if (v->has_lon)
+		jw_real(sb, v->lon);
+	else
+		jw_null(sb);
+	jw_key(sb, "region_code");
+	jw_str(sb, v->region_code);
+	jw_key(sb, "reply");
+	if (v->reply_content) {
+		jw_open(sb, '{');
+		jw_key(sb, "content");
+		jw_str(sb, v->reply_content);
+		jw_key(sb, "resolved");
+		if (v->resolved < 0)
+			jw_null(sb);
+		else
+			jw_bool(sb, v->resolved);
+		jw_close(sb, '}');
+	} else {
+		jw_null(sb);
+	}
+	write_ref(sb, "merged_into", v->merged_into, "number", v->merged_number, NULL, NULL);
+	write_ref(sb, "region", v->region_id, "name", v->region_name, "kind", v->region_kind);
+	write_ref(sb, "intake_unit", v->intake_unit_id, "name", v->intake_unit_name, NULL, NULL);
+	write_ref(sb, "handler", v->handler_id, "name", v->handler_name, "kind", v->handler_kind);
+	/* The answers to the category's Open311 attributes: [{code, description, datatype,
+	 * value, text}], text being what a person reads. */
+	jw_key(sb, "attributes");
+	json_t *attrs = v->attributes ? json_loads(v->attributes, 0, NULL) : NULL;
+	if (json_is_array(attrs))
+		jw_tree(sb, attrs);
+	else
+		jw_raw(sb, "[]", 2);
+	json_decref(attrs);
+	/* What came with an Open311 request: the partner, a link to media, and the email,
+	 * which is personal data like the phone (never shown masked: it is left out). */
+	jw_key(sb, "open311");
+	if (!v->partner) {
+		jw_null(sb);
+		return;
+	}
+	jw_open(sb, '{');
+	jw_key(sb, "partner");
+	jw_str(sb, v->partner);
+	jw_key(sb, "media_url");
+	jw_str(sb, v->media_url);
+	jw_key(sb, "address_id");
+	jw_str(sb, v->address_id);
+	jw_key(sb, "email");
+	jw_str(sb, (agent || handler) && !v->anonymous ? v->email : NULL);
+	jw_close(sb, '}');
+}
+
+/* The actions who may take now: an extension can be decided only while one is pending,
+ * and asked only while none is. */
+static void write_allowed(strbuf *sb, const actor *who, const case_row *r)
+{
+	unsigned by = case_by_of(who, r);
+	json_t *actions = case_actions_for(&appeal_kind, r->status, by);
+	jw_key(sb, "allowed_actions");
+	jw_open(sb, '[');
+	size_t i;
+	json_t *v;
+	json_array_foreach(actions, i, v)
+	{
+		const char *name = json_string_value(v);
+		if ((!strcmp(name, "decide_extension") && !r->extension_days) ||
+		    (!strcmp(name, "request_extension") && r->extension_days))
+			continue;
+		jw_str(sb, name);
+	}
+	jw_close(sb, ']');
+	json_decref(actions);
+}
+
+void appeal_intake_json(const actor *who, const appeal_input *in, const appeal_intake_info *info,
+			strbuf *out)
+{
+	appeal_view v = {
+		.id = info->id,
+		.number = info->number,
+		.status = "intake",
+		.title = info->title,
+		.content = in->content,
+		.urgent = in->urgent,
+		.resolved = -1,
+		.channel = in->channel,
+		.type = in->type,
+		.category_id = in->category_id,
+		.category_name = info->category_name,
+		.category_code = info->category_code,
+		.contact_name = in->contact_name,
+		.contact_phone = in->contact_phone,
+		.anonymous = in->anonymous,
+		.address = in->address,
+		.has_lat = in->has_coords,
+		.has_lon = in->has_coords,
+		.lat = in->lat,
+		.lon = in->lon,
+		.region_code = in->region_code,
+		.region_id = info->region_id,
+		.region_name = info->region_name,
+		.region_kind = info->region_kind,
+		.region_path = info->region_path,
+		.intake_unit_id = info->intake_unit_id,
+		.intake_unit_name = info->intake_unit_name,
+		.attributes = in->attributes,
+	};
+	for (int i = 0; i < NO_TIME_SLOTS; i++)
+		v.times[i] = NO_TIME;
+	v.times[0] = info->created_at;
+	view_write(out, &v, who);
+	case_row r;
+	view_case_row(&v, &r);
+	write_allowed(out, who, &r);
+	jw_close(out, '}');
+}
+
+int appeal_suggest_unit(store_conn *c, int64_t category_id, int64_t region_id, int64_t *unit_id,
+			err *e)
+{
+	*unit_id = 0;
+	if (!category_id || !region_id)
+		return 0;
+	/* The category and its ancestors, nearest first. */
+	int64_t cats[8];
+	int ncat = 0;
+	for (int64_t cid = category_id; cid && ncat < 8;) {
+		cats[ncat++] = cid;
+		int64_t parent;
+		if (store_query_int(c, &parent, 0, e,
+				    "SELECT parent_id FROM categories WHERE id = ?", "i", cid) < 0)
+			return -1;
+		cid = parent;
+	}
+	char path[SCOPE_PATH_MAX];
+	store_stmt *st;
+	int rc = store_query_row(c, &st, e, "SELECT path FROM units WHERE id = ?", "i", region_id);
+	if (rc <= 0)
+		return rc;
+	snprintf(path, sizeof path, "%s", store_col_text(st, 0));
+	store_done(st);
+	/* The region's ancestors from the deepest: the most specific region wins, then the
+	 * most specific category. */
+	int64_t regions[32];
+	int nreg = 0;
+	for (const char *p = path + 1; *p && nreg < 32;) {
+		regions[nreg++] = strtoll(p, NULL, 10);
+		const char *slash = strchr(p, '/');
+		p = slash ? slash + 1 : p + strlen(p);
+	}
+	for (int ri = nreg - 1; ri >= 0; ri--)
+		for (int ci = 0; ci < ncat; ci++) {
+			int64_t u;
+			if (store_query_int(
+				    c, &u, 0, e,
+				    "SELECT unit_id FROM routing_rules WHERE category_id = ?"
+				    " AND region_id = ?",
+				    "ii", cats[ci], regions[ri]) < 0)
+				return -1;
+			if (u) {
+				*unit_id = u;
+				return 0;
+			}
+		}
+	return 0;
+}
+
+/* Appeals of the last 7 days with the same phone or the same title, newest first. Two
+ * index lookups limited to the newest few, so a number that calls every day costs no
+ * more than one that calls once. */
+static int duplicates_json(store_conn *c, const actor *who, int64_t id, json_t **out, err *e)
+{
+	store_stmt *st;
+	int rc = store_query_row(c, &st, e,
+				 "SELECT a.contact_phone, c.title, c.created_at FROM cases c"
+				 " JOIN appeals a ON a.case_id = c.id WHERE c.id = ?",
+				 "i", id);
+	if (rc <= 0)
+		return rc;
+	char *phone = store_col_null(st, 0) ? NULL : xstrdup(store_col_text(st, 0));
+	char *title = xstrdup(store_col_text(st, 1));
+	int64_t since = store_col_int(st, 2) - 7LL * 24 * 3600 * 1000;
+	store_done(st);
+	json_t *arr = json_array();
+	int64_t ids[20];
+	const char *reasons[20];
+	int n = 0;
+	static const char *const finders[2] = {
+		"SELECT case_id FROM appeals WHERE contact_phone = ? AND case_id <> ?"
+		" ORDER BY case_id DESC LIMIT 10",
+		"SELECT id FROM cases WHERE title = ? AND id <> ? AND kind = 'appeal'"
+		" ORDER BY id DESC LIMIT 10",
+	};
+	for (int k = 0; k < 2; k++) {
+		const char *key = k == 0 ? phone : title;
+		if (!key)
+			continue;
+		st = store_prepare(c, finders[k], e);
+		if (!st) {
+			rc = -1;
+			goto out;
+		}
+		store_bindf(st, "si", key, id);
+		while ((rc = store_step(st, e)) == 1) {
+			int64_t cid = store_col_int(st, 0);
+			bool seen = false;
+			for (int i = 0; i < n; i++)
+				seen |= ids[i] == cid;
+			if (!seen && n < 20) {
+				ids[n] = cid;
+				reasons[n++] = k == 0 ? "phone" : "text";
+			}
+		}
+		store_done(st);
+		if (rc < 0)
+			goto out;
+	}
+	/* Newest first, within 7 days and the caller's area. */
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			if (ids[j] > ids[i]) {
+				int64_t t = ids[i];
+				ids[i] = ids[j], ids[j] = t;
+				const char *r = reasons[i];
+				reasons[i] = reasons[j], reasons[j] = r;
+			}
+	for (int i = 0; i < n && json_array_size(arr) < 10; i++) {
+		case_row r;
+		if (case_load(c, ids[i], &r, e) < 0) {
+			rc = -1;
+			goto out;
+		}
+		if (r.created_at < since || !case_visible(who, &r))
+			continue;
+		rc = store_query_row(c, &st, e, "SELECT title FROM cases WHERE id = ?", "i",
+				     ids[i]);
+		if (rc < 0)
+			goto out;
+		char at[40];
+		clock_format_iso(r.created_at, at, sizeof at);
+		json_array_append_new(arr,
+				      json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id",
+						(json_int_t)r.id, "number", r.number, "title",
+						rc == 1 ? store_col_text(st, 0) : "", "status",
+						r.status, "created_at", at, "reason", reasons[i]));
+		if (rc == 1)
+			store_done(st);
+	}
+	rc = 0;
+out:
+	free(phone);
+	free(title);
+	if (rc < 0) {
+		json_decref(arr);
+		return -1;
+	}
+	*out = arr;
+	return 0;
+}
+
+int appeal_get_json(store_conn *c, const actor *who, int64_t id, bool full, strbuf *out, err *e)
+{
+	store_stmt *st;
+	int rc = store_query_row(c, &st, e, APPEAL_SELECT " WHERE c.id = ?", "i", id);
+	if (rc <= 0)
+		return rc == 0 ? err_set(e, ERR_NOT_FOUND, "not_found", NULL, "诉求不存在") : -1;
+	appeal_view v;
+	view_from_row(st, &v);
+	case_row r;
+	view_case_row(&v, &r);
+	if (!case_visible(who, &r)) {
+		store_done(st);
+		return err_set(e, ERR_NOT_FOUND, "not_found", NULL, "诉求不存在");
+	}
+	view_write(out, &v, who);
+	store_done(st);
+	write_allowed(out, who, &r);
+	if (!full) {
+		jw_close(out, '}');
+		return 0;
+	}
+	json_t *timeline;
+	if (case_timeline_json(c, id, &timeline, e) < 0)
+		return -1;
+	jw_key(out, "timeline");
+	jw_tree(out, timeline);
+	json_decref(timeline);
+	jw_key(out, "suggested_unit");
+	bool intake = !strcmp(r.status, "intake");
+	int64_t unit = 0;
+	if (intake && appeal_suggest_unit(c, v.category_id, r.region_id, &unit, e) < 0)
+		return -1;
+	rc = unit ? store_query_row(c, &st, e, "SELECT id, name FROM units WHERE id = ?", "i", unit)
+		  : 0;
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		jw_open(out, '{');
+		jw_key(out, "id");
+		jw_int(out, store_col_int(st, 0));
+		jw_key(out, "name");
+		jw_str(out, store_col_text(st, 1));
+		jw_close(out, '}');
+		store_done(st);
+	} else {
+		jw_null(out);
+	}
+	jw_key(out, "duplicates");
+	if (intake && actor_has(who, ROLE_AGENT)) {
+		json_t *dups = NULL;
+		if (duplicates_json(c, who, id, &dups, e) < 0)
+			return -1;
+		jw_tree(out, dups);
+		json_decref(dups);
+	} else {
+		jw_raw(out, "[]", 2);
+	}
+	jw_close(out, '}');
+	return 0;
+}
+
+int appeal_get(store_conn *c, const actor *who, int64_t id, bool full, json_t **out, err *e)
+{
+	strbuf sb = STRBUF_INIT;
+	int rc = appeal_get_json(c, who, id, full, &sb, e);
+	if (rc == 0) {
+		*out = json_loadb(sb.buf, sb.len, 0, NULL);
+		if (!*out)
+			rc = err_set(e, ERR_INTERNAL, "json", NULL, "诉求无法表示为 JSON");
+	}
+	strbuf_release(&sb);
+	return rc;
+}
+
+int appeal_public_get(store_conn *c, const char *number, const char *phone, json_t **out, err *e)
+{
+	int64_t id;
+	if (find_public(c, number, phone, &id, e) < 0)
+		return -1;
+	store_stmt *st;
+	int rc =
+		store_query_row(c, &st, e,
+				"SELECT c.number, c.status, c.title, c.created_at, a.reply_content,"
+				" c.closed_at, c.satisfaction FROM cases c JOIN appeals a"
+				" ON a.case_id = c.id WHERE c.id = ?",
+				"i", id);
+	if (rc <= 0)
+		return rc == 0 ? err_set(e, ERR_NOT_FOUND, "not_found", NULL, "诉求不存在") : -1;
+	const char *status = store_col_text(st, 1);
+	/* The reply reaches the citizen once the hotline has reviewed it. */
+	bool show_reply =
+		!store_col_null(st, 4) && (!strcmp(status, "revisit") || !strcmp(status, "closed"));
+	json_t *o =
+		json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:b}", "number", store_col_text(st, 0),
+			  "status", status, "title", store_col_text(st, 2), "created_at",
+			  opt_time(st, 3), "closed_at", opt_time(st, 5), "satisfaction",
+			  opt_text(st, 6), "can_rate", !strcmp(status, "revisit"));
+	json_object_set_new(o, "reply",
+			    show_reply ? json_pack("{s:s}", "content", store_col_text(st, 4))
+				       : json_null());
+	store_done(st);
+	*out = o;
+	return 0;
+}
+
+/* ---- listing ---- */
+
+/* Whether an area is the whole tree: a root's path (one id). There is one root, the city
+ * (unit_create makes a root only from the command line setting up a city, and a unit is
+ * never moved to the top), so every case lies in that area. */
+static bool area_is_whole_tree(const char *path)
+{
+	const char *second = strchr(path + 1, '/');
+	return path[0] == '/' && second && !second[1];
+}
+
+int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *f, int64_t page,
+		int64_t per_page, strbuf *out, err *e)
+{
+	char hi[SCOPE_PATH_MAX];
+	scope_upper(who->unit_path, hi, sizeof hi);
+	strbuf w = STRBUF_INIT;
+	/* Parameters collected as text or integers in order. */
+	enum { MAXP = 32 };
+	struct {
+		bool is_int;
+		int64_t i;
+		const char *s;
+	} params[MAXP];
+	int np = 0;
+#define PS(v) (params[np].is_int = false, params[np].s = (v), np++)
+#define PI(v) (params[np].is_int = true, params[np].i = (v), np++)
+	strbuf_adds(&w, " WHERE c.kind = 'appeal'");
+	/* The area: every case lies under the root, so for someone whose area is the whole
+	 * tree the condition is left out (it can use no index and made the unfiltered list
+	 * of a city-wide agent read every row). */
+	if (!area_is_whole_tree(who->unit_path)) {
+		strbuf_adds(&w, " AND ((c.region_path >= ? AND c.region_path < ?)"
+				" OR (c.handler_path >= ? AND c.handler_path < ?))");
+		PS(who->unit_path), PS(hi), PS(who->unit_path), PS(hi);
+	}
+	/* The count joins appeals only when a filter needs its columns. */
+	bool need_appeals = false;
+	char *statuses = NULL;
+	char *fts = NULL;
+	char uhi[SCOPE_PATH_MAX], upath[SCOPE_PATH_MAX];
+	int rc = -1;
+	int64_t total = 0;
+	/* The page is written after the count, so items go to their own buffer. */
+	strbuf items = STRBUF_INIT;
+	if (f->statuses) {
+		statuses = xstrdup(f->statuses);
+		strbuf_adds(&w, " AND c.status IN (");
+		int n = 0;
+		for (char *sv = NULL, *t = strtok_r(statuses, ",", &sv); t && np < MAXP - 12;
+		     t = strtok_r(NULL, ",", &sv)) {
+			strbuf_adds(&w, n++ ? ", ?" : "?");
+			PS(t);
+		}
+		strbuf_adds(&w, n ? ")" : "'')");
+	}
+	if (f->unit_id) {
+		if (unit_path(c, f->unit_id, upath, sizeof upath, e) < 0) {
+			if (e && e->kind == ERR_NOT_FOUND) {
+				rc = 0;
+				goto empty;
+			}
+			goto out;
+		}
+		scope_upper(upath, uhi, sizeof uhi);
+		strbuf_adds(&w, " AND c.handler_path >= ? AND c.handler_path < ?");
+		PS(upath), PS(uhi);
+	}
+	need_appeals = f->channel || f->type || f->category_id || f->phone;
+	if (f->channel)
+		strbuf_adds(&w, " AND a.channel = ?"), PS(f->channel);
+	if (f->type)
+		strbuf_adds(&w, " AND a.type = ?"), PS(f->type);
+	if (f->category_id) {
+		strbuf_adds(&w, " AND a.category_id IN (SELECT id FROM categories WHERE id = ? OR"
+				" parent_id = ?)");
+		PI(f->category_id), PI(f->category_id);
+	}
+	if (f->phone)
+		strbuf_adds(&w, " AND a.contact_phone = ?"), PS(f->phone);
+	if (f->from)
+		strbuf_adds(&w, " AND c.created_at >= ?"), PI(f->from);
+	if (f->to)
+		strbuf_adds(&w, " AND c.created_at < ?"), PI(f->to);
+	if (f->urgent)
+		strbuf_adds(&w, " AND c.urgent = 1");
+	if (f->overdue) {
+		strbuf_adds(&w, " AND c.status NOT IN ('closed', 'merged') AND ("
+				"(c.signed_at IS NULL AND c.sign_due_at < ?) OR"
+				" (c.replied_at IS NULL AND c.finish_due_at < ?))");
+		PI(clock_now_ms()), PI(clock_now_ms());
+	}
+	if (f->q) {
+		fts = store_fts_query(s, f->q);
+		if (!fts) {
+			rc = 0;
+			goto empty;
+		}
+		strbuf_addf(&w, " AND c.id IN (%s)", store_fts_ids_sql(s, "case"));
+		PS(fts);
+	}
+#undef PS
+#undef PI
+	char *count_sql = xasprintf("SELECT COUNT(*) FROM cases c%s%s",
+				    need_appeals ? " JOIN appeals a ON a.case_id = c.id" : "",
+				    strbuf_str(&w));
+	char *list_sql = xasprintf(
+		APPEAL_SELECT "%s ORDER BY %s LIMIT ? OFFSET ?", strbuf_str(&w),
+		f->by_deadline ? "CASE WHEN c.status IN ('closed', 'merged') THEN 1 ELSE 0 END,"
+				 " CASE WHEN c.signed_at IS NULL THEN c.sign_due_at ELSE "
+				 "c.finish_due_at END,"
+				 " c.id"
+			       : "c.id DESC");
+	for (int pass = 0; pass < 2; pass++) {
+		store_stmt *st = store_prepare(c, pass ? list_sql : count_sql, e);
+		if (!st)
+			goto out2;
+		for (int i = 0; i < np; i++) {
+			if (params[i].is_int)
+				store_bind_int(st, i + 1, params[i].i);
+			else
+				store_bind_text(st, i + 1, params[i].s);
+		}
+		if (pass) {
+			store_bind_int(st, np + 1, per_page);
+			store_bind_int(st, np + 2, (page - 1) * per_page);
+		}
+		int src;
+		while ((src = store_step(st, e)) == 1) {
+			if (!pass) {
+				total = store_col_int(st, 0);
+			} else {
+				appeal_view v;
+				view_from_row(st, &v);
+				view_write(&items, &v, who);
+				jw_close(&items, '}');
+			}
+		}
+		store_done(st);
+		if (src < 0)
+			goto out2;
+	}
+	rc = 0;
+out2:
+	free(count_sql);
+	free(list_sql);
+empty:
+	if (rc == 0) {
+		jw_open(out, '{');
+		jw_key(out, "items");
+		jw_open(out, '[');
+		jw_raw(out, items.len ? items.buf : "", items.len);
+		jw_close(out, ']');
+		jw_key(out, "total");
+		jw_int(out, total);
+		jw_key(out, "page");
+		jw_int(out, page);
+		jw_key(out, "per_page");
+		jw_int(out, per_page);
+		jw_close(out, '}');
+	}
+out:
+	strbuf_release(&items);
+	free(statuses);
+	free(fts);
+	strbuf_release(&w);
+	return rc;
+}

@@ -1,0 +1,413 @@
+#include "appeals/appeal_stats.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+#include "core/clock.h"
+#include "core/mem.h"
+#include "org/unit.h"
+
+enum { DAY_MS = 86400000 };
+
+/* The year and month (China time) of an instant. */
+static void local_month(int64_t ms, int *y, int *m)
+{
+	char buf[40];
+	clock_format_iso(ms, buf, sizeof buf);
+	*y = atoi(buf);
+	*m = atoi(buf + 5);
+}
+
+/* The first instant of month m of year y (China time); m may run past 1..12. INT64_MAX
+ * past the last year clock_parse_iso knows, INT64_MIN before the first. */
+static int64_t month_start(int y, int m)
+{
+	while (m > 12) {
+		m -= 12;
+		y++;
+	}
+	while (m < 1) {
+		m += 12;
+		y--;
+	}
+	char buf[16];
+	snprintf(buf, sizeof buf, "%04d-%02d-01", y, m);
+	int64_t ms;
+	if (clock_parse_iso(buf, &ms) < 0)
+		return y > 9999 ? INT64_MAX : INT64_MIN;
+	return ms;
+}
+
+int appeal_stats_period(const char *from, const char *to, int64_t now, int default_months,
+			int64_t *from_ms, int64_t *to_ms, err *e)
+{
+	int y, m;
+	if (to) {
+		if (clock_parse_iso(to, to_ms) < 0)
+			return err_set(e, ERR_BAD_REQUEST, "invalid_parameter", "to",
+				       "to 必须是 ISO 日期或时间（如 2026-01-31）");
+		/* A date names a whole day: the period runs to its end. */
+		if (strlen(to) == 10)
+			*to_ms += DAY_MS;
+	} else {
+		local_month(now, &y, &m);
+		*to_ms = month_start(y, m + 1);
+	}
+	if (from) {
+		if (clock_parse_iso(from, from_ms) < 0)
+			return err_set(e, ERR_BAD_REQUEST, "invalid_parameter", "from",
+				       "from 必须是 ISO 日期或时间（如 2026-01-01）");
+	} else {
+		local_month(*to_ms - 1, &y, &m);
+		*from_ms = month_start(y, m - (default_months > 1 ? default_months - 1 : 0));
+	}
+	if (*to_ms <= *from_ms)
+		return err_set(e, ERR_BAD_REQUEST, "invalid_parameter", "to", "to 必须晚于 from");
+	return 0;
+}
+
+/* The figures of a set of assignments. */
+typedef struct counts {
+	int64_t dispatched, signed_on_time, closed, resolved, revisited, satisfied, replied,
+		replied_on_time, returned, reopened, overdue;
+	/* Reopened and not closed again: with closed, the assignments that were ever closed,
+	 * the reopen rate's denominator (reopened / closed alone could exceed 1). */
+	int64_t reopened_open;
+} counts;
+
+/* The aggregate over assignments `a`, in the order of struct counts. Every figure is a sum
+ * of 0/1 so that the whole period is one pass over the rows. */
+#define FIGURES_SQL                                                                                \
+	"COUNT(*) AS n0,"                                                                          \
+	" SUM(CASE WHEN a.signed_on_time = 1 THEN 1 ELSE 0 END) AS n1,"                            \
+	" SUM(CASE WHEN a.closed_at IS NOT NULL THEN 1 ELSE 0 END) AS n2,"                         \
+	" SUM(CASE WHEN a.closed_at IS NOT NULL AND a.resolved = 1 THEN 1 ELSE 0 END) AS n3,"      \
+	" SUM(CASE WHEN a.satisfaction IS NOT NULL THEN 1 ELSE 0 END) AS n4,"                      \
+	" SUM(CASE WHEN a.satisfaction IN ('satisfied', 'basically_satisfied')"                    \
+	" THEN 1 ELSE 0 END) AS n5,"                                                               \
+	" SUM(CASE WHEN a.replied_at IS NOT NULL THEN 1 ELSE 0 END) AS n6,"                        \
+	" SUM(CASE WHEN a.replied_at IS NOT NULL AND a.replied_on_time = 1"                        \
+	" THEN 1 ELSE 0 END) AS n7,"                                                               \
+	" SUM(CASE WHEN a.returned_at IS NOT NULL THEN 1 ELSE 0 END) AS n8,"                       \
+	" SUM(CASE WHEN a.reopened > 0 THEN 1 ELSE 0 END) AS n9,"                                  \
+	" SUM(CASE WHEN a.overdue = 1 THEN 1 ELSE 0 END) AS n10,"                                  \
+	" SUM(CASE WHEN a.closed_at IS NULL AND a.reopened > 0 THEN 1 ELSE 0 END) AS n11"
+
+/* The figures per unit of the units of one subtree (a range on units.path) over the
+ * assignments dispatched in [?, ?). With the index case_assignments_unit_stats this is one
+ * index range per unit of the area, covered (no table rows read) and already grouped. */
+#define PER_UNIT_SQL                                                                               \
+	" FROM (SELECT a.unit_id AS unit_id, " FIGURES_SQL " FROM case_assignments a"              \
+	" WHERE a.unit_id IN (SELECT id FROM units WHERE path >= ? AND path < ?)"                  \
+	" AND a.dispatched_at >= ? AND a.dispatched_at < ? GROUP BY a.unit_id) s"                  \
+	" JOIN units u ON u.id = s.unit_id"
+
+static void read_counts(store_stmt *st, int col, counts *k)
+{
+	int64_t *f[] = {&k->dispatched, &k->signed_on_time, &k->closed,	 &k->resolved,
+			&k->revisited,	&k->satisfied,	    &k->replied, &k->replied_on_time,
+			&k->returned,	&k->reopened,	    &k->overdue, &k->reopened_open};
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+		*f[i] = store_col_int(st, col + (int)i); /* SUM of no rows is NULL: 0 */
+}
+
+static json_t *rate(int64_t num, int64_t den)
+{
+	return den ? json_real((double)num / (double)den) : json_null();
+}
+
+/* Adds the figures and their rates to o. */
+static void counts_json(json_t *o, const counts *k)
+{
+	json_object_set_new(o, "dispatched", json_integer(k->dispatched));
+	json_object_set_new(o, "signed_on_time", json_integer(k->signed_on_time));
+	json_object_set_new(o, "response_rate", rate(k->signed_on_time, k->dispatched));
+	json_object_set_new(o, "closed", json_integer(k->closed));
+	json_object_set_new(o, "resolved", json_integer(k->resolved));
+	json_object_set_new(o, "resolution_rate", rate(k->resolved, k->closed));
+	json_object_set_new(o, "revisited", json_integer(k->revisited));
+	json_object_set_new(o, "satisfied", json_integer(k->satisfied));
+	json_object_set_new(o, "satisfaction_rate", rate(k->satisfied, k->revisited));
+	json_object_set_new(o, "replied", json_integer(k->replied));
+	json_object_set_new(o, "replied_on_time", json_integer(k->replied_on_time));
+	json_object_set_new(o, "on_time_rate", rate(k->replied_on_time, k->replied));
+	json_object_set_new(o, "returned", json_integer(k->returned));
+	json_object_set_new(o, "return_rate", rate(k->returned, k->dispatched));
+	json_object_set_new(o, "reopened", json_integer(k->reopened));
+	json_object_set_new(o, "reopened_open", json_integer(k->reopened_open));
+	json_object_set_new(o, "reopen_rate", rate(k->reopened, k->closed + k->reopened_open));
+	json_object_set_new(o, "overdue", json_integer(k->overdue));
+}
+
+/* The path range [lo, hi) of who's area, or of unit_id's subtree inside it. */
+static int area_range(store_conn *c, const actor *who, int64_t unit_id, char *lo, char *hi, err *e)
+{
+	snprintf(lo, SCOPE_PATH_MAX, "%s", who->unit_path);
+	if (unit_id) {
+		if (unit_path(c, unit_id, lo, SCOPE_PATH_MAX, e) < 0)
+			return -1;
+		if (!scope_contains(who->unit_path, lo))
+			return err_set(e, ERR_NOT_FOUND, "not_found", "unit_id", "单位不存在");
+	}
+	scope_upper(lo, hi, SCOPE_PATH_MAX);
+	return 0;
+}
+
+int appeal_stats_by_unit(store_conn *c, const actor *who, int64_t from, int64_t to, int64_t unit_id,
+			 json_t **items, err *e)
+{
+	char lo[SCOPE_PATH_MAX], hi[SCOPE_PATH_MAX];
+	if (area_range(c, who, unit_id, lo, hi, e) < 0)
+		return -1;
+	store_stmt *st =
+		store_prepare(c,
+			      "SELECT s.unit_id, u.name, s.n0, s.n1, s.n2, s.n3, s.n4, s.n5,"
+			      " s.n6, s.n7, s.n8, s.n9, s.n10, s.n11" PER_UNIT_SQL
+			      " ORDER BY s.n0 DESC, s.unit_id",
+			      e);
+	if (!st)
+		return -1;
+	store_bindf(st, "ssii", lo, hi, from, to);
+	json_t *arr = json_array();
+	int rc;
+	while ((rc = store_step(st, e)) == 1) {
+		counts k;
+		read_counts(st, 2, &k);
+		json_t *o = json_pack("{s:I, s:s}", "unit_id", (json_int_t)store_col_int(st, 0),
+				      "unit_name", store_col_text(st, 1));
+		counts_json(o, &k);
+		json_array_append_new(arr, o);
+	}
+	store_done(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return -1;
+	}
+	*items = arr;
+	return 0;
+}
+
+int appeal_stats_trend(store_conn *c, const actor *who, int64_t from, int64_t to, int64_t unit_id,
+		       json_t **items, err *e)
+{
+	int y0, m0, y1, m1;
+	local_month(from, &y0, &m0);
+	local_month(to - 1, &y1, &m1);
+	int months = (y1 - y0) * 12 + (m1 - m0) + 1;
+	if (months > APPEAL_STATS_TREND_MONTHS_MAX)
+		return err_set(e, ERR_BAD_REQUEST, "range_too_long", "from", "趋势最多统计 %d 个月",
+			       APPEAL_STATS_TREND_MONTHS_MAX);
+	char lo[SCOPE_PATH_MAX], hi[SCOPE_PATH_MAX];
+	if (area_range(c, who, unit_id, lo, hi, e) < 0)
+		return -1;
+	/* One query per month: months differ in length, and the databases share no date
+	 * function; each is the table's query over that month, summed. */
+	json_t *arr = json_array();
+	for (int i = 0; i < months; i++) {
+		int64_t start = month_start(y0, m0 + i), end = month_start(y0, m0 + i + 1);
+		store_stmt *st;
+		int rc = store_query_row(
+			c, &st, e,
+			"SELECT SUM(s.n0), SUM(s.n1), SUM(s.n2), SUM(s.n3), SUM(s.n4),"
+			" SUM(s.n5), SUM(s.n6), SUM(s.n7), SUM(s.n8), SUM(s.n9),"
+			" SUM(s.n10), SUM(s.n11)" PER_UNIT_SQL,
+			"ssii", lo, hi, start > from ? start : from, end < to ? end : to);
+		if (rc < 0) {
+			json_decref(arr);
+			return -1;
+		}
+		counts k = {0};
+		if (rc == 1) {
+			read_counts(st, 0, &k);
+			store_done(st);
+		}
+		int y = y0 + (m0 - 1 + i) / 12, m = (m0 - 1 + i) % 12 + 1;
+		char label[16];
+		snprintf(label, sizeof label, "%04d-%02d", y, m);
+		json_t *o = json_pack("{s:s}", "month", label);
+		counts_json(o, &k);
+		json_array_append_new(arr, o);
+	}
+	*items = arr;
+	return 0;
+}
+
+/* ---- Excel ---- */
+
+/* The columns of the sheet: header, the item's key, and whether it is a rate. */
+static const struct {
+	const char *header, *key;
+	bool is_rate;
+} columns[] = {
+	{"单位", "unit_name", false},	       {"派单数", "dispatched", false},
+	{"按时签收", "signed_on_time", false}, {"响应率", "response_rate", true},
+	{"办结数", "closed", false},	       {"解决率", "resolution_rate", true},
+	{"回访数", "revisited", false},	       {"满意率", "satisfaction_rate", true},
+	{"按时办结率", "on_time_rate", true},  {"退单数", "returned", false},
+	{"退单率", "return_rate", true},       {"重办数", "reopened", false},
+	{"重办率", "reopen_rate", true},       {"超期数", "overdue", false},
+};
+enum { NCOLUMNS = sizeof columns / sizeof columns[0] };
+
+typedef struct sheet_formats {
+	lxw_format *title, *header, *text, *number, *percent;
+	lxw_format *total_text, *total_number, *total_percent;
+} sheet_formats;
+
+static lxw_format *cell_format(lxw_workbook *wb, bool bold, const char *num_format)
+{
+	lxw_format *f = workbook_add_format(wb);
+	format_set_border(f, LXW_BORDER_THIN);
+	format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
+	if (bold)
+		format_set_bold(f);
+	if (num_format)
+		format_set_num_format(f, num_format);
+	return f;
+}
+
+/* One row: the item's values, or the totals when item is a computed totals object. */
+static void write_row(lxw_worksheet *ws, lxw_row_t row, const json_t *item, bool total,
+		      const sheet_formats *f)
+{
+	for (size_t col = 0; col < NCOLUMNS; col++) {
+		json_t *v = json_object_get(item, columns[col].key);
+		lxw_col_t cc = (lxw_col_t)col;
+		if (col == 0)
+			worksheet_write_string(ws, row, cc, json_string_value(v),
+					       total ? f->total_text : f->text);
+		else if (columns[col].is_rate && json_is_number(v))
+			worksheet_write_number(ws, row, cc, json_number_value(v),
+					       total ? f->total_percent : f->percent);
+		else if (columns[col].is_rate)
+			worksheet_write_blank(ws, row, cc, total ? f->total_percent : f->percent);
+		else
+			worksheet_write_number(ws, row, cc, (double)json_integer_value(v),
+					       total ? f->total_number : f->number);
+	}
+}
+
+/* The totals over items, with rates of the sums. */
+static json_t *totals(const json_t *items)
+{
+	counts k = {0};
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it)
+	{
+		k.dispatched += json_integer_value(json_object_get(it, "dispatched"));
+		k.signed_on_time += json_integer_value(json_object_get(it, "signed_on_time"));
+		k.closed += json_integer_value(json_object_get(it, "closed"));
+		k.resolved += json_integer_value(json_object_get(it, "resolved"));
+		k.revisited += json_integer_value(json_object_get(it, "revisited"));
+		k.satisfied += json_integer_value(json_object_get(it, "satisfied"));
+		k.replied += json_integer_value(json_object_get(it, "replied"));
+		k.replied_on_time += json_integer_value(json_object_get(it, "replied_on_time"));
+		k.returned += json_integer_value(json_object_get(it, "returned"));
+		k.reopened += json_integer_value(json_object_get(it, "reopened"));
+		k.overdue += json_integer_value(json_object_get(it, "overdue"));
+		k.reopened_open += json_integer_value(json_object_get(it, "reopened_open"));
+	}
+	json_t *o = json_pack("{s:s}", "unit_name", "合计");
+	counts_json(o, &k);
+	return o;
+}
+
+/* Reads a whole file into a heap buffer. */
+static int read_file(const char *path, char **data, size_t *len, err *e)
+{
+	FILE *fp = fopen(path, "rb");
+	struct stat sb;
+	if (!fp || fstat(fileno(fp), &sb) < 0) {
+		if (fp)
+			fclose(fp);
+		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法读取生成的 Excel 文件");
+	}
+	char *buf = xmalloc((size_t)sb.st_size + 1);
+	size_t n = fread(buf, 1, (size_t)sb.st_size, fp);
+	fclose(fp);
+	if (n != (size_t)sb.st_size) {
+		free(buf);
+		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法读取生成的 Excel 文件");
+	}
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
+int appeal_stats_xlsx(const json_t *items, int64_t from, int64_t to, char **data, size_t *len,
+		      err *e)
+{
+	/* libxlsxwriter writes only to a file; a private temporary one, removed at once. */
+	const char *dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
+	char *path = xasprintf("%s/yiwang-stats-XXXXXX", dir);
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		free(path);
+		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法创建临时文件");
+	}
+	close(fd);
+	lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = (char *)dir};
+	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	if (!wb) {
+		unlink(path);
+		free(path);
+		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法创建 Excel 文件");
+	}
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "诉求办理统计");
+	sheet_formats f = {
+		.title = workbook_add_format(wb),
+		.header = cell_format(wb, true, NULL),
+		.text = cell_format(wb, false, NULL),
+		.number = cell_format(wb, false, "0"),
+		.percent = cell_format(wb, false, "0.0%"),
+		.total_text = cell_format(wb, true, NULL),
+		.total_number = cell_format(wb, true, "0"),
+		.total_percent = cell_format(wb, true, "0.0%"),
+	};
+	format_set_bold(f.title);
+	format_set_font_size(f.title, 14);
+	format_set_align(f.title, LXW_ALIGN_CENTER);
+	format_set_align(f.title, LXW_ALIGN_VERTICAL_CENTER);
+	format_set_align(f.header, LXW_ALIGN_CENTER);
+	format_set_text_wrap(f.header);
+	format_set_bg_color(f.header, 0xDDEBF7);
+
+	char a[40], b[40];
+	clock_format_iso(from, a, sizeof a);
+	clock_format_iso(to - 1, b, sizeof b);
+	char *title = xasprintf("诉求办理统计（%.10s 至 %.10s）", a, b);
+	worksheet_set_row(ws, 0, 28, NULL);
+	worksheet_merge_range(ws, 0, 0, 0, NCOLUMNS - 1, title, f.title);
+	free(title);
+	for (size_t col = 0; col < NCOLUMNS; col++)
+		worksheet_write_string(ws, 1, (lxw_col_t)col, columns[col].header, f.header);
+	worksheet_set_column(ws, 0, 0, 28, NULL);
+	worksheet_set_column(ws, 1, NCOLUMNS - 1, 11, NULL);
+	worksheet_freeze_panes(ws, 2, 1);
+
+	lxw_row_t row = 2;
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it) write_row(ws, row++, it, false, &f);
+	json_t *sum = totals(items);
+	write_row(ws, row, sum, true, &f);
+	json_decref(sum);
+
+	lxw_error xe = workbook_close(wb);
+	int rc = 0;
+	if (xe != LXW_NO_ERROR)
+		rc = err_set(e, ERR_INTERNAL, "xlsx", NULL, "生成 Excel 文件失败：%s",
+			     lxw_strerror(xe));
+	else
+		rc = read_file(path, data, len, e);
+	unlink(path);
+	free(path);
+	return rc;
+}

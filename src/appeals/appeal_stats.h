@@ -1,0 +1,46 @@
+/* Appeal statistics: how each handling unit did with what was dispatched to it in a
+ * period, computed from the assignments (one row per dispatch) with one aggregate over the
+ * dispatch-time index; per unit, per calendar month (China Standard Time), and as an Excel
+ * workbook. A unit's figures count the assignments dispatched to it in the period. */
+#ifndef YW_APPEAL_STATS_H
+#define YW_APPEAL_STATS_H
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "org/actor.h"
+#include "core/err.h"
+#include "store/store.h"
+
+/* The longest trend, in calendar months. */
+enum { APPEAL_STATS_TREND_MONTHS_MAX = 24 };
+
+/* The period [*from, *to) from the query values (ISO dates or times, NULL when absent): a
+ * date given as `to` means the end of that day. Without to, the end of now's month (China
+ * time); without from, the start of the month holding the period's last instant, or of
+ * default_months - 1 months before it. 400 invalid_parameter when malformed or to <= from. */
+int appeal_stats_period(const char *from, const char *to, int64_t now, int default_months,
+			int64_t *from_ms, int64_t *to_ms, err *e);
+
+/* Units within who's area (or within unit_id's subtree when unit_id != 0; 404 when that
+ * unit is outside the area) that received dispatches in [from, to), each as
+ * {unit_id, unit_name, dispatched, signed_on_time, response_rate, closed, resolved,
+ * resolution_rate, revisited, satisfied, satisfaction_rate, replied, replied_on_time,
+ * on_time_rate, returned, return_rate, reopened, reopen_rate, overdue}, most dispatched
+ * first. Rates are fractions, null when their denominator is 0. */
+int appeal_stats_by_unit(store_conn *c, const actor *who, int64_t from, int64_t to, int64_t unit_id,
+			 json_t **items, err *e);
+
+/* The same figures summed over the area, one item per calendar month touched by
+ * [from, to) (at most APPEAL_STATS_TREND_MONTHS_MAX, else 400 range_too_long), each with
+ * "month": "2026-01"; months without dispatches included. */
+int appeal_stats_trend(store_conn *c, const actor *who, int64_t from, int64_t to, int64_t unit_id,
+		       json_t **items, err *e);
+
+/* items (as appeal_stats_by_unit made them) as an .xlsx workbook: a title row with the
+ * period, Chinese headers, one row per unit, a total row; rates as percentages. *data is
+ * a heap buffer of *len bytes. */
+int appeal_stats_xlsx(const json_t *items, int64_t from, int64_t to, char **data, size_t *len,
+		      err *e);
+
+#endif

@@ -1,0 +1,404 @@
+#include "engine/case.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "org/audit.h"
+#include "engine/calendar.h"
+#include "core/clock.h"
+#include "core/mem.h"
+#include "core/strbuf.h"
+
+const struct case_transition *case_transition_find(const struct case_kind *k, const char *action,
+						   const char *status)
+{
+	for (size_t i = 0; i < k->ntransitions; i++) {
+		const struct case_transition *t = &k->transitions[i];
+		if (strcmp(t->action, action) != 0)
+			continue;
+		if (strcmp(t->from, status) == 0 ||
+		    (strcmp(t->from, "*") == 0 && case_status_open(k, status)))
+			return t;
+	}
+	return NULL;
+}
+
+bool case_action_known(const struct case_kind *k, const char *action)
+{
+	for (size_t i = 0; i < k->ntransitions; i++)
+		if (strcmp(k->transitions[i].action, action) == 0)
+			return true;
+	return false;
+}
+
+bool case_status_open(const struct case_kind *k, const char *status)
+{
+	for (const char *const *s = k->closed_states; *s; s++)
+		if (strcmp(*s, status) == 0)
+			return false;
+	return true;
+}
+
+json_t *case_actions_for(const struct case_kind *k, const char *status, unsigned by)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < k->ntransitions; i++) {
+		const struct case_transition *t = &k->transitions[i];
+		if (!(t->by & by) || case_transition_find(k, t->action, status) != t)
+			continue;
+		bool seen = false;
+		size_t j;
+		json_t *v;
+		json_array_foreach(a, j, v) seen |= strcmp(json_string_value(v), t->action) == 0;
+		if (!seen)
+			json_array_append_new(a, json_string(t->action));
+	}
+	return a;
+}
+
+static int64_t col_or0(store_stmt *st, int col)
+{
+	return store_col_null(st, col) ? 0 : store_col_int(st, col);
+}
+
+int case_lock(store_conn *c, int64_t id, err *e)
+{
+	/* A no-op update is the portable row lock (SQLite has no SELECT ... FOR UPDATE). */
+	return store_exec(c, e, "UPDATE cases SET updated_at = updated_at WHERE id = ?", "i", id) <
+			       0
+		       ? -1
+		       : 0;
+}
+
+int case_load(store_conn *c, int64_t id, case_row *r, err *e)
+{
+	store_stmt *st;
+	int rc = store_query_row(
+		c, &st, e,
+		"SELECT id, kind, number, status, region_id, region_path, intake_unit_id, "
+		"handler_id,"
+		" handler_path, assignment_id, created_by, urgent, created_at, dispatched_at,"
+		" signed_at, replied_at, closed_at, sign_due_at, finish_due_at, sign_alert,"
+		" finish_alert, resolved, satisfaction, reopen_count, return_count, urge_count,"
+		" extension_days FROM cases WHERE id = ?",
+		"i", id);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return err_set(e, ERR_NOT_FOUND, "not_found", NULL, "记录不存在");
+	memset(r, 0, sizeof *r);
+	r->id = store_col_int(st, 0);
+	snprintf(r->kind, sizeof r->kind, "%s", store_col_text(st, 1));
+	snprintf(r->number, sizeof r->number, "%s", store_col_text(st, 2));
+	snprintf(r->status, sizeof r->status, "%s", store_col_text(st, 3));
+	r->region_id = store_col_int(st, 4);
+	snprintf(r->region_path, sizeof r->region_path, "%s", store_col_text(st, 5));
+	r->intake_unit_id = store_col_int(st, 6);
+	r->handler_id = col_or0(st, 7);
+	snprintf(r->handler_path, sizeof r->handler_path, "%s", store_col_text(st, 8));
+	r->assignment_id = col_or0(st, 9);
+	r->created_by = col_or0(st, 10);
+	r->urgent = store_col_int(st, 11) != 0;
+	r->created_at = store_col_int(st, 12);
+	r->dispatched_at = col_or0(st, 13);
+	r->signed_at = col_or0(st, 14);
+	r->replied_at = col_or0(st, 15);
+	r->closed_at = col_or0(st, 16);
+	r->sign_due_at = col_or0(st, 17);
+	r->finish_due_at = col_or0(st, 18);
+	r->sign_alert = (int)store_col_int(st, 19);
+	r->finish_alert = (int)store_col_int(st, 20);
+	r->resolved = store_col_null(st, 21) ? -1 : (int)store_col_int(st, 21);
+	snprintf(r->satisfaction, sizeof r->satisfaction, "%s", store_col_text(st, 22));
+	r->reopen_count = (int)store_col_int(st, 23);
+	r->return_count = (int)store_col_int(st, 24);
+	r->urge_count = (int)store_col_int(st, 25);
+	r->extension_days = (int)col_or0(st, 26);
+	store_done(st);
+	return 0;
+}
+
+bool case_visible(const actor *who, const case_row *r)
+{
+	return scope_contains(who->unit_path, r->region_path) ||
+	       (r->handler_path[0] && scope_contains(who->unit_path, r->handler_path));
+}
+
+unsigned case_by_of(const actor *who, const case_row *r)
+{
+	unsigned by = 0;
+	bool in_area = case_visible(who, r);
+	if (in_area && actor_has(who, ROLE_AGENT))
+		by |= CASE_BY_AGENT;
+	if (in_area && actor_has(who, ROLE_LEADER))
+		by |= CASE_BY_LEADER;
+	if (r->handler_id && who->unit_id == r->handler_id && actor_has(who, ROLE_UNIT_STAFF))
+		by |= CASE_BY_HANDLER;
+	return by;
+}
+
+int case_number_next(store_conn *c, const char *prefix, int64_t now, char *out, size_t n, err *e)
+{
+	char iso[40];
+	clock_format_iso(now, iso, sizeof iso);
+	char day[9];
+	snprintf(day, sizeof day, "%.4s%.2s%.2s", iso, iso + 5, iso + 8);
+	store_stmt *st;
+	int rc = store_query_row(
+		c, &st, e,
+		"INSERT INTO case_numbers (prefix, day, seq) VALUES (?, ?, 1)"
+		" ON CONFLICT (prefix, day) DO UPDATE SET seq = case_numbers.seq + 1"
+		" RETURNING seq",
+		"ss", prefix, day);
+	if (rc <= 0)
+		return rc == 0 ? err_set(e, ERR_INTERNAL, "numbering", NULL, "无法生成编号") : -1;
+	int64_t seq = store_col_int(st, 0);
+	while ((rc = store_step(st, e)) == 1)
+		;
+	store_done(st);
+	if (rc < 0)
+		return -1;
+	snprintf(out, n, "%s%s%06lld", prefix, day, (long long)seq);
+	return 0;
+}
+
+int case_create(store_conn *c, const actor *who, const case_new *in, int64_t *id, char *number,
+		err *e)
+{
+	int64_t now = in->at ? in->at : clock_now_ms();
+	char region_path[SCOPE_PATH_MAX];
+	store_stmt *st;
+	int rc = store_query_row(c, &st, e, "SELECT path FROM units WHERE id = ?", "i",
+				 in->region_id);
+	if (rc <= 0)
+		return rc == 0 ? err_set(e, ERR_INVALID, "invalid_region", "region_id",
+					 "所属区域不存在")
+			       : -1;
+	snprintf(region_path, sizeof region_path, "%s", store_col_text(st, 0));
+	store_done(st);
+	if (case_number_next(c, in->kind->prefix, now, number, 32, e) < 0)
+		return -1;
+	rc = store_query_row(
+		c, &st, e,
+		"INSERT INTO cases (kind, number, status, region_id, region_path,"
+		" intake_unit_id, title, content, urgent, created_by, created_at,"
+		" updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		"sssisissbnii", in->kind->kind, number, in->status, in->region_id, region_path,
+		in->intake_unit_id, in->title, in->content, (int)in->urgent, in->created_by, now,
+		now);
+	if (rc <= 0)
+		return -1;
+	*id = store_col_int(st, 0);
+	while ((rc = store_step(st, e)) == 1)
+		;
+	store_done(st);
+	if (rc < 0)
+		return -1;
+	strbuf text = STRBUF_INIT;
+	strbuf_addf(&text, "%s %s %s %s", number, in->title, in->content,
+		    in->search_extra ? in->search_extra : "");
+	rc = store_fts_put(c, "case", *id, strbuf_str(&text), e);
+	strbuf_release(&text);
+	if (rc < 0)
+		return -1;
+	return case_timeline_add(c, who, *id, "create", NULL, in->status, NULL, NULL, e);
+}
+
+int case_timeline_add(store_conn *c, const actor *who, int64_t case_id, const char *action,
+		      const char *from, const char *to, const char *note, json_t *data, err *e)
+{
+	char *d = data ? json_dumps(data, JSON_COMPACT) : NULL;
+	int64_t n = store_exec(c, e,
+			       "INSERT INTO case_timeline (case_id, at, actor_id, actor, unit_id,"
+			       " action, from_status, to_status, note, data)"
+			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			       "iinsnsssss", case_id, clock_now_ms(), who->user_id, who->username,
+			       who->unit_id, action, from, to, note, d);
+	free(d);
+	return n < 0 ? -1 : 0;
+}
+
+int case_timeline_json(store_conn *c, int64_t case_id, json_t **out, err *e)
+{
+	store_stmt *st = store_prepare(
+		c,
+		"SELECT t.at, t.actor, t.unit_id, u.name, t.action, t.from_status, t.to_status,"
+		" t.note, t.data FROM case_timeline t LEFT JOIN units u ON u.id = t.unit_id"
+		" WHERE t.case_id = ? ORDER BY t.id",
+		e);
+	if (!st)
+		return -1;
+	store_bind_int(st, 1, case_id);
+	json_t *arr = json_array();
+	int rc;
+	while ((rc = store_step(st, e)) == 1) {
+		char at[40];
+		clock_format_iso(store_col_int(st, 0), at, sizeof at);
+		json_t *o = json_pack("{s:s, s:s, s:s}", "at", at, "actor", store_col_text(st, 1),
+				      "action", store_col_text(st, 4));
+		json_object_set_new(o, "unit",
+				    store_col_null(st, 2)
+					    ? json_null()
+					    : json_pack("{s:I, s:s}", "id",
+							(json_int_t)store_col_int(st, 2), "name",
+							store_col_text(st, 3)));
+		for (int k = 5; k <= 7; k++) {
+			static const char *names[] = {"from", "to", "note"};
+			json_object_set_new(o, names[k - 5],
+					    store_col_null(st, k)
+						    ? json_null()
+						    : json_string(store_col_text(st, k)));
+		}
+		json_t *data =
+			store_col_null(st, 8) ? NULL : json_loads(store_col_text(st, 8), 0, NULL);
+		if (data)
+			json_object_set_new(o, "data", data);
+		json_array_append_new(arr, o);
+	}
+	store_done(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return -1;
+	}
+	*out = arr;
+	return 0;
+}
+
+int case_set_status(store_conn *c, int64_t case_id, const char *status, int64_t now, err *e)
+{
+	return store_exec(c, e, "UPDATE cases SET status = ?, updated_at = ? WHERE id = ?", "sii",
+			  status, now, case_id) < 0
+		       ? -1
+		       : 0;
+}
+
+int case_assign(store_conn *c, int64_t case_id, int64_t unit_id, int64_t now, int64_t sign_due,
+		int64_t finish_due, err *e)
+{
+	store_stmt *st;
+	int rc = store_query_row(c, &st, e, "SELECT path FROM units WHERE id = ?", "i", unit_id);
+	if (rc <= 0)
+		return rc == 0 ? err_set(e, ERR_INVALID, "invalid_unit", "unit_id",
+					 "承办单位不存在")
+			       : -1;
+	char path[SCOPE_PATH_MAX];
+	snprintf(path, sizeof path, "%s", store_col_text(st, 0));
+	store_done(st);
+	rc = store_query_row(c, &st, e,
+			     "INSERT INTO case_assignments (case_id, unit_id, dispatched_at,"
+			     " sign_due_at, finish_due_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+			     "iiiii", case_id, unit_id, now, sign_due, finish_due);
+	if (rc <= 0)
+		return -1;
+	int64_t aid = store_col_int(st, 0);
+	while ((rc = store_step(st, e)) == 1)
+		;
+	store_done(st);
+	if (rc < 0)
+		return -1;
+	return store_exec(
+		       c, e,
+		       "UPDATE cases SET handler_id = ?, handler_path = ?, assignment_id = ?,"
+		       " dispatched_at = ?, sign_due_at = ?, finish_due_at = ?, signed_at = NULL,"
+		       " replied_at = NULL, sign_alert = 0, finish_alert = 0, finish_from = NULL,"
+		       " extension_days = NULL, extension_reason = NULL, updated_at = ? WHERE id = "
+		       "?",
+		       "isiiiiii", unit_id, path, aid, now, sign_due, finish_due, now, case_id) < 0
+		       ? -1
+		       : 0;
+}
+
+int case_notify(store_conn *c, int64_t unit_id, int64_t user_id, int64_t case_id, const char *kind,
+		const char *title, const char *body, err *e)
+{
+	return store_exec(c, e,
+			  "INSERT INTO notifications (unit_id, user_id, case_id, kind, title, body,"
+			  " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			  "nnnsssi", unit_id, user_id, case_id, kind, title, body,
+			  clock_now_ms()) < 0
+		       ? -1
+		       : 0;
+}
+
+/* The calendar as the database holds it now: office hours and every override. Loaded per
+ * use; dispatches are far fewer than reads, and the table is small. */
+static calendar *load_calendar(store_conn *c, err *e)
+{
+	int64_t start, end;
+	if (store_query_int(
+		    c, &start, CALENDAR_WORK_START, e,
+		    "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'office_start'",
+		    NULL) < 0 ||
+	    store_query_int(c, &end, CALENDAR_WORK_END, e,
+			    "SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'office_end'",
+			    NULL) < 0)
+		return NULL;
+	calendar *cal = calendar_new((int)start, (int)end);
+	if (!cal)
+		cal = calendar_new(CALENDAR_WORK_START, CALENDAR_WORK_END);
+	store_stmt *st = store_prepare(c, "SELECT day, workday, name FROM calendar_days", e);
+	if (!st) {
+		calendar_free(cal);
+		return NULL;
+	}
+	int rc;
+	while ((rc = store_step(st, e)) == 1)
+		calendar_set_day(cal, store_col_text(st, 0), store_col_int(st, 1) != 0,
+				 store_col_text(st, 2), NULL);
+	store_done(st);
+	if (rc < 0) {
+		calendar_free(cal);
+		return NULL;
+	}
+	return cal;
+}
+
+int case_deadlines(store_conn *c, const char *type, bool urgent, int finish_days, int64_t start,
+		   int64_t *sign_due, int64_t *finish_due, err *e)
+{
+	store_stmt *st;
+	int rc = store_query_row(
+		c, &st, e,
+		"SELECT sign_minutes, sign_working, finish_minutes, finish_working"
+		" FROM deadline_policies WHERE (type = ? OR type = '*') AND urgent = ?"
+		" ORDER BY CASE WHEN type = '*' THEN 1 ELSE 0 END LIMIT 1",
+		"si", type, (int64_t)(urgent ? 1 : 0));
+	if (rc < 0)
+		return -1;
+	int64_t sm = 120, fm = 5 * 540;
+	bool sw = true, fw = true;
+	if (rc == 1) {
+		sm = store_col_int(st, 0);
+		sw = store_col_int(st, 1) != 0;
+		fm = store_col_int(st, 2);
+		fw = store_col_int(st, 3) != 0;
+		store_done(st);
+	}
+	calendar *cal = load_calendar(c, e);
+	if (!cal)
+		return -1;
+	if (finish_days > 0 && !urgent) {
+		fm = (int64_t)finish_days * calendar_day_minutes(cal);
+		fw = true;
+	}
+	*sign_due = calendar_add(cal, start, sm, sw);
+	*finish_due = calendar_add(cal, start, fm, fw);
+	calendar_free(cal);
+	return 0;
+}
+
+int case_add_working_days(store_conn *c, int64_t t, int days, int64_t *out, err *e)
+{
+	calendar *cal = load_calendar(c, e);
+	if (!cal)
+		return -1;
+	*out = calendar_add(cal, t, (int64_t)days * calendar_day_minutes(cal), true);
+	calendar_free(cal);
+	return 0;
+}
+
+const char *case_alert_word(int level)
+{
+	return level >= 2 ? "overdue" : level == 1 ? "warning" : "none";
+}

@@ -1,0 +1,179 @@
+#include "org/audit.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/mem.h"
+#include "core/strbuf.h"
+
+/* The text an entry's hash covers. Fields are separated by '\x1f' (unit separator), which
+ * JSON-escaped detail and validated names cannot contain unescaped, so two different
+ * entries never share a text. */
+static void entry_hash(const char *prev, int64_t seq, int64_t at, int64_t actor_id,
+		       const char *actor_name, const char *action, const char *entity,
+		       int64_t entity_id, const char *ip, const char *detail, char out[65])
+{
+	strbuf sb = STRBUF_INIT;
+	strbuf_addf(&sb, "%s\x1f%lld\x1f%lld\x1f%lld\x1f%s\x1f%s\x1f%s\x1f%lld\x1f%s\x1f%s", prev,
+		    (long long)seq, (long long)at, (long long)actor_id, actor_name, action, entity,
+		    (long long)entity_id, ip, detail);
+	unsigned char h[32];
+	crypto_generichash(h, sizeof h, (const unsigned char *)strbuf_str(&sb), sb.len, NULL, 0);
+	sodium_bin2hex(out, 65, h, sizeof h);
+	strbuf_release(&sb);
+}
+
+int audit_append(store_conn *c, const actor *who, const char *action, const char *entity,
+		 int64_t entity_id, json_t *detail, err *e)
+{
+	/* Taking the head row first serialises appends on PostgreSQL (the row stays locked
+	 * until commit); on SQLite the single writer already does. */
+	store_stmt *st;
+	int rc = store_query_row(
+		c, &st, e, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
+		NULL);
+	if (rc <= 0)
+		return rc == 0 ? err_set(e, ERR_INTERNAL, "audit_head", NULL, "审计链头缺失") : -1;
+	int64_t seq = store_col_int(st, 0);
+	char prev[65];
+	snprintf(prev, sizeof prev, "%s", store_col_text(st, 1));
+	/* Finish the statement (PostgreSQL reports RETURNING rows before completion). */
+	while ((rc = store_step(st, e)) == 1)
+		;
+	store_done(st);
+	if (rc < 0)
+		return -1;
+	char *d = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : xstrdup("{}");
+	int64_t at = clock_now_ms();
+	char hash[65];
+	const char *ip = who->ip[0] ? who->ip : "local";
+	entry_hash(prev, seq, at, who->user_id, who->username, action, entity, entity_id, ip, d,
+		   hash);
+	int64_t n = store_exec(c, e,
+			       "INSERT INTO audit_log (seq, at, actor_id, actor, action, entity,"
+			       " entity_id, ip, detail, prev_hash, hash)"
+			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			       "iinsssnssss", seq, at, who->user_id, who->username, action, entity,
+			       entity_id, ip, d, prev, hash);
+	free(d);
+	if (n < 0)
+		return -1;
+	return store_exec(c, e, "UPDATE audit_head SET hash = ? WHERE id = 1", "s", hash) < 0 ? -1
+											      : 0;
+}
+
+int audit_list(store_conn *c, const char *entity, int64_t entity_id, int64_t actor_id, int64_t page,
+	       int64_t per_page, json_t **items, int64_t *total, err *e)
+{
+	if (store_query_int(
+		    c, total, 0, e,
+		    "SELECT COUNT(*) FROM audit_log WHERE (CAST(? AS TEXT) IS NULL OR entity = ?)"
+		    " AND (? = 0 OR entity_id = ?) AND (? = 0 OR actor_id = ?)",
+		    "ssiiii", entity, entity, entity_id, entity_id, actor_id, actor_id) < 0)
+		return -1;
+	store_stmt *st = store_prepare(
+		c,
+		"SELECT seq, at, actor_id, actor, action, entity, entity_id, ip, detail"
+		" FROM audit_log WHERE (CAST(? AS TEXT) IS NULL OR entity = ?) AND (? = 0 OR "
+		"entity_id = ?)"
+		" AND (? = 0 OR actor_id = ?) ORDER BY seq DESC LIMIT ? OFFSET ?",
+		e);
+	if (!st)
+		return -1;
+	store_bindf(st, "ssiiiiii", entity, entity, entity_id, entity_id, actor_id, actor_id,
+		    per_page, (page - 1) * per_page);
+	json_t *arr = json_array();
+	int rc;
+	while ((rc = store_step(st, e)) == 1) {
+		char at[40];
+		clock_format_iso(store_col_int(st, 1), at, sizeof at);
+		json_t *detail = json_loads(store_col_text(st, 8), 0, NULL);
+		json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o}", "seq",
+				      (json_int_t)store_col_int(st, 0), "at", at, "actor",
+				      store_col_text(st, 3), "action", store_col_text(st, 4),
+				      "entity", store_col_text(st, 5), "ip", store_col_text(st, 7),
+				      "detail", detail ? detail : json_object());
+		json_object_set_new(o, "actor_id",
+				    store_col_null(st, 2) ? json_null()
+							  : json_integer(store_col_int(st, 2)));
+		json_object_set_new(o, "entity_id",
+				    store_col_null(st, 6) ? json_null()
+							  : json_integer(store_col_int(st, 6)));
+		json_array_append_new(arr, o);
+	}
+	store_done(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return -1;
+	}
+	*items = arr;
+	return 0;
+}
+
+int audit_verify(store *s, audit_report *rep, err *e)
+{
+	memset(rep, 0, sizeof *rep);
+	store_conn *c = store_conn_get(s, e);
+	if (!c)
+		return -1;
+	store_stmt *st =
+		store_prepare(c,
+			      "SELECT seq, at, actor_id, actor, action, entity, entity_id, ip,"
+			      " detail, prev_hash, hash FROM audit_log ORDER BY seq",
+			      e);
+	if (!st)
+		return -1;
+	char prev[65] = "0000000000000000000000000000000000000000000000000000000000000000";
+	int64_t expect = 1;
+	int rc, broken = 0;
+	while ((rc = store_step(st, e)) == 1) {
+		int64_t seq = store_col_int(st, 0);
+		rep->entries++;
+		char h[65];
+		entry_hash(prev, seq, store_col_int(st, 1),
+			   store_col_null(st, 2) ? 0 : store_col_int(st, 2), store_col_text(st, 3),
+			   store_col_text(st, 4), store_col_text(st, 5),
+			   store_col_null(st, 6) ? 0 : store_col_int(st, 6), store_col_text(st, 7),
+			   store_col_text(st, 8), h);
+		const char *why = NULL;
+		if (seq != expect)
+			why = "序号不连续（有记录被删除或插入）";
+		else if (strcmp(store_col_text(st, 9), prev) != 0)
+			why = "前一哈希不符（有记录被删除、插入或修改）";
+		else if (strcmp(store_col_text(st, 10), h) != 0)
+			why = "哈希不符（记录内容被修改）";
+		if (why) {
+			rep->bad_seq = seq;
+			snprintf(rep->problem, sizeof rep->problem, "审计记录 #%lld：%s",
+				 (long long)seq, why);
+			broken = 1;
+			break;
+		}
+		snprintf(prev, sizeof prev, "%s", h);
+		expect = seq + 1;
+	}
+	store_done(st);
+	if (rc < 0)
+		return -1;
+	if (broken)
+		return 1;
+	store_stmt *hd;
+	rc = store_query_row(c, &hd, e, "SELECT seq, hash FROM audit_head WHERE id = 1", NULL);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		snprintf(rep->problem, sizeof rep->problem, "审计链头缺失");
+		return 1;
+	}
+	if (store_col_int(hd, 0) != expect - 1 || strcmp(store_col_text(hd, 1), prev) != 0) {
+		rep->bad_seq = expect;
+		snprintf(rep->problem, sizeof rep->problem,
+			 "审计链头指向 #%lld，但最后一条记录是 #%lld（末尾记录被删除）",
+			 (long long)store_col_int(hd, 0), (long long)(expect - 1));
+		broken = 1;
+	}
+	store_done(hd);
+	return broken;
+}

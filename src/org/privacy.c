@@ -1,0 +1,74 @@
+#include "org/privacy.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/mem.h"
+
+void privacy_mask_phone(const char *in, char *out, size_t n)
+{
+	size_t len = in ? strlen(in) : 0;
+	/* A mobile number keeps 3 + 4 visible digits; shorter numbers (landlines) keep
+	 * fewer, so that at least a third of the digits stay hidden. */
+	if (len >= 11)
+		snprintf(out, n, "%.3s****%s", in, in + len - 4);
+	else if (len >= 8)
+		snprintf(out, n, "%.2s****%s", in, in + len - 2);
+	else if (len > 0)
+		snprintf(out, n, "****");
+	else
+		snprintf(out, n, "%s", "");
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+char *privacy_mask_text(const char *in)
+{
+	char *out = xstrdup(in ? in : "");
+	size_t n = strlen(out);
+	for (size_t i = 0; i < n;) {
+		if (!is_digit(out[i])) {
+			i++;
+			continue;
+		}
+		/* The run: digits, with one space or '-' allowed between two digits. */
+		size_t end = i, digits = 0;
+		bool separated = false;
+		while (end < n) {
+			if (is_digit(out[end])) {
+				digits++;
+				end++;
+			} else if ((out[end] == ' ' || out[end] == '-') && end + 1 < n &&
+				   is_digit(out[end + 1])) {
+				separated = true;
+				end++;
+			} else {
+				break;
+			}
+		}
+		if (end < n && (out[end] == 'X' || out[end] == 'x') && digits == 17) {
+			digits++;
+			end++;
+		}
+		/* Written with separators, only a number as long as a mobile's counts: a
+		 * date (2026-11-20) or a range (3-5) is not a person's number. */
+		if (digits >= (separated ? 11u : 7u)) {
+			/* As privacy_mask_phone: shorter numbers show fewer digits. */
+			size_t head = digits >= 11 ? 3 : 2, tail = digits >= 11 ? 4 : 2;
+			size_t seen = 0;
+			for (size_t k = i; k < end; k++) {
+				if (out[k] == ' ' || out[k] == '-')
+					continue;
+				if (seen >= head && seen < digits - tail)
+					out[k] = '*';
+				seen++;
+			}
+		}
+		i = end;
+	}
+	return out;
+}

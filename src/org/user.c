@@ -1,0 +1,368 @@
+#include "org/user.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "org/audit.h"
+#include "org/auth.h"
+#include "core/clock.h"
+#include "core/mem.h"
+#include "core/strbuf.h"
+#include "org/privacy.h"
+#include "org/unit.h"
+
+bool user_name_valid(const char *u)
+{
+	size_t n = u ? strlen(u) : 0;
+	if (n < 3 || n > USER_NAME_MAX || !islower((unsigned char)u[0]))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)u[i];
+		if (!(islower(ch) || isdigit(ch) || ch == '_' || ch == '.' || ch == '-'))
+			return false;
+	}
+	return true;
+}
+
+static json_t *roles_json(unsigned roles)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < ROLE_COUNT; i++)
+		if (roles & (1u << i))
+			json_array_append_new(a, json_string(role_word(i)));
+	return a;
+}
+
+static int write_roles(store_conn *c, int64_t id, unsigned roles, err *e)
+{
+	if (store_exec(c, e, "DELETE FROM user_roles WHERE user_id = ?", "i", id) < 0)
+		return -1;
+	for (int i = 0; i < ROLE_COUNT; i++)
+		if ((roles & (1u << i)) &&
+		    store_exec(c, e, "INSERT INTO user_roles (user_id, role) VALUES (?, ?)", "is",
+			       id, role_word(i)) < 0)
+			return -1;
+	return 0;
+}
+
+/* The unit a user is placed in must lie within the acting admin's area. */
+static int check_unit(store_conn *c, const actor *who, int64_t unit_id, err *e)
+{
+	bool ok;
+	if (unit_within(c, who, unit_id, &ok, e) < 0)
+		return -1;
+	if (!ok)
+		return err_set(e, ERR_INVALID, "invalid_unit", "unit_id",
+			       "单位不存在或不在您的管辖范围内");
+	return 0;
+}
+
+/* Loads the user's unit path for the area check; 404 when missing or outside. */
+static int check_user(store_conn *c, const actor *who, int64_t id, err *e)
+{
+	store_stmt *st;
+	int rc = store_query_row(c, &st, e,
+				 "SELECT un.path FROM users u JOIN units un ON un.id = u.unit_id"
+				 " WHERE u.id = ?",
+				 "i", id);
+	if (rc < 0)
+		return -1;
+	bool ok = rc == 1 && scope_contains(who->unit_path, store_col_text(st, 0));
+	store_done(st);
+	if (!ok)
+		return err_set(e, ERR_NOT_FOUND, "not_found", NULL, "用户不存在");
+	return 0;
+}
+
+int user_create(store_conn *c, const actor *who, const user_input *in, int64_t *id, err *e)
+{
+	if (check_unit(c, who, in->unit_id, e) < 0)
+		return -1;
+	int64_t now = clock_now_ms();
+	store_stmt *st;
+	int rc = store_query_row(c, &st, e,
+				 "INSERT INTO users (username, display_name, phone, unit_id,"
+				 " password_hash, created_at, updated_at)"
+				 " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+				 "sssisii", in->username, in->display_name, in->phone, in->unit_id,
+				 in->password_hash, now, now);
+	if (rc <= 0) {
+		if (e && strcmp(e->code, "duplicate") == 0)
+			err_set(e, ERR_CONFLICT, "duplicate", "username", "用户名 %s 已被使用",
+				in->username);
+		return -1;
+	}
+	*id = store_col_int(st, 0);
+	while ((rc = store_step(st, e)) == 1)
+		;
+	store_done(st);
+	if (rc < 0 || write_roles(c, *id, in->roles, e) < 0)
+		return -1;
+	json_t *d = json_pack("{s:s, s:s, s:I, s:o}", "username", in->username, "display_name",
+			      in->display_name, "unit_id", (json_int_t)in->unit_id, "roles",
+			      roles_json(in->roles));
+	rc = audit_append(c, who, "user_create", "user", *id, d, e);
+	json_decref(d);
+	return rc;
+}
+
+int user_update(store_conn *c, const actor *who, int64_t id, const user_patch *p, err *e)
+{
+	if (check_user(c, who, id, e) < 0)
+		return -1;
+	int64_t now = clock_now_ms();
+	json_t *d = json_object();
+	int rc = -1;
+	if (p->display_name) {
+		if (store_exec(c, e,
+			       "UPDATE users SET display_name = ?, updated_at = ? WHERE id = ?",
+			       "sii", p->display_name, now, id) < 0)
+			goto out;
+		json_object_set_new(d, "display_name", json_string(p->display_name));
+	}
+	if (p->unit_id) {
+		if (check_unit(c, who, p->unit_id, e) < 0 ||
+		    store_exec(c, e, "UPDATE users SET unit_id = ?, updated_at = ? WHERE id = ?",
+			       "iii", p->unit_id, now, id) < 0)
+			goto out;
+		json_object_set_new(d, "unit_id", json_integer(p->unit_id));
+	}
+	if (p->set_roles) {
+		if (id == who->user_id && (who->roles & ROLE_ADMIN) && !(p->roles & ROLE_ADMIN)) {
+			err_set(e, ERR_INVALID, "own_account", "roles", "不能取消自己的管理员角色");
+			goto out;
+		}
+		if (write_roles(c, id, p->roles, e) < 0)
+			goto out;
+		json_object_set_new(d, "roles", roles_json(p->roles));
+	}
+	if (p->set_phone) {
+		if (store_exec(c, e, "UPDATE users SET phone = ?, updated_at = ? WHERE id = ?",
+			       "sii", p->phone, now, id) < 0)
+			goto out;
+		json_object_set_new(d, "phone", json_string("(changed)"));
+	}
+	if (p->disabled >= 0) {
+		if (id == who->user_id && p->disabled) {
+			err_set(e, ERR_INVALID, "own_account", "disabled", "不能停用自己的账号");
+			goto out;
+		}
+		if (store_exec(c, e, "UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?",
+			       "bii", p->disabled, now, id) < 0)
+			goto out;
+		if (p->disabled && auth_end_sessions(c, id, NULL, e) < 0)
+			goto out;
+		json_object_set_new(d, "disabled", json_boolean(p->disabled));
+	}
+	rc = json_object_size(d) ? audit_append(c, who, "user_update", "user", id, d, e) : 0;
+out:
+	json_decref(d);
+	return rc;
+}
+
+int user_set_password(store_conn *c, const actor *who, int64_t id, const char *hash,
+		      const char *keep_token, err *e)
+{
+	if (check_user(c, who, id, e) < 0)
+		return -1;
+	if (store_exec(c, e,
+		       "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0,"
+		       " updated_at = ? WHERE id = ?",
+		       "sii", hash, clock_now_ms(), id) < 0)
+		return -1;
+	if (auth_end_sessions(c, id, keep_token, e) < 0)
+		return -1;
+	return audit_append(c, who, "user_password", "user", id, NULL, e);
+}
+
+int user_unlock(store_conn *c, const actor *who, int64_t id, err *e)
+{
+	if (check_user(c, who, id, e) < 0)
+		return -1;
+	if (store_exec(c, e,
+		       "UPDATE users SET failed_logins = 0, locked_until = 0, updated_at = ?"
+		       " WHERE id = ?",
+		       "ii", clock_now_ms(), id) < 0)
+		return -1;
+	return audit_append(c, who, "user_unlock", "user", id, NULL, e);
+}
+
+/* Reads roles of one user into a bit set. */
+static int load_roles(store_conn *c, int64_t id, unsigned *roles, err *e)
+{
+	*roles = 0;
+	store_stmt *st = store_prepare(c, "SELECT role FROM user_roles WHERE user_id = ?", e);
+	if (!st)
+		return -1;
+	store_bind_int(st, 1, id);
+	int rc;
+	while ((rc = store_step(st, e)) == 1)
+		*roles |= role_parse(store_col_text(st, 0));
+	store_done(st);
+	return rc < 0 ? -1 : 0;
+}
+
+static json_t *row_json(store_stmt *st, bool mask)
+{
+	char at[40], last[40], phone[64];
+	int64_t now = clock_now_ms();
+	clock_format_iso(store_col_int(st, 10), at, sizeof at);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:{s:I, s:s, s:s}, s:b, s:b, s:i, s:s}", "id",
+			      (json_int_t)store_col_int(st, 0), "username", store_col_text(st, 1),
+			      "display_name", store_col_text(st, 2), "unit", "id",
+			      (json_int_t)store_col_int(st, 4), "name", store_col_text(st, 5),
+			      "kind", store_col_text(st, 6), "disabled", store_col_int(st, 7) != 0,
+			      "locked", store_col_int(st, 8) > now, "failed_logins",
+			      (int)store_col_int(st, 9), "created_at", at);
+	if (store_col_null(st, 3)) {
+		json_object_set_new(o, "phone", json_null());
+	} else {
+		if (mask)
+			privacy_mask_phone(store_col_text(st, 3), phone, sizeof phone);
+		else
+			snprintf(phone, sizeof phone, "%s", store_col_text(st, 3));
+		json_object_set_new(o, "phone", json_string(phone));
+	}
+	if (store_col_null(st, 11)) {
+		json_object_set_new(o, "last_login_at", json_null());
+	} else {
+		clock_format_iso(store_col_int(st, 11), last, sizeof last);
+		json_object_set_new(o, "last_login_at", json_string(last));
+	}
+	return o;
+}
+
+#define USER_SELECT                                                                                \
+	"SELECT u.id, u.username, u.display_name, u.phone, u.unit_id, un.name, un.kind,"           \
+	" u.disabled, u.locked_until, u.failed_logins, u.created_at, u.last_login_at"              \
+	" FROM users u JOIN units un ON un.id = u.unit_id"
+
+int user_get(store_conn *c, const actor *who, int64_t id, bool mask, json_t **out, err *e)
+{
+	if (check_user(c, who, id, e) < 0)
+		return -1;
+	store_stmt *st;
+	int rc = store_query_row(c, &st, e, USER_SELECT " WHERE u.id = ?", "i", id);
+	if (rc <= 0)
+		return rc == 0 ? err_set(e, ERR_NOT_FOUND, "not_found", NULL, "用户不存在") : -1;
+	json_t *o = row_json(st, mask);
+	store_done(st);
+	unsigned roles;
+	if (load_roles(c, id, &roles, e) < 0) {
+		json_decref(o);
+		return -1;
+	}
+	json_object_set_new(o, "roles", roles_json(roles));
+	*out = o;
+	return 0;
+}
+
+int user_list(store_conn *c, const actor *who, const user_filter *f, bool mask, int64_t page,
+	      int64_t per_page, json_t **items, int64_t *total, err *e)
+{
+	char lo[SCOPE_PATH_MAX], hi[SCOPE_PATH_MAX];
+	snprintf(lo, sizeof lo, "%s", who->unit_path);
+	if (f->unit_id) {
+		/* Narrow the area to a unit's subtree, itself within who's area. */
+		char p[SCOPE_PATH_MAX];
+		if (unit_path(c, f->unit_id, p, sizeof p, e) < 0 ||
+		    !scope_contains(who->unit_path, p)) {
+			*items = json_array();
+			*total = 0;
+			return 0;
+		}
+		snprintf(lo, sizeof lo, "%s", p);
+	}
+	scope_upper(lo, hi, sizeof hi);
+	strbuf where = STRBUF_INIT, like = STRBUF_INIT;
+	strbuf_adds(&where, " WHERE un.path >= ? AND un.path < ?");
+	if (f->role)
+		strbuf_adds(&where, " AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = "
+				    "u.id AND r.role = ?)");
+	if (f->q) {
+		strbuf_adds(&where, " AND (u.username LIKE ? ESCAPE '\\' OR u.display_name LIKE ?"
+				    " ESCAPE '\\')");
+		store_like_pattern(&like, f->q);
+	}
+	char *count_sql =
+		xasprintf("SELECT COUNT(*) FROM users u JOIN units un ON un.id = u.unit_id%s",
+			  strbuf_str(&where));
+	char *list_sql = xasprintf(USER_SELECT "%s ORDER BY u.username LIMIT ? OFFSET ?",
+				   strbuf_str(&where));
+	int rc = -1;
+	json_t *arr = json_array();
+	for (int pass = 0; pass < 2; pass++) {
+		store_stmt *st = store_prepare(c, pass ? list_sql : count_sql, e);
+		if (!st)
+			goto out;
+		int idx = 1;
+		store_bind_text(st, idx++, lo);
+		store_bind_text(st, idx++, hi);
+		if (f->role)
+			store_bind_text(st, idx++, f->role);
+		if (f->q) {
+			store_bind_text(st, idx++, strbuf_str(&like));
+			store_bind_text(st, idx++, strbuf_str(&like));
+		}
+		if (pass) {
+			store_bind_int(st, idx++, per_page);
+			store_bind_int(st, idx++, (page - 1) * per_page);
+		}
+		int src;
+		while ((src = store_step(st, e)) == 1) {
+			if (!pass)
+				*total = store_col_int(st, 0);
+			else
+				json_array_append_new(arr, row_json(st, mask));
+		}
+		store_done(st);
+		if (src < 0)
+			goto out;
+	}
+	/* Roles for the page, one small indexed query per user. */
+	size_t i;
+	json_t *o;
+	json_array_foreach(arr, i, o)
+	{
+		unsigned roles;
+		if (load_roles(c, json_integer_value(json_object_get(o, "id")), &roles, e) < 0)
+			goto out;
+		json_object_set_new(o, "roles", roles_json(roles));
+	}
+	*items = arr;
+	arr = NULL;
+	rc = 0;
+out:
+	json_decref(arr);
+	free(count_sql);
+	free(list_sql);
+	strbuf_release(&where);
+	strbuf_release(&like);
+	return rc;
+}
+
+int user_find(store_conn *c, const char *username, int64_t *id, err *e)
+{
+	int64_t v;
+	if (store_query_int(c, &v, 0, e, "SELECT id FROM users WHERE username = ?", "s", username) <
+	    0)
+		return -1;
+	if (!v)
+		return err_set(e, ERR_NOT_FOUND, "not_found", "username", "没有用户 %s", username);
+	*id = v;
+	return 0;
+}
+
+int user_password_hash(store_conn *c, int64_t id, char *out, size_t n, err *e)
+{
+	store_stmt *st;
+	int rc =
+		store_query_row(c, &st, e, "SELECT password_hash FROM users WHERE id = ?", "i", id);
+	if (rc <= 0)
+		return rc == 0 ? err_set(e, ERR_NOT_FOUND, "not_found", NULL, "用户不存在") : -1;
+	snprintf(out, n, "%s", store_col_text(st, 0));
+	store_done(st);
+	return 0;
+}

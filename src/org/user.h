@@ -1,0 +1,61 @@
+/* Users: a unit, roles, an argon2id password, a lock after repeated failures. */
+#ifndef YW_USER_H
+#define YW_USER_H
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "org/actor.h"
+#include "core/err.h"
+#include "store/store.h"
+
+enum { USER_NAME_MAX = 32, USER_DISPLAY_MAX = 50, USER_PHONE_MAX = 20 };
+
+/* Whether a username is 3..32 of [a-z0-9_.-] starting with a letter. */
+bool user_name_valid(const char *username);
+
+typedef struct user_input {
+	const char *username;
+	const char *display_name;
+	const char *password_hash; /* from auth_hash_password, computed outside the transaction */
+	int64_t unit_id;
+	unsigned roles;
+	const char *phone; /* NULL: none */
+} user_input;
+
+/* Inside a write transaction. */
+int user_create(store_conn *c, const actor *who, const user_input *in, int64_t *id, err *e);
+
+typedef struct user_patch {
+	const char *display_name; /* NULL: unchanged */
+	int64_t unit_id;	  /* 0: unchanged */
+	bool set_roles;
+	unsigned roles;
+	bool set_phone;
+	const char *phone;
+	int disabled; /* -1: unchanged */
+} user_patch;
+
+int user_update(store_conn *c, const actor *who, int64_t id, const user_patch *p, err *e);
+/* Sets a new password hash and ends the user's other sessions (keep_token's survives). */
+int user_set_password(store_conn *c, const actor *who, int64_t id, const char *hash,
+		      const char *keep_token, err *e);
+int user_unlock(store_conn *c, const actor *who, int64_t id, err *e);
+
+/* The user as JSON; 404 outside who's area. mask: hide the phone number's middle. */
+int user_get(store_conn *c, const actor *who, int64_t id, bool mask, json_t **out, err *e);
+
+typedef struct user_filter {
+	const char *q;
+	int64_t unit_id;
+	const char *role;
+} user_filter;
+
+int user_list(store_conn *c, const actor *who, const user_filter *f, bool mask, int64_t page,
+	      int64_t per_page, json_t **items, int64_t *total, err *e);
+/* The id of a username (any area), 404 when unknown. */
+int user_find(store_conn *c, const char *username, int64_t *id, err *e);
+/* The password hash of a user (for checking the current password). */
+int user_password_hash(store_conn *c, int64_t id, char *out, size_t n, err *e);
+
+#endif

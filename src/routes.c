@@ -1,0 +1,17 @@
+#include "routes.h"
+
+void routes_register(router *rt)
+{
+	router_add(rt, api_session_routes, api_session_routes_count);
+	router_add(rt, api_units_routes, api_units_routes_count);
+	router_add(rt, api_users_routes, api_users_routes_count);
+	router_add(rt, api_audit_routes, api_audit_routes_count);
+	router_add(rt, api_appeals_routes, api_appeals_routes_count);
+	router_add(rt, api_appeal_admin_routes, api_appeal_admin_routes_count);
+	router_add(rt, api_stats_routes, api_stats_routes_count);
+	router_add(rt, api_notifications_routes, api_notifications_routes_count);
+	router_add(rt, api_livelihood_routes, api_livelihood_routes_count);
+	router_add(rt, api_livelihood_projects_routes, api_livelihood_projects_routes_count);
+	router_add(rt, api_open311_routes, api_open311_routes_count);
+	router_add(rt, api_open311_admin_routes, api_open311_admin_routes_count);
+}

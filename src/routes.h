@@ -1,0 +1,28 @@
+/* Every platform contributes route tables (one per api*.c file); routes_register adds
+ * them all to the router, in the order they are matched. */
+#ifndef YW_ROUTES_H
+#define YW_ROUTES_H
+#include <stddef.h>
+
+#include "http/router.h"
+
+#define ROUTE_TABLE(name)                                                                          \
+	extern const struct route name##_routes[];                                                 \
+	extern const size_t name##_routes_count;
+
+ROUTE_TABLE(api_session)
+ROUTE_TABLE(api_units)
+ROUTE_TABLE(api_users)
+ROUTE_TABLE(api_audit)
+ROUTE_TABLE(api_appeals)
+ROUTE_TABLE(api_appeal_admin)
+ROUTE_TABLE(api_stats)
+ROUTE_TABLE(api_notifications)
+ROUTE_TABLE(api_livelihood)
+ROUTE_TABLE(api_livelihood_projects)
+ROUTE_TABLE(api_open311)
+ROUTE_TABLE(api_open311_admin)
+
+void routes_register(router *rt);
+
+#endif
