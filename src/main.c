@@ -843,6 +843,31 @@ static int cmd_version(int argc, char **argv)
 	return 0;
 }
 
+/* The route table as JSON, one route a line: what the route x role matrix test and an
+ * operator read to know who may call what. */
+static int cmd_routes(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	router *rt = router_new();
+	routes_register(rt);
+	for (size_t i = 0; i < router_count(rt); i++) {
+		const struct route *r = router_at(rt, i);
+		json_t *roles = json_array();
+		for (int k = 0; k < ROLE_COUNT; k++)
+			if (r->roles & (1u << k))
+				json_array_append_new(roles, json_string(role_word(k)));
+		json_t *o = json_pack("{s:s, s:s, s:b, s:b, s:o}", "method", r->method, "pattern",
+				      r->pattern, "public", (r->flags & ROUTE_PUBLIC) != 0,
+				      "cached", (r->flags & ROUTE_CACHED) != 0, "roles", roles);
+		char *line = json_dumps(o, JSON_COMPACT);
+		printf("%s\n", line);
+		free(line);
+		json_decref(o);
+	}
+	router_free(rt);
+	return 0;
+}
+
 static int cmd_help(int argc, char **argv);
 
 static const struct command {
@@ -857,6 +882,7 @@ static const struct command {
 	{"apikey", cmd_apikey, "create, list and revoke Open311 API keys"},
 	{"backup", cmd_backup, "copy a live SQLite database"},
 	{"check", cmd_check, "verify the database and the audit chain"},
+	{"routes", cmd_routes, "list the API's routes and the roles that may call each"},
 	{"version", cmd_version, "print the version"},
 	{"help", cmd_help, "this list"},
 };

@@ -642,7 +642,7 @@ const struct route api_livelihood_routes[] = {
 	{"POST", LV "/sessions/{id}/ballots", h_ballot, 0, ROLE_DEPUTY},
 	{"GET", LV "/sessions/{id}/result", h_session_result, ROUTE_PUBLIC, 0},
 	{"GET", LV "/sessions/{id}/receipts", h_session_receipts, ROUTE_PUBLIC, 0},
-	{"GET", LV "/sessions/{id}/roll", h_session_roll, 0, LV_READERS},
+	{"GET", LV "/sessions/{id}/roll", h_session_roll, 0, LV_STAFF},
 };
 const size_t api_livelihood_routes_count =
 	sizeof api_livelihood_routes / sizeof api_livelihood_routes[0];

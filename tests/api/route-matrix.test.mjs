@@ -1,0 +1,183 @@
+// The route × role matrix (docs/security.md): every route of `yiwang routes` — the route
+// tables as the code declares them — called as every role, and without a login.
+//
+// - Without a login, every route that is not public answers 401.
+// - A role the route does not name answers 403 before the handler runs (whatever the ids).
+// - A role the route names reaches the handler: never 401, and 403 only where a finer rule
+//   of the handler applies (the table FINER below, each with its reason).
+// - Inside the caller's area a record is read; outside it the same route answers 404.
+//
+// A new route is covered the day it is added: the list comes from the binary itself.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, client, login, yiwang } from '../lib/server.mjs';
+import { assertStatus, unitByName, stopClean } from '../lib/api-helpers.mjs';
+
+// One demo login per role (each holds that role and no other the matrix needs to tell
+// apart); roles without a demo login get a user made by the admin in before().
+const AS = {
+  admin: 'admin',
+  agent: 'agent',
+  leader: 'leader',
+  unit_staff: 'zhujian',
+  grid_member: 'grid01',
+  mediator: 'mediator',
+  congress_staff: 'congress',
+  deputy: 'deputy01',
+  party_secretary: null,
+  station_staff: null,
+};
+
+// The permission table: who may call what, written here independently of the route
+// tables, so that a route whose declared roles widen (or a new route nobody thought about)
+// fails. Rows are tried in order against "METHOD pattern"; every route must match one.
+const ANY = Object.keys(AS);
+const APPEALS = ['admin', 'agent', 'leader', 'unit_staff'];
+const LV_READERS = ['admin', 'agent', 'leader', 'unit_staff', 'congress_staff', 'deputy'];
+const POLICY = [
+  // org: the unit tree, one's own session and inbox are everyone's business
+  [/^(DELETE \/api\/v1\/sessions\/current|GET \/api\/v1\/(me|roles|units|units\/\{id\}))$/, ANY],
+  [/^POST \/api\/v1\/users\/\{id\}\/password$/, ANY],
+  [/^\w+ \/api\/v1\/(units|users|audit)\b/, ['admin']],
+  [/^\w+ \/api\/v1\/notifications\b/, ANY],
+  // 诉求办理
+  [/^\w+ \/api\/v1\/(appeals|stats\/appeals)\b/, APPEALS],
+  [/^\w+ \/api\/v1\/(categories|routing-rules|deadline-policies|calendar)\b/, ['admin']],
+  // 民生实事
+  [/^POST \/api\/v1\/livelihood\/sessions\/\{id\}\/ballots$/, ['deputy']],
+  [/^POST \/api\/v1\/livelihood\/projects\/\{id\}\/(inspections|evaluation)$/, ['deputy']],
+  [/^POST \/api\/v1\/livelihood\/projects\/\{id\}\/(milestones|photos|progress|inspections\/\{iid\}\/answer)$/, ['congress_staff', 'unit_staff']],
+  [/^GET \/api\/v1\/livelihood\/sessions\/\{id\}\/roll$/, ['congress_staff']],
+  [/^POST \/api\/v1\/livelihood\//, ['congress_staff']],
+  [/^GET \/api\/v1\/livelihood\//, LV_READERS],
+];
+
+// Handler rules finer than the route's roles: an allowed role may still get 403 here.
+const FINER = {
+  // Changing another user's password takes an admin; the route is open to everyone for
+  // their own password.
+  'POST /api/v1/users/{id}/password': 'only one\'s own password without the admin role',
+};
+
+const NOWHERE = '999999999';
+function concrete(pattern) {
+  return pattern
+    .replace('{date}', '2099-01-01')
+    .replace('{number}', 'FX20990101000001')
+    .replace('{year}', '2099')
+    .replace('{code}', 'NOPE')
+    .replace(/\{rest\*\}/, 'nothing/here')
+    .replace(/\{[a-z_]+\}/g, NOWHERE);
+}
+
+let srv, api;
+const routes = yiwang(['routes']).trim().split('\n').map((l) => JSON.parse(l));
+const T = {};
+
+before(async () => {
+  srv = await startServer();
+  api = client(srv.url);
+  T.admin = await login(api, 'admin');
+  const city = (await api('/api/v1/units?kind=city', { token: T.admin })).body.items[0];
+  for (const role of Object.keys(AS)) {
+    if (AS[role]) continue;
+    const username = `matrix_${role}`;
+    const r = await api('/api/v1/users', {
+      method: 'POST', token: T.admin,
+      body: { username, display_name: `矩阵${role}`, unit_id: city.id, roles: [role], password: 'Matrix-pass-2026' },
+    });
+    assertStatus(r, 201);
+    AS[role] = { username, password: 'Matrix-pass-2026' };
+  }
+  for (const [role, who] of Object.entries(AS)) {
+    T[role] = typeof who === 'string' ? await login(api, who) : await login(api, who.username, who.password);
+  }
+});
+
+after(() => stopClean(srv));
+
+async function call(route, token) {
+  const opts = { method: route.method === '*' ? 'GET' : route.method, token };
+  if (['POST', 'PUT', 'PATCH'].includes(opts.method)) opts.body = {};
+  return api(concrete(route.pattern), opts);
+}
+
+test('the route table names roles for every route that is not public', () => {
+  assert.ok(routes.length > 50, `${routes.length} routes`);
+  for (const r of routes) {
+    if (!r.public) assert.ok(r.roles.length > 0, `${r.method} ${r.pattern} names no role`);
+  }
+});
+
+test('every route is in the permission table, and declares exactly the roles it gives', () => {
+  const wrong = [];
+  for (const r of routes.filter((x) => !x.public)) {
+    const key = `${r.method} ${r.pattern}`;
+    const row = POLICY.find(([re]) => re.test(key));
+    if (!row) { wrong.push(`${key}: missing from the permission table`); continue; }
+    const want = [...row[1]].sort().join(',');
+    const have = [...r.roles].sort().join(',');
+    if (want !== have) wrong.push(`${key}: declares ${have}, the table says ${want}`);
+  }
+  assert.deepEqual(wrong, []);
+});
+
+test('without a login every route that is not public answers 401', async () => {
+  for (const r of routes.filter((x) => !x.public)) {
+    const res = await call(r);
+    assert.equal(res.status, 401, `${r.method} ${r.pattern}: ${res.status} ${res.text}`);
+  }
+});
+
+test('every route as every role: 403 exactly for the roles it does not name', async () => {
+  const seen = [];
+  const wrong = [];
+  for (const r of routes.filter((x) => !x.public)) {
+    // Logging out ends the session the matrix uses: it gets a session of its own.
+    const logout = r.method === 'DELETE' && r.pattern === '/api/v1/sessions/current';
+    for (const role of Object.keys(AS)) {
+      const who = AS[role];
+      const token = logout
+        ? (typeof who === 'string' ? await login(api, who) : await login(api, who.username, who.password))
+        : T[role];
+      const res = await call(r, token);
+      const key = `${r.method} ${r.pattern}`;
+      if (!r.roles.includes(role)) {
+        if (res.status !== 403) wrong.push(`${key} as ${role} (not named): ${res.status} ${res.text}`);
+      } else if (res.status === 401 || res.status >= 500 || (res.status === 403 && !FINER[key])) {
+        wrong.push(`${key} as ${role} (named): ${res.status} ${res.text}`);
+      }
+      seen.push(key);
+    }
+  }
+  assert.deepEqual(wrong, []);
+  assert.equal(seen.length, routes.filter((x) => !x.public).length * Object.keys(AS).length);
+});
+
+test('public routes answer without a login and never with 401 or a 5xx', async () => {
+  for (const r of routes.filter((x) => x.public)) {
+    const res = await call(r);
+    assert.notEqual(res.status, 401, `${r.method} ${r.pattern}`);
+    assert.ok(res.status < 500, `${r.method} ${r.pattern}: ${res.status} ${res.text}`);
+  }
+});
+
+test('inside the area a record is read; outside it the same route answers 404', async () => {
+  const haizhou = await login(api, 'haizhou');
+  const xihe = await login(api, 'xihe');
+  const hzUnit = await unitByName(api, T.admin, '海州区');
+  const xhUnit = await unitByName(api, T.admin, '细河区');
+  // Units: each county reads its own, not the other's.
+  assertStatus(await api(`/api/v1/units/${hzUnit.id}`, { token: haizhou }), 200);
+  assert.equal((await api(`/api/v1/units/${xhUnit.id}`, { token: haizhou })).status, 404);
+  assertStatus(await api(`/api/v1/units/${xhUnit.id}`, { token: xihe }), 200);
+  // Appeals: one located and handled in 细河区.
+  const a = await api('/api/v1/appeals', {
+    method: 'POST', token: T.agent, body: { content: '矩阵测试：细河区路灯不亮', channel: '8890', type: 'complaint', region_code: '210911' },
+  });
+  assertStatus(a, 201);
+  assertStatus(await api(`/api/v1/appeals/${a.body.id}`, { token: xihe }), 200);
+  assert.equal((await api(`/api/v1/appeals/${a.body.id}`, { token: haizhou })).status, 404);
+  const urge = await api(`/api/v1/appeals/${a.body.id}/actions`, { method: 'POST', token: haizhou, body: { action: 'sign' } });
+  assert.equal(urge.status, 404, urge.text);
+});
