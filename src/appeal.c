@@ -105,6 +105,18 @@ static int root_unit(store_conn *c, int64_t *id, err *e)
 			       NULL);
 }
 
+/* Whether an area is the whole tree: "/" (the command line, citizens, Open311 partners)
+ * or a root's path (one id). There is one root, the city (unit_create makes a root only
+ * from the command line setting up a city, and a unit is never moved to the top), so
+ * every unit and case lies in that area. */
+static bool area_is_whole_tree(const char *path)
+{
+	if (!strcmp(path, "/"))
+		return true;
+	const char *second = strchr(path + 1, '/');
+	return path[0] == '/' && second && !second[1];
+}
+
 /* The unit an area path names: its last id. */
 static int64_t path_last_id(const char *path)
 {
@@ -129,15 +141,22 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 		who = &citizen;
 	}
 	memset(info, 0, sizeof *info);
+	/* The region must lie in the caller's area (an agent placed in a county files that
+	 * county's appeals); a region outside it reads as one that does not exist. */
+	bool limited = !area_is_whole_tree(who->unit_path);
+	char hi[SCOPE_PATH_MAX];
+	scope_upper(who->unit_path, hi, sizeof hi);
 	int64_t region = in->region_id;
 	if (!region && in->region_code) {
 		if (store_query_int(c, &region, 0, e,
-				    "SELECT id FROM units WHERE code = ? AND kind <> 'department'",
-				    "s", in->region_code) < 0)
+				    "SELECT id FROM units WHERE code = ? AND kind <> 'department'"
+				    " AND path >= ? AND path < ?",
+				    "sss", in->region_code, who->unit_path, hi) < 0)
 			return -1;
 		if (!region)
 			return err_set(e, ERR_INVALID, "invalid_region", "region_code",
-				       "没有行政区划代码为 %s 的区域", in->region_code);
+				       "%s没有行政区划代码为 %s 的区域",
+				       limited ? "您的管辖范围内" : "", in->region_code);
 	}
 	bool chosen = region != 0;
 	if (!region && who->user_id)
@@ -170,9 +189,11 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 			 store_col_text(st, 3));
 		store_done(st);
 	}
-	if (rc == 0 || (chosen && !strcmp(info->region_kind, "department")))
-		return err_set(e, ERR_INVALID, "invalid_region", "region_id",
-			       "所属区域不存在或不是行政区域");
+	if (rc == 0 || (chosen && !strcmp(info->region_kind, "department")) ||
+	    !scope_contains(who->unit_path, info->region_path))
+		return err_set(e, ERR_INVALID, "invalid_region", "region_id", "%s",
+			       limited ? "所属区域不存在、不是行政区域或不在您的管辖范围内"
+				       : "所属区域不存在或不是行政区域");
 	if (in->category_id) {
 		rc = store_query_row(c, &st, e,
 				     "SELECT active, name, code FROM categories WHERE id = ?", "i",
@@ -1300,15 +1321,6 @@ int appeal_public_get(store_conn *c, const char *number, const char *phone, json
 }
 
 /* ---- listing ---- */
-
-/* Whether an area is the whole tree: a root's path (one id). There is one root, the city
- * (unit_create makes a root only from the command line setting up a city, and a unit is
- * never moved to the top), so every case lies in that area. */
-static bool area_is_whole_tree(const char *path)
-{
-	const char *second = strchr(path + 1, '/');
-	return path[0] == '/' && second && !second[1];
-}
 
 int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *f, int64_t page,
 		int64_t per_page, strbuf *out, err *e)
