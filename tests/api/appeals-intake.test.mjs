@@ -176,6 +176,21 @@ describe('appeal intake', () => {
     assertError(await post({ content: '未知渠道', channel: 'fax' }, agent), 422, undefined, 'channel');
   });
 
+  test('an empty channel or type is 422 with that field, not the default (null is absent)', async () => {
+    for (const channel of ['', '   ']) {
+      assertError(await post({ content: '空渠道', channel }, agent), 422, 'invalid_channel', 'channel');
+      assertError(await post({ content: '空渠道', channel, contact_phone: '13700001111' }), 422, 'invalid_channel', 'channel');
+    }
+    for (const type of ['', '   ']) {
+      assertError(await post({ content: '空类型', type }, agent), 422, 'invalid_type', 'type');
+      assertError(await post({ content: '空类型', type, contact_phone: '13700001111' }), 422, 'invalid_type', 'type');
+    }
+    const r = await post({ content: '渠道和类型为 null', channel: null, type: null }, agent);
+    assertStatus(r, 201);
+    assert.equal(r.body.channel, '8890');
+    assert.equal(r.body.type, 'complaint');
+  });
+
   test('an agent files only appeals located in their area: region_id or region_code outside it is 422 with that field, nothing is created', async () => {
     const admin = await login(api, 'admin');
     const [xihe, haizhou, city, yulong] = await Promise.all(['细河区', '海州区', '阜新市', '玉龙街道'].map((n) => unitByName(api, admin, n)));
