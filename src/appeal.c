@@ -64,11 +64,12 @@ bool appeal_type_valid(const char *type)
 	return in_list(type, types);
 }
 
+static const char *const statuses[] = {"intake",  "dispatched", "handling", "replied",
+				       "revisit", "closed",	"merged",   NULL};
+
 bool appeal_status_valid(const char *s)
 {
-	static const char *const values[] = {"intake",	"dispatched", "handling", "replied",
-					     "revisit", "closed",     "merged",	  NULL};
-	return in_list(s, values);
+	return in_list(s, statuses);
 }
 
 bool appeal_satisfaction_valid(const char *s)
@@ -1322,22 +1323,60 @@ int appeal_public_get(store_conn *c, const char *number, const char *phone, json
 
 /* ---- listing ---- */
 
+/* Whether the comma list holds word as one of its items. */
+static bool comma_list_has(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && !strncmp(p, word, n))
+			return true;
+		p += len + (p[len] == ',');
+	}
+	return false;
+}
+
+/* The parameters of a list query, in order. Its bound holds the area (4), one per state
+ * (7) and every other filter (12) with room to spare; adding past it fails the query
+ * instead of writing past the array, so a new filter cannot overflow it. */
+enum { LIST_PARAMS_MAX = 32 };
+typedef struct list_params {
+	int n;
+	bool full;
+	struct {
+		bool is_int;
+		int64_t i;
+		const char *s;
+	} v[LIST_PARAMS_MAX];
+} list_params;
+
+static void param_text(list_params *p, const char *s)
+{
+	if (p->n == LIST_PARAMS_MAX) {
+		p->full = true;
+		return;
+	}
+	p->v[p->n].is_int = false;
+	p->v[p->n++].s = s;
+}
+
+static void param_int(list_params *p, int64_t i)
+{
+	if (p->n == LIST_PARAMS_MAX) {
+		p->full = true;
+		return;
+	}
+	p->v[p->n].is_int = true;
+	p->v[p->n++].i = i;
+}
+
 int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *f, int64_t page,
 		int64_t per_page, strbuf *out, err *e)
 {
 	char hi[SCOPE_PATH_MAX];
 	scope_upper(who->unit_path, hi, sizeof hi);
 	strbuf w = STRBUF_INIT;
-	/* Parameters collected as text or integers in order. */
-	enum { MAXP = 32 };
-	struct {
-		bool is_int;
-		int64_t i;
-		const char *s;
-	} params[MAXP];
-	int np = 0;
-#define PS(v) (params[np].is_int = false, params[np].s = (v), np++)
-#define PI(v) (params[np].is_int = true, params[np].i = (v), np++)
+	list_params ps = {0};
 	strbuf_adds(&w, " WHERE c.kind = 'appeal'");
 	/* The area: every case lies under the root, so for someone whose area is the whole
 	 * tree the condition is left out (it can use no index and made the unfiltered list
@@ -1345,11 +1384,11 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 	if (!area_is_whole_tree(who->unit_path)) {
 		strbuf_adds(&w, " AND ((c.region_path >= ? AND c.region_path < ?)"
 				" OR (c.handler_path >= ? AND c.handler_path < ?))");
-		PS(who->unit_path), PS(hi), PS(who->unit_path), PS(hi);
+		param_text(&ps, who->unit_path), param_text(&ps, hi);
+		param_text(&ps, who->unit_path), param_text(&ps, hi);
 	}
 	/* The count joins appeals only when a filter needs its columns. */
 	bool need_appeals = false;
-	char *statuses = NULL;
 	char *fts = NULL;
 	char uhi[SCOPE_PATH_MAX], upath[SCOPE_PATH_MAX];
 	int rc = -1;
@@ -1357,14 +1396,14 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 	/* The page is written after the count, so items go to their own buffer. */
 	strbuf items = STRBUF_INIT;
 	if (f->statuses) {
-		statuses = xstrdup(f->statuses);
+		/* Each state once, however often the list names it. */
 		strbuf_adds(&w, " AND c.status IN (");
 		int n = 0;
-		for (char *sv = NULL, *t = strtok_r(statuses, ",", &sv); t && np < MAXP - 12;
-		     t = strtok_r(NULL, ",", &sv)) {
-			strbuf_adds(&w, n++ ? ", ?" : "?");
-			PS(t);
-		}
+		for (const char *const *st = statuses; *st; st++)
+			if (comma_list_has(f->statuses, *st)) {
+				strbuf_adds(&w, n++ ? ", ?" : "?");
+				param_text(&ps, *st);
+			}
 		strbuf_adds(&w, n ? ")" : "'')");
 	}
 	if (f->unit_id) {
@@ -1377,31 +1416,31 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 		}
 		scope_upper(upath, uhi, sizeof uhi);
 		strbuf_adds(&w, " AND c.handler_path >= ? AND c.handler_path < ?");
-		PS(upath), PS(uhi);
+		param_text(&ps, upath), param_text(&ps, uhi);
 	}
 	need_appeals = f->channel || f->type || f->category_id || f->phone;
 	if (f->channel)
-		strbuf_adds(&w, " AND a.channel = ?"), PS(f->channel);
+		strbuf_adds(&w, " AND a.channel = ?"), param_text(&ps, f->channel);
 	if (f->type)
-		strbuf_adds(&w, " AND a.type = ?"), PS(f->type);
+		strbuf_adds(&w, " AND a.type = ?"), param_text(&ps, f->type);
 	if (f->category_id) {
 		strbuf_adds(&w, " AND a.category_id IN (SELECT id FROM categories WHERE id = ? OR"
 				" parent_id = ?)");
-		PI(f->category_id), PI(f->category_id);
+		param_int(&ps, f->category_id), param_int(&ps, f->category_id);
 	}
 	if (f->phone)
-		strbuf_adds(&w, " AND a.contact_phone = ?"), PS(f->phone);
+		strbuf_adds(&w, " AND a.contact_phone = ?"), param_text(&ps, f->phone);
 	if (f->from)
-		strbuf_adds(&w, " AND c.created_at >= ?"), PI(f->from);
+		strbuf_adds(&w, " AND c.created_at >= ?"), param_int(&ps, f->from);
 	if (f->to)
-		strbuf_adds(&w, " AND c.created_at < ?"), PI(f->to);
+		strbuf_adds(&w, " AND c.created_at < ?"), param_int(&ps, f->to);
 	if (f->urgent)
 		strbuf_adds(&w, " AND c.urgent = 1");
 	if (f->overdue) {
 		strbuf_adds(&w, " AND c.status NOT IN ('closed', 'merged') AND ("
 				"(c.signed_at IS NULL AND c.sign_due_at < ?) OR"
 				" (c.replied_at IS NULL AND c.finish_due_at < ?))");
-		PI(clock_now_ms()), PI(clock_now_ms());
+		param_int(&ps, clock_now_ms()), param_int(&ps, clock_now_ms());
 	}
 	if (f->q) {
 		fts = store_fts_query(s, f->q);
@@ -1410,10 +1449,12 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 			goto empty;
 		}
 		strbuf_addf(&w, " AND c.id IN (%s)", store_fts_ids_sql(s, "case"));
-		PS(fts);
+		param_text(&ps, fts);
 	}
-#undef PS
-#undef PI
+	if (ps.full) {
+		err_set(e, ERR_INTERNAL, "too_many_parameters", NULL, "查询条件过多");
+		goto out;
+	}
 	char *count_sql = xasprintf("SELECT COUNT(*) FROM cases c%s%s",
 				    need_appeals ? " JOIN appeals a ON a.case_id = c.id" : "",
 				    strbuf_str(&w));
@@ -1428,15 +1469,15 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 		store_stmt *st = store_prepare(c, pass ? list_sql : count_sql, e);
 		if (!st)
 			goto out2;
-		for (int i = 0; i < np; i++) {
-			if (params[i].is_int)
-				store_bind_int(st, i + 1, params[i].i);
+		for (int i = 0; i < ps.n; i++) {
+			if (ps.v[i].is_int)
+				store_bind_int(st, i + 1, ps.v[i].i);
 			else
-				store_bind_text(st, i + 1, params[i].s);
+				store_bind_text(st, i + 1, ps.v[i].s);
 		}
 		if (pass) {
-			store_bind_int(st, np + 1, per_page);
-			store_bind_int(st, np + 2, (page - 1) * per_page);
+			store_bind_int(st, ps.n + 1, per_page);
+			store_bind_int(st, ps.n + 2, (page - 1) * per_page);
 		}
 		int src;
 		while ((src = store_step(st, e)) == 1) {
@@ -1474,7 +1515,6 @@ empty:
 	}
 out:
 	strbuf_release(&items);
-	free(statuses);
 	free(fts);
 	strbuf_release(&w);
 	return rc;
