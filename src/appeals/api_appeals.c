@@ -90,13 +90,13 @@ static int h_create(http_req *r)
 	*x = (intake_ctx){.who = citizen ? NULL : req_actor(r), .ip = r->ip};
 	appeal_input *in = &x->in;
 	int urgent = -1, anonymous = -1;
-	bool has_lat = false, has_lon = false;
+	bool has_lat = false, has_lon = false, has_channel = false, has_type = false;
 	if (!b ||
 	    jv_str(b, "content", JV_REQUIRED | JV_MULTILINE, APPEAL_CONTENT_MAX, &in->content, NULL,
 		   &e) < 0 ||
 	    jv_str(b, "title", JV_OPTIONAL, APPEAL_TITLE_MAX, &in->title, NULL, &e) < 0 ||
-	    jv_str(b, "channel", JV_OPTIONAL, 20, &in->channel, NULL, &e) < 0 ||
-	    jv_str(b, "type", JV_OPTIONAL, 20, &in->type, NULL, &e) < 0 ||
+	    jv_str(b, "channel", JV_OPTIONAL, 20, &in->channel, &has_channel, &e) < 0 ||
+	    jv_str(b, "type", JV_OPTIONAL, 20, &in->type, &has_type, &e) < 0 ||
 	    jv_int(b, "category_id", JV_OPTIONAL, 1, INT64_MAX, &in->category_id, NULL, &e) < 0 ||
 	    jv_str(b, "contact_name", JV_OPTIONAL, APPEAL_NAME_MAX, &in->contact_name, NULL, &e) <
 		    0 ||
@@ -136,6 +136,12 @@ static int h_create(http_req *r)
 	in->has_coords = has_lat && has_lon;
 	in->urgent = urgent == 1;
 	in->anonymous = anonymous == 1;
+	/* Left out (or null), channel and type take their defaults; given empty, they are
+	 * a mistake, not a request for the default. */
+	if (has_channel && !in->channel)
+		return http_fail(r, 422, "invalid_channel", "channel", "受理渠道不能为空");
+	if (has_type && !in->type)
+		return http_fail(r, 422, "invalid_type", "type", "诉求类型不能为空");
 	if (!in->type)
 		in->type = "complaint";
 	if (!appeal_type_valid(in->type))

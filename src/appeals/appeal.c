@@ -64,11 +64,12 @@ bool appeal_type_valid(const char *type)
 	return in_list(type, types);
 }
 
+static const char *const statuses[] = {"intake",  "dispatched", "handling", "replied",
+				       "revisit", "closed",	"merged",   NULL};
+
 bool appeal_status_valid(const char *s)
 {
-	static const char *const values[] = {"intake",	"dispatched", "handling", "replied",
-					     "revisit", "closed",     "merged",	  NULL};
-	return in_list(s, values);
+	return in_list(s, statuses);
 }
 
 bool appeal_satisfaction_valid(const char *s)
@@ -105,6 +106,18 @@ static int root_unit(store_conn *c, int64_t *id, err *e)
 			       NULL);
 }
 
+/* Whether an area is the whole tree: "/" (the command line, citizens, Open311 partners)
+ * or a root's path (one id). There is one root, the city (unit_create makes a root only
+ * from the command line setting up a city, and a unit is never moved to the top), so
+ * every unit and case lies in that area. */
+static bool area_is_whole_tree(const char *path)
+{
+	if (!strcmp(path, "/"))
+		return true;
+	const char *second = strchr(path + 1, '/');
+	return path[0] == '/' && second && !second[1];
+}
+
 /* The unit an area path names: its last id. */
 static int64_t path_last_id(const char *path)
 {
@@ -129,15 +142,22 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 		who = &citizen;
 	}
 	memset(info, 0, sizeof *info);
+	/* The region must lie in the caller's area (an agent placed in a county files that
+	 * county's appeals); a region outside it reads as one that does not exist. */
+	bool limited = !area_is_whole_tree(who->unit_path);
+	char hi[SCOPE_PATH_MAX];
+	scope_upper(who->unit_path, hi, sizeof hi);
 	int64_t region = in->region_id;
 	if (!region && in->region_code) {
 		if (store_query_int(c, &region, 0, e,
-				    "SELECT id FROM units WHERE code = ? AND kind <> 'department'",
-				    "s", in->region_code) < 0)
+				    "SELECT id FROM units WHERE code = ? AND kind <> 'department'"
+				    " AND path >= ? AND path < ?",
+				    "sss", in->region_code, who->unit_path, hi) < 0)
 			return -1;
 		if (!region)
 			return err_set(e, ERR_INVALID, "invalid_region", "region_code",
-				       "没有行政区划代码为 %s 的区域", in->region_code);
+				       "%s没有行政区划代码为 %s 的区域",
+				       limited ? "您的管辖范围内" : "", in->region_code);
 	}
 	bool chosen = region != 0;
 	if (!region && who->user_id)
@@ -170,9 +190,11 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 			 store_col_text(st, 3));
 		store_done(st);
 	}
-	if (rc == 0 || (chosen && !strcmp(info->region_kind, "department")))
-		return err_set(e, ERR_INVALID, "invalid_region", "region_id",
-			       "所属区域不存在或不是行政区域");
+	if (rc == 0 || (chosen && !strcmp(info->region_kind, "department")) ||
+	    !scope_contains(who->unit_path, info->region_path))
+		return err_set(e, ERR_INVALID, "invalid_region", "region_id", "%s",
+			       limited ? "所属区域不存在、不是行政区域或不在您的管辖范围内"
+				       : "所属区域不存在或不是行政区域");
 	if (in->category_id) {
 		rc = store_query_row(c, &st, e,
 				     "SELECT active, name, code FROM categories WHERE id = ?", "i",
@@ -1301,13 +1323,51 @@ int appeal_public_get(store_conn *c, const char *number, const char *phone, json
 
 /* ---- listing ---- */
 
-/* Whether an area is the whole tree: a root's path (one id). There is one root, the city
- * (unit_create makes a root only from the command line setting up a city, and a unit is
- * never moved to the top), so every case lies in that area. */
-static bool area_is_whole_tree(const char *path)
+/* Whether the comma list holds word as one of its items. */
+static bool comma_list_has(const char *list, const char *word)
 {
-	const char *second = strchr(path + 1, '/');
-	return path[0] == '/' && second && !second[1];
+	size_t n = strlen(word);
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && !strncmp(p, word, n))
+			return true;
+		p += len + (p[len] == ',');
+	}
+	return false;
+}
+
+/* The parameters of a list query, in order. Its bound holds the area (4), one per state
+ * (7) and every other filter (12) with room to spare; adding past it fails the query
+ * instead of writing past the array, so a new filter cannot overflow it. */
+enum { LIST_PARAMS_MAX = 32 };
+typedef struct list_params {
+	int n;
+	bool full;
+	struct {
+		bool is_int;
+		int64_t i;
+		const char *s;
+	} v[LIST_PARAMS_MAX];
+} list_params;
+
+static void param_text(list_params *p, const char *s)
+{
+	if (p->n == LIST_PARAMS_MAX) {
+		p->full = true;
+		return;
+	}
+	p->v[p->n].is_int = false;
+	p->v[p->n++].s = s;
+}
+
+static void param_int(list_params *p, int64_t i)
+{
+	if (p->n == LIST_PARAMS_MAX) {
+		p->full = true;
+		return;
+	}
+	p->v[p->n].is_int = true;
+	p->v[p->n++].i = i;
 }
 
 int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *f, int64_t page,
@@ -1316,16 +1376,7 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 	char hi[SCOPE_PATH_MAX];
 	scope_upper(who->unit_path, hi, sizeof hi);
 	strbuf w = STRBUF_INIT;
-	/* Parameters collected as text or integers in order. */
-	enum { MAXP = 32 };
-	struct {
-		bool is_int;
-		int64_t i;
-		const char *s;
-	} params[MAXP];
-	int np = 0;
-#define PS(v) (params[np].is_int = false, params[np].s = (v), np++)
-#define PI(v) (params[np].is_int = true, params[np].i = (v), np++)
+	list_params ps = {0};
 	strbuf_adds(&w, " WHERE c.kind = 'appeal'");
 	/* The area: every case lies under the root, so for someone whose area is the whole
 	 * tree the condition is left out (it can use no index and made the unfiltered list
@@ -1333,11 +1384,11 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 	if (!area_is_whole_tree(who->unit_path)) {
 		strbuf_adds(&w, " AND ((c.region_path >= ? AND c.region_path < ?)"
 				" OR (c.handler_path >= ? AND c.handler_path < ?))");
-		PS(who->unit_path), PS(hi), PS(who->unit_path), PS(hi);
+		param_text(&ps, who->unit_path), param_text(&ps, hi);
+		param_text(&ps, who->unit_path), param_text(&ps, hi);
 	}
 	/* The count joins appeals only when a filter needs its columns. */
 	bool need_appeals = false;
-	char *statuses = NULL;
 	char *fts = NULL;
 	char uhi[SCOPE_PATH_MAX], upath[SCOPE_PATH_MAX];
 	int rc = -1;
@@ -1345,14 +1396,14 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 	/* The page is written after the count, so items go to their own buffer. */
 	strbuf items = STRBUF_INIT;
 	if (f->statuses) {
-		statuses = xstrdup(f->statuses);
+		/* Each state once, however often the list names it. */
 		strbuf_adds(&w, " AND c.status IN (");
 		int n = 0;
-		for (char *sv = NULL, *t = strtok_r(statuses, ",", &sv); t && np < MAXP - 12;
-		     t = strtok_r(NULL, ",", &sv)) {
-			strbuf_adds(&w, n++ ? ", ?" : "?");
-			PS(t);
-		}
+		for (const char *const *st = statuses; *st; st++)
+			if (comma_list_has(f->statuses, *st)) {
+				strbuf_adds(&w, n++ ? ", ?" : "?");
+				param_text(&ps, *st);
+			}
 		strbuf_adds(&w, n ? ")" : "'')");
 	}
 	if (f->unit_id) {
@@ -1365,31 +1416,31 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 		}
 		scope_upper(upath, uhi, sizeof uhi);
 		strbuf_adds(&w, " AND c.handler_path >= ? AND c.handler_path < ?");
-		PS(upath), PS(uhi);
+		param_text(&ps, upath), param_text(&ps, uhi);
 	}
 	need_appeals = f->channel || f->type || f->category_id || f->phone;
 	if (f->channel)
-		strbuf_adds(&w, " AND a.channel = ?"), PS(f->channel);
+		strbuf_adds(&w, " AND a.channel = ?"), param_text(&ps, f->channel);
 	if (f->type)
-		strbuf_adds(&w, " AND a.type = ?"), PS(f->type);
+		strbuf_adds(&w, " AND a.type = ?"), param_text(&ps, f->type);
 	if (f->category_id) {
 		strbuf_adds(&w, " AND a.category_id IN (SELECT id FROM categories WHERE id = ? OR"
 				" parent_id = ?)");
-		PI(f->category_id), PI(f->category_id);
+		param_int(&ps, f->category_id), param_int(&ps, f->category_id);
 	}
 	if (f->phone)
-		strbuf_adds(&w, " AND a.contact_phone = ?"), PS(f->phone);
+		strbuf_adds(&w, " AND a.contact_phone = ?"), param_text(&ps, f->phone);
 	if (f->from)
-		strbuf_adds(&w, " AND c.created_at >= ?"), PI(f->from);
+		strbuf_adds(&w, " AND c.created_at >= ?"), param_int(&ps, f->from);
 	if (f->to)
-		strbuf_adds(&w, " AND c.created_at < ?"), PI(f->to);
+		strbuf_adds(&w, " AND c.created_at < ?"), param_int(&ps, f->to);
 	if (f->urgent)
 		strbuf_adds(&w, " AND c.urgent = 1");
 	if (f->overdue) {
 		strbuf_adds(&w, " AND c.status NOT IN ('closed', 'merged') AND ("
 				"(c.signed_at IS NULL AND c.sign_due_at < ?) OR"
 				" (c.replied_at IS NULL AND c.finish_due_at < ?))");
-		PI(clock_now_ms()), PI(clock_now_ms());
+		param_int(&ps, clock_now_ms()), param_int(&ps, clock_now_ms());
 	}
 	if (f->q) {
 		fts = store_fts_query(s, f->q);
@@ -1398,10 +1449,12 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 			goto empty;
 		}
 		strbuf_addf(&w, " AND c.id IN (%s)", store_fts_ids_sql(s, "case"));
-		PS(fts);
+		param_text(&ps, fts);
 	}
-#undef PS
-#undef PI
+	if (ps.full) {
+		err_set(e, ERR_INTERNAL, "too_many_parameters", NULL, "查询条件过多");
+		goto out;
+	}
 	char *count_sql = xasprintf("SELECT COUNT(*) FROM cases c%s%s",
 				    need_appeals ? " JOIN appeals a ON a.case_id = c.id" : "",
 				    strbuf_str(&w));
@@ -1416,15 +1469,15 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 		store_stmt *st = store_prepare(c, pass ? list_sql : count_sql, e);
 		if (!st)
 			goto out2;
-		for (int i = 0; i < np; i++) {
-			if (params[i].is_int)
-				store_bind_int(st, i + 1, params[i].i);
+		for (int i = 0; i < ps.n; i++) {
+			if (ps.v[i].is_int)
+				store_bind_int(st, i + 1, ps.v[i].i);
 			else
-				store_bind_text(st, i + 1, params[i].s);
+				store_bind_text(st, i + 1, ps.v[i].s);
 		}
 		if (pass) {
-			store_bind_int(st, np + 1, per_page);
-			store_bind_int(st, np + 2, (page - 1) * per_page);
+			store_bind_int(st, ps.n + 1, per_page);
+			store_bind_int(st, ps.n + 2, (page - 1) * per_page);
 		}
 		int src;
 		while ((src = store_step(st, e)) == 1) {
@@ -1462,7 +1515,6 @@ empty:
 	}
 out:
 	strbuf_release(&items);
-	free(statuses);
 	free(fts);
 	strbuf_release(&w);
 	return rc;

@@ -65,6 +65,23 @@ static int not_signed_off(const project_row *p, err *e)
 	return 0;
 }
 
+/* Inside the write transaction that adds to a project: takes the project's row on the
+ * condition that it is not signed off. What was read before the transaction may be stale
+ * (a photo is checked, then written to disk, then stored), and on PostgreSQL the row lock
+ * orders this change and a concurrent sign-off: nothing is added after a sign-off. */
+static int project_hold_open(store_conn *c, int64_t id, err *e)
+{
+	int64_t n = store_exec(c, e,
+			       "UPDATE lv_projects SET updated_at = ? WHERE id = ?"
+			       " AND signed_off_at IS NULL",
+			       "ii", clock_now_ms(), id);
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		return err_set(e, ERR_CONFLICT, "signed_off", NULL, "项目已销号，不能再修改");
+	return 0;
+}
+
 /* ---- reading ---- */
 
 static json_t *opt_text(store_stmt *st, int col)
@@ -445,7 +462,7 @@ int lv_milestone_add(store_conn *c, const actor *who, int64_t project_id,
 	if (!is_lead_staff(who, &p) && !actor_has(who, LV_STAFF))
 		return err_set(e, ERR_FORBIDDEN, "forbidden", NULL,
 			       "只有牵头单位或人大工作人员可以设定时间节点");
-	if (not_signed_off(&p, e) < 0)
+	if (project_hold_open(c, project_id, e) < 0)
 		return -1;
 	int64_t now = clock_now_ms();
 	store_stmt *st;
@@ -478,7 +495,7 @@ int lv_progress_add(store_conn *c, const actor *who, int64_t project_id,
 		return -1;
 	if (!is_lead_staff(who, &p))
 		return err_set(e, ERR_FORBIDDEN, "forbidden", NULL, "只有牵头单位可以报告进展");
-	if (not_signed_off(&p, e) < 0)
+	if (project_hold_open(c, project_id, e) < 0)
 		return -1;
 	int64_t found = 0;
 	if (store_query_int(c, &found, 0, e,
@@ -594,6 +611,8 @@ typedef struct photo_ctx {
 static int photo_tx(store_conn *c, void *p, err *e)
 {
 	photo_ctx *x = p;
+	if (project_hold_open(c, x->project_id, e) < 0)
+		return -1;
 	store_stmt *st;
 	int rc = store_query_row(c, &st, e,
 				 "INSERT INTO lv_photos (project_id, file, content_type, size,"
@@ -624,6 +643,7 @@ int lv_photo_upload(store *s, const actor *who, const char *data_dir, int64_t pr
 		return -1;
 	if (!is_lead_staff(who, &p))
 		return err_set(e, ERR_FORBIDDEN, "forbidden", NULL, "只有牵头单位可以上传进展照片");
+	/* Refused early here, before the file is written; photo_tx checks again. */
 	if (not_signed_off(&p, e) < 0)
 		return -1;
 	if (len == 0)
@@ -771,7 +791,18 @@ int lv_project_signoff(store_conn *c, const actor *who, int64_t id, const char *
 	project_row p;
 	if (project_load(c, who, id, &p, e) < 0)
 		return -1;
-	if (p.signed_off)
+	/* The row first: on PostgreSQL a change holding the project (project_hold_open)
+	 * commits before the checks below read, and a second sign-off finds this one. Should
+	 * a check fail, the transaction rolls the sign-off back. */
+	int64_t now = clock_now_ms();
+	int64_t n = store_exec(
+		c, e,
+		"UPDATE lv_projects SET signed_off_at = ?, signed_off_by = ?, signoff_note = ?,"
+		" updated_at = ? WHERE id = ? AND signed_off_at IS NULL",
+		"iisii", now, who->user_id, note, now, id);
+	if (n < 0)
+		return -1;
+	if (n == 0)
 		return err_set(e, ERR_CONFLICT, "already_signed_off", NULL, "项目已经销号");
 	int64_t total = 0, done = 0, open = 0;
 	if (store_query_int(c, &total, 0, e,
@@ -794,13 +825,6 @@ int lv_project_signoff(store_conn *c, const actor *who, int64_t id, const char *
 	if (open > 0)
 		return err_set(e, ERR_CONFLICT, "unanswered_opinions", NULL,
 			       "还有 %lld 条监督意见未答复，不能销号", (long long)open);
-	int64_t now = clock_now_ms();
-	if (store_exec(
-		    c, e,
-		    "UPDATE lv_projects SET signed_off_at = ?, signed_off_by = ?, signoff_note = ?,"
-		    " updated_at = ? WHERE id = ? AND signed_off_at IS NULL",
-		    "iisii", now, who->user_id, note, now, id) < 0)
-		return -1;
 	return audit_append(c, who, "livelihood.signoff", "lv_project", id, NULL, e);
 }
 

@@ -60,6 +60,16 @@ bool unit_parent_allowed(const char *kind, const char *parent_kind)
 	return false;
 }
 
+/* Columns of other tables that copy a unit's path, so that an area reads them as one
+ * index range: a move rewrites them with the units' own, in the same transaction. */
+static const struct {
+	const char *table, *unit_id, *column;
+	const char *record, *role; /* for problems: 事项 #12 的所属区域路径 … */
+} path_copies[] = {
+	{"cases", "region_id", "region_path", "事项", "所属区域"},
+	{"cases", "handler_id", "handler_path", "事项", "承办单位"},
+};
+
 typedef struct unit_row {
 	int64_t id, parent_id;
 	char kind[16];
@@ -193,6 +203,23 @@ int unit_create(store_conn *c, const actor *who, const unit_input *in, int64_t *
 	return rc;
 }
 
+/* Swaps the prefix from for to in every copied path within [from, hi): the records a
+ * moved subtree scopes (appeals owned or handled there) go with it. */
+static int move_path_copies(store_conn *c, const char *from, const char *hi, const char *to, err *e)
+{
+	for (size_t i = 0; i < sizeof path_copies / sizeof path_copies[0]; i++) {
+		const char *t = path_copies[i].table, *col = path_copies[i].column;
+		char *sql =
+			xasprintf("UPDATE %s SET %s = ? || substr(%s, ?) WHERE %s >= ? AND %s < ?",
+				  t, col, col, col, col);
+		int64_t rc = store_exec(c, e, sql, "siss", to, (int64_t)strlen(from) + 1, from, hi);
+		free(sql);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int unit_update(store_conn *c, const actor *who, int64_t id, const unit_patch *p, err *e)
 {
 	unit_row u;
@@ -264,7 +291,8 @@ int unit_update(store_conn *c, const actor *who, int64_t id, const unit_patch *p
 			       "UPDATE units SET path = ? || substr(path, ?), depth = depth + ?,"
 			       " updated_at = ? WHERE path >= ? AND path < ?",
 			       "siiiss", newpath, (int64_t)strlen(u.path) + 1,
-			       (np.depth + 1) - u.depth, now, u.path, hi) < 0)
+			       (np.depth + 1) - u.depth, now, u.path, hi) < 0 ||
+		    move_path_copies(c, u.path, hi, newpath, e) < 0)
 			goto out;
 		if (store_exec(c, e, "UPDATE units SET parent_id = ? WHERE id = ?", "ii", np.id,
 			       id) < 0)
@@ -409,6 +437,31 @@ out:
 	return rc;
 }
 
+/* Every copied path equals its unit's path (a move that left records behind shows here). */
+static int verify_path_copies(store_conn *c, char *problem, size_t n, err *e)
+{
+	for (size_t i = 0; i < sizeof path_copies / sizeof path_copies[0]; i++) {
+		const char *t = path_copies[i].table, *col = path_copies[i].column;
+		char *sql = xasprintf("SELECT x.id, x.%s, u.id, u.path FROM %s x"
+				      " JOIN units u ON u.id = x.%s WHERE x.%s <> u.path LIMIT 1",
+				      col, t, path_copies[i].unit_id, col);
+		store_stmt *st;
+		int rc = store_query_row(c, &st, e, sql, NULL);
+		free(sql);
+		if (rc < 0)
+			return -1;
+		if (rc == 1) {
+			snprintf(problem, n, "%s #%lld 的%s路径 %s 与单位 #%lld 不符（应为 %s）",
+				 path_copies[i].record, (long long)store_col_int(st, 0),
+				 path_copies[i].role, store_col_text(st, 1),
+				 (long long)store_col_int(st, 2), store_col_text(st, 3));
+			store_done(st);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 int unit_verify_tree(store_conn *c, char *problem, size_t n, err *e)
 {
 	store_stmt *st = store_prepare(c,
@@ -431,5 +484,7 @@ int unit_verify_tree(store_conn *c, char *problem, size_t n, err *e)
 		}
 	}
 	store_done(st);
-	return rc < 0 ? -1 : bad;
+	if (rc < 0)
+		return -1;
+	return bad ? bad : verify_path_copies(c, problem, n, e);
 }

@@ -60,8 +60,9 @@ int unit_within(store_conn *c, const actor *who, int64_t id, bool *yes, err *e);
 /* The path of unit id ("/1/5/"), into out; 404 when missing. */
 int unit_path(store_conn *c, int64_t id, char *out, size_t n, err *e);
 
-/* Checks the tree: every path equals its parent's path plus its id. Fills problem and
- * returns 1 on the first inconsistency, 0 when sound, -1 on error. */
+/* Checks the tree: every path equals its parent's path plus its id, and every copy of a
+ * unit's path in other tables (cases' region and handler) equals the unit's. Fills problem
+ * and returns 1 on the first inconsistency, 0 when sound, -1 on error. */
 int unit_verify_tree(store_conn *c, char *problem, size_t n, err *e);
 
 #endif

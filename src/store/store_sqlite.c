@@ -431,7 +431,22 @@ static int fts_flush(sq_conn *c, err *e)
 	return rc;
 }
 
-/* Runs one batch of jobs in one transaction. */
+/* The batch did not commit: the jobs that had succeeded (or had not run) fail with e; the
+ * failed ones keep their own error. */
+static void fail_succeeded(job *batch, const err *e)
+{
+	for (job *j = batch; j; j = j->next)
+		if (j->rc == 0) {
+			j->rc = -1;
+			j->e = *e;
+		}
+}
+
+/* Runs one batch of jobs in one transaction. A job that fails is undone by rolling back
+ * to its savepoint; when the writer cannot do that (or cannot open or release a
+ * savepoint, or the transaction was rolled back under it), a failed job's writes could
+ * otherwise commit with the others: the whole batch is then rolled back and every job
+ * reports an error. */
 static void run_batch(store *s, sq_store *q, job *batch)
 {
 	sq_conn *c = q->wconn;
@@ -443,38 +458,35 @@ static void run_batch(store *s, sq_store *q, job *batch)
 		}
 		return;
 	}
-	bool txn_lost = false;
+	bool lost = false;
+	err cause = {0};
 	c->batching = true;
-	for (job *j = batch; j; j = j->next) {
-		if (txn_lost) {
-			j->rc = err_set(&j->e, ERR_UNAVAILABLE, "database_error", NULL,
-					"数据库事务中断，请重试");
-			continue;
-		}
+	for (job *j = batch; j && !lost; j = j->next) {
 		size_t nfts = c->nfts;
-		sq_exec(c, "SAVEPOINT job", NULL);
+		if (sq_exec(c, "SAVEPOINT job", &cause) < 0) {
+			lost = true;
+			break;
+		}
 		j->rc = j->fn(&c->base, j->ctx, &j->e);
 		if (j->rc < 0)
 			fts_drop(c, nfts);
 		if (sqlite3_get_autocommit(c->db)) {
 			/* An I/O error or a full disk rolled back the whole transaction:
 			 * nothing of this batch survives. */
-			txn_lost = true;
-			for (job *k = batch; k != j->next; k = k->next)
-				if (k->rc == 0)
-					k->rc = err_set(&k->e, ERR_UNAVAILABLE, "database_error",
-							NULL, "数据库事务中断，请重试");
-			if (j->rc == 0)
-				j->rc = -1;
-			continue;
+			lost = true;
+			break;
 		}
-		if (j->rc < 0)
-			sq_exec(c, "ROLLBACK TO job", NULL);
-		sq_exec(c, "RELEASE job", NULL);
+		if ((j->rc < 0 && sq_exec(c, "ROLLBACK TO job", &cause) < 0) ||
+		    sq_exec(c, "RELEASE job", &cause) < 0)
+			lost = true;
 	}
 	c->batching = false;
-	if (txn_lost) {
+	if (lost) {
 		fts_drop(c, 0);
+		sq_rollback(&c->base);
+		err_set(&e, ERR_UNAVAILABLE, "database_error", NULL, "数据库事务中断，请重试%s%s",
+			cause.message[0] ? "：" : "", cause.message);
+		fail_succeeded(batch, &e);
 		return;
 	}
 	int64_t t0 = clock_mono_ns();
@@ -484,11 +496,7 @@ static void run_batch(store *s, sq_store *q, job *batch)
 	store_account(s, clock_mono_ns() - t0);
 	if (rc < 0) {
 		sq_rollback(&c->base);
-		for (job *j = batch; j; j = j->next)
-			if (j->rc == 0) {
-				j->rc = -1;
-				j->e = e;
-			}
+		fail_succeeded(batch, &e);
 	}
 }
 

@@ -176,6 +176,60 @@ describe('appeal intake', () => {
     assertError(await post({ content: '未知渠道', channel: 'fax' }, agent), 422, undefined, 'channel');
   });
 
+  test('an empty channel or type is 422 with that field, not the default (null is absent)', async () => {
+    for (const channel of ['', '   ']) {
+      assertError(await post({ content: '空渠道', channel }, agent), 422, 'invalid_channel', 'channel');
+      assertError(await post({ content: '空渠道', channel, contact_phone: '13700001111' }), 422, 'invalid_channel', 'channel');
+    }
+    for (const type of ['', '   ']) {
+      assertError(await post({ content: '空类型', type }, agent), 422, 'invalid_type', 'type');
+      assertError(await post({ content: '空类型', type, contact_phone: '13700001111' }), 422, 'invalid_type', 'type');
+    }
+    const r = await post({ content: '渠道和类型为 null', channel: null, type: null }, agent);
+    assertStatus(r, 201);
+    assert.equal(r.body.channel, '8890');
+    assert.equal(r.body.type, 'complaint');
+  });
+
+  test('an agent files only appeals located in their area: region_id or region_code outside it is 422 with that field, nothing is created', async () => {
+    const admin = await login(api, 'admin');
+    const [xihe, haizhou, city, yulong] = await Promise.all(['细河区', '海州区', '阜新市', '玉龙街道'].map((n) => unitByName(api, admin, n)));
+    const u = await api('/api/v1/users', {
+      method: 'POST', token: admin,
+      body: { username: 'xiheintake', display_name: '细河区话务员', password: 'xihe-intake-pw', unit_id: xihe.id, roles: ['agent'] },
+    });
+    assertStatus(u, 201);
+    const xa = await login(api, 'xiheintake', 'xihe-intake-pw');
+    const M = uniqueMarker('AREA');
+    const refused = [
+      [{ region_id: haizhou.id }, 'region_id'],
+      [{ region_id: city.id }, 'region_id'], // the city is above the agent's area
+      [{ region_code: '210902006000' }, 'region_code'], // 站前街道, 海州区
+      [{ region_code: '210902' }, 'region_code'],
+    ];
+    for (const [where, field] of refused) {
+      const r = await post({ content: `区域越界 ${M}`, ...where }, xa);
+      assertError(r, 422, 'invalid_region', field);
+      assert.match(r.body.error.message, /管辖范围/);
+    }
+    // Inside the area, and by default the agent's own area.
+    const own = await post({ content: `本区诉求 ${M}`, region_code: '210911' }, xa);
+    assertStatus(own, 201);
+    assert.equal(own.body.region.id, xihe.id);
+    const town = await post({ content: `街道诉求 ${M}`, region_id: yulong.id }, xa);
+    assertStatus(town, 201);
+    assert.equal(town.body.region.id, yulong.id);
+    const dflt = await post({ content: `默认区域 ${M}` }, xa);
+    assertStatus(dflt, 201);
+    assert.equal(dflt.body.region.id, xihe.id);
+    // Only those three exist, as the city-wide agent sees.
+    const all = await api(`/api/v1/appeals?q=${M}&per_page=200`, { token: agent });
+    assertStatus(all, 200);
+    assert.deepEqual(all.body.items.map((x) => x.id).sort((a, b) => a - b), [own.body.id, town.body.id, dflt.body.id].sort((a, b) => a - b));
+    // The city-wide agent may still file anywhere in the city.
+    assertStatus(await post({ content: `全市话务员 ${M}`, region_code: '210902006000' }, agent), 201);
+  });
+
   test('a logged-in user who is not an agent cannot take in appeals (403)', async () => {
     assertError(await post({ content: '住建局工作人员代为受理', contact_phone: '13700001111' }, zhujian), 403, 'forbidden');
     assertError(await post({ content: '领导代为受理', contact_phone: '13700001111' }, leader), 403, 'forbidden');

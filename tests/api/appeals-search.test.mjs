@@ -144,6 +144,13 @@ describe('filters', () => {
     for (const it of b.items) assert.equal(it.status, 'dispatched');
   });
 
+  test('a status list counts each state once and drops none, however often one repeats', async () => {
+    const many = `${Array(25).fill('closed').join(',')},intake`;
+    exactly(await list(mq(`status=${many}`)), ['leak', 'fee', 'decoy', 'addr'], 'closed ×25 then intake');
+    const every = 'intake,dispatched,handling,replied,revisit,closed,merged';
+    assert.equal((await list(mq(`status=${every},${every},${every}`))).total, (await list(mq(''))).total);
+  });
+
   test('channel and type filter exactly', async () => {
     exactly(await list(mq('channel=12345')), ['leak', 'road'], 'channel=12345');
     exactly(await list(mq('channel=web')), ['fee'], 'channel=web');

@@ -236,7 +236,7 @@ test('milestones, progress with photos and the state: on track, at risk, late', 
   assertError(await get(`/projects/${road.id}`, T.zhujian), 404, 'not_found');
 });
 
-test('inspections with opinions the lead unit answers; sign-off after verification', async () => {
+test('inspections with opinions the lead unit answers; sign-off after verification; then no photo or progress is taken (409 signed_off)', async () => {
   const { road } = await makeProjects();
   assertError(await post(`/projects/${road.id}/inspections`, T.congress, { content: 'x' }), 403, 'forbidden');
   let r = await post(`/projects/${road.id}/inspections`, dep[2], { content: '实地查看了路基施工', opinion: '排水沟设计偏窄，建议加宽', visited_on: dateIn(0) });
@@ -261,13 +261,31 @@ test('inspections with opinions the lead unit answers; sign-off after verificati
   assertError(await post(`/projects/${road.id}/inspections/${insp.id}/answer`, jt, { answer: 'again' }), 409, 'already_answered');
   const m = r.body.milestones[0];
   assertStatus(await post(`/projects/${road.id}/progress`, jt, { milestone_id: m.id, percent: 100, text: '路基全部完成' }), 201);
+  const early = await upload(road.id, jt, JPEG); // uploaded before the sign-off, not yet reported
+  assertStatus(early, 201);
   assertError(await post(`/projects/${road.id}/signoff`, jt), 403, 'forbidden');
+  // Uploads racing the sign-off: each lands before it (201) or is refused (409), never after.
+  const racing = Array.from({ length: 24 }, () => upload(road.id, jt, JPEG));
   r = await post(`/projects/${road.id}/signoff`, T.congress, { note: '经实地核验，达到验收标准' });
   assertStatus(r, 200);
+  for (const u of await Promise.all(racing)) {
+    if (u.status !== 201) assertError(u, 409, 'signed_off');
+  }
+  const trail = await api(`/api/v1/audit?entity=lv_project&entity_id=${road.id}&per_page=200`, { token: tr });
+  assertStatus(trail, 200);
+  const signoffSeq = trail.body.items.find((a) => a.action === 'livelihood.signoff').seq;
+  const late = trail.body.items.filter((a) => a.action === 'livelihood.photo_upload' && a.seq > signoffSeq);
+  assert.equal(late.length, 0, `${late.length} photos were stored after the sign-off`);
   assert.equal(r.body.signed_off, true);
   assert.equal(r.body.signoff_note, '经实地核验，达到验收标准');
   assertError(await post(`/projects/${road.id}/signoff`, T.congress), 409, 'already_signed_off');
   assertError(await post(`/projects/${road.id}/progress`, jt, { milestone_id: m.id, percent: 100, text: 'x' }), 409, 'signed_off');
+  // The record is closed: no new photo, and the early one cannot be attached now.
+  const closed = (await get(`/projects/${road.id}`, jt)).body;
+  assertError(await upload(road.id, jt, JPEG), 409, 'signed_off');
+  assertError(await upload(road.id, jt, PNG, 'image/png'), 409, 'signed_off');
+  assertError(await post(`/projects/${road.id}/progress`, jt, { milestone_id: m.id, percent: 100, text: '补充照片', photo_ids: [early.body.id] }), 409, 'signed_off');
+  assert.deepEqual((await get(`/projects/${road.id}`, jt)).body.progress_reports, closed.progress_reports, 'nothing was added');
 });
 
 test('evaluation: congress staff open and close; deputies on the roll rate once; the outcome rules', async () => {

@@ -2,7 +2,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, client, login } from '../lib/server.mjs';
-import { assertError, assertStatus, unitByName, allUnits, run, stopClean } from '../lib/api-helpers.mjs';
+import { assertError, assertStatus, unitByName, allUnits, run, stopClean, uniqueMarker } from '../lib/api-helpers.mjs';
 
 let srv, api, admin, haizhouStaff;
 const U = {}; // demo units by name
@@ -295,5 +295,85 @@ describe('changes (admin)', () => {
 
   test('PATCH of an unknown unit → 404', async () => {
     assertError(await patch(99999999, { name: '无' }), 404);
+  });
+});
+
+describe('a move carries what the unit scopes (区划调整)', () => {
+  test('a township moved to another county takes its appeals: the old county no longer sees or acts on them (404), the new one does, and the statistics agree', async () => {
+    const M = uniqueMarker('MV');
+    const town = await create({ name: '迁移测试镇', kind: 'township', parent_id: U['海州区'].id });
+    assertStatus(town, 201);
+    const village = await create({ name: '迁移测试村', kind: 'village', parent_id: town.body.id });
+    const office = await create({ name: '迁移测试镇综合办', kind: 'department', parent_id: town.body.id });
+    assertStatus(village, 201);
+    assertStatus(office, 201);
+    // An agent placed in each county acts on the appeals of that county only.
+    const agentIn = async (username, unit) => {
+      const r = await api('/api/v1/users', {
+        method: 'POST', token: admin,
+        body: { username, display_name: username, password: 'move-agent-pw', unit_id: unit.id, roles: ['agent'] },
+      });
+      assertStatus(r, 201);
+      return login(api, username, 'move-agent-pw');
+    };
+    const [cityAgent, xiheStaff, hzAgent, xhAgent] = await Promise.all([
+      login(api, 'agent'), login(api, 'xihe'), agentIn('hzmoveagent', U['海州区']), agentIn('xhmoveagent', U['细河区']),
+    ]);
+    const intake = async (content, region) => {
+      const r = await api('/api/v1/appeals', { method: 'POST', token: cityAgent, body: { content: `${content} ${M}`, region_id: region.id } });
+      assertStatus(r, 201);
+      return r.body.id;
+    };
+    const handled = await intake('迁移测试村道路破损', village.body);
+    assertStatus(await api(`/api/v1/appeals/${handled}/actions`, {
+      method: 'POST', token: cityAgent, body: { action: 'dispatch', unit_id: office.body.id },
+    }), 200);
+    const waiting = await intake('迁移测试镇路灯不亮', town.body);
+    const ids = [handled, waiting].sort((a, b) => a - b);
+    const listed = async (token) => {
+      const r = await api(`/api/v1/appeals?per_page=200&q=${M}`, { token });
+      assertStatus(r, 200);
+      return r.body.items.map((x) => x.id).sort((a, b) => a - b);
+    };
+    const officeStats = async (token) => {
+      const r = await api('/api/v1/stats/appeals', { token });
+      assertStatus(r, 200);
+      return r.body.items.filter((x) => x.unit_id === office.body.id);
+    };
+    const urge = (id, token) => api(`/api/v1/appeals/${id}/actions`, {
+      method: 'POST', token, body: { action: 'urge', note: '请尽快办理' },
+    });
+
+    // Before the move: 海州区's.
+    assert.deepEqual(await listed(haizhouStaff), ids);
+    assert.deepEqual(await listed(xiheStaff), []);
+    for (const id of ids) {
+      assertStatus(await urge(id, hzAgent), 200);
+      assertError(await urge(id, xhAgent), 404);
+    }
+    assert.equal((await officeStats(haizhouStaff)).length, 1);
+    assert.equal((await officeStats(xiheStaff)).length, 0);
+
+    assertStatus(await patch(town.body.id, { parent_id: U['细河区'].id }), 200);
+
+    // After: 细河区's, and 海州区 answers as if they did not exist.
+    for (const id of ids) {
+      assertError(await api(`/api/v1/appeals/${id}`, { token: haizhouStaff }), 404);
+      assertError(await urge(id, hzAgent), 404);
+      assertStatus(await api(`/api/v1/appeals/${id}`, { token: xiheStaff }), 200);
+      assertStatus(await urge(id, xhAgent), 200);
+    }
+    assert.deepEqual(await listed(haizhouStaff), []);
+    assert.deepEqual(await listed(hzAgent), []);
+    assert.deepEqual(await listed(xiheStaff), ids);
+    assert.deepEqual(await listed(xhAgent), ids);
+    // The statistics follow the tree, as the lists do.
+    assert.equal((await officeStats(haizhouStaff)).length, 0);
+    const xs = await officeStats(xiheStaff);
+    assert.equal(xs.length, 1);
+    assert.equal(xs[0].dispatched, 1);
+    // And the stored copies of the paths agree with the tree.
+    const chk = run(['check', '--db', srv.db.url]);
+    assert.equal(chk.status, 0, chk.stdout + chk.stderr);
   });
 });

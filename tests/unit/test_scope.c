@@ -670,6 +670,124 @@ static void test_move_refuses_parent_outside_area(void **state)
 	assert_tree_sound(f);
 }
 
+/* A case owned by region and handled by handler (0: none), with the paths copied from
+ * the units as case.c copies them. */
+typedef struct case_ctx {
+	int64_t region, handler, id;
+} case_ctx;
+
+static int tx_add_case(store_conn *c, void *ctx, err *e)
+{
+	case_ctx *x = ctx;
+	static int n;
+	char number[32];
+	snprintf(number, sizeof number, "T%06d", ++n);
+	store_stmt *st;
+	int rc = store_query_row(
+		c, &st, e,
+		"INSERT INTO cases (kind, number, status, region_id, region_path, intake_unit_id,"
+		" handler_id, handler_path, title, content, created_at, updated_at)"
+		" SELECT 'appeal', ?, 'dispatched', r.id, r.path, r.id, h.id, h.path, 't', 'c', 0, "
+		"0"
+		" FROM units r LEFT JOIN units h ON h.id = ? WHERE r.id = ? RETURNING id",
+		"sni", number, x->handler, x->region);
+	if (rc <= 0)
+		return rc == 0 ? err_set(e, ERR_INTERNAL, "fixture", NULL, "no case") : -1;
+	x->id = store_col_int(st, 0);
+	while ((rc = store_step(st, e)) == 1)
+		;
+	store_done(st);
+	return rc;
+}
+
+static int64_t add_case(fx *f, int64_t region, int64_t handler)
+{
+	case_ctx x = {.region = region, .handler = handler};
+	err e = {0};
+	if (store_write(f->s, tx_add_case, &x, &e) < 0)
+		fail_msg("case: %s", e.message);
+	return x.id;
+}
+
+/* Cases whose copied region or handler path differs from the unit's own path. */
+static int64_t cases_with_stale_paths(fx *f)
+{
+	err e = {0};
+	int64_t n = -1;
+	if (store_query_int(conn(f), &n, -1, &e,
+			    "SELECT COUNT(*) FROM cases c JOIN units r ON r.id = c.region_id"
+			    " LEFT JOIN units h ON h.id = c.handler_id"
+			    " WHERE c.region_path <> r.path OR c.handler_path <> h.path"
+			    " OR (c.handler_id IS NULL) <> (c.handler_path IS NULL)",
+			    NULL) < 0)
+		fail_msg("stale paths: %s", e.message);
+	return n;
+}
+
+static bool case_visible(fx *f, const actor *who, int64_t id)
+{
+	err e = {0};
+	store_stmt *st;
+	if (store_query_row(
+		    conn(f), &st, &e,
+		    "SELECT region_path, COALESCE(handler_path, '') FROM cases WHERE id = ?", "i",
+		    id) != 1)
+		fail_msg("case %lld: %s", (long long)id, e.message);
+	bool yes =
+		scope_contains(who->unit_path, store_col_text(st, 0)) ||
+		(*store_col_text(st, 1) && scope_contains(who->unit_path, store_col_text(st, 1)));
+	store_done(st);
+	return yes;
+}
+
+/* Cases copy their region's and handling unit's paths (one index range per area): a move
+ * carries them with the units, or the old county keeps the appeals of a township it lost
+ * and the new one never sees them. */
+static void test_move_carries_cases_of_subtree(void **state)
+{
+	fx *f = *state;
+	tree *t = &f->t;
+	int64_t inside = add_case(f, t->ga, t->va);	 /* region and handler in TA */
+	int64_t region_only = add_case(f, t->ta, t->da); /* handled by A's department */
+	int64_t handler_only = add_case(f, t->a, t->ca); /* owned by county A itself */
+	int64_t undispatched = add_case(f, t->va, 0);
+	int64_t z_case = add_case(f, t->zt, t->z); /* county Z's id starts with A's digits */
+	assert_int_equal(cases_with_stale_paths(f), 0);
+	actor in_b;
+	make_actor(f, &in_b, t->b);
+	assert_false(case_visible(f, &in_b, inside));
+
+	err e = {0};
+	if (move_as(f, &f->sys, t->ta, t->b, &e) < 0)
+		fail_msg("move: %s", e.message);
+	assert_int_equal(cases_with_stale_paths(f), 0);
+	actor in_ta;
+	make_actor(f, &in_ta, t->ta);
+	assert_true(case_visible(f, &in_b, inside));
+	assert_false(case_visible(f, &f->in_a, inside));
+	assert_true(case_visible(f, &in_b, region_only));
+	assert_true(case_visible(f, &f->in_a, region_only)); /* A's department handles it */
+	assert_true(case_visible(f, &in_b, handler_only));
+	assert_true(case_visible(f, &f->in_a, handler_only)); /* A still owns it */
+	assert_true(case_visible(f, &in_b, undispatched));
+	assert_false(case_visible(f, &f->in_a, undispatched));
+	assert_true(case_visible(f, &in_ta, undispatched));
+
+	/* County A moves to another city; Z's case, whose path shares A's digits, stays. */
+	int64_t city2 = 0;
+	assert_int_equal(create_as(f, &f->sys, "铁岭市", "city", 0, &city2, &e), 0);
+	if (move_as(f, &f->sys, t->a, city2, &e) < 0)
+		fail_msg("move county: %s", e.message);
+	assert_int_equal(cases_with_stale_paths(f), 0);
+	actor in_city2, in_z;
+	make_actor(f, &in_city2, city2);
+	make_actor(f, &in_z, t->z);
+	assert_true(case_visible(f, &in_city2, region_only));
+	assert_false(case_visible(f, &in_city2, inside));
+	assert_false(case_visible(f, &in_city2, z_case));
+	assert_true(case_visible(f, &in_z, z_case));
+}
+
 /* Builds a chain of departments under root, each under the last, while the parent's path
  * is shorter than max_len - 24 (unit_create's own margin for a new id). */
 typedef struct chain_ctx {
@@ -983,6 +1101,27 @@ static void test_verify_tree_detects_corrupted_path(void **state)
 		fail_msg("problem does not name unit %lld: %s", (long long)t->ga, problem);
 }
 
+static void test_verify_tree_detects_case_path_left_behind(void **state)
+{
+	fx *f = *state;
+	tree *t = &f->t;
+	int64_t id = add_case(f, t->ga, t->va);
+	assert_tree_sound(f);
+	/* The case still names the grid's path from before a move. */
+	char *sql = xasprintf("UPDATE cases SET handler_path = '/1/999/' WHERE id = %lld",
+			      (long long)id);
+	err e = {0};
+	if (store_write(f->s, tx_exec_sql, sql, &e) < 0)
+		fail_msg("corrupting: %s", e.message);
+	free(sql);
+	char problem[512] = "";
+	assert_int_equal(unit_verify_tree(conn(f), problem, sizeof problem, &e), 1);
+	char want[32];
+	snprintf(want, sizeof want, "#%lld ", (long long)id);
+	if (!strstr(problem, want) || !strstr(problem, "/1/999/"))
+		fail_msg("problem does not name case %lld: %s", (long long)id, problem);
+}
+
 static void test_verify_tree_detects_wrong_parent(void **state)
 {
 	fx *f = *state;
@@ -1023,6 +1162,7 @@ int main(void)
 		T(test_move_refuses_wrong_kind_parent),
 		T(test_move_refuses_parent_outside_area),
 		T(test_move_refuses_when_subtree_paths_would_outgrow_limit),
+		T(test_move_carries_cases_of_subtree),
 		T(test_update_outside_area_not_found),
 		T(test_list_county_actor_never_sees_other_county),
 		T(test_list_filters_by_q_kind_and_parent),
@@ -1033,6 +1173,7 @@ int main(void)
 		T(test_get_gives_chain_from_own_unit),
 		T(test_verify_tree_detects_corrupted_path),
 		T(test_verify_tree_detects_wrong_parent),
+		T(test_verify_tree_detects_case_path_left_behind),
 	};
 #undef T
 	int failed = cmocka_run_group_tests_name("scope", pure, NULL, NULL);

@@ -3,6 +3,7 @@
  * database with two scratch tables, dropped afterwards even when the test fails. */
 #include <float.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 
 #include "testutil.h"
@@ -283,6 +284,139 @@ static void test_concurrent_writers_all_land_and_failures_stay_isolated(void **s
 				"SELECT COUNT(*) FROM items WHERE id % 1000 IN (7, 12, 57)", NULL),
 		0);
 	assert_int_equal(n, 0);
+}
+
+/* ---- one batch of SQLite's writer ---- */
+
+/* The writer holds a gate job while the test queues the jobs under test: they then wait
+ * for the same next batch, one transaction with a savepoint each. */
+typedef struct gate {
+	sem_t running, open, done;
+} gate;
+
+static int tx_wait_at_gate(store_conn *c, void *ctx, err *e)
+{
+	(void)c, (void)e;
+	gate *g = ctx;
+	sem_post(&g->running);
+	while (sem_wait(&g->open) != 0)
+		;
+	return 0;
+}
+
+static void gate_passed(void *arg, int rc, const err *e)
+{
+	(void)rc, (void)e;
+	sem_post(&((gate *)arg)->done);
+}
+
+enum batch_end { END_OK, END_REFUSE, END_RELEASE_THEN_REFUSE };
+
+typedef struct batch_job {
+	int64_t id; /* the item it inserts */
+	enum batch_end end;
+	int rc;
+	err e;
+	sem_t *done;
+} batch_job;
+
+static int tx_batch_job(store_conn *c, void *ctx, err *e)
+{
+	const batch_job *b = ctx;
+	char name[32];
+	snprintf(name, sizeof name, "batch-%lld", (long long)b->id);
+	if (store_exec(c, e, "INSERT INTO items (id, name) VALUES (?, ?)", "is", b->id, name) < 0)
+		return -1;
+	if (b->end == END_OK)
+		return 0;
+	/* Releasing the writer's savepoint from inside the job makes the writer's ROLLBACK
+	 * TO fail: the insert above now belongs to the batch's transaction itself. */
+	if (b->end == END_RELEASE_THEN_REFUSE && store_exec(c, e, "RELEASE job", NULL) < 0)
+		return -1;
+	return err_set(e, ERR_INVALID, "refused", NULL, "不允许");
+}
+
+static void batch_job_done(void *arg, int rc, const err *e)
+{
+	batch_job *b = arg;
+	b->rc = rc;
+	if (rc < 0 && e)
+		b->e = *e;
+	sem_post(b->done);
+}
+
+static void run_in_one_batch(store *s, batch_job *jobs, size_t n)
+{
+	gate g;
+	sem_init(&g.running, 0, 0);
+	sem_init(&g.open, 0, 0);
+	sem_init(&g.done, 0, 0);
+	store_write_async(s, tx_wait_at_gate, &g, gate_passed, &g);
+	while (sem_wait(&g.running) != 0)
+		;
+	for (size_t i = 0; i < n; i++) {
+		jobs[i].done = &g.done;
+		store_write_async(s, tx_batch_job, &jobs[i], batch_job_done, &jobs[i]);
+	}
+	sem_post(&g.open);
+	for (size_t i = 0; i <= n; i++)
+		while (sem_wait(&g.done) != 0)
+			;
+	sem_destroy(&g.running);
+	sem_destroy(&g.open);
+	sem_destroy(&g.done);
+}
+
+static int64_t count_items_with_id(store *s, int64_t id)
+{
+	err e = {0};
+	int64_t n = -1;
+	if (store_query_int(store_conn_get(s, &e), &n, -1, &e,
+			    "SELECT COUNT(*) FROM items WHERE id = ?", "i", id) < 0)
+		fail_msg("count item %lld: %s", (long long)id, e.message);
+	return n;
+}
+
+static void test_sqlite_failed_job_rolls_back_alone_in_its_batch(void **state)
+{
+	fx *f = *state;
+	if (!store_can_defer(f->s))
+		skip();
+	batch_job jobs[] = {
+		{.id = 1, .end = END_OK}, {.id = 2, .end = END_REFUSE}, {.id = 3, .end = END_OK}};
+	run_in_one_batch(f->s, jobs, 3);
+	assert_int_equal(jobs[0].rc, 0);
+	assert_int_equal(jobs[1].rc, -1);
+	assert_string_equal(jobs[1].e.code, "refused");
+	assert_int_equal(jobs[2].rc, 0);
+	assert_int_equal(count_items_with_id(f->s, 1), 1);
+	assert_int_equal(count_items_with_id(f->s, 2), 0);
+	assert_int_equal(count_items_with_id(f->s, 3), 1);
+}
+
+/* A failed job whose savepoint cannot be rolled back would otherwise commit its writes
+ * with the batch: the whole batch fails instead, and every waiter is told. */
+static void test_sqlite_failed_rollback_to_fails_whole_batch(void **state)
+{
+	fx *f = *state;
+	if (!store_can_defer(f->s))
+		skip();
+	batch_job jobs[] = {{.id = 1, .end = END_OK},
+			    {.id = 2, .end = END_RELEASE_THEN_REFUSE},
+			    {.id = 3, .end = END_OK}};
+	run_in_one_batch(f->s, jobs, 3);
+	assert_int_equal(count_items_with_id(f->s, 2), 0);
+	assert_int_equal(count_rows(f->s, "items"), 0);
+	assert_int_equal(jobs[1].rc, -1);
+	assert_string_equal(jobs[1].e.code, "refused");
+	for (int i = 0; i < 3; i += 2) {
+		assert_int_equal(jobs[i].rc, -1);
+		assert_int_equal(jobs[i].e.kind, ERR_UNAVAILABLE);
+	}
+	/* And the writer carries on. */
+	err e = {0};
+	assert_int_equal(insert_item(f->s, 4, "d", &e), 0);
+	assert_int_equal(count_rows(f->s, "items"), 1);
 }
 
 static void test_unique_violation_is_duplicate_conflict(void **state)
@@ -770,6 +904,8 @@ int main(void)
 		T(test_write_commits_and_reader_sees_it),
 		T(test_failed_transaction_leaves_nothing_behind),
 		T(test_concurrent_writers_all_land_and_failures_stay_isolated),
+		T(test_sqlite_failed_job_rolls_back_alone_in_its_batch),
+		T(test_sqlite_failed_rollback_to_fails_whole_batch),
 		T(test_unique_violation_is_duplicate_conflict),
 		T(test_audit_log_refuses_update_and_delete),
 		T(test_bind_and_column_round_trip),
