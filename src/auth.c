@@ -242,6 +242,7 @@ int auth_resolve(store *s, const char *token, actor *out, err *e)
 	snprintf(out->username, sizeof out->username, "%s", store_col_text(st, 1));
 	out->unit_id = store_col_int(st, 2);
 	snprintf(out->unit_path, sizeof out->unit_path, "%s", store_col_text(st, 3));
+	snprintf(out->admin_path, sizeof out->admin_path, "%s", store_col_text(st, 3));
 	bool disabled = store_col_int(st, 4) != 0;
 	bool department = strcmp(store_col_text(st, 5), "department") == 0;
 	store_done(st);
@@ -281,6 +282,23 @@ int auth_jurisdiction(store_conn *c, int64_t unit_id, char *path, size_t n, err 
 		if (region)
 			return 0;
 	}
+	return 0;
+}
+
+int auth_area(store_conn *c, int64_t unit_id, unsigned roles, char *path, size_t n, err *e)
+{
+	store_stmt *st;
+	int rc = store_query_row(c, &st, e, "SELECT path, kind FROM units WHERE id = ?", "i",
+				 unit_id);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return err_set(e, ERR_NOT_FOUND, "not_found", "unit_id", "单位不存在");
+	snprintf(path, n, "%s", store_col_text(st, 0));
+	bool department = strcmp(store_col_text(st, 1), "department") == 0;
+	store_done(st);
+	if (department && (roles & AUTH_JURISDICTION_ROLES))
+		return auth_jurisdiction(c, unit_id, path, n, e);
 	return 0;
 }
 

@@ -35,6 +35,10 @@ int auth_resolve(store *s, const char *token, actor *out, err *e);
 #define AUTH_JURISDICTION_ROLES (ROLE_AGENT | ROLE_LEADER | ROLE_CONGRESS_STAFF)
 /* Replaces path with the path of the nearest region at or above unit_id. */
 int auth_jurisdiction(store_conn *c, int64_t unit_id, char *path, size_t n, err *e);
+/* The area a user with roles placed in unit_id reads (actor.unit_path once logged in):
+ * the unit's path, or for jurisdiction roles in a department the region it serves. 404
+ * when the unit does not exist. */
+int auth_area(store_conn *c, int64_t unit_id, unsigned roles, char *path, size_t n, err *e);
 /* Ends the session of token. */
 int auth_logout(store *s, const actor *who, const char *token, err *e);
 /* Ends every session of user_id except keep_token's (NULL: all). Inside a transaction. */

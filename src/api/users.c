@@ -49,7 +49,7 @@ static int h_list(http_req *r)
 	err e = {0};
 	user_filter f = {0};
 	int64_t page, per_page;
-	if (http_require(r, ROLE_ADMIN, &e) < 0 || http_paging(r, &page, &per_page, &e) < 0 ||
+	if (http_require_admin(r, &e) < 0 || http_paging(r, &page, &per_page, &e) < 0 ||
 	    http_query_int(r, "unit_id", 1, INT64_MAX, 0, &f.unit_id, &e) < 0)
 		return http_error(r, &e);
 	f.q = http_query(r, "q");
@@ -70,7 +70,7 @@ static int h_get(http_req *r)
 {
 	err e = {0};
 	int64_t id;
-	if (http_require(r, ROLE_ADMIN, &e) < 0 || http_param_id(r, "id", &id, &e) < 0)
+	if (http_require_admin(r, &e) < 0 || http_param_id(r, "id", &id, &e) < 0)
 		return http_error(r, &e);
 	return respond_user(r, 200, id);
 }
@@ -90,7 +90,7 @@ static int create_tx(store_conn *c, void *p, err *e)
 static int h_create(http_req *r)
 {
 	err e = {0};
-	if (http_require(r, ROLE_ADMIN, &e) < 0)
+	if (http_require_admin(r, &e) < 0)
 		return http_error(r, &e);
 	json_t *b = http_body_object(r, &e);
 	create_ctx x = {.who = &r->who};
@@ -133,7 +133,7 @@ static int h_update(http_req *r)
 {
 	err e = {0};
 	update_ctx x = {.who = &r->who, .p = {.disabled = -1}};
-	if (http_require(r, ROLE_ADMIN, &e) < 0 || http_param_id(r, "id", &x.id, &e) < 0)
+	if (http_require_admin(r, &e) < 0 || http_param_id(r, "id", &x.id, &e) < 0)
 		return http_error(r, &e);
 	json_t *b = http_body_object(r, &e);
 	if (!b ||
@@ -169,7 +169,7 @@ static int h_password(http_req *r)
 	if (http_param_id(r, "id", &x.id, &e) < 0)
 		return http_error(r, &e);
 	bool self = x.id == r->who.user_id;
-	if (!self && http_require(r, ROLE_ADMIN, &e) < 0)
+	if (!self && http_require_admin(r, &e) < 0)
 		return http_error(r, &e);
 	json_t *b = http_body_object(r, &e);
 	const char *password, *current;
@@ -214,7 +214,7 @@ static int h_unlock(http_req *r)
 {
 	err e = {0};
 	unlock_ctx x = {.who = &r->who};
-	if (http_require(r, ROLE_ADMIN, &e) < 0 || http_param_id(r, "id", &x.id, &e) < 0)
+	if (http_require_admin(r, &e) < 0 || http_param_id(r, "id", &x.id, &e) < 0)
 		return http_error(r, &e);
 	if (store_write(r->store, unlock_tx, &x, &e) < 0)
 		return http_error(r, &e);

@@ -119,9 +119,14 @@ int http_fail(http_req *r, int status, const char *code, const char *field, cons
 int http_no_content(http_req *r);
 /* A list: {"items":items,"total":total,"page","per_page"}; items ownership taken. */
 int http_list(http_req *r, json_t *items, int64_t total, int64_t page, int64_t per_page);
-/* Requires an admin whose area is the whole tree (the city): for settings that hold
- * city-wide (categories, deadline policies, the calendar, the audit log). */
+/* Requires an admin whose admin area is the whole tree (an admin of the root unit): for
+ * settings that hold city-wide (categories, deadline policies, the calendar, the audit
+ * log). */
 int http_require_city_admin(http_req *r, err *e);
+/* Requires an admin (403 otherwise) and confines the rest of the request to the admin's
+ * own area: r->who.unit_path becomes r->who.admin_path, so an admin who also holds a role
+ * that reads a wider region administers only the subtree of their own unit. */
+int http_require_admin(http_req *r, err *e);
 /* Requires one of roles; 403 otherwise. Returns 0 when allowed. */
 int http_require(http_req *r, unsigned roles, err *e);
 

@@ -1,6 +1,7 @@
 /* Request input and response helpers for handlers. */
 #include <ctype.h>
 #include <microhttpd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -262,10 +263,15 @@ int http_require(http_req *r, unsigned roles, err *e)
 
 int http_require_city_admin(http_req *r, err *e)
 {
-	int slashes = 0;
-	for (const char *q = r->who.unit_path; *q; q++)
-		slashes += *q == '/';
-	if (!actor_has(&r->who, ROLE_ADMIN) || slashes > 2)
+	if (!actor_is_city_admin(&r->who))
 		return err_set(e, ERR_FORBIDDEN, "forbidden", NULL, "只有市级管理员可以执行此操作");
+	return 0;
+}
+
+int http_require_admin(http_req *r, err *e)
+{
+	if (!actor_has(&r->who, ROLE_ADMIN) || !r->who.admin_path[0])
+		return err_set(e, ERR_FORBIDDEN, "forbidden", NULL, "没有权限执行此操作");
+	snprintf(r->who.unit_path, sizeof r->who.unit_path, "%s", r->who.admin_path);
 	return 0;
 }

@@ -557,6 +557,7 @@ static void test_admin_acts_only_on_users_in_area(void **state)
 	actor admin_a = {.user_id = 999, .unit_id = f->a, .roles = ROLE_ADMIN};
 	snprintf(admin_a.username, sizeof admin_a.username, "admin.a");
 	snprintf(admin_a.unit_path, sizeof admin_a.unit_path, "%s", f->a_path);
+	snprintf(admin_a.admin_path, sizeof admin_a.admin_path, "%s", f->a_path);
 	err e = {0};
 	user_ctx x = {.who = &admin_a, .id = f->other, .hash = hash_new};
 	assert_int_equal(store_write(f->s, tx_unlock, &x, &e), -1);
