@@ -51,6 +51,18 @@ static int me_json(http_req *r, const actor *who, json_t **out, err *e)
 	return 0;
 }
 
+/* Checks the password outside any transaction and decides in one: see auth.h. */
+static int try_login(http_req *r, const char *username, const char *password, char *token,
+		     size_t token_n, int64_t *expires, err *e)
+{
+	auth_attempt a;
+	int64_t uid;
+	if (auth_login_check(r->store, username, password, r->ip, NULL, &a, e) < 0)
+		return -1;
+	return auth_login_commit(r->store, &a, r->app->cfg.session_ttl_ms, token, token_n, &uid,
+				 expires, e);
+}
+
 static int h_login(http_req *r)
 {
 	err e = {0};
@@ -60,15 +72,16 @@ static int h_login(http_req *r)
 	    jv_str(b, "password", JV_REQUIRED, 256, &password, NULL, &e) < 0)
 		return http_error(r, &e);
 	char token[64];
-	int64_t uid, expires;
-	if (auth_login(r->store, username, password, r->ip, r->app->cfg.session_ttl_ms, token,
-		       sizeof token, &uid, &expires, &e) < 0)
+	int64_t expires;
+	if (try_login(r, username, password, token, sizeof token, &expires, &e) < 0) {
+		if (e.kind == ERR_UNAVAILABLE)
+			http_retry_after(r, 1);
 		return http_error(r, &e);
+	}
 	actor who;
 	json_t *me;
 	if (auth_resolve(r->store, token, &who, &e) < 0 || me_json(r, &who, &me, &e) < 0)
 		return http_error(r, &e);
-	(void)uid;
 	char exp[40];
 	clock_format_iso(expires, exp, sizeof exp);
 	return http_json(

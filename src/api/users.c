@@ -34,6 +34,14 @@ static int parse_roles(json_t *b, bool required, bool *present, unsigned *out, e
 	return 0;
 }
 
+/* argon2id work waits for a slot (auth_hash_limit); a 503 busy says when to come back. */
+static int busy_or_error(http_req *r, const err *e)
+{
+	if (e->kind == ERR_UNAVAILABLE)
+		http_retry_after(r, 1);
+	return http_error(r, e);
+}
+
 static int respond_user(http_req *r, int status, int64_t id)
 {
 	err e = {0};
@@ -110,7 +118,7 @@ static int h_create(http_req *r)
 				 "用户名需 3–32 位小写字母、数字或 _ . -，以字母开头");
 	char hash[256];
 	if (auth_hash_password(password, hash, sizeof hash, &e) < 0)
-		return http_error(r, &e);
+		return busy_or_error(r, &e);
 	x.in.password_hash = hash;
 	if (store_write(r->store, create_tx, &x, &e) < 0)
 		return http_error(r, &e);
@@ -185,14 +193,17 @@ static int h_password(http_req *r)
 		char old[256];
 		if (user_password_hash(c, x.id, old, sizeof old, &e) < 0)
 			return http_error(r, &e);
-		if (!auth_verify_password(old, current))
+		bool match;
+		if (auth_verify_password(old, current, &match, &e) < 0)
+			return busy_or_error(r, &e);
+		if (!match)
 			return http_fail(r, 422, "wrong_password", "current_password",
 					 "当前密码不正确");
 		x.keep = r->token;
 	}
 	char hash[256];
 	if (auth_hash_password(password, hash, sizeof hash, &e) < 0)
-		return http_error(r, &e);
+		return busy_or_error(r, &e);
 	x.hash = hash;
 	if (store_write(r->store, password_tx, &x, &e) < 0)
 		return http_error(r, &e);

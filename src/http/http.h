@@ -39,6 +39,7 @@ struct http_req {
 	const char *content_type;
 	const char *allow;	 /* Allow header for 405 */
 	const char *disposition; /* Content-Disposition header, for downloads */
+	int retry_after;	 /* Retry-After header in seconds (429, 503); 0: none */
 	int64_t started_ns;
 	/* A write handed to the store without holding this thread (http_defer_write). */
 	store_tx_fn defer_fn;
@@ -117,6 +118,8 @@ int http_json_text(http_req *r, int status, strbuf *sb);
 int http_error(http_req *r, const err *e);
 int http_fail(http_req *r, int status, const char *code, const char *field, const char *message);
 int http_no_content(http_req *r);
+/* Sets the Retry-After header of the response (seconds, at least 1), for 429 and 503. */
+void http_retry_after(http_req *r, int64_t seconds);
 /* A list: {"items":items,"total":total,"page","per_page"}; items ownership taken. */
 int http_list(http_req *r, json_t *items, int64_t total, int64_t page, int64_t per_page);
 /* Requires an admin whose admin area is the whole tree (an admin of the root unit): for

@@ -237,6 +237,11 @@ int http_error(http_req *r, const err *e)
 	return http_fail(r, err_http_status(e->kind), e->code, e->field, e->message);
 }
 
+void http_retry_after(http_req *r, int64_t seconds)
+{
+	r->retry_after = seconds < 1 ? 1 : seconds > 86400 ? 86400 : (int)seconds;
+}
+
 int http_no_content(http_req *r)
 {
 	if (r->json)

@@ -181,3 +181,55 @@ describe('GET /api/v1/me', () => {
     assert.equal(roles.grid_member, '网格员');
   });
 });
+
+describe('concurrent logins', () => {
+  test('20 wrong passwords at once on one account count at most 5 failures: it locks and the audit shows exactly 5', async () => {
+    const deputy = await userByName(api, admin, 'deputy07');
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => session('deputy07', `wrong-parallel-${i}`)));
+    for (const r of answers) {
+      assert.ok([401, 403, 503].includes(r.status), `401, 403 or 503, got ${r.status} ${JSON.stringify(r.body)}`);
+      if (r.status === 401) assertError(r, 401, 'invalid_credentials');
+      if (r.status === 403) assertError(r, 403, 'account_locked');
+      if (r.status === 503) {
+        assertError(r, 503, 'busy');
+        assert.match(r.headers.get('retry-after') ?? '', /^\d+$/);
+      }
+    }
+    assert.ok(answers.filter((r) => r.status === 401).length <= 4, 'at most 4 plain failures before the lock');
+    const shown = await api(`/api/v1/users/${deputy.id}`, { token: admin });
+    assert.equal(shown.body.locked, true);
+    assert.equal(shown.body.failed_logins, 5);
+    const audit = await api(`/api/v1/audit?entity=user&entity_id=${deputy.id}&per_page=200`, { token: admin });
+    assertStatus(audit, 200);
+    const actions = audit.body.items.map((x) => x.action).filter((a) => a.startsWith('login'));
+    assert.equal(actions.filter((a) => a === 'login_failed' || a === 'login_locked').length, 5, actions.join());
+    assert.equal(actions.filter((a) => a === 'login_locked').length, 1, actions.join());
+    assert.ok(actions.length <= 20, `one entry at most per attempt: ${actions.join()}`);
+    assertError(await session('deputy07', demoPassword), 403, 'account_locked');
+  });
+
+  test('a password reset ends every session, also those of logins racing it; the old password then fails', async () => {
+    const made = await api('/api/v1/users', {
+      method: 'POST', token: admin,
+      body: { username: 'race.user', display_name: '竞态', password: 'race-old-pw', unit_id: (await userByName(api, admin, 'zhanqian')).unit.id, roles: ['unit_staff'] },
+    });
+    assertStatus(made, 201);
+    const before = await login(api, 'race.user', 'race-old-pw');
+    const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+    // Logins with the old password start before, during and after the reset.
+    const logins = Array.from({ length: 16 }, (_, i) => pause(i * 15).then(() => session('race.user', 'race-old-pw')));
+    const reset = pause(60).then(() => api(`/api/v1/users/${made.body.id}/password`, { method: 'POST', token: admin, body: { password: 'race-new-pw' } }));
+    const [answers, resetAnswer] = await Promise.all([Promise.all(logins), reset]);
+    assert.equal(resetAnswer.status, 204);
+    // Logins after the reset fail, and five of them lock the account.
+    for (const r of answers) assert.ok([201, 401, 403, 503].includes(r.status), `got ${r.status} ${JSON.stringify(r.body)}`);
+    assertError(await api('/api/v1/me', { token: before }), 401);
+    const issued = answers.filter((x) => x.status === 201);
+    const alive = [];
+    for (const r of issued) if ((await api('/api/v1/me', { token: r.body.token })).status !== 401) alive.push(r.body.token);
+    assert.equal(alive.length, 0, `${alive.length} of ${issued.length} sessions issued with the old password outlived the reset`);
+    assertStatus(await api(`/api/v1/users/${made.body.id}/unlock`, { method: 'POST', token: admin }), 200);
+    assertError(await session('race.user', 'race-old-pw'), 401, 'invalid_credentials');
+    assertStatus(await session('race.user', 'race-new-pw'), 201);
+  });
+});
