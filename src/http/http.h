@@ -64,6 +64,7 @@ typedef struct server_config {
 	const char *access_log; /* "-" stderr, "off", or a file path */
 	int64_t session_ttl_ms;
 	int citizen_rate; /* requests a minute per address on public routes; 0: no limit */
+	int login_rate;	  /* failed logins a minute per address; 0: no limit */
 	bool read_cache;  /* the read cache of ROUTE_CACHED routes (http/server.c) */
 	int open311_rate; /* Open311 requests a minute per API key (or per address without
 			     one); 0: no limit */
@@ -77,6 +78,7 @@ struct app {
 	router *router;
 	struct ratelimit *citizen_limit; /* public appeal routes */
 	struct ratelimit *open311_limit; /* /open311: per API key, or per address */
+	struct ratelimit *login_limit;	 /* failed logins per address (sliding) */
 };
 
 /* ---- request input ---- */

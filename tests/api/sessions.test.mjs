@@ -2,12 +2,14 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, client, login, demoPassword } from '../lib/server.mjs';
-import { assertError, assertStatus, userByName, stopClean } from '../lib/api-helpers.mjs';
+import { assertError, assertStatus, userByName, stopClean, rawRequest } from '../lib/api-helpers.mjs';
 
 let srv, api, admin;
 
 before(async () => {
-  srv = await startServer();
+  // The lockout tests below fail more logins from 127.0.0.1 than the address budget
+  // (10 a minute) allows; the budget itself is tested on a server of its own.
+  srv = await startServer({ args: ['--login-rate', '100'] });
   api = client(srv.url);
   admin = await login(api, 'admin');
 });
@@ -179,6 +181,46 @@ describe('GET /api/v1/me', () => {
     assert.equal(roles.agent, '热线话务员');
     assert.equal(roles.admin, '系统管理员');
     assert.equal(roles.grid_member, '网格员');
+  });
+});
+
+// The budget of failed logins per client address (CONTRACT.md: at most 10 failed attempts a
+// minute → 429 with Retry-After). Only failures count, so staff who log in often are never
+// limited. On a server of its own with the default budget: the main server of this file
+// allows more, since its lockout tests fail logins on purpose.
+describe('failed logins per address', () => {
+  let limited, lapi;
+  before(async () => {
+    limited = await startServer();
+    lapi = client(limited.url);
+  });
+  after(async () => { await stopClean(limited); });
+
+  const attempt = (username, password) => lapi('/api/v1/sessions', { method: 'POST', body: { username, password } });
+  const fromOther = (username, password) => rawRequest(limited.url, {
+    method: 'POST', path: '/api/v1/sessions', localAddress: '127.0.0.2',
+    headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }),
+  });
+
+  test('the 11th failed login in a minute from one address → 429 rate_limited with Retry-After, for every account; other addresses are not limited', async () => {
+    const wrong = [['zhujian', 'wrong-pass-1'], ['haizhou', 'wrong-pass-2'], ['nobody-here', 'wrong-pass-3'],
+      ['xihe', 'wrong-pass-4'], ['congress', 'wrong-pass-5']];
+    for (const [u, p] of wrong) assertError(await attempt(u, p), 401, 'invalid_credentials');
+    // Successful logins do not spend the budget.
+    for (let i = 0; i < 3; i++) assertStatus(await attempt('admin', demoPassword), 201);
+    for (const [u, p] of wrong) assertError(await attempt(u, p + 'x'), 401, 'invalid_credentials');
+    const limitedAnswer = await attempt('zhujian', 'wrong-pass-11');
+    assertError(limitedAnswer, 429, 'rate_limited');
+    const retry = limitedAnswer.headers.get('retry-after');
+    assert.match(retry ?? '', /^\d+$/, `Retry-After in seconds (got ${retry})`);
+    assert.ok(Number(retry) >= 1 && Number(retry) <= 60, `Retry-After ${retry}`);
+    // From this address now every login waits, a right password included.
+    const right = await attempt('leader', demoPassword);
+    assertError(right, 429, 'rate_limited');
+    assert.match(right.headers.get('retry-after') ?? '', /^\d+$/);
+    // Another address has a budget of its own.
+    assertStatus(await fromOther('leader', demoPassword), 201);
+    assertError(await fromOther('leader', 'wrong-pass-x'), 401, 'invalid_credentials');
   });
 });
 
