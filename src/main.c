@@ -101,6 +101,8 @@ static const char serve_help[] =
 	"  --session-hours N        session lifetime, default 12          (YIWANG_SESSION_HOURS)\n"
 	"  --citizen-rate N         public submissions a minute per address, default 10;\n"
 	"                           0: no limit                           (YIWANG_CITIZEN_RATE)\n"
+	"  --login-rate N           failed logins a minute per address (then 429), default\n"
+	"                           10; 0: no limit, at most 1000         (YIWANG_LOGIN_RATE)\n"
 	"  --open311-rate N         Open311 requests a minute per API key (per address\n"
 	"                           without one), default 60; 0: no limit (YIWANG_OPEN311_RATE)\n"
 	"  --open311-jurisdiction ID  the jurisdiction_id served; others are 404; default:\n"
@@ -195,6 +197,7 @@ static int cmd_serve(int argc, char **argv)
 		   *hours = env_or("YIWANG_SESSION_HOURS", NULL),
 		   *citizen_rate = env_or("YIWANG_CITIZEN_RATE", NULL),
 		   *open311_rate = env_or("YIWANG_OPEN311_RATE", NULL),
+		   *login_rate = env_or("YIWANG_LOGIN_RATE", NULL),
 		   *read_cache = env_or("YIWANG_READ_CACHE", "on");
 	cfg.open311_jurisdiction = env_or("YIWANG_OPEN311_JURISDICTION", NULL);
 	static const struct option opts[] = {
@@ -213,6 +216,7 @@ static int cmd_serve(int argc, char **argv)
 		{"open311-rate", required_argument, NULL, 'R'},
 		{"open311-jurisdiction", required_argument, NULL, 'J'},
 		{"read-cache", required_argument, NULL, 'C'},
+		{"login-rate", required_argument, NULL, 'L'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -234,6 +238,7 @@ static int cmd_serve(int argc, char **argv)
 		case 'R': open311_rate = optarg; break;
 		case 'J': cfg.open311_jurisdiction = optarg; break;
 		case 'C': read_cache = optarg; break;
+		case 'L': login_rate = optarg; break;
 		case 'h': fputs(serve_help, stdout); return 0;
 		default: return usage_error("serve", "unknown option");
 		}
@@ -282,6 +287,11 @@ static int cmd_serve(int argc, char **argv)
 		return usage_error("serve", "--open311-rate must be 0..1000000");
 	else if (open311_rate)
 		cfg.open311_rate = (int)v;
+	cfg.login_rate = 10;
+	if (login_rate && (v = parse_num(login_rate, 0, 1000)) == LONG_MIN)
+		return usage_error("serve", "--login-rate must be 0..1000");
+	else if (login_rate)
+		cfg.login_rate = (int)v;
 	if (cfg.open311_jurisdiction &&
 	    (!*cfg.open311_jurisdiction || strlen(cfg.open311_jurisdiction) > 200))
 		return usage_error("serve", "--open311-jurisdiction must be 1..200 bytes");
@@ -305,6 +315,7 @@ static int cmd_serve(int argc, char **argv)
 	a.router = router_new();
 	a.citizen_limit = ratelimit_new(cfg.citizen_rate, 60000);
 	a.open311_limit = ratelimit_new(cfg.open311_rate, 60000);
+	a.login_limit = ratelimit_new_sliding(cfg.login_rate, 60000);
 	routes_register(a.router);
 	err e = {0};
 	/* The scheduler (deadline warnings, overdue, automatic urges, the SMS outbox) runs
@@ -315,6 +326,7 @@ static int cmd_serve(int argc, char **argv)
 	jobs_stop(sched);
 	ratelimit_free(a.citizen_limit);
 	ratelimit_free(a.open311_limit);
+	ratelimit_free(a.login_limit);
 	store_close(a.store);
 	router_free(a.router);
 	free(host);

@@ -145,7 +145,7 @@ static int h_rule_list(http_req *r)
 {
 	err e = {0};
 	int64_t page, per_page, category_id, region_id;
-	if (caller_require(r, ROLE_ADMIN, &e) < 0 || http_paging(r, &page, &per_page, &e) < 0 ||
+	if (caller_require_admin(r, &e) < 0 || http_paging(r, &page, &per_page, &e) < 0 ||
 	    http_query_int(r, "category_id", 1, INT64_MAX, 0, &category_id, &e) < 0 ||
 	    http_query_int(r, "region_id", 1, INT64_MAX, 0, &region_id, &e) < 0)
 		return http_error(r, &e);
@@ -174,7 +174,7 @@ static int rule_put_tx(store_conn *c, void *p, err *e)
 static int h_rule_put(http_req *r)
 {
 	err e = {0};
-	if (caller_require(r, ROLE_ADMIN, &e) < 0)
+	if (caller_require_admin(r, &e) < 0)
 		return http_error(r, &e);
 	json_t *b = http_body_object(r, &e);
 	rule_put_ctx x = {.who = req_actor(r)};
@@ -207,7 +207,7 @@ static int h_rule_delete(http_req *r)
 {
 	err e = {0};
 	rule_delete_ctx x = {.who = req_actor(r)};
-	if (caller_require(r, ROLE_ADMIN, &e) < 0 || http_param_id(r, "id", &x.id, &e) < 0 ||
+	if (caller_require_admin(r, &e) < 0 || http_param_id(r, "id", &x.id, &e) < 0 ||
 	    store_write(r->store, rule_delete_tx, &x, &e) < 0)
 		return http_error(r, &e);
 	return http_no_content(r);
@@ -218,7 +218,7 @@ static int h_rule_delete(http_req *r)
 static int h_policy_list(http_req *r)
 {
 	err e = {0};
-	if (caller_require(r, ROLE_ADMIN, &e) < 0)
+	if (caller_require_admin(r, &e) < 0)
 		return http_error(r, &e);
 	store_conn *c = store_conn_get(r->store, &e);
 	json_t *items;
@@ -281,7 +281,7 @@ static int h_calendar_get(http_req *r)
 	char now[40];
 	clock_format_iso(clock_now_ms(), now, sizeof now);
 	int64_t year;
-	if (caller_require(r, ROLE_ADMIN, &e) < 0 ||
+	if (caller_require_admin(r, &e) < 0 ||
 	    http_query_int(r, "year", 1970, 9999, atoi(now), &year, &e) < 0)
 		return http_error(r, &e);
 	store_conn *c = store_conn_get(r->store, &e);

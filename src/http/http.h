@@ -43,6 +43,7 @@ struct http_req {
 	const char *content_type;
 	const char *allow;	 /* Allow header for 405 */
 	const char *disposition; /* Content-Disposition header, for downloads */
+	int retry_after;	 /* Retry-After header in seconds (429, 503); 0: none */
 	int64_t started_ns;
 	/* A write handed to the store without holding this thread (http_defer_write). */
 	store_tx_fn defer_fn;
@@ -67,6 +68,7 @@ typedef struct server_config {
 	const char *access_log; /* "-" stderr, "off", or a file path */
 	int64_t session_ttl_ms;
 	int citizen_rate; /* requests a minute per address on public routes; 0: no limit */
+	int login_rate;	  /* failed logins a minute per address; 0: no limit */
 	bool read_cache;  /* the read cache of ROUTE_CACHED routes (http/server.c) */
 	int open311_rate; /* Open311 requests a minute per API key (or per address without
 			     one); 0: no limit */
@@ -85,6 +87,7 @@ struct app {
 	router *router;
 	struct ratelimit *citizen_limit; /* public appeal routes */
 	struct ratelimit *open311_limit; /* /open311: per API key, or per address */
+	struct ratelimit *login_limit;	 /* failed logins per address (sliding) */
 };
 
 /* ---- request input ---- */
@@ -126,6 +129,8 @@ int http_json_text(http_req *r, int status, strbuf *sb);
 int http_error(http_req *r, const err *e);
 int http_fail(http_req *r, int status, const char *code, const char *field, const char *message);
 int http_no_content(http_req *r);
+/* Sets the Retry-After header of the response (seconds, at least 1), for 429 and 503. */
+void http_retry_after(http_req *r, int64_t seconds);
 /* A list: {"items":items,"total":total,"page","per_page"}; items ownership taken. */
 int http_list(http_req *r, json_t *items, int64_t total, int64_t page, int64_t per_page);
 /* Authenticates the caller by the bearer token (401 without a live session); once per

@@ -1,6 +1,7 @@
 /* Request input and response helpers for handlers. */
 #include <ctype.h>
 #include <microhttpd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -234,6 +235,11 @@ int http_error(http_req *r, const err *e)
 	if (e->kind == ERR_NONE)
 		return http_fail(r, 500, "internal_error", NULL, "内部错误");
 	return http_fail(r, err_http_status(e->kind), e->code, e->field, e->message);
+}
+
+void http_retry_after(http_req *r, int64_t seconds)
+{
+	r->retry_after = seconds < 1 ? 1 : seconds > 86400 ? 86400 : (int)seconds;
 }
 
 int http_no_content(http_req *r)

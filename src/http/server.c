@@ -436,6 +436,11 @@ static enum MHD_Result queue(server *sv, struct MHD_Connection *c, http_req *r)
 		MHD_add_response_header(resp, "Allow", r->allow);
 	if (r->disposition)
 		MHD_add_response_header(resp, "Content-Disposition", r->disposition);
+	if (r->retry_after > 0) {
+		char secs[16];
+		snprintf(secs, sizeof secs, "%d", r->retry_after);
+		MHD_add_response_header(resp, "Retry-After", secs);
+	}
 	/* Open311 is a public, read-mostly API that web clients on other sites call. */
 	if (strncmp(r->path, "/open311/", 9) == 0)
 		MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");

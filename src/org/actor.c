@@ -23,6 +23,7 @@ void actor_system(actor *a, const char *who)
 	memset(a, 0, sizeof *a);
 	snprintf(a->username, sizeof a->username, "%s", who ? who : "system");
 	snprintf(a->unit_path, sizeof a->unit_path, "/");
+	snprintf(a->admin_path, sizeof a->admin_path, "/");
 	snprintf(a->ip, sizeof a->ip, "local");
 	a->roles = (1u << ROLE_COUNT) - 1;
 }
@@ -30,6 +31,21 @@ void actor_system(actor *a, const char *who)
 bool actor_has(const actor *a, unsigned roles_any)
 {
 	return (a->roles & roles_any) != 0;
+}
+
+bool actor_administers(const actor *a, const char *path)
+{
+	/* An empty admin_path would hold every path: it means no admin area at all. */
+	return actor_has(a, ROLE_ADMIN) && a->admin_path[0] && scope_contains(a->admin_path, path);
+}
+
+bool actor_is_city_admin(const actor *a)
+{
+	/* "/" (the command line) or the path of the root unit, "/1/". */
+	int slashes = 0;
+	for (const char *q = a->admin_path; *q; q++)
+		slashes += *q == '/';
+	return actor_has(a, ROLE_ADMIN) && a->admin_path[0] && slashes <= 2;
 }
 
 const char *role_word(int index)

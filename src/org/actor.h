@@ -26,10 +26,15 @@ typedef struct actor {
 	int64_t user_id; /* 0 for the command line */
 	char username[64];
 	int64_t unit_id;
-	/* The root of the actor's area: "/1/5/"; "/" is the whole tree. Usually the path
-	 * of the user's unit; for agents, leaders and congress staff placed in a
-	 * department, the path of the region that department serves. */
+	/* The root of the area the actor reads and works in: "/1/5/"; "/" is the whole
+	 * tree. Usually the path of the user's unit; for agents, leaders and congress staff
+	 * placed in a department, the path of the region that department serves. */
 	char unit_path[SCOPE_PATH_MAX];
+	/* The root of the area of the actor's admin authority: always the path of the
+	 * user's own unit, never widened by another role ("" for an actor without one). A
+	 * role's area comes from its unit: an admin who also leads reads the region but
+	 * administers only the unit's subtree. */
+	char admin_path[SCOPE_PATH_MAX];
 	unsigned roles;
 	char ip[64];
 } actor;
@@ -37,6 +42,10 @@ typedef struct actor {
 /* The command line's actor: the whole tree, every permission. */
 void actor_system(actor *a, const char *who);
 bool actor_has(const actor *a, unsigned roles_any);
+/* Whether a is an admin whose admin area holds path. */
+bool actor_administers(const actor *a, const char *path);
+/* Whether a is an admin of the root unit (the city) or the command line. */
+bool actor_is_city_admin(const actor *a);
 
 /* Role words (`agent`) and Chinese labels; index 0..ROLE_COUNT-1. */
 const char *role_word(int index);

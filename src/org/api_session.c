@@ -8,6 +8,7 @@
 #include "http/validate.h"
 #include "org/auth.h"
 #include "core/clock.h"
+#include "http/ratelimit.h"
 #include "org/unit.h"
 #include "org/user.h"
 
@@ -53,6 +54,54 @@ static int me_json(http_req *r, const actor *who, json_t **out, err *e)
 	return 0;
 }
 
+/* The address's budget of failed logins (serve --login-rate, CONTRACT.md: 10 a minute).
+ * An attempt is counted when its password is about to be checked, and given back when
+ * the login succeeds, so only failures spend the budget; a disabled or locked account,
+ * refused without a check, spends nothing. */
+typedef struct login_budget {
+	ratelimit *rl;
+	const char *ip;
+	int64_t at, retry_ms;
+	bool taken;
+} login_budget;
+
+static bool take_attempt(void *p)
+{
+	login_budget *b = p;
+	b->at = clock_now_ms();
+	b->taken = ratelimit_reserve(b->rl, b->ip, b->at, &b->retry_ms);
+	return b->taken;
+}
+
+static int too_many(http_req *r, int64_t retry_ms)
+{
+	int64_t secs = (retry_ms + 999) / 1000;
+	err e = {0};
+	err_set(&e, ERR_RATE_LIMITED, "rate_limited", NULL, "登录失败次数过多，请 %lld 秒后再试",
+		(long long)(secs < 1 ? 1 : secs));
+	http_retry_after(r, secs);
+	return http_error(r, &e);
+}
+
+/* Checks the password outside any transaction and decides in one: see auth.h. */
+static int try_login(http_req *r, const char *username, const char *password, login_budget *b,
+		     char *token, size_t token_n, int64_t *expires, err *e)
+{
+	auth_attempt a;
+	auth_budget budget = {take_attempt, b};
+	int64_t uid;
+	int rc = auth_login_check(r->store, username, password, r->ip, &budget, &a, e);
+	if (rc == 0)
+		rc = auth_login_commit(r->store, &a, r->app->cfg.session_ttl_ms, token, token_n,
+				       &uid, expires, e);
+	/* A success, or an attempt the server failed, is no failed attempt. */
+	bool failed = rc < 0 && (e->kind == ERR_UNAUTHORIZED || e->kind == ERR_FORBIDDEN ||
+				 e->kind == ERR_LOCKED);
+	if (b->taken && !failed)
+		ratelimit_refund(b->rl, b->ip, b->at);
+	return rc;
+}
+
 static int h_login(http_req *r)
 {
 	err e = {0};
@@ -61,16 +110,23 @@ static int h_login(http_req *r)
 	if (!b || jv_str(b, "username", JV_REQUIRED, 64, &username, NULL, &e) < 0 ||
 	    jv_str(b, "password", JV_REQUIRED, 256, &password, NULL, &e) < 0)
 		return http_error(r, &e);
+	/* An address out of budget is answered at once, before any password work. */
+	login_budget budget = {.rl = r->app->login_limit, .ip = r->ip};
+	if (!ratelimit_peek(budget.rl, budget.ip, clock_now_ms(), &budget.retry_ms))
+		return too_many(r, budget.retry_ms);
 	char token[64];
-	int64_t uid, expires;
-	if (auth_login(r->store, username, password, r->ip, r->app->cfg.session_ttl_ms, token,
-		       sizeof token, &uid, &expires, &e) < 0)
+	int64_t expires;
+	if (try_login(r, username, password, &budget, token, sizeof token, &expires, &e) < 0) {
+		if (e.kind == ERR_RATE_LIMITED)
+			return too_many(r, budget.retry_ms);
+		if (e.kind == ERR_UNAVAILABLE)
+			http_retry_after(r, 1);
 		return http_error(r, &e);
+	}
 	actor who;
 	json_t *me;
 	if (auth_resolve(r->store, token, &who, &e) < 0 || me_json(r, &who, &me, &e) < 0)
 		return http_error(r, &e);
-	(void)uid;
 	char exp[40];
 	clock_format_iso(expires, exp, sizeof exp);
 	return http_json(

@@ -84,7 +84,7 @@ static int respond_unit(http_req *r, int status, int64_t id)
 static int h_create(http_req *r)
 {
 	err e = {0};
-	if (caller_require(r, ROLE_ADMIN, &e) < 0)
+	if (caller_require_admin(r, &e) < 0)
 		return http_error(r, &e);
 	json_t *b = http_body_object(r, &e);
 	create_ctx x = {.who = req_actor(r)};
@@ -123,7 +123,7 @@ static int h_update(http_req *r)
 {
 	err e = {0};
 	update_ctx x = {.who = req_actor(r), .p = {.disabled = -1}};
-	if (caller_require(r, ROLE_ADMIN, &e) < 0 || http_param_id(r, "id", &x.id, &e) < 0)
+	if (caller_require_admin(r, &e) < 0 || http_param_id(r, "id", &x.id, &e) < 0)
 		return http_error(r, &e);
 	json_t *b = http_body_object(r, &e);
 	if (!b || jv_str(b, "name", JV_OPTIONAL, UNIT_NAME_MAX, &x.p.name, NULL, &e) < 0 ||

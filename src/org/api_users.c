@@ -36,6 +36,14 @@ static int parse_roles(json_t *b, bool required, bool *present, unsigned *out, e
 	return 0;
 }
 
+/* argon2id work waits for a slot (auth_hash_limit); a 503 busy says when to come back. */
+static int busy_or_error(http_req *r, const err *e)
+{
+	if (e->kind == ERR_UNAVAILABLE)
+		http_retry_after(r, 1);
+	return http_error(r, e);
+}
+
 static int respond_user(http_req *r, int status, int64_t id)
 {
 	err e = {0};
@@ -51,7 +59,7 @@ static int h_list(http_req *r)
 	err e = {0};
 	user_filter f = {0};
 	int64_t page, per_page;
-	if (caller_require(r, ROLE_ADMIN, &e) < 0 || http_paging(r, &page, &per_page, &e) < 0 ||
+	if (caller_require_admin(r, &e) < 0 || http_paging(r, &page, &per_page, &e) < 0 ||
 	    http_query_int(r, "unit_id", 1, INT64_MAX, 0, &f.unit_id, &e) < 0)
 		return http_error(r, &e);
 	f.q = http_query(r, "q");
@@ -72,7 +80,7 @@ static int h_get(http_req *r)
 {
 	err e = {0};
 	int64_t id;
-	if (caller_require(r, ROLE_ADMIN, &e) < 0 || http_param_id(r, "id", &id, &e) < 0)
+	if (caller_require_admin(r, &e) < 0 || http_param_id(r, "id", &id, &e) < 0)
 		return http_error(r, &e);
 	return respond_user(r, 200, id);
 }
@@ -92,7 +100,7 @@ static int create_tx(store_conn *c, void *p, err *e)
 static int h_create(http_req *r)
 {
 	err e = {0};
-	if (caller_require(r, ROLE_ADMIN, &e) < 0)
+	if (caller_require_admin(r, &e) < 0)
 		return http_error(r, &e);
 	json_t *b = http_body_object(r, &e);
 	create_ctx x = {.who = req_actor(r)};
@@ -112,7 +120,7 @@ static int h_create(http_req *r)
 				 "用户名需 3–32 位小写字母、数字或 _ . -，以字母开头");
 	char hash[256];
 	if (auth_hash_password(password, hash, sizeof hash, &e) < 0)
-		return http_error(r, &e);
+		return busy_or_error(r, &e);
 	x.in.password_hash = hash;
 	if (store_write(r->store, create_tx, &x, &e) < 0)
 		return http_error(r, &e);
@@ -135,7 +143,7 @@ static int h_update(http_req *r)
 {
 	err e = {0};
 	update_ctx x = {.who = req_actor(r), .p = {.disabled = -1}};
-	if (caller_require(r, ROLE_ADMIN, &e) < 0 || http_param_id(r, "id", &x.id, &e) < 0)
+	if (caller_require_admin(r, &e) < 0 || http_param_id(r, "id", &x.id, &e) < 0)
 		return http_error(r, &e);
 	json_t *b = http_body_object(r, &e);
 	if (!b ||
@@ -171,7 +179,7 @@ static int h_password(http_req *r)
 	if (http_param_id(r, "id", &x.id, &e) < 0)
 		return http_error(r, &e);
 	bool self = x.id == req_actor(r)->user_id;
-	if (!self && caller_require(r, ROLE_ADMIN, &e) < 0)
+	if (!self && caller_require_admin(r, &e) < 0)
 		return http_error(r, &e);
 	json_t *b = http_body_object(r, &e);
 	const char *password, *current;
@@ -187,14 +195,17 @@ static int h_password(http_req *r)
 		char old[256];
 		if (user_password_hash(c, x.id, old, sizeof old, &e) < 0)
 			return http_error(r, &e);
-		if (!auth_verify_password(old, current))
+		bool match;
+		if (auth_verify_password(old, current, &match, &e) < 0)
+			return busy_or_error(r, &e);
+		if (!match)
 			return http_fail(r, 422, "wrong_password", "current_password",
 					 "当前密码不正确");
 		x.keep = r->token;
 	}
 	char hash[256];
 	if (auth_hash_password(password, hash, sizeof hash, &e) < 0)
-		return http_error(r, &e);
+		return busy_or_error(r, &e);
 	x.hash = hash;
 	if (store_write(r->store, password_tx, &x, &e) < 0)
 		return http_error(r, &e);
@@ -216,7 +227,7 @@ static int h_unlock(http_req *r)
 {
 	err e = {0};
 	unlock_ctx x = {.who = req_actor(r)};
-	if (caller_require(r, ROLE_ADMIN, &e) < 0 || http_param_id(r, "id", &x.id, &e) < 0)
+	if (caller_require_admin(r, &e) < 0 || http_param_id(r, "id", &x.id, &e) < 0)
 		return http_error(r, &e);
 	if (store_write(r->store, unlock_tx, &x, &e) < 0)
 		return http_error(r, &e);

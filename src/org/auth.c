@@ -1,9 +1,12 @@
 #include "org/auth.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "org/audit.h"
 #include "core/clock.h"
@@ -13,6 +16,10 @@ int auth_init(err *e)
 {
 	if (sodium_init() < 0)
 		return err_set(e, ERR_INTERNAL, "crypto_init", NULL, "libsodium 初始化失败");
+	/* One hash per core, at most four at once (256 MiB). */
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int slots = cores < 1 ? 1 : cores > 4 ? 4 : (int)cores;
+	auth_hash_limit(slots, AUTH_HASH_WAIT_MS);
 	return 0;
 }
 
@@ -42,19 +49,139 @@ int auth_password_ok(const char *password, err *e)
 	return 0;
 }
 
+/* ---- the argon2id gate ----
+ * One argon2id computation takes 64 MiB and tens of milliseconds of a core, and anyone
+ * can ask for one by trying to log in. At most `slots` run at once; the others queue in
+ * arrival order, each for at most wait_ms, and are then told to come back (ERR_UNAVAILABLE
+ * busy): a flood of logins costs bounded memory and cores, and a burst of real ones (a
+ * room of deputies logging in at once) is served in turn. A slot is handed straight to the
+ * first in the queue, so a newcomer never overtakes those waiting. */
+typedef struct gate_waiter {
+	pthread_cond_t wake;
+	bool granted;
+	struct gate_waiter *next;
+} gate_waiter;
+
+static struct {
+	pthread_mutex_t mu;
+	int slots, wait_ms, running;
+	gate_waiter *head, *tail;
+} gate = {PTHREAD_MUTEX_INITIALIZER, 2, AUTH_HASH_WAIT_MS, 0, NULL, NULL};
+
+void auth_hash_limit(int slots, int wait_ms)
+{
+	pthread_mutex_lock(&gate.mu);
+	gate.slots = slots > 0 ? slots : 1;
+	gate.wait_ms = wait_ms >= 0 ? wait_ms : 0;
+	pthread_mutex_unlock(&gate.mu);
+}
+
+static void deadline_in(struct timespec *t, int ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, t);
+	t->tv_sec += ms / 1000;
+	t->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000L;
+	}
+}
+
+static void unqueue(gate_waiter *w)
+{
+	gate_waiter **p = &gate.head, *prev = NULL;
+	while (*p && *p != w) {
+		prev = *p;
+		p = &(*p)->next;
+	}
+	if (!*p)
+		return;
+	*p = w->next;
+	if (gate.tail == w)
+		gate.tail = prev;
+}
+
+static int gate_enter(err *e)
+{
+	pthread_mutex_lock(&gate.mu);
+	if (!gate.head && gate.running < gate.slots) {
+		gate.running++;
+		pthread_mutex_unlock(&gate.mu);
+		return 0;
+	}
+	gate_waiter w = {.granted = false};
+	pthread_cond_init(&w.wake, NULL);
+	if (gate.tail)
+		gate.tail->next = &w;
+	else
+		gate.head = &w;
+	gate.tail = &w;
+	struct timespec until;
+	deadline_in(&until, gate.wait_ms);
+	int rc = 0;
+	while (!w.granted && rc != ETIMEDOUT)
+		rc = pthread_cond_clockwait(&w.wake, &gate.mu, CLOCK_MONOTONIC, &until);
+	if (!w.granted)
+		unqueue(&w);
+	pthread_mutex_unlock(&gate.mu);
+	pthread_cond_destroy(&w.wake);
+	if (!w.granted)
+		return err_set(e, ERR_UNAVAILABLE, "busy", NULL, "服务器正忙，请稍后再试");
+	return 0;
+}
+
+static void gate_leave(void)
+{
+	pthread_mutex_lock(&gate.mu);
+	gate_waiter *w = gate.head;
+	if (w) {
+		/* The slot passes to the first waiting; running stays. */
+		gate.head = w->next;
+		if (!gate.head)
+			gate.tail = NULL;
+		w->granted = true;
+		pthread_cond_signal(&w->wake);
+	} else {
+		gate.running--;
+	}
+	pthread_mutex_unlock(&gate.mu);
+}
+
+/* Checks password against hash with a slot of the gate; budget (when given) is asked
+ * first, with the slot held. */
+static int verify(const char *hash, const char *password, const auth_budget *budget, bool *match,
+		  err *e)
+{
+	if (gate_enter(e) < 0)
+		return -1;
+	if (budget && !budget->take(budget->ctx)) {
+		gate_leave();
+		return err_set(e, ERR_RATE_LIMITED, "rate_limited", NULL,
+			       "登录失败次数过多，请稍后再试");
+	}
+	*match = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+	gate_leave();
+	return 0;
+}
+
 int auth_hash_password(const char *password, char *out, size_t n, err *e)
 {
 	if (n < crypto_pwhash_STRBYTES)
 		return err_set(e, ERR_INTERNAL, "buffer", NULL, "buffer too small");
-	if (crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+	if (gate_enter(e) < 0)
+		return -1;
+	int rc = crypto_pwhash_str(out, password, strlen(password),
+				   crypto_pwhash_OPSLIMIT_INTERACTIVE,
+				   crypto_pwhash_MEMLIMIT_INTERACTIVE);
+	gate_leave();
+	if (rc != 0)
 		return err_set(e, ERR_INTERNAL, "hash_failed", NULL, "密码哈希失败（内存不足）");
 	return 0;
 }
 
-bool auth_verify_password(const char *hash, const char *password)
+int auth_verify_password(const char *hash, const char *password, bool *match, err *e)
 {
-	return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+	return verify(hash, password, NULL, match, e);
 }
 
 /* 256 random bits as unpadded base64url: 43 characters. */
@@ -77,73 +204,12 @@ static void make_dummy(void)
 		dummy_hash[0] = '\0';
 }
 
-typedef struct login_ctx {
-	int64_t user_id;
-	const char *username, *ip;
-	const char *refused; /* an audit action for a refusal before the password check */
-	bool ok;
-	char token_hash[65];
-	int64_t now, expires_at, ttl;
-	int failures;
-} login_ctx;
-
-static int login_tx(store_conn *c, void *p, err *e)
+int auth_login_check(store *s, const char *username, const char *password, const char *ip,
+		     const auth_budget *budget, auth_attempt *a, err *e)
 {
-	login_ctx *x = p;
-	actor who;
-	memset(&who, 0, sizeof who);
-	who.user_id = x->user_id;
-	snprintf(who.username, sizeof who.username, "%s", x->user_id ? x->username : "(unknown)");
-	snprintf(who.ip, sizeof who.ip, "%s", x->ip);
-	if (x->refused) {
-		json_t *d = json_pack("{s:s}", "username", x->username);
-		int rc = audit_append(c, &who, x->refused, "user", x->user_id, d, e);
-		json_decref(d);
-		return rc;
-	}
-	if (!x->ok) {
-		/* Count the failure and lock at the limit. A lock that has run out starts
-		 * the count afresh. The count is the database's, not the reader's. */
-		if (store_exec(c, e,
-			       "UPDATE users SET"
-			       " failed_logins = CASE WHEN locked_until > 0 AND locked_until <= ? "
-			       "THEN 1"
-			       " ELSE failed_logins + 1 END,"
-			       " locked_until = CASE"
-			       " WHEN locked_until > 0 AND locked_until <= ? THEN 0"
-			       " WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END"
-			       " WHERE id = ?",
-			       "iiiii", x->now, x->now, (int64_t)AUTH_MAX_FAILURES,
-			       x->now + AUTH_LOCK_MS, x->user_id) < 0)
-			return -1;
-		int64_t f;
-		if (store_query_int(c, &f, 0, e, "SELECT failed_logins FROM users WHERE id = ?",
-				    "i", x->user_id) < 0)
-			return -1;
-		x->failures = (int)f;
-		json_t *d = json_pack("{s:I}", "failures", (json_int_t)f);
-		int rc = audit_append(c, &who,
-				      f >= AUTH_MAX_FAILURES ? "login_locked" : "login_failed",
-				      "user", x->user_id, d, e);
-		json_decref(d);
-		return rc;
-	}
-	if (store_exec(c, e,
-		       "UPDATE users SET failed_logins = 0, locked_until = 0, last_login_at = ?"
-		       " WHERE id = ?",
-		       "ii", x->now, x->user_id) < 0)
-		return -1;
-	if (store_exec(c, e,
-		       "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, ip)"
-		       " VALUES (?, ?, ?, ?, ?)",
-		       "siiis", x->token_hash, x->user_id, x->now, x->expires_at, x->ip) < 0)
-		return -1;
-	return audit_append(c, &who, "login", "user", x->user_id, NULL, e);
-}
-
-int auth_login(store *s, const char *username, const char *password, const char *ip, int64_t ttl_ms,
-	       char *token, size_t token_n, int64_t *user_id, int64_t *expires_at, err *e)
-{
+	memset(a, 0, sizeof *a);
+	a->username = username;
+	a->ip = ip;
 	store_conn *c = store_conn_get(s, e);
 	if (!c)
 		return -1;
@@ -154,64 +220,197 @@ int auth_login(store *s, const char *username, const char *password, const char 
 				 "s", username);
 	if (rc < 0)
 		return -1;
-	if (rc == 0) {
+	int64_t now = clock_now_ms();
+	bool dummy = rc == 0;
+	if (rc == 1) {
+		a->user_id = store_col_int(st, 0);
+		snprintf(a->hash, sizeof a->hash, "%s", store_col_text(st, 1));
+		a->disabled = store_col_int(st, 2) != 0;
+		a->locked_until = store_col_int(st, 3);
+		store_done(st);
+	}
+	/* A disabled or locked account is refused without a look at the password, so
+	 * guessing at it costs no hash. (A password that matched is checked against both
+	 * again in the transaction.) */
+	if (a->disabled || a->locked_until > now)
+		return 0;
+	if (dummy) {
 		/* Spend the same time as a real check so that timing does not tell which
 		 * usernames exist. */
 		pthread_once(&dummy_once, make_dummy);
-		if (dummy_hash[0] && auth_verify_password(dummy_hash, password))
-			dummy_hash[0] = '\0'; /* cannot happen: nobody knows this password */
-		login_ctx u = {.username = username, .ip = ip, .refused = "login_unknown_user"};
-		if (store_write(s, login_tx, &u, e) < 0)
-			return -1;
-		return err_set(e, ERR_UNAUTHORIZED, "invalid_credentials", NULL,
-			       "用户名或密码错误");
+		if (!dummy_hash[0])
+			return 0;
+		snprintf(a->hash, sizeof a->hash, "%s", dummy_hash);
 	}
-	login_ctx x = {.user_id = store_col_int(st, 0), .username = username, .ip = ip};
-	char *hash = xstrdup(store_col_text(st, 1));
-	bool disabled = store_col_int(st, 2) != 0;
-	int64_t locked_until = store_col_int(st, 3);
+	bool match = false;
+	if (verify(a->hash, password, budget, &match, e) < 0)
+		return -1;
+	a->checked = true;
+	a->match = match && !dummy;
+	return 0;
+}
+
+/* What the transaction found, for the answer; and the audit action of each refusal. */
+enum verdict { V_OK, V_WRONG, V_UNKNOWN, V_STALE, V_DISABLED, V_LOCKED };
+static const char *const refused_action[] = {[V_UNKNOWN] = "login_unknown_user",
+					     [V_STALE] = "login_stale",
+					     [V_DISABLED] = "login_disabled",
+					     [V_LOCKED] = "login_while_locked"};
+
+typedef struct login_ctx {
+	const auth_attempt *a;
+	int64_t now, expires_at;
+	char token_hash[65];
+	enum verdict verdict;
+	int64_t failures, locked_until;
+} login_ctx;
+
+static int audit_login(store_conn *c, login_ctx *x, const char *action, json_t *detail, err *e)
+{
+	actor who;
+	memset(&who, 0, sizeof who);
+	who.user_id = x->a->user_id;
+	snprintf(who.username, sizeof who.username, "%s",
+		 x->a->user_id ? x->a->username : "(unknown)");
+	snprintf(who.ip, sizeof who.ip, "%s", x->a->ip);
+	int rc = audit_append(c, &who, action, "user", x->a->user_id, detail, e);
+	json_decref(detail);
+	return rc;
+}
+
+/* Why the account refused the attempt's conditional update: disabled, locked, or its
+ * password changed since the check (or the account is gone). */
+static int refusal(store_conn *c, login_ctx *x, err *e)
+{
+	store_stmt *st;
+	int rc = store_query_row(c, &st, e, "SELECT disabled, locked_until FROM users WHERE id = ?",
+				 "i", x->a->user_id);
+	if (rc < 0)
+		return -1;
+	x->verdict = V_UNKNOWN;
+	if (rc == 1) {
+		x->locked_until = store_col_int(st, 1);
+		x->verdict = store_col_int(st, 0)	? V_DISABLED
+			     : x->locked_until > x->now ? V_LOCKED
+							: V_STALE;
+		store_done(st);
+	}
+	return audit_login(c, x, refused_action[x->verdict],
+			   json_pack("{s:s}", "username", x->a->username), e);
+}
+
+/* A wrong password counts towards the lock, and the lock is set at the limit, in one
+ * conditional statement: concurrent attempts are counted one after the other, and only
+ * while the account is open, so they never count beyond the limit. A lock that has run
+ * out starts the count afresh. */
+static int count_failure(store_conn *c, login_ctx *x, err *e)
+{
+	store_stmt *st;
+	int rc = store_query_row(
+		c, &st, e,
+		"UPDATE users SET"
+		" failed_logins = CASE WHEN locked_until > 0 THEN 1 ELSE failed_logins + 1 END,"
+		" locked_until = CASE WHEN (CASE WHEN locked_until > 0 THEN 1"
+		" ELSE failed_logins + 1 END) >= ? THEN CAST(? AS BIGINT) ELSE 0 END"
+		" WHERE id = ? AND password_hash = ? AND disabled = 0 AND locked_until <= ?"
+		" RETURNING failed_logins",
+		"iiisi", (int64_t)AUTH_MAX_FAILURES, x->now + AUTH_LOCK_MS, x->a->user_id,
+		x->a->hash, x->now);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return refusal(c, x, e);
+	x->failures = store_col_int(st, 0);
+	while ((rc = store_step(st, e)) == 1)
+		;
 	store_done(st);
-	x.now = clock_now_ms();
-	if (disabled) {
-		free(hash);
-		x.refused = "login_disabled";
-		if (store_write(s, login_tx, &x, e) < 0)
-			return -1;
-		return err_set(e, ERR_FORBIDDEN, "account_disabled", NULL,
-			       "账号已停用，请联系管理员");
+	if (rc < 0)
+		return -1;
+	x->verdict = V_WRONG;
+	return audit_login(c, x, x->failures >= AUTH_MAX_FAILURES ? "login_locked" : "login_failed",
+			   json_pack("{s:I}", "failures", (json_int_t)x->failures), e);
+}
+
+/* The session is created only if the hash the password matched is still the account's
+ * and the account is neither disabled nor locked now: the update holds the account's row
+ * until the commit, so a password reset or a disabling either comes first (and nothing is
+ * created) or comes after and ends the new session with the others. */
+static int open_session(store_conn *c, login_ctx *x, err *e)
+{
+	int64_t n = store_exec(c, e,
+			       "UPDATE users SET failed_logins = 0, locked_until = 0,"
+			       " last_login_at = ? WHERE id = ? AND password_hash = ?"
+			       " AND disabled = 0 AND locked_until <= ?",
+			       "iisi", x->now, x->a->user_id, x->a->hash, x->now);
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		return refusal(c, x, e);
+	if (store_exec(c, e,
+		       "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, ip)"
+		       " VALUES (?, ?, ?, ?, ?)",
+		       "siiis", x->token_hash, x->a->user_id, x->now, x->expires_at, x->a->ip) < 0)
+		return -1;
+	x->verdict = V_OK;
+	return audit_login(c, x, "login", NULL, e);
+}
+
+static int login_tx(store_conn *c, void *p, err *e)
+{
+	login_ctx *x = p;
+	const auth_attempt *a = x->a;
+	if (!a->user_id || !a->checked) {
+		/* Unknown, or refused at the check as the account stood then. */
+		x->verdict = !a->user_id ? V_UNKNOWN : a->disabled ? V_DISABLED : V_LOCKED;
+		x->locked_until = a->locked_until;
+		return audit_login(c, x, refused_action[x->verdict],
+				   json_pack("{s:s}", "username", a->username), e);
 	}
-	if (locked_until > x.now) {
-		free(hash);
-		x.refused = "login_while_locked";
-		if (store_write(s, login_tx, &x, e) < 0)
-			return -1;
-		int minutes = (int)((locked_until - x.now + 59999) / 60000);
-		return err_set(e, ERR_LOCKED, "account_locked", NULL,
-			       "密码连续错误次数过多，账号已锁定，请 %d 分钟后再试或联系管理员解锁",
-			       minutes);
-	}
-	x.ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-	free(hash);
+	return a->match ? open_session(c, x, e) : count_failure(c, x, e);
+}
+
+int auth_login_commit(store *s, const auth_attempt *a, int64_t ttl_ms, char *token, size_t token_n,
+		      int64_t *user_id, int64_t *expires_at, err *e)
+{
+	login_ctx x = {.a = a, .now = clock_now_ms()};
 	char tok[64];
-	if (x.ok) {
-		random_token(tok, sizeof tok);
-		auth_hash_hex(tok, x.token_hash);
-		x.expires_at = x.now + ttl_ms;
-	}
+	random_token(tok, sizeof tok);
+	auth_hash_hex(tok, x.token_hash);
+	x.expires_at = x.now + ttl_ms;
 	if (store_write(s, login_tx, &x, e) < 0)
 		return -1;
-	if (!x.ok) {
+	switch (x.verdict) {
+	case V_OK:
+		snprintf(token, token_n, "%s", tok);
+		*user_id = a->user_id;
+		*expires_at = x.expires_at;
+		return 0;
+	case V_DISABLED:
+		return err_set(e, ERR_FORBIDDEN, "account_disabled", NULL,
+			       "账号已停用，请联系管理员");
+	case V_LOCKED:
+		return err_set(e, ERR_LOCKED, "account_locked", NULL,
+			       "密码连续错误次数过多，账号已锁定，请 %d 分钟后再试或联系管理员解锁",
+			       (int)((x.locked_until - x.now + 59999) / 60000));
+	case V_WRONG:
 		if (x.failures >= AUTH_MAX_FAILURES)
 			return err_set(e, ERR_LOCKED, "account_locked", NULL,
 				       "密码连续错误 %d 次，账号已锁定 15 分钟，可联系管理员解锁",
-				       x.failures);
-		return err_set(e, ERR_UNAUTHORIZED, "invalid_credentials", NULL,
-			       "用户名或密码错误");
+				       (int)x.failures);
+		break;
+	case V_UNKNOWN:
+	case V_STALE: break;
 	}
-	snprintf(token, token_n, "%s", tok);
-	*user_id = x.user_id;
-	*expires_at = x.expires_at;
-	return 0;
+	return err_set(e, ERR_UNAUTHORIZED, "invalid_credentials", NULL, "用户名或密码错误");
+}
+
+int auth_login(store *s, const char *username, const char *password, const char *ip, int64_t ttl_ms,
+	       char *token, size_t token_n, int64_t *user_id, int64_t *expires_at, err *e)
+{
+	auth_attempt a;
+	if (auth_login_check(s, username, password, ip, NULL, &a, e) < 0)
+		return -1;
+	return auth_login_commit(s, &a, ttl_ms, token, token_n, user_id, expires_at, e);
 }
 
 /* ---- sessions ---- */
@@ -242,6 +441,7 @@ int auth_resolve(store *s, const char *token, actor *out, err *e)
 	snprintf(out->username, sizeof out->username, "%s", store_col_text(st, 1));
 	out->unit_id = store_col_int(st, 2);
 	snprintf(out->unit_path, sizeof out->unit_path, "%s", store_col_text(st, 3));
+	snprintf(out->admin_path, sizeof out->admin_path, "%s", store_col_text(st, 3));
 	bool disabled = store_col_int(st, 4) != 0;
 	bool department = strcmp(store_col_text(st, 5), "department") == 0;
 	store_done(st);
@@ -281,6 +481,23 @@ int auth_jurisdiction(store_conn *c, int64_t unit_id, char *path, size_t n, err 
 		if (region)
 			return 0;
 	}
+	return 0;
+}
+
+int auth_area(store_conn *c, int64_t unit_id, unsigned roles, char *path, size_t n, err *e)
+{
+	store_stmt *st;
+	int rc = store_query_row(c, &st, e, "SELECT path, kind FROM units WHERE id = ?", "i",
+				 unit_id);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return err_set(e, ERR_NOT_FOUND, "not_found", "unit_id", "单位不存在");
+	snprintf(path, n, "%s", store_col_text(st, 0));
+	bool department = strcmp(store_col_text(st, 1), "department") == 0;
+	store_done(st);
+	if (department && (roles & AUTH_JURISDICTION_ROLES))
+		return auth_jurisdiction(c, unit_id, path, n, e);
 	return 0;
 }
 

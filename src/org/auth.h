@@ -10,23 +10,61 @@
 #include "core/err.h"
 #include "store/store.h"
 
-enum { AUTH_MAX_FAILURES = 5, AUTH_TOKEN_HEX = 64 };
+enum { AUTH_MAX_FAILURES = 5, AUTH_TOKEN_HEX = 64, AUTH_HASH_WAIT_MS = 5000 };
 #define AUTH_LOCK_MS (15 * 60 * 1000)
 
-/* Initialises libsodium; call once before anything else here. */
+/* Initialises libsodium and sizes the argon2id gate to the machine; call once before
+ * anything else here. */
 int auth_init(err *e);
-/* Hashes a password with argon2id into out (crypto_pwhash_STRBYTES). */
+/* argon2id is costly on purpose (64 MiB, tens of milliseconds of a core), so at most slots
+ * hashes run at once; the others queue in arrival order, and one that waited wait_ms
+ * fails with ERR_UNAVAILABLE "busy" (default: one slot per core up to 4,
+ * AUTH_HASH_WAIT_MS). */
+void auth_hash_limit(int slots, int wait_ms);
+/* Hashes a password with argon2id into out (crypto_pwhash_STRBYTES); busy as above. */
 int auth_hash_password(const char *password, char *out, size_t n, err *e);
-/* Whether password matches an argon2id hash string. */
-bool auth_verify_password(const char *hash, const char *password);
+/* Sets *match to whether password matches an argon2id hash string; busy as above. */
+int auth_verify_password(const char *hash, const char *password, bool *match, err *e);
 /* Checks a password against the policy (8..128 characters). */
 int auth_password_ok(const char *password, err *e);
 
 /* Checks username and password; on success creates a session and fills token (a
  * 43-character base64url string, buffer of at least 64) and user_id. Failures count
- * towards the lock; everything is in the audit trail. */
+ * towards the lock; everything is in the audit trail. auth_login_check then
+ * auth_login_commit. */
 int auth_login(store *s, const char *username, const char *password, const char *ip, int64_t ttl_ms,
 	       char *token, size_t token_n, int64_t *user_id, int64_t *expires_at, err *e);
+
+/* A login attempt between its two halves. */
+typedef struct auth_attempt {
+	const char *username, *ip; /* borrowed */
+	int64_t user_id;	   /* 0: no such user */
+	char hash[256];		   /* the account's password hash, as read */
+	bool disabled;		   /* as read: refused without a password check */
+	int64_t locked_until;	   /* as read: refused without a password check while ahead */
+	bool checked;		   /* the password was checked against hash */
+	bool match;		   /* ...and matched */
+} auth_attempt;
+/* A budget of failed attempts that the caller keeps (per client address, say): take counts
+ * one attempt and says whether the budget allowed it. It is asked just before a password
+ * is checked, with a slot of the argon2id gate held, so that attempts in flight never
+ * overdraw it; the caller gives the attempt back when the login succeeds. */
+typedef struct auth_budget {
+	bool (*take)(void *ctx);
+	void *ctx;
+} auth_budget;
+/* The first half of a login: reads the account and checks the password against its hash,
+ * outside any transaction (the slow part). A disabled or locked account is not checked
+ * (nor budget asked). Fails only on errors: busy, rate_limited (budget refused), the
+ * database. budget may be NULL. */
+int auth_login_check(store *s, const char *username, const char *password, const char *ip,
+		     const auth_budget *budget, auth_attempt *a, err *e);
+/* The second half, in one write transaction against the account as it stands then: a
+ * wrong password counts towards the lock only while the account is open, and a session is
+ * created only while the hash that matched is still the account's and the account is
+ * neither disabled nor locked; otherwise the error auth_login gives. */
+int auth_login_commit(store *s, const auth_attempt *a, int64_t ttl_ms, char *token, size_t token_n,
+		      int64_t *user_id, int64_t *expires_at, err *e);
 /* Resolves a bearer token into its actor; ERR_UNAUTHORIZED when unknown, expired or
  * revoked, or when the user was disabled. */
 int auth_resolve(store *s, const char *token, actor *out, err *e);
@@ -35,6 +73,10 @@ int auth_resolve(store *s, const char *token, actor *out, err *e);
 #define AUTH_JURISDICTION_ROLES (ROLE_AGENT | ROLE_LEADER | ROLE_CONGRESS_STAFF)
 /* Replaces path with the path of the nearest region at or above unit_id. */
 int auth_jurisdiction(store_conn *c, int64_t unit_id, char *path, size_t n, err *e);
+/* The area a user with roles placed in unit_id reads (actor.unit_path once logged in):
+ * the unit's path, or for jurisdiction roles in a department the region it serves. 404
+ * when the unit does not exist. */
+int auth_area(store_conn *c, int64_t unit_id, unsigned roles, char *path, size_t n, err *e);
 /* Ends the session of token. */
 int auth_logout(store *s, const actor *who, const char *token, err *e);
 /* Ends every session of user_id except keep_token's (NULL: all). Inside a transaction. */

@@ -40,11 +40,16 @@ int caller_require(http_req *r, unsigned roles, err *e)
 
 int caller_require_city_admin(http_req *r, err *e)
 {
-	const actor *a = req_actor(r);
-	int slashes = 0; /* the root unit's path is "/N/" */
-	for (const char *q = a->unit_path; *q; q++)
-		slashes += *q == '/';
-	if (!r->authenticated || !actor_has(a, ROLE_ADMIN) || slashes > 2)
+	if (!r->authenticated || !actor_is_city_admin(req_actor(r)))
 		return err_set(e, ERR_FORBIDDEN, "forbidden", NULL, "只有市级管理员可以执行此操作");
+	return 0;
+}
+
+int caller_require_admin(http_req *r, err *e)
+{
+	actor *a = req_actor(r);
+	if (!r->authenticated || !actor_has(a, ROLE_ADMIN) || !a->admin_path[0])
+		return err_set(e, ERR_FORBIDDEN, "forbidden", NULL, "没有权限执行此操作");
+	snprintf(a->unit_path, sizeof a->unit_path, "%s", a->admin_path);
 	return 0;
 }

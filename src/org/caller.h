@@ -13,8 +13,13 @@ int caller_authenticate(http_req *r, err *e);
 actor *req_actor(http_req *r);
 /* Requires one of roles (403 otherwise): for checks finer than the route's own. */
 int caller_require(http_req *r, unsigned roles, err *e);
-/* Requires an admin whose own unit is the root (the city): for settings that hold
- * city-wide (categories, deadline policies, the calendar, the audit log). */
+/* Requires an admin whose admin area is the whole tree (an admin of the root unit): for
+ * settings that hold city-wide (categories, deadline policies, the calendar, the audit
+ * log). */
 int caller_require_city_admin(http_req *r, err *e);
+/* Requires an admin (403 otherwise) and confines the rest of the request to the admin's
+ * own area: the actor's unit_path becomes its admin_path, so an admin who also holds a
+ * role that reads a wider region administers only the subtree of their own unit. */
+int caller_require_admin(http_req *r, err *e);
 
 #endif

@@ -47,38 +47,100 @@ static int write_roles(store_conn *c, int64_t id, unsigned roles, err *e)
 	return 0;
 }
 
+/* Reads roles of one user into a bit set. */
+static int load_roles(store_conn *c, int64_t id, unsigned *roles, err *e)
+{
+	*roles = 0;
+	store_stmt *st = store_prepare(c, "SELECT role FROM user_roles WHERE user_id = ?", e);
+	if (!st)
+		return -1;
+	store_bind_int(st, 1, id);
+	int rc;
+	while ((rc = store_step(st, e)) == 1)
+		*roles |= role_parse(store_col_text(st, 0));
+	store_done(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* User management is admin authority, so every area check here reads who->admin_path
+ * (the subtree of the admin's own unit), never the wider area another role of the same
+ * user reads. */
+
 /* The unit a user is placed in must lie within the acting admin's area. */
 static int check_unit(store_conn *c, const actor *who, int64_t unit_id, err *e)
 {
-	bool ok;
-	if (unit_within(c, who, unit_id, &ok, e) < 0)
+	store_stmt *st;
+	int rc = store_query_row(c, &st, e, "SELECT path FROM units WHERE id = ?", "i", unit_id);
+	if (rc < 0)
 		return -1;
+	bool ok = rc == 1 && actor_administers(who, store_col_text(st, 0));
+	if (rc == 1)
+		store_done(st);
 	if (!ok)
 		return err_set(e, ERR_INVALID, "invalid_unit", "unit_id",
 			       "单位不存在或不在您的管辖范围内");
 	return 0;
 }
 
-/* Loads the user's unit path for the area check; 404 when missing or outside. */
-static int check_user(store_conn *c, const actor *who, int64_t id, err *e)
+/* The user must lie within who's admin area (or be who); 404 when missing or outside.
+ * Fills the user's unit. */
+static int check_user(store_conn *c, const actor *who, int64_t id, int64_t *unit_id, err *e)
 {
 	store_stmt *st;
 	int rc = store_query_row(c, &st, e,
-				 "SELECT un.path FROM users u JOIN units un ON un.id = u.unit_id"
-				 " WHERE u.id = ?",
+				 "SELECT un.path, u.unit_id FROM users u"
+				 " JOIN units un ON un.id = u.unit_id WHERE u.id = ?",
 				 "i", id);
 	if (rc < 0)
 		return -1;
-	bool ok = rc == 1 && scope_contains(who->unit_path, store_col_text(st, 0));
-	store_done(st);
+	bool ok = rc == 1 && (id == who->user_id || actor_administers(who, store_col_text(st, 0)));
+	if (rc == 1) {
+		*unit_id = store_col_int(st, 1);
+		store_done(st);
+	}
 	if (!ok)
 		return err_set(e, ERR_NOT_FOUND, "not_found", NULL, "用户不存在");
 	return 0;
 }
 
+/* A grant (a unit and roles given to a user) may not reach beyond the granter's own
+ * area: the area the user will read, which for agents, leaders and congress staff in a
+ * department is the region the department serves, must lie within who's admin area. So
+ * a department's admin cannot make a city-wide leader, and only an admin of the root
+ * unit makes admins there. */
+static int check_grant(store_conn *c, const actor *who, int64_t unit_id, unsigned roles, err *e)
+{
+	char area[SCOPE_PATH_MAX];
+	if (auth_area(c, unit_id, roles, area, sizeof area, e) < 0)
+		return -1;
+	if (!actor_administers(who, area))
+		return err_set(e, ERR_FORBIDDEN, "grant_outside_area", "roles",
+			       "所授角色的管辖范围超出了您的管辖范围");
+	return 0;
+}
+
+/* Managing another user (their roles, unit, password, lock, account) is as good as
+ * being them: their area must lie within who's admin area too. */
+static int check_manage(store_conn *c, const actor *who, int64_t id, int64_t *unit_id,
+			unsigned *roles, err *e)
+{
+	if (check_user(c, who, id, unit_id, e) < 0 || load_roles(c, id, roles, e) < 0)
+		return -1;
+	if (id == who->user_id)
+		return 0;
+	char area[SCOPE_PATH_MAX];
+	if (auth_area(c, *unit_id, *roles, area, sizeof area, e) < 0)
+		return -1;
+	if (!actor_administers(who, area))
+		return err_set(e, ERR_FORBIDDEN, "user_outside_area", NULL,
+			       "该用户的管辖范围超出了您的管辖范围，不能修改");
+	return 0;
+}
+
 int user_create(store_conn *c, const actor *who, const user_input *in, int64_t *id, err *e)
 {
-	if (check_unit(c, who, in->unit_id, e) < 0)
+	if (check_unit(c, who, in->unit_id, e) < 0 ||
+	    check_grant(c, who, in->unit_id, in->roles, e) < 0)
 		return -1;
 	int64_t now = clock_now_ms();
 	store_stmt *st;
@@ -108,9 +170,32 @@ int user_create(store_conn *c, const actor *who, const user_input *in, int64_t *
 	return rc;
 }
 
+/* Nobody changes their own roles or unit: an admin could otherwise widen their own
+ * area. Sending them unchanged is no change. */
+static int check_own(const actor *who, int64_t id, const user_patch *p, int64_t unit_id,
+		     unsigned roles, err *e)
+{
+	if (id != who->user_id)
+		return 0;
+	if (p->set_roles && p->roles != roles)
+		return err_set(e, ERR_FORBIDDEN, "own_account", "roles", "不能修改自己的角色");
+	if (p->unit_id && p->unit_id != unit_id)
+		return err_set(e, ERR_FORBIDDEN, "own_account", "unit_id",
+			       "不能修改自己所在的单位");
+	return 0;
+}
+
 int user_update(store_conn *c, const actor *who, int64_t id, const user_patch *p, err *e)
 {
-	if (check_user(c, who, id, e) < 0)
+	int64_t unit_id;
+	unsigned roles;
+	if (check_manage(c, who, id, &unit_id, &roles, e) < 0 ||
+	    check_own(who, id, p, unit_id, roles, e) < 0 ||
+	    (p->unit_id && check_unit(c, who, p->unit_id, e) < 0))
+		return -1;
+	/* The grant as it will stand: the new unit with the old roles, and so on. */
+	if ((p->unit_id || p->set_roles) && check_grant(c, who, p->unit_id ? p->unit_id : unit_id,
+							p->set_roles ? p->roles : roles, e) < 0)
 		return -1;
 	int64_t now = clock_now_ms();
 	json_t *d = json_object();
@@ -123,17 +208,12 @@ int user_update(store_conn *c, const actor *who, int64_t id, const user_patch *p
 		json_object_set_new(d, "display_name", json_string(p->display_name));
 	}
 	if (p->unit_id) {
-		if (check_unit(c, who, p->unit_id, e) < 0 ||
-		    store_exec(c, e, "UPDATE users SET unit_id = ?, updated_at = ? WHERE id = ?",
+		if (store_exec(c, e, "UPDATE users SET unit_id = ?, updated_at = ? WHERE id = ?",
 			       "iii", p->unit_id, now, id) < 0)
 			goto out;
 		json_object_set_new(d, "unit_id", json_integer(p->unit_id));
 	}
 	if (p->set_roles) {
-		if (id == who->user_id && (who->roles & ROLE_ADMIN) && !(p->roles & ROLE_ADMIN)) {
-			err_set(e, ERR_INVALID, "own_account", "roles", "不能取消自己的管理员角色");
-			goto out;
-		}
 		if (write_roles(c, id, p->roles, e) < 0)
 			goto out;
 		json_object_set_new(d, "roles", roles_json(p->roles));
@@ -165,7 +245,9 @@ out:
 int user_set_password(store_conn *c, const actor *who, int64_t id, const char *hash,
 		      const char *keep_token, err *e)
 {
-	if (check_user(c, who, id, e) < 0)
+	int64_t unit_id;
+	unsigned roles;
+	if (check_manage(c, who, id, &unit_id, &roles, e) < 0)
 		return -1;
 	if (store_exec(c, e,
 		       "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0,"
@@ -179,7 +261,9 @@ int user_set_password(store_conn *c, const actor *who, int64_t id, const char *h
 
 int user_unlock(store_conn *c, const actor *who, int64_t id, err *e)
 {
-	if (check_user(c, who, id, e) < 0)
+	int64_t unit_id;
+	unsigned roles;
+	if (check_manage(c, who, id, &unit_id, &roles, e) < 0)
 		return -1;
 	if (store_exec(c, e,
 		       "UPDATE users SET failed_logins = 0, locked_until = 0, updated_at = ?"
@@ -187,21 +271,6 @@ int user_unlock(store_conn *c, const actor *who, int64_t id, err *e)
 		       "ii", clock_now_ms(), id) < 0)
 		return -1;
 	return audit_append(c, who, "user_unlock", "user", id, NULL, e);
-}
-
-/* Reads roles of one user into a bit set. */
-static int load_roles(store_conn *c, int64_t id, unsigned *roles, err *e)
-{
-	*roles = 0;
-	store_stmt *st = store_prepare(c, "SELECT role FROM user_roles WHERE user_id = ?", e);
-	if (!st)
-		return -1;
-	store_bind_int(st, 1, id);
-	int rc;
-	while ((rc = store_step(st, e)) == 1)
-		*roles |= role_parse(store_col_text(st, 0));
-	store_done(st);
-	return rc < 0 ? -1 : 0;
 }
 
 static json_t *row_json(store_stmt *st, bool mask)
@@ -241,7 +310,8 @@ static json_t *row_json(store_stmt *st, bool mask)
 
 int user_get(store_conn *c, const actor *who, int64_t id, bool mask, json_t **out, err *e)
 {
-	if (check_user(c, who, id, e) < 0)
+	int64_t unit_id;
+	if (check_user(c, who, id, &unit_id, e) < 0)
 		return -1;
 	store_stmt *st;
 	int rc = store_query_row(c, &st, e, USER_SELECT " WHERE u.id = ?", "i", id);
@@ -263,12 +333,16 @@ int user_list(store_conn *c, const actor *who, const user_filter *f, bool mask, 
 	      int64_t per_page, json_t **items, int64_t *total, err *e)
 {
 	char lo[SCOPE_PATH_MAX], hi[SCOPE_PATH_MAX];
-	snprintf(lo, sizeof lo, "%s", who->unit_path);
+	if (!actor_has(who, ROLE_ADMIN) || !who->admin_path[0]) {
+		*items = json_array();
+		*total = 0;
+		return 0;
+	}
+	snprintf(lo, sizeof lo, "%s", who->admin_path);
 	if (f->unit_id) {
 		/* Narrow the area to a unit's subtree, itself within who's area. */
 		char p[SCOPE_PATH_MAX];
-		if (unit_path(c, f->unit_id, p, sizeof p, e) < 0 ||
-		    !scope_contains(who->unit_path, p)) {
+		if (unit_path(c, f->unit_id, p, sizeof p, e) < 0 || !actor_administers(who, p)) {
 			*items = json_array();
 			*total = 0;
 			return 0;

@@ -23,6 +23,11 @@ typedef struct user_input {
 	const char *phone; /* NULL: none */
 } user_input;
 
+/* User management is admin authority: the functions below act within who's admin area
+ * (actor.admin_path, the subtree of the admin's own unit), not the wider area another role
+ * of the same user may read. A grant may not reach beyond it: the area the user will read
+ * with the roles given (auth_area) must lie within it (403 grant_outside_area). */
+
 /* Inside a write transaction. */
 int user_create(store_conn *c, const actor *who, const user_input *in, int64_t *id, err *e);
 
@@ -36,8 +41,11 @@ typedef struct user_patch {
 	int disabled; /* -1: unchanged */
 } user_patch;
 
+/* Changes another user, whose area must lie within who's admin area (403
+ * user_outside_area); nobody changes their own roles or unit (403 own_account). */
 int user_update(store_conn *c, const actor *who, int64_t id, const user_patch *p, err *e);
-/* Sets a new password hash and ends the user's other sessions (keep_token's survives). */
+/* Sets a new password hash and ends the user's other sessions (keep_token's survives);
+ * for another user, the same area rule as user_update. */
 int user_set_password(store_conn *c, const actor *who, int64_t id, const char *hash,
 		      const char *keep_token, err *e);
 int user_unlock(store_conn *c, const actor *who, int64_t id, err *e);

@@ -2,12 +2,14 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, client, login, demoPassword } from '../lib/server.mjs';
-import { assertError, assertStatus, userByName, stopClean } from '../lib/api-helpers.mjs';
+import { assertError, assertStatus, userByName, stopClean, rawRequest } from '../lib/api-helpers.mjs';
 
 let srv, api, admin;
 
 before(async () => {
-  srv = await startServer();
+  // The lockout tests below fail more logins from 127.0.0.1 than the address budget
+  // (10 a minute) allows; the budget itself is tested on a server of its own.
+  srv = await startServer({ args: ['--login-rate', '100'] });
   api = client(srv.url);
   admin = await login(api, 'admin');
 });
@@ -179,5 +181,97 @@ describe('GET /api/v1/me', () => {
     assert.equal(roles.agent, '热线话务员');
     assert.equal(roles.admin, '系统管理员');
     assert.equal(roles.grid_member, '网格员');
+  });
+});
+
+// The budget of failed logins per client address (CONTRACT.md: at most 10 failed attempts a
+// minute → 429 with Retry-After). Only failures count, so staff who log in often are never
+// limited. On a server of its own with the default budget: the main server of this file
+// allows more, since its lockout tests fail logins on purpose.
+describe('failed logins per address', () => {
+  let limited, lapi;
+  before(async () => {
+    limited = await startServer();
+    lapi = client(limited.url);
+  });
+  after(async () => { await stopClean(limited); });
+
+  const attempt = (username, password) => lapi('/api/v1/sessions', { method: 'POST', body: { username, password } });
+  const fromOther = (username, password) => rawRequest(limited.url, {
+    method: 'POST', path: '/api/v1/sessions', localAddress: '127.0.0.2',
+    headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }),
+  });
+
+  test('the 11th failed login in a minute from one address → 429 rate_limited with Retry-After, for every account; other addresses are not limited', async () => {
+    const wrong = [['zhujian', 'wrong-pass-1'], ['haizhou', 'wrong-pass-2'], ['nobody-here', 'wrong-pass-3'],
+      ['xihe', 'wrong-pass-4'], ['congress', 'wrong-pass-5']];
+    for (const [u, p] of wrong) assertError(await attempt(u, p), 401, 'invalid_credentials');
+    // Successful logins do not spend the budget.
+    for (let i = 0; i < 3; i++) assertStatus(await attempt('admin', demoPassword), 201);
+    for (const [u, p] of wrong) assertError(await attempt(u, p + 'x'), 401, 'invalid_credentials');
+    const limitedAnswer = await attempt('zhujian', 'wrong-pass-11');
+    assertError(limitedAnswer, 429, 'rate_limited');
+    const retry = limitedAnswer.headers.get('retry-after');
+    assert.match(retry ?? '', /^\d+$/, `Retry-After in seconds (got ${retry})`);
+    assert.ok(Number(retry) >= 1 && Number(retry) <= 60, `Retry-After ${retry}`);
+    // From this address now every login waits, a right password included.
+    const right = await attempt('leader', demoPassword);
+    assertError(right, 429, 'rate_limited');
+    assert.match(right.headers.get('retry-after') ?? '', /^\d+$/);
+    // Another address has a budget of its own.
+    assertStatus(await fromOther('leader', demoPassword), 201);
+    assertError(await fromOther('leader', 'wrong-pass-x'), 401, 'invalid_credentials');
+  });
+});
+
+describe('concurrent logins', () => {
+  test('20 wrong passwords at once on one account count at most 5 failures: it locks and the audit shows exactly 5', async () => {
+    const deputy = await userByName(api, admin, 'deputy07');
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => session('deputy07', `wrong-parallel-${i}`)));
+    for (const r of answers) {
+      assert.ok([401, 403, 503].includes(r.status), `401, 403 or 503, got ${r.status} ${JSON.stringify(r.body)}`);
+      if (r.status === 401) assertError(r, 401, 'invalid_credentials');
+      if (r.status === 403) assertError(r, 403, 'account_locked');
+      if (r.status === 503) {
+        assertError(r, 503, 'busy');
+        assert.match(r.headers.get('retry-after') ?? '', /^\d+$/);
+      }
+    }
+    assert.ok(answers.filter((r) => r.status === 401).length <= 4, 'at most 4 plain failures before the lock');
+    const shown = await api(`/api/v1/users/${deputy.id}`, { token: admin });
+    assert.equal(shown.body.locked, true);
+    assert.equal(shown.body.failed_logins, 5);
+    const audit = await api(`/api/v1/audit?entity=user&entity_id=${deputy.id}&per_page=200`, { token: admin });
+    assertStatus(audit, 200);
+    const actions = audit.body.items.map((x) => x.action).filter((a) => a.startsWith('login'));
+    assert.equal(actions.filter((a) => a === 'login_failed' || a === 'login_locked').length, 5, actions.join());
+    assert.equal(actions.filter((a) => a === 'login_locked').length, 1, actions.join());
+    assert.ok(actions.length <= 20, `one entry at most per attempt: ${actions.join()}`);
+    assertError(await session('deputy07', demoPassword), 403, 'account_locked');
+  });
+
+  test('a password reset ends every session, also those of logins racing it; the old password then fails', async () => {
+    const made = await api('/api/v1/users', {
+      method: 'POST', token: admin,
+      body: { username: 'race.user', display_name: '竞态', password: 'race-old-pw', unit_id: (await userByName(api, admin, 'zhanqian')).unit.id, roles: ['unit_staff'] },
+    });
+    assertStatus(made, 201);
+    const before = await login(api, 'race.user', 'race-old-pw');
+    const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+    // Logins with the old password start before, during and after the reset.
+    const logins = Array.from({ length: 16 }, (_, i) => pause(i * 15).then(() => session('race.user', 'race-old-pw')));
+    const reset = pause(60).then(() => api(`/api/v1/users/${made.body.id}/password`, { method: 'POST', token: admin, body: { password: 'race-new-pw' } }));
+    const [answers, resetAnswer] = await Promise.all([Promise.all(logins), reset]);
+    assert.equal(resetAnswer.status, 204);
+    // Logins after the reset fail, and five of them lock the account.
+    for (const r of answers) assert.ok([201, 401, 403, 503].includes(r.status), `got ${r.status} ${JSON.stringify(r.body)}`);
+    assertError(await api('/api/v1/me', { token: before }), 401);
+    const issued = answers.filter((x) => x.status === 201);
+    const alive = [];
+    for (const r of issued) if ((await api('/api/v1/me', { token: r.body.token })).status !== 401) alive.push(r.body.token);
+    assert.equal(alive.length, 0, `${alive.length} of ${issued.length} sessions issued with the old password outlived the reset`);
+    assertStatus(await api(`/api/v1/users/${made.body.id}/unlock`, { method: 'POST', token: admin }), 200);
+    assertError(await session('race.user', 'race-old-pw'), 401, 'invalid_credentials');
+    assertStatus(await session('race.user', 'race-new-pw'), 201);
   });
 });

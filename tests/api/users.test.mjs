@@ -236,3 +236,138 @@ describe('changing users', () => {
     assertStatus(await session('grid01', demoPassword), 201);
   });
 });
+
+// An admin's authority is the area of their own unit. Agents, leaders and congress staff
+// placed in a department read the region that department serves, so granting one of those
+// roles in a department widens an area: nobody may grant a role or an area wider than
+// their own, change their own roles or unit, or take over an account that reads wider.
+describe('grants stay within the granter\'s own area', () => {
+  const WIDENING = ['leader', 'agent', 'congress_staff'];
+  const PW = 'grant-test-pw';
+  let dept; // 阜新市住房和城乡建设局: a department directly under the city
+  let hzDept; // 海州区住房和城乡建设局: a department under the county
+  let deptAdmin, deptAdminId, deptStaffId, deptBoss, deptBossId, hzAdmin, hzAdminId, cityAdmin2;
+
+  const cityUsers = async (token) => {
+    const r = await api('/api/v1/users?per_page=200', { token });
+    assertStatus(r, 200);
+    return r.body.items.map((u) => u.username);
+  };
+
+  before(async () => {
+    dept = await unitByName(api, admin, '阜新市住房和城乡建设局');
+    hzDept = await unitByName(api, admin, '海州区住房和城乡建设局');
+    assert.ok(dept && hzDept);
+    const mk = async (username, unit, roles) => {
+      const r = await createUser({ username, display_name: username, password: PW, unit_id: unit.id, roles });
+      assertStatus(r, 201);
+      return r.body.id;
+    };
+    deptAdminId = await mk('grant.deptadmin', dept, ['admin']);
+    deptStaffId = await mk('grant.deptstaff', dept, ['unit_staff']);
+    // The city admin may place a leader who is also an admin in the department.
+    deptBossId = await mk('grant.deptboss', dept, ['admin', 'leader']);
+    hzAdminId = await mk('grant.hzadmin', U['海州区'], ['admin']);
+    [deptAdmin, deptBoss, hzAdmin] = await Promise.all([
+      login(api, 'grant.deptadmin', PW), login(api, 'grant.deptboss', PW), login(api, 'grant.hzadmin', PW)]);
+  });
+
+  test('a department admin cannot grant itself leader, agent or congress_staff (403); its area stays the department', async () => {
+    for (const role of WIDENING) {
+      assertError(await patchUser(deptAdminId, { roles: ['admin', role] }, deptAdmin), 403);
+    }
+    const me = await api('/api/v1/me', { token: await login(api, 'grant.deptadmin', PW) });
+    assertStatus(me, 200);
+    assert.deepEqual(me.body.roles, ['admin']);
+    assert.equal(me.body.area.id, dept.id, 'the area is still the department');
+    assertError(await api('/api/v1/audit', { token: deptAdmin }), 403);
+    const names = await cityUsers(deptAdmin);
+    assert.ok(!names.includes('admin') && !names.includes('zhanqian'), names.join());
+  });
+
+  test('nobody changes their own roles or unit (403 own_account)', async () => {
+    assertError(await patchUser(deptAdminId, { roles: ['admin', 'unit_staff'] }, deptAdmin), 403, 'own_account', 'roles');
+    assertError(await patchUser(deptAdminId, { unit_id: U['阜新市'].id }, deptAdmin), 403);
+    assertError(await patchUser(hzAdminId, { unit_id: U['站前街道'].id }, hzAdmin), 403, 'own_account', 'unit_id');
+    const me = (await api('/api/v1/me', { token: admin })).body;
+    assertError(await patchUser(me.id, { roles: ['admin', 'leader'] }), 403, 'own_account', 'roles');
+    // Sending one's own unchanged roles is no change.
+    assertStatus(await patchUser(deptAdminId, { roles: ['admin'], display_name: '住建局管理员' }, deptAdmin), 200);
+  });
+
+  test('a department admin cannot create or promote users whose area would be the city (403)', async () => {
+    for (const role of WIDENING) {
+      const body = { username: `grant.new-${role.replace('_', '-')}`, display_name: '越权', password: PW, unit_id: dept.id, roles: [role] };
+      assertError(await createUser(body, deptAdmin), 403, undefined, 'roles');
+      assertError(await createUser({ ...body, roles: ['admin', role] }, deptAdmin), 403, undefined, 'roles');
+      assert.equal(await userByName(api, admin, body.username), null, `${body.username} was not created`);
+      assertError(await patchUser(deptStaffId, { roles: [role] }, deptAdmin), 403, undefined, 'roles');
+    }
+    const staff = await api(`/api/v1/users/${deptStaffId}`, { token: admin });
+    assert.deepEqual(staff.body.roles, ['unit_staff'], 'the roles did not change');
+    // Within the department's own area a department admin still manages its users.
+    const ok = await createUser({ username: 'grant.deptclerk', display_name: '科员', password: PW, unit_id: dept.id, roles: ['unit_staff', 'admin'] }, deptAdmin);
+    assertStatus(ok, 201);
+    assertStatus(await patchUser(deptStaffId, { roles: ['unit_staff', 'mediator'] }, deptAdmin), 200);
+    // ...and afterwards still reaches neither the audit log nor the city's users.
+    assertError(await api('/api/v1/audit', { token: deptAdmin }), 403);
+    const listed = await api('/api/v1/users?per_page=200', { token: deptAdmin });
+    assertStatus(listed, 200);
+    assert.ok(listed.body.items.every((u) => u.unit.id === dept.id), listed.body.items.map((u) => u.username).join());
+    assert.ok(listed.body.items.some((u) => u.username === 'grant.deptclerk'));
+  });
+
+  test('a department admin cannot take over an account that reads wider than its own area (403)', async () => {
+    assertError(await setPassword(deptBossId, { password: 'taken-over-pw' }, deptAdmin), 403);
+    assertError(await patchUser(deptBossId, { disabled: true }, deptAdmin), 403);
+    assertError(await patchUser(deptBossId, { roles: ['unit_staff'] }, deptAdmin), 403);
+    assertStatus(await session('grant.deptboss', PW), 201);
+  });
+
+  test('an admin who also leads reads the city but administers only its own unit', async () => {
+    const me = await api('/api/v1/me', { token: deptBoss });
+    assert.equal(me.body.area.id, U['阜新市'].id, 'as a leader it reads the city');
+    assertError(await api('/api/v1/audit', { token: deptBoss }), 403);
+    const names = await cityUsers(deptBoss);
+    assert.ok(names.includes('grant.deptstaff'), names.join());
+    assert.ok(!names.includes('admin') && !names.includes('zhanqian'), names.join());
+    const zq = await userByName(api, admin, 'zhanqian');
+    assertError(await api(`/api/v1/users/${zq.id}`, { token: deptBoss }), 404);
+    assertError(await patchUser(zq.id, { display_name: 'x' }, deptBoss), 404);
+    assertError(await createUser(newUser('grant.bossmade'), deptBoss), 422, 'invalid_unit', 'unit_id');
+    assertError(await api('/api/v1/units', { method: 'POST', token: deptBoss, body: { name: '越权街道', kind: 'township', parent_id: U['海州区'].id } }), 422);
+  });
+
+  test('a county admin manages users in its county, including leaders of its departments', async () => {
+    const r = await createUser({ username: 'grant.hzlead', display_name: '区住建局局长', password: PW, unit_id: hzDept.id, roles: ['leader'] }, hzAdmin);
+    assertStatus(r, 201);
+    const lead = await login(api, 'grant.hzlead', PW);
+    assert.equal((await api('/api/v1/me', { token: lead })).body.area.id, U['海州区'].id);
+    const zqStaff = await createUser(newUser('grant.hzstaff'), hzAdmin);
+    assertStatus(zqStaff, 201);
+    assertStatus(await patchUser(zqStaff.body.id, { roles: ['agent', 'admin'], unit_id: hzDept.id }, hzAdmin), 200);
+    assert.equal(await setPassword(zqStaff.body.id, { password: 'county-reset-pw' }, hzAdmin).then((x) => x.status), 204);
+    assertStatus(await api(`/api/v1/users/${zqStaff.body.id}/unlock`, { method: 'POST', token: hzAdmin }), 200);
+    // Not outside the county, not at the city.
+    assertError(await createUser(newUser('grant.xihe', { unit_id: U['细河区'].id }), hzAdmin), 422, 'invalid_unit');
+    assertError(await createUser(newUser('grant.cityadm', { unit_id: U['阜新市'].id, roles: ['admin'] }), hzAdmin), 422, 'invalid_unit');
+    assertError(await patchUser(zqStaff.body.id, { unit_id: dept.id }, hzAdmin), 422, 'invalid_unit');
+    assertError(await api('/api/v1/audit', { token: hzAdmin }), 403);
+    // Every grant is in the audit trail.
+    const audit = await api(`/api/v1/audit?entity=user&entity_id=${zqStaff.body.id}`, { token: admin });
+    assertStatus(audit, 200);
+    const update = audit.body.items.find((x) => x.action === 'user_update');
+    assert.ok(update, JSON.stringify(audit.body.items));
+    assert.equal(update.actor, 'grant.hzadmin');
+    assert.deepEqual([...update.detail.roles].sort(), ['admin', 'agent']);
+  });
+
+  test('only the city admin creates admins at the root; they reach the audit log', async () => {
+    assertError(await patchUser(deptStaffId, { unit_id: U['阜新市'].id, roles: ['admin'] }, deptAdmin), 422, 'invalid_unit');
+    const r = await createUser({ username: 'grant.cityadmin2', display_name: '市管理员二', password: PW, unit_id: U['阜新市'].id, roles: ['admin'] });
+    assertStatus(r, 201);
+    cityAdmin2 = await login(api, 'grant.cityadmin2', PW);
+    assertStatus(await api('/api/v1/audit', { token: cityAdmin2 }), 200);
+    assert.ok((await cityUsers(cityAdmin2)).includes('zhanqian'));
+  });
+});

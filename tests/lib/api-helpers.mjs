@@ -84,9 +84,10 @@ export const isPostgres = backend === 'postgres';
 // A raw HTTP request with node:http (no URL normalisation, control over framing).
 // opts: { method, path, headers, body (Buffer|string), chunked (send body in chunks
 // without Content-Length), chunkSize, expectContinue (send "Expect: 100-continue" and the
-// body only after the server's 100 Continue) }. Resolves { status, headers (a Headers), text, json,
-// body } like client() does.
-export function rawRequest(base, { method = 'GET', path = '/', headers = {}, body, chunked = false, chunkSize = 65536, expectContinue = false } = {}) {
+// body only after the server's 100 Continue), localAddress (the client's source address, e.g.
+// 127.0.0.2: any 127.x address reaches the loopback server and is seen as another client) }.
+// Resolves { status, headers (a Headers), text, json, body } like client() does.
+export function rawRequest(base, { method = 'GET', path = '/', headers = {}, body, chunked = false, chunkSize = 65536, expectContinue = false, localAddress } = {}) {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
     const h = { ...headers };
@@ -95,7 +96,7 @@ export function rawRequest(base, { method = 'GET', path = '/', headers = {}, bod
     if (buf && chunked) h['transfer-encoding'] = 'chunked';
     if (buf && expectContinue) h.expect = '100-continue';
     const req = http.request({
-      host: u.hostname, port: u.port, method, path, headers: h, agent: false,
+      host: u.hostname, port: u.port, method, path, headers: h, agent: false, localAddress,
     }, (res) => {
       const parts = [];
       res.on('data', (d) => parts.push(d));

@@ -1,9 +1,13 @@
 /* Identity on SQLite and (with YIWANG_TEST_PG) on PostgreSQL: a password logs a user in and
  * the session token resolves to the user's roles and area; wrong passwords count towards a
- * lock; logout, a password change and disabling end sessions; only hashes of tokens and API
- * keys are stored; and the hash-chained audit trail records all of it and notices edits and
- * deletions. argon2id is slow on purpose, so the two password hashes are made once. */
+ * lock, never beyond it; the transaction, not the password check before it, decides
+ * whether a session opens; the caller's budget of failures is asked before a password is
+ * checked; argon2id runs in a bounded number of slots; logout, a password change and
+ * disabling end sessions; only hashes of tokens and API keys are stored; and the
+ * hash-chained audit trail records all of it and notices edits and deletions. argon2id is
+ * slow on purpose, so the two password hashes are made once. */
 #include <ctype.h>
+#include <pthread.h>
 
 #include "testutil.h"
 
@@ -462,6 +466,223 @@ static void test_successful_login_resets_failure_count(void **state)
 	assert_int_equal(user_int(f, "locked_until"), 0);
 }
 
+/* ---- the transaction decides: a login's two halves with a change between them ---- */
+
+static void check_ok(fx *f, const char *password, auth_attempt *a)
+{
+	err e = {0};
+	if (auth_login_check(f->s, USERNAME, password, "10.0.0.7", NULL, a, &e) < 0)
+		fail_msg("check: %s (%s)", e.message, e.code);
+	assert_true(a->checked);
+}
+
+static int commit(fx *f, const auth_attempt *a, char token[64], err *e)
+{
+	int64_t uid = 0, exp = 0;
+	token[0] = '\0';
+	return auth_login_commit(f->s, a, TTL_MS, token, 64, &uid, &exp, e);
+}
+
+static int64_t audit_count(fx *f, const char *action)
+{
+	char *sql = xasprintf("SELECT COUNT(*) FROM audit_log WHERE action = '%s'", action);
+	int64_t n = count(f, sql);
+	free(sql);
+	return n;
+}
+
+static void test_login_refused_when_password_reset_after_check(void **state)
+{
+	fx *f = *state;
+	auth_attempt a;
+	check_ok(f, PASSWORD, &a);
+	assert_true(a.match);
+	/* The password is reset between the check and the transaction. */
+	user_ctx x = {.who = &f->sys, .id = f->user, .hash = hash_new};
+	write_ok(f, tx_set_password, &x);
+	char token[64];
+	err e = {0};
+	assert_int_equal(commit(f, &a, token, &e), -1);
+	assert_int_equal(e.kind, ERR_UNAUTHORIZED);
+	assert_string_equal(e.code, "invalid_credentials");
+	assert_string_equal(token, "");
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM sessions"), 0);
+	assert_int_equal(audit_count(f, "login_stale"), 1);
+	/* Not the user's fault: no failure counted. */
+	assert_int_equal(user_int(f, "failed_logins"), 0);
+	login_ok(f, NEW_PASSWORD, token);
+}
+
+static void test_login_refused_when_disabled_after_check(void **state)
+{
+	fx *f = *state;
+	auth_attempt a;
+	check_ok(f, PASSWORD, &a);
+	user_ctx x = {.who = &f->sys, .id = f->user, .patch = {.disabled = 1}};
+	write_ok(f, tx_user_update, &x);
+	char token[64];
+	err e = {0};
+	assert_int_equal(commit(f, &a, token, &e), -1);
+	assert_int_equal(e.kind, ERR_FORBIDDEN);
+	assert_string_equal(e.code, "account_disabled");
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM sessions"), 0);
+}
+
+static void test_login_refused_when_locked_after_check(void **state)
+{
+	fx *f = *state;
+	auth_attempt a;
+	check_ok(f, PASSWORD, &a);
+	char *sql = xasprintf("UPDATE users SET locked_until = %lld WHERE id = %lld",
+			      (long long)(clock_now_ms() + AUTH_LOCK_MS), (long long)f->user);
+	write_ok(f, tx_exec_sql, sql);
+	free(sql);
+	char token[64];
+	err e = {0};
+	assert_int_equal(commit(f, &a, token, &e), -1);
+	assert_int_equal(e.kind, ERR_LOCKED);
+	assert_int_equal(count(f, "SELECT COUNT(*) FROM sessions"), 0);
+}
+
+/* Attempts checked at the same time, each while the account was still open, are counted
+ * one after the other in their transactions: none beyond the limit. */
+static void test_overlapping_failures_never_count_beyond_the_limit(void **state)
+{
+	fx *f = *state;
+	char token[64];
+	err e = {0};
+	for (int i = 1; i < AUTH_MAX_FAILURES; i++)
+		assert_int_equal(login(f, "wrong", token, &e), -1);
+	auth_attempt a[3];
+	for (int i = 0; i < 3; i++) {
+		check_ok(f, "wrong", &a[i]);
+		assert_false(a[i].match);
+	}
+	assert_int_equal(commit(f, &a[0], token, &e), -1);
+	assert_int_equal(e.kind, ERR_LOCKED);
+	for (int i = 1; i < 3; i++) {
+		assert_int_equal(commit(f, &a[i], token, &e), -1);
+		assert_int_equal(e.kind, ERR_LOCKED);
+	}
+	assert_int_equal(user_int(f, "failed_logins"), AUTH_MAX_FAILURES);
+	assert_int_equal(audit_count(f, "login_failed"), AUTH_MAX_FAILURES - 1);
+	assert_int_equal(audit_count(f, "login_locked"), 1);
+	assert_int_equal(audit_count(f, "login_while_locked"), 2);
+}
+
+/* ---- the caller's budget of failed attempts ---- */
+
+typedef struct budget_ctx {
+	bool allow;
+	int asked;
+} budget_ctx;
+
+static bool budget_take(void *p)
+{
+	budget_ctx *b = p;
+	b->asked++;
+	return b->allow;
+}
+
+static void test_budget_refusal_checks_no_password_and_counts_nothing(void **state)
+{
+	fx *f = *state;
+	budget_ctx b = {.allow = false};
+	auth_budget budget = {budget_take, &b};
+	auth_attempt a;
+	err e = {0};
+	assert_int_equal(auth_login_check(f->s, USERNAME, "wrong", "10.0.0.7", &budget, &a, &e),
+			 -1);
+	assert_int_equal(e.kind, ERR_RATE_LIMITED);
+	assert_string_equal(e.code, "rate_limited");
+	assert_int_equal(b.asked, 1);
+	assert_int_equal(user_int(f, "failed_logins"), 0);
+	/* Unknown usernames are guesses too. */
+	assert_int_equal(auth_login_check(f->s, "nobody", "wrong", "10.0.0.7", &budget, &a, &e),
+			 -1);
+	assert_int_equal(b.asked, 2);
+	/* A locked account is refused without a check, so the budget is not asked. */
+	char *sql = xasprintf("UPDATE users SET locked_until = %lld WHERE id = %lld",
+			      (long long)(clock_now_ms() + AUTH_LOCK_MS), (long long)f->user);
+	write_ok(f, tx_exec_sql, sql);
+	free(sql);
+	assert_int_equal(auth_login_check(f->s, USERNAME, PASSWORD, "10.0.0.7", &budget, &a, &e),
+			 0);
+	assert_false(a.checked);
+	assert_int_equal(b.asked, 2);
+}
+
+/* ---- the argon2id gate ---- */
+
+typedef struct holder {
+	fx *f;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool holding, release;
+	int rc;
+} holder;
+
+/* A budget that holds the gate's slot (it is asked with the slot held) until released. */
+static bool hold_slot(void *p)
+{
+	holder *h = p;
+	pthread_mutex_lock(&h->mu);
+	h->holding = true;
+	pthread_cond_broadcast(&h->cv);
+	while (!h->release)
+		pthread_cond_wait(&h->cv, &h->mu);
+	pthread_mutex_unlock(&h->mu);
+	return true;
+}
+
+static void *hold_thread(void *p)
+{
+	holder *h = p;
+	auth_budget budget = {hold_slot, h};
+	auth_attempt a;
+	err e = {0};
+	h->rc = auth_login_check(h->f->s, USERNAME, PASSWORD, "10.0.0.9", &budget, &a, &e);
+	return NULL;
+}
+
+static void test_hash_gate_bounds_concurrent_hashes_then_busy(void **state)
+{
+	fx *f = *state;
+	auth_hash_limit(1, 50);
+	holder h = {.f = f};
+	pthread_mutex_init(&h.mu, NULL);
+	pthread_cond_init(&h.cv, NULL);
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, hold_thread, &h), 0);
+	pthread_mutex_lock(&h.mu);
+	while (!h.holding)
+		pthread_cond_wait(&h.cv, &h.mu);
+	pthread_mutex_unlock(&h.mu);
+	/* The one slot is taken: a hash waits 50 ms, then is told the server is busy. */
+	char hash[256];
+	err e = {0};
+	int64_t t0 = clock_now_ms();
+	assert_int_equal(auth_hash_password("some password", hash, sizeof hash, &e), -1);
+	assert_true(clock_now_ms() - t0 >= 45);
+	assert_int_equal(e.kind, ERR_UNAVAILABLE);
+	assert_string_equal(e.code, "busy");
+	bool match;
+	assert_int_equal(auth_verify_password(hash_old, PASSWORD, &match, &e), -1);
+	assert_int_equal(e.kind, ERR_UNAVAILABLE);
+	/* Released, the slot serves again. */
+	pthread_mutex_lock(&h.mu);
+	h.release = true;
+	pthread_cond_broadcast(&h.cv);
+	pthread_mutex_unlock(&h.mu);
+	pthread_join(t, NULL);
+	assert_int_equal(h.rc, 0);
+	assert_int_equal(auth_verify_password(hash_old, PASSWORD, &match, &e), 0);
+	assert_true(match);
+	auth_hash_limit(2, AUTH_HASH_WAIT_MS);
+	pthread_cond_destroy(&h.cv);
+	pthread_mutex_destroy(&h.mu);
+}
+
 static void test_logout_ends_only_that_session(void **state)
 {
 	fx *f = *state;
@@ -557,6 +778,7 @@ static void test_admin_acts_only_on_users_in_area(void **state)
 	actor admin_a = {.user_id = 999, .unit_id = f->a, .roles = ROLE_ADMIN};
 	snprintf(admin_a.username, sizeof admin_a.username, "admin.a");
 	snprintf(admin_a.unit_path, sizeof admin_a.unit_path, "%s", f->a_path);
+	snprintf(admin_a.admin_path, sizeof admin_a.admin_path, "%s", f->a_path);
 	err e = {0};
 	user_ctx x = {.who = &admin_a, .id = f->other, .hash = hash_new};
 	assert_int_equal(store_write(f->s, tx_unlock, &x, &e), -1);
@@ -856,6 +1078,12 @@ int main(void)
 		T(test_unlock_clears_lock),
 		T(test_lock_ends_when_its_time_is_up),
 		T(test_successful_login_resets_failure_count),
+		T(test_login_refused_when_password_reset_after_check),
+		T(test_login_refused_when_disabled_after_check),
+		T(test_login_refused_when_locked_after_check),
+		T(test_overlapping_failures_never_count_beyond_the_limit),
+		T(test_budget_refusal_checks_no_password_and_counts_nothing),
+		T(test_hash_gate_bounds_concurrent_hashes_then_busy),
 		T(test_logout_ends_only_that_session),
 		T(test_disabled_user_cannot_resolve_or_log_in),
 		T(test_resolve_checks_disabled_flag_itself),
