@@ -36,59 +36,38 @@ static server *g_server;
 
 /* ---- access log ---- */
 
-/* Appends s to sb as the inside of a JSON string. Bytes that are not valid UTF-8 (a
- * client can send anything in a path) become U+FFFD, so every line stays valid JSON. */
-static void json_escape(strbuf *sb, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		unsigned c = *p;
-		if (c == '"' || c == '\\') {
-			strbuf_addch(sb, '\\');
-			strbuf_addch(sb, (char)c);
-			p++;
-		} else if (c < 0x20 || c == 0x7f) {
-			strbuf_addf(sb, "\\u%04x", c);
-			p++;
-		} else if (c < 0x80) {
-			strbuf_addch(sb, (char)c);
-			p++;
-		} else {
-			int len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-			int ok = len > 0;
-			for (int i = 1; ok && i < len; i++)
-				ok = (p[i] & 0xC0) == 0x80;
-			if (ok) {
-				strbuf_add(sb, p, (size_t)len);
-				p += len;
-			} else {
-				strbuf_adds(sb, "\xEF\xBF\xBD");
-				p++;
-			}
-		}
-	}
-}
-
+/* One JSON object a line, written with the JSON writer of the responses (core/jsonw.h):
+ * a client can send any byte in a path, and the writer turns whatever is not UTF-8 as
+ * JSON requires it (overlong forms, surrogates, code points above U+10FFFF, sequences cut
+ * short) into U+FFFD, so every line stays valid JSON for the tools that read the log. */
 static void access_log_write(server *sv, http_req *r)
 {
 	if (!sv->access_log)
 		return;
 	char ts[40];
 	clock_format_iso(clock_now_ms(), ts, sizeof ts);
-	double ms = (double)(clock_mono_ns() - r->started_ns) / 1e6;
-	/* Formatted by hand: this runs on every request. */
+	char ms[32];
+	int msn = snprintf(ms, sizeof ms, "%.3f", (double)(clock_mono_ns() - r->started_ns) / 1e6);
 	strbuf line = STRBUF_INIT;
-	strbuf_addf(&line, "{\"ts\":\"%s\",\"ip\":\"", ts);
-	json_escape(&line, r->ip);
-	strbuf_adds(&line, "\",\"method\":\"");
-	json_escape(&line, r->method);
-	strbuf_adds(&line, "\",\"path\":\"");
-	json_escape(&line, r->path);
-	strbuf_adds(&line, "\",\"route\":\"");
-	json_escape(&line, r->match.route ? r->match.route->pattern : "");
-	strbuf_addf(&line, "\",\"status\":%d,\"ms\":%.3f,\"user\":\"", r->status, ms);
-	json_escape(&line, r->authenticated ? r->who.username : "");
-	strbuf_adds(&line, "\"}\n");
+	jw_open(&line, '{');
+	jw_key(&line, "ts");
+	jw_str(&line, ts);
+	jw_key(&line, "ip");
+	jw_str(&line, r->ip);
+	jw_key(&line, "method");
+	jw_str(&line, r->method);
+	jw_key(&line, "path");
+	jw_str(&line, r->path);
+	jw_key(&line, "route");
+	jw_str(&line, r->match.route ? r->match.route->pattern : "");
+	jw_key(&line, "status");
+	jw_int(&line, r->status);
+	jw_key(&line, "ms");
+	jw_raw(&line, ms, (size_t)msn);
+	jw_key(&line, "user");
+	jw_str(&line, r->authenticated ? r->who.username : "");
+	jw_close(&line, '}');
+	strbuf_addch(&line, '\n');
 	/* One fwrite per line: stdio's lock keeps lines whole between threads. */
 	fwrite(line.buf, 1, line.len, sv->access_log);
 	strbuf_release(&line);
