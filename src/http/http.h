@@ -54,6 +54,10 @@ typedef struct server_config {
 	const char *db;
 	const char *listen_host;
 	int listen_port;
+	/* serve --metrics-listen: a second address serving only /metrics, without a token;
+	 * metrics_port 0: none (the service's address answers /metrics to admins only). */
+	const char *metrics_host;
+	int metrics_port;
 	int threads;
 	size_t max_body;
 	unsigned max_connections;

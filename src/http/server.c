@@ -618,8 +618,13 @@ static int h_healthz(http_req *r)
 				   store_schema_version(r->store)));
 }
 
+/* Metrics tell how busy each route is and how the database fares: on the service's
+ * address for an admin only (anyone else may scrape them on --metrics-listen). */
 static int h_metrics(http_req *r)
 {
+	err e = {0};
+	if (http_require(r, ROLE_ADMIN, &e) < 0)
+		return http_error(r, &e);
 	strbuf sb = STRBUF_INIT;
 	metrics_render(g_server->metrics, r->store, &sb);
 	r->text = strbuf_detach(&sb, &r->text_len);
@@ -630,10 +635,8 @@ static int h_metrics(http_req *r)
 
 static const struct route system_routes[] = {
 	{"GET", "/healthz", h_healthz, ROUTE_PUBLIC},
-	{"GET", "/metrics", h_metrics, ROUTE_PUBLIC},
+	{"GET", "/metrics", h_metrics, 0},
 };
-
-/* ---- lifecycle ---- */
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -641,6 +644,113 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	fputs("yiwang: http: ", stderr);
 	vfprintf(stderr, fmt, ap);
 }
+
+/* ---- the metrics address (serve --metrics-listen) ----
+ * A second daemon, on one thread, that answers GET /metrics without a token and nothing
+ * else: its address is meant for the scraper's network, so that the service's own address
+ * shows metrics to no one but an admin. */
+
+static struct MHD_Response *error_response(const char *code, const char *message)
+{
+	strbuf sb = STRBUF_INIT;
+	jw_open(&sb, '{');
+	jw_key(&sb, "error");
+	jw_open(&sb, '{');
+	jw_key(&sb, "code");
+	jw_str(&sb, code);
+	jw_key(&sb, "message");
+	jw_str(&sb, message);
+	jw_close(&sb, '}');
+	jw_close(&sb, '}');
+	size_t n;
+	char *body = strbuf_detach(&sb, &n);
+	return MHD_create_response_from_buffer(n, body, MHD_RESPMEM_MUST_FREE);
+}
+
+static enum MHD_Result on_metrics_request(void *cls, struct MHD_Connection *c, const char *url,
+					  const char *method, const char *version,
+					  const char *upload, size_t *upload_size, void **con_cls)
+{
+	(void)version, (void)upload;
+	static int begun;
+	if (!*con_cls) { /* the headers are in: answer once the request is complete */
+		*con_cls = &begun;
+		return MHD_YES;
+	}
+	if (*upload_size) { /* a body is read and ignored */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	server *sv = cls;
+	unsigned status = 200;
+	const char *ctype = "application/json; charset=utf-8";
+	struct MHD_Response *resp;
+	if (strcmp(url, "/metrics") != 0) {
+		status = 404;
+		resp = error_response("not_found", "此地址只提供 /metrics");
+	} else if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+		status = 405;
+		resp = error_response("method_not_allowed", "/metrics 只支持 GET");
+	} else {
+		strbuf sb = STRBUF_INIT;
+		metrics_render(sv->metrics, sv->app->store, &sb);
+		size_t n;
+		char *body = strbuf_detach(&sb, &n);
+		resp = MHD_create_response_from_buffer(n, body, MHD_RESPMEM_MUST_FREE);
+		ctype = "text/plain; version=0.0.4; charset=utf-8";
+	}
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, "Content-Type", ctype);
+	add_security_headers(resp, ctype);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (status == 405)
+		MHD_add_response_header(resp, "Allow", "GET, HEAD");
+	enum MHD_Result ret = MHD_queue_response(c, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* Resolves host and port for a listening socket. */
+static int resolve_listen(const char *what, const char *host, int port, struct addrinfo **ai,
+			  err *e)
+{
+	struct addrinfo hints = {
+		.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
+	char service[16];
+	snprintf(service, sizeof service, "%d", port);
+	*ai = NULL;
+	int gai = getaddrinfo(host, service, &hints, ai);
+	if (gai != 0 || !*ai)
+		return err_set(e, ERR_INVALID, what, what, "无法解析监听地址 %s：%s", host,
+			       gai_strerror(gai));
+	return 0;
+}
+
+/* Starts the daemon of --metrics-listen; NULL with e set when it cannot listen. */
+static struct MHD_Daemon *metrics_listen_start(server *sv, err *e)
+{
+	const server_config *cfg = &sv->app->cfg;
+	struct addrinfo *ai;
+	if (resolve_listen("metrics_listen", cfg->metrics_host, cfg->metrics_port, &ai, e) < 0)
+		return NULL;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+	if (ai->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	struct MHD_Daemon *d = MHD_start_daemon(
+		flags, (uint16_t)cfg->metrics_port, NULL, NULL, on_metrics_request, sv,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+		MHD_OPTION_CONNECTION_LIMIT, 64u, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16 * 1024, MHD_OPTION_END);
+	freeaddrinfo(ai);
+	if (!d)
+		err_set(e, ERR_UNAVAILABLE, "metrics_listen", "metrics_listen",
+			"无法在 %s:%d 上提供 metrics（端口被占用或地址无效）", cfg->metrics_host,
+			cfg->metrics_port);
+	return d;
+}
+
+/* ---- lifecycle ---- */
 
 int server_run(app *a, err *e)
 {
@@ -659,16 +769,10 @@ int server_run(app *a, err *e)
 			       "无法打开访问日志 %s：%s", al, strerror(errno));
 	}
 
-	struct addrinfo hints = {
-		.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
-	struct addrinfo *ai = NULL;
-	char port[16];
-	snprintf(port, sizeof port, "%d", a->cfg.listen_port);
-	int gai = getaddrinfo(a->cfg.listen_host, port, &hints, &ai);
-	if (gai != 0 || !ai) {
+	struct addrinfo *ai;
+	if (resolve_listen("listen", a->cfg.listen_host, a->cfg.listen_port, &ai, e) < 0) {
 		metrics_free(sv.metrics);
-		return err_set(e, ERR_INVALID, "listen", "listen", "无法解析监听地址 %s：%s",
-			       a->cfg.listen_host, gai_strerror(gai));
+		return -1;
 	}
 
 	/* Workers inherit this mask, so only the main thread receives the signals. */
@@ -703,6 +807,18 @@ int server_run(app *a, err *e)
 			       "无法在 %s:%d 上监听（端口被占用或地址无效）", a->cfg.listen_host,
 			       a->cfg.listen_port);
 	}
+	struct MHD_Daemon *md = NULL;
+	if (a->cfg.metrics_port && !(md = metrics_listen_start(&sv, e))) {
+		MHD_stop_daemon(d);
+		pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
+		metrics_free(sv.metrics);
+		if (sv.access_log && sv.access_log != stderr)
+			fclose(sv.access_log);
+		return -1;
+	}
+	if (md)
+		fprintf(stderr, "yiwang: metrics on http://%s:%d/metrics\n", a->cfg.metrics_host,
+			a->cfg.metrics_port);
 	fprintf(stderr, "yiwang: serving %s on http://%s:%d (%d threads, %s)\n",
 		store_kind_name(a->store), a->cfg.listen_host, a->cfg.listen_port, a->cfg.threads,
 		a->cfg.web_dir ? a->cfg.web_dir : "no web UI");
@@ -743,6 +859,8 @@ int server_run(app *a, err *e)
 	       (atomic_load(&sv.inflight) > 0 || atomic_load(&sv.fresh) > 0))
 		usleep(10000);
 	MHD_stop_daemon(d);
+	if (md)
+		MHD_stop_daemon(md);
 	pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
 	if (sv.access_log && sv.access_log != stderr)
 		fclose(sv.access_log);
