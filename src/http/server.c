@@ -343,10 +343,13 @@ static void dispatch(server *sv, http_req *r)
 	uint64_t version = 0;
 	strbuf key = STRBUF_INIT;
 	if (cached && cache_get(r, &version, &key)) {
+		metrics_read_cache(sv->metrics, true);
 		store_read_end(r->store);
 		strbuf_release(&key);
 		return;
 	}
+	if (cached)
+		metrics_read_cache(sv->metrics, false);
 	run_route(r);
 	if (cached && key.len)
 		cache_put(r, version, &key);
