@@ -35,6 +35,9 @@ int auth_resolve(store *s, const char *token, actor *out, err *e);
 #define AUTH_JURISDICTION_ROLES (ROLE_AGENT | ROLE_LEADER | ROLE_CONGRESS_STAFF)
 /* Replaces path with the path of the nearest region at or above unit_id. */
 int auth_jurisdiction(store_conn *c, int64_t unit_id, char *path, size_t n, err *e);
+/* When the live session of token ends (epoch ms); 0 when there is none (unknown or
+ * revoked). For answers kept on behalf of a session (the read cache). */
+int auth_session_expires_at(store *s, const char *token, int64_t *expires_at, err *e);
 /* Ends the session of token. */
 int auth_logout(store *s, const actor *who, const char *token, err *e);
 /* Ends every session of user_id except keep_token's (NULL: all). Inside a transaction. */

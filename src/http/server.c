@@ -187,8 +187,9 @@ static void write_done(void *arg, int rc, const err *e)
  * cache of the worker thread while the database is unchanged: SQLite's data_version on
  * the thread's connection moves with every commit by any connection or process, so any
  * write (an action, a logout, a disabled user) ends every entry. Answers also depend on
- * the clock (deadline flags), so an entry lives at most CACHE_TTL_MS. Lists that many
- * screens poll are read once per change instead of once per poll. */
+ * the clock (deadline flags), so an entry lives at most CACHE_TTL_MS, and never past the
+ * expiry of its session, which no write marks. Lists that many screens poll are read
+ * once per change instead of once per poll. */
 enum {
 	CACHE_SLOTS = 8,
 	CACHE_TTL_MS = 1000,
@@ -201,6 +202,7 @@ typedef struct cache_entry {
 	size_t len;
 	uint64_t version;
 	int64_t at;
+	int64_t session_expires; /* the entry ends with its session */
 	int status;
 	actor who;
 } cache_entry;
@@ -276,7 +278,8 @@ static bool cache_get(http_req *r, uint64_t *version, strbuf *key)
 	for (int i = 0; i < CACHE_SLOTS; i++) {
 		cache_entry *ce = &rc->e[i];
 		if (!ce->key || ce->version != *version || now - ce->at >= CACHE_TTL_MS ||
-		    now < ce->at || strcmp(ce->key, strbuf_str(key)) != 0)
+		    now < ce->at || now >= ce->session_expires ||
+		    strcmp(ce->key, strbuf_str(key)) != 0)
 			continue;
 		r->status = ce->status;
 		r->text = xmalloc(ce->len + 1);
@@ -295,6 +298,12 @@ static void cache_put(http_req *r, uint64_t version, strbuf *key)
 {
 	if (r->status != 200 || !r->text || r->text_len > CACHE_MAX_BODY || !r->authenticated)
 		return;
+	/* Read in the request's snapshot, as the session itself was. */
+	int64_t expires;
+	err e = {0};
+	if (auth_session_expires_at(r->store, r->token, &expires, &e) < 0 ||
+	    expires <= clock_now_ms())
+		return;
 	read_cache *rc = thread_cache();
 	cache_entry *ce = &rc->e[rc->next++ % CACHE_SLOTS];
 	free(ce->key);
@@ -306,6 +315,7 @@ static void cache_put(http_req *r, uint64_t version, strbuf *key)
 	ce->len = r->text_len;
 	ce->version = version;
 	ce->at = clock_now_ms();
+	ce->session_expires = expires;
 	ce->status = r->status;
 	ce->who = r->who;
 }

@@ -124,6 +124,25 @@ describe('read cache', () => {
     assert.equal(run(['user', 'enable', '--db', srv.db.url, '--username', 'zhujian']).status, 0);
   });
 
+  test('an answer is never given past its session\'s expiry', async () => {
+    // A session of 'leader' (this file's alone) made to end in 700 ms, by another
+    // process: the write ends every entry, so the next read fills a fresh one.
+    const token = await login(api, 'leader');
+    const url = '/api/v1/appeals?per_page=4';
+    assertStatus(await api(url, { token }), 200);
+    const expires = Date.now() + 700;
+    sql(srv.db.url, `UPDATE sessions SET expires_at = ${expires} WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE username = 'leader')`);
+    const hits = await hitsDuring(async () => {
+      assertStatus(await api(url, { token }), 200);
+      assertStatus(await api(url, { token }), 200);
+    });
+    assertHits(hits, 1, 'the second read before the expiry');
+    assert.ok(Date.now() < expires - 200, 'the reads came well before the expiry (a slow machine?)');
+    // Past the expiry, but within the second an entry may otherwise live: nothing wrote.
+    await new Promise((res) => setTimeout(res, expires - Date.now() + 50));
+    assertError(await api(url, { token }), 401, 'unauthorized');
+  });
+
   test('an answer lives at most a second', async () => {
     const url = '/api/v1/appeals?per_page=3';
     await api(url, { token: agent });
