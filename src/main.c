@@ -89,6 +89,9 @@ static const char serve_help[] =
 	"Serves the API and the web UI until SIGTERM or SIGINT.\n"
 	"  --db PATH|URI            SQLite file or postgresql:// URI      (YIWANG_DB)\n"
 	"  --listen HOST:PORT       default 127.0.0.1:8080                (YIWANG_LISTEN)\n"
+	"  --metrics-listen HOST:PORT  serve /metrics there without a token (nothing else);\n"
+	"                           default: none, /metrics needs an admin's token\n"
+	"                           (YIWANG_METRICS_LISTEN)\n"
 	"  --threads N              worker threads, default 16            (YIWANG_THREADS)\n"
 	"  --max-body BYTES         request body limit, default 1048576   (YIWANG_MAX_BODY)\n"
 	"  --max-connections N      default 1024                          "
@@ -189,6 +192,7 @@ static int cmd_serve(int argc, char **argv)
 		.data_dir = env_or("YIWANG_DATA_DIR", NULL),
 	};
 	const char *listen = env_or("YIWANG_LISTEN", "127.0.0.1:8080");
+	const char *metrics_listen = env_or("YIWANG_METRICS_LISTEN", NULL);
 	const char *threads = env_or("YIWANG_THREADS", NULL),
 		   *max_body = env_or("YIWANG_MAX_BODY", NULL),
 		   *max_conn = env_or("YIWANG_MAX_CONNECTIONS", NULL),
@@ -217,6 +221,7 @@ static int cmd_serve(int argc, char **argv)
 		{"open311-jurisdiction", required_argument, NULL, 'J'},
 		{"read-cache", required_argument, NULL, 'C'},
 		{"login-rate", required_argument, NULL, 'L'},
+		{"metrics-listen", required_argument, NULL, 'M'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -239,6 +244,7 @@ static int cmd_serve(int argc, char **argv)
 		case 'J': cfg.open311_jurisdiction = optarg; break;
 		case 'C': read_cache = optarg; break;
 		case 'L': login_rate = optarg; break;
+		case 'M': metrics_listen = optarg; break;
 		case 'h': fputs(serve_help, stdout); return 0;
 		default: return usage_error("serve", "unknown option");
 		}
@@ -251,6 +257,12 @@ static int cmd_serve(int argc, char **argv)
 	if (parse_listen(listen, &host, &cfg.listen_port) < 0)
 		return usage_error("serve", "--listen must be HOST:PORT");
 	cfg.listen_host = host;
+	char *metrics_host = NULL;
+	if (metrics_listen && parse_listen(metrics_listen, &metrics_host, &cfg.metrics_port) < 0) {
+		free(host);
+		return usage_error("serve", "--metrics-listen must be HOST:PORT");
+	}
+	cfg.metrics_host = metrics_host;
 	long v;
 	if (threads && (v = parse_num(threads, 1, 256)) == LONG_MIN)
 		return usage_error("serve", "--threads must be 1..256");
@@ -305,9 +317,10 @@ static int cmd_serve(int argc, char **argv)
 	if (!cfg.data_dir)
 		cfg.data_dir = data_dir = default_data_dir(cfg.db);
 
-	app a = {.cfg = cfg, .authenticate = caller_authenticate};
+	app a = {.cfg = cfg, .authenticate = caller_authenticate, .metrics_roles = ROLE_ADMIN};
 	if (open_store(cfg.db, false, &a.store)) {
 		free(host);
+		free(metrics_host);
 		free(web);
 		free(data_dir);
 		return 1;
@@ -330,6 +343,7 @@ static int cmd_serve(int argc, char **argv)
 	store_close(a.store);
 	router_free(a.router);
 	free(host);
+	free(metrics_host);
 	free(web);
 	free(data_dir);
 	return rc;

@@ -32,9 +32,10 @@ struct http_req {
 	 * http/ carries the record without knowing its shape, and matches caller_roles
 	 * against the route's roles. */
 	bool authenticated;
-	void *caller;		 /* the application's record, in arena; NULL: anonymous */
-	unsigned caller_roles;	 /* role bits, as the route tables declare them */
-	const char *caller_name; /* the username, for the access log */
+	void *caller;		   /* the application's record, in arena; NULL: anonymous */
+	unsigned caller_roles;	   /* role bits, as the route tables declare them */
+	const char *caller_name;   /* the username, for the access log */
+	int64_t caller_expires_ms; /* when the caller's session ends (the read cache) */
 	/* The response. */
 	int status;
 	json_t *json; /* JSON body (owned) */
@@ -59,6 +60,10 @@ typedef struct server_config {
 	const char *db;
 	const char *listen_host;
 	int listen_port;
+	/* serve --metrics-listen: a second address serving only /metrics, without a token;
+	 * metrics_port 0: none (the service's address answers /metrics to admins only). */
+	const char *metrics_host;
+	int metrics_port;
 	int threads;
 	size_t max_body;
 	unsigned max_connections;
@@ -83,6 +88,7 @@ typedef int (*http_auth_fn)(http_req *r, err *e);
 struct app {
 	store *store;
 	http_auth_fn authenticate;
+	unsigned metrics_roles; /* who may read /metrics on the service's address */
 	server_config cfg;
 	router *router;
 	struct ratelimit *citizen_limit; /* public appeal routes */

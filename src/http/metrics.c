@@ -21,6 +21,7 @@ struct metrics {
 	size_t nslots;
 	slot *slots;
 	atomic_int open_connections;
+	atomic_uint_fast64_t cache_hits, cache_misses;
 };
 
 metrics *metrics_new(const router *rt)
@@ -63,6 +64,11 @@ void metrics_record(metrics *m, int route_index, int status, int64_t ns)
 void metrics_connection(metrics *m, int delta)
 {
 	atomic_fetch_add_explicit(&m->open_connections, delta, memory_order_relaxed);
+}
+
+void metrics_read_cache(metrics *m, bool hit)
+{
+	atomic_fetch_add_explicit(hit ? &m->cache_hits : &m->cache_misses, 1, memory_order_relaxed);
 }
 
 static void labels(metrics *m, size_t i, const char **route, const char **method)
@@ -129,16 +135,25 @@ void metrics_render(metrics *m, const store *s, strbuf *out)
 			    (double)atomic_load_explicit(&sl->sum_ns, memory_order_relaxed) / 1e9,
 			    route, method, (unsigned long long)count);
 	}
-	strbuf_addf(out,
-		    "# HELP yiwang_db_seconds_total Time spent in the database.\n"
-		    "# TYPE yiwang_db_seconds_total counter\n"
-		    "yiwang_db_seconds_total %.6f\n"
-		    "# HELP yiwang_db_calls_total Statements and commits run.\n"
-		    "# TYPE yiwang_db_calls_total counter\n"
-		    "yiwang_db_calls_total %llu\n"
-		    "# HELP yiwang_http_connections_open Client connections open now.\n"
-		    "# TYPE yiwang_http_connections_open gauge\n"
-		    "yiwang_http_connections_open %d\n",
-		    (double)store_db_ns(s) / 1e9, (unsigned long long)store_db_calls(s),
-		    atomic_load_explicit(&m->open_connections, memory_order_relaxed));
+	strbuf_addf(
+		out,
+		"# HELP yiwang_db_seconds_total Time spent in the database.\n"
+		"# TYPE yiwang_db_seconds_total counter\n"
+		"yiwang_db_seconds_total %.6f\n"
+		"# HELP yiwang_db_calls_total Statements and commits run.\n"
+		"# TYPE yiwang_db_calls_total counter\n"
+		"yiwang_db_calls_total %llu\n"
+		"# HELP yiwang_http_connections_open Client connections open now.\n"
+		"# TYPE yiwang_http_connections_open gauge\n"
+		"yiwang_http_connections_open %d\n"
+		"# HELP yiwang_read_cache_hits_total Reads answered from the read cache.\n"
+		"# TYPE yiwang_read_cache_hits_total counter\n"
+		"yiwang_read_cache_hits_total %llu\n"
+		"# HELP yiwang_read_cache_misses_total Reads the read cache could not answer.\n"
+		"# TYPE yiwang_read_cache_misses_total counter\n"
+		"yiwang_read_cache_misses_total %llu\n",
+		(double)store_db_ns(s) / 1e9, (unsigned long long)store_db_calls(s),
+		atomic_load_explicit(&m->open_connections, memory_order_relaxed),
+		(unsigned long long)atomic_load_explicit(&m->cache_hits, memory_order_relaxed),
+		(unsigned long long)atomic_load_explicit(&m->cache_misses, memory_order_relaxed));
 }

@@ -2,6 +2,7 @@
  * takes no lock; rendered in Prometheus text format at /metrics. */
 #ifndef YW_METRICS_H
 #define YW_METRICS_H
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/strbuf.h"
@@ -16,6 +17,8 @@ void metrics_free(metrics *m);
 /* route_index -1: static file or page; -2: no route matched. */
 void metrics_record(metrics *m, int route_index, int status, int64_t ns);
 void metrics_connection(metrics *m, int delta);
+/* A read of a ROUTE_CACHED route with the read cache on: answered from it (hit) or not. */
+void metrics_read_cache(metrics *m, bool hit);
 void metrics_render(metrics *m, const store *s, strbuf *out);
 
 #endif

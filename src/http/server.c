@@ -35,59 +35,38 @@ static server *g_server;
 
 /* ---- access log ---- */
 
-/* Appends s to sb as the inside of a JSON string. Bytes that are not valid UTF-8 (a
- * client can send anything in a path) become U+FFFD, so every line stays valid JSON. */
-static void json_escape(strbuf *sb, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		unsigned c = *p;
-		if (c == '"' || c == '\\') {
-			strbuf_addch(sb, '\\');
-			strbuf_addch(sb, (char)c);
-			p++;
-		} else if (c < 0x20 || c == 0x7f) {
-			strbuf_addf(sb, "\\u%04x", c);
-			p++;
-		} else if (c < 0x80) {
-			strbuf_addch(sb, (char)c);
-			p++;
-		} else {
-			int len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-			int ok = len > 0;
-			for (int i = 1; ok && i < len; i++)
-				ok = (p[i] & 0xC0) == 0x80;
-			if (ok) {
-				strbuf_add(sb, p, (size_t)len);
-				p += len;
-			} else {
-				strbuf_adds(sb, "\xEF\xBF\xBD");
-				p++;
-			}
-		}
-	}
-}
-
+/* One JSON object a line, written with the JSON writer of the responses (core/jsonw.h):
+ * a client can send any byte in a path, and the writer turns whatever is not UTF-8 as
+ * JSON requires it (overlong forms, surrogates, code points above U+10FFFF, sequences cut
+ * short) into U+FFFD, so every line stays valid JSON for the tools that read the log. */
 static void access_log_write(server *sv, http_req *r)
 {
 	if (!sv->access_log)
 		return;
 	char ts[40];
 	clock_format_iso(clock_now_ms(), ts, sizeof ts);
-	double ms = (double)(clock_mono_ns() - r->started_ns) / 1e6;
-	/* Formatted by hand: this runs on every request. */
+	char ms[32];
+	int msn = snprintf(ms, sizeof ms, "%.3f", (double)(clock_mono_ns() - r->started_ns) / 1e6);
 	strbuf line = STRBUF_INIT;
-	strbuf_addf(&line, "{\"ts\":\"%s\",\"ip\":\"", ts);
-	json_escape(&line, r->ip);
-	strbuf_adds(&line, "\",\"method\":\"");
-	json_escape(&line, r->method);
-	strbuf_adds(&line, "\",\"path\":\"");
-	json_escape(&line, r->path);
-	strbuf_adds(&line, "\",\"route\":\"");
-	json_escape(&line, r->match.route ? r->match.route->pattern : "");
-	strbuf_addf(&line, "\",\"status\":%d,\"ms\":%.3f,\"user\":\"", r->status, ms);
-	json_escape(&line, r->caller_name ? r->caller_name : "");
-	strbuf_adds(&line, "\"}\n");
+	jw_open(&line, '{');
+	jw_key(&line, "ts");
+	jw_str(&line, ts);
+	jw_key(&line, "ip");
+	jw_str(&line, r->ip);
+	jw_key(&line, "method");
+	jw_str(&line, r->method);
+	jw_key(&line, "path");
+	jw_str(&line, r->path);
+	jw_key(&line, "route");
+	jw_str(&line, r->match.route ? r->match.route->pattern : "");
+	jw_key(&line, "status");
+	jw_int(&line, r->status);
+	jw_key(&line, "ms");
+	jw_raw(&line, ms, (size_t)msn);
+	jw_key(&line, "user");
+	jw_str(&line, r->caller_name ? r->caller_name : "");
+	jw_close(&line, '}');
+	strbuf_addch(&line, '\n');
 	/* One fwrite per line: stdio's lock keeps lines whole between threads. */
 	fwrite(line.buf, 1, line.len, sv->access_log);
 	strbuf_release(&line);
@@ -206,8 +185,9 @@ static void write_done(void *arg, int rc, const err *e)
  * cache of the worker thread while the database is unchanged: SQLite's data_version on
  * the thread's connection moves with every commit by any connection or process, so any
  * write (an action, a logout, a disabled user) ends every entry. Answers also depend on
- * the clock (deadline flags), so an entry lives at most CACHE_TTL_MS. Lists that many
- * screens poll are read once per change instead of once per poll. */
+ * the clock (deadline flags), so an entry lives at most CACHE_TTL_MS, and never past the
+ * expiry of its session, which no write marks. Lists that many screens poll are read
+ * once per change instead of once per poll. */
 enum {
 	CACHE_SLOTS = 8,
 	CACHE_TTL_MS = 1000,
@@ -220,6 +200,7 @@ typedef struct cache_entry {
 	size_t len;
 	uint64_t version;
 	int64_t at;
+	int64_t session_expires; /* the entry ends with its session */
 	int status;
 	char name[64]; /* the caller, for the access log */
 } cache_entry;
@@ -295,7 +276,8 @@ static bool cache_get(http_req *r, uint64_t *version, strbuf *key)
 	for (int i = 0; i < CACHE_SLOTS; i++) {
 		cache_entry *ce = &rc->e[i];
 		if (!ce->key || ce->version != *version || now - ce->at >= CACHE_TTL_MS ||
-		    now < ce->at || strcmp(ce->key, strbuf_str(key)) != 0)
+		    now < ce->at || now >= ce->session_expires ||
+		    strcmp(ce->key, strbuf_str(key)) != 0)
 			continue;
 		r->status = ce->status;
 		r->text = xmalloc(ce->len + 1);
@@ -313,6 +295,10 @@ static void cache_put(http_req *r, uint64_t version, strbuf *key)
 {
 	if (r->status != 200 || !r->text || r->text_len > CACHE_MAX_BODY || !r->authenticated)
 		return;
+	/* The session's end, as the authentication hook read it in this request's snapshot. */
+	int64_t expires = r->caller_expires_ms;
+	if (expires <= clock_now_ms())
+		return;
 	read_cache *rc = thread_cache();
 	cache_entry *ce = &rc->e[rc->next++ % CACHE_SLOTS];
 	free(ce->key);
@@ -324,6 +310,7 @@ static void cache_put(http_req *r, uint64_t version, strbuf *key)
 	ce->len = r->text_len;
 	ce->version = version;
 	ce->at = clock_now_ms();
+	ce->session_expires = expires;
 	ce->status = r->status;
 	snprintf(ce->name, sizeof ce->name, "%s", r->caller_name ? r->caller_name : "");
 }
@@ -361,10 +348,13 @@ static void dispatch(server *sv, http_req *r)
 	uint64_t version = 0;
 	strbuf key = STRBUF_INIT;
 	if (cached && cache_get(r, &version, &key)) {
+		metrics_read_cache(sv->metrics, true);
 		store_read_end(r->store);
 		strbuf_release(&key);
 		return;
 	}
+	if (cached)
+		metrics_read_cache(sv->metrics, false);
 	run_route(r);
 	if (cached && key.len)
 		cache_put(r, version, &key);
@@ -386,6 +376,28 @@ static void client_ip(struct MHD_Connection *c, char *out, size_t n)
 	else if (sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
 			  (socklen_t)n);
+}
+
+/* The policy of the web UI's pages. Vite builds the app into module scripts and style
+ * sheets under /assets, and index.html holds no inline script, so scripts come from the
+ * site alone. ECharts writes its tooltips as HTML with style attributes, so inline
+ * styles are allowed (styles run no code). Photos are shown from blob: URLs. Nothing
+ * loads from another origin, and no site may frame a page (clickjacking). */
+static const char page_policy[] =
+	"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+	"img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+	"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/* nosniff on every answer, so that a browser never runs an answer as another type than
+ * it says; the page policy and its companions on every HTML answer. */
+static void add_security_headers(struct MHD_Response *resp, const char *ctype)
+{
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	if (!ctype || strncmp(ctype, "text/html", 9) != 0)
+		return;
+	MHD_add_response_header(resp, "Content-Security-Policy", page_policy);
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 }
 
 static enum MHD_Result queue(server *sv, struct MHD_Connection *c, http_req *r)
@@ -431,7 +443,7 @@ static enum MHD_Result queue(server *sv, struct MHD_Connection *c, http_req *r)
 		return MHD_NO;
 	if (ctype)
 		MHD_add_response_header(resp, "Content-Type", ctype);
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	add_security_headers(resp, ctype);
 	if (r->allow)
 		MHD_add_response_header(resp, "Allow", r->allow);
 	if (r->disposition)
@@ -619,6 +631,8 @@ static int h_healthz(http_req *r)
 				   store_schema_version(r->store)));
 }
 
+/* Metrics tell how busy each route is and how the database fares: on the service's
+ * address for an admin only (anyone else may scrape them on --metrics-listen). */
 static int h_metrics(http_req *r)
 {
 	strbuf sb = STRBUF_INIT;
@@ -629,12 +643,10 @@ static int h_metrics(http_req *r)
 	return 0;
 }
 
-static const struct route system_routes[] = {
+static struct route system_routes[] = {
 	{"GET", "/healthz", h_healthz, ROUTE_PUBLIC, 0},
-	{"GET", "/metrics", h_metrics, ROUTE_PUBLIC, 0},
+	{"GET", "/metrics", h_metrics, 0, 0}, /* roles: app->metrics_roles, set at start */
 };
-
-/* ---- lifecycle ---- */
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
@@ -643,8 +655,116 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	vfprintf(stderr, fmt, ap);
 }
 
+/* ---- the metrics address (serve --metrics-listen) ----
+ * A second daemon, on one thread, that answers GET /metrics without a token and nothing
+ * else: its address is meant for the scraper's network, so that the service's own address
+ * shows metrics to no one but an admin. */
+
+static struct MHD_Response *error_response(const char *code, const char *message)
+{
+	strbuf sb = STRBUF_INIT;
+	jw_open(&sb, '{');
+	jw_key(&sb, "error");
+	jw_open(&sb, '{');
+	jw_key(&sb, "code");
+	jw_str(&sb, code);
+	jw_key(&sb, "message");
+	jw_str(&sb, message);
+	jw_close(&sb, '}');
+	jw_close(&sb, '}');
+	size_t n;
+	char *body = strbuf_detach(&sb, &n);
+	return MHD_create_response_from_buffer(n, body, MHD_RESPMEM_MUST_FREE);
+}
+
+static enum MHD_Result on_metrics_request(void *cls, struct MHD_Connection *c, const char *url,
+					  const char *method, const char *version,
+					  const char *upload, size_t *upload_size, void **con_cls)
+{
+	(void)version, (void)upload;
+	static int begun;
+	if (!*con_cls) { /* the headers are in: answer once the request is complete */
+		*con_cls = &begun;
+		return MHD_YES;
+	}
+	if (*upload_size) { /* a body is read and ignored */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	server *sv = cls;
+	unsigned status = 200;
+	const char *ctype = "application/json; charset=utf-8";
+	struct MHD_Response *resp;
+	if (strcmp(url, "/metrics") != 0) {
+		status = 404;
+		resp = error_response("not_found", "此地址只提供 /metrics");
+	} else if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+		status = 405;
+		resp = error_response("method_not_allowed", "/metrics 只支持 GET");
+	} else {
+		strbuf sb = STRBUF_INIT;
+		metrics_render(sv->metrics, sv->app->store, &sb);
+		size_t n;
+		char *body = strbuf_detach(&sb, &n);
+		resp = MHD_create_response_from_buffer(n, body, MHD_RESPMEM_MUST_FREE);
+		ctype = "text/plain; version=0.0.4; charset=utf-8";
+	}
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, "Content-Type", ctype);
+	add_security_headers(resp, ctype);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (status == 405)
+		MHD_add_response_header(resp, "Allow", "GET, HEAD");
+	enum MHD_Result ret = MHD_queue_response(c, status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+/* Resolves host and port for a listening socket. */
+static int resolve_listen(const char *what, const char *host, int port, struct addrinfo **ai,
+			  err *e)
+{
+	struct addrinfo hints = {
+		.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
+	char service[16];
+	snprintf(service, sizeof service, "%d", port);
+	*ai = NULL;
+	int gai = getaddrinfo(host, service, &hints, ai);
+	if (gai != 0 || !*ai)
+		return err_set(e, ERR_INVALID, what, what, "无法解析监听地址 %s：%s", host,
+			       gai_strerror(gai));
+	return 0;
+}
+
+/* Starts the daemon of --metrics-listen; NULL with e set when it cannot listen. */
+static struct MHD_Daemon *metrics_listen_start(server *sv, err *e)
+{
+	const server_config *cfg = &sv->app->cfg;
+	struct addrinfo *ai;
+	if (resolve_listen("metrics_listen", cfg->metrics_host, cfg->metrics_port, &ai, e) < 0)
+		return NULL;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
+	if (ai->ai_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	struct MHD_Daemon *d = MHD_start_daemon(
+		flags, (uint16_t)cfg->metrics_port, NULL, NULL, on_metrics_request, sv,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+		MHD_OPTION_CONNECTION_LIMIT, 64u, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16 * 1024, MHD_OPTION_END);
+	freeaddrinfo(ai);
+	if (!d)
+		err_set(e, ERR_UNAVAILABLE, "metrics_listen", "metrics_listen",
+			"无法在 %s:%d 上提供 metrics（端口被占用或地址无效）", cfg->metrics_host,
+			cfg->metrics_port);
+	return d;
+}
+
+/* ---- lifecycle ---- */
+
 int server_run(app *a, err *e)
 {
+	system_routes[1].roles = a->metrics_roles;
 	router_add(a->router, system_routes, sizeof system_routes / sizeof system_routes[0]);
 	server sv = {.app = a};
 	sv.metrics = metrics_new(a->router);
@@ -660,16 +780,10 @@ int server_run(app *a, err *e)
 			       "无法打开访问日志 %s：%s", al, strerror(errno));
 	}
 
-	struct addrinfo hints = {
-		.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
-	struct addrinfo *ai = NULL;
-	char port[16];
-	snprintf(port, sizeof port, "%d", a->cfg.listen_port);
-	int gai = getaddrinfo(a->cfg.listen_host, port, &hints, &ai);
-	if (gai != 0 || !ai) {
+	struct addrinfo *ai;
+	if (resolve_listen("listen", a->cfg.listen_host, a->cfg.listen_port, &ai, e) < 0) {
 		metrics_free(sv.metrics);
-		return err_set(e, ERR_INVALID, "listen", "listen", "无法解析监听地址 %s：%s",
-			       a->cfg.listen_host, gai_strerror(gai));
+		return -1;
 	}
 
 	/* Workers inherit this mask, so only the main thread receives the signals. */
@@ -704,6 +818,18 @@ int server_run(app *a, err *e)
 			       "无法在 %s:%d 上监听（端口被占用或地址无效）", a->cfg.listen_host,
 			       a->cfg.listen_port);
 	}
+	struct MHD_Daemon *md = NULL;
+	if (a->cfg.metrics_port && !(md = metrics_listen_start(&sv, e))) {
+		MHD_stop_daemon(d);
+		pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
+		metrics_free(sv.metrics);
+		if (sv.access_log && sv.access_log != stderr)
+			fclose(sv.access_log);
+		return -1;
+	}
+	if (md)
+		fprintf(stderr, "yiwang: metrics on http://%s:%d/metrics\n", a->cfg.metrics_host,
+			a->cfg.metrics_port);
 	fprintf(stderr, "yiwang: serving %s on http://%s:%d (%d threads, %s)\n",
 		store_kind_name(a->store), a->cfg.listen_host, a->cfg.listen_port, a->cfg.threads,
 		a->cfg.web_dir ? a->cfg.web_dir : "no web UI");
@@ -744,6 +870,8 @@ int server_run(app *a, err *e)
 	       (atomic_load(&sv.inflight) > 0 || atomic_load(&sv.fresh) > 0))
 		usleep(10000);
 	MHD_stop_daemon(d);
+	if (md)
+		MHD_stop_daemon(md);
 	pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
 	if (sv.access_log && sv.access_log != stderr)
 		fclose(sv.access_log);

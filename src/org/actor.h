@@ -23,7 +23,8 @@ enum { ROLE_COUNT = 10, SCOPE_PATH_MAX = 256 };
 #define ROLES_ANY ((1u << ROLE_COUNT) - 1)
 
 typedef struct actor {
-	int64_t user_id; /* 0 for the command line */
+	int64_t user_id;	 /* 0 for the command line */
+	int64_t session_expires; /* when the session it came from ends (epoch ms); 0: none */
 	char username[64];
 	int64_t unit_id;
 	/* The root of the area the actor reads and works in: "/1/5/"; "/" is the whole

@@ -427,7 +427,7 @@ int auth_resolve(store *s, const char *token, actor *out, err *e)
 	store_stmt *st;
 	int rc = store_query_row(
 		c, &st, e,
-		"SELECT u.id, u.username, u.unit_id, un.path, u.disabled, un.kind"
+		"SELECT u.id, u.username, u.unit_id, un.path, u.disabled, un.kind, s.expires_at"
 		" FROM sessions s JOIN users u ON u.id = s.user_id"
 		" JOIN units un ON un.id = u.unit_id"
 		" WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?",
@@ -444,6 +444,7 @@ int auth_resolve(store *s, const char *token, actor *out, err *e)
 	snprintf(out->admin_path, sizeof out->admin_path, "%s", store_col_text(st, 3));
 	bool disabled = store_col_int(st, 4) != 0;
 	bool department = strcmp(store_col_text(st, 5), "department") == 0;
+	out->session_expires = store_col_int(st, 6);
 	store_done(st);
 	if (disabled)
 		return err_set(e, ERR_UNAUTHORIZED, "unauthorized", NULL, "账号已停用");

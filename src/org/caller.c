@@ -15,6 +15,7 @@ int caller_authenticate(http_req *r, err *e)
 	r->caller = a;
 	r->caller_roles = a->roles;
 	r->caller_name = a->username;
+	r->caller_expires_ms = a->session_expires;
 	r->authenticated = true;
 	return 0;
 }

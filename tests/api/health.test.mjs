@@ -1,14 +1,18 @@
-// Health probe and Prometheus metrics (docs/api.md "Health and metrics").
-import { test, before, after } from 'node:test';
+// Health probe and Prometheus metrics (docs/api.md "Health and metrics"). /metrics answers
+// only an admin's token on the service's address (CONTRACT.md "Limits every deployment
+// has"), and without a token on the address of serve --metrics-listen, which serves
+// nothing else.
+import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client, backend } from '../lib/server.mjs';
-import { assertError, stopClean } from '../lib/api-helpers.mjs';
+import { startServer, client, login, backend, freePort } from '../lib/server.mjs';
+import { assertError, rawRequest, run, stopClean } from '../lib/api-helpers.mjs';
 
-let srv, api;
+let srv, api, admin;
 
 before(async () => {
   srv = await startServer();
   api = client(srv.url);
+  admin = await login(api, 'admin');
 });
 after(async () => { await stopClean(srv); });
 
@@ -43,7 +47,7 @@ test('GET /metrics is Prometheus text with counters, a histogram, db time and op
   // Some traffic with known routes first.
   assert.equal((await api('/healthz')).status, 200);
   assert.equal((await api('/api/v1/me')).status, 401);
-  const r = await api('/metrics');
+  const r = await api('/metrics', { token: admin });
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-type'), /^text\/plain/);
   const text = r.text;
@@ -85,9 +89,105 @@ test('GET /metrics is Prometheus text with counters, a histogram, db time and op
 
 test('yiwang_http_requests_total carries the labels route, method and code (status class)', async () => {
   await api('/healthz');
-  const text = (await api('/metrics')).text;
+  const text = (await api('/metrics', { token: admin })).text;
   const s = samples(text, 'yiwang_http_requests_total').find((x) => x.labels.route === '/healthz');
   assert.ok(s, 'a sample for /healthz');
   assert.deepEqual(Object.keys(s.labels).sort(), ['code', 'method', 'route'],
     `labels as docs/api.md names them; got ${JSON.stringify(s.labels)}`);
+});
+
+describe('who may read /metrics', () => {
+  test('without a token → 401 with the error envelope; an invalid token → 401', async () => {
+    const r = await api('/metrics');
+    assertError(r, 401, 'unauthorized');
+    assert.doesNotMatch(r.text, /yiwang_/);
+    assertError(await api('/metrics', { token: 'x'.repeat(43) }), 401, 'unauthorized');
+    assert.equal((await api('/metrics', { method: 'HEAD' })).status, 401);
+  });
+
+  test('a logged-in user who is not an admin → 403 with the error envelope', async () => {
+    for (const who of ['agent', 'zhujian', 'grid01']) {
+      const r = await api('/metrics', { token: await login(api, who) });
+      assertError(r, 403, 'forbidden');
+      assert.doesNotMatch(r.text, /yiwang_/, who);
+    }
+  });
+
+  test("an admin's token → 200 Prometheus text, never cached by a proxy", async () => {
+    const r = await api('/metrics', { token: admin });
+    assert.equal(r.status, 200);
+    assert.match(r.text, /^# TYPE yiwang_http_requests_total counter$/m);
+    assert.equal(r.headers.get('cache-control'), 'no-store');
+    assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+  });
+});
+
+describe('serve --metrics-listen HOST:PORT', () => {
+  let side, sideUrl;
+  before(async () => {
+    const port = await freePort();
+    side = await startServer({ args: ['--metrics-listen', `127.0.0.1:${port}`] });
+    sideUrl = `http://127.0.0.1:${port}`;
+  });
+  after(async () => { await stopClean(side); });
+
+  test('answers GET /metrics without a token, with the traffic of the service address', async () => {
+    const sapi = client(side.url);
+    for (let i = 0; i < 3; i++) assert.equal((await sapi('/healthz')).status, 200);
+    const r = await rawRequest(sideUrl, { path: '/metrics' });
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type'), /^text\/plain/);
+    assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+    const health = samples(r.text, 'yiwang_http_requests_total').filter((s) => s.labels.route === '/healthz');
+    assert.ok(health.reduce((a, s) => a + s.value, 0) >= 3, 'the /healthz calls on the service address');
+    assert.equal(samples(r.text, 'yiwang_http_connections_open').length, 1);
+    // Twice on one connection (keep-alive), and HEAD.
+    const again = await fetch(sideUrl + '/metrics');
+    assert.equal(again.status, 200);
+    assert.match(await again.text(), /yiwang_db_calls_total/);
+    assert.equal((await rawRequest(sideUrl, { method: 'HEAD', path: '/metrics' })).status, 200);
+  });
+
+  test('serves nothing else: other paths → 404, other methods → 405, both with the error envelope', async () => {
+    for (const path of ['/', '/healthz', '/api/v1/me', '/api/v1/sessions', '/metrics/', '/metrics?x=1/..', '/index.html']) {
+      const r = await rawRequest(sideUrl, { path });
+      if (path.startsWith('/metrics?')) { assert.equal(r.status, 200, path); continue; }
+      assertError(r, 404, 'not_found');
+      assert.equal(r.headers.get('x-content-type-options'), 'nosniff', path);
+    }
+    const post = await rawRequest(sideUrl, { method: 'POST', path: '/metrics', body: '{}', headers: { 'content-type': 'application/json' } });
+    assertError(post, 405, 'method_not_allowed');
+    assert.match(post.headers.get('allow') || '', /GET/);
+  });
+
+  test('the service address still answers /metrics only to an admin', async () => {
+    const sapi = client(side.url);
+    assertError(await sapi('/metrics'), 401, 'unauthorized');
+    assertError(await sapi('/metrics', { token: await login(sapi, 'agent') }), 403, 'forbidden');
+    assert.equal((await sapi('/metrics', { token: await login(sapi, 'admin') })).status, 200);
+  });
+
+  test('YIWANG_METRICS_LISTEN sets it too', async () => {
+    const port = await freePort();
+    const s = await startServer({ env: { YIWANG_METRICS_LISTEN: `127.0.0.1:${port}` } });
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/metrics`);
+      assert.equal(r.status, 200);
+      assert.match(await r.text(), /^# TYPE yiwang_http_requests_total counter$/m);
+    } finally {
+      await stopClean(s);
+    }
+  });
+
+  test('a malformed address is a usage error; a port in use stops the start', async () => {
+    for (const bad of ['nope', '127.0.0.1:', '127.0.0.1:70000', ':8080']) {
+      const r = run(['serve', '--db', side.db.url, '--listen', '127.0.0.1:1', '--metrics-listen', bad]);
+      assert.equal(r.status, 2, `${bad}: ${r.stderr}`);
+      assert.match(r.stderr, /--metrics-listen/);
+    }
+    const busy = new URL(side.url).port; // the service address of the running server
+    const r = run(['serve', '--db', side.db.url, '--listen', `127.0.0.1:${await freePort()}`, '--metrics-listen', `127.0.0.1:${busy}`]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /metrics/);
+  });
 });

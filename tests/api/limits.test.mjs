@@ -10,13 +10,13 @@ import { assertError, assertStatus, unitByName, rawRequest, stopClean } from '..
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const webDir = join(root, 'build', 'web');
-const haveWeb = existsSync(join(webDir, 'index.html'));
 
 let srv, api, admin, parentId;
 
 before(async () => {
-  // Serve the built web UI explicitly: the sanitizer binary lives in build/san/.
-  srv = await startServer({ args: haveWeb ? ['--web', webDir] : [] });
+  // Serve the built web UI explicitly: the sanitizer binary lives in build/san/. Without
+  // it the static-file tests would test nothing, so they fail (make all builds it).
+  srv = await startServer({ args: ['--web', webDir] });
   api = client(srv.url);
   admin = await login(api, 'admin');
   parentId = (await unitByName(api, admin, '站前街道')).id;
@@ -188,26 +188,46 @@ describe('routing', () => {
 });
 
 describe('static files', () => {
-  test('GET / serves the web UI\'s index.html', { skip: !haveWeb && 'build/web/index.html is absent' }, async () => {
+  const indexHtml = () => {
+    assert.ok(existsSync(join(webDir, 'index.html')), `${webDir}/index.html is missing: run make all`);
+    return readFileSync(join(webDir, 'index.html'), 'utf8');
+  };
+
+  test('GET / serves the web UI\'s index.html', async () => {
+    const want = indexHtml();
     const r = await fetch(srv.url + '/');
     assert.equal(r.status, 200);
     assert.match(r.headers.get('content-type'), /text\/html/);
     const text = await r.text();
-    assert.equal(text, readFileSync(join(webDir, 'index.html'), 'utf8'));
+    assert.equal(text, want);
   });
 
   test('path traversal never serves a file outside the web directory', async () => {
-    const secret = readFileSync('/etc/passwd', 'utf8').split('\n')[0];
-    for (const path of [
+    // The server does serve files from the web directory, or this test proves nothing.
+    const want = indexHtml();
+    const index = await rawRequest(srv.url, { path: '/index.html' });
+    assert.equal(index.status, 200);
+    assert.equal(index.text, want, 'index.html is served');
+    // Targets: /etc/passwd, far up; and files right above the web directory
+    // (build/web/../../README.md is the repository's README, build/web/../yiwang the binary).
+    const passwd = readFileSync('/etc/passwd', 'utf8').split('\n')[0];
+    const readme = readFileSync(join(webDir, '..', '..', 'README.md'), 'utf8').split('\n')[0];
+    const up = '../'.repeat(16), upEnc = '%2e%2e/'.repeat(16);
+    const paths = [
       '/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2f..%2fetc%2fpasswd',
       '/assets/../../../../etc/passwd', '/assets/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd',
       '/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd', '/....//....//etc/passwd', '/..\\..\\etc\\passwd',
       '//etc/passwd', '/api/v1/../../../etc/passwd', '/%252e%252e/%252e%252e/etc/passwd',
-    ]) {
+      `/${up}etc/passwd`, `/${upEnc}etc/passwd`, `/assets/${up}etc/passwd`, `/${up.replaceAll('/', '%2f')}etc/passwd`,
+      '/../../README.md', '/%2e%2e/%2e%2e/README.md', '/assets/../../../README.md', '/..%2f..%2fREADME.md',
+      '/./../../README.md', '/.%2e/.%2e/README.md', '/../yiwang', '/%2e%2e/yiwang', '/assets/../../yiwang',
+    ];
+    for (const path of paths) {
       const r = await rawRequest(srv.url, { path });
       assert.ok(r.status < 500, `${path}: got ${r.status}`);
-      assert.ok(!r.text.includes(secret), `${path} must not serve /etc/passwd`);
-      assert.ok(!r.text.includes('root:'), `${path} must not serve /etc/passwd`);
+      assert.ok(!r.text.includes(passwd) && !r.text.includes('root:'), `${path} must not serve /etc/passwd`);
+      assert.ok(!r.text.includes(readme), `${path} must not serve the README above the web directory`);
+      assert.ok(!r.text.includes('\x7fELF'), `${path} must not serve the binary`);
     }
   });
 });

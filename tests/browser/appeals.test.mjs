@@ -47,6 +47,9 @@ after(async () => {
 // the 401/403 resource loads) and 5xx answers, which each test insists are absent.
 async function openPage(viewport, opts = {}) {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true, ...opts });
+  // A breach of the pages' Content-Security-Policy is a problem like any console error.
+  await context.addInitScript(() => document.addEventListener('securitypolicyviolation',
+    (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)));
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT);
   const problems = [];

@@ -53,6 +53,9 @@ after(async () => {
 
 async function openPage(viewport) {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', hasTouch: viewport === TABLET });
+  // A breach of the pages' Content-Security-Policy is a problem like any console error.
+  await context.addInitScript(() => document.addEventListener('securitypolicyviolation',
+    (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)));
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT);
   const problems = [];

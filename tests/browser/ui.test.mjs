@@ -40,6 +40,9 @@ after(async () => {
 // errors and failed requests so that a test can insist there were none.
 async function openPage(viewport) {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  // A breach of the pages' Content-Security-Policy is a problem like any console error.
+  await context.addInitScript(() => document.addEventListener('securitypolicyviolation',
+    (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`)));
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT);
   const problems = [];
@@ -102,8 +105,10 @@ test('admin: login form, home, unit tree, search, admin screens, logout (desktop
   assert.equal(me.status, 200);
   const { context, page, problems } = await openPage({ width: 1366, height: 860 });
   try {
-    // Not logged in: the app sends us to the login page.
-    await page.goto(server.url + '/');
+    // Not logged in: the app sends us to the login page. The page forbids framing and
+    // scripts from elsewhere (and openPage reports anything it blocks).
+    const resp = await page.goto(server.url + '/');
+    assert.match(resp.headers()['content-security-policy'] || '', /frame-ancestors 'none'/);
     await page.waitForURL(/#\/login/);
     await shot(page, 'login-desktop');
     await fillLogin(page, 'admin', demoPassword);

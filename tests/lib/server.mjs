@@ -13,7 +13,8 @@ export const binary = process.env.YIWANG_BIN || join(root, 'build', 'yiwang');
 export const backend = process.env.YIWANG_TEST_BACKEND || 'sqlite';
 export const demoPassword = 'yiwang-demo';
 
-function freePort() {
+// A loopback port free at the time of asking.
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.listen(0, '127.0.0.1', () => {

@@ -542,6 +542,8 @@ static void write_bad_utf8(strbuf *sb)
 	jw_str(sb, "\xe4\xbd");		/* a sequence cut short */
 	jw_str(sb, "\xed\xa0\x80");	/* a surrogate */
 	jw_str(sb, "\xc0\xaf");		/* an overlong slash */
+	jw_str(sb, "\xe0\x80\xaf");	/* an overlong slash in three bytes */
+	jw_str(sb, "\xf4\x90\x80\x80"); /* above U+10FFFF */
 	jw_str(sb, "\xf0\x9f\x98\x80"); /* an emoji is kept */
 	jw_close(sb, ']');
 }
@@ -550,9 +552,10 @@ static void test_jsonw_never_writes_invalid_utf8(void **state)
 {
 	(void)state;
 	char *s = written(write_bad_utf8);
-	assert_string_equal(s,
-			    "[\"a\\ufffd\\ufffd\",\"\\ufffd\\ufffd\","
-			    "\"\\ufffd\\ufffd\\ufffd\",\"\\ufffd\\ufffd\",\"\xf0\x9f\x98\x80\"]");
+	assert_string_equal(s, "[\"a\\ufffd\\ufffd\",\"\\ufffd\\ufffd\","
+			       "\"\\ufffd\\ufffd\\ufffd\",\"\\ufffd\\ufffd\","
+			       "\"\\ufffd\\ufffd\\ufffd\",\"\\ufffd\\ufffd\\ufffd\\ufffd\","
+			       "\"\xf0\x9f\x98\x80\"]");
 	json_t *v = json_loads(s, 0, NULL);
 	assert_non_null(v);
 	json_decref(v);

@@ -782,6 +782,9 @@ static void test_pg_store_survives_server_restart(void **state)
 	fx *f = *state;
 	const char *dir = getenv("YIWANG_TEST_PG_DIR");
 	if (!on_pg() || !dir || !*dir || access("scripts/pg-temp.sh", X_OK) != 0) {
+		if (on_pg() && tu_pg_required())
+			fail_msg("restart test needs YIWANG_TEST_PG_DIR and to run from the "
+				 "repository root");
 		if (on_pg())
 			fprintf(stderr, "restart test needs YIWANG_TEST_PG_DIR and to run from the "
 					"repository root\n");

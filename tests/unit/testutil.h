@@ -1,9 +1,12 @@
 /* Helpers shared by the cmocka suites: a fresh database for each test, on SQLite (a file
  * in a temporary directory) and, when YIWANG_TEST_PG names a PostgreSQL server, on a new
- * PostgreSQL database too. Suites run their store-touching tests once per backend. */
+ * PostgreSQL database too. Suites run their store-touching tests once per backend. With
+ * YIWANG_TEST_REQUIRE_PG=1 (scripts/test.sh sets it) the PostgreSQL run is promised: a
+ * missing YIWANG_TEST_PG fails the suite instead of skipping that run. */
 #ifndef YW_TESTUTIL_H
 #define YW_TESTUTIL_H
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -85,6 +88,20 @@ static inline store *tu_store_open(tu_db *d)
 	return s;
 }
 
+/* Whether the PostgreSQL run is required (YIWANG_TEST_REQUIRE_PG=1). */
+static inline bool tu_pg_required(void)
+{
+	const char *v = getenv("YIWANG_TEST_REQUIRE_PG");
+	return v && strcmp(v, "1") == 0;
+}
+
+static inline void tu_pg_missing(void **state)
+{
+	(void)state;
+	fail_msg("YIWANG_TEST_REQUIRE_PG=1 but YIWANG_TEST_PG is not set: the PostgreSQL run "
+		 "cannot happen (did scripts/pg-temp.sh start fail?)");
+}
+
 /* Runs a suite's tests on SQLite and, when YIWANG_TEST_PG is set, on PostgreSQL. */
 static inline int tu_run_both(const char *name, const struct CMUnitTest *tests, size_t n)
 {
@@ -97,6 +114,11 @@ static inline int tu_run_both(const char *name, const struct CMUnitTest *tests, 
 		tu_backend = "postgres";
 		label = xasprintf("%s [postgres]", name);
 		failed += _cmocka_run_group_tests(label, tests, n, NULL, NULL);
+		free(label);
+	} else if (tu_pg_required()) {
+		const struct CMUnitTest missing[] = {cmocka_unit_test(tu_pg_missing)};
+		label = xasprintf("%s [postgres]", name);
+		failed += _cmocka_run_group_tests(label, missing, 1, NULL, NULL);
 		free(label);
 	} else {
 		fprintf(stderr, "%s: YIWANG_TEST_PG not set, PostgreSQL run skipped\n", name);
