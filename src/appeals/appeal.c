@@ -311,8 +311,8 @@ static int apply(store_conn *c, const actor *who, case_row *r, const appeal_acti
 		appeal_extra x;
 		int64_t sign_due, finish_due;
 		if (load_extra(c, id, &x, e) < 0 ||
-		    case_deadlines(c, x.type, r->urgent, x.finish_days, now, &sign_due, &finish_due,
-				   e) < 0 ||
+		    case_deadlines(c, "appeal", x.type, r->urgent, x.finish_days, now, &sign_due,
+				   &finish_due, e) < 0 ||
 		    case_assign(c, id, a->unit_id, now, sign_due, finish_due, e) < 0)
 			return -1;
 		return case_notify(c, a->unit_id, 0, id, "new_case", "新工单", r->number, e);
@@ -452,8 +452,8 @@ static int apply(store_conn *c, const actor *who, case_row *r, const appeal_acti
 		appeal_extra x;
 		int64_t sign_due, finish_due;
 		if (load_extra(c, id, &x, e) < 0 ||
-		    case_deadlines(c, x.type, r->urgent, x.finish_days, now, &sign_due, &finish_due,
-				   e) < 0)
+		    case_deadlines(c, "appeal", x.type, r->urgent, x.finish_days, now, &sign_due,
+				   &finish_due, e) < 0)
 			return -1;
 		if (store_exec(c, e,
 			       "UPDATE cases SET closed_at = NULL, satisfaction = NULL, replied_at "

@@ -10,6 +10,117 @@
 #include "core/mem.h"
 #include "core/strbuf.h"
 
+/* ---- the registry ---- */
+
+enum { MACHINES_MAX = 16 };
+static const struct case_machine *machines[MACHINES_MAX];
+static size_t nmachines;
+
+void case_machine_register(const struct case_machine *m)
+{
+	for (size_t i = 0; i < nmachines; i++)
+		if (strcmp(machines[i]->kind, m->kind) == 0) {
+			machines[i] = m;
+			return;
+		}
+	if (nmachines < MACHINES_MAX)
+		machines[nmachines++] = m;
+}
+
+const struct case_machine *case_machine_get(const char *kind)
+{
+	for (size_t i = 0; kind && i < nmachines; i++)
+		if (strcmp(machines[i]->kind, kind) == 0)
+			return machines[i];
+	return NULL;
+}
+
+const struct case_machine *const *case_machines(size_t *n)
+{
+	*n = nmachines;
+	return machines;
+}
+
+bool case_state_open(const struct case_machine *m, const char *status)
+{
+	for (const char *const *s = m->terminal; s && *s; s++)
+		if (strcmp(*s, status) == 0)
+			return false;
+	return true;
+}
+
+const struct case_action *case_action_find(const struct case_machine *m, const char *name)
+{
+	for (size_t i = 0; name && i < m->nactions; i++)
+		if (strcmp(m->actions[i].name, name) == 0)
+			return &m->actions[i];
+	return NULL;
+}
+
+bool case_action_from(const struct case_machine *m, const struct case_action *act,
+		      const char *status)
+{
+	for (int i = 0; i < CASE_FROM_MAX && act->from[i]; i++)
+		if (strcmp(act->from[i], status) == 0 ||
+		    (strcmp(act->from[i], "*") == 0 && case_state_open(m, status)))
+			return true;
+	return false;
+}
+
+unsigned case_rels_of(const actor *who, const case_row *r)
+{
+	unsigned rels = 0;
+	bool region = scope_contains(who->unit_path, r->region_path);
+	if (region)
+		rels |= CASE_REL_REGION;
+	if (region || (r->handler_path[0] && scope_contains(who->unit_path, r->handler_path)))
+		rels |= CASE_REL_AREA;
+	if (r->handler_id && who->unit_id == r->handler_id)
+		rels |= CASE_REL_HOLDER;
+	if (r->created_by && who->user_id == r->created_by)
+		rels |= CASE_REL_REPORTER;
+	return rels;
+}
+
+json_t *case_allowed_actions(const actor *who, const struct case_machine *m, const case_row *r)
+{
+	(void)who, (void)m, (void)r;
+	return json_array();
+}
+
+const char *case_body_str(const case_act_ctx *x, const char *key)
+{
+	const char *s = json_string_value(json_object_get(x->body, key));
+	if (!s)
+		return NULL;
+	const char *t = s;
+	while (*t == ' ')
+		t++;
+	return *t ? s : NULL;
+}
+
+int64_t case_body_int(const case_act_ctx *x, const char *key, int64_t dflt)
+{
+	json_t *v = json_object_get(x->body, key);
+	return json_is_integer(v) ? json_integer_value(v) : dflt;
+}
+
+int case_body_bool(const case_act_ctx *x, const char *key)
+{
+	json_t *v = json_object_get(x->body, key);
+	return json_is_boolean(v) ? json_is_true(v) : -1;
+}
+
+int case_act(store_conn *c, const actor *who, const struct case_machine *m, int64_t id,
+	     const char *action, json_t *body, unsigned extra_rels, void *out, err *e)
+{
+	(void)c, (void)who, (void)m, (void)id, (void)action, (void)body, (void)extra_rels,
+		(void)out;
+	return err_set(e, ERR_INTERNAL, "not_implemented", NULL, "尚未实现");
+}
+
+/* ---- the old API ---- */
+
 const struct case_transition *case_transition_find(const struct case_kind *k, const char *action,
 						   const char *status)
 {
@@ -177,14 +288,16 @@ int case_create(store_conn *c, const actor *who, const case_new *in, int64_t *id
 			       : -1;
 	snprintf(region_path, sizeof region_path, "%s", store_col_text(st, 0));
 	store_done(st);
-	if (case_number_next(c, in->kind->prefix, now, number, 32, e) < 0)
+	const char *kind = in->machine ? in->machine->kind : in->kind->kind;
+	const char *prefix = in->machine ? in->machine->prefix : in->kind->prefix;
+	if (case_number_next(c, prefix, now, number, 32, e) < 0)
 		return -1;
 	rc = store_query_row(
 		c, &st, e,
 		"INSERT INTO cases (kind, number, status, region_id, region_path,"
 		" intake_unit_id, title, content, urgent, created_by, created_at,"
 		" updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		"sssisissbnii", in->kind->kind, number, in->status, in->region_id, region_path,
+		"sssisissbnii", kind, number, in->status, in->region_id, region_path,
 		in->intake_unit_id, in->title, in->content, (int)in->urgent, in->created_by, now,
 		now);
 	if (rc <= 0)
@@ -309,6 +422,25 @@ int case_assign(store_conn *c, int64_t case_id, int64_t unit_id, int64_t now, in
 		       : 0;
 }
 
+int case_set_holder(store_conn *c, int64_t case_id, int64_t unit_id, int64_t now, err *e)
+{
+	store_stmt *st;
+	int rc = store_query_row(c, &st, e, "SELECT path FROM units WHERE id = ?", "i", unit_id);
+	if (rc <= 0)
+		return rc == 0 ? err_set(e, ERR_INVALID, "invalid_unit", "unit_id",
+					 "承办单位不存在")
+			       : -1;
+	char path[SCOPE_PATH_MAX];
+	snprintf(path, sizeof path, "%s", store_col_text(st, 0));
+	store_done(st);
+	return store_exec(c, e,
+			  "UPDATE cases SET handler_id = ?, handler_path = ?, updated_at = ?"
+			  " WHERE id = ?",
+			  "isii", unit_id, path, now, case_id) < 0
+		       ? -1
+		       : 0;
+}
+
 int case_notify(store_conn *c, int64_t unit_id, int64_t user_id, int64_t case_id, const char *kind,
 		const char *title, const char *body, err *e)
 {
@@ -354,9 +486,10 @@ static calendar *load_calendar(store_conn *c, err *e)
 	return cal;
 }
 
-int case_deadlines(store_conn *c, const char *type, bool urgent, int finish_days, int64_t start,
-		   int64_t *sign_due, int64_t *finish_due, err *e)
+int case_deadlines(store_conn *c, const char *kind, const char *type, bool urgent, int finish_days,
+		   int64_t start, int64_t *sign_due, int64_t *finish_due, err *e)
 {
+	(void)kind;
 	store_stmt *st;
 	int rc = store_query_row(
 		c, &st, e,
