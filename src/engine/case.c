@@ -82,10 +82,56 @@ unsigned case_rels_of(const actor *who, const case_row *r)
 	return rels;
 }
 
+/* ---- who may act ---- */
+
+static bool taker_end(const struct case_taker *t)
+{
+	return !t->roles && !t->rels && !t->pred;
+}
+
+static bool taker_matches(const struct case_taker *t, const case_act_ctx *x)
+{
+	return (!t->roles || actor_has(x->who, t->roles)) && (x->rels & t->rels) == t->rels &&
+	       (!t->pred || t->pred(x));
+}
+
+static bool may_take(const case_act_ctx *x)
+{
+	for (int i = 0; i < CASE_TAKERS_MAX && !taker_end(&x->act->takers[i]); i++)
+		if (taker_matches(&x->act->takers[i], x))
+			return true;
+	return false;
+}
+
+/* Whether any taker of act is the citizen, and whether every one is: a citizen has only
+ * the citizen's actions, and staff do not see those (they are not actions of theirs). */
+static void citizen_takers(const struct case_action *act, bool *any, bool *all)
+{
+	*any = false;
+	*all = true;
+	int n = 0;
+	for (int i = 0; i < CASE_TAKERS_MAX && !taker_end(&act->takers[i]); i++, n++) {
+		bool c = (act->takers[i].rels & CASE_REL_CITIZEN) != 0;
+		*any |= c;
+		*all &= c;
+	}
+	if (!n)
+		*all = false;
+}
+
 json_t *case_allowed_actions(const actor *who, const struct case_machine *m, const case_row *r)
 {
-	(void)who, (void)m, (void)r;
-	return json_array();
+	json_t *a = json_array();
+	case_act_ctx x = {.who = who, .m = m, .row = (case_row *)r, .rels = case_rels_of(who, r)};
+	for (size_t i = 0; i < m->nactions; i++) {
+		bool any, all;
+		x.act = &m->actions[i];
+		citizen_takers(x.act, &any, &all);
+		if (all || !case_action_from(m, x.act, r->status) || !may_take(&x))
+			continue;
+		json_array_append_new(a, json_string(x.act->name));
+	}
+	return a;
 }
 
 const char *case_body_str(const case_act_ctx *x, const char *key)
@@ -111,12 +157,154 @@ int case_body_bool(const case_act_ctx *x, const char *key)
 	return json_is_boolean(v) ? json_is_true(v) : -1;
 }
 
+/* ---- taking an action ---- */
+
+static const char *noun_of(const struct case_machine *m)
+{
+	return m->noun ? m->noun : "记录";
+}
+
+/* The timeline and audit data a body starts with: its declared fields that are not
+ * text (texts are the note). */
+static json_t *body_data(const struct case_action *act, json_t *body)
+{
+	json_t *d = json_object();
+	for (const struct jv_field *f = act->body; f && f->name; f++) {
+		json_t *v = json_object_get(body, f->name);
+		if (f->type != JV_STRING && f->type != JV_TEXT && v && !json_is_null(v))
+			json_object_set(d, f->name, v);
+	}
+	return d;
+}
+
+/* The note: the first of the body's declared note, reason and content. */
+static const char *body_note(const case_act_ctx *x)
+{
+	static const char *const keys[] = {"note", "reason", "content"};
+	for (size_t i = 0; i < 3; i++) {
+		const char *s =
+			jv_field_find(x->act->body, keys[i]) ? case_body_str(x, keys[i]) : NULL;
+		if (s)
+			return s;
+	}
+	return NULL;
+}
+
+/* The checks of case_act before anything changes: kind, sight, action, taker, state,
+ * body. */
+static int act_check(case_act_ctx *x, const char *action, unsigned extra_rels, err *e)
+{
+	const struct case_machine *m = x->m;
+	bool citizen = (extra_rels & CASE_REL_CITIZEN) != 0;
+	if (strcmp(x->row->kind, m->kind) != 0 || (!citizen && !(x->rels & CASE_REL_AREA)))
+		return err_set(e, ERR_NOT_FOUND, "not_found", NULL, "%s不存在", noun_of(m));
+	x->act = case_action_find(m, action);
+	bool any = false, all = false;
+	if (x->act)
+		citizen_takers(x->act, &any, &all);
+	if (!x->act || (citizen && !any) || (!citizen && all))
+		return err_set(e, ERR_INVALID, "invalid_action", "action", "未知操作：%s", action);
+	/* Role first: an action the caller may never take is 403 whatever the state. */
+	if (!may_take(x))
+		return err_set(e, ERR_FORBIDDEN, "forbidden", NULL, "您无权对该%s执行此操作",
+			       noun_of(m));
+	if (!case_action_from(m, x->act, x->row->status))
+		return err_set(e, ERR_CONFLICT, "invalid_state", NULL,
+			       "%s当前状态（%s）不能执行此操作", noun_of(m), x->row->status);
+	return x->act->body ? jv_check(x->body, x->act->body, e) : 0;
+}
+
+/* The action's notice to the units it names (the case as the action left it). */
+static int send_notice(case_act_ctx *x, err *e)
+{
+	const struct case_notice *n = x->notice;
+	case_row now;
+	if (case_load(x->c, x->row->id, &now, e) < 0)
+		return -1;
+	const char *body =
+		n->body && jv_field_find(x->act->body, n->body) ? case_body_str(x, n->body) : NULL;
+	if (!body)
+		body = now.number;
+	if ((n->to & CASE_TO_INTAKE) &&
+	    case_notify(x->c, now.intake_unit_id, 0, now.id, n->kind, n->title, body, e) < 0)
+		return -1;
+	if ((n->to & CASE_TO_REPORTER) && now.created_by &&
+	    case_notify(x->c, 0, now.created_by, now.id, n->kind, n->title, body, e) < 0)
+		return -1;
+	if (!now.handler_id)
+		return 0;
+	if ((n->to & CASE_TO_HOLDER) &&
+	    case_notify(x->c, now.handler_id, 0, now.id, n->kind, n->title, body, e) < 0)
+		return -1;
+	if (!(n->to & CASE_TO_HOLDER_PARENT))
+		return 0;
+	int64_t parent = 0;
+	if (store_query_int(x->c, &parent, 0, e, "SELECT parent_id FROM units WHERE id = ?", "i",
+			    now.handler_id) < 0)
+		return -1;
+	return parent ? case_notify(x->c, parent, 0, now.id, n->kind,
+				    n->parent_title ? n->parent_title : n->title, body, e)
+		      : 0;
+}
+
+/* After the handler: the state, the timeline, the audit entry and the notice. */
+static int act_record(case_act_ctx *x, const char *from, err *e)
+{
+	const char *to = x->to ? x->to : from;
+	if (strcmp(to, from) != 0
+		    ? case_set_status(x->c, x->row->id, to, x->now, e) < 0
+		    : store_exec(x->c, e, "UPDATE cases SET updated_at = ? WHERE id = ?", "ii",
+				 x->now, x->row->id) < 0)
+		return -1;
+	if (case_timeline_add(x->c, x->who, x->row->id, x->act->name, from, to, x->note,
+			      json_object_size(x->data) ? x->data : NULL, e) < 0)
+		return -1;
+	json_t *d = json_deep_copy(x->data);
+	json_object_set_new(d, "from", json_string(from));
+	json_object_set_new(d, "to", json_string(to));
+	char action[64];
+	snprintf(action, sizeof action, "%s_%s", x->m->kind, x->act->name);
+	int rc = audit_append(x->c, x->who, action, x->m->kind, x->row->id, d, e);
+	json_decref(d);
+	if (rc < 0)
+		return -1;
+	return x->notice ? send_notice(x, e) : 0;
+}
+
 int case_act(store_conn *c, const actor *who, const struct case_machine *m, int64_t id,
 	     const char *action, json_t *body, unsigned extra_rels, void *out, err *e)
 {
-	(void)c, (void)who, (void)m, (void)id, (void)action, (void)body, (void)extra_rels,
-		(void)out;
-	return err_set(e, ERR_INTERNAL, "not_implemented", NULL, "尚未实现");
+	case_row r;
+	if (case_lock(c, id, e) < 0)
+		return -1;
+	if (case_load(c, id, &r, e) < 0)
+		return e && e->kind == ERR_NOT_FOUND ? err_set(e, ERR_NOT_FOUND, "not_found", NULL,
+							       "%s不存在", noun_of(m))
+						     : -1;
+	json_t *empty = body ? NULL : json_object();
+	case_act_ctx x = {.c = c,
+			  .who = who,
+			  .m = m,
+			  .row = &r,
+			  .body = body ? body : empty,
+			  .rels = case_rels_of(who, &r) | extra_rels,
+			  .now = clock_now_ms(),
+			  .out = out};
+	int rc = act_check(&x, action, extra_rels, e);
+	if (rc == 0) {
+		char from[sizeof r.status];
+		snprintf(from, sizeof from, "%s", r.status);
+		x.to = x.act->to;
+		x.note = body_note(&x);
+		x.data = body_data(x.act, x.body);
+		x.notice = x.act->notice;
+		rc = x.act->handler ? x.act->handler(&x, e) : 0;
+		if (rc == 0)
+			rc = act_record(&x, from, e);
+		json_decref(x.data);
+	}
+	json_decref(empty);
+	return rc < 0 ? -1 : 0;
 }
 
 /* ---- the old API ---- */
