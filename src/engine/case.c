@@ -307,54 +307,7 @@ int case_act(store_conn *c, const actor *who, const struct case_machine *m, int6
 	return rc < 0 ? -1 : 0;
 }
 
-/* ---- the old API ---- */
-
-const struct case_transition *case_transition_find(const struct case_kind *k, const char *action,
-						   const char *status)
-{
-	for (size_t i = 0; i < k->ntransitions; i++) {
-		const struct case_transition *t = &k->transitions[i];
-		if (strcmp(t->action, action) != 0)
-			continue;
-		if (strcmp(t->from, status) == 0 ||
-		    (strcmp(t->from, "*") == 0 && case_status_open(k, status)))
-			return t;
-	}
-	return NULL;
-}
-
-bool case_action_known(const struct case_kind *k, const char *action)
-{
-	for (size_t i = 0; i < k->ntransitions; i++)
-		if (strcmp(k->transitions[i].action, action) == 0)
-			return true;
-	return false;
-}
-
-bool case_status_open(const struct case_kind *k, const char *status)
-{
-	for (const char *const *s = k->closed_states; *s; s++)
-		if (strcmp(*s, status) == 0)
-			return false;
-	return true;
-}
-
-json_t *case_actions_for(const struct case_kind *k, const char *status, unsigned by)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; i < k->ntransitions; i++) {
-		const struct case_transition *t = &k->transitions[i];
-		if (!(t->by & by) || case_transition_find(k, t->action, status) != t)
-			continue;
-		bool seen = false;
-		size_t j;
-		json_t *v;
-		json_array_foreach(a, j, v) seen |= strcmp(json_string_value(v), t->action) == 0;
-		if (!seen)
-			json_array_append_new(a, json_string(t->action));
-	}
-	return a;
-}
+/* ---- the common repository ---- */
 
 static int64_t col_or0(store_stmt *st, int col)
 {
@@ -375,12 +328,10 @@ int case_load(store_conn *c, int64_t id, case_row *r, err *e)
 	store_stmt *st;
 	int rc = store_query_row(
 		c, &st, e,
-		"SELECT id, kind, number, status, region_id, region_path, intake_unit_id, "
-		"handler_id,"
-		" handler_path, assignment_id, created_by, urgent, created_at, dispatched_at,"
-		" signed_at, replied_at, closed_at, sign_due_at, finish_due_at, sign_alert,"
-		" finish_alert, resolved, satisfaction, reopen_count, return_count, urge_count,"
-		" extension_days FROM cases WHERE id = ?",
+		"SELECT id, kind, number, status, region_id, region_path, intake_unit_id,"
+		" handler_id, handler_path, assignment_id, created_by, urgent, created_at,"
+		" updated_at, dispatched_at, signed_at, replied_at, closed_at, sign_due_at,"
+		" finish_due_at, finish_from, sign_alert, finish_alert FROM cases WHERE id = ?",
 		"i", id);
 	if (rc < 0)
 		return -1;
@@ -399,21 +350,13 @@ int case_load(store_conn *c, int64_t id, case_row *r, err *e)
 	r->assignment_id = col_or0(st, 9);
 	r->created_by = col_or0(st, 10);
 	r->urgent = store_col_int(st, 11) != 0;
-	r->created_at = store_col_int(st, 12);
-	r->dispatched_at = col_or0(st, 13);
-	r->signed_at = col_or0(st, 14);
-	r->replied_at = col_or0(st, 15);
-	r->closed_at = col_or0(st, 16);
-	r->sign_due_at = col_or0(st, 17);
-	r->finish_due_at = col_or0(st, 18);
-	r->sign_alert = (int)store_col_int(st, 19);
-	r->finish_alert = (int)store_col_int(st, 20);
-	r->resolved = store_col_null(st, 21) ? -1 : (int)store_col_int(st, 21);
-	snprintf(r->satisfaction, sizeof r->satisfaction, "%s", store_col_text(st, 22));
-	r->reopen_count = (int)store_col_int(st, 23);
-	r->return_count = (int)store_col_int(st, 24);
-	r->urge_count = (int)store_col_int(st, 25);
-	r->extension_days = (int)col_or0(st, 26);
+	int64_t *times[] = {&r->created_at,  &r->updated_at,	&r->dispatched_at,
+			    &r->signed_at,   &r->replied_at,	&r->closed_at,
+			    &r->sign_due_at, &r->finish_due_at, &r->finish_from};
+	for (int i = 0; i < 9; i++)
+		*times[i] = col_or0(st, 12 + i);
+	r->sign_alert = (int)store_col_int(st, 21);
+	r->finish_alert = (int)store_col_int(st, 22);
 	store_done(st);
 	return 0;
 }
@@ -422,19 +365,6 @@ bool case_visible(const actor *who, const case_row *r)
 {
 	return scope_contains(who->unit_path, r->region_path) ||
 	       (r->handler_path[0] && scope_contains(who->unit_path, r->handler_path));
-}
-
-unsigned case_by_of(const actor *who, const case_row *r)
-{
-	unsigned by = 0;
-	bool in_area = case_visible(who, r);
-	if (in_area && actor_has(who, ROLE_AGENT))
-		by |= CASE_BY_AGENT;
-	if (in_area && actor_has(who, ROLE_LEADER))
-		by |= CASE_BY_LEADER;
-	if (r->handler_id && who->unit_id == r->handler_id && actor_has(who, ROLE_UNIT_STAFF))
-		by |= CASE_BY_HANDLER;
-	return by;
 }
 
 int case_number_next(store_conn *c, const char *prefix, int64_t now, char *out, size_t n, err *e)
@@ -476,16 +406,14 @@ int case_create(store_conn *c, const actor *who, const case_new *in, int64_t *id
 			       : -1;
 	snprintf(region_path, sizeof region_path, "%s", store_col_text(st, 0));
 	store_done(st);
-	const char *kind = in->machine ? in->machine->kind : in->kind->kind;
-	const char *prefix = in->machine ? in->machine->prefix : in->kind->prefix;
-	if (case_number_next(c, prefix, now, number, 32, e) < 0)
+	if (case_number_next(c, in->machine->prefix, now, number, 32, e) < 0)
 		return -1;
 	rc = store_query_row(
 		c, &st, e,
 		"INSERT INTO cases (kind, number, status, region_id, region_path,"
 		" intake_unit_id, title, content, urgent, created_by, created_at,"
 		" updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		"sssisissbnii", kind, number, in->status, in->region_id, region_path,
+		"sssisissbnii", in->machine->kind, number, in->status, in->region_id, region_path,
 		in->intake_unit_id, in->title, in->content, (int)in->urgent, in->created_by, now,
 		now);
 	if (rc <= 0)
@@ -603,8 +531,7 @@ int case_assign(store_conn *c, int64_t case_id, int64_t unit_id, int64_t now, in
 		       "UPDATE cases SET handler_id = ?, handler_path = ?, assignment_id = ?,"
 		       " dispatched_at = ?, sign_due_at = ?, finish_due_at = ?, signed_at = NULL,"
 		       " replied_at = NULL, sign_alert = 0, finish_alert = 0, finish_from = NULL,"
-		       " extension_days = NULL, extension_reason = NULL, updated_at = ? WHERE id = "
-		       "?",
+		       " updated_at = ? WHERE id = ?",
 		       "isiiiiii", unit_id, path, aid, now, sign_due, finish_due, now, case_id) < 0
 		       ? -1
 		       : 0;
@@ -674,17 +601,16 @@ static calendar *load_calendar(store_conn *c, err *e)
 	return cal;
 }
 
-int case_deadlines(store_conn *c, const char *kind, const char *type, bool urgent, int finish_days,
-		   int64_t start, int64_t *sign_due, int64_t *finish_due, err *e)
+int case_deadlines(store_conn *c, const char *kind, const char *policy, bool urgent,
+		   int finish_days, int64_t start, int64_t *sign_due, int64_t *finish_due, err *e)
 {
-	(void)kind;
 	store_stmt *st;
 	int rc = store_query_row(
 		c, &st, e,
 		"SELECT sign_minutes, sign_working, finish_minutes, finish_working"
-		" FROM deadline_policies WHERE (type = ? OR type = '*') AND urgent = ?"
+		" FROM deadline_policies WHERE kind = ? AND (type = ? OR type = '*') AND urgent = ?"
 		" ORDER BY CASE WHEN type = '*' THEN 1 ELSE 0 END LIMIT 1",
-		"si", type, (int64_t)(urgent ? 1 : 0));
+		"ssi", kind, policy ? policy : "*", (int64_t)(urgent ? 1 : 0));
 	if (rc < 0)
 		return -1;
 	int64_t sm = 120, fm = 5 * 540;
