@@ -9,6 +9,7 @@
 #include "routes.h"
 #include "http/validate.h"
 #include "appeals/appeal.h"
+#include "appeals/appeal_admin.h"
 #include "org/auth.h"
 #include "core/clock.h"
 #include "http/ratelimit.h"
@@ -118,9 +119,8 @@ static int h_create(http_req *r)
 			in->category_id = json_integer_value(cat);
 		} else if (json_is_string(cat) && json_string_length(cat) <= 32) {
 			store_conn *c = store_conn_get(r->store, &e);
-			if (!c || store_query_int(c, &in->category_id, 0, &e,
-						  "SELECT id FROM categories WHERE code = ?", "s",
-						  json_string_value(cat)) < 0)
+			if (!c || category_find_code(c, json_string_value(cat), &in->category_id,
+						     &e) < 0)
 				return http_error(r, &e);
 			if (!in->category_id)
 				return http_fail(r, 422, "invalid_category", "category",

@@ -21,6 +21,11 @@ bool category_code_valid(const char *code)
 	return true;
 }
 
+int category_find_code(store_conn *c, const char *code, int64_t *id, err *e)
+{
+	return store_query_int(c, id, 0, e, "SELECT id FROM categories WHERE code = ?", "s", code);
+}
+
 #define CATEGORY_COLUMNS "id, parent_id, code, name, finish_days, active"
 
 /* The JSON of a row selected with CATEGORY_COLUMNS. */

@@ -27,6 +27,8 @@ enum {
 
 /* Whether code is 1..32 of [a-z0-9_-]. */
 bool category_code_valid(const char *code);
+/* The id of the category with this code; 0 when there is none. */
+int category_find_code(store_conn *c, const char *code, int64_t *id, err *e);
 
 typedef struct category_input {
 	const char *code, *name;

@@ -279,10 +279,7 @@ static int h_public_proposals(http_req *r)
 	int64_t total;
 	if (!c)
 		return http_error(r, &e);
-	if (!year && store_query_int(c, &year, lv_current_year() + 1, &e,
-				     "SELECT MAX(year) FROM lv_collections WHERE status = 'open'"
-				     " HAVING MAX(year) IS NOT NULL",
-				     NULL) < 0)
+	if (!year && lv_collection_default_year(c, &year, &e) < 0)
 		return http_error(r, &e);
 	if (lv_proposal_public_list(c, year, page, per_page, &items, &total, &e) < 0)
 		return http_error(r, &e);

@@ -376,28 +376,14 @@ static int h_public_projects(http_req *r)
 	if (!c)
 		return http_error(r, &e);
 	/* Without a year: this year's projects, else the latest year before it. */
-	if (!year && (store_query_int(c, &year, 0, &e,
-				      "SELECT MAX(year) FROM lv_projects WHERE year <= ?"
-				      " HAVING MAX(year) IS NOT NULL",
-				      "i", lv_current_year()) < 0 ||
-		      (!year && store_query_int(c, &year, lv_current_year(), &e,
-						"SELECT MAX(year) FROM lv_projects"
-						" HAVING MAX(year) IS NOT NULL",
-						NULL) < 0)))
+	if (!year && lv_project_default_year(c, &year, &e) < 0)
 		return http_error(r, &e);
 	json_t *items;
 	if (lv_project_public_list(c, year, &items, &e) < 0)
 		return http_error(r, &e);
-	json_t *years = json_array();
-	store_stmt *st =
-		store_prepare(c, "SELECT DISTINCT year FROM lv_projects ORDER BY year DESC", &e);
-	int rc = st ? 0 : -1;
-	while (st && (rc = store_step(st, &e)) == 1)
-		json_array_append_new(years, json_integer(store_col_int(st, 0)));
-	store_done(st);
-	if (rc < 0) {
+	json_t *years;
+	if (lv_project_years(c, &years, &e) < 0) {
 		json_decref(items);
-		json_decref(years);
 		return http_error(r, &e);
 	}
 	return http_json(r, 200,

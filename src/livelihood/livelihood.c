@@ -1028,3 +1028,11 @@ int lv_candidate_list(store_conn *c, const actor *who, int64_t year, int64_t pag
 	}
 	return 0;
 }
+
+int lv_collection_default_year(store_conn *c, int64_t *year, err *e)
+{
+	return store_query_int(c, year, lv_current_year() + 1, e,
+			       "SELECT MAX(year) FROM lv_collections WHERE status = 'open'"
+			       " HAVING MAX(year) IS NOT NULL",
+			       NULL);
+}

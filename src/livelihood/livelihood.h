@@ -201,6 +201,13 @@ int lv_project_list(store_conn *c, const actor *who, const lv_project_filter *f,
 int lv_project_get(store_conn *c, const actor *who, int64_t id, json_t **out, err *e);
 /* The year's projects for everyone: progress and state, no personal data. */
 int lv_project_public_list(store_conn *c, int64_t year, json_t **items, err *e);
+/* The year the public board shows without one asked: this year's projects, else the
+ * latest year before it, else the latest. */
+int lv_project_default_year(store_conn *c, int64_t *year, err *e);
+/* Every year that has projects, newest first (a JSON array). */
+int lv_project_years(store_conn *c, json_t **years, err *e);
+/* The year of the open proposal collection (the latest), or next year when none is open. */
+int lv_collection_default_year(store_conn *c, int64_t *year, err *e);
 
 typedef struct lv_milestone_input {
 	const char *title, *due_date, *deliverable;

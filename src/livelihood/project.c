@@ -1268,3 +1268,34 @@ int lv_report_xlsx(store_conn *c, const actor *who, int64_t year, char **data, s
 	free(path);
 	return rc;
 }
+
+int lv_project_default_year(store_conn *c, int64_t *year, err *e)
+{
+	*year = 0;
+	if (store_query_int(c, year, 0, e,
+			    "SELECT MAX(year) FROM lv_projects WHERE year <= ?"
+			    " HAVING MAX(year) IS NOT NULL",
+			    "i", lv_current_year()) < 0)
+		return -1;
+	if (*year)
+		return 0;
+	return store_query_int(c, year, lv_current_year(), e,
+			       "SELECT MAX(year) FROM lv_projects HAVING MAX(year) IS NOT NULL", NULL);
+}
+
+int lv_project_years(store_conn *c, json_t **years, err *e)
+{
+	*years = json_array();
+	store_stmt *st =
+		store_prepare(c, "SELECT DISTINCT year FROM lv_projects ORDER BY year DESC", e);
+	int rc = st ? 0 : -1;
+	while (st && (rc = store_step(st, e)) == 1)
+		json_array_append_new(*years, json_integer(store_col_int(st, 0)));
+	store_done(st);
+	if (rc < 0) {
+		json_decref(*years);
+		*years = NULL;
+		return -1;
+	}
+	return 0;
+}

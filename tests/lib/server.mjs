@@ -139,8 +139,17 @@ export function client(base) {
 }
 
 // Logs in and returns the token.
+// A client that meets 503 busy (every argon2id slot taken: 40 deputies logging in at
+// once, on a sanitizer build) waits as Retry-After says and tries again, as the web UI
+// does.
 export async function login(api, username, password = demoPassword) {
-  const r = await api('/api/v1/sessions', { method: 'POST', body: { username, password } });
-  if (r.status !== 201) throw new Error(`login ${username}: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body.token;
+  for (let attempt = 0; ; attempt++) {
+    const r = await api('/api/v1/sessions', { method: 'POST', body: { username, password } });
+    if (r.status === 201) return r.body.token;
+    if (r.status !== 503 || r.body?.error?.code !== 'busy' || attempt >= 20) {
+      throw new Error(`login ${username}: ${r.status} ${JSON.stringify(r.body)}`);
+    }
+    const wait = Number(r.headers.get('retry-after')) || 1;
+    await new Promise((res) => setTimeout(res, wait * 1000));
+  }
 }

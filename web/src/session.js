@@ -1,6 +1,6 @@
 // Who is logged in: the GET /api/v1/me answer and the role labels from GET /api/v1/roles.
 import { reactive } from 'vue';
-import { api, getToken, setToken } from './api.js';
+import { api, ApiError, getToken, setToken } from './api.js';
 import { ROLE_LABELS } from './labels.js';
 
 export const session = reactive({
@@ -38,13 +38,27 @@ export async function loadMe() {
   return me;
 }
 
+// When every password-hashing slot is taken (a whole session hall of deputies logging in
+// at once) the server answers 503 busy: wait a moment and try again, a few times, instead
+// of showing the user an error.
+const BUSY_TRIES = 5;
+
 export async function login(username, password) {
-  const r = await api('/sessions', {
-    method: 'POST',
-    body: { username, password },
-    auth: false,
-    redirectOn401: false,
-  });
+  let r;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      r = await api('/sessions', {
+        method: 'POST',
+        body: { username, password },
+        auth: false,
+        redirectOn401: false,
+      });
+      break;
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.code !== 'busy' || attempt >= BUSY_TRIES) throw e;
+      await new Promise((res) => setTimeout(res, 1000 * attempt));
+    }
+  }
   setToken(r.token);
   session.me = r.user || null;
   // The login answer carries the user; /me is the reference (roles, unit path).
