@@ -34,11 +34,6 @@ typedef struct case_row {
 	int64_t created_at, updated_at, dispatched_at, signed_at, replied_at, closed_at;
 	int64_t sign_due_at, finish_due_at, finish_from;
 	int sign_alert, finish_alert;
-	/* Going away (migration 009 moves them to appeals): */
-	int resolved;
-	char satisfaction[24];
-	int reopen_count, return_count, urge_count;
-	int extension_days;
 } case_row;
 
 /* ---- machines ---- */
@@ -74,7 +69,7 @@ enum case_notice_to {
 
 /* A notification an action sends when it succeeds: kind and title of the inbox entry, to
  * whom, and the body: the named body field when given and set, else the case number.
- * The recipients of `to_parent_title` get that title instead (for CASE_TO_HOLDER_PARENT). */
+ * The parent unit (CASE_TO_HOLDER_PARENT) gets parent_title when set. */
 struct case_notice {
 	const char *kind;  /* "new_case" */
 	const char *title; /* "新工单" */
@@ -187,8 +182,7 @@ int case_number_next(store_conn *c, const char *prefix, int64_t now, char *out, 
 
 typedef struct case_new {
 	const struct case_machine *machine;
-	const struct case_kind *kind; /* going away: the machine's prefix and kind */
-	const char *status;	      /* the first status */
+	const char *status; /* the first status */
 	int64_t region_id;
 	int64_t intake_unit_id;
 	const char *title, *content;
@@ -235,32 +229,5 @@ int case_add_working_days(store_conn *c, int64_t t, int days, int64_t *out, err 
 
 /* "none", "warning", "overdue" for an alert level. */
 const char *case_alert_word(int level);
-
-/* ---- the old API, going away as appeals move onto case_act (do not use) ---- */
-enum case_by {
-	CASE_BY_AGENT = 1u << 0,
-	CASE_BY_HANDLER = 1u << 1,
-	CASE_BY_LEADER = 1u << 2,
-	CASE_BY_CITIZEN = 1u << 3,
-};
-struct case_transition {
-	const char *action;
-	const char *from;
-	const char *to;
-	unsigned by;
-};
-struct case_kind {
-	const char *kind;
-	const char *prefix;
-	const char *const *closed_states;
-	const struct case_transition *transitions;
-	size_t ntransitions;
-};
-const struct case_transition *case_transition_find(const struct case_kind *k, const char *action,
-						   const char *status);
-bool case_action_known(const struct case_kind *k, const char *action);
-bool case_status_open(const struct case_kind *k, const char *status);
-json_t *case_actions_for(const struct case_kind *k, const char *status, unsigned by);
-unsigned case_by_of(const actor *who, const case_row *r);
 
 #endif

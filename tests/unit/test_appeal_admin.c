@@ -12,6 +12,8 @@
  */
 #include "testutil.h"
 
+#include "platforms.h"
+
 #include "org/actor.h"
 #include "appeals/appeal_admin.h"
 #include "engine/case.h"
@@ -609,6 +611,7 @@ static void test_calendar_put_delete_and_year(void **state)
 
 int main(void)
 {
+	platforms_register();
 	const struct CMUnitTest pure[] = {
 		cmocka_unit_test(test_category_code_rule),
 	};
