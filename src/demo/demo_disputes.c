@@ -791,7 +791,7 @@ static int appeal_for(store_conn *c, dsim *a, int64_t *appeal, const char **type
 /* The first session: planned ahead (half the time) or recorded when held. */
 static void next_session(dsim *a)
 {
-	bool ahead = demo_rnd_chance(&a->rng, 0.4);
+	bool ahead = demo_rnd_chance(&a->rng, 0.3);
 	a->step = ahead ? D_PLAN : D_SESSION;
 	a->t = ahead ? days_later(&a->rng, a->t, 0, 2) : days_later(&a->rng, a->t, 1, 5);
 }
@@ -842,7 +842,7 @@ static int do_register(store_conn *c, demo_disputes *d, size_t i, err *e)
 	free(title);
 	if (rc < 0 || reload(c, a, e) < 0)
 		return -1;
-	a->sessions = (uint8_t)(demo_rnd_chance(&a->rng, 0.7) ? 1 : 2);
+	a->sessions = (uint8_t)(demo_rnd_chance(&a->rng, 0.8) ? 1 : 2);
 	bool risky = in.threats || in.people_involved > 5;
 	if (risky && demo_rnd_chance(&a->rng, 0.5)) {
 		a->step = D_URGE;
@@ -870,7 +870,7 @@ static int do_investigate(store_conn *c, demo_disputes *d, size_t i, err *e)
 {
 	dsim *a = &d->v[i];
 	int rc = 0;
-	if (demo_rnd_chance(&a->rng, 0.6)) {
+	if (demo_rnd_chance(&a->rng, 0.35)) {
 		cast k;
 		cast_of(d, i, &k);
 		char held[40], *notes = expand(PICK(&a->rng, investigation_notes), &k);
@@ -1082,7 +1082,7 @@ static int do_check(store_conn *c, demo_disputes *d, size_t i, err *e)
 		a->sessions = 1;
 		a->step = D_SESSION;
 		a->t = days_later(&a->rng, a->t, 2, 7);
-	} else if (demo_rnd_chance(&a->rng, 0.4)) {
+	} else if (demo_rnd_chance(&a->rng, 0.25)) {
 		a->step = D_REVISIT;
 		a->t = days_later(&a->rng, a->t, 3, 30);
 	} else {
