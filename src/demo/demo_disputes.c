@@ -328,8 +328,10 @@ static int parent_index(int i)
 	return unit_index(demo_units[i].parent_key);
 }
 
-/* The mediator's login of a mediation unit: the contract's three, else tj_<key>. */
-static void mediator_username(const char *key, char *out, size_t n)
+/* The mediator's login of a mediation unit (unit: the village or community, or the
+ * region's centre): the contract's three, else tj<unit id> — the unit keys would make
+ * names that searches for the other demo logins (zhanqian, xihe) also find. */
+static void mediator_username(const char *key, int64_t unit, char *out, size_t n)
 {
 	if (!strcmp(key, "dongwafang"))
 		snprintf(out, n, "dwf_mediator");
@@ -338,7 +340,7 @@ static void mediator_username(const char *key, char *out, size_t n)
 	else if (!strcmp(key, "haizhou"))
 		snprintf(out, n, "mediator");
 	else
-		snprintf(out, n, "tj_%s", key);
+		snprintf(out, n, "tj%lld", (long long)unit);
 }
 
 static void person_name(uint64_t *g, char *out, size_t n)
@@ -403,7 +405,7 @@ int demo_disputes_setup(store_conn *c, const int64_t *unit_ids, const char *pass
 		if (region && add_centre(c, &sys, unit_ids, (int)i, &unit, e) < 0)
 			return -1;
 		char username[48];
-		mediator_username(demo_units[i].key, username, sizeof username);
+		mediator_username(demo_units[i].key, unit, username, sizeof username);
 		/* 海州区's centre already has the contract's `mediator`. */
 		if (strcmp(username, "mediator") != 0 &&
 		    add_mediator(c, &sys, username, unit, password_hash, e) < 0)
@@ -685,10 +687,17 @@ static int actor_load(store_conn *c, const char *username, actor *out, err *e)
 	return 0;
 }
 
-static int add_actor(store_conn *c, demo_disputes *d, const char *key, err *e)
+static int add_actor(store_conn *c, demo_disputes *d, int i, err *e)
 {
+	const char *key = demo_units[i].key, *kind = demo_units[i].kind;
+	int64_t unit = d->unit_ids[i];
+	if ((!strcmp(kind, "township") || !strcmp(kind, "county")) &&
+	    store_query_int(c, &unit, 0, e,
+			    "SELECT unit_id FROM dispute_centres WHERE region_id = ?", "i",
+			    d->unit_ids[i]) < 0)
+		return -1;
 	char username[48];
-	mediator_username(key, username, sizeof username);
+	mediator_username(key, unit, username, sizeof username);
 	mediator *m = &d->meds[d->nmeds];
 	if (actor_load(c, username, &m->who, e) < 0)
 		return -1;
@@ -708,7 +717,7 @@ static int tx_actors(store_conn *c, void *p, err *e)
 		if (strcmp(kind, "village") && strcmp(kind, "community") &&
 		    strcmp(kind, "township") && strcmp(kind, "county"))
 			continue;
-		if (add_actor(c, d, demo_units[i].key, e) < 0)
+		if (add_actor(c, d, (int)i, e) < 0)
 			return -1;
 	}
 	return actor_load(c, "agent", &d->agent, e) < 0 ? -1
