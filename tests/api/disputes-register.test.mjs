@@ -181,6 +181,9 @@ test('registration refuses bad input with 400/422 and names the field', async ()
   for (const [body, status, code, field] of cases) assertError(await post(body), status, code, field);
   assertError(await api(D, { method: 'POST', token: T.dwf_mediator, raw: '{not json', headers: { 'content-type': 'application/json' } }), 400);
   assertError(await api(D, { method: 'POST', token: T.dwf_mediator, body: [1, 2] }), 400);
+  assertError(await post({ ...base, parties: [{ name: '某公司', kind: 'organization', side: 'applicant', id_number: '9121090012345' }, { name: '乙', side: 'respondent' }] }), 422, 'invalid_id_number', 'parties[0].id_number');
+  const org = await make(T.dwf_mediator, { parties: [{ name: '某公司', kind: 'organization', side: 'applicant', id_number: '91210900mA0xyz1234' }, { name: '乙', side: 'respondent' }] });
+  assert.equal(org.parties[0].id_number, '912109********1234', 'a credit code, masked like an ID number');
   // A lower-case x in an ID number is taken as X.
   const d = await make(T.dwf_mediator, { parties: [{ name: '甲', side: 'applicant', id_number: '11010519491231002x' }, { name: '乙', side: 'respondent' }] });
   assert.equal(d.parties[0].id_number, '110105********002X');
