@@ -119,8 +119,8 @@ static int h_create(http_req *r)
 			in->category_id = json_integer_value(cat);
 		} else if (json_is_string(cat) && json_string_length(cat) <= 32) {
 			store_conn *c = store_conn_get(r->store, &e);
-			if (!c || category_find_code(c, json_string_value(cat), &in->category_id,
-						     &e) < 0)
+			if (!c ||
+			    category_find_code(c, json_string_value(cat), &in->category_id, &e) < 0)
 				return http_error(r, &e);
 			if (!in->category_id)
 				return http_fail(r, 422, "invalid_category", "category",

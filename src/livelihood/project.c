@@ -1280,7 +1280,8 @@ int lv_project_default_year(store_conn *c, int64_t *year, err *e)
 	if (*year)
 		return 0;
 	return store_query_int(c, year, lv_current_year(), e,
-			       "SELECT MAX(year) FROM lv_projects HAVING MAX(year) IS NOT NULL", NULL);
+			       "SELECT MAX(year) FROM lv_projects HAVING MAX(year) IS NOT NULL",
+			       NULL);
 }
 
 int lv_project_years(store_conn *c, json_t **years, err *e)

@@ -43,6 +43,14 @@ const POLICY = [
   // 诉求办理
   [/^\w+ \/api\/v1\/(appeals|stats\/appeals)\b/, APPEALS],
   [/^\w+ \/api\/v1\/(categories|routing-rules|deadline-policies|calendar)\b/, ['admin']],
+  // 纠纷化解: mediators work cases; agents register and read; leaders read and urge
+  [/^(POST|PUT|PATCH|DELETE) \/api\/v1\/disputes\/(types|settings|centres)\b/, ['admin']],
+  [/^GET \/api\/v1\/disputes\/settings$/, ['admin']],
+  [/^GET \/api\/v1\/disputes\/desk$/, ['mediator']],
+  [/^POST \/api\/v1\/disputes$/, ['agent', 'mediator']],
+  [/^POST \/api\/v1\/disputes\/\{id\}\/actions$/, ['leader', 'mediator']],
+  [/^GET \/api\/v1\/stats\/disputes\b/, ['admin', 'leader', 'mediator']],
+  [/^GET \/api\/v1\/disputes\b/, ['admin', 'agent', 'leader', 'mediator']],
   // 民生实事
   [/^POST \/api\/v1\/livelihood\/sessions\/\{id\}\/ballots$/, ['deputy']],
   [/^POST \/api\/v1\/livelihood\/projects\/\{id\}\/(inspections|evaluation)$/, ['deputy']],
