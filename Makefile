@@ -21,8 +21,10 @@ endif
 LIB_SRC := $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
 LIB_OBJ := $(patsubst src/%.c,$(O)/obj/%.o,$(LIB_SRC)) $(O)/obj/gen/migrations.o
 MIGRATIONS := $(wildcard src/store/migrations/*.sql)
-TEST_SRC := $(wildcard tests/unit/test_*.c)
-TEST_BIN := $(patsubst tests/unit/%.c,$(O)/tests/%,$(TEST_SRC))
+# Unit tests mirror src/: tests/unit/<folder>/test_<name>.c → $(O)/tests/test_<name>.
+TEST_SRC := $(wildcard tests/unit/*/test_*.c)
+TEST_BIN := $(addprefix $(O)/tests/,$(basename $(notdir $(TEST_SRC))))
+vpath test_%.c $(sort $(dir $(TEST_SRC)))
 WEB_SRC := $(shell find web -type f -not -path '*/node_modules/*' 2>/dev/null)
 
 .PHONY: all run test unit-tests web clean format format-check deps
@@ -47,7 +49,7 @@ $(O)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-$(O)/tests/%: tests/unit/%.c tests/unit/testutil.h $(O)/libyiwang.a
+$(O)/tests/%: %.c tests/unit/testutil.h $(O)/libyiwang.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $< $(O)/libyiwang.a $(LDLIBS) -lcmocka
 
@@ -70,10 +72,10 @@ test:
 	scripts/test.sh
 
 format:
-	clang-format -i src/*.[ch] src/*/*.[ch] tests/unit/*.[ch]
+	clang-format -i src/*.[ch] src/*/*.[ch] tests/unit/*.[ch] tests/unit/*/*.[ch]
 
 format-check:
-	clang-format --dry-run --Werror src/*.[ch] src/*/*.[ch] tests/unit/*.[ch]
+	clang-format --dry-run --Werror src/*.[ch] src/*/*.[ch] tests/unit/*.[ch] tests/unit/*/*.[ch]
 
 clean:
 	rm -rf build

@@ -48,7 +48,7 @@ if ! make -s all unit-tests >"$log/build.txt" 2>&1 || ! make -s SAN=1 build/san/
 fi
 
 step "style: clang-format"
-if clang-format --dry-run --Werror src/*.[ch] src/*/*.[ch] tests/unit/*.[ch] >"$log/format.txt" 2>&1; then
+if clang-format --dry-run --Werror src/*.[ch] src/*/*.[ch] tests/unit/*.[ch] tests/unit/*/*.[ch] >"$log/format.txt" 2>&1; then
   passed=$((passed + 1)); echo "    → formatted"
 else
   head -n 20 "$log/format.txt"; failed=$((failed + 1)); echo "    → run make format"
