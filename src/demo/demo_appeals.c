@@ -1333,356 +1333,449 @@ static const char *reply_text(uint64_t *g, const char *cat, bool resolved)
 	return "已办理。";
 }
 
+/* What every step of an appeal's simulation works with: the appeal, its matter, the
+ * event's time, and scratch for the action it takes. */
+typedef struct step_ctx {
+	store_conn *c;
+	runner *r;
+	size_t i;
+	sim *a;
+	uint64_t *g;
+	const struct matter *m;
+	int64_t t;
+	char grp[32];
+	demo_action x;
+	char note[512];
+	strbuf sb;
+} step_ctx;
+
+/* The names a step's code uses, bound to the context (one line instead of nine in each
+ * step function). */
+#define STEP_LOCALS(X)                                                                             \
+	store_conn *c = (X)->c;                                                                    \
+	runner *r = (X)->r;                                                                        \
+	size_t i = (X)->i;                                                                         \
+	sim *a = (X)->a;                                                                           \
+	uint64_t *g = (X)->g;                                                                      \
+	const struct matter *m = (X)->m;                                                           \
+	const int64_t t = (X)->t;                                                                  \
+	const char *grp = (X)->grp;                                                                \
+	demo_action *xp = &(X)->x;                                                                 \
+	char *note = (X)->note;                                                                    \
+	strbuf *sbp = &(X)->sb;                                                                    \
+	(void)c, (void)r, (void)i, (void)a, (void)g, (void)m, (void)t, (void)grp, (void)xp,        \
+		(void)note, (void)sbp
+
+static int step_intake(step_ctx *sx, err *e)
+{
+	STEP_LOCALS(sx);
+	int rc = 0;
+	slots s;
+	char address[256], name[32], phone[32], ip[32], code[32];
+	uint64_t ts = a->text_seed;
+	fill_slots(r, a, &ts, &s, address, sizeof address);
+	caller_of(a, name, sizeof name, phone, sizeof phone);
+	strbuf title = STRBUF_INIT;
+	expand(&title, m->title, &s);
+	/* The hotline's record speaks of the caller; a citizen writes in the first
+	 * person. */
+	if (!(a->flags & F_CITIZEN) && rnd_chance(g, .45))
+		strbuf_adds(sbp, rnd_chance(g, .5) ? "来电人反映：" : "市民来电称，");
+	strbuf body = STRBUF_INIT;
+	expand(&body, m->content, &s);
+	strbuf_adds(sbp, strbuf_str(&body));
+	strbuf_release(&body);
+	appeal_input in = {.content = strbuf_str(sbp),
+			   .title = strbuf_str(&title),
+			   .channel = channel_words[a->channel],
+			   .type = m->type,
+			   .category_id = r->matter_cat[a->matter],
+			   .contact_name = name,
+			   .contact_phone = phone,
+			   .address = address,
+			   .urgent = a->urgent,
+			   .anonymous = a->anonymous};
+	if (a->flags & F_CITIZEN) {
+		/* The public form takes an administrative code, not a unit id. */
+		snprintf(code, sizeof code, "%s",
+			 demo_units[ancestor_of_kind(places[a->place].unit, "township")].code);
+		in.region_code = code;
+		snprintf(ip, sizeof ip, "203.0.113.%d", (int)rnd_int(g, 2, 254));
+		const char *ck = demo_units[r->place_county_index[a->place]].key;
+		for (size_t k = 0; a->channel == CH_APP && k < sizeof seats / sizeof seats[0]; k++)
+			if (!strcmp(seats[k].county, ck)) {
+				in.has_coords = true;
+				in.lat = seats[k].lat + (rnd_unit(g) - .5) * .03;
+				in.lon = seats[k].lon + (rnd_unit(g) - .5) * .03;
+			}
+	} else {
+		in.region_id = r->place_unit[a->place];
+	}
+	appeal_intake_info info;
+	rc = appeal_intake(c, a->flags & F_CITIZEN ? NULL : &r->agent,
+			   a->flags & F_CITIZEN ? ip : NULL, &in, &info, e);
+	a->id = info.id;
+	snprintf(a->number, sizeof a->number, "%s", info.number);
+	strbuf_release(&title);
+	if (rc < 0)
+		return rc;
+	a->status = ST_INTAKE;
+	bool answered = (!strcmp(m->type, "inquiry") && rnd_chance(g, .62)) ||
+			(!strcmp(m->type, "praise") && rnd_chance(g, .5));
+	if (a->dup_of >= 0) {
+		a->step = S_MERGE;
+		a->t = agent_time(g, t + rnd_int(g, 3, 25) * MINUTE);
+	} else if (answered) {
+		a->step = S_CLOSE;
+		a->t = t + rnd_int(g, 2, 9) * MINUTE;
+	} else {
+		/* Nothing routes "other": the agent works out whose it is. */
+		/* Most are dispatched within minutes; some wait while the agent checks
+		 * the address or whose matter it is. */
+		a->step = S_DISPATCH;
+		bool check = !strcmp(grp, "other") || rnd_chance(g, .12);
+		a->t = a->urgent ? t + rnd_int(g, 4, 15) * MINUTE
+		       : check	 ? agent_time(g, t + rnd_int(g, 120, 3600) * MINUTE)
+				 : agent_time(g, t + rnd_int(g, 5, 50) * MINUTE);
+	}
+	return rc;
+}
+
+static int step_merge(step_ctx *sx, err *e)
+{
+	STEP_LOCALS(sx);
+	int rc = 0;
+	const sim *target = &r->v[a->dup_of];
+	if (!target->id || target->status == ST_CLOSED || target->status == ST_MERGED) {
+		a->step = S_DISPATCH; /* at the same time */
+		return rc;
+	}
+	xp->action = "merge";
+	xp->into_id = target->id;
+	xp->note = "同一问题重复来电，合并办理。";
+	if ((rc = act(c, r, i, &r->agent, xp, e)) < 0)
+		return rc;
+	a->status = ST_MERGED;
+	a->step = S_DONE;
+	return rc;
+}
+
+static int step_close(step_ctx *sx, err *e)
+{
+	STEP_LOCALS(sx);
+	int rc = 0;
+	const char *text = "已根据热线知识库当场解答，来电人表示清楚。";
+	for (size_t k = 0; k < sizeof answers / sizeof answers[0]; k++)
+		if (!strcmp(answers[k].cat, grp))
+			text = answers[k].text;
+	xp->action = "close";
+	xp->note = !strcmp(m->type, "praise") ? "已记录来电人的表扬，转达相关单位。" : text;
+	if ((rc = act(c, r, i, &r->agent, xp, e)) < 0)
+		return rc;
+	a->status = ST_CLOSED;
+	a->step = S_DONE;
+	return rc;
+}
+
+static int step_dispatch(step_ctx *sx, err *e)
+{
+	STEP_LOCALS(sx);
+	int rc = 0;
+	int64_t unit = 0;
+	if (a->flags & F_RETURNED) {
+		unit = unit_after_return(r, a);
+	} else {
+		int64_t region = a->flags & F_CITIZEN ? r->place_township[a->place]
+						      : r->place_unit[a->place];
+		if ((rc = appeal_suggest_unit(c, r->matter_cat[a->matter], region, &unit, e)) < 0)
+			return rc;
+		if (!unit) {
+			/* No rule: the district or county, or 站前街道 for its own. */
+			int tw = ancestor_of_kind(places[a->place].unit, "township");
+			unit = !strcmp(demo_units[tw].key, "zhanqian") ? r->unit_ids[tw]
+								       : r->place_county[a->place];
+		}
+	}
+	a->unit = unit;
+	xp->action = "dispatch";
+	xp->unit_id = unit;
+	if (a->flags & F_RETURNED)
+		xp->note = "原承办单位退回，改派办理。";
+	else if (a->urgent)
+		xp->note = "紧急诉求，请立即签收处置。";
+	if ((rc = act(c, r, i, &r->agent, xp, e)) < 0)
+		return rc;
+	a->status = ST_DISPATCHED;
+	case_row cr;
+	if ((rc = case_load(c, a->id, &cr, e)) < 0)
+		return rc;
+	a->sign_due = cr.sign_due_at;
+	a->finish_due = cr.finish_due_at;
+	a->flags &= (uint16_t) ~(F_SIGN_WATCH | F_FINISH_WATCH);
+	if (!(a->flags & F_RETURNED) && rnd_chance(g, .04)) {
+		a->step = S_RETURN;
+		a->t = a->urgent ? t + rnd_int(g, 10, 50) * MINUTE
+				 : unit_time(r, t, rnd_int(g, 10, 100));
+	} else {
+		a->step = S_SIGN;
+		if (rnd_chance(g, .94))
+			a->t = within(r, a->urgent, t, cr.sign_due_at, .03 + .8 * rnd_unit(g));
+		else /* late: after the evening's pass has seen the deadline go by */
+			a->t = a->urgent ? next_pass(cr.sign_due_at) + rnd_int(g, 5, 240) * MINUTE
+					 : unit_time(r, next_pass(cr.sign_due_at),
+						     rnd_int(g, 5, 420));
+		if (a->t <= t)
+			a->t = t + rnd_int(g, 1, 5) * MINUTE;
+	}
+	return rc;
+}
+
+static int step_return(step_ctx *sx, err *e)
+{
+	STEP_LOCALS(sx);
+	int rc = 0;
+	if (unit_after_return(r, a) == r->unit_ids[unit_index("haizhou_zhujian")]) {
+		snprintf(note, sizeof sx->note, "%s", return_heating_haizhou);
+	} else {
+		slots s;
+		memset(&s, 0, sizeof s);
+		slot(&s, 'X', "%s", demo_units[r->place_county_index[a->place]].name);
+		char tpl[512];
+		rnd_word(g, return_reasons, tpl, sizeof tpl);
+		expand(sbp, tpl, &s);
+		snprintf(note, sizeof sx->note, "%s", strbuf_str(sbp));
+	}
+	xp->action = "return";
+	xp->reason = note;
+	if ((rc = act(c, r, i, staff_of(r, a->unit), xp, e)) < 0)
+		return rc;
+	a->status = ST_INTAKE;
+	a->flags |= F_RETURNED;
+	a->step = S_DISPATCH;
+	a->t = a->urgent ? t + rnd_int(g, 10, 40) * MINUTE
+			 : agent_time(g, t + rnd_int(g, 20, 1200) * MINUTE);
+	return rc;
+}
+
+static int step_sign(step_ctx *sx, err *e)
+{
+	STEP_LOCALS(sx);
+	int rc = 0;
+	xp->action = "sign";
+	if ((rc = act(c, r, i, staff_of(r, a->unit), xp, e)) < 0)
+		return rc;
+	a->status = ST_HANDLING;
+	case_row cr;
+	if ((rc = case_load(c, a->id, &cr, e)) < 0)
+		return rc;
+	bool slow = !strcmp(grp, "housing") || !strcmp(grp, "wages");
+	if (!a->urgent && cr.finish_due_at > t && rnd_chance(g, slow ? .12 : .04)) {
+		a->step = S_REQUEST_EXTENSION;
+		a->t = within(r, false, t, cr.finish_due_at, .3 + .4 * rnd_unit(g));
+		if (a->t <= t)
+			a->t = t + HOUR;
+	} else {
+		plan_reply(r, a, t, cr.finish_due_at);
+	}
+	return rc;
+}
+
+static int step_urge(step_ctx *sx, err *e)
+{
+	STEP_LOCALS(sx);
+	int rc = 0;
+	bool by_leader = rnd_chance(g, .3);
+	rnd_word(g, urge_notes, note, sizeof sx->note);
+	xp->action = "urge";
+	xp->note = note;
+	if ((rc = act(c, r, i, by_leader ? &r->leader : &r->agent, xp, e)) < 0)
+		return rc;
+	a->flags |= F_URGED;
+	a->step = S_REPLY;
+	a->t = a->reply_at > t ? a->reply_at : t + HOUR;
+	return rc;
+}
+
+static int step_request_extension(step_ctx *sx, err *e)
+{
+	STEP_LOCALS(sx);
+	int rc = 0;
+	rnd_word(g, extension_reasons, note, sizeof sx->note);
+	xp->action = "request_extension";
+	xp->days = rnd_int(g, 3, 10);
+	xp->reason = note;
+	if ((rc = act(c, r, i, staff_of(r, a->unit), xp, e)) < 0)
+		return rc;
+	a->flags |= F_EXTENDED;
+	a->step = S_DECIDE_EXTENSION;
+	a->t = agent_time(g, t + rnd_int(g, 30, 300) * MINUTE);
+	return rc;
+}
+
+static int step_decide_extension(step_ctx *sx, err *e)
+{
+	STEP_LOCALS(sx);
+	int rc = 0;
+	bool approve = rnd_chance(g, .88);
+	xp->action = "decide_extension";
+	xp->approve = approve;
+	xp->note = approve ? "同意延期，请抓紧办理。" : "延期理由不充分，请按原时限办结。";
+	if ((rc = act(c, r, i, &r->agent, xp, e)) < 0)
+		return rc;
+	case_row cr;
+	if ((rc = case_load(c, a->id, &cr, e)) < 0)
+		return rc;
+	if (cr.finish_due_at != a->finish_due)
+		a->flags &= (uint16_t)~F_FINISH_WATCH;
+	a->finish_due = cr.finish_due_at;
+	plan_reply(r, a, t, cr.finish_due_at);
+	return rc;
+}
+
+static int step_reply(step_ctx *sx, err *e)
+{
+	STEP_LOCALS(sx);
+	int rc = 0;
+	bool resolved = rnd_chance(g, a->flags & F_REOPENED ? .7 : .86);
+	slots s;
+	char address[256];
+	uint64_t ts = a->text_seed;
+	fill_slots(r, a, &ts, &s, address, sizeof address);
+	expand(sbp, reply_text(g, m->cat, resolved), &s);
+	xp->action = "reply";
+	xp->content = strbuf_str(sbp);
+	xp->resolved = resolved;
+	if ((rc = act(c, r, i, staff_of(r, a->unit), xp, e)) < 0)
+		return rc;
+	a->flags = (uint16_t)((a->flags & ~F_RESOLVED) | (resolved ? F_RESOLVED : 0));
+	a->status = ST_REPLIED;
+	a->step = S_REVIEW;
+	a->t = agent_time(g, t + rnd_int(g, 30, 2400) * MINUTE);
+	return rc;
+}
+
+static int step_review(step_ctx *sx, err *e)
+{
+	STEP_LOCALS(sx);
+	int rc = 0;
+	bool reject = !(a->flags & F_REJECTED) && rnd_chance(g, .04);
+	xp->action = "review";
+	xp->approve = !reject;
+	if (reject)
+		rnd_word(g, review_notes, note, sizeof sx->note);
+	xp->note = reject ? note : NULL;
+	if ((rc = act(c, r, i, &r->agent, xp, e)) < 0)
+		return rc;
+	if (reject) {
+		a->flags |= F_REJECTED;
+		a->status = ST_HANDLING;
+		a->step = S_REPLY;
+		a->t = unit_time(r, t, rnd_int(g, 120, 1500));
+		return rc;
+	}
+	a->status = ST_REVISIT;
+	a->step = S_REVISIT;
+	if ((a->flags & F_CITIZEN) && rnd_chance(g, .5)) {
+		/* The citizen rates it on the public page, some evening. */
+		a->flags |= F_SELF_RATE;
+		int64_t at = t + rnd_int(g, 2, 48) * HOUR;
+		int h = local_hour(at);
+		a->t = h >= 7 && h < 23 ? at
+					: local_midnight(at) + (h >= 23 ? DAY : 0) + 7 * HOUR +
+						  rnd_int(g, 0, 120) * MINUTE;
+	} else {
+		a->t = agent_time(g, t + rnd_int(g, 60, 3000) * MINUTE);
+	}
+	return rc;
+}
+
+static int step_revisit(step_ctx *sx, err *e)
+{
+	STEP_LOCALS(sx);
+	int rc = 0;
+	static const char *const sats[] = {"satisfied", "basically_satisfied", "dissatisfied"};
+	static const int resolved_w[] = {73, 15, 12}, unresolved_w[] = {16, 36, 48};
+	int k = (int)rnd_weighted(g, a->flags & F_RESOLVED ? resolved_w : unresolved_w, 3);
+	if (a->flags & F_SELF_RATE) {
+		char name[32], phone[32], ip[32];
+		caller_of(a, name, sizeof name, phone, sizeof phone);
+		snprintf(ip, sizeof ip, "203.0.113.%d", (int)rnd_int(g, 2, 254));
+		if ((rc = appeal_citizen_rate(c, a->number, phone, sats[k], ip, e)) < 0)
+			return rc;
+	} else {
+		if (k == 2)
+			rnd_word(g, dissatisfied_notes, note, sizeof sx->note);
+		xp->action = "revisit";
+		xp->satisfaction = sats[k];
+		xp->note = k == 0   ? "回访来电人，对办理结果表示满意。"
+			   : k == 1 ? "回访来电人，表示基本满意。"
+				    : note;
+		if ((rc = act(c, r, i, &r->agent, xp, e)) < 0)
+			return rc;
+	}
+	a->status = ST_CLOSED;
+	a->satisfaction = (uint8_t)(k + 1);
+	if (k == 2 && !(a->flags & F_REOPENED) && rnd_chance(g, .25)) {
+		a->step = S_REOPEN;
+		a->t = agent_time(g, t + rnd_int(g, 60, 1440) * MINUTE);
+	} else {
+		a->step = S_DONE;
+	}
+	return rc;
+}
+
+static int step_reopen(step_ctx *sx, err *e)
+{
+	STEP_LOCALS(sx);
+	int rc = 0;
+	rnd_word(g, reopen_reasons, note, sizeof sx->note);
+	xp->action = "reopen";
+	xp->reason = note;
+	if ((rc = act(c, r, i, &r->agent, xp, e)) < 0)
+		return rc;
+	a->flags |= F_REOPENED;
+	a->status = ST_HANDLING;
+	case_row cr;
+	if ((rc = case_load(c, a->id, &cr, e)) < 0)
+		return rc;
+	a->flags &= (uint16_t)~F_FINISH_WATCH;
+	a->finish_due = cr.finish_due_at;
+	plan_reply(r, a, t, cr.finish_due_at);
+	return rc;
+}
+
+static int (*const steps[])(step_ctx *sx, err *e) = {
+	[S_INTAKE] = step_intake,
+	[S_MERGE] = step_merge,
+	[S_CLOSE] = step_close,
+	[S_DISPATCH] = step_dispatch,
+	[S_RETURN] = step_return,
+	[S_SIGN] = step_sign,
+	[S_URGE] = step_urge,
+	[S_REQUEST_EXTENSION] = step_request_extension,
+	[S_DECIDE_EXTENSION] = step_decide_extension,
+	[S_REPLY] = step_reply,
+	[S_REVIEW] = step_review,
+	[S_REVISIT] = step_revisit,
+	[S_REOPEN] = step_reopen,
+};
+
 /* Runs appeal i's next event, at v[i].t, on connection c; plans the one after. */
 static int step(store_conn *c, runner *r, size_t i, err *e)
 {
 	sim *a = &r->v[i];
-	uint64_t *g = &a->rng;
-	const struct matter *m = &matters[a->matter];
-	const int64_t t = a->t;
-	char grp[32];
-	group_of(m->cat, grp, sizeof grp);
-	demo_action x = {.resolved = -1, .approve = -1};
-	char note[512];
-	strbuf sb = STRBUF_INIT;
-	int rc = 0;
-	switch ((enum step)a->step) {
-	case S_INTAKE: {
-		slots s;
-		char address[256], name[32], phone[32], ip[32], code[32];
-		uint64_t ts = a->text_seed;
-		fill_slots(r, a, &ts, &s, address, sizeof address);
-		caller_of(a, name, sizeof name, phone, sizeof phone);
-		strbuf title = STRBUF_INIT;
-		expand(&title, m->title, &s);
-		/* The hotline's record speaks of the caller; a citizen writes in the first
-		 * person. */
-		if (!(a->flags & F_CITIZEN) && rnd_chance(g, .45))
-			strbuf_adds(&sb, rnd_chance(g, .5) ? "来电人反映：" : "市民来电称，");
-		strbuf body = STRBUF_INIT;
-		expand(&body, m->content, &s);
-		strbuf_adds(&sb, strbuf_str(&body));
-		strbuf_release(&body);
-		appeal_input in = {.content = strbuf_str(&sb),
-				   .title = strbuf_str(&title),
-				   .channel = channel_words[a->channel],
-				   .type = m->type,
-				   .category_id = r->matter_cat[a->matter],
-				   .contact_name = name,
-				   .contact_phone = phone,
-				   .address = address,
-				   .urgent = a->urgent,
-				   .anonymous = a->anonymous};
-		if (a->flags & F_CITIZEN) {
-			/* The public form takes an administrative code, not a unit id. */
-			snprintf(code, sizeof code, "%s",
-				 demo_units[ancestor_of_kind(places[a->place].unit, "township")]
-					 .code);
-			in.region_code = code;
-			snprintf(ip, sizeof ip, "203.0.113.%d", (int)rnd_int(g, 2, 254));
-			const char *ck = demo_units[r->place_county_index[a->place]].key;
-			for (size_t k = 0;
-			     a->channel == CH_APP && k < sizeof seats / sizeof seats[0]; k++)
-				if (!strcmp(seats[k].county, ck)) {
-					in.has_coords = true;
-					in.lat = seats[k].lat + (rnd_unit(g) - .5) * .03;
-					in.lon = seats[k].lon + (rnd_unit(g) - .5) * .03;
-				}
-		} else {
-			in.region_id = r->place_unit[a->place];
-		}
-		appeal_intake_info info;
-		rc = appeal_intake(c, a->flags & F_CITIZEN ? NULL : &r->agent,
-				   a->flags & F_CITIZEN ? ip : NULL, &in, &info, e);
-		a->id = info.id;
-		snprintf(a->number, sizeof a->number, "%s", info.number);
-		strbuf_release(&title);
-		if (rc < 0)
-			break;
-		a->status = ST_INTAKE;
-		bool answered = (!strcmp(m->type, "inquiry") && rnd_chance(g, .62)) ||
-				(!strcmp(m->type, "praise") && rnd_chance(g, .5));
-		if (a->dup_of >= 0) {
-			a->step = S_MERGE;
-			a->t = agent_time(g, t + rnd_int(g, 3, 25) * MINUTE);
-		} else if (answered) {
-			a->step = S_CLOSE;
-			a->t = t + rnd_int(g, 2, 9) * MINUTE;
-		} else {
-			/* Nothing routes "other": the agent works out whose it is. */
-			/* Most are dispatched within minutes; some wait while the agent checks
-			 * the address or whose matter it is. */
-			a->step = S_DISPATCH;
-			bool check = !strcmp(grp, "other") || rnd_chance(g, .12);
-			a->t = a->urgent ? t + rnd_int(g, 4, 15) * MINUTE
-			       : check	 ? agent_time(g, t + rnd_int(g, 120, 3600) * MINUTE)
-					 : agent_time(g, t + rnd_int(g, 5, 50) * MINUTE);
-		}
-		break;
-	}
-	case S_MERGE: {
-		const sim *target = &r->v[a->dup_of];
-		if (!target->id || target->status == ST_CLOSED || target->status == ST_MERGED) {
-			a->step = S_DISPATCH; /* at the same time */
-			break;
-		}
-		x.action = "merge";
-		x.into_id = target->id;
-		x.note = "同一问题重复来电，合并办理。";
-		if ((rc = act(c, r, i, &r->agent, &x, e)) < 0)
-			break;
-		a->status = ST_MERGED;
-		a->step = S_DONE;
-		break;
-	}
-	case S_CLOSE: {
-		const char *text = "已根据热线知识库当场解答，来电人表示清楚。";
-		for (size_t k = 0; k < sizeof answers / sizeof answers[0]; k++)
-			if (!strcmp(answers[k].cat, grp))
-				text = answers[k].text;
-		x.action = "close";
-		x.note = !strcmp(m->type, "praise") ? "已记录来电人的表扬，转达相关单位。" : text;
-		if ((rc = act(c, r, i, &r->agent, &x, e)) < 0)
-			break;
-		a->status = ST_CLOSED;
-		a->step = S_DONE;
-		break;
-	}
-	case S_DISPATCH: {
-		int64_t unit = 0;
-		if (a->flags & F_RETURNED) {
-			unit = unit_after_return(r, a);
-		} else {
-			int64_t region = a->flags & F_CITIZEN ? r->place_township[a->place]
-							      : r->place_unit[a->place];
-			if ((rc = appeal_suggest_unit(c, r->matter_cat[a->matter], region, &unit,
-						      e)) < 0)
-				break;
-			if (!unit) {
-				/* No rule: the district or county, or 站前街道 for its own. */
-				int tw = ancestor_of_kind(places[a->place].unit, "township");
-				unit = !strcmp(demo_units[tw].key, "zhanqian")
-					       ? r->unit_ids[tw]
-					       : r->place_county[a->place];
-			}
-		}
-		a->unit = unit;
-		x.action = "dispatch";
-		x.unit_id = unit;
-		if (a->flags & F_RETURNED)
-			x.note = "原承办单位退回，改派办理。";
-		else if (a->urgent)
-			x.note = "紧急诉求，请立即签收处置。";
-		if ((rc = act(c, r, i, &r->agent, &x, e)) < 0)
-			break;
-		a->status = ST_DISPATCHED;
-		case_row cr;
-		if ((rc = case_load(c, a->id, &cr, e)) < 0)
-			break;
-		a->sign_due = cr.sign_due_at;
-		a->finish_due = cr.finish_due_at;
-		a->flags &= (uint16_t) ~(F_SIGN_WATCH | F_FINISH_WATCH);
-		if (!(a->flags & F_RETURNED) && rnd_chance(g, .04)) {
-			a->step = S_RETURN;
-			a->t = a->urgent ? t + rnd_int(g, 10, 50) * MINUTE
-					 : unit_time(r, t, rnd_int(g, 10, 100));
-		} else {
-			a->step = S_SIGN;
-			if (rnd_chance(g, .94))
-				a->t = within(r, a->urgent, t, cr.sign_due_at,
-					      .03 + .8 * rnd_unit(g));
-			else /* late: after the evening's pass has seen the deadline go by */
-				a->t = a->urgent ? next_pass(cr.sign_due_at) +
-							   rnd_int(g, 5, 240) * MINUTE
-						 : unit_time(r, next_pass(cr.sign_due_at),
-							     rnd_int(g, 5, 420));
-			if (a->t <= t)
-				a->t = t + rnd_int(g, 1, 5) * MINUTE;
-		}
-		break;
-	}
-	case S_RETURN: {
-		if (unit_after_return(r, a) == r->unit_ids[unit_index("haizhou_zhujian")]) {
-			snprintf(note, sizeof note, "%s", return_heating_haizhou);
-		} else {
-			slots s;
-			memset(&s, 0, sizeof s);
-			slot(&s, 'X', "%s", demo_units[r->place_county_index[a->place]].name);
-			char tpl[512];
-			rnd_word(g, return_reasons, tpl, sizeof tpl);
-			expand(&sb, tpl, &s);
-			snprintf(note, sizeof note, "%s", strbuf_str(&sb));
-		}
-		x.action = "return";
-		x.reason = note;
-		if ((rc = act(c, r, i, staff_of(r, a->unit), &x, e)) < 0)
-			break;
-		a->status = ST_INTAKE;
-		a->flags |= F_RETURNED;
-		a->step = S_DISPATCH;
-		a->t = a->urgent ? t + rnd_int(g, 10, 40) * MINUTE
-				 : agent_time(g, t + rnd_int(g, 20, 1200) * MINUTE);
-		break;
-	}
-	case S_SIGN: {
-		x.action = "sign";
-		if ((rc = act(c, r, i, staff_of(r, a->unit), &x, e)) < 0)
-			break;
-		a->status = ST_HANDLING;
-		case_row cr;
-		if ((rc = case_load(c, a->id, &cr, e)) < 0)
-			break;
-		bool slow = !strcmp(grp, "housing") || !strcmp(grp, "wages");
-		if (!a->urgent && cr.finish_due_at > t && rnd_chance(g, slow ? .12 : .04)) {
-			a->step = S_REQUEST_EXTENSION;
-			a->t = within(r, false, t, cr.finish_due_at, .3 + .4 * rnd_unit(g));
-			if (a->t <= t)
-				a->t = t + HOUR;
-		} else {
-			plan_reply(r, a, t, cr.finish_due_at);
-		}
-		break;
-	}
-	case S_URGE: {
-		bool by_leader = rnd_chance(g, .3);
-		rnd_word(g, urge_notes, note, sizeof note);
-		x.action = "urge";
-		x.note = note;
-		if ((rc = act(c, r, i, by_leader ? &r->leader : &r->agent, &x, e)) < 0)
-			break;
-		a->flags |= F_URGED;
-		a->step = S_REPLY;
-		a->t = a->reply_at > t ? a->reply_at : t + HOUR;
-		break;
-	}
-	case S_REQUEST_EXTENSION: {
-		rnd_word(g, extension_reasons, note, sizeof note);
-		x.action = "request_extension";
-		x.days = rnd_int(g, 3, 10);
-		x.reason = note;
-		if ((rc = act(c, r, i, staff_of(r, a->unit), &x, e)) < 0)
-			break;
-		a->flags |= F_EXTENDED;
-		a->step = S_DECIDE_EXTENSION;
-		a->t = agent_time(g, t + rnd_int(g, 30, 300) * MINUTE);
-		break;
-	}
-	case S_DECIDE_EXTENSION: {
-		bool approve = rnd_chance(g, .88);
-		x.action = "decide_extension";
-		x.approve = approve;
-		x.note = approve ? "同意延期，请抓紧办理。" : "延期理由不充分，请按原时限办结。";
-		if ((rc = act(c, r, i, &r->agent, &x, e)) < 0)
-			break;
-		case_row cr;
-		if ((rc = case_load(c, a->id, &cr, e)) < 0)
-			break;
-		if (cr.finish_due_at != a->finish_due)
-			a->flags &= (uint16_t)~F_FINISH_WATCH;
-		a->finish_due = cr.finish_due_at;
-		plan_reply(r, a, t, cr.finish_due_at);
-		break;
-	}
-	case S_REPLY: {
-		bool resolved = rnd_chance(g, a->flags & F_REOPENED ? .7 : .86);
-		slots s;
-		char address[256];
-		uint64_t ts = a->text_seed;
-		fill_slots(r, a, &ts, &s, address, sizeof address);
-		expand(&sb, reply_text(g, m->cat, resolved), &s);
-		x.action = "reply";
-		x.content = strbuf_str(&sb);
-		x.resolved = resolved;
-		if ((rc = act(c, r, i, staff_of(r, a->unit), &x, e)) < 0)
-			break;
-		a->flags = (uint16_t)((a->flags & ~F_RESOLVED) | (resolved ? F_RESOLVED : 0));
-		a->status = ST_REPLIED;
-		a->step = S_REVIEW;
-		a->t = agent_time(g, t + rnd_int(g, 30, 2400) * MINUTE);
-		break;
-	}
-	case S_REVIEW: {
-		bool reject = !(a->flags & F_REJECTED) && rnd_chance(g, .04);
-		x.action = "review";
-		x.approve = !reject;
-		if (reject)
-			rnd_word(g, review_notes, note, sizeof note);
-		x.note = reject ? note : NULL;
-		if ((rc = act(c, r, i, &r->agent, &x, e)) < 0)
-			break;
-		if (reject) {
-			a->flags |= F_REJECTED;
-			a->status = ST_HANDLING;
-			a->step = S_REPLY;
-			a->t = unit_time(r, t, rnd_int(g, 120, 1500));
-			break;
-		}
-		a->status = ST_REVISIT;
-		a->step = S_REVISIT;
-		if ((a->flags & F_CITIZEN) && rnd_chance(g, .5)) {
-			/* The citizen rates it on the public page, some evening. */
-			a->flags |= F_SELF_RATE;
-			int64_t at = t + rnd_int(g, 2, 48) * HOUR;
-			int h = local_hour(at);
-			a->t = h >= 7 && h < 23 ? at
-						: local_midnight(at) + (h >= 23 ? DAY : 0) +
-							  7 * HOUR + rnd_int(g, 0, 120) * MINUTE;
-		} else {
-			a->t = agent_time(g, t + rnd_int(g, 60, 3000) * MINUTE);
-		}
-		break;
-	}
-	case S_REVISIT: {
-		static const char *const sats[] = {"satisfied", "basically_satisfied",
-						   "dissatisfied"};
-		static const int resolved_w[] = {73, 15, 12}, unresolved_w[] = {16, 36, 48};
-		int k = (int)rnd_weighted(g, a->flags & F_RESOLVED ? resolved_w : unresolved_w, 3);
-		if (a->flags & F_SELF_RATE) {
-			char name[32], phone[32], ip[32];
-			caller_of(a, name, sizeof name, phone, sizeof phone);
-			snprintf(ip, sizeof ip, "203.0.113.%d", (int)rnd_int(g, 2, 254));
-			if ((rc = appeal_citizen_rate(c, a->number, phone, sats[k], ip, e)) < 0)
-				break;
-		} else {
-			if (k == 2)
-				rnd_word(g, dissatisfied_notes, note, sizeof note);
-			x.action = "revisit";
-			x.satisfaction = sats[k];
-			x.note = k == 0	  ? "回访来电人，对办理结果表示满意。"
-				 : k == 1 ? "回访来电人，表示基本满意。"
-					  : note;
-			if ((rc = act(c, r, i, &r->agent, &x, e)) < 0)
-				break;
-		}
-		a->status = ST_CLOSED;
-		a->satisfaction = (uint8_t)(k + 1);
-		if (k == 2 && !(a->flags & F_REOPENED) && rnd_chance(g, .25)) {
-			a->step = S_REOPEN;
-			a->t = agent_time(g, t + rnd_int(g, 60, 1440) * MINUTE);
-		} else {
-			a->step = S_DONE;
-		}
-		break;
-	}
-	case S_REOPEN: {
-		rnd_word(g, reopen_reasons, note, sizeof note);
-		x.action = "reopen";
-		x.reason = note;
-		if ((rc = act(c, r, i, &r->agent, &x, e)) < 0)
-			break;
-		a->flags |= F_REOPENED;
-		a->status = ST_HANDLING;
-		case_row cr;
-		if ((rc = case_load(c, a->id, &cr, e)) < 0)
-			break;
-		a->flags &= (uint16_t)~F_FINISH_WATCH;
-		a->finish_due = cr.finish_due_at;
-		plan_reply(r, a, t, cr.finish_due_at);
-		break;
-	}
-	case S_DONE: break;
-	}
-	strbuf_release(&sb);
+	step_ctx sx = {.c = c,
+		       .r = r,
+		       .i = i,
+		       .a = a,
+		       .g = &a->rng,
+		       .m = &matters[a->matter],
+		       .t = a->t,
+		       .x = {.resolved = -1, .approve = -1},
+		       .sb = STRBUF_INIT};
+	group_of(sx.m->cat, sx.grp, sizeof sx.grp);
+	int rc = a->step == S_DONE ? 0 : steps[a->step](&sx, e);
+	strbuf_release(&sx.sb);
 	if (rc < 0) {
 		char msg[160];
 		memcpy(msg, e->message, sizeof msg - 1);
