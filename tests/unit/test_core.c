@@ -161,6 +161,24 @@ static void test_parse_iso_refuses_impossible_dates(void **state)
 	assert_int_equal(clock_parse_iso(NULL, &ms), -1);
 }
 
+/* An offset can carry an instant past the years China's calendar is read in; such a time
+ * would be written back as 1899 or 10000 and then refused (found by fuzz/clock.c). */
+static void test_parse_iso_refuses_instants_outside_the_years_it_writes(void **state)
+{
+	(void)state;
+	int64_t ms = 777;
+	assert_int_equal(clock_parse_iso("1900-01-01T00:00:00+14:00", &ms), -1);
+	assert_int_equal(clock_parse_iso("1900-01-01T00:00:00+08:01", &ms), -1);
+	assert_int_equal(clock_parse_iso("9999-12-31T23:59:59-14:59", &ms), -1);
+	assert_int_equal(clock_parse_iso("9999-12-31T16:00:00Z", &ms), -1);
+	assert_int_equal(clock_parse_iso("9999-12-31T23:59:60", &ms), -1);
+	assert_int_equal(ms, 777);
+	/* The first and the last instant of the range still read. */
+	assert_int_equal(parse_ok("1900-01-01T00:00:00+08:00"), parse_ok("1900-01-01"));
+	assert_int_equal(parse_ok("9999-12-31T15:59:59.999Z"),
+			 parse_ok("9999-12-31T23:59:59.999+08:00"));
+}
+
 static void test_parse_iso_knows_leap_years(void **state)
 {
 	(void)state;
@@ -655,6 +673,7 @@ int main(void)
 		cmocka_unit_test(test_parse_iso_honours_offsets),
 		cmocka_unit_test(test_parse_iso_round_trips_format),
 		cmocka_unit_test(test_parse_iso_refuses_impossible_dates),
+		cmocka_unit_test(test_parse_iso_refuses_instants_outside_the_years_it_writes),
 		cmocka_unit_test(test_parse_iso_knows_leap_years),
 		cmocka_unit_test(test_strbuf_refuses_growth_past_max),
 		cmocka_unit_test(test_strbuf_unlimited_grows_and_detaches),
