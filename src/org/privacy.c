@@ -35,16 +35,20 @@ char *privacy_mask_text(const char *in)
 			i++;
 			continue;
 		}
-		/* The run: digits, with one space or '-' allowed between two digits. */
-		size_t end = i, digits = 0;
+		/* The run: digits, with one space or '-' allowed between two digits; group is
+		 * the digits since the last separator, longest the most of them in a row. */
+		size_t end = i, digits = 0, group = 0, longest = 0;
 		bool separated = false;
 		while (end < n) {
 			if (is_digit(out[end])) {
 				digits++;
 				end++;
+				if (++group > longest)
+					longest = group;
 			} else if ((out[end] == ' ' || out[end] == '-') && end + 1 < n &&
 				   is_digit(out[end + 1])) {
 				separated = true;
+				group = 0;
 				end++;
 			} else {
 				break;
@@ -55,8 +59,10 @@ char *privacy_mask_text(const char *in)
 			end++;
 		}
 		/* Written with separators, only a number as long as a mobile's counts: a
-		 * date (2026-11-20) or a range (3-5) is not a person's number. */
-		if (digits >= (separated ? 11u : 7u)) {
+		 * date (2026-11-20) or a range (3-5) is not a person's number. Seven digits
+		 * in a row are one whatever follows them (a landline with its extension,
+		 * 2812345-801). */
+		if (digits >= (separated ? 11u : 7u) || longest >= 7) {
 			/* As privacy_mask_phone: shorter numbers show fewer digits. */
 			size_t head = digits >= 11 ? 3 : 2, tail = digits >= 11 ? 4 : 2;
 			size_t seen = 0;
