@@ -53,9 +53,16 @@ static void json_escape(strbuf *sb, const char *s)
 			strbuf_addch(sb, (char)c);
 			p++;
 		} else {
-			int len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-			int ok = len > 0;
-			for (int i = 1; ok && i < len; i++)
+			/* Whole only when JSON takes it (RFC 3629): no overlong forms, no
+			 * surrogates, nothing above U+10FFFF; the second byte's range says. */
+			int len = c >= 0xC2 && c <= 0xDF   ? 2
+				  : c >= 0xE0 && c <= 0xEF ? 3
+				  : c >= 0xF0 && c <= 0xF4 ? 4
+							   : 0;
+			unsigned lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+			unsigned hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+			int ok = len > 0 && p[1] >= lo && p[1] <= hi;
+			for (int i = 2; ok && i < len; i++)
 				ok = (p[i] & 0xC0) == 0x80;
 			if (ok) {
 				strbuf_add(sb, p, (size_t)len);
