@@ -8,12 +8,16 @@
 
 void privacy_mask_phone(const char *in, char *out, size_t n)
 {
-	size_t len = in ? strlen(in) : 0;
+	size_t len = in ? strlen(in) : 0, digits = 0;
+	for (size_t i = 0; i < len; i++)
+		digits += in[i] >= '0' && in[i] <= '9';
 	/* A mobile number keeps 3 + 4 visible digits; shorter numbers (landlines) keep
-	 * fewer, so that at least a third of the digits stay hidden. */
-	if (len >= 11)
+	 * fewer, so that at least a third of the digits stay hidden. The digits decide, not
+	 * the characters: "281 - 2345" is a seven-digit number padded to eleven. */
+	size_t size = digits ? digits : len;
+	if (size >= 11)
 		snprintf(out, n, "%.3s****%s", in, in + len - 4);
-	else if (len >= 8)
+	else if (size >= 8)
 		snprintf(out, n, "%.2s****%s", in, in + len - 2);
 	else if (len > 0)
 		snprintf(out, n, "****");

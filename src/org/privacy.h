@@ -4,7 +4,9 @@
 #include <stddef.h>
 
 /* "13812341234" → "138****1234"; other shapes keep their first 3 and last 4 characters
- * and hide the middle; short values are hidden entirely. */
+ * and hide the middle; short values are hidden entirely. Short and long are counted in
+ * digits (all characters when there are none): 11 or more keep 3 + 4 characters, 8 to 10
+ * keep 2 + 2, fewer none. */
 void privacy_mask_phone(const char *in, char *out, size_t n);
 /* Free text with the numbers that may identify a person hidden: in every run of 7 or more
  * digits (11 or more when single spaces or '-' separate them, so that dates stay, unless 7

@@ -656,14 +656,19 @@ static void test_mask_text_hides_numbers_that_identify(void **state)
 static void test_mask_phone_never_reveals_whole_number(void **state)
 {
 	(void)state;
-	const char *numbers[] = {"12345", "123456", "2345678", "23456789", "13812341234"};
+	/* Padded to a mobile's length, a landline is still seven digits (found by
+	 * fuzz/privacy.c). */
+	const char *numbers[] = {"12345",	"123456",      "2345678",    "23456789",
+				 "13812341234", "678+ + 0808", "281 - 2345", "2812345    "};
 	for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
 		char out[64];
 		privacy_mask_phone(numbers[i], out, sizeof out);
-		size_t shown = 0;
+		size_t shown = 0, digits = 0;
 		for (const char *p = out; *p; p++)
-			shown += *p != '*';
-		if (shown >= strlen(numbers[i]))
+			shown += *p >= '0' && *p <= '9';
+		for (const char *p = numbers[i]; *p; p++)
+			digits += *p >= '0' && *p <= '9';
+		if (shown >= digits)
 			fail_msg("\"%s\" masked as \"%s\" shows every digit", numbers[i], out);
 	}
 }
