@@ -118,7 +118,8 @@ static void check_param(const char *name, const char *v)
 static void check_answers(const params *p)
 {
 	open311_answer answers[MAX_ANSWERS];
-	char codes[MAX_ANSWERS][OPEN311_ATTR_CODE_MAX + 1];
+	/* One more than the answers kept: the name after the last is still read. */
+	char codes[MAX_ANSWERS + 1][OPEN311_ATTR_CODE_MAX + 1];
 	size_t n = 0;
 	for (size_t i = 0; i < p->n; i++) {
 		if (strncmp(p->name[i], "attribute", 9) != 0)
