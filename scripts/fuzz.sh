@@ -99,10 +99,11 @@ merge() {
   tmp=$(mktemp -d)
   mkdir -p "build/fuzz/corpus/$name"
   # The committed inputs first, so that the realistic seeds stay and what the fuzzer found
-  # is added only where it reaches further.
+  # is added only where it reaches further: new edges, not new hit counts
+  # (-use_counters=0), which keeps the committed corpus to a few dozen inputs.
   local src
   for src in "fuzz/corpus/$name" "build/fuzz/corpus/$name"; do
-    "$bin/$name" -merge=1 -max_len="$(max_len "$name")" "$tmp" "$src" \
+    "$bin/$name" -merge=1 -use_counters=0 -max_len="$(max_len "$name")" "$tmp" "$src" \
       >"build/fuzz/merge-$name.log" 2>&1 || {
       tail -n 20 "build/fuzz/merge-$name.log"; rm -rf "$tmp"; return 1; }
   done
