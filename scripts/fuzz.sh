@@ -74,7 +74,7 @@ run() {
 regress() {
   local failed=0 total=0 name
   for name in $(harnesses "$@"); do
-    [ -x "$bin/$name" ] || { echo "$name: no $bin/$name (make fuzz-build)"; failed=1; continue; }
+    [ -x "$bin/$name" ] || { printf '%-14s FAILED (no %s: make fuzz-build)\n' "$name" "$bin/$name"; failed=1; continue; }
     local files=()
     for d in "fuzz/corpus/$name" "fuzz/regressions/$name"; do
       [ -d "$d" ] && while IFS= read -r f; do files+=("$f"); done < <(find "$d" -type f | sort)

@@ -83,7 +83,8 @@ step "fuzz regressions (clang, libFuzzer)"
 if make -s -j2 fuzz-build >"$log/fuzz-build.txt" 2>&1; then
   scripts/fuzz.sh regress >"$log/fuzz.txt" 2>&1
   sed 's/^/    /' "$log/fuzz.txt"
-  p=$(grep -cE ' ok$' "$log/fuzz.txt"); f=$(grep -cE ' FAILED$' "$log/fuzz.txt")
+  p=$(grep -cE '^[a-z0-9_]+ +[0-9]+ inputs ok$' "$log/fuzz.txt")
+  f=$(grep -cE '^[a-z0-9_]+ +FAILED' "$log/fuzz.txt")
   [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && f=1
   passed=$((passed + p)); failed=$((failed + f))
   echo "    → $p passed, $f failed"
