@@ -27,7 +27,7 @@ TEST_BIN := $(addprefix $(O)/tests/,$(basename $(notdir $(TEST_SRC))))
 vpath test_%.c $(sort $(dir $(TEST_SRC)))
 WEB_SRC := $(shell find web -type f -not -path '*/node_modules/*' 2>/dev/null)
 
-.PHONY: all run test unit-tests web clean format format-check deps
+.PHONY: all run test unit-tests web clean format format-check deps fuzz fuzz-build fuzz-regress
 all: $(O)/yiwang web
 
 $(O)/yiwang: $(O)/obj/main.o $(O)/libyiwang.a
@@ -62,6 +62,43 @@ build/web/index.html: $(WEB_SRC) package.json package-lock.json
 	npm run build --silent
 	@touch $@
 
+# libFuzzer harnesses (fuzz/<name>.c) against the library compiled with clang and the
+# sanitizers, in their own object tree. `make fuzz` fuzzes each for FUZZ_SECONDS; `make
+# fuzz-regress` runs each once over its corpus and regressions (docs/security.md).
+FUZZ_CC ?= clang
+FUZZ_O := build/fuzz
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN)
+FUZZ_SRC := $(wildcard fuzz/*.c)
+FUZZ_BIN := $(patsubst fuzz/%.c,$(FUZZ_O)/bin/%,$(FUZZ_SRC))
+FUZZ_LIB_OBJ := $(patsubst src/%.c,$(FUZZ_O)/obj/%.o,$(LIB_SRC)) $(FUZZ_O)/obj/gen/migrations.o
+FUZZ_SECONDS ?= 60
+
+$(FUZZ_O)/obj/gen/migrations.o: build/gen/migrations.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_O)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_O)/libyiwang.a: $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_O)/bin/%: fuzz/%.c fuzz/fuzz.h $(FUZZ_O)/libyiwang.a
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) -Ifuzz $(WARN) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< \
+		$(FUZZ_O)/libyiwang.a $(LDLIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh run $(FUZZ)
+
+fuzz-regress: fuzz-build
+	scripts/fuzz.sh regress $(FUZZ)
+
 deps:
 	scripts/install-deps.sh
 
@@ -71,11 +108,13 @@ run:
 test:
 	scripts/test.sh
 
+FORMAT_SRC = src/*.[ch] src/*/*.[ch] tests/unit/*.[ch] tests/unit/*/*.[ch] fuzz/*.[ch]
+
 format:
-	clang-format -i src/*.[ch] src/*/*.[ch] tests/unit/*.[ch] tests/unit/*/*.[ch]
+	clang-format -i $(FORMAT_SRC)
 
 format-check:
-	clang-format --dry-run --Werror src/*.[ch] src/*/*.[ch] tests/unit/*.[ch] tests/unit/*/*.[ch]
+	clang-format --dry-run --Werror $(FORMAT_SRC)
 
 clean:
 	rm -rf build

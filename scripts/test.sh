@@ -48,7 +48,7 @@ if ! make -s all unit-tests >"$log/build.txt" 2>&1 || ! make -s SAN=1 build/san/
 fi
 
 step "style: clang-format"
-if clang-format --dry-run --Werror src/*.[ch] src/*/*.[ch] tests/unit/*.[ch] tests/unit/*/*.[ch] >"$log/format.txt" 2>&1; then
+if clang-format --dry-run --Werror src/*.[ch] src/*/*.[ch] tests/unit/*.[ch] tests/unit/*/*.[ch] fuzz/*.[ch] >"$log/format.txt" 2>&1; then
   passed=$((passed + 1)); echo "    → formatted"
 else
   head -n 20 "$log/format.txt"; failed=$((failed + 1)); echo "    → run make format"
@@ -79,6 +79,21 @@ for variant in build build/san; do
     count_cmocka "$log/unit.txt"
   done
 done
+
+# Every libFuzzer harness once over its committed corpus and the inputs that once crashed
+# it (fuzz/regressions): no fuzzing, a few seconds; one count per harness.
+step "fuzz regressions (clang, libFuzzer)"
+if make -s -j2 fuzz-build >"$log/fuzz-build.txt" 2>&1; then
+  scripts/fuzz.sh regress >"$log/fuzz.txt" 2>&1
+  sed 's/^/    /' "$log/fuzz.txt"
+  p=$(grep -cE '^[a-z0-9_]+ +[0-9]+ inputs ok$' "$log/fuzz.txt")
+  f=$(grep -cE '^[a-z0-9_]+ +FAILED' "$log/fuzz.txt")
+  [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && f=1
+  passed=$((passed + p)); failed=$((failed + f))
+  echo "    → $p passed, $f failed"
+else
+  tail -n 30 "$log/fuzz-build.txt"; failed=$((failed + 1)); echo "    → fuzz build failed"
+fi
 
 # One demo database per backend, copied for each test server (the demo carries a year of
 # appeals and takes seconds to build).

@@ -4,7 +4,6 @@
  * whenever one is sent, required to create), a rate limit per key, one audit entry per
  * request made with a key, and errors as the specification's array of {code,
  * description}. Every path under /open311/ answers in that format, unknown ones too. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include "core/mem.h"
 #include "http/ratelimit.h"
 #include "appeals/open311.h"
+#include "appeals/open311_params.h"
 
 enum fmt { FMT_XML, FMT_JSON };
 enum { MAX_PARAMS = 256, MAX_ANSWERS = 100, ID_LIST_MAX = 1000 };
@@ -179,11 +179,6 @@ static const char *get(o311 *q, const char *name)
 	return NULL;
 }
 
-static bool multiline_param(const char *name)
-{
-	return !strcmp(name, "description") || !strncmp(name, "attribute[", 10);
-}
-
 /* Reads the parameters (the query string; for POST also the form body) and checks that
  * each is valid UTF-8 without control characters. */
 static int read_params(o311 *q, bool form, err *e)
@@ -204,9 +199,7 @@ static int read_params(o311 *q, bool form, err *e)
 			       "more than %d parameters", MAX_PARAMS);
 	for (size_t i = 0; i < q->nparams; i++) {
 		const param *p = &q->params[i];
-		if (jv_utf8_chars(p->name) < 0 || jv_has_control(p->name, false) ||
-		    (p->value && (jv_utf8_chars(p->value) < 0 ||
-				  jv_has_control(p->value, multiline_param(p->name)))))
+		if (!open311_param_ok(p->name, p->value))
 			return err_set(e, ERR_BAD_REQUEST, "invalid_text", p->name,
 				       "parameter %s is not valid UTF-8 text", p->name);
 	}
@@ -230,13 +223,10 @@ static int number_param(o311 *q, const char *name, double min, double max, bool 
 	*has = false;
 	if (!v)
 		return 0;
-	char *end;
-	double d = strtod(v, &end);
-	if (end == v || *end || !isfinite(d) || d < min || d > max || strlen(v) > 32)
+	if (open311_number(v, min, max, out) < 0)
 		return err_set(e, ERR_BAD_REQUEST, "invalid_parameter", name,
 			       "%s must be a number between %g and %g", name, min, max);
 	*has = true;
-	*out = d;
 	return 0;
 }
 
@@ -357,13 +347,10 @@ static void note_ids(o311 *q, json_t *requests)
 /* Splits "services.json" into its name and format; -1 when the suffix is neither. */
 static int split_file(const char *file, char *name, size_t n, enum fmt *fmt)
 {
-	const char *dot = strrchr(file, '.');
-	*fmt = dot && !strcmp(dot, ".json") ? FMT_JSON : FMT_XML;
-	if (!dot || (strcmp(dot, ".json") != 0 && strcmp(dot, ".xml") != 0) ||
-	    (size_t)(dot - file) >= n)
-		return -1;
-	snprintf(name, n, "%.*s", (int)(dot - file), file);
-	return 0;
+	bool json;
+	int rc = open311_split_file(file, name, n, &json);
+	*fmt = json ? FMT_JSON : FMT_XML;
+	return rc;
 }
 
 /* The format a path asks for, for answering errors: JSON when it ends in .json. */
@@ -428,21 +415,6 @@ static int submit_tx(store_conn *c, void *p, err *e)
 	return open311_submit(c, x->who, &x->in, &x->out, e);
 }
 
-/* "attribute[code]" or "attribute[code][]": the code (into code) and whether it is the
- * list form; -1 for anything else that starts with "attribute". */
-static int attribute_name(const char *name, char *code, size_t n, bool *list)
-{
-	const char *open = name + 10;
-	const char *close = strchr(open, ']');
-	if (!close || (size_t)(close - open) >= n)
-		return -1;
-	snprintf(code, n, "%.*s", (int)(close - open), open);
-	*list = !strcmp(close, "][]");
-	if (!*list && strcmp(close, "]") != 0)
-		return -1;
-	return open311_code_valid(code) ? 0 : -1;
-}
-
 static int read_submission(o311 *q, open311_submission *in, open311_answer *answers, err *e)
 {
 	bool has_lat, has_long;
@@ -477,22 +449,12 @@ static int read_submission(o311 *q, open311_submission *in, open311_answer *answ
 	if (in->phone && jv_phone(in->phone, "phone", &pe) < 0)
 		return err_set(e, ERR_BAD_REQUEST, pe.code, "phone",
 			       "phone may hold digits, spaces, + and - (at least 5 digits)");
-	if (in->email) {
-		const char *at = strchr(in->email, '@');
-		if (!at || at == in->email || !at[1] || strchr(at + 1, '@') ||
-		    strpbrk(in->email, " <>,;\""))
-			return err_set(e, ERR_BAD_REQUEST, "invalid_parameter", "email",
-				       "email is not an email address");
-	}
-	if (in->media_url) {
-		bool ok = !strncmp(in->media_url, "http://", 7) ||
-			  !strncmp(in->media_url, "https://", 8);
-		for (const char *p = in->media_url; ok && *p; p++)
-			ok = *p > ' ' && *p < 0x7f && !strchr("\"<>\\^`{|}", *p);
-		if (!ok)
-			return err_set(e, ERR_BAD_REQUEST, "invalid_parameter", "media_url",
-				       "media_url must be an http or https URL");
-	}
+	if (in->email && !open311_email_ok(in->email))
+		return err_set(e, ERR_BAD_REQUEST, "invalid_parameter", "email",
+			       "email is not an email address");
+	if (in->media_url && !open311_media_url_ok(in->media_url))
+		return err_set(e, ERR_BAD_REQUEST, "invalid_parameter", "media_url",
+			       "media_url must be an http or https URL");
 	size_t n = 0;
 	for (size_t i = 0; i < q->nparams; i++) {
 		const param *p = &q->params[i];
@@ -500,8 +462,7 @@ static int read_submission(o311 *q, open311_submission *in, open311_answer *answ
 			continue;
 		char code[OPEN311_ATTR_CODE_MAX + 1];
 		bool list;
-		if (strncmp(p->name, "attribute[", 10) != 0 ||
-		    attribute_name(p->name, code, sizeof code, &list) < 0)
+		if (open311_attribute_name(p->name, code, sizeof code, &list) < 0)
 			return err_set(e, ERR_BAD_REQUEST, "invalid_parameter", "attribute",
 				       "%s is not attribute[code] or attribute[code][]", p->name);
 		if (!p->value || !*p->value)
@@ -584,20 +545,8 @@ static int requests_list(o311 *q)
 	f.start = start;
 	f.end = end;
 	const char *status = get(q, "status");
-	if (status) {
-		char *list = arena_strdup(&q->r->arena, status);
-		for (char *save = NULL, *t = strtok_r(list, ",", &save); t;
-		     t = strtok_r(NULL, ",", &save)) {
-			while (*t == ' ')
-				t++;
-			if (!strcmp(t, "open"))
-				f.open = true;
-			else if (!strcmp(t, "closed"))
-				f.closed = true;
-			else if (*t)
-				return fail(q, 400, "status must be open, closed or both");
-		}
-	}
+	if (status && open311_status(status, &f.open, &f.closed) < 0)
+		return fail(q, 400, "status must be open, closed or both");
 	store_conn *c = store_conn_get(q->r->store, &e);
 	json_t *out;
 	if (!c || open311_requests(c, &f, &out, &e) < 0)
@@ -639,18 +588,6 @@ static int h_request(http_req *r)
 
 /* ---- GET tokens ---- */
 
-static bool token_shape(const char *t)
-{
-	size_t n = strlen(t);
-	if (n < 1 || n > 64)
-		return false;
-	for (; *t; t++)
-		if (!((*t >= '0' && *t <= '9') || (*t >= 'a' && *t <= 'z') ||
-		      (*t >= 'A' && *t <= 'Z') || *t == '-' || *t == '_'))
-			return false;
-	return true;
-}
-
 static int h_token(http_req *r)
 {
 	char token[80];
@@ -665,7 +602,7 @@ static int h_token(http_req *r)
 		fail_err(&q, &e);
 	else if (!*token)
 		fail(&q, 400, "token was not provided");
-	else if (!token_shape(token))
+	else if (!open311_token_shape(token))
 		fail(&q, 404, "token was not found");
 	else if (!(c = store_conn_get(r->store, &e)) || open311_token(c, token, &out, &e) < 0)
 		fail_err(&q, &e);

@@ -194,9 +194,7 @@ static const char *option_name(json_t *values, const char *key)
 	return NULL;
 }
 
-/* Checks one attribute's answers against its definition and returns what the appeal
- * keeps: {code, description, datatype, value, text}. */
-static int answer_check(json_t *def, const open311_submission *in, json_t **out, err *e)
+int open311_answer_check(json_t *def, const open311_submission *in, json_t **out, err *e)
 {
 	const char *code = json_string_value(json_object_get(def, "code"));
 	const char *datatype = json_string_value(json_object_get(def, "datatype"));
@@ -332,7 +330,7 @@ static int answers_check(store_conn *c, const service *svc, const open311_submis
 		if (rc < 0 || !json_is_true(json_object_get(d, "variable")))
 			continue;
 		json_t *one;
-		if (answer_check(d, in, &one, e) < 0)
+		if (open311_answer_check(d, in, &one, e) < 0)
 			rc = -1;
 		else if (one)
 			json_array_append_new(kept, one);

@@ -66,6 +66,12 @@ typedef struct open311_receipt {
 	char service_notice[256];
 } open311_receipt;
 
+/* Checks the answers in `in` to one attribute against its definition def (an attribute
+ * object of the service definition, with its values) and gives what the appeal keeps,
+ * {code, description, datatype, value, text}, or NULL when it was not answered; 400 when
+ * the answers do not fit it. */
+int open311_answer_check(json_t *def, const open311_submission *in, json_t **out, err *e);
+
 /* Inside a write transaction: takes in a request as an appeal of channel open311 (with
  * appeal_intake, so it is dispatched and handled like any other) and keeps the request's
  * other fields beside it. who is the partner's key as an actor. 404 unknown service;

@@ -159,6 +159,12 @@ int clock_parse_iso(const char *s, int64_t *ms)
 		return -1;
 	int64_t days = days_from_civil(y, (unsigned)mo, (unsigned)d);
 	int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - offset_s;
+	/* The instant must fall in 1900..9999 in China too, as clock_format_iso writes it:
+	 * "1900-01-01T00:00+14:00" is 1899 here and would not read back. */
+	int64_t local = secs + CST_OFFSET_S;
+	if (local < days_from_civil(1900, 1, 1) * 86400 ||
+	    local >= (days_from_civil(9999, 12, 31) + 1) * 86400)
+		return -1;
 	*ms = secs * 1000 + milli;
 	return 0;
 }

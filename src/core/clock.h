@@ -15,7 +15,9 @@ int64_t clock_mono_ns(void);
  * (at least 32 bytes). */
 void clock_format_iso(int64_t ms, char *buf, size_t n);
 /* Parses ISO 8601 ("2026-11-28", "2026-11-28T13:48", "...:56", "...Z", "...+08:00");
- * a date or time without an offset is taken as China Standard Time. 0 ok, -1 invalid. */
+ * a date or time without an offset is taken as China Standard Time. The instant must lie
+ * in the years 1900..9999 of China Standard Time, so that clock_format_iso's text of it
+ * reads back. 0 ok, -1 invalid. */
 int clock_parse_iso(const char *s, int64_t *ms);
 
 #endif

@@ -8,12 +8,16 @@
 
 void privacy_mask_phone(const char *in, char *out, size_t n)
 {
-	size_t len = in ? strlen(in) : 0;
+	size_t len = in ? strlen(in) : 0, digits = 0;
+	for (size_t i = 0; i < len; i++)
+		digits += in[i] >= '0' && in[i] <= '9';
 	/* A mobile number keeps 3 + 4 visible digits; shorter numbers (landlines) keep
-	 * fewer, so that at least a third of the digits stay hidden. */
-	if (len >= 11)
+	 * fewer, so that at least a third of the digits stay hidden. The digits decide, not
+	 * the characters: "281 - 2345" is a seven-digit number padded to eleven. */
+	size_t size = digits ? digits : len;
+	if (size >= 11)
 		snprintf(out, n, "%.3s****%s", in, in + len - 4);
-	else if (len >= 8)
+	else if (size >= 8)
 		snprintf(out, n, "%.2s****%s", in, in + len - 2);
 	else if (len > 0)
 		snprintf(out, n, "****");
@@ -35,16 +39,20 @@ char *privacy_mask_text(const char *in)
 			i++;
 			continue;
 		}
-		/* The run: digits, with one space or '-' allowed between two digits. */
-		size_t end = i, digits = 0;
+		/* The run: digits, with one space or '-' allowed between two digits; group is
+		 * the digits since the last separator, longest the most of them in a row. */
+		size_t end = i, digits = 0, group = 0, longest = 0;
 		bool separated = false;
 		while (end < n) {
 			if (is_digit(out[end])) {
 				digits++;
 				end++;
+				if (++group > longest)
+					longest = group;
 			} else if ((out[end] == ' ' || out[end] == '-') && end + 1 < n &&
 				   is_digit(out[end + 1])) {
 				separated = true;
+				group = 0;
 				end++;
 			} else {
 				break;
@@ -55,8 +63,10 @@ char *privacy_mask_text(const char *in)
 			end++;
 		}
 		/* Written with separators, only a number as long as a mobile's counts: a
-		 * date (2026-11-20) or a range (3-5) is not a person's number. */
-		if (digits >= (separated ? 11u : 7u)) {
+		 * date (2026-11-20) or a range (3-5) is not a person's number. Seven digits
+		 * in a row are one whatever follows them (a landline with its extension,
+		 * 2812345-801). */
+		if (digits >= (separated ? 11u : 7u) || longest >= 7) {
 			/* As privacy_mask_phone: shorter numbers show fewer digits. */
 			size_t head = digits >= 11 ? 3 : 2, tail = digits >= 11 ? 4 : 2;
 			size_t seen = 0;

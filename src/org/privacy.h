@@ -4,12 +4,15 @@
 #include <stddef.h>
 
 /* "13812341234" → "138****1234"; other shapes keep their first 3 and last 4 characters
- * and hide the middle; short values are hidden entirely. */
+ * and hide the middle; short values are hidden entirely. Short and long are counted in
+ * digits (all characters when there are none): 11 or more keep 3 + 4 characters, 8 to 10
+ * keep 2 + 2, fewer none. */
 void privacy_mask_phone(const char *in, char *out, size_t n);
 /* Free text with the numbers that may identify a person hidden: in every run of 7 or more
- * digits (11 or more when single spaces or '-' separate them, so that dates stay; an ID
- * card number's final X belongs to the run), the digits other than the first 3 and the
- * last 4 (the first 2 and last 2 in runs shorter than 11) become '*'.
+ * digits (11 or more when single spaces or '-' separate them, so that dates stay, unless 7
+ * of them stand in a row; an ID card number's final X belongs to the run), the digits
+ * other than the first 3 and the last 4 (the first 2 and last 2 in runs shorter than 11)
+ * become '*'.
  * "请拨13812345678" → "请拨138****5678". A new heap string. */
 char *privacy_mask_text(const char *in);
 

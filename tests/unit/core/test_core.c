@@ -161,6 +161,24 @@ static void test_parse_iso_refuses_impossible_dates(void **state)
 	assert_int_equal(clock_parse_iso(NULL, &ms), -1);
 }
 
+/* An offset can carry an instant past the years China's calendar is read in; such a time
+ * would be written back as 1899 or 10000 and then refused (found by fuzz/clock.c). */
+static void test_parse_iso_refuses_instants_outside_the_years_it_writes(void **state)
+{
+	(void)state;
+	int64_t ms = 777;
+	assert_int_equal(clock_parse_iso("1900-01-01T00:00:00+14:00", &ms), -1);
+	assert_int_equal(clock_parse_iso("1900-01-01T00:00:00+08:01", &ms), -1);
+	assert_int_equal(clock_parse_iso("9999-12-31T23:59:59-14:59", &ms), -1);
+	assert_int_equal(clock_parse_iso("9999-12-31T16:00:00Z", &ms), -1);
+	assert_int_equal(clock_parse_iso("9999-12-31T23:59:60", &ms), -1);
+	assert_int_equal(ms, 777);
+	/* The first and the last instant of the range still read. */
+	assert_int_equal(parse_ok("1900-01-01T00:00:00+08:00"), parse_ok("1900-01-01"));
+	assert_int_equal(parse_ok("9999-12-31T15:59:59.999Z"),
+			 parse_ok("9999-12-31T23:59:59.999+08:00"));
+}
+
 static void test_parse_iso_knows_leap_years(void **state)
 {
 	(void)state;
@@ -618,6 +636,9 @@ static void test_mask_text_hides_numbers_that_identify(void **state)
 		{"请回电13812345678谢谢", "请回电138****5678谢谢"},
 		{"电话 138-1234-5678", "电话 138-****-5678"},
 		{"座机 2345678", "座机 23***78"},
+		/* An extension does not make a landline a date (found by fuzz/privacy.c). */
+		{"分机 2812345-801", "分机 28*****-*01"},
+		{"0418-2812345", "041*-***2345"},
 		{"身份证21090219800101123X", "身份证210***********123X"},
 		{"5楼，室温14.5度，2026-11-20起", "5楼，室温14.5度，2026-11-20起"},
 		{"", ""},
@@ -638,14 +659,19 @@ static void test_mask_text_hides_numbers_that_identify(void **state)
 static void test_mask_phone_never_reveals_whole_number(void **state)
 {
 	(void)state;
-	const char *numbers[] = {"12345", "123456", "2345678", "23456789", "13812341234"};
+	/* Padded to a mobile's length, a landline is still seven digits (found by
+	 * fuzz/privacy.c). */
+	const char *numbers[] = {"12345",	"123456",      "2345678",    "23456789",
+				 "13812341234", "678+ + 0808", "281 - 2345", "2812345    "};
 	for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
 		char out[64];
 		privacy_mask_phone(numbers[i], out, sizeof out);
-		size_t shown = 0;
+		size_t shown = 0, digits = 0;
 		for (const char *p = out; *p; p++)
-			shown += *p != '*';
-		if (shown >= strlen(numbers[i]))
+			shown += *p >= '0' && *p <= '9';
+		for (const char *p = numbers[i]; *p; p++)
+			digits += *p >= '0' && *p <= '9';
+		if (shown >= digits)
 			fail_msg("\"%s\" masked as \"%s\" shows every digit", numbers[i], out);
 	}
 }
@@ -658,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_parse_iso_honours_offsets),
 		cmocka_unit_test(test_parse_iso_round_trips_format),
 		cmocka_unit_test(test_parse_iso_refuses_impossible_dates),
+		cmocka_unit_test(test_parse_iso_refuses_instants_outside_the_years_it_writes),
 		cmocka_unit_test(test_parse_iso_knows_leap_years),
 		cmocka_unit_test(test_strbuf_refuses_growth_past_max),
 		cmocka_unit_test(test_strbuf_unlimited_grows_and_detaches),
