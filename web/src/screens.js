@@ -18,11 +18,13 @@
 // PUBLIC_PAGES are the citizens' pages (no login, outside the staff layout).
 import * as org from './org/screens.js';
 import * as appeals from './appeals/screens.js';
+import * as disputes from './disputes/screens.js';
 import * as livelihood from './livelihood/screens.js';
 
 export const SCREENS = [
   ...org.SCREENS,
   ...appeals.SCREENS,
+  ...disputes.SCREENS,
   ...livelihood.SCREENS,
   ...org.ADMIN_SCREENS,
 ];
