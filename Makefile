@@ -6,7 +6,8 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS ?= -O2 -g
 WARN := -std=c17 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 CPPFLAGS += -D_GNU_SOURCE -Isrc -Ibuild/gen $(PKG_CFLAGS)
-LDLIBS += $(PKG_LIBS) -lpthread -lm
+# libharu (the dispute agreement's PDF) has no pkg-config file on Debian.
+LDLIBS += $(PKG_LIBS) -lhpdf -lpthread -lm
 
 # The sanitizer build lives beside the normal one.
 ifeq ($(SAN),1)

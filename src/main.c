@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "org/caller.h"
+#include "platforms.h"
 #include "routes.h"
 #include "org/audit.h"
 #include "org/auth.h"
@@ -876,6 +877,7 @@ int main(int argc, char **argv)
 	err e = {0};
 	if (auth_init(&e) < 0)
 		return fail(&e);
+	platforms_register();
 	if (argc < 2) {
 		cmd_help(0, NULL);
 		return 2;

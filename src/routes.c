@@ -14,4 +14,8 @@ void routes_register(router *rt)
 	router_add(rt, api_livelihood_projects_routes, api_livelihood_projects_routes_count);
 	router_add(rt, api_open311_routes, api_open311_routes_count);
 	router_add(rt, api_open311_admin_routes, api_open311_admin_routes_count);
+	/* The disputes' fixed paths (types, settings, centres) before /disputes/{id}. */
+	router_add(rt, api_dispute_admin_routes, api_dispute_admin_routes_count);
+	router_add(rt, api_disputes_routes, api_disputes_routes_count);
+	router_add(rt, api_dispute_stats_routes, api_dispute_stats_routes_count);
 }

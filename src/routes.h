@@ -22,6 +22,9 @@ ROUTE_TABLE(api_livelihood)
 ROUTE_TABLE(api_livelihood_projects)
 ROUTE_TABLE(api_open311)
 ROUTE_TABLE(api_open311_admin)
+ROUTE_TABLE(api_dispute_admin)
+ROUTE_TABLE(api_disputes)
+ROUTE_TABLE(api_dispute_stats)
 
 void routes_register(router *rt);
 

@@ -253,33 +253,26 @@ static int h_list(http_req *r)
 typedef struct act_ctx {
 	const actor *who;
 	int64_t id;
-	appeal_action a;
+	json_t *body;
 } act_ctx;
 
 static int act_tx(store_conn *c, void *p, err *e)
 {
 	act_ctx *x = p;
-	return appeal_act(c, x->who, x->id, &x->a, e);
+	return appeal_act(c, x->who, x->id, x->body, e);
 }
 
 static int h_action(http_req *r)
 {
 	err e = {0};
-	act_ctx x = {.who = req_actor(r), .a = {.resolved = -1, .approve = -1}};
+	act_ctx x = {.who = req_actor(r)};
 	if (http_param_id(r, "id", &x.id, &e) < 0)
 		return http_error(r, &e);
-	json_t *b = http_body_object(r, &e);
-	appeal_action *a = &x.a;
-	if (!b || jv_str(b, "action", JV_REQUIRED, 32, &a->action, NULL, &e) < 0 ||
-	    jv_int(b, "unit_id", JV_OPTIONAL, 1, INT64_MAX, &a->unit_id, NULL, &e) < 0 ||
-	    jv_int(b, "into_id", JV_OPTIONAL, 1, INT64_MAX, &a->into_id, NULL, &e) < 0 ||
-	    jv_int(b, "days", JV_OPTIONAL, -1000, 1000, &a->days, NULL, &e) < 0 ||
-	    jv_str(b, "note", JV_MULTILINE, APPEAL_NOTE_MAX, &a->note, NULL, &e) < 0 ||
-	    jv_str(b, "reason", JV_MULTILINE, APPEAL_NOTE_MAX, &a->reason, NULL, &e) < 0 ||
-	    jv_str(b, "content", JV_MULTILINE, APPEAL_CONTENT_MAX, &a->content, NULL, &e) < 0 ||
-	    jv_str(b, "satisfaction", JV_OPTIONAL, 32, &a->satisfaction, NULL, &e) < 0 ||
-	    jv_bool(b, "resolved", JV_OPTIONAL, &a->resolved, &e) < 0 ||
-	    jv_bool(b, "approve", JV_OPTIONAL, &a->approve, &e) < 0)
+	/* The action names the rest of the body's fields: the engine checks them against
+	 * the action's row. */
+	const char *action;
+	x.body = http_body_object(r, &e);
+	if (!x.body || jv_str(x.body, "action", JV_REQUIRED, 32, &action, NULL, &e) < 0)
 		return http_error(r, &e);
 	if (store_write(r->store, act_tx, &x, &e) < 0)
 		return http_error(r, &e);

@@ -13,34 +13,6 @@
 #include "org/privacy.h"
 #include "org/unit.h"
 
-/* ---- the state machine, as data ---- */
-
-static const char *const closed_states[] = {"closed", "merged", NULL};
-
-static const struct case_transition transitions[] = {
-	{"dispatch", "intake", "dispatched", CASE_BY_AGENT},
-	{"sign", "dispatched", "handling", CASE_BY_HANDLER},
-	{"return", "dispatched", "intake", CASE_BY_HANDLER},
-	{"request_extension", "handling", NULL, CASE_BY_HANDLER},
-	{"decide_extension", "handling", NULL, CASE_BY_AGENT},
-	{"reply", "handling", "replied", CASE_BY_HANDLER},
-	{"review", "replied", "revisit", CASE_BY_AGENT}, /* or back to handling */
-	{"revisit", "revisit", "closed", CASE_BY_AGENT},
-	{"reopen", "closed", "handling", CASE_BY_AGENT},
-	{"close", "intake", "closed", CASE_BY_AGENT},
-	{"urge", "*", NULL, CASE_BY_AGENT | CASE_BY_LEADER},
-	{"merge", "intake", "merged", CASE_BY_AGENT},
-	{"rate", "revisit", "closed", CASE_BY_CITIZEN},
-};
-
-const struct case_kind appeal_kind = {
-	.kind = "appeal",
-	.prefix = "FX",
-	.closed_states = closed_states,
-	.transitions = transitions,
-	.ntransitions = sizeof transitions / sizeof transitions[0],
-};
-
 static bool in_list(const char *v, const char *const *list)
 {
 	for (; v && *list; list++)
@@ -201,7 +173,7 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 	info->created_at = clock_now_ms();
 	info->region_id = region;
 	info->intake_unit_id = intake_unit;
-	case_new cn = {.kind = &appeal_kind,
+	case_new cn = {.machine = &appeal_machine,
 		       .status = "intake",
 		       .region_id = region,
 		       .intake_unit_id = intake_unit,
@@ -242,13 +214,14 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 	return rc;
 }
 
-/* ---- actions ---- */
+/* ---- actions: one handler per row of the machine below ---- */
 
+/* What the handlers need from the appeal's own row. */
 typedef struct appeal_extra {
 	char type[24];
 	int64_t category_id;
 	int finish_days;
-	char contact_phone[64];
+	int extension_days; /* 0: none pending */
 } appeal_extra;
 
 static int load_extra(store_conn *c, int64_t id, appeal_extra *x, err *e)
@@ -256,7 +229,7 @@ static int load_extra(store_conn *c, int64_t id, appeal_extra *x, err *e)
 	store_stmt *st;
 	int rc =
 		store_query_row(c, &st, e,
-				"SELECT a.type, a.category_id, cat.finish_days, a.contact_phone"
+				"SELECT a.type, a.category_id, cat.finish_days, a.extension_days"
 				" FROM appeals a LEFT JOIN categories cat ON cat.id = a.category_id"
 				" WHERE a.case_id = ?",
 				"i", id);
@@ -266,328 +239,475 @@ static int load_extra(store_conn *c, int64_t id, appeal_extra *x, err *e)
 	snprintf(x->type, sizeof x->type, "%s", store_col_text(st, 0));
 	x->category_id = store_col_null(st, 1) ? 0 : store_col_int(st, 1);
 	x->finish_days = store_col_null(st, 2) ? 0 : (int)store_col_int(st, 2);
-	snprintf(x->contact_phone, sizeof x->contact_phone, "%s", store_col_text(st, 3));
+	x->extension_days = store_col_null(st, 3) ? 0 : (int)store_col_int(st, 3);
 	store_done(st);
 	return 0;
 }
 
-static int need_text(const char *v, const char *field, const char *what, err *e)
+/* The deadlines of a (re)started assignment: the appeal's type, urgency and category. */
+static int deadlines_from_now(case_act_ctx *x, int64_t *sign_due, int64_t *finish_due, err *e)
 {
-	if (!v || !*v)
-		return err_set(e, ERR_INVALID, "missing_field", field, "请填写%s", what);
-	return 0;
+	appeal_extra a;
+	if (load_extra(x->c, x->row->id, &a, e) < 0)
+		return -1;
+	return case_deadlines(x->c, appeal_machine.kind, a.type, x->row->urgent, a.finish_days,
+			      x->now, sign_due, finish_due, e);
 }
 
-static int64_t unit_parent(store_conn *c, int64_t unit_id)
+static int on_dispatch(case_act_ctx *x, err *e)
 {
-	int64_t p = 0;
-	store_query_int(c, &p, 0, NULL, "SELECT parent_id FROM units WHERE id = ?", "i", unit_id);
-	return p;
+	int64_t unit = case_body_int(x, "unit_id", 0);
+	store_stmt *st;
+	int rc = store_query_row(x->c, &st, e, "SELECT disabled, path FROM units WHERE id = ?", "i",
+				 unit);
+	if (rc < 0)
+		return -1;
+	bool ok = rc == 1 && store_col_int(st, 0) == 0 &&
+		  scope_contains(x->who->unit_path, store_col_text(st, 1));
+	if (rc == 1)
+		store_done(st);
+	if (!ok)
+		return err_set(e, ERR_INVALID, "invalid_unit", "unit_id",
+			       "承办单位不存在、已停用或不在您的管辖范围内");
+	int64_t sign_due, finish_due;
+	if (deadlines_from_now(x, &sign_due, &finish_due, e) < 0 ||
+	    case_assign(x->c, x->row->id, unit, x->now, sign_due, finish_due, e) < 0)
+		return -1;
+	/* A new unit starts without the last one's extension request. */
+	return store_exec(x->c, e,
+			  "UPDATE appeals SET extension_days = NULL, extension_reason = NULL"
+			  " WHERE case_id = ?",
+			  "i", x->row->id) < 0
+		       ? -1
+		       : 0;
 }
 
-/* Applies one action; the row r was loaded and checked by the caller. */
-static int apply(store_conn *c, const actor *who, case_row *r, const appeal_action *a,
-		 const char **to, err *e)
+static int on_sign(case_act_ctx *x, err *e)
 {
-	int64_t now = clock_now_ms();
-	int64_t id = r->id;
-	const char *act = a->action;
-	if (!strcmp(act, "dispatch")) {
-		if (!a->unit_id)
-			return err_set(e, ERR_INVALID, "missing_field", "unit_id",
-				       "请选择承办单位");
-		store_stmt *st;
-		int rc = store_query_row(c, &st, e, "SELECT disabled, path FROM units WHERE id = ?",
-					 "i", a->unit_id);
-		if (rc < 0)
-			return -1;
-		bool ok = rc == 1 && store_col_int(st, 0) == 0 &&
-			  scope_contains(who->unit_path, store_col_text(st, 1));
-		if (rc == 1)
-			store_done(st);
-		if (!ok)
-			return err_set(e, ERR_INVALID, "invalid_unit", "unit_id",
-				       "承办单位不存在、已停用或不在您的管辖范围内");
-		appeal_extra x;
-		int64_t sign_due, finish_due;
-		if (load_extra(c, id, &x, e) < 0 ||
-		    case_deadlines(c, x.type, r->urgent, x.finish_days, now, &sign_due, &finish_due,
-				   e) < 0 ||
-		    case_assign(c, id, a->unit_id, now, sign_due, finish_due, e) < 0)
-			return -1;
-		return case_notify(c, a->unit_id, 0, id, "new_case", "新工单", r->number, e);
-	}
-	if (!strcmp(act, "sign")) {
-		if (store_exec(c, e, "UPDATE cases SET signed_at = ? WHERE id = ?", "ii", now, id) <
-		    0)
-			return -1;
-		return store_exec(c, e,
-				  "UPDATE case_assignments SET signed_at = ?, signed_on_time = ?"
-				  " WHERE id = ?",
-				  "ibi", now, (int)(!r->sign_due_at || now <= r->sign_due_at),
-				  r->assignment_id) < 0
-			       ? -1
-			       : 0;
-	}
-	if (!strcmp(act, "return")) {
-		if (need_text(a->reason, "reason", "退单理由", e) < 0)
-			return -1;
-		if (store_exec(c, e, "UPDATE case_assignments SET returned_at = ? WHERE id = ?",
-			       "ii", now, r->assignment_id) < 0 ||
-		    store_exec(c, e,
-			       "UPDATE cases SET handler_id = NULL, handler_path = NULL,"
-			       " assignment_id = NULL, dispatched_at = NULL, sign_due_at = NULL,"
-			       " finish_due_at = NULL, sign_alert = 0, finish_alert = 0,"
-			       " return_count = return_count + 1 WHERE id = ?",
-			       "i", id) < 0)
-			return -1;
-		return case_notify(c, r->intake_unit_id, 0, id, "returned", "工单被退回", a->reason,
-				   e);
-	}
-	if (!strcmp(act, "request_extension")) {
-		if (r->extension_days)
-			return err_set(e, ERR_CONFLICT, "extension_pending", NULL,
-				       "已有延期申请等待审批");
-		if (a->days < 1 || a->days > 30)
-			return err_set(e, ERR_INVALID, "out_of_range", "days",
-				       "延期天数为 1 到 30 个工作日");
-		if (need_text(a->reason, "reason", "延期理由", e) < 0)
-			return -1;
-		if (store_exec(c, e,
-			       "UPDATE cases SET extension_days = ?, extension_reason = ? WHERE id "
-			       "= ?",
-			       "isi", a->days, a->reason, id) < 0)
-			return -1;
-		return case_notify(c, r->intake_unit_id, 0, id, "extension_requested", "延期申请",
-				   a->reason, e);
-	}
-	if (!strcmp(act, "decide_extension")) {
-		if (!r->extension_days)
-			return err_set(e, ERR_CONFLICT, "no_pending_extension", NULL,
-				       "没有待审批的延期申请");
-		if (a->approve < 0)
-			return err_set(e, ERR_INVALID, "missing_field", "approve",
-				       "请选择是否同意延期");
-		if (a->approve) {
-			int64_t due;
-			if (case_add_working_days(c, r->finish_due_at ? r->finish_due_at : now,
-						  r->extension_days, &due, e) < 0)
-				return -1;
-			if (store_exec(c, e,
-				       "UPDATE cases SET finish_due_at = ?, finish_alert = CASE "
-				       "WHEN ? > ?"
-				       " THEN 0 ELSE finish_alert END WHERE id = ?",
-				       "iiii", due, due, now, id) < 0 ||
-			    store_exec(c, e,
-				       "UPDATE case_assignments SET finish_due_at = ? WHERE id = ?",
-				       "ii", due, r->assignment_id) < 0)
-				return -1;
-		}
-		if (store_exec(c, e,
-			       "UPDATE cases SET extension_days = NULL, extension_reason = NULL"
-			       " WHERE id = ?",
-			       "i", id) < 0)
-			return -1;
-		return case_notify(c, r->handler_id, 0, id, "extension_decided",
-				   a->approve ? "延期申请已同意" : "延期申请未同意",
-				   a->note ? a->note : r->number, e);
-	}
-	if (!strcmp(act, "reply")) {
-		if (need_text(a->content, "content", "答复内容", e) < 0)
-			return -1;
-		if (a->resolved < 0)
-			return err_set(e, ERR_INVALID, "missing_field", "resolved",
-				       "请说明是否已解决");
-		if (store_exec(c, e, "UPDATE appeals SET reply_content = ? WHERE case_id = ?", "si",
-			       a->content, id) < 0 ||
-		    store_exec(c, e, "UPDATE cases SET replied_at = ?, resolved = ? WHERE id = ?",
-			       "ibi", now, a->resolved, id) < 0 ||
-		    store_exec(c, e,
-			       "UPDATE case_assignments SET replied_at = ?, replied_on_time = ?,"
-			       " resolved = ? WHERE id = ?",
-			       "ibbi", now, (int)(!r->finish_due_at || now <= r->finish_due_at),
-			       a->resolved, r->assignment_id) < 0)
-			return -1;
-		return case_notify(c, r->intake_unit_id, 0, id, "replied", "工单已答复，待审核",
-				   r->number, e);
-	}
-	if (!strcmp(act, "review")) {
-		if (a->approve < 0)
-			return err_set(e, ERR_INVALID, "missing_field", "approve",
-				       "请选择审核结果");
-		if (a->approve)
-			return 0;
-		/* Sent back: the unit handles it again. */
-		*to = "handling";
-		if (store_exec(c, e, "UPDATE cases SET replied_at = NULL WHERE id = ?", "i", id) <
-			    0 ||
-		    store_exec(c, e, "UPDATE case_assignments SET replied_at = NULL WHERE id = ?",
-			       "i", r->assignment_id) < 0)
-			return -1;
-		return case_notify(c, r->handler_id, 0, id, "reopened",
-				   "答复未通过审核，请重新办理", a->note ? a->note : r->number, e);
-	}
-	if (!strcmp(act, "revisit") || !strcmp(act, "rate")) {
-		if (!appeal_satisfaction_valid(a->satisfaction))
-			return err_set(e, ERR_INVALID, "invalid_satisfaction", "satisfaction",
-				       "满意度须为 satisfied、basically_satisfied 或 dissatisfied");
-		if (store_exec(c, e,
-			       "UPDATE cases SET closed_at = ?, satisfaction = ? WHERE id = ?",
-			       "isi", now, a->satisfaction, id) < 0)
-			return -1;
-		return store_exec(
-			       c, e,
-			       "UPDATE case_assignments SET closed_at = ?, satisfaction = ?,"
-			       " resolved = (SELECT resolved FROM cases WHERE id = ?) WHERE id = ?",
-			       "isii", now, a->satisfaction, id, r->assignment_id) < 0
-			       ? -1
-			       : 0;
-	}
-	if (!strcmp(act, "reopen")) {
-		if (need_text(a->reason, "reason", "重办理由", e) < 0)
-			return -1;
-		if (!r->assignment_id)
-			return err_set(e, ERR_CONFLICT, "never_dispatched", NULL,
-				       "该诉求受理时已直接办结，没有承办单位可以重办");
-		appeal_extra x;
-		int64_t sign_due, finish_due;
-		if (load_extra(c, id, &x, e) < 0 ||
-		    case_deadlines(c, x.type, r->urgent, x.finish_days, now, &sign_due, &finish_due,
-				   e) < 0)
-			return -1;
-		if (store_exec(c, e,
-			       "UPDATE cases SET closed_at = NULL, satisfaction = NULL, replied_at "
-			       "= NULL,"
-			       " resolved = NULL, finish_due_at = ?, finish_alert = 0, finish_from "
-			       "= ?,"
-			       " reopen_count = reopen_count + 1 WHERE id = ?",
-			       "iii", finish_due, now, id) < 0 ||
-		    store_exec(
-			    c, e,
-			    "UPDATE case_assignments SET reopened = reopened + 1, closed_at = NULL,"
-			    " satisfaction = NULL, replied_at = NULL, finish_due_at = ? WHERE id = "
-			    "?",
-			    "ii", finish_due, r->assignment_id) < 0)
-			return -1;
-		return case_notify(c, r->handler_id, 0, id, "reopened", "工单重办", a->reason, e);
-	}
-	if (!strcmp(act, "close")) {
-		if (need_text(a->note, "note", "办结说明", e) < 0)
-			return -1;
-		return store_exec(c, e, "UPDATE cases SET closed_at = ?, resolved = 1 WHERE id = ?",
-				  "ii", now, id) < 0
-			       ? -1
-			       : 0;
-	}
-	if (!strcmp(act, "urge")) {
-		if (store_exec(c, e, "UPDATE cases SET urge_count = urge_count + 1 WHERE id = ?",
-			       "i", id) < 0)
-			return -1;
-		if (!r->handler_id)
-			return 0;
-		const char *body = a->note ? a->note : r->number;
-		if (case_notify(c, r->handler_id, 0, id, "urge", "督办", body, e) < 0)
-			return -1;
-		int64_t parent = unit_parent(c, r->handler_id);
-		return parent ? case_notify(c, parent, 0, id, "urge", "下级单位工单被督办", body, e)
-			      : 0;
-	}
-	if (!strcmp(act, "merge")) {
-		if (!a->into_id)
-			return err_set(e, ERR_INVALID, "missing_field", "into_id",
-				       "请选择要合并到的诉求");
-		if (a->into_id == id)
-			return err_set(e, ERR_INVALID, "invalid_target", "into_id",
-				       "不能合并到自身");
-		case_row t;
-		if (case_lock(c, a->into_id, e) < 0 || case_load(c, a->into_id, &t, e) < 0 ||
-		    strcmp(t.kind, "appeal") != 0 || !case_visible(who, &t))
-			return err_set(e, ERR_INVALID, "invalid_target", "into_id",
-				       "要合并到的诉求不存在");
-		if (!case_status_open(&appeal_kind, t.status))
-			return err_set(e, ERR_CONFLICT, "target_closed", "into_id",
-				       "要合并到的诉求已办结或已被合并");
-		if (store_exec(c, e, "UPDATE appeals SET merged_into = ? WHERE case_id = ?", "ii",
-			       a->into_id, id) < 0 ||
-		    store_exec(c, e, "UPDATE cases SET closed_at = ? WHERE id = ?", "ii", now, id) <
-			    0)
-			return -1;
-		json_t *d = json_pack("{s:I, s:s}", "from_id", (json_int_t)id, "from_number",
-				      r->number);
-		int rc = case_timeline_add(c, who, a->into_id, "merged_from", NULL, NULL, a->note,
-					   d, e);
-		json_decref(d);
-		return rc;
-	}
-	return err_set(e, ERR_INVALID, "invalid_action", "action", "未知操作：%s", act);
+	const case_row *r = x->row;
+	if (store_exec(x->c, e, "UPDATE cases SET signed_at = ? WHERE id = ?", "ii", x->now,
+		       r->id) < 0)
+		return -1;
+	return store_exec(x->c, e,
+			  "UPDATE case_assignments SET signed_at = ?, signed_on_time = ?"
+			  " WHERE id = ?",
+			  "ibi", x->now, (int)(!r->sign_due_at || x->now <= r->sign_due_at),
+			  r->assignment_id) < 0
+		       ? -1
+		       : 0;
 }
 
-static int act_on(store_conn *c, const actor *who, case_row *r, unsigned by, const appeal_action *a,
-		  err *e)
+static int on_return(case_act_ctx *x, err *e)
 {
-	/* "rate" is the citizen's own action; a citizen has no other. */
-	bool is_rate = !strcmp(a->action, "rate");
-	bool citizen = (by & CASE_BY_CITIZEN) != 0;
-	if (!case_action_known(&appeal_kind, a->action) || is_rate != citizen)
-		return err_set(e, ERR_INVALID, "invalid_action", "action", "未知操作：%s",
-			       a->action);
-	/* Role first: an action the caller may never take is 403 whatever the state. */
-	bool may = false;
-	for (size_t i = 0; i < appeal_kind.ntransitions; i++)
-		if (!strcmp(appeal_kind.transitions[i].action, a->action) &&
-		    (appeal_kind.transitions[i].by & by))
-			may = true;
-	if (!may)
-		return err_set(e, ERR_FORBIDDEN, "forbidden", NULL, "您无权对该诉求执行此操作");
-	const struct case_transition *t = case_transition_find(&appeal_kind, a->action, r->status);
-	if (!t || !(t->by & by))
-		return err_set(e, ERR_CONFLICT, "invalid_state", NULL,
-			       "诉求当前状态（%s）不能执行此操作", r->status);
-	const char *from = r->status;
-	const char *to = t->to;
-	if (apply(c, who, r, a, &to, e) < 0)
+	const case_row *r = x->row;
+	return store_exec(x->c, e, "UPDATE case_assignments SET returned_at = ? WHERE id = ?", "ii",
+			  x->now, r->assignment_id) < 0 ||
+			       store_exec(
+				       x->c, e,
+				       "UPDATE cases SET handler_id = NULL, handler_path = NULL,"
+				       " assignment_id = NULL, dispatched_at = NULL,"
+				       " sign_due_at = NULL, finish_due_at = NULL, sign_alert = 0,"
+				       " finish_alert = 0 WHERE id = ?",
+				       "i", r->id) < 0 ||
+			       store_exec(x->c, e,
+					  "UPDATE appeals SET return_count = return_count + 1"
+					  " WHERE case_id = ?",
+					  "i", r->id) < 0
+		       ? -1
+		       : 0;
+}
+
+static int on_request_extension(case_act_ctx *x, err *e)
+{
+	appeal_extra a;
+	if (load_extra(x->c, x->row->id, &a, e) < 0)
 		return -1;
-	int64_t now = clock_now_ms();
-	if (to && strcmp(to, from) != 0 && case_set_status(c, r->id, to, now, e) < 0)
+	if (a.extension_days)
+		return err_set(e, ERR_CONFLICT, "extension_pending", NULL, "已有延期申请等待审批");
+	int64_t days = case_body_int(x, "days", 0);
+	if (days < 1)
+		return err_set(e, ERR_INVALID, "out_of_range", "days",
+			       "延期天数为 1 到 30 个工作日");
+	return store_exec(x->c, e,
+			  "UPDATE appeals SET extension_days = ?, extension_reason = ?"
+			  " WHERE case_id = ?",
+			  "isi", days, case_body_str(x, "reason"), x->row->id) < 0
+		       ? -1
+		       : 0;
+}
+
+static const struct case_notice extension_approved = {"extension_decided", "延期申请已同意",
+						      CASE_TO_HOLDER, "note", NULL};
+static const struct case_notice extension_refused = {"extension_decided", "延期申请未同意",
+						     CASE_TO_HOLDER, "note", NULL};
+
+static int on_decide_extension(case_act_ctx *x, err *e)
+{
+	const case_row *r = x->row;
+	appeal_extra a;
+	if (load_extra(x->c, r->id, &a, e) < 0)
 		return -1;
-	if (!to &&
-	    store_exec(c, e, "UPDATE cases SET updated_at = ? WHERE id = ?", "ii", now, r->id) < 0)
-		return -1;
-	const char *note = a->note ? a->note : a->reason ? a->reason : a->content;
-	json_t *data = json_object();
-	if (a->unit_id)
-		json_object_set_new(data, "unit_id", json_integer(a->unit_id));
-	if (a->into_id)
-		json_object_set_new(data, "into_id", json_integer(a->into_id));
-	if (a->days)
-		json_object_set_new(data, "days", json_integer(a->days));
-	if (a->approve >= 0)
-		json_object_set_new(data, "approve", json_boolean(a->approve));
-	if (a->resolved >= 0)
-		json_object_set_new(data, "resolved", json_boolean(a->resolved));
-	if (a->satisfaction)
-		json_object_set_new(data, "satisfaction", json_string(a->satisfaction));
-	int rc = case_timeline_add(c, who, r->id, a->action, from, to ? to : from, note,
-				   json_object_size(data) ? data : NULL, e);
-	if (rc == 0) {
-		json_object_set_new(data, "from", json_string(from));
-		json_object_set_new(data, "to", json_string(to ? to : from));
-		char action[48];
-		snprintf(action, sizeof action, "appeal_%s", a->action);
-		rc = audit_append(c, who, action, "appeal", r->id, data, e);
+	if (!a.extension_days)
+		return err_set(e, ERR_CONFLICT, "no_pending_extension", NULL,
+			       "没有待审批的延期申请");
+	bool approve = case_body_bool(x, "approve") == 1;
+	x->notice = approve ? &extension_approved : &extension_refused;
+	if (approve) {
+		int64_t due;
+		if (case_add_working_days(x->c, r->finish_due_at ? r->finish_due_at : x->now,
+					  a.extension_days, &due, e) < 0 ||
+		    store_exec(x->c, e,
+			       "UPDATE cases SET finish_due_at = ?, finish_alert = CASE WHEN ? > ?"
+			       " THEN 0 ELSE finish_alert END WHERE id = ?",
+			       "iiii", due, due, x->now, r->id) < 0 ||
+		    store_exec(x->c, e,
+			       "UPDATE case_assignments SET finish_due_at = ? WHERE id = ?", "ii",
+			       due, r->assignment_id) < 0)
+			return -1;
 	}
-	json_decref(data);
+	return store_exec(x->c, e,
+			  "UPDATE appeals SET extension_days = NULL, extension_reason = NULL"
+			  " WHERE case_id = ?",
+			  "i", r->id) < 0
+		       ? -1
+		       : 0;
+}
+
+static int on_reply(case_act_ctx *x, err *e)
+{
+	const case_row *r = x->row;
+	int resolved = case_body_bool(x, "resolved");
+	return store_exec(x->c, e,
+			  "UPDATE appeals SET reply_content = ?, resolved = ? WHERE case_id = ?",
+			  "sbi", case_body_str(x, "content"), resolved, r->id) < 0 ||
+			       store_exec(x->c, e, "UPDATE cases SET replied_at = ? WHERE id = ?",
+					  "ii", x->now, r->id) < 0 ||
+			       store_exec(x->c, e,
+					  "UPDATE case_assignments SET replied_at = ?,"
+					  " replied_on_time = ?, resolved = ? WHERE id = ?",
+					  "ibbi", x->now,
+					  (int)(!r->finish_due_at || x->now <= r->finish_due_at),
+					  resolved, r->assignment_id) < 0
+		       ? -1
+		       : 0;
+}
+
+static const struct case_notice review_refused = {"reopened", "答复未通过审核，请重新办理",
+						  CASE_TO_HOLDER, "note", NULL};
+
+static int on_review(case_act_ctx *x, err *e)
+{
+	if (case_body_bool(x, "approve") == 1)
+		return 0;
+	/* Sent back: the unit handles it again. */
+	x->to = "handling";
+	x->notice = &review_refused;
+	return store_exec(x->c, e, "UPDATE cases SET replied_at = NULL WHERE id = ?", "i",
+			  x->row->id) < 0 ||
+			       store_exec(
+				       x->c, e,
+				       "UPDATE case_assignments SET replied_at = NULL WHERE id = ?",
+				       "i", x->row->assignment_id) < 0
+		       ? -1
+		       : 0;
+}
+
+/* revisit (the hotline calls back) and rate (the citizen answers): closes the appeal
+ * with the satisfaction. */
+static int on_revisit(case_act_ctx *x, err *e)
+{
+	const case_row *r = x->row;
+	const char *sat = case_body_str(x, "satisfaction");
+	if (!appeal_satisfaction_valid(sat))
+		return err_set(e, ERR_INVALID, "invalid_satisfaction", "satisfaction",
+			       "满意度须为 satisfied、basically_satisfied 或 dissatisfied");
+	json_object_set_new(x->data, "satisfaction", json_string(sat));
+	return store_exec(x->c, e, "UPDATE cases SET closed_at = ? WHERE id = ?", "ii", x->now,
+			  r->id) < 0 ||
+			       store_exec(x->c, e,
+					  "UPDATE appeals SET satisfaction = ? WHERE case_id = ?",
+					  "si", sat, r->id) < 0 ||
+			       store_exec(x->c, e,
+					  "UPDATE case_assignments SET closed_at = ?, satisfaction "
+					  "= ?,"
+					  " resolved = (SELECT resolved FROM appeals WHERE case_id "
+					  "= ?)"
+					  " WHERE id = ?",
+					  "isii", x->now, sat, r->id, r->assignment_id) < 0
+		       ? -1
+		       : 0;
+}
+
+static int on_reopen(case_act_ctx *x, err *e)
+{
+	const case_row *r = x->row;
+	if (!r->assignment_id)
+		return err_set(e, ERR_CONFLICT, "never_dispatched", NULL,
+			       "该诉求受理时已直接办结，没有承办单位可以重办");
+	int64_t sign_due, finish_due;
+	if (deadlines_from_now(x, &sign_due, &finish_due, e) < 0)
+		return -1;
+	return store_exec(x->c, e,
+			  "UPDATE cases SET closed_at = NULL, replied_at = NULL, finish_due_at = ?,"
+			  " finish_alert = 0, finish_from = ? WHERE id = ?",
+			  "iii", finish_due, x->now, r->id) < 0 ||
+			       store_exec(x->c, e,
+					  "UPDATE appeals SET satisfaction = NULL, resolved = NULL,"
+					  " reopen_count = reopen_count + 1 WHERE case_id = ?",
+					  "i", r->id) < 0 ||
+			       store_exec(
+				       x->c, e,
+				       "UPDATE case_assignments SET reopened = reopened + 1,"
+				       " closed_at = NULL, satisfaction = NULL, replied_at = NULL,"
+				       " finish_due_at = ? WHERE id = ?",
+				       "ii", finish_due, r->assignment_id) < 0
+		       ? -1
+		       : 0;
+}
+
+static int on_close(case_act_ctx *x, err *e)
+{
+	return store_exec(x->c, e, "UPDATE cases SET closed_at = ? WHERE id = ?", "ii", x->now,
+			  x->row->id) < 0 ||
+			       store_exec(x->c, e,
+					  "UPDATE appeals SET resolved = 1 WHERE case_id = ?", "i",
+					  x->row->id) < 0
+		       ? -1
+		       : 0;
+}
+
+/* Counts an urge, by a person or by the scheduler. */
+static int count_urge(store_conn *c, int64_t id, err *e)
+{
+	return store_exec(c, e, "UPDATE appeals SET urge_count = urge_count + 1 WHERE case_id = ?",
+			  "i", id) < 0
+		       ? -1
+		       : 0;
+}
+
+static int on_urge(case_act_ctx *x, err *e)
+{
+	return count_urge(x->c, x->row->id, e);
+}
+
+static int on_merge(case_act_ctx *x, err *e)
+{
+	const case_row *r = x->row;
+	int64_t into = case_body_int(x, "into_id", 0);
+	if (into == r->id)
+		return err_set(e, ERR_INVALID, "invalid_target", "into_id", "不能合并到自身");
+	case_row t;
+	if (case_lock(x->c, into, e) < 0)
+		return -1;
+	int rc = case_load(x->c, into, &t, e);
+	if (rc < 0 && e->kind != ERR_NOT_FOUND)
+		return -1;
+	if (rc < 0 || strcmp(t.kind, appeal_machine.kind) != 0 || !case_visible(x->who, &t))
+		return err_set(e, ERR_INVALID, "invalid_target", "into_id", "要合并到的诉求不存在");
+	if (!case_state_open(&appeal_machine, t.status))
+		return err_set(e, ERR_CONFLICT, "target_closed", "into_id",
+			       "要合并到的诉求已办结或已被合并");
+	if (store_exec(x->c, e, "UPDATE appeals SET merged_into = ? WHERE case_id = ?", "ii", into,
+		       r->id) < 0 ||
+	    store_exec(x->c, e, "UPDATE cases SET closed_at = ? WHERE id = ?", "ii", x->now,
+		       r->id) < 0)
+		return -1;
+	json_t *d = json_pack("{s:I, s:s}", "from_id", (json_int_t)r->id, "from_number", r->number);
+	rc = case_timeline_add(x->c, x->who, into, "merged_from", NULL, NULL, x->note, d, e);
+	json_decref(d);
 	return rc;
 }
 
-int appeal_act(store_conn *c, const actor *who, int64_t id, const appeal_action *a, err *e)
+/* ---- the machine, as data (CONTRACT.md's action table) ---- */
+
+static const char *const states[] = {"intake",	"dispatched", "handling", "replied",
+				     "revisit", "closed",     "merged",	  NULL};
+static const char *const terminal[] = {"closed", "merged", NULL};
+
+/* The takers: the hotline's agent and a leader of the appeal's area, the staff of the
+ * handling unit, the citizen who filed it. */
+#define AGENT                                                                                      \
+	{                                                                                          \
+		ROLE_AGENT, CASE_REL_AREA, NULL                                                    \
+	}
+#define LEADER                                                                                     \
+	{                                                                                          \
+		ROLE_LEADER, CASE_REL_AREA, NULL                                                   \
+	}
+#define UNIT                                                                                       \
+	{                                                                                          \
+		ROLE_UNIT_STAFF, CASE_REL_HOLDER, NULL                                             \
+	}
+#define CITIZEN                                                                                    \
+	{                                                                                          \
+		0, CASE_REL_CITIZEN, NULL                                                          \
+	}
+
+#define NOTE                                                                                       \
+	{                                                                                          \
+		"note", JV_TEXT, 0, 0, APPEAL_NOTE_MAX, NULL, NULL                                 \
+	}
+#define REASON(label)                                                                              \
+	{                                                                                          \
+		"reason", JV_TEXT, JV_REQUIRED, 0, APPEAL_NOTE_MAX, NULL, label                    \
+	}
+#define APPROVE(label)                                                                             \
+	{                                                                                          \
+		"approve", JV_BOOL, JV_REQUIRED, 0, 0, NULL, label                                 \
+	}
+#define SATISFACTION                                                                               \
+	{                                                                                          \
+		"satisfaction", JV_STRING, 0, 0, 32, NULL, NULL                                    \
+	}
+
+static const struct jv_field note_body[] = {NOTE, {0}};
+static const struct jv_field dispatch_body[] = {
+	{"unit_id", JV_ID, JV_REQUIRED, 0, 0, NULL, "请选择承办单位"}, NOTE, {0}};
+static const struct jv_field return_body[] = {REASON("请填写退单理由"), NOTE, {0}};
+static const struct jv_field request_extension_body[] = {
+	{"days", JV_INT, 0, 1, 30, NULL, "延期天数为 1 到 30 个工作日"},
+	REASON("请填写延期理由"),
+	NOTE,
+	{0}};
+static const struct jv_field decide_extension_body[] = {APPROVE("请选择是否同意延期"), NOTE, {0}};
+static const struct jv_field reply_body[] = {
+	{"content", JV_TEXT, JV_REQUIRED, 0, APPEAL_CONTENT_MAX, NULL, "请填写答复内容"},
+	{"resolved", JV_BOOL, JV_REQUIRED, 0, 0, NULL, "请说明是否已解决"},
+	NOTE,
+	{0}};
+static const struct jv_field review_body[] = {APPROVE("请选择审核结果"), NOTE, {0}};
+static const struct jv_field revisit_body[] = {SATISFACTION, NOTE, {0}};
+static const struct jv_field rate_body[] = {SATISFACTION, {0}};
+static const struct jv_field reopen_body[] = {REASON("请填写重办理由"), NOTE, {0}};
+static const struct jv_field close_body[] = {
+	{"note", JV_TEXT, JV_REQUIRED, 0, APPEAL_NOTE_MAX, NULL, "请填写办结说明"}, {0}};
+static const struct jv_field merge_body[] = {
+	{"into_id", JV_ID, JV_REQUIRED, 0, 0, NULL, "请选择要合并到的诉求"}, NOTE, {0}};
+
+static const struct case_notice new_case = {"new_case", "新工单", CASE_TO_HOLDER, NULL, NULL};
+static const struct case_notice returned = {"returned", "工单被退回", CASE_TO_INTAKE, "reason",
+					    NULL};
+static const struct case_notice extension_requested = {"extension_requested", "延期申请",
+						       CASE_TO_INTAKE, "reason", NULL};
+static const struct case_notice replied = {"replied", "工单已答复，待审核", CASE_TO_INTAKE, NULL,
+					   NULL};
+static const struct case_notice reopened = {"reopened", "工单重办", CASE_TO_HOLDER, "reason", NULL};
+static const struct case_notice urged = {"urge", "督办", CASE_TO_HOLDER | CASE_TO_HOLDER_PARENT,
+					 "note", "下级单位工单被督办"};
+
+static const struct case_action appeal_actions[] = {
+	{.name = "dispatch",
+	 .label = "派单",
+	 .from = {"intake"},
+	 .to = "dispatched",
+	 .takers = {AGENT},
+	 .body = dispatch_body,
+	 .handler = on_dispatch,
+	 .notice = &new_case},
+	{.name = "sign",
+	 .label = "签收",
+	 .from = {"dispatched"},
+	 .to = "handling",
+	 .takers = {UNIT},
+	 .body = note_body,
+	 .handler = on_sign},
+	{.name = "return",
+	 .label = "退单",
+	 .from = {"dispatched"},
+	 .to = "intake",
+	 .takers = {UNIT},
+	 .body = return_body,
+	 .handler = on_return,
+	 .notice = &returned},
+	{.name = "request_extension",
+	 .label = "申请延期",
+	 .from = {"handling"},
+	 .takers = {UNIT},
+	 .body = request_extension_body,
+	 .handler = on_request_extension,
+	 .notice = &extension_requested},
+	{.name = "decide_extension",
+	 .label = "审批延期",
+	 .from = {"handling"},
+	 .takers = {AGENT},
+	 .body = decide_extension_body,
+	 .handler = on_decide_extension},
+	{.name = "reply",
+	 .label = "答复",
+	 .from = {"handling"},
+	 .to = "replied",
+	 .takers = {UNIT},
+	 .body = reply_body,
+	 .handler = on_reply,
+	 .notice = &replied},
+	/* or back to handling: the handler decides */
+	{.name = "review",
+	 .label = "审核",
+	 .from = {"replied"},
+	 .to = "revisit",
+	 .takers = {AGENT},
+	 .body = review_body,
+	 .handler = on_review},
+	{.name = "revisit",
+	 .label = "回访",
+	 .from = {"revisit"},
+	 .to = "closed",
+	 .takers = {AGENT},
+	 .body = revisit_body,
+	 .handler = on_revisit},
+	{.name = "rate",
+	 .label = "评价",
+	 .from = {"revisit"},
+	 .to = "closed",
+	 .takers = {CITIZEN},
+	 .body = rate_body,
+	 .handler = on_revisit},
+	{.name = "reopen",
+	 .label = "重办",
+	 .from = {"closed"},
+	 .to = "handling",
+	 .takers = {AGENT},
+	 .body = reopen_body,
+	 .handler = on_reopen,
+	 .notice = &reopened},
+	{.name = "close",
+	 .label = "办结",
+	 .from = {"intake"},
+	 .to = "closed",
+	 .takers = {AGENT},
+	 .body = close_body,
+	 .handler = on_close},
+	{.name = "urge",
+	 .label = "督办",
+	 .from = {"*"},
+	 .takers = {AGENT, LEADER},
+	 .body = note_body,
+	 .handler = on_urge,
+	 .notice = &urged},
+	{.name = "merge",
+	 .label = "合并",
+	 .from = {"intake"},
+	 .to = "merged",
+	 .takers = {AGENT},
+	 .body = merge_body,
+	 .handler = on_merge},
+};
+
+const struct case_machine appeal_machine = {
+	.kind = "appeal",
+	.prefix = "FX",
+	.noun = "诉求",
+	.states = states,
+	.terminal = terminal,
+	.actions = appeal_actions,
+	.nactions = sizeof appeal_actions / sizeof appeal_actions[0],
+	.urged = count_urge,
+};
+
+int appeal_act(store_conn *c, const actor *who, int64_t id, json_t *body, err *e)
 {
-	case_row r;
-	if (case_lock(c, id, e) < 0 || case_load(c, id, &r, e) < 0)
-		return -1;
-	if (strcmp(r.kind, "appeal") != 0 || !case_visible(who, &r))
-		return err_set(e, ERR_NOT_FOUND, "not_found", NULL, "诉求不存在");
-	return act_on(c, who, &r, case_by_of(who, &r), a, e);
+	const char *action = json_string_value(json_object_get(body, "action"));
+	return case_act(c, who, &appeal_machine, id, action ? action : "", body, 0, NULL, e);
 }
 
 static bool same_phone(const char *a, const char *b)
@@ -632,17 +752,16 @@ int appeal_citizen_rate(store_conn *c, const char *number, const char *phone,
 	int64_t id;
 	if (find_public(c, number, phone, &id, e) < 0)
 		return -1;
-	case_row r;
-	if (case_lock(c, id, e) < 0 || case_load(c, id, &r, e) < 0)
-		return -1;
 	actor citizen;
 	memset(&citizen, 0, sizeof citizen);
 	snprintf(citizen.username, sizeof citizen.username, "citizen");
 	snprintf(citizen.unit_path, sizeof citizen.unit_path, "/");
 	snprintf(citizen.ip, sizeof citizen.ip, "%s", ip ? ip : "");
-	appeal_action a = {
-		.action = "rate", .satisfaction = satisfaction, .resolved = -1, .approve = -1};
-	return act_on(c, &citizen, &r, CASE_BY_CITIZEN, &a, e);
+	json_t *body = json_pack("{s:s}", "satisfaction", satisfaction ? satisfaction : "");
+	int rc =
+		case_act(c, &citizen, &appeal_machine, id, "rate", body, CASE_REL_CITIZEN, NULL, e);
+	json_decref(body);
+	return rc;
 }
 
 /* ---- reading ---- */
@@ -650,8 +769,8 @@ int appeal_citizen_rate(store_conn *c, const char *number, const char *phone,
 #define APPEAL_SELECT                                                                              \
 	"SELECT c.id, c.number, c.status, c.title, c.content, c.urgent, c.created_at,"             \
 	" c.dispatched_at, c.signed_at, c.replied_at, c.closed_at, c.sign_due_at,"                 \
-	" c.finish_due_at, c.sign_alert, c.finish_alert, c.resolved, c.satisfaction,"              \
-	" c.reopen_count, c.return_count, c.urge_count, c.extension_days, c.extension_reason,"     \
+	" c.finish_due_at, c.sign_alert, c.finish_alert, a.resolved, a.satisfaction,"              \
+	" a.reopen_count, a.return_count, a.urge_count, a.extension_days, a.extension_reason,"     \
 	" a.channel, a.type, a.category_id, cat.name, cat.code, a.contact_name,"                   \
 	" a.contact_phone, a.anonymous, a.address, a.lat, a.lon, a.region_code,"                   \
 	" a.reply_content, a.merged_into, m.number, c.region_id, ru.name, ru.kind,"                \
@@ -801,7 +920,6 @@ static void view_case_row(const appeal_view *v, case_row *r)
 	snprintf(r->region_path, sizeof r->region_path, "%s", v->region_path);
 	snprintf(r->handler_path, sizeof r->handler_path, "%s",
 		 v->handler_path ? v->handler_path : "");
-	r->extension_days = v->has_extension ? (int)v->extension_days : 0;
 }
 
 static void write_time(strbuf *sb, const char *key, int64_t t)
@@ -861,7 +979,7 @@ static void view_write(strbuf *sb, const appeal_view *v, const actor *who)
 	int sa = v->sign_alert, fa = v->finish_alert;
 	int64_t signed_at = v->times[2], replied_at = v->times[3];
 	int64_t sign_due = v->times[5], finish_due = v->times[6];
-	bool open = case_status_open(&appeal_kind, v->status);
+	bool open = case_state_open(&appeal_machine, v->status);
 	/* The scheduler raises alerts every pass; between passes a deadline may already
 	 * have gone by, and a person reading the appeal should see that at once. */
 	if (open && signed_at == NO_TIME && sign_due != NO_TIME && now > sign_due)
@@ -988,10 +1106,9 @@ static void view_write(strbuf *sb, const appeal_view *v, const actor *who)
 
 /* The actions who may take now: an extension can be decided only while one is pending,
  * and asked only while none is. */
-static void write_allowed(strbuf *sb, const actor *who, const case_row *r)
+static void write_allowed(strbuf *sb, const actor *who, const case_row *r, bool extension)
 {
-	unsigned by = case_by_of(who, r);
-	json_t *actions = case_actions_for(&appeal_kind, r->status, by);
+	json_t *actions = case_allowed_actions(who, &appeal_machine, r);
 	jw_key(sb, "allowed_actions");
 	jw_open(sb, '[');
 	size_t i;
@@ -999,8 +1116,8 @@ static void write_allowed(strbuf *sb, const actor *who, const case_row *r)
 	json_array_foreach(actions, i, v)
 	{
 		const char *name = json_string_value(v);
-		if ((!strcmp(name, "decide_extension") && !r->extension_days) ||
-		    (!strcmp(name, "request_extension") && r->extension_days))
+		if ((!strcmp(name, "decide_extension") && !extension) ||
+		    (!strcmp(name, "request_extension") && extension))
 			continue;
 		jw_str(sb, name);
 	}
@@ -1047,7 +1164,7 @@ void appeal_intake_json(const actor *who, const appeal_input *in, const appeal_i
 	view_write(out, &v, who);
 	case_row r;
 	view_case_row(&v, &r);
-	write_allowed(out, who, &r);
+	write_allowed(out, who, &r, false);
 	jw_close(out, '}');
 }
 
@@ -1210,7 +1327,7 @@ int appeal_get_json(store_conn *c, const actor *who, int64_t id, bool full, strb
 	}
 	view_write(out, &v, who);
 	store_done(st);
-	write_allowed(out, who, &r);
+	write_allowed(out, who, &r, v.has_extension);
 	if (!full) {
 		jw_close(out, '}');
 		return 0;
@@ -1277,7 +1394,7 @@ int appeal_public_get(store_conn *c, const char *number, const char *phone, json
 	int rc =
 		store_query_row(c, &st, e,
 				"SELECT c.number, c.status, c.title, c.created_at, a.reply_content,"
-				" c.closed_at, c.satisfaction FROM cases c JOIN appeals a"
+				" c.closed_at, a.satisfaction FROM cases c JOIN appeals a"
 				" ON a.case_id = c.id WHERE c.id = ?",
 				"i", id);
 	if (rc <= 0)

@@ -17,7 +17,8 @@
  * own takers). Deputies, grid members and mediators do not read appeals. */
 #define APPEAL_ROLES (ROLE_AGENT | ROLE_LEADER | ROLE_UNIT_STAFF | ROLE_ADMIN)
 
-extern const struct case_kind appeal_kind;
+/* The appeal's state machine (registered by platforms_register). */
+extern const struct case_machine appeal_machine;
 
 enum {
 	APPEAL_CONTENT_MAX = 4000,
@@ -66,19 +67,10 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 void appeal_intake_json(const actor *who, const appeal_input *in, const appeal_intake_info *info,
 			strbuf *out);
 
-typedef struct appeal_action {
-	const char *action;
-	int64_t unit_id; /* dispatch */
-	int64_t into_id; /* merge */
-	const char *note, *reason, *content, *satisfaction;
-	int resolved; /* reply: 0/1; -1 absent */
-	int approve;  /* review, decide_extension: 0/1; -1 absent */
-	int64_t days; /* request_extension */
-} appeal_action;
-
-/* Inside a write transaction: applies an action of the table in docs/api-appeals.md.
- * 404 outside who's area, 403 wrong role or unit, 409 wrong state, 422 bad input. */
-int appeal_act(store_conn *c, const actor *who, int64_t id, const appeal_action *a, err *e);
+/* Inside a write transaction: takes the action the body names ({"action": "dispatch", ...})
+ * as the table in docs/api-appeals.md says, through case_act. 404 outside who's area, 403
+ * wrong role or unit, 409 wrong state, 422 bad input. */
+int appeal_act(store_conn *c, const actor *who, int64_t id, json_t *body, err *e);
 
 /* The citizen's rating in status revisit (by number and phone): closes the appeal. */
 int appeal_citizen_rate(store_conn *c, const char *number, const char *phone,

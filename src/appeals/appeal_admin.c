@@ -424,10 +424,11 @@ static json_t *policy_json(store_stmt *st)
 int deadline_policy_get(store_conn *c, const char *type, bool urgent, json_t **out, err *e)
 {
 	store_stmt *st;
-	int rc = store_query_row(c, &st, e,
-				 "SELECT " POLICY_COLUMNS
-				 " FROM deadline_policies WHERE type = ? AND urgent = ?",
-				 "sb", type, (int)urgent);
+	int rc = store_query_row(
+		c, &st, e,
+		"SELECT " POLICY_COLUMNS
+		" FROM deadline_policies WHERE kind = 'appeal' AND type = ? AND urgent = ?",
+		"sb", type, (int)urgent);
 	if (rc < 0)
 		return -1;
 	if (rc == 0)
@@ -447,8 +448,9 @@ int deadline_policy_put(store_conn *c, const actor *who, const deadline_policy *
 	}
 	if (store_exec(
 		    c, e,
-		    "INSERT INTO deadline_policies (" POLICY_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?)"
-		    " ON CONFLICT (type, urgent) DO UPDATE SET"
+		    "INSERT INTO deadline_policies (kind, " POLICY_COLUMNS ")"
+		    " VALUES ('appeal', ?, ?, ?, ?, ?, ?)"
+		    " ON CONFLICT (kind, type, urgent) DO UPDATE SET"
 		    " sign_minutes = excluded.sign_minutes, sign_working = excluded.sign_working,"
 		    " finish_minutes = excluded.finish_minutes,"
 		    " finish_working = excluded.finish_working",
@@ -469,11 +471,11 @@ int deadline_policy_put(store_conn *c, const actor *who, const deadline_policy *
 
 int deadline_policy_list(store_conn *c, json_t **items, err *e)
 {
-	store_stmt *st =
-		store_prepare(c,
-			      "SELECT " POLICY_COLUMNS " FROM deadline_policies"
-			      " ORDER BY CASE WHEN type = '*' THEN 0 ELSE 1 END, type, urgent",
-			      e);
+	store_stmt *st = store_prepare(
+		c,
+		"SELECT " POLICY_COLUMNS " FROM deadline_policies WHERE kind = 'appeal'"
+		" ORDER BY CASE WHEN type = '*' THEN 0 ELSE 1 END, type, urgent",
+		e);
 	if (!st)
 		return -1;
 	json_t *arr = json_array();

@@ -1228,14 +1228,49 @@ static const actor *staff_of(const runner *r, int64_t unit_id)
 	return NULL;
 }
 
+/* An action as the demo plans it; act() writes it as the body the API would receive. */
+typedef struct demo_action {
+	const char *action;
+	int64_t unit_id; /* dispatch */
+	int64_t into_id; /* merge */
+	const char *note, *reason, *content, *satisfaction;
+	int resolved; /* reply: 0/1; -1 absent */
+	int approve;  /* review, decide_extension: 0/1; -1 absent */
+	int64_t days; /* request_extension */
+} demo_action;
+
+static json_t *action_body(const demo_action *x)
+{
+	json_t *b = json_pack("{s:s}", "action", x->action);
+	if (x->unit_id)
+		json_object_set_new(b, "unit_id", json_integer(x->unit_id));
+	if (x->into_id)
+		json_object_set_new(b, "into_id", json_integer(x->into_id));
+	if (x->days)
+		json_object_set_new(b, "days", json_integer(x->days));
+	const char *keys[] = {"note", "reason", "content", "satisfaction"};
+	const char *vals[] = {x->note, x->reason, x->content, x->satisfaction};
+	for (int k = 0; k < 4; k++)
+		if (vals[k])
+			json_object_set_new(b, keys[k], json_string(vals[k]));
+	if (x->resolved >= 0)
+		json_object_set_new(b, "resolved", json_boolean(x->resolved));
+	if (x->approve >= 0)
+		json_object_set_new(b, "approve", json_boolean(x->approve));
+	return b;
+}
+
 /* appeal_act by who on appeal i. */
-static int act(store_conn *c, const runner *r, size_t i, const actor *who, const appeal_action *x,
+static int act(store_conn *c, const runner *r, size_t i, const actor *who, const demo_action *x,
 	       err *e)
 {
 	if (!who)
 		return err_set(e, ERR_INTERNAL, "demo_appeals", NULL, "单位 %lld 没有演示工作人员",
 			       (long long)r->v[i].unit);
-	return appeal_act(c, who, r->v[i].id, x, e);
+	json_t *body = action_body(x);
+	int rc = appeal_act(c, who, r->v[i].id, body, e);
+	json_decref(body);
+	return rc;
 }
 
 /* The unit the agent sends an appeal to after its first unit returned it: a district's
@@ -1306,7 +1341,7 @@ static int step(store_conn *c, runner *r, size_t i, err *e)
 	const int64_t t = a->t;
 	char grp[32];
 	group_of(m->cat, grp, sizeof grp);
-	appeal_action x = {.resolved = -1, .approve = -1};
+	demo_action x = {.resolved = -1, .approve = -1};
 	char note[512];
 	strbuf sb = STRBUF_INIT;
 	int rc = 0;

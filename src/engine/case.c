@@ -10,52 +10,304 @@
 #include "core/mem.h"
 #include "core/strbuf.h"
 
-const struct case_transition *case_transition_find(const struct case_kind *k, const char *action,
-						   const char *status)
+/* ---- the registry ---- */
+
+enum { MACHINES_MAX = 16 };
+static const struct case_machine *machines[MACHINES_MAX];
+static size_t nmachines;
+
+void case_machine_register(const struct case_machine *m)
 {
-	for (size_t i = 0; i < k->ntransitions; i++) {
-		const struct case_transition *t = &k->transitions[i];
-		if (strcmp(t->action, action) != 0)
-			continue;
-		if (strcmp(t->from, status) == 0 ||
-		    (strcmp(t->from, "*") == 0 && case_status_open(k, status)))
-			return t;
-	}
+	for (size_t i = 0; i < nmachines; i++)
+		if (strcmp(machines[i]->kind, m->kind) == 0) {
+			machines[i] = m;
+			return;
+		}
+	if (nmachines < MACHINES_MAX)
+		machines[nmachines++] = m;
+}
+
+const struct case_machine *case_machine_get(const char *kind)
+{
+	for (size_t i = 0; kind && i < nmachines; i++)
+		if (strcmp(machines[i]->kind, kind) == 0)
+			return machines[i];
 	return NULL;
 }
 
-bool case_action_known(const struct case_kind *k, const char *action)
+const struct case_machine *const *case_machines(size_t *n)
 {
-	for (size_t i = 0; i < k->ntransitions; i++)
-		if (strcmp(k->transitions[i].action, action) == 0)
-			return true;
-	return false;
+	*n = nmachines;
+	return machines;
 }
 
-bool case_status_open(const struct case_kind *k, const char *status)
+bool case_state_open(const struct case_machine *m, const char *status)
 {
-	for (const char *const *s = k->closed_states; *s; s++)
+	for (const char *const *s = m->terminal; s && *s; s++)
 		if (strcmp(*s, status) == 0)
 			return false;
 	return true;
 }
 
-json_t *case_actions_for(const struct case_kind *k, const char *status, unsigned by)
+const struct case_action *case_action_find(const struct case_machine *m, const char *name)
+{
+	for (size_t i = 0; name && i < m->nactions; i++)
+		if (strcmp(m->actions[i].name, name) == 0)
+			return &m->actions[i];
+	return NULL;
+}
+
+bool case_action_from(const struct case_machine *m, const struct case_action *act,
+		      const char *status)
+{
+	for (int i = 0; i < CASE_FROM_MAX && act->from[i]; i++)
+		if (strcmp(act->from[i], status) == 0 ||
+		    (strcmp(act->from[i], "*") == 0 && case_state_open(m, status)))
+			return true;
+	return false;
+}
+
+unsigned case_rels_of(const actor *who, const case_row *r)
+{
+	unsigned rels = 0;
+	bool region = scope_contains(who->unit_path, r->region_path);
+	if (region)
+		rels |= CASE_REL_REGION;
+	if (region || (r->handler_path[0] && scope_contains(who->unit_path, r->handler_path)))
+		rels |= CASE_REL_AREA;
+	if (r->handler_id && who->unit_id == r->handler_id)
+		rels |= CASE_REL_HOLDER;
+	if (r->created_by && who->user_id == r->created_by)
+		rels |= CASE_REL_REPORTER;
+	return rels;
+}
+
+/* ---- who may act ---- */
+
+static bool taker_end(const struct case_taker *t)
+{
+	return !t->roles && !t->rels && !t->pred;
+}
+
+static bool taker_matches(const struct case_taker *t, const case_act_ctx *x)
+{
+	return (!t->roles || actor_has(x->who, t->roles)) && (x->rels & t->rels) == t->rels &&
+	       (!t->pred || t->pred(x));
+}
+
+static bool may_take(const case_act_ctx *x)
+{
+	for (int i = 0; i < CASE_TAKERS_MAX && !taker_end(&x->act->takers[i]); i++)
+		if (taker_matches(&x->act->takers[i], x))
+			return true;
+	return false;
+}
+
+/* Whether any taker of act is the citizen, and whether every one is: a citizen has only
+ * the citizen's actions, and staff do not see those (they are not actions of theirs). */
+static void citizen_takers(const struct case_action *act, bool *any, bool *all)
+{
+	*any = false;
+	*all = true;
+	int n = 0;
+	for (int i = 0; i < CASE_TAKERS_MAX && !taker_end(&act->takers[i]); i++, n++) {
+		bool c = (act->takers[i].rels & CASE_REL_CITIZEN) != 0;
+		*any |= c;
+		*all &= c;
+	}
+	if (!n)
+		*all = false;
+}
+
+json_t *case_allowed_actions(const actor *who, const struct case_machine *m, const case_row *r)
 {
 	json_t *a = json_array();
-	for (size_t i = 0; i < k->ntransitions; i++) {
-		const struct case_transition *t = &k->transitions[i];
-		if (!(t->by & by) || case_transition_find(k, t->action, status) != t)
+	case_act_ctx x = {.who = who, .m = m, .row = (case_row *)r, .rels = case_rels_of(who, r)};
+	for (size_t i = 0; i < m->nactions; i++) {
+		bool any, all;
+		x.act = &m->actions[i];
+		citizen_takers(x.act, &any, &all);
+		if (all || !case_action_from(m, x.act, r->status) || !may_take(&x))
 			continue;
-		bool seen = false;
-		size_t j;
-		json_t *v;
-		json_array_foreach(a, j, v) seen |= strcmp(json_string_value(v), t->action) == 0;
-		if (!seen)
-			json_array_append_new(a, json_string(t->action));
+		json_array_append_new(a, json_string(x.act->name));
 	}
 	return a;
 }
+
+const char *case_body_str(const case_act_ctx *x, const char *key)
+{
+	const char *s = json_string_value(json_object_get(x->body, key));
+	if (!s)
+		return NULL;
+	const char *t = s;
+	while (*t == ' ')
+		t++;
+	return *t ? s : NULL;
+}
+
+int64_t case_body_int(const case_act_ctx *x, const char *key, int64_t dflt)
+{
+	json_t *v = json_object_get(x->body, key);
+	return json_is_integer(v) ? json_integer_value(v) : dflt;
+}
+
+int case_body_bool(const case_act_ctx *x, const char *key)
+{
+	json_t *v = json_object_get(x->body, key);
+	return json_is_boolean(v) ? json_is_true(v) : -1;
+}
+
+/* ---- taking an action ---- */
+
+static const char *noun_of(const struct case_machine *m)
+{
+	return m->noun ? m->noun : "记录";
+}
+
+/* The timeline and audit data a body starts with: its declared fields that are not
+ * text (texts are the note). */
+static json_t *body_data(const struct case_action *act, json_t *body)
+{
+	json_t *d = json_object();
+	for (const struct jv_field *f = act->body; f && f->name; f++) {
+		json_t *v = json_object_get(body, f->name);
+		if (f->type != JV_STRING && f->type != JV_TEXT && v && !json_is_null(v))
+			json_object_set(d, f->name, v);
+	}
+	return d;
+}
+
+/* The note: the first of the body's declared note, reason and content. */
+static const char *body_note(const case_act_ctx *x)
+{
+	static const char *const keys[] = {"note", "reason", "content"};
+	for (size_t i = 0; i < 3; i++) {
+		const char *s =
+			jv_field_find(x->act->body, keys[i]) ? case_body_str(x, keys[i]) : NULL;
+		if (s)
+			return s;
+	}
+	return NULL;
+}
+
+/* The checks of case_act before anything changes: kind, sight, action, taker, state,
+ * body. */
+static int act_check(case_act_ctx *x, const char *action, unsigned extra_rels, err *e)
+{
+	const struct case_machine *m = x->m;
+	bool citizen = (extra_rels & CASE_REL_CITIZEN) != 0;
+	if (strcmp(x->row->kind, m->kind) != 0 || (!citizen && !(x->rels & CASE_REL_AREA)))
+		return err_set(e, ERR_NOT_FOUND, "not_found", NULL, "%s不存在", noun_of(m));
+	x->act = case_action_find(m, action);
+	bool any = false, all = false;
+	if (x->act)
+		citizen_takers(x->act, &any, &all);
+	if (!x->act || (citizen && !any) || (!citizen && all))
+		return err_set(e, ERR_INVALID, "invalid_action", "action", "未知操作：%s", action);
+	/* Role first: an action the caller may never take is 403 whatever the state. */
+	if (!may_take(x))
+		return err_set(e, ERR_FORBIDDEN, "forbidden", NULL, "您无权对该%s执行此操作",
+			       noun_of(m));
+	if (!case_action_from(m, x->act, x->row->status))
+		return err_set(e, ERR_CONFLICT, "invalid_state", NULL,
+			       "%s当前状态（%s）不能执行此操作", noun_of(m), x->row->status);
+	return x->act->body ? jv_check(x->body, x->act->body, e) : 0;
+}
+
+/* The action's notice to the units it names (the case as the action left it). */
+static int send_notice(case_act_ctx *x, err *e)
+{
+	const struct case_notice *n = x->notice;
+	case_row now;
+	if (case_load(x->c, x->row->id, &now, e) < 0)
+		return -1;
+	const char *body =
+		n->body && jv_field_find(x->act->body, n->body) ? case_body_str(x, n->body) : NULL;
+	if (!body)
+		body = now.number;
+	if ((n->to & CASE_TO_INTAKE) &&
+	    case_notify(x->c, now.intake_unit_id, 0, now.id, n->kind, n->title, body, e) < 0)
+		return -1;
+	if ((n->to & CASE_TO_REPORTER) && now.created_by &&
+	    case_notify(x->c, 0, now.created_by, now.id, n->kind, n->title, body, e) < 0)
+		return -1;
+	if (!now.handler_id)
+		return 0;
+	if ((n->to & CASE_TO_HOLDER) &&
+	    case_notify(x->c, now.handler_id, 0, now.id, n->kind, n->title, body, e) < 0)
+		return -1;
+	if (!(n->to & CASE_TO_HOLDER_PARENT))
+		return 0;
+	int64_t parent = 0;
+	if (store_query_int(x->c, &parent, 0, e, "SELECT parent_id FROM units WHERE id = ?", "i",
+			    now.handler_id) < 0)
+		return -1;
+	return parent ? case_notify(x->c, parent, 0, now.id, n->kind,
+				    n->parent_title ? n->parent_title : n->title, body, e)
+		      : 0;
+}
+
+/* After the handler: the state, the timeline, the audit entry and the notice. */
+static int act_record(case_act_ctx *x, const char *from, err *e)
+{
+	const char *to = x->to ? x->to : from;
+	if (strcmp(to, from) != 0
+		    ? case_set_status(x->c, x->row->id, to, x->now, e) < 0
+		    : store_exec(x->c, e, "UPDATE cases SET updated_at = ? WHERE id = ?", "ii",
+				 x->now, x->row->id) < 0)
+		return -1;
+	if (case_timeline_add(x->c, x->who, x->row->id, x->act->name, from, to, x->note,
+			      json_object_size(x->data) ? x->data : NULL, e) < 0)
+		return -1;
+	json_t *d = json_deep_copy(x->data);
+	json_object_set_new(d, "from", json_string(from));
+	json_object_set_new(d, "to", json_string(to));
+	char action[64];
+	snprintf(action, sizeof action, "%s_%s", x->m->kind, x->act->name);
+	int rc = audit_append(x->c, x->who, action, x->m->kind, x->row->id, d, e);
+	json_decref(d);
+	if (rc < 0)
+		return -1;
+	return x->notice ? send_notice(x, e) : 0;
+}
+
+int case_act(store_conn *c, const actor *who, const struct case_machine *m, int64_t id,
+	     const char *action, json_t *body, unsigned extra_rels, void *out, err *e)
+{
+	case_row r;
+	if (case_lock(c, id, e) < 0)
+		return -1;
+	if (case_load(c, id, &r, e) < 0)
+		return e && e->kind == ERR_NOT_FOUND ? err_set(e, ERR_NOT_FOUND, "not_found", NULL,
+							       "%s不存在", noun_of(m))
+						     : -1;
+	json_t *empty = body ? NULL : json_object();
+	case_act_ctx x = {.c = c,
+			  .who = who,
+			  .m = m,
+			  .row = &r,
+			  .body = body ? body : empty,
+			  .rels = case_rels_of(who, &r) | extra_rels,
+			  .now = clock_now_ms(),
+			  .out = out};
+	int rc = act_check(&x, action, extra_rels, e);
+	if (rc == 0) {
+		char from[sizeof r.status];
+		snprintf(from, sizeof from, "%s", r.status);
+		x.to = x.act->to;
+		x.note = body_note(&x);
+		x.data = body_data(x.act, x.body);
+		x.notice = x.act->notice;
+		rc = x.act->handler ? x.act->handler(&x, e) : 0;
+		if (rc == 0)
+			rc = act_record(&x, from, e);
+		json_decref(x.data);
+	}
+	json_decref(empty);
+	return rc < 0 ? -1 : 0;
+}
+
+/* ---- the common repository ---- */
 
 static int64_t col_or0(store_stmt *st, int col)
 {
@@ -76,12 +328,10 @@ int case_load(store_conn *c, int64_t id, case_row *r, err *e)
 	store_stmt *st;
 	int rc = store_query_row(
 		c, &st, e,
-		"SELECT id, kind, number, status, region_id, region_path, intake_unit_id, "
-		"handler_id,"
-		" handler_path, assignment_id, created_by, urgent, created_at, dispatched_at,"
-		" signed_at, replied_at, closed_at, sign_due_at, finish_due_at, sign_alert,"
-		" finish_alert, resolved, satisfaction, reopen_count, return_count, urge_count,"
-		" extension_days FROM cases WHERE id = ?",
+		"SELECT id, kind, number, status, region_id, region_path, intake_unit_id,"
+		" handler_id, handler_path, assignment_id, created_by, urgent, created_at,"
+		" updated_at, dispatched_at, signed_at, replied_at, closed_at, sign_due_at,"
+		" finish_due_at, finish_from, sign_alert, finish_alert FROM cases WHERE id = ?",
 		"i", id);
 	if (rc < 0)
 		return -1;
@@ -100,21 +350,13 @@ int case_load(store_conn *c, int64_t id, case_row *r, err *e)
 	r->assignment_id = col_or0(st, 9);
 	r->created_by = col_or0(st, 10);
 	r->urgent = store_col_int(st, 11) != 0;
-	r->created_at = store_col_int(st, 12);
-	r->dispatched_at = col_or0(st, 13);
-	r->signed_at = col_or0(st, 14);
-	r->replied_at = col_or0(st, 15);
-	r->closed_at = col_or0(st, 16);
-	r->sign_due_at = col_or0(st, 17);
-	r->finish_due_at = col_or0(st, 18);
-	r->sign_alert = (int)store_col_int(st, 19);
-	r->finish_alert = (int)store_col_int(st, 20);
-	r->resolved = store_col_null(st, 21) ? -1 : (int)store_col_int(st, 21);
-	snprintf(r->satisfaction, sizeof r->satisfaction, "%s", store_col_text(st, 22));
-	r->reopen_count = (int)store_col_int(st, 23);
-	r->return_count = (int)store_col_int(st, 24);
-	r->urge_count = (int)store_col_int(st, 25);
-	r->extension_days = (int)col_or0(st, 26);
+	int64_t *times[] = {&r->created_at,  &r->updated_at,	&r->dispatched_at,
+			    &r->signed_at,   &r->replied_at,	&r->closed_at,
+			    &r->sign_due_at, &r->finish_due_at, &r->finish_from};
+	for (int i = 0; i < 9; i++)
+		*times[i] = col_or0(st, 12 + i);
+	r->sign_alert = (int)store_col_int(st, 21);
+	r->finish_alert = (int)store_col_int(st, 22);
 	store_done(st);
 	return 0;
 }
@@ -123,19 +365,6 @@ bool case_visible(const actor *who, const case_row *r)
 {
 	return scope_contains(who->unit_path, r->region_path) ||
 	       (r->handler_path[0] && scope_contains(who->unit_path, r->handler_path));
-}
-
-unsigned case_by_of(const actor *who, const case_row *r)
-{
-	unsigned by = 0;
-	bool in_area = case_visible(who, r);
-	if (in_area && actor_has(who, ROLE_AGENT))
-		by |= CASE_BY_AGENT;
-	if (in_area && actor_has(who, ROLE_LEADER))
-		by |= CASE_BY_LEADER;
-	if (r->handler_id && who->unit_id == r->handler_id && actor_has(who, ROLE_UNIT_STAFF))
-		by |= CASE_BY_HANDLER;
-	return by;
 }
 
 int case_number_next(store_conn *c, const char *prefix, int64_t now, char *out, size_t n, err *e)
@@ -177,14 +406,14 @@ int case_create(store_conn *c, const actor *who, const case_new *in, int64_t *id
 			       : -1;
 	snprintf(region_path, sizeof region_path, "%s", store_col_text(st, 0));
 	store_done(st);
-	if (case_number_next(c, in->kind->prefix, now, number, 32, e) < 0)
+	if (case_number_next(c, in->machine->prefix, now, number, 32, e) < 0)
 		return -1;
 	rc = store_query_row(
 		c, &st, e,
 		"INSERT INTO cases (kind, number, status, region_id, region_path,"
 		" intake_unit_id, title, content, urgent, created_by, created_at,"
 		" updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		"sssisissbnii", in->kind->kind, number, in->status, in->region_id, region_path,
+		"sssisissbnii", in->machine->kind, number, in->status, in->region_id, region_path,
 		in->intake_unit_id, in->title, in->content, (int)in->urgent, in->created_by, now,
 		now);
 	if (rc <= 0)
@@ -302,9 +531,27 @@ int case_assign(store_conn *c, int64_t case_id, int64_t unit_id, int64_t now, in
 		       "UPDATE cases SET handler_id = ?, handler_path = ?, assignment_id = ?,"
 		       " dispatched_at = ?, sign_due_at = ?, finish_due_at = ?, signed_at = NULL,"
 		       " replied_at = NULL, sign_alert = 0, finish_alert = 0, finish_from = NULL,"
-		       " extension_days = NULL, extension_reason = NULL, updated_at = ? WHERE id = "
-		       "?",
+		       " updated_at = ? WHERE id = ?",
 		       "isiiiiii", unit_id, path, aid, now, sign_due, finish_due, now, case_id) < 0
+		       ? -1
+		       : 0;
+}
+
+int case_set_holder(store_conn *c, int64_t case_id, int64_t unit_id, int64_t now, err *e)
+{
+	store_stmt *st;
+	int rc = store_query_row(c, &st, e, "SELECT path FROM units WHERE id = ?", "i", unit_id);
+	if (rc <= 0)
+		return rc == 0 ? err_set(e, ERR_INVALID, "invalid_unit", "unit_id",
+					 "承办单位不存在")
+			       : -1;
+	char path[SCOPE_PATH_MAX];
+	snprintf(path, sizeof path, "%s", store_col_text(st, 0));
+	store_done(st);
+	return store_exec(c, e,
+			  "UPDATE cases SET handler_id = ?, handler_path = ?, updated_at = ?"
+			  " WHERE id = ?",
+			  "isii", unit_id, path, now, case_id) < 0
 		       ? -1
 		       : 0;
 }
@@ -354,16 +601,16 @@ static calendar *load_calendar(store_conn *c, err *e)
 	return cal;
 }
 
-int case_deadlines(store_conn *c, const char *type, bool urgent, int finish_days, int64_t start,
-		   int64_t *sign_due, int64_t *finish_due, err *e)
+int case_deadlines(store_conn *c, const char *kind, const char *policy, bool urgent,
+		   int finish_days, int64_t start, int64_t *sign_due, int64_t *finish_due, err *e)
 {
 	store_stmt *st;
 	int rc = store_query_row(
 		c, &st, e,
 		"SELECT sign_minutes, sign_working, finish_minutes, finish_working"
-		" FROM deadline_policies WHERE (type = ? OR type = '*') AND urgent = ?"
+		" FROM deadline_policies WHERE kind = ? AND (type = ? OR type = '*') AND urgent = ?"
 		" ORDER BY CASE WHEN type = '*' THEN 1 ELSE 0 END LIMIT 1",
-		"si", type, (int64_t)(urgent ? 1 : 0));
+		"ssi", kind, policy ? policy : "*", (int64_t)(urgent ? 1 : 0));
 	if (rc < 0)
 		return -1;
 	int64_t sm = 120, fm = 5 * 540;

@@ -14,6 +14,7 @@
 #include "engine/case.h"
 #include "core/clock.h"
 #include "core/mem.h"
+#include "core/strbuf.h"
 
 /* ---- deadlines ----
  *
@@ -34,12 +35,15 @@
 #define CASE_SELECT                                                                                \
 	"SELECT c.id, c.kind, c.number, c.title, c.status, c.handler_id, c.assignment_id,"         \
 	" h.name, h.parent_id, "
-/* An assignment the unit returned raises nothing (a return clears the deadlines too). */
+/* An assignment the unit returned raises nothing (a return clears the deadlines too). The
+ * %s is the open-case predicate over c.kind and c.status (open_states). */
 #define CASE_FROM                                                                                  \
 	" FROM cases c JOIN units h ON h.id = c.handler_id"                                        \
 	" LEFT JOIN case_assignments a ON a.id = c.assignment_id WHERE "
-#define CASE_OPEN " AND c.status NOT IN ('closed', 'merged') AND a.returned_at IS NULL"
+#define CASE_OPEN " AND %s AND a.returned_at IS NULL"
 
+/* The statements are formats: each %s is the open-case predicate (the select's over c.,
+ * the update's over the bare columns). */
 typedef struct stage {
 	bool finish;  /* the finish deadline, else the sign deadline */
 	bool overdue; /* raise to 2 (overdue and urge), else to 1 (warning) */
@@ -53,9 +57,8 @@ static const stage stages[] = {
 		     "c.signed_at IS NULL AND c.sign_due_at IS NOT NULL AND c.sign_due_at >= ?"
 		     " AND c.sign_due_at <= ?"
 		     " AND c.sign_alert < 2" CASE_OPEN " ORDER BY c.sign_due_at LIMIT ?",
-	 "UPDATE cases SET sign_alert = 2, urge_count = urge_count + 1 WHERE id = ?"
-	 " AND sign_due_at = ? AND signed_at IS NULL AND sign_alert < 2"
-	 " AND status NOT IN ('closed', 'merged')"},
+	 "UPDATE cases SET sign_alert = 2 WHERE id = ?"
+	 " AND sign_due_at = ? AND signed_at IS NULL AND sign_alert < 2 AND %s"},
 	{false, false,
 	 CASE_SELECT "c.sign_due_at" CASE_FROM
 		     "c.signed_at IS NULL AND c.sign_due_at IS NOT NULL AND c.sign_due_at >= ?"
@@ -64,16 +67,16 @@ static const stage stages[] = {
 		     " AND c.dispatched_at + 4 * c.sign_due_at <= ?" CASE_OPEN
 		     " ORDER BY c.sign_due_at LIMIT ?",
 	 "UPDATE cases SET sign_alert = 1 WHERE id = ? AND sign_due_at = ? AND signed_at IS NULL"
-	 " AND sign_alert = 0 AND status NOT IN ('closed', 'merged')"},
+	 " AND sign_alert = 0 AND %s"},
 	{true, true,
 	 CASE_SELECT "c.finish_due_at" CASE_FROM
 		     "c.closed_at IS NULL AND c.finish_due_at IS NOT NULL AND c.finish_due_at >= ?"
 		     " AND c.finish_due_at <= ?"
 		     " AND c.replied_at IS NULL AND c.finish_alert < 2" CASE_OPEN
 		     " ORDER BY c.finish_due_at LIMIT ?",
-	 "UPDATE cases SET finish_alert = 2, urge_count = urge_count + 1 WHERE id = ?"
+	 "UPDATE cases SET finish_alert = 2 WHERE id = ?"
 	 " AND finish_due_at = ? AND closed_at IS NULL AND replied_at IS NULL AND finish_alert < 2"
-	 " AND status NOT IN ('closed', 'merged')"},
+	 " AND %s"},
 	{true, false,
 	 CASE_SELECT
 	 "c.finish_due_at" CASE_FROM
@@ -83,9 +86,47 @@ static const stage stages[] = {
 	 " AND COALESCE(c.finish_from, c.dispatched_at) + 4 * c.finish_due_at <= ?" CASE_OPEN
 	 " ORDER BY c.finish_due_at LIMIT ?",
 	 "UPDATE cases SET finish_alert = 1 WHERE id = ? AND finish_due_at = ?"
-	 " AND closed_at IS NULL AND replied_at IS NULL AND finish_alert = 0"
-	 " AND status NOT IN ('closed', 'merged')"},
+	 " AND closed_at IS NULL AND replied_at IS NULL AND finish_alert = 0 AND %s"},
 };
+
+/* Whether a word from a machine can stand in SQL between quotes as it is. Kinds and
+ * states are compiled-in words; this keeps a stray quote from ever reaching SQL. */
+static bool sql_word(const char *s)
+{
+	for (; *s; s++)
+		if (*s == '\'' || *s == '\\')
+			return false;
+	return true;
+}
+
+/* The open-case predicate from the registry: a case is open when its kind is registered
+ * and its status is none of that kind's terminal states. A kind no machine declares is
+ * left alone (the scheduler does not know when it ends). col is "c." or "". */
+static char *open_states(const char *col)
+{
+	size_t n;
+	const struct case_machine *const *ms = case_machines(&n);
+	strbuf sb = STRBUF_INIT;
+	strbuf_adds(&sb, "(");
+	int terms = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!sql_word(ms[i]->kind))
+			continue;
+		strbuf_addf(&sb, "%s(%skind = '%s'", terms++ ? " OR " : "", col, ms[i]->kind);
+		int k = 0;
+		for (const char *const *t = ms[i]->terminal; t && *t; t++) {
+			if (!sql_word(*t))
+				continue;
+			if (k++)
+				strbuf_addf(&sb, ", '%s'", *t);
+			else
+				strbuf_addf(&sb, " AND %sstatus NOT IN ('%s'", col, *t);
+		}
+		strbuf_adds(&sb, k ? "))" : ")");
+	}
+	strbuf_adds(&sb, terms ? ")" : "1 = 0)");
+	return strbuf_detach(&sb, NULL);
+}
 
 typedef struct due_case {
 	int64_t id, handler_id, assignment_id, parent_id, due_at;
@@ -95,6 +136,7 @@ typedef struct due_case {
 
 typedef struct stage_run {
 	const stage *st;
+	const char *select_sql, *update_sql; /* the stage's, with the open-case predicate */
 	int64_t now;
 	int64_t from;	      /* the deadline the batch starts at: the last batch's last */
 	int selected;	      /* cases the query returned */
@@ -113,7 +155,7 @@ static void local_minute(int64_t ms, char out[24])
 
 static int load_batch(store_conn *c, stage_run *run, due_case *rows, err *e)
 {
-	store_stmt *st = store_prepare(c, run->st->select_sql, e);
+	store_stmt *st = store_prepare(c, run->select_sql, e);
 	if (!st)
 		return -1;
 	if (run->st->overdue)
@@ -202,6 +244,9 @@ static int raise_overdue(store_conn *c, const stage *sg, const due_case *r, int6
 	    store_exec(c, e, "UPDATE case_assignments SET overdue = 1 WHERE id = ?", "i",
 		       r->assignment_id) < 0)
 		return -1;
+	const struct case_machine *m = case_machine_get(r->kind);
+	if (m && m->urged && m->urged(c, r->id, e) < 0)
+		return -1;
 	char *overdue_body = xasprintf("%s「%s」已超过%s（%s）。", r->number, r->title,
 				       sg->finish ? "办结时限" : "签收时限", due);
 	char *urge_body = xasprintf("%s「%s」%s。", r->number, r->title, note);
@@ -244,7 +289,7 @@ static int tx_stage(store_conn *c, void *ctx, err *e)
 		const due_case *r = &rows[i];
 		/* The guarded UPDATE re-checks the case: one signed, replied or given a new
 		 * deadline since the query ran is left alone. */
-		int64_t n = store_exec(c, e, run->st->update_sql, "ii", r->id, r->due_at);
+		int64_t n = store_exec(c, e, run->update_sql, "ii", r->id, r->due_at);
 		if (n < 0) {
 			rc = -1;
 			break;
@@ -277,11 +322,18 @@ static int run_deadlines(store *s, int64_t now, err *e)
 	size_t n = 0, cap = 0;
 	int rc = 0;
 	int64_t batch[JOBS_BATCH];
+	char *open_c = open_states("c."), *open_bare = open_states("");
 	for (size_t k = 0; rc == 0 && k < sizeof stages / sizeof stages[0]; k++) {
 		int64_t from = 0;
+		char *select_sql = xasprintf(stages[k].select_sql, open_c);
+		char *update_sql = xasprintf(stages[k].update_sql, open_bare);
 		for (;;) {
-			stage_run run = {
-				.st = &stages[k], .now = now, .from = from, .changed_ids = batch};
+			stage_run run = {.st = &stages[k],
+					 .select_sql = select_sql,
+					 .update_sql = update_sql,
+					 .now = now,
+					 .from = from,
+					 .changed_ids = batch};
 			if (store_write(s, tx_stage, &run, e) < 0) {
 				rc = -1;
 				break;
@@ -299,7 +351,11 @@ static int run_deadlines(store *s, int64_t now, err *e)
 				break;
 			from = run.last_due;
 		}
+		free(select_sql);
+		free(update_sql);
 	}
+	free(open_c);
+	free(open_bare);
 	int distinct = 0;
 	if (n) {
 		qsort(ids, n, sizeof *ids, cmp_id);

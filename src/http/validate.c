@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "core/clock.h"
+
 long jv_utf8_chars(const char *s)
 {
 	/* RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF. */
@@ -151,4 +153,111 @@ int jv_phone(const char *phone, const char *field, err *e)
 	if (digits < 5)
 		return err_set(e, ERR_INVALID, "invalid_phone", field, "电话号码太短");
 	return 0;
+}
+
+const struct jv_field *jv_field_find(const struct jv_field *fields, const char *key)
+{
+	for (const struct jv_field *f = fields; f && f->name; f++)
+		if (strcmp(f->name, key) == 0)
+			return f;
+	return NULL;
+}
+
+static int missing(const struct jv_field *f, err *e)
+{
+	if (f->label)
+		return err_set(e, ERR_INVALID, "missing_field", f->name, "%s", f->label);
+	return err_set(e, ERR_INVALID, "missing_field", f->name, "缺少必填字段 %s", f->name);
+}
+
+static int out_of_range(const struct jv_field *f, err *e)
+{
+	if (f->label)
+		return err_set(e, ERR_INVALID, "out_of_range", f->name, "%s", f->label);
+	return err_set(e, ERR_INVALID, "out_of_range", f->name, "字段 %s 超出范围", f->name);
+}
+
+static int check_text(json_t *o, const struct jv_field *f, err *e)
+{
+	size_t max = f->max > 0 ? (size_t)f->max : 2000;
+	const char *s;
+	if (jv_str(o, f->name, (f->flags & JV_NULLABLE) | (f->type == JV_TEXT ? JV_MULTILINE : 0),
+		   max, &s, NULL, e) < 0)
+		return -1;
+	if (!s)
+		return f->flags & JV_REQUIRED ? missing(f, e) : 0;
+	if (f->min > 0 && jv_utf8_chars(s) < f->min)
+		return out_of_range(f, e);
+	if (f->type == JV_ENUM) {
+		for (const char *const *w = f->oneof; w && *w; w++)
+			if (strcmp(*w, s) == 0)
+				return 0;
+		return err_set(e, ERR_INVALID, "invalid_value", f->name, "字段 %s 的取值无效",
+			       f->name);
+	}
+	if (f->type == JV_TIME && clock_parse_iso(s, &(int64_t){0}) < 0)
+		return err_set(e, ERR_INVALID, "invalid_time", f->name,
+			       "字段 %s 须为 ISO 8601 时间", f->name);
+	return 0;
+}
+
+static int check_number(json_t *v, const struct jv_field *f, err *e)
+{
+	bool ranged = f->min != 0 || f->max != 0;
+	if (f->type == JV_NUMBER) {
+		if (!json_is_number(v))
+			return err_set(e, ERR_BAD_REQUEST, "invalid_type", f->name,
+				       "字段 %s 必须是数字", f->name);
+		double d = json_number_value(v);
+		return ranged && (d < (double)f->min || d > (double)f->max) ? out_of_range(f, e)
+									    : 0;
+	}
+	if (!json_is_integer(v))
+		return err_set(e, ERR_BAD_REQUEST, "invalid_type", f->name, "字段 %s 必须是整数",
+			       f->name);
+	int64_t n = json_integer_value(v);
+	if (f->type == JV_ID && n < 1)
+		return out_of_range(f, e);
+	return ranged && (n < f->min || n > f->max) ? out_of_range(f, e) : 0;
+}
+
+int jv_check(json_t *o, const struct jv_field *fields, err *e)
+{
+	for (const struct jv_field *f = fields; f && f->name; f++) {
+		json_t *v = json_object_get(o, f->name);
+		if (v && json_is_null(v) && (f->flags & JV_NULLABLE))
+			continue;
+		if (!v || json_is_null(v)) {
+			if (f->flags & JV_REQUIRED)
+				return missing(f, e);
+			continue;
+		}
+		int rc = 0;
+		switch (f->type) {
+		case JV_STRING:
+		case JV_TEXT:
+		case JV_ENUM:
+		case JV_TIME: rc = check_text(o, f, e); break;
+		case JV_BOOL:
+			if (!json_is_boolean(v))
+				rc = err_set(e, ERR_BAD_REQUEST, "invalid_type", f->name,
+					     "字段 %s 必须是 true 或 false", f->name);
+			break;
+		case JV_INT:
+		case JV_ID:
+		case JV_NUMBER: rc = check_number(v, f, e); break;
+		}
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int64_t jv_time_ms(json_t *o, const char *key)
+{
+	int64_t ms = 0;
+	const char *s = json_string_value(json_object_get(o, key));
+	if (!s || clock_parse_iso(s, &ms) < 0)
+		return 0;
+	return ms;
 }

@@ -12,6 +12,8 @@
  */
 #include "testutil.h"
 
+#include "platforms.h"
+
 #include "org/actor.h"
 #include "appeals/appeal_admin.h"
 #include "engine/case.h"
@@ -544,15 +546,17 @@ static void test_calendar_import_moves_deadlines(void **state)
 	int64_t start, sign, finish, want;
 	assert_int_equal(clock_parse_iso("2026-09-30T17:00", &start), 0);
 	/* Before: 120 working minutes from 17:00 on Wednesday run into Thursday 10:00. */
-	assert_int_equal(case_deadlines(conn(f), "complaint", false, 0, start, &sign, &finish, &e),
-			 0);
+	assert_int_equal(
+		case_deadlines(conn(f), "appeal", "complaint", false, 0, start, &sign, &finish, &e),
+		0);
 	assert_int_equal(clock_parse_iso("2026-10-01T10:00", &want), 0);
 	assert_true(sign == want);
 	import_ctx x = {.who = &f->admin_c, .csv = GOLDEN_WEEK};
 	assert_int_equal(store_write(f->s, tx_import, &x, &e), 0);
 	/* After: the golden week is skipped. */
-	assert_int_equal(case_deadlines(conn(f), "complaint", false, 0, start, &sign, &finish, &e),
-			 0);
+	assert_int_equal(
+		case_deadlines(conn(f), "appeal", "complaint", false, 0, start, &sign, &finish, &e),
+		0);
 	assert_int_equal(clock_parse_iso("2026-10-08T10:00", &want), 0);
 	assert_true(sign == want);
 }
@@ -607,6 +611,7 @@ static void test_calendar_put_delete_and_year(void **state)
 
 int main(void)
 {
+	platforms_register();
 	const struct CMUnitTest pure[] = {
 		cmocka_unit_test(test_category_code_rule),
 	};

@@ -14,6 +14,8 @@
  */
 #include "testutil.h"
 
+#include "platforms.h"
+
 #include <math.h>
 
 #include "org/actor.h"
@@ -645,6 +647,7 @@ static void test_xlsx_has_chinese_headers_title_and_percentages(void **state)
 
 int main(void)
 {
+	platforms_register();
 	const struct CMUnitTest pure[] = {
 		cmocka_unit_test(test_stats_period_defaults_and_errors),
 	};

@@ -4,6 +4,8 @@
  * SQLite database with realistic appeals, including highlight() and snippet() offsets. */
 #include "testutil.h"
 
+#include "platforms.h"
+
 #include <sqlite3.h>
 
 #include "core/strbuf.h"
@@ -528,6 +530,7 @@ static void test_fts_tokenizer_refuses_arguments(void **state)
 
 int main(void)
 {
+	platforms_register();
 #define F(fn) cmocka_unit_test_setup_teardown(fn, fts_setup, fts_teardown)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_index_mixed_text_gives_cjk_unigrams_bigrams_and_words),
