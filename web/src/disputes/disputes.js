@@ -6,7 +6,7 @@ export const STATUS_LABELS = {
   accepted: '调解中',
   agreed: '已达成协议',
   failed: '调解不成',
-  referred: '已移交',
+  referred: '已移送',
   withdrawn: '已撤回',
   closed: '已结案',
 };
@@ -71,7 +71,7 @@ export const ACTION_LABELS = {
   agree: '达成协议',
   escalate: '上报上级',
   fail: '调解不成',
-  refer: '移交',
+  refer: '移送',
   withdraw: '撤回',
   check_fulfilment: '履行回访',
   apply_confirmation: '申请司法确认',
