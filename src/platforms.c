@@ -1,9 +1,11 @@
 #include "platforms.h"
 
 #include "appeals/appeal.h"
+#include "disputes/dispute.h"
 #include "engine/case.h"
 
 void platforms_register(void)
 {
 	case_machine_register(&appeal_machine);
+	case_machine_register(&dispute_machine);
 }

@@ -951,29 +951,13 @@ static void write_ref(strbuf *sb, const char *key, int64_t id, const char *k2, c
 	jw_close(sb, '}');
 }
 
-/* Writes the appeal's fields as an open JSON object, masked for who: the caller adds
- * what else it needs and closes it. */
-static void view_write(strbuf *sb, const appeal_view *v, const actor *who)
+/* The times, the deadline alerts and the overdue flag. */
+static void write_deadlines(strbuf *sb, const appeal_view *v)
 {
 	static const char *const times[NO_TIME_SLOTS] = {
 		"created_at", "dispatched_at", "signed_at",    "replied_at",
 		"closed_at",  "sign_due_at",   "finish_due_at"};
 	int64_t now = clock_now_ms();
-	jw_open(sb, '{');
-	jw_key(sb, "id");
-	jw_int(sb, v->id);
-	jw_key(sb, "number");
-	jw_str(sb, v->number);
-	jw_key(sb, "kind");
-	jw_str(sb, "appeal");
-	jw_key(sb, "status");
-	jw_str(sb, v->status);
-	jw_key(sb, "title");
-	jw_str(sb, v->title);
-	jw_key(sb, "content");
-	jw_str(sb, v->content);
-	jw_key(sb, "urgent");
-	jw_bool(sb, v->urgent);
 	for (int i = 0; i < NO_TIME_SLOTS; i++)
 		write_time(sb, times[i], v->times[i]);
 	int sa = v->sign_alert, fa = v->finish_alert;
@@ -994,6 +978,11 @@ static void view_write(strbuf *sb, const appeal_view *v, const actor *who)
 	jw_str(sb, case_alert_word(fa));
 	jw_key(sb, "overdue");
 	jw_bool(sb, open && (sa >= 2 || fa >= 2));
+}
+
+/* The hotline's own outcome: resolved, satisfaction, counters, the pending extension. */
+static void write_outcome(strbuf *sb, const appeal_view *v)
+{
 	jw_key(sb, "resolved");
 	if (v->resolved < 0)
 		jw_null(sb);
@@ -1018,18 +1007,13 @@ static void view_write(strbuf *sb, const appeal_view *v, const actor *who)
 	} else {
 		jw_null(sb);
 	}
-	jw_key(sb, "channel");
-	jw_str(sb, v->channel);
-	jw_key(sb, "type");
-	jw_str(sb, v->type);
-	write_ref(sb, "category", v->category_id, "name", v->category_name, "code",
-		  v->category_code);
-	/* Personal data: agents and the handling unit see the phone in full, except that
-	 * an anonymous appeal hides the identity from the handling unit too; everyone
-	 * else sees it masked. */
-	bool agent = actor_has(who, ROLE_AGENT);
-	bool handler =
-		v->handler_id && who->unit_id == v->handler_id && actor_has(who, ROLE_UNIT_STAFF);
+}
+
+/* Personal data: agents and the handling unit see the phone in full, except that an
+ * anonymous appeal hides the identity from the handling unit too; everyone else sees it
+ * masked. */
+static void write_contact(strbuf *sb, const appeal_view *v, bool agent, bool handler)
+{
 	jw_key(sb, "anonymous");
 	jw_bool(sb, v->anonymous);
 	jw_key(sb, "contact_name");
@@ -1044,6 +1028,60 @@ static void view_write(strbuf *sb, const appeal_view *v, const actor *who)
 		privacy_mask_phone(v->contact_phone, masked, sizeof masked);
 		jw_str(sb, masked);
 	}
+}
+
+/* What came with an Open311 request: the partner, a link to media, and the email, which is
+ * personal data like the phone (never shown masked: it is left out). */
+static void write_open311(strbuf *sb, const appeal_view *v, bool agent, bool handler)
+{
+	jw_key(sb, "open311");
+	if (!v->partner) {
+		jw_null(sb);
+		return;
+	}
+	jw_open(sb, '{');
+	jw_key(sb, "partner");
+	jw_str(sb, v->partner);
+	jw_key(sb, "media_url");
+	jw_str(sb, v->media_url);
+	jw_key(sb, "address_id");
+	jw_str(sb, v->address_id);
+	jw_key(sb, "email");
+	jw_str(sb, (agent || handler) && !v->anonymous ? v->email : NULL);
+	jw_close(sb, '}');
+}
+
+/* Writes the appeal's fields as an open JSON object, masked for who: the caller adds
+ * what else it needs and closes it. */
+static void view_write(strbuf *sb, const appeal_view *v, const actor *who)
+{
+	bool agent = actor_has(who, ROLE_AGENT);
+	bool handler =
+		v->handler_id && who->unit_id == v->handler_id && actor_has(who, ROLE_UNIT_STAFF);
+	jw_open(sb, '{');
+	jw_key(sb, "id");
+	jw_int(sb, v->id);
+	jw_key(sb, "number");
+	jw_str(sb, v->number);
+	jw_key(sb, "kind");
+	jw_str(sb, "appeal");
+	jw_key(sb, "status");
+	jw_str(sb, v->status);
+	jw_key(sb, "title");
+	jw_str(sb, v->title);
+	jw_key(sb, "content");
+	jw_str(sb, v->content);
+	jw_key(sb, "urgent");
+	jw_bool(sb, v->urgent);
+	write_deadlines(sb, v);
+	write_outcome(sb, v);
+	jw_key(sb, "channel");
+	jw_str(sb, v->channel);
+	jw_key(sb, "type");
+	jw_str(sb, v->type);
+	write_ref(sb, "category", v->category_id, "name", v->category_name, "code",
+		  v->category_code);
+	write_contact(sb, v, agent, handler);
 	jw_key(sb, "address");
 	jw_str(sb, v->address);
 	jw_key(sb, "lat");
@@ -1085,23 +1123,7 @@ static void view_write(strbuf *sb, const appeal_view *v, const actor *who)
 	else
 		jw_raw(sb, "[]", 2);
 	json_decref(attrs);
-	/* What came with an Open311 request: the partner, a link to media, and the email,
-	 * which is personal data like the phone (never shown masked: it is left out). */
-	jw_key(sb, "open311");
-	if (!v->partner) {
-		jw_null(sb);
-		return;
-	}
-	jw_open(sb, '{');
-	jw_key(sb, "partner");
-	jw_str(sb, v->partner);
-	jw_key(sb, "media_url");
-	jw_str(sb, v->media_url);
-	jw_key(sb, "address_id");
-	jw_str(sb, v->address_id);
-	jw_key(sb, "email");
-	jw_str(sb, (agent || handler) && !v->anonymous ? v->email : NULL);
-	jw_close(sb, '}');
+	write_open311(sb, v, agent, handler);
 }
 
 /* The actions who may take now: an extension can be decided only while one is pending,
@@ -1427,142 +1449,181 @@ static bool area_is_whole_tree(const char *path)
 	return path[0] == '/' && second && !second[1];
 }
 
-int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *f, int64_t page,
-		int64_t per_page, strbuf *out, err *e)
-{
-	char hi[SCOPE_PATH_MAX];
-	scope_upper(who->unit_path, hi, sizeof hi);
-	strbuf w = STRBUF_INIT;
-	/* Parameters collected as text or integers in order. */
-	enum { MAXP = 32 };
+/* A list query as it is built: the WHERE clause and its parameters in order (texts
+ * point into the filter, the actor or the query's own strings). */
+enum { LIST_PARAMS_MAX = 32 };
+
+typedef struct list_query {
+	strbuf where;
 	struct {
 		bool is_int;
 		int64_t i;
 		const char *s;
-	} params[MAXP];
-	int np = 0;
-#define PS(v) (params[np].is_int = false, params[np].s = (v), np++)
-#define PI(v) (params[np].is_int = true, params[np].i = (v), np++)
-	strbuf_adds(&w, " WHERE c.kind = 'appeal'");
+	} params[LIST_PARAMS_MAX];
+	int np;
+	bool need_appeals; /* the count joins appeals only when a filter needs its columns */
+	bool empty;	   /* nothing can match: no query runs */
+	char *statuses, *fts;
+	char hi[SCOPE_PATH_MAX], upath[SCOPE_PATH_MAX], uhi[SCOPE_PATH_MAX];
+} list_query;
+
+static void q_text(list_query *q, const char *v)
+{
+	q->params[q->np].is_int = false;
+	q->params[q->np++].s = v;
+}
+
+static void q_int(list_query *q, int64_t v)
+{
+	q->params[q->np].is_int = true;
+	q->params[q->np++].i = v;
+}
+
+static void q_release(list_query *q)
+{
+	strbuf_release(&q->where);
+	free(q->statuses);
+	free(q->fts);
+}
+
+/* The filters of the appeals' columns (channel, type, category, phone). */
+static void where_appeal(list_query *q, const appeal_filter *f)
+{
+	q->need_appeals = f->channel || f->type || f->category_id || f->phone;
+	if (f->channel)
+		strbuf_adds(&q->where, " AND a.channel = ?"), q_text(q, f->channel);
+	if (f->type)
+		strbuf_adds(&q->where, " AND a.type = ?"), q_text(q, f->type);
+	if (f->category_id) {
+		strbuf_adds(&q->where, " AND a.category_id IN (SELECT id FROM categories WHERE"
+				       " id = ? OR parent_id = ?)");
+		q_int(q, f->category_id), q_int(q, f->category_id);
+	}
+	if (f->phone)
+		strbuf_adds(&q->where, " AND a.contact_phone = ?"), q_text(q, f->phone);
+}
+
+/* Builds the WHERE clause of who's list under filter f. */
+static int list_where(store_conn *c, store *s, const actor *who, const appeal_filter *f,
+		      list_query *q, err *e)
+{
+	strbuf_adds(&q->where, " WHERE c.kind = 'appeal'");
 	/* The area: every case lies under the root, so for someone whose area is the whole
 	 * tree the condition is left out (it can use no index and made the unfiltered list
 	 * of a city-wide agent read every row). */
 	if (!area_is_whole_tree(who->unit_path)) {
-		strbuf_adds(&w, " AND ((c.region_path >= ? AND c.region_path < ?)"
-				" OR (c.handler_path >= ? AND c.handler_path < ?))");
-		PS(who->unit_path), PS(hi), PS(who->unit_path), PS(hi);
+		scope_upper(who->unit_path, q->hi, sizeof q->hi);
+		strbuf_adds(&q->where, " AND ((c.region_path >= ? AND c.region_path < ?)"
+				       " OR (c.handler_path >= ? AND c.handler_path < ?))");
+		q_text(q, who->unit_path), q_text(q, q->hi);
+		q_text(q, who->unit_path), q_text(q, q->hi);
 	}
-	/* The count joins appeals only when a filter needs its columns. */
-	bool need_appeals = false;
-	char *statuses = NULL;
-	char *fts = NULL;
-	char uhi[SCOPE_PATH_MAX], upath[SCOPE_PATH_MAX];
-	int rc = -1;
+	if (f->statuses) {
+		q->statuses = xstrdup(f->statuses);
+		strbuf_adds(&q->where, " AND c.status IN (");
+		int n = 0;
+		for (char *sv = NULL, *t = strtok_r(q->statuses, ",", &sv);
+		     t && q->np < LIST_PARAMS_MAX - 12; t = strtok_r(NULL, ",", &sv)) {
+			strbuf_adds(&q->where, n++ ? ", ?" : "?");
+			q_text(q, t);
+		}
+		strbuf_adds(&q->where, n ? ")" : "'')");
+	}
+	if (f->unit_id) {
+		if (unit_path(c, f->unit_id, q->upath, sizeof q->upath, e) < 0) {
+			if (!e || e->kind != ERR_NOT_FOUND)
+				return -1;
+			q->empty = true;
+			return 0;
+		}
+		scope_upper(q->upath, q->uhi, sizeof q->uhi);
+		strbuf_adds(&q->where, " AND c.handler_path >= ? AND c.handler_path < ?");
+		q_text(q, q->upath), q_text(q, q->uhi);
+	}
+	where_appeal(q, f);
+	if (f->from)
+		strbuf_adds(&q->where, " AND c.created_at >= ?"), q_int(q, f->from);
+	if (f->to)
+		strbuf_adds(&q->where, " AND c.created_at < ?"), q_int(q, f->to);
+	if (f->urgent)
+		strbuf_adds(&q->where, " AND c.urgent = 1");
+	if (f->overdue) {
+		strbuf_adds(&q->where, " AND c.status NOT IN ('closed', 'merged') AND ("
+				       "(c.signed_at IS NULL AND c.sign_due_at < ?) OR"
+				       " (c.replied_at IS NULL AND c.finish_due_at < ?))");
+		q_int(q, clock_now_ms()), q_int(q, clock_now_ms());
+	}
+	if (f->q) {
+		q->fts = store_fts_query(s, f->q);
+		if (!q->fts) {
+			q->empty = true;
+			return 0;
+		}
+		strbuf_addf(&q->where, " AND c.id IN (%s)", store_fts_ids_sql(s, "case"));
+		q_text(q, q->fts);
+	}
+	return 0;
+}
+
+/* Runs sql with the query's parameters (and the page's limit and offset when per_page):
+ * the count into *total, or the page's items into items. */
+static int list_run(store_conn *c, const list_query *q, const char *sql, const actor *who,
+		    int64_t per_page, int64_t offset, int64_t *total, strbuf *items, err *e)
+{
+	store_stmt *st = store_prepare(c, sql, e);
+	if (!st)
+		return -1;
+	for (int i = 0; i < q->np; i++) {
+		if (q->params[i].is_int)
+			store_bind_int(st, i + 1, q->params[i].i);
+		else
+			store_bind_text(st, i + 1, q->params[i].s);
+	}
+	if (per_page) {
+		store_bind_int(st, q->np + 1, per_page);
+		store_bind_int(st, q->np + 2, offset);
+	}
+	int rc;
+	while ((rc = store_step(st, e)) == 1) {
+		if (!per_page) {
+			*total = store_col_int(st, 0);
+			continue;
+		}
+		appeal_view v;
+		view_from_row(st, &v);
+		view_write(items, &v, who);
+		jw_close(items, '}');
+	}
+	store_done(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *f, int64_t page,
+		int64_t per_page, strbuf *out, err *e)
+{
+	list_query q = {.where = STRBUF_INIT};
 	int64_t total = 0;
 	/* The page is written after the count, so items go to their own buffer. */
 	strbuf items = STRBUF_INIT;
-	if (f->statuses) {
-		statuses = xstrdup(f->statuses);
-		strbuf_adds(&w, " AND c.status IN (");
-		int n = 0;
-		for (char *sv = NULL, *t = strtok_r(statuses, ",", &sv); t && np < MAXP - 12;
-		     t = strtok_r(NULL, ",", &sv)) {
-			strbuf_adds(&w, n++ ? ", ?" : "?");
-			PS(t);
-		}
-		strbuf_adds(&w, n ? ")" : "'')");
+	int rc = list_where(c, s, who, f, &q, e);
+	if (rc == 0 && !q.empty) {
+		char *count_sql =
+			xasprintf("SELECT COUNT(*) FROM cases c%s%s",
+				  q.need_appeals ? " JOIN appeals a ON a.case_id = c.id" : "",
+				  strbuf_str(&q.where));
+		char *list_sql = xasprintf(
+			APPEAL_SELECT "%s ORDER BY %s LIMIT ? OFFSET ?", strbuf_str(&q.where),
+			f->by_deadline ? "CASE WHEN c.status IN ('closed', 'merged') THEN 1 ELSE 0"
+					 " END, CASE WHEN c.signed_at IS NULL THEN c.sign_due_at"
+					 " ELSE c.finish_due_at END, c.id"
+				       : "c.id DESC");
+		rc = list_run(c, &q, count_sql, who, 0, 0, &total, &items, e);
+		if (rc == 0)
+			rc = list_run(c, &q, list_sql, who, per_page, (page - 1) * per_page, &total,
+				      &items, e);
+		free(count_sql);
+		free(list_sql);
 	}
-	if (f->unit_id) {
-		if (unit_path(c, f->unit_id, upath, sizeof upath, e) < 0) {
-			if (e && e->kind == ERR_NOT_FOUND) {
-				rc = 0;
-				goto empty;
-			}
-			goto out;
-		}
-		scope_upper(upath, uhi, sizeof uhi);
-		strbuf_adds(&w, " AND c.handler_path >= ? AND c.handler_path < ?");
-		PS(upath), PS(uhi);
-	}
-	need_appeals = f->channel || f->type || f->category_id || f->phone;
-	if (f->channel)
-		strbuf_adds(&w, " AND a.channel = ?"), PS(f->channel);
-	if (f->type)
-		strbuf_adds(&w, " AND a.type = ?"), PS(f->type);
-	if (f->category_id) {
-		strbuf_adds(&w, " AND a.category_id IN (SELECT id FROM categories WHERE id = ? OR"
-				" parent_id = ?)");
-		PI(f->category_id), PI(f->category_id);
-	}
-	if (f->phone)
-		strbuf_adds(&w, " AND a.contact_phone = ?"), PS(f->phone);
-	if (f->from)
-		strbuf_adds(&w, " AND c.created_at >= ?"), PI(f->from);
-	if (f->to)
-		strbuf_adds(&w, " AND c.created_at < ?"), PI(f->to);
-	if (f->urgent)
-		strbuf_adds(&w, " AND c.urgent = 1");
-	if (f->overdue) {
-		strbuf_adds(&w, " AND c.status NOT IN ('closed', 'merged') AND ("
-				"(c.signed_at IS NULL AND c.sign_due_at < ?) OR"
-				" (c.replied_at IS NULL AND c.finish_due_at < ?))");
-		PI(clock_now_ms()), PI(clock_now_ms());
-	}
-	if (f->q) {
-		fts = store_fts_query(s, f->q);
-		if (!fts) {
-			rc = 0;
-			goto empty;
-		}
-		strbuf_addf(&w, " AND c.id IN (%s)", store_fts_ids_sql(s, "case"));
-		PS(fts);
-	}
-#undef PS
-#undef PI
-	char *count_sql = xasprintf("SELECT COUNT(*) FROM cases c%s%s",
-				    need_appeals ? " JOIN appeals a ON a.case_id = c.id" : "",
-				    strbuf_str(&w));
-	char *list_sql = xasprintf(
-		APPEAL_SELECT "%s ORDER BY %s LIMIT ? OFFSET ?", strbuf_str(&w),
-		f->by_deadline ? "CASE WHEN c.status IN ('closed', 'merged') THEN 1 ELSE 0 END,"
-				 " CASE WHEN c.signed_at IS NULL THEN c.sign_due_at ELSE "
-				 "c.finish_due_at END,"
-				 " c.id"
-			       : "c.id DESC");
-	for (int pass = 0; pass < 2; pass++) {
-		store_stmt *st = store_prepare(c, pass ? list_sql : count_sql, e);
-		if (!st)
-			goto out2;
-		for (int i = 0; i < np; i++) {
-			if (params[i].is_int)
-				store_bind_int(st, i + 1, params[i].i);
-			else
-				store_bind_text(st, i + 1, params[i].s);
-		}
-		if (pass) {
-			store_bind_int(st, np + 1, per_page);
-			store_bind_int(st, np + 2, (page - 1) * per_page);
-		}
-		int src;
-		while ((src = store_step(st, e)) == 1) {
-			if (!pass) {
-				total = store_col_int(st, 0);
-			} else {
-				appeal_view v;
-				view_from_row(st, &v);
-				view_write(&items, &v, who);
-				jw_close(&items, '}');
-			}
-		}
-		store_done(st);
-		if (src < 0)
-			goto out2;
-	}
-	rc = 0;
-out2:
-	free(count_sql);
-	free(list_sql);
-empty:
 	if (rc == 0) {
 		jw_open(out, '{');
 		jw_key(out, "items");
@@ -1577,10 +1638,7 @@ empty:
 		jw_int(out, per_page);
 		jw_close(out, '}');
 	}
-out:
 	strbuf_release(&items);
-	free(statuses);
-	free(fts);
-	strbuf_release(&w);
+	q_release(&q);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include "core/mem.h"
 #include "demo/demo_appeals.h"
 #include "demo/demo_data.h"
+#include "demo/demo_disputes.h"
 #include "demo/demo_livelihood.h"
 #include "appeals/open311.h"
 #include "org/unit.h"
@@ -270,7 +271,8 @@ static int demo_tx(store_conn *c, void *p, err *e)
 		if (user_create(c, &sys, &in, &id, e) < 0)
 			return -1;
 	}
-	if (demo_appeals_staff(c, x->ids, x->hash, e) < 0)
+	if (demo_appeals_staff(c, x->ids, x->hash, e) < 0 ||
+	    demo_disputes_setup(c, x->ids, x->hash, e) < 0)
 		return -1;
 	return demo_appeal_setup(c, x, e);
 }
@@ -293,9 +295,17 @@ int demo_build(store *s, const char *password, err *e)
 	clock_override(0);
 	if (rc == 0)
 		rc = demo_livelihood_history(s, x.ids, e);
-	if (rc == 0)
-		rc = demo_appeals_build(s, x.ids, e);
+	/* The year of disputes runs beside the appeals, in time order with them. */
 	int64_t end;
+	demo_disputes *disputes = NULL;
+	demo_beside beside = {0};
+	if (rc == 0)
+		rc = demo_appeals_end(&end, e);
+	if (rc == 0)
+		rc = demo_disputes_open(s, x.ids, end, &disputes, &beside, e);
+	if (rc == 0)
+		rc = demo_appeals_build(s, x.ids, disputes ? &beside : NULL, e);
+	demo_disputes_close(disputes);
 	if (rc == 0)
 		rc = demo_appeals_end(&end, e);
 	if (rc == 0)

@@ -820,6 +820,7 @@ typedef struct runner {
 	 * it would have (it runs every few seconds), to see the deadline go by. */
 	int64_t *req_due, *req_late;
 	size_t nreq, req_cap, req_kept; /* req_kept: those from before the window */
+	const demo_beside *beside;	/* another history among the appeals, or NULL */
 } runner;
 
 static int unit_index(const char *key)
@@ -1770,6 +1771,8 @@ static int tx_window(store_conn *c, void *p, err *e)
 	r->nundo = 0;
 	r->nreq = r->req_kept;
 	r->gen++;
+	if (r->beside)
+		r->beside->begin(r->beside->ctx);
 	r->nheap = 0;
 	for (size_t i = 0; i < r->limit; i++)
 		if (r->v[i].t < r->window_end)
@@ -1792,6 +1795,8 @@ static int tx_window(store_conn *c, void *p, err *e)
 			r->undo_idx[r->nundo++] = i;
 		}
 		int64_t t = a->t;
+		if (r->beside && r->beside->until(c, t, r->beside->ctx, e) < 0)
+			return -1;
 		clock_override(t);
 		if (step(c, r, i, e) < 0)
 			return -1;
@@ -1801,7 +1806,9 @@ static int tx_window(store_conn *c, void *p, err *e)
 		else if (a->t < r->window_end)
 			heap_push(r, i);
 	}
-	return 0;
+	/* The other history up to where the window really ends. */
+	int64_t end = r->stopped_at == r->window_end ? r->window_end : r->stopped_at + 1;
+	return r->beside ? r->beside->until(c, end, r->beside->ctx, e) : 0;
 }
 
 /* Staff read their inbox every morning (the last two days' stay unread). */
@@ -1962,6 +1969,8 @@ static int run(runner *r, int64_t start, err *e)
 		r->req_kept = r->nreq;
 		if (store_write(r->s, tx_window, r, e) < 0)
 			return -1;
+		if (r->beside)
+			r->beside->commit(r->beside->ctx);
 		r->nundo = 0;
 		int64_t at = r->stopped_at > r->now ? r->now : r->stopped_at;
 		/* The pass sees every deadline gone by at `at`; those requests are met. */
@@ -2045,13 +2054,13 @@ int demo_appeals_staff(store_conn *c, const int64_t *unit_ids, const char *passw
 	return 0;
 }
 
-int demo_appeals_build(store *s, const int64_t *unit_ids, err *e)
+int demo_appeals_build(store *s, const int64_t *unit_ids, const demo_beside *beside, err *e)
 {
 	if (appeals_skipped())
 		return 0;
 	if (check_tables() < 0)
 		return err_set(e, ERR_INTERNAL, "demo_data", NULL, "演示诉求引用了不存在的单位");
-	runner r = {.s = s, .unit_ids = unit_ids};
+	runner r = {.s = s, .unit_ids = unit_ids, .beside = beside};
 	int64_t start;
 	if (history_span(&start, &r.now, e) < 0)
 		return -1;

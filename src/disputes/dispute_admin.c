@@ -117,8 +117,11 @@ int dispute_settings_put(store_conn *c, const actor *who, int64_t risk_people, e
 
 int dispute_centres_list(store_conn *c, const actor *who, json_t **items, err *e)
 {
+	actor me;
 	char hi[SCOPE_PATH_MAX];
-	scope_upper(who->unit_path, hi, sizeof hi);
+	if (dispute_scope(c, who, &me, e) < 0)
+		return -1;
+	scope_upper(me.unit_path, hi, sizeof hi);
 	store_stmt *st = store_prepare(c,
 				       "SELECT dc.unit_id, u.name, dc.region_id, r.name, dc.level"
 				       " FROM dispute_centres dc JOIN units u ON u.id = dc.unit_id"
@@ -127,7 +130,7 @@ int dispute_centres_list(store_conn *c, const actor *who, json_t **items, err *e
 				       e);
 	if (!st)
 		return -1;
-	store_bindf(st, "ss", who->unit_path, hi);
+	store_bindf(st, "ss", me.unit_path, hi);
 	json_t *arr = json_array();
 	int rc;
 	while ((rc = store_step(st, e)) == 1)
