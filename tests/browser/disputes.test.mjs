@@ -320,3 +320,65 @@ test('the case page and the desk on a phone', async () => {
     await context.close();
   }
 });
+
+// A China calendar date `days` from today, and an ISO time `minutes` from now.
+function dateIn(days) {
+  return new Date(Date.now() + 8 * 3600 * 1000 + days * 86400000).toISOString().slice(0, 10);
+}
+function timeIn(minutes) {
+  return new Date(Date.now() + 8 * 3600 * 1000 + minutes * 60000).toISOString().slice(0, 19) + '+08:00';
+}
+
+test('a planned session completed afterwards; the fulfilment check from the desk closes the case', async () => {
+  // Through the API: a dispute with a session planned for a moment from now, and a second
+  // one agreed with fulfilment due today.
+  const act = (id, body) => api(`/api/v1/disputes/${id}/actions`, { method: 'POST', token: mediatorToken, body });
+  const reg = (title) => api('/api/v1/disputes', {
+    method: 'POST', token: mediatorToken,
+    body: { type: 'family', title, facts: '浏览器测试：赡养费给付争议。', parties: [{ name: '赵大娘', side: 'applicant' }, { name: '赵大勇', side: 'respondent' }] },
+  });
+  const planned = await reg('浏览器测试：赵大娘与赵大勇赡养纠纷（安排调解）');
+  assert.equal(planned.status, 201, planned.text);
+  const soon = timeIn(5 / 60); // five seconds from now: planned when sent, past when completed
+  let r = await act(planned.body.id, { action: 'record_session', held_at: soon, place: '村委会调解室' });
+  assert.equal(r.status, 200, r.text);
+  const due = await reg('浏览器测试：赵大娘与赵大勇赡养纠纷（履行到期）');
+  assert.equal(due.status, 201, due.text);
+  r = await act(due.body.id, { action: 'record_session', held_at: timeIn(-30), place: '村委会调解室', notes: '双方同意按月给付赡养费。' });
+  assert.equal(r.status, 200, r.text);
+  r = await act(due.body.id, { action: 'agree', terms: '赵大勇每月五日前给付赡养费六百元。', fulfil_by: dateIn(0) });
+  assert.equal(r.status, 200, r.text);
+  await new Promise((res) => setTimeout(res, Math.max(0, Date.parse(soon) - Date.now()) + 500));
+
+  const { context, page, check } = await openPage(TABLET);
+  try {
+    await loginAs(page, 'dwf_mediator');
+    // The planned session, its time now past, waits to be written up: 补记调解.
+    await page.goto(`${server.url}/#/disputes/${planned.body.id}`);
+    const rec = page.locator('[data-test=dispute-record][data-kind=session]');
+    await expectText(rec.locator('[data-test=record-planned]'), '待补记', 'a planned session whose time has passed');
+    await rec.locator('[data-test=record-complete]').tap();
+    const dialog = page.locator('.dispute-action-dialog');
+    await dialog.locator('textarea[data-test=da-notes]').fill('双方当面协商，赵大勇同意每月给付赡养费。');
+    await dialog.locator('[data-test=action-submit]').tap();
+    await expectCount(page.locator('[data-test=dispute-record] [data-test=record-planned]'), 0, 'no planned session left');
+    const d = await disputeById(planned.body.id);
+    assert.equal(d.records.length, 1, 'the planned record was completed, not a second one added');
+    assert.equal(d.records[0].notes, '双方当面协商，赵大勇同意每月给付赡养费。');
+
+    // The desk lists the agreement due today; 履行回访 opens its form on the case page.
+    await page.locator('[data-test=nav-dispute-desk]').first().click();
+    const item = page.locator(`[data-test=desk-due-item][data-number="${due.body.number}"]`);
+    await expectText(item, /今天到期/, 'due today on the desk');
+    await shot(page, 'dispute-desk-due-tablet');
+    await item.locator('[data-test=desk-check]').tap();
+    await page.locator('.dispute-action-dialog [data-test=da-fulfilled-yes]').waitFor();
+    await page.locator('.dispute-action-dialog [data-test=action-submit]').tap();
+    await expectText(page.locator('[data-test=dispute-status]'), '已结案', 'closed after the check');
+    await expectText(page.locator('[data-test=agreement-fulfilled]'), '已履行', 'fulfilled');
+    assert.equal((await disputeById(due.body.id)).status, 'closed');
+    assert.deepEqual(check(), []);
+  } finally {
+    await context.close();
+  }
+});
