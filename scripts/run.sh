@@ -20,7 +20,8 @@ cat <<MSG
     zhujian    市住房和城乡建设局
     haizhou    海州区      xihe   细河区
     zhanqian   站前街道    grid01 站前街道网格员
-    mediator   海州区调解员
+    mediator   海州区矛盾纠纷调解中心调解员
+    hjd_mediator  韩家店镇矛盾纠纷调解中心    dwf_mediator  东瓦房村人民调解委员会
     congress   市人大常委会
     deputy01 … deputy40   人大代表
 

@@ -1360,6 +1360,18 @@ int appeal_get_json(store_conn *c, const actor *who, int64_t id, bool full, strb
 	jw_key(out, "timeline");
 	jw_tree(out, timeline);
 	json_decref(timeline);
+	/* The dispute made from it, when one was (case_links, written by the disputes'
+	 * registration). */
+	int64_t dispute = 0;
+	if (store_query_int(c, &dispute, 0, e,
+			    "SELECT case_id FROM case_links WHERE linked_case_id = ?"
+			    " AND kind = 'from_appeal'",
+			    "i", id) < 0)
+		return -1;
+	if (dispute) {
+		jw_key(out, "dispute_id");
+		jw_int(out, dispute);
+	}
 	jw_key(out, "suggested_unit");
 	bool intake = !strcmp(r.status, "intake");
 	int64_t unit = 0;

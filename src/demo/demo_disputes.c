@@ -328,8 +328,10 @@ static int parent_index(int i)
 	return unit_index(demo_units[i].parent_key);
 }
 
-/* The mediator's login of a mediation unit: the contract's three, else tj_<key>. */
-static void mediator_username(const char *key, char *out, size_t n)
+/* The mediator's login of a mediation unit (unit: the village or community, or the
+ * region's centre): the contract's three, else tj<unit id> — the unit keys would make
+ * names that searches for the other demo logins (zhanqian, xihe) also find. */
+static void mediator_username(const char *key, int64_t unit, char *out, size_t n)
 {
 	if (!strcmp(key, "dongwafang"))
 		snprintf(out, n, "dwf_mediator");
@@ -338,7 +340,7 @@ static void mediator_username(const char *key, char *out, size_t n)
 	else if (!strcmp(key, "haizhou"))
 		snprintf(out, n, "mediator");
 	else
-		snprintf(out, n, "tj_%s", key);
+		snprintf(out, n, "tj%lld", (long long)unit);
 }
 
 static void person_name(uint64_t *g, char *out, size_t n)
@@ -403,7 +405,7 @@ int demo_disputes_setup(store_conn *c, const int64_t *unit_ids, const char *pass
 		if (region && add_centre(c, &sys, unit_ids, (int)i, &unit, e) < 0)
 			return -1;
 		char username[48];
-		mediator_username(demo_units[i].key, username, sizeof username);
+		mediator_username(demo_units[i].key, unit, username, sizeof username);
 		/* 海州区's centre already has the contract's `mediator`. */
 		if (strcmp(username, "mediator") != 0 &&
 		    add_mediator(c, &sys, username, unit, password_hash, e) < 0)
@@ -685,10 +687,17 @@ static int actor_load(store_conn *c, const char *username, actor *out, err *e)
 	return 0;
 }
 
-static int add_actor(store_conn *c, demo_disputes *d, const char *key, err *e)
+static int add_actor(store_conn *c, demo_disputes *d, int i, err *e)
 {
+	const char *key = demo_units[i].key, *kind = demo_units[i].kind;
+	int64_t unit = d->unit_ids[i];
+	if ((!strcmp(kind, "township") || !strcmp(kind, "county")) &&
+	    store_query_int(c, &unit, 0, e,
+			    "SELECT unit_id FROM dispute_centres WHERE region_id = ?", "i",
+			    d->unit_ids[i]) < 0)
+		return -1;
 	char username[48];
-	mediator_username(key, username, sizeof username);
+	mediator_username(key, unit, username, sizeof username);
 	mediator *m = &d->meds[d->nmeds];
 	if (actor_load(c, username, &m->who, e) < 0)
 		return -1;
@@ -708,7 +717,7 @@ static int tx_actors(store_conn *c, void *p, err *e)
 		if (strcmp(kind, "village") && strcmp(kind, "community") &&
 		    strcmp(kind, "township") && strcmp(kind, "county"))
 			continue;
-		if (add_actor(c, d, demo_units[i].key, e) < 0)
+		if (add_actor(c, d, (int)i, e) < 0)
 			return -1;
 	}
 	return actor_load(c, "agent", &d->agent, e) < 0 ? -1
@@ -791,7 +800,7 @@ static int appeal_for(store_conn *c, dsim *a, int64_t *appeal, const char **type
 /* The first session: planned ahead (half the time) or recorded when held. */
 static void next_session(dsim *a)
 {
-	bool ahead = demo_rnd_chance(&a->rng, 0.4);
+	bool ahead = demo_rnd_chance(&a->rng, 0.3);
 	a->step = ahead ? D_PLAN : D_SESSION;
 	a->t = ahead ? days_later(&a->rng, a->t, 0, 2) : days_later(&a->rng, a->t, 1, 5);
 }
@@ -842,7 +851,7 @@ static int do_register(store_conn *c, demo_disputes *d, size_t i, err *e)
 	free(title);
 	if (rc < 0 || reload(c, a, e) < 0)
 		return -1;
-	a->sessions = (uint8_t)(demo_rnd_chance(&a->rng, 0.7) ? 1 : 2);
+	a->sessions = (uint8_t)(demo_rnd_chance(&a->rng, 0.8) ? 1 : 2);
 	bool risky = in.threats || in.people_involved > 5;
 	if (risky && demo_rnd_chance(&a->rng, 0.5)) {
 		a->step = D_URGE;
@@ -870,7 +879,7 @@ static int do_investigate(store_conn *c, demo_disputes *d, size_t i, err *e)
 {
 	dsim *a = &d->v[i];
 	int rc = 0;
-	if (demo_rnd_chance(&a->rng, 0.6)) {
+	if (demo_rnd_chance(&a->rng, 0.35)) {
 		cast k;
 		cast_of(d, i, &k);
 		char held[40], *notes = expand(PICK(&a->rng, investigation_notes), &k);
@@ -951,6 +960,14 @@ static void date_of(int64_t t, char out[16])
 	snprintf(out, 16, "%.10s", buf);
 }
 
+/* Most mediators check on the deadline's day; some only days later (the scheduler has
+ * urged them by then). */
+static int64_t check_time(dsim *a)
+{
+	int64_t from = a->fulfil_by > a->t ? a->fulfil_by : a->t;
+	return days_later(&a->rng, from, 0, demo_rnd_chance(&a->rng, 0.85) ? 0 : 4);
+}
+
 static int agree(store_conn *c, demo_disputes *d, size_t i, err *e)
 {
 	dsim *a = &d->v[i];
@@ -973,7 +990,7 @@ static int agree(store_conn *c, demo_disputes *d, size_t i, err *e)
 		a->t = days_later(&a->rng, a->t, 2, 10);
 	} else {
 		a->step = D_CHECK;
-		a->t = days_later(&a->rng, a->fulfil_by > a->t ? a->fulfil_by : a->t, 0, 4);
+		a->t = check_time(a);
 	}
 	return rc;
 }
@@ -1058,7 +1075,7 @@ static int do_ruling(store_conn *c, demo_disputes *d, size_t i, err *e)
 	dsim *a = &d->v[i];
 	const char *ruling = demo_rnd_chance(&a->rng, 0.95) ? "confirmed" : "rejected";
 	a->step = D_CHECK;
-	a->t = days_later(&a->rng, a->fulfil_by > a->t ? a->fulfil_by : a->t, 0, 4);
+	a->t = check_time(a);
 	return act(c, d, a, NULL,
 		   json_pack("{s:s, s:s}", "action", "record_ruling", "ruling", ruling), e);
 }
@@ -1082,7 +1099,7 @@ static int do_check(store_conn *c, demo_disputes *d, size_t i, err *e)
 		a->sessions = 1;
 		a->step = D_SESSION;
 		a->t = days_later(&a->rng, a->t, 2, 7);
-	} else if (demo_rnd_chance(&a->rng, 0.4)) {
+	} else if (demo_rnd_chance(&a->rng, 0.25)) {
 		a->step = D_REVISIT;
 		a->t = days_later(&a->rng, a->t, 3, 30);
 	} else {

@@ -68,6 +68,17 @@ static bool in_words(const char *v, const char *const *words)
 	return false;
 }
 
+/* A unified social credit code (统一社会信用代码) of an organization: 18 digits or capital
+ * letters (an organization's `id_number`). */
+static bool credit_code_valid(const char *s)
+{
+	size_t n = 0;
+	for (; s[n]; n++)
+		if (!isdigit((unsigned char)s[n]) && !isupper((unsigned char)s[n]))
+			return false;
+	return n == 18;
+}
+
 /* One party of the body; errors name the field as parties[i].name. */
 static int parse_party(http_req *r, json_t *o, size_t i, dispute_party_input *p, err *e)
 {
@@ -97,9 +108,11 @@ static int parse_party(http_req *r, json_t *o, size_t i, dispute_party_input *p,
 		for (char *q = idn; *q; q++)
 			*q = (char)toupper((unsigned char)*q);
 		p->id_number = idn;
-		if (!dispute_id_number_valid(idn))
+		bool org = p->kind && !strcmp(p->kind, "organization");
+		if (org ? !credit_code_valid(idn) : !dispute_id_number_valid(idn))
 			rc = err_set(e, ERR_INVALID, "invalid_id_number", "id_number",
-				     "身份证号码格式或校验位不正确");
+				     org ? "统一社会信用代码须为 18 位数字或大写字母"
+					 : "身份证号码格式或校验位不正确");
 	}
 	if (rc < 0) {
 		char field[16];

@@ -362,8 +362,7 @@ static int risk_warn(store_conn *c, const actor *who, int64_t id, const risk_row
 	return rc;
 }
 
-int dispute_risk_update(store_conn *c, const actor *who, int64_t id, int threats, int64_t now,
-			err *e)
+int dispute_risk_update(store_conn *c, const actor *who, int64_t id, int threats, err *e)
 {
 	risk_row r;
 	int64_t limit;
@@ -378,7 +377,6 @@ int dispute_risk_update(store_conn *c, const actor *who, int64_t id, int threats
 		       " risk_repeated = ?, risk = ? WHERE case_id = ?",
 		       "bbbbi", many, th, rep, many || th || rep, id) < 0)
 		return -1;
-	(void)now;
 	json_t *raised = json_array();
 	if (many && !r.many)
 		json_array_append_new(raised, json_string("many_people"));
@@ -582,7 +580,7 @@ static int register_rows(store_conn *c, const actor *who, const dispute_input *i
 	if (!region)
 		region = holder.region_id;
 	if (create_rows(c, who, in, region, &holder, now, id, number, e) < 0 ||
-	    dispute_risk_update(c, who, *id, in->threats ? 1 : -1, now, e) < 0)
+	    dispute_risk_update(c, who, *id, in->threats ? 1 : -1, e) < 0)
 		return -1;
 	if (who->unit_id != holder.id &&
 	    case_notify(c, holder.id, 0, *id, "new_dispute", "新受理纠纷", number, e) < 0)

@@ -46,8 +46,7 @@ int dispute_hold_end(store_conn *c, int64_t id, const char *outcome, int64_t now
 /* Recomputes the risk flags of dispute id (threats: 1 set, 0 clear, -1 keep). When a flag
  * is newly raised, the township above the holding unit is notified and the timeline
  * records the warning (by who). */
-int dispute_risk_update(store_conn *c, const actor *who, int64_t id, int threats, int64_t now,
-			err *e);
+int dispute_risk_update(store_conn *c, const actor *who, int64_t id, int threats, err *e);
 
 /* The value of the risk threshold setting (people involved above it are a risk). */
 int dispute_risk_people(store_conn *c, int64_t *n, err *e);

@@ -440,8 +440,7 @@ static int h_flag_risk(case_act_ctx *x, err *e)
 	    store_exec(x->c, e, "UPDATE disputes SET people_involved = ? WHERE case_id = ?", "ii",
 		       people, x->row->id) < 0)
 		return -1;
-	return dispute_risk_update(x->c, x->who, x->row->id, case_body_bool(x, "threats"), x->now,
-				   e);
+	return dispute_risk_update(x->c, x->who, x->row->id, case_body_bool(x, "threats"), e);
 }
 
 /* ---- the table ---- */

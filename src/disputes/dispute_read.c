@@ -228,7 +228,7 @@ static json_t *detail_json(store_stmt *st)
 
 /* What the actions list leaves out although the machine allows it from the state: the
  * judicial confirmation's steps out of turn, an escalation from the top. */
-static json_t *allowed_json(store_conn *c, const actor *me, const case_row *r, const json_t *d)
+static json_t *allowed_json(const actor *me, const case_row *r, const json_t *d)
 {
 	json_t *all = case_allowed_actions(me, &dispute_machine, r);
 	json_t *conf = json_object_get(d, "confirmation");
@@ -241,7 +241,6 @@ static json_t *allowed_json(store_conn *c, const actor *me, const case_row *r, c
 	json_t *out = json_array();
 	size_t i;
 	json_t *v;
-	(void)c;
 	json_array_foreach(all, i, v)
 	{
 		const char *a = json_string_value(v);
@@ -290,7 +289,7 @@ int dispute_get(store_conn *c, const actor *who, int64_t id, json_t **out, err *
 			json_is_object(appeal) ? json_object_get(appeal, "id") : json_null());
 	json_object_set_new(o, "from_appeal", appeal);
 	json_object_set_new(o, "timeline", timeline);
-	json_object_set_new(o, "allowed_actions", allowed_json(c, &me, &r, o));
+	json_object_set_new(o, "allowed_actions", allowed_json(&me, &r, o));
 	*out = o;
 	return 0;
 }

@@ -154,7 +154,8 @@ struct case_act_ctx {
 int case_act(store_conn *c, const actor *who, const struct case_machine *m, int64_t id,
 	     const char *action, json_t *body, unsigned extra_rels, void *out, err *e);
 /* The actions who may take on r now, as a JSON array of names (for the UI's buttons):
- * those leaving from r's state with a taker who matches (predicates see no body). */
+ * those leaving from r's state with a taker who matches, the citizen's own left out.
+ * Predicates called from here see an empty context: no connection, no body. */
 json_t *case_allowed_actions(const actor *who, const struct case_machine *m, const case_row *r);
 /* The caller's relations to r. */
 unsigned case_rels_of(const actor *who, const case_row *r);

@@ -7,16 +7,17 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, client, login } from '../lib/server.mjs';
 import { assertError, assertStatus, stopClean } from '../lib/api-helpers.mjs';
-import { D, ISO, idNumber, dateIn, timeIn, logins, demoUnits, disputeFactory, ok, freshPhone } from '../lib/disputes.mjs';
+import { mediatorLogin, D, ISO, idNumber, dateIn, timeIn, logins, demoUnits, disputeFactory, ok, freshPhone } from '../lib/disputes.mjs';
 
 let srv, api, T, U, make;
 
 before(async () => {
   srv = await startServer();
   api = client(srv.url);
-  T = await logins(api, ['dwf_mediator', 'hjd_mediator', 'mediator', 'tj_xihe', 'tj_hjd_xiwafang',
-    'agent', 'leader', 'admin', 'grid01', 'zhujian', 'deputy01']);
+  T = await logins(api, ['dwf_mediator', 'hjd_mediator', 'mediator', 'agent', 'leader', 'admin', 'grid01', 'zhujian', 'deputy01']);
   U = await demoUnits(api, T.admin);
+  T.xihe_centre = await mediatorLogin(api, U['细河区矛盾纠纷调解中心']);
+  T.xiwafang = await mediatorLogin(api, U['西瓦房村']);
   make = disputeFactory(api, 'RG');
 });
 after(async () => { await stopClean(srv); });
@@ -119,15 +120,15 @@ test('an agent registers for a place: the lowest mediation unit covering it hold
 test('an agent reads only what it registered; a mediator elsewhere gets 404', async () => {
   const d = await make(T.dwf_mediator);
   assertError(await get(d.id, T.agent), 404, 'not_found');
-  assertError(await get(d.id, T.tj_xihe), 404, 'not_found');
-  assertError(await get(d.id, T.tj_hjd_xiwafang), 404, 'not_found', undefined);
-  assertError(await api(`${D}/${d.id}/agreement.pdf`, { token: T.tj_xihe }), 404, 'not_found');
+  assertError(await get(d.id, T.xihe_centre), 404, 'not_found');
+  assertError(await get(d.id, T.xiwafang), 404, 'not_found', undefined);
+  assertError(await api(`${D}/${d.id}/agreement.pdf`, { token: T.xihe_centre }), 404, 'not_found');
   assertError(await get(999999999, T.leader), 404, 'not_found');
   assertError(await get('abc', T.leader), 404);
   const l = await list(`q=${d.marker}`, T.agent);
   assertStatus(l, 200);
   assert.equal(l.body.total, 0);
-  const x = await list(`q=${d.marker}`, T.tj_xihe);
+  const x = await list(`q=${d.marker}`, T.xihe_centre);
   assert.equal(x.body.total, 0);
 });
 
@@ -180,6 +181,9 @@ test('registration refuses bad input with 400/422 and names the field', async ()
   for (const [body, status, code, field] of cases) assertError(await post(body), status, code, field);
   assertError(await api(D, { method: 'POST', token: T.dwf_mediator, raw: '{not json', headers: { 'content-type': 'application/json' } }), 400);
   assertError(await api(D, { method: 'POST', token: T.dwf_mediator, body: [1, 2] }), 400);
+  assertError(await post({ ...base, parties: [{ name: '某公司', kind: 'organization', side: 'applicant', id_number: '9121090012345' }, { name: '乙', side: 'respondent' }] }), 422, 'invalid_id_number', 'parties[0].id_number');
+  const org = await make(T.dwf_mediator, { parties: [{ name: '某公司', kind: 'organization', side: 'applicant', id_number: '91210900mA0xyz1234' }, { name: '乙', side: 'respondent' }] });
+  assert.equal(org.parties[0].id_number, '912109********1234', 'a credit code, masked like an ID number');
   // A lower-case x in an ID number is taken as X.
   const d = await make(T.dwf_mediator, { parties: [{ name: '甲', side: 'applicant', id_number: '11010519491231002x' }, { name: '乙', side: 'respondent' }] });
   assert.equal(d.parties[0].id_number, '110105********002X');
