@@ -1,28 +1,17 @@
 import { createRouter, createWebHashHistory } from 'vue-router';
-import { SCREENS, canSee } from './screens.js';
+import { SCREENS, PUBLIC_PAGES, canSee } from './screens.js';
 import { getToken, onUnauthorized } from './api.js';
 import { session, loadMe, clearSession } from './session.js';
 import MainLayout from './components/MainLayout.vue';
-import LoginView from './views/LoginView.vue';
+import LoginView from './org/LoginView.vue';
 
 const router = createRouter({
   // Hash history: the server needs no SPA fallback, it only serves index.html at `/`.
   history: createWebHashHistory(),
   routes: [
     { path: '/login', name: 'login', component: LoginView, meta: { public: true, title: '登录' } },
-    // The citizens' page: no login, outside the staff layout.
-    {
-      path: '/public/appeal',
-      name: 'public-appeal',
-      component: () => import('./views/PublicAppealView.vue'),
-      meta: { public: true, title: '市民诉求' },
-    },
-    {
-      path: '/public/livelihood',
-      name: 'public-livelihood',
-      component: () => import('./views/PublicLivelihoodView.vue'),
-      meta: { public: true, title: '民生实事' },
-    },
+    // The citizens' pages: no login, outside the staff layout (each platform's PUBLIC_PAGES).
+    ...PUBLIC_PAGES.map((p) => ({ path: p.path, name: p.name, component: p.component, meta: { public: true, title: p.label } })),
     {
       path: '/',
       component: MainLayout,

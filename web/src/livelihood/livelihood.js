@@ -1,6 +1,6 @@
 // 民生实事: Chinese words for the livelihood API's vocabulary (docs/livelihood.md) and small
 // helpers shared by its screens.
-import { getToken } from './api.js';
+import { getToken } from '../api.js';
 
 export const PROPOSAL_STATUS = {
   submitted: { label: '待筛选', type: 'info' },
