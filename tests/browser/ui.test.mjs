@@ -304,6 +304,7 @@ test('admin writes through the dialogs: add a unit, create a user, unlock a lock
     await page.locator('[data-test=unit-add]').click();
     await page.locator('input[data-test=unit-add-name]').fill('浏览器测试社区');
     await page.locator('.el-dialog [data-test=unit-add-kind]').click();
+    await page.locator('.el-select-dropdown__item:visible').first().waitFor({ timeout: 5000 });
     const kinds = (await page.locator('.el-select-dropdown__item:visible').allTextContents()).map((s) => s.trim());
     assert.deepEqual(kinds.sort(), ['村', '社区', '网格', '部门'].sort(), 'kinds allowed under a township');
     await page.locator('.el-select-dropdown__item:visible', { hasText: '社区' }).click();
