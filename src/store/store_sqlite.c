@@ -516,6 +516,18 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 	return SQLITE_OK;
 }
 
+/* The checkpointer's own connection. A connection that has read nothing yet has not
+ * opened the WAL, and a checkpoint on it does nothing at all (it reports -1 frames, as if
+ * the database were not in WAL mode): one read of the schema opens the WAL first. */
+static int checkpointer_open(const char *path, sqlite3 **db)
+{
+	int rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_busy_timeout(*db, BUSY_TIMEOUT_MS);
+	return sqlite3_exec(*db, "PRAGMA schema_version", NULL, NULL, NULL);
+}
+
 /* A PASSIVE checkpoint copies what it can without blocking the writer or readers; the
  * writer restarts the WAL from its beginning once everything is copied. */
 static void *checkpointer_main(void *arg)
@@ -531,16 +543,12 @@ static void *checkpointer_main(void *arg)
 			break;
 		q->checkpoint_due = false;
 		pthread_mutex_unlock(&q->mu);
-		if (!db &&
-		    sqlite3_open_v2(q->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-				    NULL) != SQLITE_OK) {
+		if (!db && checkpointer_open(q->path, &db) != SQLITE_OK) {
 			sqlite3_close_v2(db);
 			db = NULL;
 		}
-		if (db) {
-			sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+		if (db)
 			sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-		}
 		pthread_mutex_lock(&q->mu);
 	}
 	pthread_mutex_unlock(&q->mu);

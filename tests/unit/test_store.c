@@ -716,6 +716,57 @@ static void test_backup_copies_sqlite_and_refuses_postgres(void **state)
 	free(path);
 }
 
+/* ---- the checkpointer ---- */
+
+static int tx_insert_wide(store_conn *c, void *ctx, err *e)
+{
+	int base = *(const int *)ctx;
+	char text[4001];
+	memset(text, 'w', sizeof text - 1);
+	text[sizeof text - 1] = '\0';
+	for (int i = 0; i < 100; i++)
+		if (store_exec(c, e, "INSERT INTO vals (k, t) VALUES (?, ?)", "is",
+			       (int64_t)(base + i), text) != 1)
+			return -1;
+	return 0;
+}
+
+static long file_size(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return -1;
+	fseek(fp, 0, SEEK_END);
+	long n = ftell(fp);
+	fclose(fp);
+	return n;
+}
+
+/* Past 1,000 WAL pages the checkpointer copies the WAL into the database file, so that
+ * the WAL restarts instead of growing until the disk is full. */
+static void test_sqlite_checkpointer_moves_wal_into_database(void **state)
+{
+	fx *f = *state;
+	if (on_pg())
+		skip();
+	err e = {0};
+	long before = file_size(f->d.url);
+	/* 20 commits of 100 rows of 4 KB: about 2,000 pages through the WAL. */
+	for (int b = 0; b < 20; b++) {
+		int base = b * 100;
+		if (store_write(f->s, tx_insert_wide, &base, &e) < 0)
+			fail_msg("insert: %s", e.message);
+	}
+	long after = before;
+	for (int i = 0; i < 100 && after < before + (1 << 20); i++) {
+		usleep(50 * 1000);
+		after = file_size(f->d.url);
+	}
+	if (after < before + (1 << 20))
+		fail_msg("the database file stayed at %ld bytes (was %ld): no checkpoint ran",
+			 after, before);
+}
+
 /* ---- PostgreSQL only: sessions that break, transactions that collide ---- */
 
 static int64_t backend_pid(store *s)
@@ -916,6 +967,7 @@ int main(void)
 		T(test_sql_error_reported_at_prepare),
 		T(test_ping_answers),
 		T(test_backup_copies_sqlite_and_refuses_postgres),
+		T(test_sqlite_checkpointer_moves_wal_into_database),
 		T(test_pg_connection_reset_after_session_killed),
 		T(test_pg_store_survives_server_restart),
 		T(test_pg_deadlocked_write_is_retried),
