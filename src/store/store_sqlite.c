@@ -111,6 +111,10 @@ static int sq_error(sqlite3 *db, int rc, err *e)
 	case SQLITE_CANTOPEN:
 		return err_set(e, ERR_UNAVAILABLE, "database_unavailable", NULL,
 			       "无法打开数据库：%s", msg);
+	case SQLITE_FULL:
+		/* The disk (or the page limit) is full: the environment, not the request, and
+		 * over once there is room again. */
+		return err_set(e, ERR_UNAVAILABLE, "storage_full", NULL, "存储空间已满：%s", msg);
 	}
 	return err_set(e, ERR_INTERNAL, "database_error", NULL, "数据库错误：%s", msg);
 }

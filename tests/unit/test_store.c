@@ -767,6 +767,49 @@ static void test_sqlite_checkpointer_moves_wal_into_database(void **state)
 			 after, before);
 }
 
+/* ---- a full disk ---- */
+
+/* ctx: the page limit to set on the writer's connection (SQLite answers SQLITE_FULL past
+ * it, as for a full disk), then one wide row to insert. */
+static int tx_limit_pages_then_insert(store_conn *c, void *ctx, err *e)
+{
+	char *pragma = xasprintf("PRAGMA max_page_count = %d", *(const int *)ctx);
+	int64_t rc = store_exec(c, e, pragma, NULL);
+	free(pragma);
+	if (rc < 0)
+		return -1;
+	static int next = 1000000;
+	char text[8001];
+	memset(text, 'f', sizeof text - 1);
+	text[sizeof text - 1] = '\0';
+	return store_exec(c, e, "INSERT INTO vals (k, t) VALUES (?, ?)", "is", (int64_t)next++,
+			  text) == 1
+		       ? 0
+		       : -1;
+}
+
+/* A full disk is the environment, not a bug: writes are refused with 503 storage_full
+ * (not a 500), and they work again once there is room, without a restart. */
+static void test_sqlite_full_disk_is_unavailable_and_recovers(void **state)
+{
+	fx *f = *state;
+	if (on_pg())
+		skip();
+	err e = {0};
+	int full = 1, roomy = 1073741823;
+	for (int i = 0; i < 2; i++) {
+		err_clear(&e);
+		assert_int_equal(store_write(f->s, tx_limit_pages_then_insert, &full, &e), -1);
+		assert_string_equal(e.code, "storage_full");
+		assert_int_equal(e.kind, ERR_UNAVAILABLE);
+		assert_int_equal(err_http_status(e.kind), 503);
+	}
+	err_clear(&e);
+	if (store_write(f->s, tx_limit_pages_then_insert, &roomy, &e) < 0)
+		fail_msg("write once there is room: %s", e.message);
+	assert_int_equal(count_rows(f->s, "vals"), 1);
+}
+
 /* ---- PostgreSQL only: sessions that break, transactions that collide ---- */
 
 static int64_t backend_pid(store *s)
@@ -968,6 +1011,7 @@ int main(void)
 		T(test_ping_answers),
 		T(test_backup_copies_sqlite_and_refuses_postgres),
 		T(test_sqlite_checkpointer_moves_wal_into_database),
+		T(test_sqlite_full_disk_is_unavailable_and_recovers),
 		T(test_pg_connection_reset_after_session_killed),
 		T(test_pg_store_survives_server_restart),
 		T(test_pg_deadlocked_write_is_retried),
