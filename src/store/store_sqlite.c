@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "core/clock.h"
@@ -707,6 +708,21 @@ fail:
 	return -1;
 }
 
+/* The free space on the database's file system against the probes' minimum. When it
+ * cannot be read, the probe's own read and write decide. */
+static int sq_space(store *s, uint64_t min_free, err *e)
+{
+	sq_store *q = s->impl;
+	struct statvfs v;
+	if (statvfs(q->path, &v) != 0)
+		return 0;
+	uint64_t avail = (uint64_t)v.f_bavail * v.f_frsize;
+	if (avail >= min_free)
+		return 0;
+	return err_set(e, ERR_UNAVAILABLE, "storage_full", NULL,
+		       "存储空间不足：数据库所在磁盘只剩 %llu 字节", (unsigned long long)avail);
+}
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -735,6 +751,7 @@ const struct store_ops store_sqlite_ops = {
 	.changes = sq_changes,
 	.done = sq_done,
 	.backup = sq_backup,
+	.space = sq_space,
 	.fts_defer = sq_fts_defer,
 	.type_id = "INTEGER PRIMARY KEY",
 	.type_blob = "BLOB",

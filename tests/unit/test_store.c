@@ -692,6 +692,26 @@ static void test_ping_answers(void **state)
 	assert_true(store_db_calls(f->s) > 0);
 }
 
+/* A full disk shows in /healthz before a write fails there, and however small the probe's
+ * own write is: below the minimum free space both probes say storage_full. */
+static void test_ping_says_storage_full_below_min_free(void **state)
+{
+	fx *f = *state;
+	if (on_pg())
+		skip();
+	err e = {0};
+	store_set_min_free(f->s, UINT64_MAX);
+	assert_int_equal(store_ping_read(f->s, &e), -1);
+	assert_string_equal(e.code, "storage_full");
+	assert_int_equal(e.kind, ERR_UNAVAILABLE);
+	err_clear(&e);
+	assert_int_equal(store_ping(f->s, &e), -1);
+	assert_string_equal(e.code, "storage_full");
+	store_set_min_free(f->s, 0);
+	if (store_ping_read(f->s, &e) < 0 || store_ping(f->s, &e) < 0)
+		fail_msg("ping with room: %s", e.message);
+}
+
 static void test_backup_copies_sqlite_and_refuses_postgres(void **state)
 {
 	fx *f = *state;
@@ -1009,6 +1029,7 @@ int main(void)
 		T(test_statements_beyond_cache_still_work),
 		T(test_sql_error_reported_at_prepare),
 		T(test_ping_answers),
+		T(test_ping_says_storage_full_below_min_free),
 		T(test_backup_copies_sqlite_and_refuses_postgres),
 		T(test_sqlite_checkpointer_moves_wal_into_database),
 		T(test_sqlite_full_disk_is_unavailable_and_recovers),
