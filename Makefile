@@ -25,6 +25,7 @@ TEST_BIN := $(patsubst tests/unit/%.c,$(O)/tests/%,$(TEST_SRC))
 WEB_SRC := $(shell find web -type f -not -path '*/node_modules/*' 2>/dev/null)
 
 .PHONY: all run test unit-tests web clean format format-check deps
+.PHONY: drills drill-crash drill-diskfull drill-abuse drill-backup
 all: $(O)/yiwang web
 
 $(O)/yiwang: $(O)/obj/main.o $(O)/libyiwang.a
@@ -73,6 +74,12 @@ format:
 
 format-check:
 	clang-format --dry-run --Werror src/*.[ch] src/*/*.[ch] tests/unit/*.[ch]
+
+# Drills (docs/security.md): each one command, against the real binary.
+drills: drill-crash drill-diskfull drill-abuse drill-backup
+
+drill-crash: build/yiwang
+	node drills/crash.mjs
 
 clean:
 	rm -rf build
