@@ -81,6 +81,9 @@ drills: drill-crash drill-diskfull drill-abuse drill-backup
 drill-crash: build/yiwang
 	node drills/crash.mjs
 
+drill-diskfull: build/yiwang
+	node drills/diskfull.mjs
+
 clean:
 	rm -rf build
 
