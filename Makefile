@@ -84,6 +84,9 @@ drill-crash: build/yiwang
 drill-diskfull: build/yiwang
 	node drills/diskfull.mjs
 
+drill-abuse: build/yiwang
+	node drills/abuse.mjs
+
 clean:
 	rm -rf build
 
