@@ -87,6 +87,9 @@ drill-diskfull: build/yiwang
 drill-abuse: build/yiwang
 	node drills/abuse.mjs
 
+drill-backup: build/yiwang
+	node drills/backup.mjs
+
 clean:
 	rm -rf build
 

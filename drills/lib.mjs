@@ -82,7 +82,7 @@ export const isPg = (url) => /^postgres(ql)?:\/\//.test(url);
 export function sql(url, statement) {
   const out = isPg(url)
     ? execFileSync('psql', [url, '-q', '-t', '-A', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-c', statement],
-      { encoding: 'utf8', maxBuffer: 1 << 28 })
+      { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] })
     : execFileSync('sqlite3', ['-separator', '\t', url, statement], { encoding: 'utf8', maxBuffer: 1 << 28 });
   return out.split('\n').filter((l) => l.length).map((l) => l.split('\t'));
 }

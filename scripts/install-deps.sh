@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 pkgs=(gcc make pkg-config ca-certificates clang-format
       libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev
       libxlsxwriter-dev libcmocka-dev
-      postgresql postgresql-contrib sqlite3 nginx wrk chromium)
+      postgresql postgresql-contrib pgbackrest sqlite3 nginx wrk chromium)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 

@@ -124,6 +124,7 @@ pg_trials=2; [ -n "${YIWANG_TEST_PG:-}" ] || pg_trials=0
 drill "crash trials" node drills/crash.mjs --sqlite 5 --pg $pg_trials
 drill "disk full" node drills/diskfull.mjs
 drill "abuse (short phases)" node drills/abuse.mjs --quick 1
+drill "backup and restore" node drills/backup.mjs
 
 step "browser (chromium)"
 node --test --test-reporter=tap tests/browser/ >"$log/browser.txt" 2>&1
