@@ -28,6 +28,7 @@ vpath test_%.c $(sort $(dir $(TEST_SRC)))
 WEB_SRC := $(shell find web -type f -not -path '*/node_modules/*' 2>/dev/null)
 
 .PHONY: all run test unit-tests web clean format format-check deps fuzz fuzz-build fuzz-regress
+.PHONY: drills drill-crash drill-diskfull drill-abuse drill-backup
 all: $(O)/yiwang web
 
 $(O)/yiwang: $(O)/obj/main.o $(O)/libyiwang.a
@@ -115,6 +116,21 @@ format:
 
 format-check:
 	clang-format --dry-run --Werror $(FORMAT_SRC)
+
+# Drills (docs/security.md): each one command, against the real binary.
+drills: drill-crash drill-diskfull drill-abuse drill-backup
+
+drill-crash: build/yiwang
+	node drills/crash.mjs
+
+drill-diskfull: build/yiwang
+	node drills/diskfull.mjs
+
+drill-abuse: build/yiwang
+	node drills/abuse.mjs
+
+drill-backup: build/yiwang
+	node drills/backup.mjs
 
 clean:
 	rm -rf build

@@ -8,7 +8,7 @@ pkgs=(gcc make pkg-config ca-certificates clang-format
       libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev
       libxlsxwriter-dev libcmocka-dev libhpdf-dev fonts-arphic-uming poppler-utils
       clang libclang-rt-14-dev
-      postgresql postgresql-contrib sqlite3 nginx wrk chromium
+      postgresql postgresql-contrib pgbackrest sqlite3 nginx wrk chromium
       fonts-noto-cjk)   # Chinese glyphs for the headless browser (tests, screenshots)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)

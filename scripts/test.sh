@@ -128,6 +128,25 @@ for backend in sqlite postgres; do
   count_node "$log/api.txt" $rc
 done
 
+# The drills' short versions (docs/security.md); each counts as one test.
+drill() { # name command...
+  local name=$1 rc
+  shift
+  step "drill: $name"
+  "$@" >"$log/drill.txt" 2>&1
+  rc=$?
+  [ $rc -ne 0 ] && grep -E 'FAIL|problem|lost|duplicated|error' "$log/drill.txt" | head -n 30
+  tail -n 2 "$log/drill.txt" | sed 's/^/    /'
+  if grep -q SKIPPED "$log/drill.txt"; then echo "    → skipped"
+  elif [ $rc -eq 0 ]; then passed=$((passed + 1)); echo "    → passed"
+  else failed=$((failed + 1)); echo "    → failed"; fi
+}
+pg_trials=2; [ -n "${YIWANG_TEST_PG:-}" ] || pg_trials=0
+drill "crash trials" node drills/crash.mjs --sqlite 5 --pg $pg_trials
+drill "disk full" node drills/diskfull.mjs
+drill "abuse (short phases)" node drills/abuse.mjs --quick 1
+drill "backup and restore" node drills/backup.mjs
+
 step "browser (chromium)"
 node --test --test-reporter=tap tests/browser/ >"$log/browser.txt" 2>&1
 rc=$?

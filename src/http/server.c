@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -760,10 +761,41 @@ static struct MHD_Daemon *metrics_listen_start(server *sv, err *e)
 	return d;
 }
 
+/* Every connection takes a descriptor, beside the database's (a few per worker thread),
+ * the logs and static files. A service manager's default soft limit (1024 under systemd)
+ * is below what the default --max-connections needs: accept() would fail with EMFILE,
+ * libmicrohttpd busy-waits, and new clients queue in the kernel while idle ones hold
+ * every descriptor. Raise the soft limit to fit, up to the hard limit; past that, lower
+ * the connection limit to what there is, and say so. */
+static void fit_descriptors(server_config *cfg)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	rlim_t spare = 64 + 4 * (rlim_t)(cfg->threads > 0 ? cfg->threads : 1);
+	rlim_t need = cfg->max_connections + spare;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < need) {
+		struct rlimit raised = {need, rl.rlim_max};
+		if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need)
+			raised.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
+			rl.rlim_cur = raised.rlim_cur;
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
+		return;
+	unsigned fit = rl.rlim_cur > spare + 16 ? (unsigned)(rl.rlim_cur - spare) : 16;
+	fprintf(stderr,
+		"yiwang: only %llu file descriptors (ulimit -n): --max-connections lowered from "
+		"%u to %u\n",
+		(unsigned long long)rl.rlim_cur, cfg->max_connections, fit);
+	cfg->max_connections = fit;
+}
+
 /* ---- lifecycle ---- */
 
 int server_run(app *a, err *e)
 {
+	fit_descriptors(&a->cfg);
 	system_routes[1].roles = a->metrics_roles;
 	router_add(a->router, system_routes, sizeof system_routes / sizeof system_routes[0]);
 	server sv = {.app = a};

@@ -29,6 +29,7 @@ int store_open(const char *url, bool create, store **out, err *e)
 	s->kind = is_pg_url(url) ? STORE_POSTGRES : STORE_SQLITE;
 	pthread_key_create(&s->conn_key, NULL);
 	pthread_mutex_init(&s->conns_lock, NULL);
+	s->min_free = 4u << 20;
 	if (s->ops->open(s, url, create, e) < 0) {
 		pthread_key_delete(s->conn_key);
 		pthread_mutex_destroy(&s->conns_lock);
@@ -345,8 +346,15 @@ static int ping_tx(store_conn *c, void *ctx, err *e)
 		       : 0;
 }
 
+void store_set_min_free(store *s, uint64_t bytes)
+{
+	s->min_free = bytes;
+}
+
 int store_ping_read(store *s, err *e)
 {
+	if (s->ops->space && s->ops->space(s, s->min_free, e) < 0)
+		return -1;
 	store_conn *c = store_conn_get(s, e);
 	if (!c)
 		return -1;
@@ -356,6 +364,8 @@ int store_ping_read(store *s, err *e)
 
 int store_ping(store *s, err *e)
 {
+	if (s->ops->space && s->ops->space(s, s->min_free, e) < 0)
+		return -1;
 	store_conn *c = store_conn_get(s, e);
 	if (!c)
 		return -1;

@@ -126,6 +126,10 @@ int store_exec_script(store_conn *conn, const char *sql, err *e);
 int store_ping(store *s, err *e);
 /* Checks the database answers a read. */
 int store_ping_read(store *s, err *e);
+/* Both probes fail with 503 storage_full while the SQLite database's file system has less
+ * than this many bytes free (default 4 MiB): the probe's own small write may still fit
+ * where the next real one does not. */
+void store_set_min_free(store *s, uint64_t bytes);
 
 /* SQLite only: copies the live database to path with the online backup API. */
 int store_backup(store *s, const char *path, err *e);

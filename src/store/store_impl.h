@@ -40,6 +40,9 @@ struct store_ops {
 	int64_t (*changes)(store_stmt *st);
 	void (*done)(store_stmt *st);
 	int (*backup)(store *s, const char *path, err *e);
+	/* Optional: fails with storage_full when the database's file system has less than
+	 * min_free bytes free. */
+	int (*space)(store *s, uint64_t min_free, err *e);
 	/* Optional: takes a search entry to write later in the same transaction; returns
 	 * false when the caller must write it now. */
 	bool (*fts_defer)(store_conn *c, int64_t id, const char *text);
@@ -57,6 +60,7 @@ struct store {
 	size_t nconns, conns_alloc;
 	atomic_uint_fast64_t db_ns, db_calls;
 	int schema_version;
+	uint64_t min_free; /* for the probes: store_set_min_free */
 };
 
 struct store_conn {

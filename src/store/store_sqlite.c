@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "core/clock.h"
@@ -111,6 +112,10 @@ static int sq_error(sqlite3 *db, int rc, err *e)
 	case SQLITE_CANTOPEN:
 		return err_set(e, ERR_UNAVAILABLE, "database_unavailable", NULL,
 			       "无法打开数据库：%s", msg);
+	case SQLITE_FULL:
+		/* The disk (or the page limit) is full: the environment, not the request, and
+		 * over once there is room again. */
+		return err_set(e, ERR_UNAVAILABLE, "storage_full", NULL, "存储空间已满：%s", msg);
 	}
 	return err_set(e, ERR_INTERNAL, "database_error", NULL, "数据库错误：%s", msg);
 }
@@ -516,6 +521,18 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 	return SQLITE_OK;
 }
 
+/* The checkpointer's own connection. A connection that has read nothing yet has not
+ * opened the WAL, and a checkpoint on it does nothing at all (it reports -1 frames, as if
+ * the database were not in WAL mode): one read of the schema opens the WAL first. */
+static int checkpointer_open(const char *path, sqlite3 **db)
+{
+	int rc = sqlite3_open_v2(path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_busy_timeout(*db, BUSY_TIMEOUT_MS);
+	return sqlite3_exec(*db, "PRAGMA schema_version", NULL, NULL, NULL);
+}
+
 /* A PASSIVE checkpoint copies what it can without blocking the writer or readers; the
  * writer restarts the WAL from its beginning once everything is copied. */
 static void *checkpointer_main(void *arg)
@@ -531,16 +548,12 @@ static void *checkpointer_main(void *arg)
 			break;
 		q->checkpoint_due = false;
 		pthread_mutex_unlock(&q->mu);
-		if (!db &&
-		    sqlite3_open_v2(q->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-				    NULL) != SQLITE_OK) {
+		if (!db && checkpointer_open(q->path, &db) != SQLITE_OK) {
 			sqlite3_close_v2(db);
 			db = NULL;
 		}
-		if (db) {
-			sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+		if (db)
 			sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-		}
 		pthread_mutex_lock(&q->mu);
 	}
 	pthread_mutex_unlock(&q->mu);
@@ -695,6 +708,21 @@ fail:
 	return -1;
 }
 
+/* The free space on the database's file system against the probes' minimum. When it
+ * cannot be read, the probe's own read and write decide. */
+static int sq_space(store *s, uint64_t min_free, err *e)
+{
+	sq_store *q = s->impl;
+	struct statvfs v;
+	if (statvfs(q->path, &v) != 0)
+		return 0;
+	uint64_t avail = (uint64_t)v.f_bavail * v.f_frsize;
+	if (avail >= min_free)
+		return 0;
+	return err_set(e, ERR_UNAVAILABLE, "storage_full", NULL,
+		       "存储空间不足：数据库所在磁盘只剩 %llu 字节", (unsigned long long)avail);
+}
+
 const struct store_ops store_sqlite_ops = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -723,6 +751,7 @@ const struct store_ops store_sqlite_ops = {
 	.changes = sq_changes,
 	.done = sq_done,
 	.backup = sq_backup,
+	.space = sq_space,
 	.fts_defer = sq_fts_defer,
 	.type_id = "INTEGER PRIMARY KEY",
 	.type_blob = "BLOB",

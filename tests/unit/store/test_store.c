@@ -692,6 +692,26 @@ static void test_ping_answers(void **state)
 	assert_true(store_db_calls(f->s) > 0);
 }
 
+/* A full disk shows in /healthz before a write fails there, and however small the probe's
+ * own write is: below the minimum free space both probes say storage_full. */
+static void test_ping_says_storage_full_below_min_free(void **state)
+{
+	fx *f = *state;
+	if (on_pg())
+		skip();
+	err e = {0};
+	store_set_min_free(f->s, UINT64_MAX);
+	assert_int_equal(store_ping_read(f->s, &e), -1);
+	assert_string_equal(e.code, "storage_full");
+	assert_int_equal(e.kind, ERR_UNAVAILABLE);
+	err_clear(&e);
+	assert_int_equal(store_ping(f->s, &e), -1);
+	assert_string_equal(e.code, "storage_full");
+	store_set_min_free(f->s, 0);
+	if (store_ping_read(f->s, &e) < 0 || store_ping(f->s, &e) < 0)
+		fail_msg("ping with room: %s", e.message);
+}
+
 static void test_backup_copies_sqlite_and_refuses_postgres(void **state)
 {
 	fx *f = *state;
@@ -714,6 +734,100 @@ static void test_backup_copies_sqlite_and_refuses_postgres(void **state)
 	assert_int_equal(count_rows(copy, "items"), 20);
 	store_close(copy);
 	free(path);
+}
+
+/* ---- the checkpointer ---- */
+
+static int tx_insert_wide(store_conn *c, void *ctx, err *e)
+{
+	int base = *(const int *)ctx;
+	char text[4001];
+	memset(text, 'w', sizeof text - 1);
+	text[sizeof text - 1] = '\0';
+	for (int i = 0; i < 100; i++)
+		if (store_exec(c, e, "INSERT INTO vals (k, t) VALUES (?, ?)", "is",
+			       (int64_t)(base + i), text) != 1)
+			return -1;
+	return 0;
+}
+
+static long file_size(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return -1;
+	fseek(fp, 0, SEEK_END);
+	long n = ftell(fp);
+	fclose(fp);
+	return n;
+}
+
+/* Past 1,000 WAL pages the checkpointer copies the WAL into the database file, so that
+ * the WAL restarts instead of growing until the disk is full. */
+static void test_sqlite_checkpointer_moves_wal_into_database(void **state)
+{
+	fx *f = *state;
+	if (on_pg())
+		skip();
+	err e = {0};
+	long before = file_size(f->d.url);
+	/* 20 commits of 100 rows of 4 KB: about 2,000 pages through the WAL. */
+	for (int b = 0; b < 20; b++) {
+		int base = b * 100;
+		if (store_write(f->s, tx_insert_wide, &base, &e) < 0)
+			fail_msg("insert: %s", e.message);
+	}
+	long after = before;
+	for (int i = 0; i < 100 && after < before + (1 << 20); i++) {
+		usleep(50 * 1000);
+		after = file_size(f->d.url);
+	}
+	if (after < before + (1 << 20))
+		fail_msg("the database file stayed at %ld bytes (was %ld): no checkpoint ran",
+			 after, before);
+}
+
+/* ---- a full disk ---- */
+
+/* ctx: the page limit to set on the writer's connection (SQLite answers SQLITE_FULL past
+ * it, as for a full disk), then one wide row to insert. */
+static int tx_limit_pages_then_insert(store_conn *c, void *ctx, err *e)
+{
+	char *pragma = xasprintf("PRAGMA max_page_count = %d", *(const int *)ctx);
+	int64_t rc = store_exec(c, e, pragma, NULL);
+	free(pragma);
+	if (rc < 0)
+		return -1;
+	static int next = 1000000;
+	char text[8001];
+	memset(text, 'f', sizeof text - 1);
+	text[sizeof text - 1] = '\0';
+	return store_exec(c, e, "INSERT INTO vals (k, t) VALUES (?, ?)", "is", (int64_t)next++,
+			  text) == 1
+		       ? 0
+		       : -1;
+}
+
+/* A full disk is the environment, not a bug: writes are refused with 503 storage_full
+ * (not a 500), and they work again once there is room, without a restart. */
+static void test_sqlite_full_disk_is_unavailable_and_recovers(void **state)
+{
+	fx *f = *state;
+	if (on_pg())
+		skip();
+	err e = {0};
+	int full = 1, roomy = 1073741823;
+	for (int i = 0; i < 2; i++) {
+		err_clear(&e);
+		assert_int_equal(store_write(f->s, tx_limit_pages_then_insert, &full, &e), -1);
+		assert_string_equal(e.code, "storage_full");
+		assert_int_equal(e.kind, ERR_UNAVAILABLE);
+		assert_int_equal(err_http_status(e.kind), 503);
+	}
+	err_clear(&e);
+	if (store_write(f->s, tx_limit_pages_then_insert, &roomy, &e) < 0)
+		fail_msg("write once there is room: %s", e.message);
+	assert_int_equal(count_rows(f->s, "vals"), 1);
 }
 
 /* ---- PostgreSQL only: sessions that break, transactions that collide ---- */
@@ -918,7 +1032,10 @@ int main(void)
 		T(test_statements_beyond_cache_still_work),
 		T(test_sql_error_reported_at_prepare),
 		T(test_ping_answers),
+		T(test_ping_says_storage_full_below_min_free),
 		T(test_backup_copies_sqlite_and_refuses_postgres),
+		T(test_sqlite_checkpointer_moves_wal_into_database),
+		T(test_sqlite_full_disk_is_unavailable_and_recovers),
 		T(test_pg_connection_reset_after_session_killed),
 		T(test_pg_store_survives_server_restart),
 		T(test_pg_deadlocked_write_is_retried),
