@@ -19,6 +19,7 @@
 #include "http/http.h"
 #include "http/ratelimit.h"
 #include "engine/jobs.h"
+#include "org/privacy.h"
 #include "org/unit.h"
 #include "org/user.h"
 
@@ -318,7 +319,10 @@ static int cmd_serve(int argc, char **argv)
 	if (!cfg.data_dir)
 		cfg.data_dir = data_dir = default_data_dir(cfg.db);
 
-	app a = {.cfg = cfg, .authenticate = caller_authenticate, .metrics_roles = ROLE_ADMIN};
+	app a = {.cfg = cfg,
+		 .authenticate = caller_authenticate,
+		 .metrics_roles = ROLE_ADMIN,
+		 .redact = privacy_mask_ids};
 	if (open_store(cfg.db, false, &a.store)) {
 		free(host);
 		free(metrics_host);

@@ -7,6 +7,7 @@
 #include "core/clock.h"
 #include "core/mem.h"
 #include "core/strbuf.h"
+#include "org/privacy.h"
 
 /* The text an entry's hash covers. Fields are separated by '\x1f' (unit separator), which
  * JSON-escaped detail and validated names cannot contain unescaped, so two different
@@ -23,6 +24,40 @@ static void entry_hash(const char *prev, int64_t seq, int64_t at, int64_t actor_
 	crypto_generichash(h, sizeof h, (const unsigned char *)strbuf_str(&sb), sb.len, NULL, 0);
 	sodium_bin2hex(out, 65, h, sizeof h);
 	strbuf_release(&sb);
+}
+
+/* Whether a key names a phone number ("phone", "contact_phone", "applicant_phone"). */
+static bool phone_key(const char *key)
+{
+	return key && (strstr(key, "phone") || strstr(key, "mobile"));
+}
+
+/* The trail keeps no citizen's phone or ID number (docs/security.md "Accounts"): values
+ * under a phone key are masked as phones are shown (138****5678), and in every other
+ * text the digit runs as long as a phone, ID card or bank card number are masked
+ * (privacy_mask_ids), so record numbers and dates stay readable. */
+static void mask_detail(json_t *v, const char *key)
+{
+	if (json_is_string(v)) {
+		char *t = xstrdup(json_string_value(v));
+		if (phone_key(key) && strpbrk(t, "0123456789")) {
+			char masked[64];
+			privacy_mask_phone(t, masked, sizeof masked);
+			json_string_set(v, masked);
+		} else {
+			privacy_mask_ids(t);
+			json_string_set(v, t);
+		}
+		free(t);
+	} else if (json_is_object(v)) {
+		const char *k;
+		json_t *x;
+		json_object_foreach(v, k, x) mask_detail(x, k);
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x) mask_detail(x, key);
+	}
 }
 
 int audit_append(store_conn *c, const actor *who, const char *action, const char *entity,
@@ -45,7 +80,14 @@ int audit_append(store_conn *c, const actor *who, const char *action, const char
 	store_done(st);
 	if (rc < 0)
 		return -1;
-	char *d = detail ? json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS) : xstrdup("{}");
+	char *d = xstrdup("{}");
+	if (detail) {
+		json_t *masked = json_deep_copy(detail);
+		mask_detail(masked, NULL);
+		free(d);
+		d = json_dumps(masked, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(masked);
+	}
 	int64_t at = clock_now_ms();
 	char hash[65];
 	const char *ip = who->ip[0] ? who->ip : "local";
