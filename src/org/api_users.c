@@ -1,5 +1,5 @@
-/* User administration over HTTP (admins, within their area), and a password change for
- * oneself. */
+/* User administration over HTTP (admins, within their area), grants of sensitive roles
+ * that take a second admin, and a password change for oneself. */
 #include <string.h>
 
 #include "http/http.h"
@@ -7,6 +7,7 @@
 #include "routes.h"
 #include "http/validate.h"
 #include "org/auth.h"
+#include "org/grant.h"
 #include "org/user.h"
 
 /* roles: an array of distinct known role words. */
@@ -54,6 +55,17 @@ static int respond_user(http_req *r, int status, int64_t id)
 	return http_json(r, status, u);
 }
 
+/* A grant filed instead of a change: 202 with the grant. */
+static int respond_grant(http_req *r, int status, int64_t id)
+{
+	err e = {0};
+	store_conn *c = store_conn_get(r->store, &e);
+	json_t *g;
+	if (!c || grant_get(c, req_actor(r), id, &g, &e) < 0)
+		return http_error(r, &e);
+	return http_json(r, status, g);
+}
+
 static int h_list(http_req *r)
 {
 	err e = {0};
@@ -88,7 +100,7 @@ static int h_get(http_req *r)
 typedef struct create_ctx {
 	const actor *who;
 	user_input in;
-	int64_t id;
+	int64_t id, grant_id;
 } create_ctx;
 
 static int create_tx(store_conn *c, void *p, err *e)
@@ -104,6 +116,7 @@ static int h_create(http_req *r)
 		return http_error(r, &e);
 	json_t *b = http_body_object(r, &e);
 	create_ctx x = {.who = req_actor(r)};
+	x.in.grant_id = &x.grant_id;
 	const char *password;
 	bool has_roles;
 	if (!b || jv_str(b, "username", JV_REQUIRED, 64, &x.in.username, NULL, &e) < 0 ||
@@ -124,12 +137,13 @@ static int h_create(http_req *r)
 	x.in.password_hash = hash;
 	if (store_write(r->store, create_tx, &x, &e) < 0)
 		return http_error(r, &e);
-	return respond_user(r, 201, x.id);
+	/* Created; sensitive roles wait for a second admin. */
+	return x.grant_id ? respond_grant(r, 202, x.grant_id) : respond_user(r, 201, x.id);
 }
 
 typedef struct update_ctx {
 	const actor *who;
-	int64_t id;
+	int64_t id, grant_id;
 	user_patch p;
 } update_ctx;
 
@@ -143,6 +157,7 @@ static int h_update(http_req *r)
 {
 	err e = {0};
 	update_ctx x = {.who = req_actor(r), .p = {.disabled = -1}};
+	x.p.grant_id = &x.grant_id;
 	if (caller_require_admin(r, &e) < 0 || http_param_id(r, "id", &x.id, &e) < 0)
 		return http_error(r, &e);
 	json_t *b = http_body_object(r, &e);
@@ -157,7 +172,7 @@ static int h_update(http_req *r)
 		return http_error(r, &e);
 	if (store_write(r->store, update_tx, &x, &e) < 0)
 		return http_error(r, &e);
-	return respond_user(r, 200, x.id);
+	return x.grant_id ? respond_grant(r, 202, x.grant_id) : respond_user(r, 200, x.id);
 }
 
 typedef struct password_ctx {
@@ -234,6 +249,79 @@ static int h_unlock(http_req *r)
 	return respond_user(r, 200, x.id);
 }
 
+/* ---- grants of sensitive roles (org/grant.h) ---- */
+
+static int h_grants(http_req *r)
+{
+	err e = {0};
+	int64_t page, per_page;
+	if (caller_require_admin(r, &e) < 0 || http_paging(r, &page, &per_page, &e) < 0)
+		return http_error(r, &e);
+	const char *status = http_query(r, "status");
+	if (!status)
+		status = "pending";
+	if (strcmp(status, "pending") != 0 && strcmp(status, "approved") != 0 &&
+	    strcmp(status, "rejected") != 0 && strcmp(status, "all") != 0)
+		return http_fail(r, 400, "invalid_parameter", "status",
+				 "status 须为 pending、approved、rejected 或 all");
+	store_conn *c = store_conn_get(r->store, &e);
+	json_t *items;
+	int64_t total;
+	if (!c || grant_list(c, req_actor(r), strcmp(status, "all") ? status : NULL, page, per_page,
+			     &items, &total, &e) < 0)
+		return http_error(r, &e);
+	return http_list(r, items, total, page, per_page);
+}
+
+static int h_grant(http_req *r)
+{
+	err e = {0};
+	int64_t id;
+	if (caller_require_admin(r, &e) < 0 || http_param_id(r, "id", &id, &e) < 0)
+		return http_error(r, &e);
+	return respond_grant(r, 200, id);
+}
+
+typedef struct decide_ctx {
+	const actor *who;
+	int64_t id;
+	bool approve;
+	const char *note;
+} decide_ctx;
+
+static int decide_tx(store_conn *c, void *p, err *e)
+{
+	decide_ctx *x = p;
+	return grant_decide(c, x->who, x->id, x->approve, x->note, e);
+}
+
+/* approve and reject: the body is optional ({"note"}). */
+static int decide(http_req *r, bool approve)
+{
+	err e = {0};
+	decide_ctx x = {.who = req_actor(r), .approve = approve};
+	if (caller_require_admin(r, &e) < 0 || http_param_id(r, "id", &x.id, &e) < 0)
+		return http_error(r, &e);
+	if (r->body.len) {
+		json_t *b = http_body_object(r, &e);
+		if (!b || jv_str(b, "note", JV_OPTIONAL, 500, &x.note, NULL, &e) < 0)
+			return http_error(r, &e);
+	}
+	if (store_write(r->store, decide_tx, &x, &e) < 0)
+		return http_error(r, &e);
+	return respond_grant(r, 200, x.id);
+}
+
+static int h_approve(http_req *r)
+{
+	return decide(r, true);
+}
+
+static int h_reject(http_req *r)
+{
+	return decide(r, false);
+}
+
 const struct route api_users_routes[] = {
 	{"GET", "/api/v1/users", h_list, 0, ROLE_ADMIN},
 	{"POST", "/api/v1/users", h_create, 0, ROLE_ADMIN},
@@ -241,5 +329,9 @@ const struct route api_users_routes[] = {
 	{"PATCH", "/api/v1/users/{id}", h_update, 0, ROLE_ADMIN},
 	{"POST", "/api/v1/users/{id}/password", h_password, 0, ROLES_ANY},
 	{"POST", "/api/v1/users/{id}/unlock", h_unlock, 0, ROLE_ADMIN},
+	{"GET", "/api/v1/role-grants", h_grants, 0, ROLE_ADMIN},
+	{"GET", "/api/v1/role-grants/{id}", h_grant, 0, ROLE_ADMIN},
+	{"POST", "/api/v1/role-grants/{id}/approve", h_approve, 0, ROLE_ADMIN},
+	{"POST", "/api/v1/role-grants/{id}/reject", h_reject, 0, ROLE_ADMIN},
 };
 const size_t api_users_routes_count = sizeof api_users_routes / sizeof api_users_routes[0];
