@@ -1,5 +1,6 @@
 /* User administration over HTTP (admins, within their area), grants of sensitive roles
  * that take a second admin, and a password change for oneself. */
+#include <stdio.h>
 #include <string.h>
 
 #include "http/http.h"
@@ -126,11 +127,13 @@ static int h_create(http_req *r)
 	    jv_int(b, "unit_id", JV_REQUIRED, 1, INT64_MAX, &x.in.unit_id, NULL, &e) < 0 ||
 	    parse_roles(b, true, &has_roles, &x.in.roles, &e) < 0 ||
 	    jv_str(b, "phone", JV_OPTIONAL, USER_PHONE_MAX, &x.in.phone, NULL, &e) < 0 ||
-	    jv_phone(x.in.phone, "phone", &e) < 0 || auth_password_ok(password, &e) < 0)
+	    jv_phone(x.in.phone, "phone", &e) < 0)
 		return http_error(r, &e);
 	if (!user_name_valid(x.in.username))
 		return http_fail(r, 422, "invalid_username", "username",
 				 "用户名需 3–32 位小写字母、数字或 _ . -，以字母开头");
+	if (auth_password_policy(password, x.in.username, &e) < 0)
+		return http_error(r, &e);
 	char hash[256];
 	if (auth_hash_password(password, hash, sizeof hash, &e) < 0)
 		return busy_or_error(r, &e);
@@ -196,16 +199,33 @@ static int h_password(http_req *r)
 	bool self = x.id == req_actor(r)->user_id;
 	if (!self && caller_require_admin(r, &e) < 0)
 		return http_error(r, &e);
+	/* With an expired password one changes one's own, nothing else. */
+	if (!self && req_actor(r)->password_expired)
+		return http_fail(r, 403, "password_expired", NULL,
+				 "密码已过期，请先修改自己的密码");
 	json_t *b = http_body_object(r, &e);
 	const char *password, *current;
 	if (!b || jv_str(b, "password", JV_REQUIRED, 1024, &password, NULL, &e) < 0 ||
 	    jv_str(b, "current_password", self ? JV_REQUIRED : JV_OPTIONAL, 256, &current, NULL,
-		   &e) < 0 ||
-	    auth_password_ok(password, &e) < 0)
+		   &e) < 0)
 		return http_error(r, &e);
+	/* The rule reads the username; another user's is read only within the admin's area,
+	 * so that the answer tells nothing of users outside it. */
 	store_conn *c = store_conn_get(r->store, &e);
-	if (!c)
+	char username[64];
+	json_t *u = NULL;
+	if (!c || (self ? user_name_of(c, x.id, username, sizeof username, &e)
+			: user_get(c, req_actor(r), x.id, true, &u, &e)) < 0)
 		return http_error(r, &e);
+	if (u) {
+		snprintf(username, sizeof username, "%s",
+			 json_string_value(json_object_get(u, "username")));
+		json_decref(u);
+	}
+	if (auth_password_policy(password, username, &e) < 0)
+		return http_error(r, &e);
+	if (self && strcmp(password, current) == 0)
+		return http_fail(r, 422, "weak_password", "password", "新密码不能与当前密码相同");
 	if (self) {
 		char old[256];
 		if (user_password_hash(c, x.id, old, sizeof old, &e) < 0)
@@ -327,7 +347,7 @@ const struct route api_users_routes[] = {
 	{"POST", "/api/v1/users", h_create, 0, ROLE_ADMIN},
 	{"GET", "/api/v1/users/{id}", h_get, 0, ROLE_ADMIN},
 	{"PATCH", "/api/v1/users/{id}", h_update, 0, ROLE_ADMIN},
-	{"POST", "/api/v1/users/{id}/password", h_password, 0, ROLES_ANY},
+	{"POST", "/api/v1/users/{id}/password", h_password, ROUTE_EXPIRED_OK, ROLES_ANY},
 	{"POST", "/api/v1/users/{id}/unlock", h_unlock, 0, ROLE_ADMIN},
 	{"GET", "/api/v1/role-grants", h_grants, 0, ROLE_ADMIN},
 	{"GET", "/api/v1/role-grants/{id}", h_grant, 0, ROLE_ADMIN},

@@ -154,6 +154,81 @@ int audit_list(store_conn *c, const char *entity, int64_t entity_id, int64_t act
 	return 0;
 }
 
+/* The actions of the login log, and the filter they share. */
+#define LOGIN_FROM                                                                                 \
+	" FROM audit_log a LEFT JOIN users u ON u.id = a.entity_id"                                \
+	" LEFT JOIN units un ON un.id = u.unit_id"                                                 \
+	" WHERE a.entity = 'user' AND a.action IN ('login', 'login_failed', 'login_locked',"       \
+	" 'login_unknown_user', 'login_disabled', 'login_while_locked', 'login_stale', 'logout')"  \
+	" AND ((un.path >= ? AND un.path < ?) OR (? = 1 AND a.entity_id IS NULL))"                 \
+	" AND (? = 0 OR a.entity_id = ?) AND (? = 0 OR a.at >= ?) AND (? = 0 OR a.at < ?)"
+
+static void login_bind(store_stmt *st, const audit_login_filter *f, const char *hi)
+{
+	store_bindf(st, "ssiiiiiii", f->area, hi, (int64_t)f->with_unknown, f->user_id, f->user_id,
+		    f->from, f->from, f->to, f->to);
+}
+
+static json_t *login_json(store_stmt *st)
+{
+	char at[40];
+	clock_format_iso(store_col_int(st, 1), at, sizeof at);
+	json_t *detail = json_loads(store_col_text(st, 6), 0, NULL);
+	if (!detail)
+		detail = json_object();
+	/* An attempt at an unknown username names it in the detail only. */
+	const char *username = store_col_text(st, 3);
+	json_t *tried = json_object_get(detail, "username");
+	if (store_col_null(st, 4) && json_is_string(tried))
+		username = json_string_value(tried);
+	json_t *ua = json_object_get(detail, "user_agent");
+	json_t *o = json_pack(
+		"{s:I, s:s, s:s, s:s, s:s, s:O, s:O}", "seq", (json_int_t)store_col_int(st, 0),
+		"at", at, "action", store_col_text(st, 2), "username", username, "ip",
+		store_col_text(st, 5), "user_agent", ua ? ua : json_null(), "detail", detail);
+	json_object_set_new(o, "user_id",
+			    store_col_null(st, 4) ? json_null()
+						  : json_integer(store_col_int(st, 4)));
+	json_decref(detail);
+	return o;
+}
+
+int audit_logins(store_conn *c, const audit_login_filter *f, int64_t page, int64_t per_page,
+		 json_t **items, int64_t *total, err *e)
+{
+	char hi[256];
+	scope_upper(f->area, hi, sizeof hi);
+	store_stmt *st = store_prepare(c, "SELECT COUNT(*)" LOGIN_FROM, e);
+	if (!st)
+		return -1;
+	login_bind(st, f, hi);
+	int rc = store_step(st, e);
+	*total = rc == 1 ? store_col_int(st, 0) : 0;
+	store_done(st);
+	if (rc < 0)
+		return -1;
+	st = store_prepare(
+		c,
+		"SELECT a.seq, a.at, a.action, a.actor, a.entity_id, a.ip, a.detail" LOGIN_FROM
+		" ORDER BY a.seq DESC LIMIT ? OFFSET ?",
+		e);
+	if (!st)
+		return -1;
+	login_bind(st, f, hi);
+	store_bind_int(st, 10, per_page);
+	store_bind_int(st, 11, (page - 1) * per_page);
+	json_t *arr = json_array();
+	while ((rc = store_step(st, e)) == 1)
+		json_array_append_new(arr, login_json(st));
+	store_done(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return -1;
+	}
+	*items = arr;
+	return 0;
+}
+
 int audit_verify(store *s, audit_report *rep, err *e)
 {
 	memset(rep, 0, sizeof *rep);

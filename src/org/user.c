@@ -160,10 +160,10 @@ int user_create(store_conn *c, const actor *who, const user_input *in, int64_t *
 	store_stmt *st;
 	int rc = store_query_row(c, &st, e,
 				 "INSERT INTO users (username, display_name, phone, unit_id,"
-				 " password_hash, created_at, updated_at)"
-				 " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-				 "sssisii", in->username, in->display_name, in->phone, in->unit_id,
-				 in->password_hash, now, now);
+				 " password_hash, created_at, updated_at, password_changed_at)"
+				 " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+				 "sssisiii", in->username, in->display_name, in->phone, in->unit_id,
+				 in->password_hash, now, now, now);
 	if (rc <= 0) {
 		if (e && strcmp(e->code, "duplicate") == 0)
 			err_set(e, ERR_CONFLICT, "duplicate", "username", "用户名 %s 已被使用",
@@ -275,10 +275,11 @@ int user_set_password(store_conn *c, const actor *who, int64_t id, const char *h
 	unsigned roles;
 	if (check_manage(c, who, id, &unit_id, &roles, e) < 0)
 		return -1;
+	int64_t now = clock_now_ms();
 	if (store_exec(c, e,
 		       "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0,"
-		       " updated_at = ? WHERE id = ?",
-		       "sii", hash, clock_now_ms(), id) < 0)
+		       " updated_at = ?, password_changed_at = ? WHERE id = ?",
+		       "siii", hash, now, now, id) < 0)
 		return -1;
 	if (auth_end_sessions(c, id, keep_token, e) < 0)
 		return -1;
@@ -486,6 +487,18 @@ out:
 	strbuf_release(&where);
 	strbuf_release(&like);
 	return rc;
+}
+
+static int set_at_tx(store_conn *c, void *p, err *e)
+{
+	return store_exec(c, e, "UPDATE users SET password_changed_at = ?", "i", *(int64_t *)p) < 0
+		       ? -1
+		       : 0;
+}
+
+int user_passwords_set_at(store *s, int64_t at, err *e)
+{
+	return store_write(s, set_at_tx, &at, e);
 }
 
 int user_find(store_conn *c, const char *username, int64_t *id, err *e)

@@ -82,6 +82,9 @@ typedef struct user_filter {
 
 int user_list(store_conn *c, const actor *who, const user_filter *f, bool mask, int64_t page,
 	      int64_t per_page, json_t **items, int64_t *total, err *e);
+/* Marks every password as set at `at` (epoch ms), in its own transaction: the demo's
+ * accounts are made in its past, but their passwords when it is built. */
+int user_passwords_set_at(store *s, int64_t at, err *e);
 /* The id of a username (any area), 404 when unknown. */
 int user_find(store_conn *c, const char *username, int64_t *id, err *e);
 /* The password hash of a user (for checking the current password). */
