@@ -161,7 +161,8 @@ int audit_list(store_conn *c, const char *entity, int64_t entity_id, int64_t act
 	" WHERE a.entity = 'user' AND a.action IN ('login', 'login_failed', 'login_locked',"       \
 	" 'login_unknown_user', 'login_disabled', 'login_while_locked', 'login_stale', 'logout')"  \
 	" AND ((un.path >= ? AND un.path < ?) OR (? = 1 AND a.entity_id IS NULL))"                 \
-	" AND (? = 0 OR a.entity_id = ?) AND (? = 0 OR a.at >= ?) AND (? = 0 OR a.at < ?)"
+	" AND (CAST(? AS BIGINT) = 0 OR a.entity_id = ?)"                                          \
+	" AND (CAST(? AS BIGINT) = 0 OR a.at >= ?) AND (CAST(? AS BIGINT) = 0 OR a.at < ?)"
 
 static void login_bind(store_stmt *st, const audit_login_filter *f, const char *hi)
 {
