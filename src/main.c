@@ -19,6 +19,7 @@
 #include "http/http.h"
 #include "http/ratelimit.h"
 #include "engine/jobs.h"
+#include "org/privacy.h"
 #include "org/unit.h"
 #include "org/user.h"
 
@@ -103,6 +104,11 @@ static const char serve_help[] =
 	"  --web DIR                web UI files, default <binary dir>/web (YIWANG_WEB_DIR)\n"
 	"  --access-log -|off|FILE  JSON lines, default - (stderr)        (YIWANG_ACCESS_LOG)\n"
 	"  --session-hours N        session lifetime, default 12          (YIWANG_SESSION_HOURS)\n"
+	"  --session-idle-minutes M a session unused for M minutes ends, default 30; 0: only\n"
+	"                           at its lifetime            (YIWANG_SESSION_IDLE_MINUTES)\n"
+	"  --password-max-days N    a password older than N days must be changed before\n"
+	"                           anything else, default 90; 0: never\n"
+	"                                                     (YIWANG_PASSWORD_MAX_DAYS)\n"
 	"  --citizen-rate N         public submissions a minute per address, default 10;\n"
 	"                           0: no limit                           (YIWANG_CITIZEN_RATE)\n"
 	"  --login-rate N           failed logins a minute per address (then 429), default\n"
@@ -200,6 +206,8 @@ static int cmd_serve(int argc, char **argv)
 		   *per_ip = env_or("YIWANG_PER_IP_CONNECTIONS", NULL),
 		   *timeout = env_or("YIWANG_TIMEOUT", NULL),
 		   *hours = env_or("YIWANG_SESSION_HOURS", NULL),
+		   *idle = env_or("YIWANG_SESSION_IDLE_MINUTES", NULL),
+		   *max_days = env_or("YIWANG_PASSWORD_MAX_DAYS", NULL),
 		   *citizen_rate = env_or("YIWANG_CITIZEN_RATE", NULL),
 		   *open311_rate = env_or("YIWANG_OPEN311_RATE", NULL),
 		   *login_rate = env_or("YIWANG_LOGIN_RATE", NULL),
@@ -216,6 +224,8 @@ static int cmd_serve(int argc, char **argv)
 		{"web", required_argument, NULL, 'w'},
 		{"access-log", required_argument, NULL, 'a'},
 		{"session-hours", required_argument, NULL, 's'},
+		{"session-idle-minutes", required_argument, NULL, 'I'},
+		{"password-max-days", required_argument, NULL, 'P'},
 		{"citizen-rate", required_argument, NULL, 'r'},
 		{"data-dir", required_argument, NULL, 'D'},
 		{"open311-rate", required_argument, NULL, 'R'},
@@ -239,6 +249,8 @@ static int cmd_serve(int argc, char **argv)
 		case 'w': cfg.web_dir = optarg; break;
 		case 'a': cfg.access_log = optarg; break;
 		case 's': hours = optarg; break;
+		case 'I': idle = optarg; break;
+		case 'P': max_days = optarg; break;
 		case 'r': citizen_rate = optarg; break;
 		case 'D': cfg.data_dir = optarg; break;
 		case 'R': open311_rate = optarg; break;
@@ -290,6 +302,16 @@ static int cmd_serve(int argc, char **argv)
 		return usage_error("serve", "--session-hours must be 1..2160");
 	else if (hours)
 		cfg.session_ttl_ms = (int64_t)v * 3600 * 1000;
+	auth_policy policy = auth_get_policy();
+	if (idle && (v = parse_num(idle, 0, 24 * 60)) == LONG_MIN)
+		return usage_error("serve", "--session-idle-minutes must be 0..1440");
+	else if (idle)
+		policy.idle_ms = (int64_t)v * 60 * 1000;
+	if (max_days && (v = parse_num(max_days, 0, 3650)) == LONG_MIN)
+		return usage_error("serve", "--password-max-days must be 0..3650");
+	else if (max_days)
+		policy.password_max_age_ms = (int64_t)v * 24 * 3600 * 1000;
+	auth_set_policy(&policy);
 	cfg.citizen_rate = 10;
 	if (citizen_rate && (v = parse_num(citizen_rate, 0, 1000000)) == LONG_MIN)
 		return usage_error("serve", "--citizen-rate must be 0..1000000");
@@ -318,7 +340,10 @@ static int cmd_serve(int argc, char **argv)
 	if (!cfg.data_dir)
 		cfg.data_dir = data_dir = default_data_dir(cfg.db);
 
-	app a = {.cfg = cfg, .authenticate = caller_authenticate, .metrics_roles = ROLE_ADMIN};
+	app a = {.cfg = cfg,
+		 .authenticate = caller_authenticate,
+		 .metrics_roles = ROLE_ADMIN,
+		 .redact = privacy_mask_ids};
 	if (open_store(cfg.db, false, &a.store)) {
 		free(host);
 		free(metrics_host);
@@ -428,12 +453,14 @@ static int cmd_demo(int argc, char **argv)
 }
 
 static const char init_help[] =
-	"usage: yiwang init --db PATH|URI [--city NAME] [--code CODE]\n"
+	"usage: yiwang init --db PATH|URI [--city NAME] [--code CODE] [--allow-weak]\n"
 	"Creates an empty database with the schema, a root unit (the city, default 阜新市)\n"
-	"and one user 'admin' whose password is read from standard input.\n";
+	"and one user 'admin' whose password is read from standard input. The password must\n"
+	"meet the complexity rule (docs/security.md) unless --allow-weak.\n";
 
 typedef struct init_opts {
 	const char *city, *code;
+	bool allow_weak;
 } init_opts;
 
 static int init_opt(int c, void *ctx)
@@ -443,9 +470,18 @@ static int init_opt(int c, void *ctx)
 		o->city = optarg;
 	else if (c == 'k')
 		o->code = optarg;
+	else if (c == 'w')
+		o->allow_weak = true;
 	else
 		return -1;
 	return 0;
+}
+
+/* A password set from the command line: the complexity rule unless the operator says
+ * otherwise (--allow-weak: the length alone, as for the demo). */
+static int cli_password_ok(const char *pw, const char *username, bool allow_weak, err *e)
+{
+	return allow_weak ? auth_password_ok(pw, e) : auth_password_policy(pw, username, e);
 }
 
 typedef struct init_ctx {
@@ -481,6 +517,7 @@ static int cmd_init(int argc, char **argv)
 	init_ctx x = {.o = {.city = "阜新市", .code = "210900"}};
 	static const struct option extra[] = {{"city", required_argument, NULL, 'c'},
 					      {"code", required_argument, NULL, 'k'},
+					      {"allow-weak", no_argument, NULL, 'w'},
 					      {0}};
 	int rc = parse_db_only(argc, argv, "init", init_help, &db, extra, init_opt, &x.o);
 	if (rc)
@@ -494,7 +531,8 @@ static int cmd_init(int argc, char **argv)
 		return 1;
 	}
 	char hash[256];
-	if (auth_password_ok(pw, &e) < 0 || auth_hash_password(pw, hash, sizeof hash, &e) < 0) {
+	if (cli_password_ok(pw, "admin", x.o.allow_weak, &e) < 0 ||
+	    auth_hash_password(pw, hash, sizeof hash, &e) < 0) {
 		free(pw);
 		return fail(&e);
 	}
@@ -518,15 +556,19 @@ static int cmd_init(int argc, char **argv)
 
 static const char user_help[] =
 	"usage: yiwang user add --db DB --username U --name NAME --unit ID|CODE --roles R1,R2 "
-	"[--phone P]\n"
-	"       yiwang user passwd|disable|enable|unlock --db DB --username U\n"
+	"[--phone P] [--allow-weak]\n"
+	"       yiwang user passwd --db DB --username U [--allow-weak]\n"
+	"       yiwang user disable|enable|unlock --db DB --username U\n"
 	"       yiwang user list --db DB\n"
-	"Passwords (add, passwd) are read from standard input.\n"
+	"Passwords (add, passwd) are read from standard input and must meet the complexity\n"
+	"rule (docs/security.md) unless --allow-weak. Roles given here apply at once: the\n"
+	"command line needs no second admin's approval.\n"
 	"Roles: admin agent leader unit_staff grid_member mediator congress_staff deputy\n"
 	"       party_secretary station_staff\n";
 
 typedef struct user_opts {
 	const char *username, *name, *unit, *roles, *phone;
+	bool allow_weak;
 } user_opts;
 
 static int user_opt(int c, void *ctx)
@@ -538,6 +580,7 @@ static int user_opt(int c, void *ctx)
 	case 'U': o->unit = optarg; return 0;
 	case 'r': o->roles = optarg; return 0;
 	case 'p': o->phone = optarg; return 0;
+	case 'w': o->allow_weak = true; return 0;
 	}
 	return -1;
 }
@@ -639,10 +682,13 @@ static int cmd_user(int argc, char **argv)
 		known |= !strcmp(x.sub, subs[i]);
 	if (!known)
 		return usage_error("user", "unknown subcommand");
-	static const struct option extra[] = {
-		{"username", required_argument, NULL, 'u'}, {"name", required_argument, NULL, 'n'},
-		{"unit", required_argument, NULL, 'U'},	    {"roles", required_argument, NULL, 'r'},
-		{"phone", required_argument, NULL, 'p'},    {0}};
+	static const struct option extra[] = {{"username", required_argument, NULL, 'u'},
+					      {"name", required_argument, NULL, 'n'},
+					      {"unit", required_argument, NULL, 'U'},
+					      {"roles", required_argument, NULL, 'r'},
+					      {"phone", required_argument, NULL, 'p'},
+					      {"allow-weak", no_argument, NULL, 'w'},
+					      {0}};
 	const char *db;
 	int rc = parse_db_only(argc - 1, argv + 1, "user", user_help, &db, extra, user_opt, &x.o);
 	if (rc)
@@ -672,7 +718,7 @@ static int cmd_user(int argc, char **argv)
 			fprintf(stderr, "yiwang user: no password on standard input\n");
 			return 1;
 		}
-		rc = auth_password_ok(pw, &e) < 0 ||
+		rc = cli_password_ok(pw, x.o.username, x.o.allow_weak, &e) < 0 ||
 		     auth_hash_password(pw, hash, sizeof hash, &e) < 0;
 		free(pw);
 		if (rc) {
@@ -883,9 +929,11 @@ static int cmd_routes(int argc, char **argv)
 		for (int k = 0; k < ROLE_COUNT; k++)
 			if (r->roles & (1u << k))
 				json_array_append_new(roles, json_string(role_word(k)));
-		json_t *o = json_pack("{s:s, s:s, s:b, s:b, s:o}", "method", r->method, "pattern",
-				      r->pattern, "public", (r->flags & ROUTE_PUBLIC) != 0,
-				      "cached", (r->flags & ROUTE_CACHED) != 0, "roles", roles);
+		json_t *o =
+			json_pack("{s:s, s:s, s:b, s:b, s:b, s:o}", "method", r->method, "pattern",
+				  r->pattern, "public", (r->flags & ROUTE_PUBLIC) != 0, "cached",
+				  (r->flags & ROUTE_CACHED) != 0, "expired_ok",
+				  (r->flags & ROUTE_EXPIRED_OK) != 0, "roles", roles);
 		char *line = json_dumps(o, JSON_COMPACT);
 		printf("%s\n", line);
 		free(line);

@@ -89,6 +89,9 @@ struct app {
 	store *store;
 	http_auth_fn authenticate;
 	unsigned metrics_roles; /* who may read /metrics on the service's address */
+	/* Hides personal data, in place and without changing its length, in the path the
+	 * access log writes (org's privacy_mask_ids); NULL: the path as requested. */
+	void (*redact)(char *text);
 	server_config cfg;
 	router *router;
 	struct ratelimit *citizen_limit; /* public appeal routes */

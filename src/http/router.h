@@ -18,6 +18,10 @@ enum route_flags {
 	/* A GET whose answer the same session may be given again while the database is
 	 * unchanged, for up to a second (the read cache in http/server.c). */
 	ROUTE_CACHED = 1u << 1,
+	/* Open to a caller whose password has expired (the application's authentication hook
+	 * reads it): changing the password, who one is, logging out. Every other route
+	 * answers such a caller 403 until the password is changed. */
+	ROUTE_EXPIRED_OK = 1u << 2,
 };
 
 /* A route declares who may call it, once: the server answers 401 without a login and

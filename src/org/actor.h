@@ -25,6 +25,11 @@ enum { ROLE_COUNT = 10, SCOPE_PATH_MAX = 256 };
 typedef struct actor {
 	int64_t user_id;	 /* 0 for the command line */
 	int64_t session_expires; /* when the session it came from ends (epoch ms); 0: none */
+	int64_t idle_ends;	 /* when it ends unless used again (epoch ms); 0: no idle limit */
+	/* The password is older than the policy allows: the session may only change it. */
+	bool password_expired;
+	int64_t password_expires; /* when the password expires (epoch ms); 0: never */
+	const char *user_agent;	  /* the request's User-Agent, for the login log; borrowed */
 	char username[64];
 	int64_t unit_id;
 	/* The root of the area the actor reads and works in: "/1/5/"; "/" is the whole

@@ -50,6 +50,15 @@ static int me_json(http_req *r, const actor *who, json_t **out, err *e)
 					     json_object_get(area, "kind"))
 				 : json_null());
 	json_decref(area);
+	/* Whether the password must be changed before anything else (docs/api.md "Me"). */
+	json_object_set_new(u, "password_expired", json_boolean(who->password_expired));
+	if (who->password_expires) {
+		char at[40];
+		clock_format_iso(who->password_expires, at, sizeof at);
+		json_object_set_new(u, "password_expires_at", json_string(at));
+	} else {
+		json_object_set_new(u, "password_expires_at", json_null());
+	}
 	*out = u;
 	return 0;
 }
@@ -91,6 +100,7 @@ static int try_login(http_req *r, const char *username, const char *password, lo
 	auth_budget budget = {take_attempt, b};
 	int64_t uid;
 	int rc = auth_login_check(r->store, username, password, r->ip, &budget, &a, e);
+	a.user_agent = http_header(r, "User-Agent");
 	if (rc == 0)
 		rc = auth_login_commit(r->store, &a, r->app->cfg.session_ttl_ms, token, token_n,
 				       &uid, expires, e);
@@ -129,9 +139,9 @@ static int h_login(http_req *r)
 		return http_error(r, &e);
 	char exp[40];
 	clock_format_iso(expires, exp, sizeof exp);
-	return http_json(
-		r, 201,
-		json_pack("{s:s, s:s, s:o}", "token", token, "expires_at", exp, "user", me));
+	return http_json(r, 201,
+			 json_pack("{s:s, s:s, s:b, s:o}", "token", token, "expires_at", exp,
+				   "password_expired", who.password_expired, "user", me));
 }
 
 static int h_logout(http_req *r)
@@ -162,8 +172,8 @@ static int h_roles(http_req *r)
 
 const struct route api_session_routes[] = {
 	{"POST", "/api/v1/sessions", h_login, ROUTE_PUBLIC, 0},
-	{"DELETE", "/api/v1/sessions/current", h_logout, 0, ROLES_ANY},
-	{"GET", "/api/v1/me", h_me, 0, ROLES_ANY},
+	{"DELETE", "/api/v1/sessions/current", h_logout, ROUTE_EXPIRED_OK, ROLES_ANY},
+	{"GET", "/api/v1/me", h_me, ROUTE_EXPIRED_OK, ROLES_ANY},
 	{"GET", "/api/v1/roles", h_roles, 0, ROLES_ANY},
 };
 const size_t api_session_routes_count = sizeof api_session_routes / sizeof api_session_routes[0];

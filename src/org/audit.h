@@ -4,6 +4,7 @@
 #ifndef YW_AUDIT_H
 #define YW_AUDIT_H
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "org/actor.h"
@@ -18,6 +19,20 @@ int audit_append(store_conn *c, const actor *who, const char *action, const char
 /* Lists entries newest first, filtered by entity, entity_id (0: any), actor_id (0: any). */
 int audit_list(store_conn *c, const char *entity, int64_t entity_id, int64_t actor_id, int64_t page,
 	       int64_t per_page, json_t **items, int64_t *total, err *e);
+
+/* The login log (docs/security.md "Accounts"): the entries of logins, failed and refused
+ * attempts, locks and logouts, each with its time, user, client address and User-Agent. */
+typedef struct audit_login_filter {
+	/* The users whose unit lies within this area (a path); unknown usernames are
+	 * included only when with_unknown. */
+	const char *area;
+	bool with_unknown;
+	int64_t user_id;  /* 0: any */
+	int64_t from, to; /* [from, to) in epoch ms; 0: open */
+} audit_login_filter;
+/* Entries {seq, at, action, user_id, username, ip, user_agent, detail}, newest first. */
+int audit_logins(store_conn *c, const audit_login_filter *f, int64_t page, int64_t per_page,
+		 json_t **items, int64_t *total, err *e);
 
 typedef struct audit_report {
 	int64_t entries;

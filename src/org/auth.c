@@ -49,6 +49,115 @@ int auth_password_ok(const char *password, err *e)
 	return 0;
 }
 
+/* Passwords that pass the class rule and still head every guessing list. */
+static const char *const common_passwords[] = {
+	"p@ssw0rd", "p@55w0rd",	 "passw0rd!",	"1qaz@wsx",  "1qaz!qaz",  "1qaz2wsx!",
+	"!qaz2wsx", "1q2w3e4r!", "1q2w3e4r5t!", "qwe123!@#", "qwer1234!", "qwer!234",
+	"zaq1@wsx", "zaq12wsx!", "a1b2c3d4!",	"abc!@#123", "aa123456!", "aa123456",
+	"aa112233", "qq123456",	 "asdf1234!",	"zxcv1234!", "!@#qweasd", "1234qwer!",
+};
+
+/* Words that "Word" + digits + symbols make into the commonest strong-looking passwords:
+ * "Admin@123", "Password1!", "Fuxin2026!". */
+static const char *const common_stems[] = {
+	"password", "passwd", "pass",	 "admin",  "administrator", "root",   "test",	 "guest",
+	"user",	    "login",  "welcome", "qwerty", "qwer",	    "qwe",    "asdf",	 "zxcv",
+	"abc",	    "abcd",   "abcde",	 "abcdef", "iloveyou",	    "woaini", "aini",	 "letmein",
+	"huawei",   "fuxin",  "yiwang",	 "china",  "beijing",	    "system", "manager", "super",
+};
+
+static void ascii_lower(const char *in, char *out, size_t n)
+{
+	size_t i = 0;
+	for (; in[i] && i + 1 < n; i++)
+		out[i] = (in[i] >= 'A' && in[i] <= 'Z') ? (char)(in[i] - 'A' + 'a') : in[i];
+	out[i] = '\0';
+}
+
+/* The letters at the heart of a password: without the digits and ASCII symbols around
+ * them ("admin" in "@Admin2026!"); empty when other characters sit in between. */
+static void password_stem(const char *lower, char *out, size_t n)
+{
+	const char *b = lower, *e = lower + strlen(lower);
+	while (b < e && !(*b >= 'a' && *b <= 'z'))
+		b++;
+	while (e > b && !(e[-1] >= 'a' && e[-1] <= 'z'))
+		e--;
+	for (const char *q = b; q < e; q++)
+		if (!(*q >= 'a' && *q <= 'z')) {
+			snprintf(out, n, "%s", "");
+			return;
+		}
+	snprintf(out, n, "%.*s", (int)(e - b), b);
+}
+
+static bool in_list(const char *s, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(s, list[i]) == 0)
+			return true;
+	return false;
+}
+
+int auth_password_policy(const char *password, const char *username, err *e)
+{
+	if (auth_password_ok(password, e) < 0)
+		return -1;
+	bool upper = false, lower = false, digit = false, symbol = false;
+	for (const unsigned char *p = (const unsigned char *)password; *p; p++) {
+		if (*p >= 'A' && *p <= 'Z')
+			upper = true;
+		else if (*p >= 'a' && *p <= 'z')
+			lower = true;
+		else if (*p >= '0' && *p <= '9')
+			digit = true;
+		else
+			symbol = true; /* ASCII punctuation, space, and every non-ASCII byte */
+	}
+	if (upper + lower + digit + symbol < 3)
+		return err_set(
+			e, ERR_INVALID, "weak_password", "password",
+			"密码强度不足：需包含大写字母、小写字母、数字、符号（汉字等也算符号）"
+			"中的至少三类");
+	char low[512], name[64], stem[512];
+	ascii_lower(password, low, sizeof low);
+	if (username && *username) {
+		ascii_lower(username, name, sizeof name);
+		if (strstr(low, name))
+			return err_set(e, ERR_INVALID, "weak_password", "password",
+				       "密码不能包含用户名");
+	}
+	password_stem(low, stem, sizeof stem);
+	if (in_list(low, common_passwords, sizeof common_passwords / sizeof *common_passwords) ||
+	    in_list(stem, common_stems, sizeof common_stems / sizeof *common_stems))
+		return err_set(e, ERR_INVALID, "weak_password", "password",
+			       "密码过于常见，容易被猜中，请换一个");
+	return 0;
+}
+
+/* ---- the account policy ---- */
+
+static auth_policy policy = {
+	.idle_ms = (int64_t)AUTH_IDLE_MINUTES_DEFAULT * 60 * 1000,
+	.password_max_age_ms = (int64_t)AUTH_PASSWORD_DAYS_DEFAULT * 24 * 3600 * 1000,
+};
+
+void auth_set_policy(const auth_policy *p)
+{
+	policy = *p;
+}
+
+auth_policy auth_get_policy(void)
+{
+	return policy;
+}
+
+/* When a password set at changed_at expires; 0: never. */
+static int64_t password_expiry(int64_t changed_at)
+{
+	return policy.password_max_age_ms ? changed_at + policy.password_max_age_ms : 0;
+}
+
 /* ---- the argon2id gate ----
  * One argon2id computation takes 64 MiB and tens of milliseconds of a core, and anyone
  * can ask for one by trying to log in. At most `slots` run at once; the others queue in
@@ -214,10 +323,11 @@ int auth_login_check(store *s, const char *username, const char *password, const
 	if (!c)
 		return -1;
 	store_stmt *st;
-	int rc = store_query_row(c, &st, e,
-				 "SELECT id, password_hash, disabled, locked_until FROM users"
-				 " WHERE username = ?",
-				 "s", username);
+	int rc = store_query_row(
+		c, &st, e,
+		"SELECT id, password_hash, disabled, locked_until, password_changed_at"
+		" FROM users WHERE username = ?",
+		"s", username);
 	if (rc < 0)
 		return -1;
 	int64_t now = clock_now_ms();
@@ -227,6 +337,7 @@ int auth_login_check(store *s, const char *username, const char *password, const
 		snprintf(a->hash, sizeof a->hash, "%s", store_col_text(st, 1));
 		a->disabled = store_col_int(st, 2) != 0;
 		a->locked_until = store_col_int(st, 3);
+		a->password_changed_at = store_col_int(st, 4);
 		store_done(st);
 	}
 	/* A disabled or locked account is refused without a look at the password, so
@@ -265,6 +376,20 @@ typedef struct login_ctx {
 	int64_t failures, locked_until;
 } login_ctx;
 
+/* The User-Agent as the login log keeps it: printable ASCII (a browser sends nothing
+ * else; any other byte becomes '?'), at most 255 bytes. */
+static json_t *user_agent_json(const char *ua)
+{
+	char out[256];
+	size_t n = 0;
+	for (; ua && ua[n] && n + 1 < sizeof out; n++)
+		out[n] = ua[n] >= 0x20 && ua[n] < 0x7f ? ua[n] : '?';
+	out[n] = '\0';
+	return json_string(out);
+}
+
+/* Every entry of the login log (docs/security.md "Accounts") carries the client's
+ * address (the entry's ip) and User-Agent. detail is stolen. */
 static int audit_login(store_conn *c, login_ctx *x, const char *action, json_t *detail, err *e)
 {
 	actor who;
@@ -273,6 +398,10 @@ static int audit_login(store_conn *c, login_ctx *x, const char *action, json_t *
 	snprintf(who.username, sizeof who.username, "%s",
 		 x->a->user_id ? x->a->username : "(unknown)");
 	snprintf(who.ip, sizeof who.ip, "%s", x->a->ip);
+	if (!detail)
+		detail = json_object();
+	if (x->a->user_agent)
+		json_object_set_new(detail, "user_agent", user_agent_json(x->a->user_agent));
 	int rc = audit_append(c, &who, action, "user", x->a->user_id, detail, e);
 	json_decref(detail);
 	return rc;
@@ -347,12 +476,16 @@ static int open_session(store_conn *c, login_ctx *x, err *e)
 	if (n == 0)
 		return refusal(c, x, e);
 	if (store_exec(c, e,
-		       "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, ip)"
-		       " VALUES (?, ?, ?, ?, ?)",
-		       "siiis", x->token_hash, x->a->user_id, x->now, x->expires_at, x->a->ip) < 0)
+		       "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, ip,"
+		       " last_seen_at) VALUES (?, ?, ?, ?, ?, ?)",
+		       "siiisi", x->token_hash, x->a->user_id, x->now, x->expires_at, x->a->ip,
+		       x->now) < 0)
 		return -1;
 	x->verdict = V_OK;
-	return audit_login(c, x, "login", NULL, e);
+	int64_t expiry = password_expiry(x->a->password_changed_at);
+	return audit_login(
+		c, x, "login",
+		expiry && expiry <= x->now ? json_pack("{s:b}", "password_expired", 1) : NULL, e);
 }
 
 static int login_tx(store_conn *c, void *p, err *e)
@@ -415,6 +548,53 @@ int auth_login(store *s, const char *username, const char *password, const char 
 
 /* ---- sessions ---- */
 
+typedef struct seen_ctx {
+	char hash[65];
+	int64_t now;
+} seen_ctx;
+
+static int seen_tx(store_conn *c, void *p, err *e)
+{
+	seen_ctx *x = p;
+	return store_exec(c, e,
+			  "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?"
+			  " AND last_seen_at < ?",
+			  "isi", x->now, x->hash, x->now) < 0
+		       ? -1
+		       : 0;
+}
+
+static void seen_done(void *arg, int rc, const err *e)
+{
+	(void)rc, (void)e;
+	free(arg);
+}
+
+/* Records that the session was used now. Where the store has a writer thread the write
+ * is queued and the request goes on without waiting for it; elsewhere it is one small
+ * transaction. Either way a lost write only means the next request records the use. */
+static void record_use(store *s, const char *hash, int64_t now)
+{
+	seen_ctx *x = xmalloc(sizeof *x);
+	snprintf(x->hash, sizeof x->hash, "%s", hash);
+	x->now = now;
+	if (store_can_defer(s)) {
+		store_write_async(s, seen_tx, x, seen_done, x);
+		return;
+	}
+	err e = {0};
+	store_write(s, seen_tx, x, &e);
+	free(x);
+}
+
+/* How often a use is written: once a minute, or every half idle time when that is
+ * shorter, so that a session in use never looks idle. */
+static int64_t seen_every(void)
+{
+	int64_t half = policy.idle_ms / 2;
+	return policy.idle_ms && half < AUTH_SEEN_EVERY_MS ? half : AUTH_SEEN_EVERY_MS;
+}
+
 int auth_resolve(store *s, const char *token, actor *out, err *e)
 {
 	if (!token || strlen(token) != 43)
@@ -424,14 +604,16 @@ int auth_resolve(store *s, const char *token, actor *out, err *e)
 		return -1;
 	char h[65];
 	auth_hash_hex(token, h);
+	int64_t now = clock_now_ms();
 	store_stmt *st;
 	int rc = store_query_row(
 		c, &st, e,
-		"SELECT u.id, u.username, u.unit_id, un.path, u.disabled, un.kind, s.expires_at"
+		"SELECT u.id, u.username, u.unit_id, un.path, u.disabled, un.kind, s.expires_at,"
+		" s.last_seen_at, u.password_changed_at"
 		" FROM sessions s JOIN users u ON u.id = s.user_id"
 		" JOIN units un ON un.id = u.unit_id"
 		" WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?",
-		"si", h, clock_now_ms());
+		"si", h, now);
 	if (rc < 0)
 		return -1;
 	if (rc == 0)
@@ -445,9 +627,21 @@ int auth_resolve(store *s, const char *token, actor *out, err *e)
 	bool disabled = store_col_int(st, 4) != 0;
 	bool department = strcmp(store_col_text(st, 5), "department") == 0;
 	out->session_expires = store_col_int(st, 6);
+	int64_t seen = store_col_int(st, 7);
+	out->password_expires = password_expiry(store_col_int(st, 8));
 	store_done(st);
 	if (disabled)
 		return err_set(e, ERR_UNAUTHORIZED, "unauthorized", NULL, "账号已停用");
+	if (policy.idle_ms && now - seen >= policy.idle_ms)
+		return err_set(e, ERR_UNAUTHORIZED, "session_idle", NULL,
+			       "超过 %lld 分钟未操作，登录已失效，请重新登录",
+			       (long long)(policy.idle_ms / 60000));
+	if (now - seen >= seen_every()) {
+		record_use(s, h, now);
+		seen = now;
+	}
+	out->idle_ends = policy.idle_ms ? seen + policy.idle_ms : 0;
+	out->password_expired = out->password_expires && out->password_expires <= now;
 	st = store_prepare(c, "SELECT role FROM user_roles WHERE user_id = ?", e);
 	if (!st)
 		return -1;
@@ -515,7 +709,12 @@ static int logout_tx(store_conn *c, void *p, err *e)
 		       "NULL",
 		       "is", clock_now_ms(), x->hash) < 0)
 		return -1;
-	return audit_append(c, x->who, "logout", "user", x->who->user_id, NULL, e);
+	json_t *d = json_object();
+	if (x->who->user_agent)
+		json_object_set_new(d, "user_agent", user_agent_json(x->who->user_agent));
+	int rc = audit_append(c, x->who, "logout", "user", x->who->user_id, d, e);
+	json_decref(d);
+	return rc;
 }
 
 int auth_logout(store *s, const actor *who, const char *token, err *e)

@@ -25,8 +25,31 @@ void auth_hash_limit(int slots, int wait_ms);
 int auth_hash_password(const char *password, char *out, size_t n, err *e);
 /* Sets *match to whether password matches an argon2id hash string; busy as above. */
 int auth_verify_password(const char *hash, const char *password, bool *match, err *e);
-/* Checks a password against the policy (8..128 characters). */
+/* Checks a password's length (8..128 characters): the floor every password meets, also
+ * those the command line and the demo set without the complexity rule. */
 int auth_password_ok(const char *password, err *e);
+/* The complexity rule for passwords people choose (GB/T 22239 level 3), beyond the length:
+ * at least three of four classes — upper-case letters, lower-case letters, digits, and
+ * symbols, where every character outside ASCII (汉字, full-width forms) counts as a symbol;
+ * not containing the username (any case); not one of a small list of common passwords and
+ * not a common word dressed with digits and symbols ("Admin@2026"). 422 weak_password
+ * with the reason in Chinese. username may be NULL. */
+int auth_password_policy(const char *password, const char *username, err *e);
+
+/* The account policy of a deployment (serve --session-idle-minutes and
+ * --password-max-days): a session unused for idle_ms ends (0: only at its expiry); a
+ * password older than password_max_age_ms still logs in, but its sessions may do nothing
+ * but change it (0: passwords never expire). Set once at start, before serving. */
+typedef struct auth_policy {
+	int64_t idle_ms;
+	int64_t password_max_age_ms;
+} auth_policy;
+enum { AUTH_IDLE_MINUTES_DEFAULT = 30, AUTH_PASSWORD_DAYS_DEFAULT = 90 };
+/* A session's last use is written at most this often (and at most every half idle time):
+ * reads stay reads. */
+#define AUTH_SEEN_EVERY_MS (60 * 1000)
+void auth_set_policy(const auth_policy *p);
+auth_policy auth_get_policy(void);
 
 /* Checks username and password; on success creates a session and fills token (a
  * 43-character base64url string, buffer of at least 64) and user_id. Failures count
@@ -37,13 +60,15 @@ int auth_login(store *s, const char *username, const char *password, const char 
 
 /* A login attempt between its two halves. */
 typedef struct auth_attempt {
-	const char *username, *ip; /* borrowed */
-	int64_t user_id;	   /* 0: no such user */
-	char hash[256];		   /* the account's password hash, as read */
-	bool disabled;		   /* as read: refused without a password check */
-	int64_t locked_until;	   /* as read: refused without a password check while ahead */
-	bool checked;		   /* the password was checked against hash */
-	bool match;		   /* ...and matched */
+	const char *username, *ip;   /* borrowed */
+	const char *user_agent;	     /* borrowed; set by the caller after auth_login_check */
+	int64_t user_id;	     /* 0: no such user */
+	char hash[256];		     /* the account's password hash, as read */
+	bool disabled;		     /* as read: refused without a password check */
+	int64_t locked_until;	     /* as read: refused without a password check while ahead */
+	int64_t password_changed_at; /* as read: for the login log's password_expired */
+	bool checked;		     /* the password was checked against hash */
+	bool match;		     /* ...and matched */
 } auth_attempt;
 /* A budget of failed attempts that the caller keeps (per client address, say): take counts
  * one attempt and says whether the budget allowed it. It is asked just before a password
@@ -66,7 +91,10 @@ int auth_login_check(store *s, const char *username, const char *password, const
 int auth_login_commit(store *s, const auth_attempt *a, int64_t ttl_ms, char *token, size_t token_n,
 		      int64_t *user_id, int64_t *expires_at, err *e);
 /* Resolves a bearer token into its actor; ERR_UNAUTHORIZED when unknown, expired or
- * revoked, or when the user was disabled. */
+ * revoked, or when the user was disabled; ERR_UNAUTHORIZED session_idle when unused for
+ * the policy's idle time. Records the session's use when its last recorded use is older
+ * than AUTH_SEEN_EVERY_MS (a write queued beside the read where the store has a writer
+ * thread). Fills the actor's idle_ends and password_expired from the policy. */
 int auth_resolve(store *s, const char *token, actor *out, err *e);
 /* Roles whose area, for a user placed in a department, is the region the department
  * serves: a hotline agent at the city's hotline centre dispatches across the city. */

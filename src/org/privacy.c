@@ -82,3 +82,51 @@ char *privacy_mask_text(const char *in)
 	}
 	return out;
 }
+
+/* The end of the run of digits starting at i (single ' ' or '-' allowed between two
+ * digits, an X after 17 digits belonging to it), and how many digits it holds. */
+static size_t digit_run(const char *s, size_t n, size_t i, size_t *digits)
+{
+	size_t end = i;
+	*digits = 0;
+	while (end < n) {
+		if (is_digit(s[end])) {
+			(*digits)++;
+			end++;
+		} else if ((s[end] == ' ' || s[end] == '-') && end + 1 < n &&
+			   is_digit(s[end + 1]) && end > i) {
+			end++;
+		} else {
+			break;
+		}
+	}
+	if (end < n && (s[end] == 'X' || s[end] == 'x') && *digits == 17) {
+		(*digits)++;
+		end++;
+	}
+	return end;
+}
+
+void privacy_mask_ids(char *s)
+{
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		if (!is_digit(s[i])) {
+			i++;
+			continue;
+		}
+		size_t digits;
+		size_t end = digit_run(s, n, i, &digits);
+		if ((digits >= 11 && digits <= 13) || (digits >= 15 && digits <= 19)) {
+			size_t seen = 0;
+			for (size_t k = i; k < end; k++) {
+				if (s[k] == ' ' || s[k] == '-')
+					continue;
+				if (seen >= 3 && seen < digits - 4)
+					s[k] = '*';
+				seen++;
+			}
+		}
+		i = end;
+	}
+}

@@ -15,5 +15,12 @@ void privacy_mask_phone(const char *in, char *out, size_t n);
  * become '*'.
  * "请拨13812345678" → "请拨138****5678". A new heap string. */
 char *privacy_mask_text(const char *in);
+/* Hides, in place, the numbers that identify a person in text that also carries other
+ * numbers (paths, record numbers, dates): every run of digits as long as a mobile number
+ * (11 digits, 12–13 with an area code or 86), an ID card number (15, or 17 and an X, or
+ * 18) or a bank card (16–19) — single spaces or '-' may separate the digits — keeps its
+ * first 3 and last 4 and shows '*' for the rest. 14 digits (our case numbers: a date and a
+ * serial) and shorter runs stay. The length of s does not change. */
+void privacy_mask_ids(char *s);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "org/audit.h"
 #include "org/auth.h"
+#include "org/grant.h"
 #include "core/clock.h"
 #include "core/mem.h"
 #include "core/strbuf.h"
@@ -137,19 +138,32 @@ static int check_manage(store_conn *c, const actor *who, int64_t id, int64_t *un
 	return 0;
 }
 
+/* Whether a change made by who takes a second admin: only people ask (the command line
+ * applies), and only where the caller asked for the rule (grant_id). */
+static bool deferred(const actor *who, const int64_t *grant_id)
+{
+	return grant_id && who->user_id != 0;
+}
+
 int user_create(store_conn *c, const actor *who, const user_input *in, int64_t *id, err *e)
 {
 	if (check_unit(c, who, in->unit_id, e) < 0 ||
 	    check_grant(c, who, in->unit_id, in->roles, e) < 0)
 		return -1;
+	/* Sensitive roles wait for a second admin; the user starts with the others. */
+	bool ask =
+		deferred(who, in->grant_id) && grant_needs_approval(0, 0, in->unit_id, in->roles);
+	unsigned roles = ask ? in->roles & ~GRANT_SENSITIVE_ROLES : in->roles;
+	if (in->grant_id)
+		*in->grant_id = 0;
 	int64_t now = clock_now_ms();
 	store_stmt *st;
 	int rc = store_query_row(c, &st, e,
 				 "INSERT INTO users (username, display_name, phone, unit_id,"
-				 " password_hash, created_at, updated_at)"
-				 " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-				 "sssisii", in->username, in->display_name, in->phone, in->unit_id,
-				 in->password_hash, now, now);
+				 " password_hash, created_at, updated_at, password_changed_at)"
+				 " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+				 "sssisiii", in->username, in->display_name, in->phone, in->unit_id,
+				 in->password_hash, now, now, now);
 	if (rc <= 0) {
 		if (e && strcmp(e->code, "duplicate") == 0)
 			err_set(e, ERR_CONFLICT, "duplicate", "username", "用户名 %s 已被使用",
@@ -160,14 +174,17 @@ int user_create(store_conn *c, const actor *who, const user_input *in, int64_t *
 	while ((rc = store_step(st, e)) == 1)
 		;
 	store_done(st);
-	if (rc < 0 || write_roles(c, *id, in->roles, e) < 0)
+	if (rc < 0 || write_roles(c, *id, roles, e) < 0)
 		return -1;
 	json_t *d = json_pack("{s:s, s:s, s:I, s:o}", "username", in->username, "display_name",
 			      in->display_name, "unit_id", (json_int_t)in->unit_id, "roles",
-			      roles_json(in->roles));
+			      roles_json(roles));
 	rc = audit_append(c, who, "user_create", "user", *id, d, e);
 	json_decref(d);
-	return rc;
+	if (rc < 0 || !ask)
+		return rc;
+	return grant_request(c, who, *id, in->unit_id, in->roles, in->unit_id, roles, in->grant_id,
+			     e);
 }
 
 /* Nobody changes their own roles or unit: an admin could otherwise widen their own
@@ -194,8 +211,17 @@ int user_update(store_conn *c, const actor *who, int64_t id, const user_patch *p
 	    (p->unit_id && check_unit(c, who, p->unit_id, e) < 0))
 		return -1;
 	/* The grant as it will stand: the new unit with the old roles, and so on. */
-	if ((p->unit_id || p->set_roles) && check_grant(c, who, p->unit_id ? p->unit_id : unit_id,
-							p->set_roles ? p->roles : roles, e) < 0)
+	int64_t new_unit = p->unit_id ? p->unit_id : unit_id;
+	unsigned new_roles = p->set_roles ? p->roles : roles;
+	if ((p->unit_id || p->set_roles) && check_grant(c, who, new_unit, new_roles, e) < 0)
+		return -1;
+	/* A change of unit and roles that takes a second admin waits, as a whole. */
+	bool ask = deferred(who, p->grant_id) &&
+		   grant_needs_approval(unit_id, roles, new_unit, new_roles);
+	if (p->grant_id)
+		*p->grant_id = 0;
+	if (ask &&
+	    grant_request(c, who, id, new_unit, new_roles, unit_id, roles, p->grant_id, e) < 0)
 		return -1;
 	int64_t now = clock_now_ms();
 	json_t *d = json_object();
@@ -207,13 +233,13 @@ int user_update(store_conn *c, const actor *who, int64_t id, const user_patch *p
 			goto out;
 		json_object_set_new(d, "display_name", json_string(p->display_name));
 	}
-	if (p->unit_id) {
+	if (p->unit_id && !ask) {
 		if (store_exec(c, e, "UPDATE users SET unit_id = ?, updated_at = ? WHERE id = ?",
 			       "iii", p->unit_id, now, id) < 0)
 			goto out;
 		json_object_set_new(d, "unit_id", json_integer(p->unit_id));
 	}
-	if (p->set_roles) {
+	if (p->set_roles && !ask) {
 		if (write_roles(c, id, p->roles, e) < 0)
 			goto out;
 		json_object_set_new(d, "roles", roles_json(p->roles));
@@ -249,14 +275,60 @@ int user_set_password(store_conn *c, const actor *who, int64_t id, const char *h
 	unsigned roles;
 	if (check_manage(c, who, id, &unit_id, &roles, e) < 0)
 		return -1;
+	int64_t now = clock_now_ms();
 	if (store_exec(c, e,
 		       "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = 0,"
-		       " updated_at = ? WHERE id = ?",
-		       "sii", hash, clock_now_ms(), id) < 0)
+		       " updated_at = ?, password_changed_at = ? WHERE id = ?",
+		       "siii", hash, now, now, id) < 0)
 		return -1;
 	if (auth_end_sessions(c, id, keep_token, e) < 0)
 		return -1;
 	return audit_append(c, who, "user_password", "user", id, NULL, e);
+}
+
+int user_placement(store_conn *c, int64_t id, int64_t *unit_id, unsigned *roles, err *e)
+{
+	if (store_query_int(c, unit_id, 0, e, "SELECT unit_id FROM users WHERE id = ?", "i", id) <
+	    0)
+		return -1;
+	if (!*unit_id)
+		return err_set(e, ERR_NOT_FOUND, "not_found", NULL, "用户不存在");
+	return load_roles(c, id, roles, e);
+}
+
+int user_check_placement(store_conn *c, const actor *who, int64_t id, int64_t unit_id,
+			 unsigned roles, err *e)
+{
+	int64_t now_unit;
+	unsigned now_roles;
+	if (check_manage(c, who, id, &now_unit, &now_roles, e) < 0 ||
+	    check_unit(c, who, unit_id, e) < 0)
+		return -1;
+	return check_grant(c, who, unit_id, roles, e);
+}
+
+int user_place(store_conn *c, int64_t id, int64_t unit_id, unsigned roles, err *e)
+{
+	if (store_exec(c, e, "UPDATE users SET unit_id = ?, updated_at = ? WHERE id = ?", "iii",
+		       unit_id, clock_now_ms(), id) < 0)
+		return -1;
+	return write_roles(c, id, roles, e);
+}
+
+int user_name_of(store_conn *c, int64_t id, char *out, size_t n, err *e)
+{
+	store_stmt *st;
+	int rc = store_query_row(c, &st, e, "SELECT username FROM users WHERE id = ?", "i", id);
+	if (rc <= 0)
+		return rc == 0 ? err_set(e, ERR_NOT_FOUND, "not_found", NULL, "用户不存在") : -1;
+	snprintf(out, n, "%s", store_col_text(st, 0));
+	store_done(st);
+	return 0;
+}
+
+json_t *user_roles_json(unsigned roles)
+{
+	return roles_json(roles);
 }
 
 int user_unlock(store_conn *c, const actor *who, int64_t id, err *e)
@@ -415,6 +487,18 @@ out:
 	strbuf_release(&where);
 	strbuf_release(&like);
 	return rc;
+}
+
+static int set_at_tx(store_conn *c, void *p, err *e)
+{
+	return store_exec(c, e, "UPDATE users SET password_changed_at = ?", "i", *(int64_t *)p) < 0
+		       ? -1
+		       : 0;
+}
+
+int user_passwords_set_at(store *s, int64_t at, err *e)
+{
+	return store_write(s, set_at_tx, &at, e);
 }
 
 int user_find(store_conn *c, const char *username, int64_t *id, err *e)

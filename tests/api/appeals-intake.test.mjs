@@ -4,7 +4,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, client, login } from '../lib/server.mjs';
-import { assertError, assertStatus, unitByName, stopClean, uniqueMarker } from '../lib/api-helpers.mjs';
+import { assertError, assertStatus, unitByName, stopClean, uniqueMarker, createUserApproved } from '../lib/api-helpers.mjs';
 
 const NUMBER = /^FX(\d{8})(\d{6})$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+08:00$/;
@@ -194,12 +194,10 @@ describe('appeal intake', () => {
   test('an agent files only appeals located in their area: region_id or region_code outside it is 422 with that field, nothing is created', async () => {
     const admin = await login(api, 'admin');
     const [xihe, haizhou, city, yulong] = await Promise.all(['细河区', '海州区', '阜新市', '玉龙街道'].map((n) => unitByName(api, admin, n)));
-    const u = await api('/api/v1/users', {
-      method: 'POST', token: admin,
-      body: { username: 'xiheintake', display_name: '细河区话务员', password: 'xihe-intake-pw', unit_id: xihe.id, roles: ['agent'] },
-    });
-    assertStatus(u, 201);
-    const xa = await login(api, 'xiheintake', 'xihe-intake-pw');
+    // An agent takes a second admin's approval.
+    await createUserApproved(srv, api, admin,
+      { username: 'xiheintake', display_name: '细河区话务员', password: 'Xihe-intake-pw-1', unit_id: xihe.id, roles: ['agent'] });
+    const xa = await login(api, 'xiheintake', 'Xihe-intake-pw-1');
     const M = uniqueMarker('AREA');
     const refused = [
       [{ region_id: haizhou.id }, 'region_id'],

@@ -3,7 +3,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, client, login } from '../lib/server.mjs';
-import { assertError, assertStatus, unitByName, stopClean, uniqueMarker, freshPhone, maskedPhone } from '../lib/api-helpers.mjs';
+import { assertError, assertStatus, unitByName, stopClean, uniqueMarker, freshPhone, maskedPhone, createUserApproved } from '../lib/api-helpers.mjs';
 
 const HAIZHOU = '210902';
 const XIHE = '210911';
@@ -139,12 +139,10 @@ describe('an agent placed in a district', () => {
   test('sees and acts on the appeals of that district only', async () => {
     const admin = await login(api, 'admin');
     const xihe = await unitByName(api, admin, '细河区');
-    const u = await api('/api/v1/users', {
-      method: 'POST', token: admin,
-      body: { username: 'xiheagent', display_name: '细河区话务员', password: 'xihe-agent-pw', unit_id: xihe.id, roles: ['agent'] },
-    });
-    assertStatus(u, 201);
-    T.xiheagent = await login(api, 'xiheagent', 'xihe-agent-pw');
+    // An agent takes a second admin's approval.
+    await createUserApproved(srv, api, admin,
+      { username: 'xiheagent', display_name: '细河区话务员', password: 'Xihe-agent-pw-1', unit_id: xihe.id, roles: ['agent'] });
+    T.xiheagent = await login(api, 'xiheagent', 'Xihe-agent-pw-1');
     assertError(await get(A.hzByCity.id, 'xiheagent'), 404);
     assertError(await get(A.cityIntake.id, 'xiheagent'), 404);
     const r = await get(A.xiheByXihe.id, 'xiheagent');

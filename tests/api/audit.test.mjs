@@ -18,7 +18,7 @@ before(async () => {
   assertStatus(await api(`/api/v1/units/${unitId}`, { method: 'PATCH', token: admin, body: { name: '审计测试社区二' } }), 200);
   const p = await api('/api/v1/users', {
     method: 'POST', token: admin,
-    body: { username: 'audited', display_name: '被审计', password: 'audited-pw-1', unit_id: unitId, roles: ['grid_member'] },
+    body: { username: 'audited', display_name: '被审计', password: 'Audit-trail-pw-1', unit_id: unitId, roles: ['grid_member'] },
   });
   assertStatus(p, 201);
   userId = p.body.id;

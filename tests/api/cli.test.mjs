@@ -30,13 +30,13 @@ describe('init and demo', () => {
   after(() => db.drop());
 
   test('init --db creates a database with one admin whose password comes from stdin; it serves', async () => {
-    const r = run(['init', '--db', db.url], { input: 'init-admin-pw-1\n' });
+    const r = run(['init', '--db', db.url], { input: 'Init-root-pw-1\n' });
     assert.equal(r.status, 0, r.stderr);
     const s = await startServer({ db });
     try {
       const a = client(s.url);
       assertError(await session(a, 'admin', 'yiwang-demo'), 401, 'invalid_credentials');
-      const t = await login(a, 'admin', 'init-admin-pw-1');
+      const t = await login(a, 'admin', 'Init-root-pw-1');
       const me = await a('/api/v1/me', { token: t });
       assert.ok(me.body.roles.includes('admin'));
       const units = await a('/api/v1/units', { token: t });
@@ -57,7 +57,7 @@ describe('init and demo', () => {
     const before = isPostgres
       ? [count(db.url, 'units'), count(db.url, 'users'), count(db.url, 'audit_log')].join()
       : sha256File(db.url);
-    const i = run(['init', '--db', db.url], { input: 'another-admin-pw\n' });
+    const i = run(['init', '--db', db.url], { input: 'Another-root-pw-1\n' });
     assert.notEqual(i.status, 0, 'init refuses');
     assert.ok(i.stderr.length > 0, 'and says why');
     const d = run(['demo', '--db', db.url]);
@@ -73,7 +73,7 @@ describe('init and demo', () => {
     writeFileSync(path, 'keep me\n');
     const h = sha256File(path);
     assert.notEqual(run(['demo', '--db', path]).status, 0);
-    assert.notEqual(run(['init', '--db', path], { input: 'some-admin-pw\n' }).status, 0);
+    assert.notEqual(run(['init', '--db', path], { input: 'Some-root-pw-1\n' }).status, 0);
     assert.equal(sha256File(path), h);
   });
 
@@ -104,9 +104,33 @@ describe('user', () => {
 
   test('user add refuses a taken username, an unknown role and a short password', () => {
     const base = ['user', 'add', '--db', srv.db.url, '--name', '某人', '--unit', String(zq.id)];
-    assert.notEqual(run([...base, '--username', 'agent', '--roles', 'agent'], { input: 'long-enough-pw\n' }).status, 0);
-    assert.notEqual(run([...base, '--username', 'someone', '--roles', 'emperor'], { input: 'long-enough-pw\n' }).status, 0);
+    assert.notEqual(run([...base, '--username', 'agent', '--roles', 'agent'], { input: 'Long-enough-pw-1\n' }).status, 0);
+    assert.notEqual(run([...base, '--username', 'someone', '--roles', 'emperor'], { input: 'Long-enough-pw-1\n' }).status, 0);
     assert.notEqual(run([...base, '--username', 'someone', '--roles', 'agent'], { input: 'short\n' }).status, 0);
+  });
+
+  test('user add, user passwd and init apply the password rule (docs/security.md) unless --allow-weak', async () => {
+    const add = (username, pw, ...extra) => run(['user', 'add', '--db', srv.db.url, '--username', username, '--name', '规则',
+      '--unit', String(zq.id), '--roles', 'unit_staff', ...extra], { input: `${pw}\n` });
+    for (const weak of ['onlylowercase', 'Cliweak.user1!', 'Admin@2026']) {
+      const r = add('cliweak.user', weak);
+      assert.notEqual(r.status, 0, `${weak} is refused`);
+      assert.match(r.stderr, /密码/, 'and the reason is given');
+    }
+    assert.equal(add('cliweak.user', 'onlylowercase', '--allow-weak').status, 0, '--allow-weak takes it');
+    assertStatus(await session(api, 'cliweak.user', 'onlylowercase'), 201);
+    const passwd = (pw, ...extra) => run(['user', 'passwd', '--db', srv.db.url, '--username', 'cliweak.user', ...extra], { input: `${pw}\n` });
+    assert.notEqual(passwd('12345678').status, 0);
+    assert.equal(passwd('12345678', '--allow-weak').status, 0);
+    assertStatus(await session(api, 'cliweak.user', '12345678'), 201);
+    assert.notEqual(add('cliweak.short', 'short', '--allow-weak').status, 0, 'the length still holds');
+    const fresh = freshDatabase();
+    try {
+      assert.notEqual(run(['init', '--db', fresh.url], { input: 'admin-password\n' }).status, 0);
+      assert.equal(run(['init', '--db', fresh.url, '--allow-weak'], { input: 'admin-password\n' }).status, 0);
+    } finally {
+      fresh.drop();
+    }
   });
 
   test('user disable ends sessions and login → 403 account_disabled; user enable restores it', async () => {

@@ -39,6 +39,8 @@ const POLICY = [
   [/^(DELETE \/api\/v1\/sessions\/current|GET \/api\/v1\/(me|roles|units|units\/\{id\}))$/, ANY],
   [/^POST \/api\/v1\/users\/\{id\}\/password$/, ANY],
   [/^\w+ \/api\/v1\/(units|users|audit)\b/, ['admin']],
+  // grants of sensitive roles that take a second admin, and the login log (audit/logins)
+  [/^\w+ \/api\/v1\/role-grants\b/, ['admin']],
   [/^\w+ \/api\/v1\/notifications\b/, ANY],
   // 诉求办理
   [/^\w+ \/api\/v1\/(appeals|stats\/appeals)\b/, APPEALS],

@@ -3,7 +3,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, client, login } from '../lib/server.mjs';
-import { assertError, assertStatus, unitByName, allUnits, userByName, stopClean } from '../lib/api-helpers.mjs';
+import { assertError, assertStatus, unitByName, allUnits, userByName, stopClean, createUserApproved } from '../lib/api-helpers.mjs';
 
 let srv, api, admin, haizhou, grid01, hzAdmin;
 const U = {};
@@ -32,13 +32,11 @@ before(async () => {
   }
   cityUnits = (await allUnits(api, admin)).items;
   haizhouSubtree = subtreeIds(cityUnits, U['海州区'].id);
-  // A county admin for 海州区, made through the API.
-  const r = await api('/api/v1/users', {
-    method: 'POST', token: admin,
-    body: { username: 'hzadmin', display_name: '海州区管理员', password: 'county-admin-pw', unit_id: U['海州区'].id, roles: ['admin'] },
-  });
-  assertStatus(r, 201);
-  hzAdmin = await login(api, 'hzadmin', 'county-admin-pw');
+  // A county admin for 海州区, made through the API (an admin takes a second admin's
+  // approval).
+  await createUserApproved(srv, api, admin,
+    { username: 'hzadmin', display_name: '海州区管理员', password: 'County-admin-pw-1', unit_id: U['海州区'].id, roles: ['admin'] });
+  hzAdmin = await login(api, 'hzadmin', 'County-admin-pw-1');
 });
 after(async () => { await stopClean(srv); });
 
@@ -141,7 +139,7 @@ describe('county admin (admin role at 海州区)', () => {
   test('cannot place users outside its area (422 invalid_unit), nor move one there', async () => {
     const r = await api('/api/v1/users', {
       method: 'POST', token: hzAdmin,
-      body: { username: 'outsider', display_name: '外人', password: 'outsider-pw-1', unit_id: U['细河区'].id, roles: ['unit_staff'] },
+      body: { username: 'outsider', display_name: '外人', password: 'Stranger-pw-1', unit_id: U['细河区'].id, roles: ['unit_staff'] },
     });
     assertError(r, 422, 'invalid_unit', 'unit_id');
     const zq = await userByName(api, admin, 'zhanqian');

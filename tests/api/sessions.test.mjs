@@ -253,14 +253,14 @@ describe('concurrent logins', () => {
   test('a password reset ends every session, also those of logins racing it; the old password then fails', async () => {
     const made = await api('/api/v1/users', {
       method: 'POST', token: admin,
-      body: { username: 'race.user', display_name: '竞态', password: 'race-old-pw', unit_id: (await userByName(api, admin, 'zhanqian')).unit.id, roles: ['unit_staff'] },
+      body: { username: 'race.user', display_name: '竞态', password: 'Race-old-pw-1', unit_id: (await userByName(api, admin, 'zhanqian')).unit.id, roles: ['unit_staff'] },
     });
     assertStatus(made, 201);
-    const before = await login(api, 'race.user', 'race-old-pw');
+    const before = await login(api, 'race.user', 'Race-old-pw-1');
     const pause = (ms) => new Promise((r) => setTimeout(r, ms));
     // Logins with the old password start before, during and after the reset.
-    const logins = Array.from({ length: 16 }, (_, i) => pause(i * 15).then(() => session('race.user', 'race-old-pw')));
-    const reset = pause(60).then(() => api(`/api/v1/users/${made.body.id}/password`, { method: 'POST', token: admin, body: { password: 'race-new-pw' } }));
+    const logins = Array.from({ length: 16 }, (_, i) => pause(i * 15).then(() => session('race.user', 'Race-old-pw-1')));
+    const reset = pause(60).then(() => api(`/api/v1/users/${made.body.id}/password`, { method: 'POST', token: admin, body: { password: 'Race-new-pw-2' } }));
     const [answers, resetAnswer] = await Promise.all([Promise.all(logins), reset]);
     assert.equal(resetAnswer.status, 204);
     // Logins after the reset fail, and five of them lock the account.
@@ -271,7 +271,7 @@ describe('concurrent logins', () => {
     for (const r of issued) if ((await api('/api/v1/me', { token: r.body.token })).status !== 401) alive.push(r.body.token);
     assert.equal(alive.length, 0, `${alive.length} of ${issued.length} sessions issued with the old password outlived the reset`);
     assertStatus(await api(`/api/v1/users/${made.body.id}/unlock`, { method: 'POST', token: admin }), 200);
-    assertError(await session('race.user', 'race-old-pw'), 401, 'invalid_credentials');
-    assertStatus(await session('race.user', 'race-new-pw'), 201);
+    assertError(await session('race.user', 'Race-old-pw-1'), 401, 'invalid_credentials');
+    assertStatus(await session('race.user', 'Race-new-pw-2'), 201);
   });
 });

@@ -2,7 +2,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, client, login } from '../lib/server.mjs';
-import { assertError, assertStatus, unitByName, allUnits, run, stopClean, uniqueMarker } from '../lib/api-helpers.mjs';
+import { assertError, assertStatus, unitByName, allUnits, run, stopClean, uniqueMarker, createUserApproved } from '../lib/api-helpers.mjs';
 
 let srv, api, admin, haizhouStaff;
 const U = {}; // demo units by name
@@ -307,14 +307,12 @@ describe('a move carries what the unit scopes (区划调整)', () => {
     const office = await create({ name: '迁移测试镇综合办', kind: 'department', parent_id: town.body.id });
     assertStatus(village, 201);
     assertStatus(office, 201);
-    // An agent placed in each county acts on the appeals of that county only.
+    // An agent placed in each county acts on the appeals of that county only (an agent
+    // takes a second admin's approval).
     const agentIn = async (username, unit) => {
-      const r = await api('/api/v1/users', {
-        method: 'POST', token: admin,
-        body: { username, display_name: username, password: 'move-agent-pw', unit_id: unit.id, roles: ['agent'] },
-      });
-      assertStatus(r, 201);
-      return login(api, username, 'move-agent-pw');
+      await createUserApproved(srv, api, admin,
+        { username, display_name: username, password: 'Move-agent-pw-1', unit_id: unit.id, roles: ['agent'] });
+      return login(api, username, 'Move-agent-pw-1');
     };
     const [cityAgent, xiheStaff, hzAgent, xhAgent] = await Promise.all([
       login(api, 'agent'), login(api, 'xihe'), agentIn('hzmoveagent', U['海州区']), agentIn('xhmoveagent', U['细河区']),

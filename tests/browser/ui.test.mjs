@@ -319,7 +319,7 @@ test('admin writes through the dialogs: add a unit, create a user, unlock a lock
     await page.locator('[data-test=user-create]').click();
     await page.locator('input[data-test=user-form-username]').fill('browser01');
     await page.locator('input[data-test=user-form-display-name]').fill('浏览器测试员');
-    await page.locator('input[data-test=user-form-password]').fill('browser-test-pw');
+    await page.locator('input[data-test=user-form-password]').fill('Browser-test-pw-1');
     await page.locator('.el-dialog .unit-select').click();
     await page.keyboard.type('浏览器测试');
     await page.locator('.el-select-dropdown__item:visible', { hasText: '浏览器测试社区' }).click();
@@ -347,7 +347,7 @@ test('admin writes through the dialogs: add a unit, create a user, unlock a lock
     assert.ok(u, 'browser01 created');
     assert.equal(u.unit.name, '浏览器测试社区');
     assert.deepEqual([...u.roles].sort(), ['grid_member', 'mediator']);
-    await api('/api/v1/sessions', { method: 'POST', body: { username: 'browser01', password: 'browser-test-pw' } })
+    await api('/api/v1/sessions', { method: 'POST', body: { username: 'browser01', password: 'Browser-test-pw-1' } })
       .then((r) => assert.equal(r.status, 201, 'the new user can log in'));
 
     // 解锁 the locked account.

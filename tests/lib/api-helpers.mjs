@@ -4,7 +4,7 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import http from 'node:http';
-import { binary, backend } from './server.mjs';
+import { binary, backend, login } from './server.mjs';
 
 // Asserts an error response: status, the envelope {"error":{"code","message"}}, the code
 // and (when given) the field.
@@ -175,3 +175,44 @@ export async function freshPhone(api, agentToken, prefix = '139') {
 
 // The masked form of a phone as the appeal object shows it (138****1234).
 export const maskedPhone = (p) => `${p.slice(0, 3)}****${p.slice(-4)}`;
+
+// Grants of sensitive roles (admin, agent, leader, congress_staff) take a second admin
+// (docs/security.md "Accounts"): POST /users and PATCH /users/{id} answer 202 with a
+// pending grant that another admin approves. The demo has one city admin, so a second one
+// is made with the command line (which applies roles at once) on the server's database.
+export const APPROVER = { username: 'approver', password: 'Approve-2nd-2026' };
+const approvers = new WeakMap();
+export function secondAdmin(srv, api) {
+  if (!approvers.has(srv)) {
+    approvers.set(srv, (async () => {
+      const t = await login(api, 'admin');
+      const city = (await api('/api/v1/units?kind=city', { token: t })).body.items[0];
+      const r = run(['user', 'add', '--db', srv.db.url, '--username', APPROVER.username, '--name', '复核管理员',
+        '--unit', String(city.id), '--roles', 'admin'], { input: `${APPROVER.password}\n` });
+      assert.equal(r.status, 0, r.stderr);
+      return login(api, APPROVER.username, APPROVER.password);
+    })());
+  }
+  return approvers.get(srv);
+}
+
+// Approves a pending grant (the body of a 202) as token; returns the grant.
+export async function approveGrant(api, grant, token) {
+  assert.equal(grant?.status, 'pending', `a pending grant (got ${JSON.stringify(grant)})`);
+  const r = await api(`/api/v1/role-grants/${grant.id}/approve`, { method: 'POST', token });
+  assertStatus(r, 200);
+  assert.equal(r.body.status, 'approved');
+  return r.body;
+}
+
+// Creates a user (as token) with sensitive roles: the 202's grant is approved by approver
+// (default: the second city admin). Returns the user as it stands after the approval.
+export async function createUserApproved(srv, api, token, body, approver) {
+  const r = await api('/api/v1/users', { method: 'POST', token, body });
+  assertStatus(r, 202);
+  const by = approver ?? await secondAdmin(srv, api);
+  await approveGrant(api, r.body, by);
+  const u = await api(`/api/v1/users/${r.body.user.id}`, { token: by });
+  assertStatus(u, 200);
+  return u.body;
+}

@@ -5,6 +5,7 @@ const TOKEN_KEY = 'yiwang.token';
 const BASE = '/api/v1';
 
 let unauthorizedHandler = null;
+let passwordExpiredHandler = null;
 
 export function getToken() {
   return sessionStorage.getItem(TOKEN_KEY);
@@ -17,6 +18,12 @@ export function setToken(token) {
 
 export function onUnauthorized(fn) {
   unauthorizedHandler = fn;
+}
+
+// A 403 password_expired from any call: the password must be changed before anything else
+// (docs/security.md "Accounts"); the app shows the change-password dialog.
+export function onPasswordExpired(fn) {
+  passwordExpiredHandler = fn;
 }
 
 // An error answer from the server: status, code and message come from the error envelope
@@ -89,6 +96,7 @@ export async function api(path, { method = 'GET', body, query, auth = true, redi
     setToken(null);
     if (unauthorizedHandler) unauthorizedHandler(error);
   }
+  if (res.status === 403 && error.code === 'password_expired' && passwordExpiredHandler) passwordExpiredHandler(error);
   throw error;
 }
 

@@ -74,3 +74,32 @@ export function formatTime(s) {
   const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}(:\d{2})?)/.exec(String(s));
   return m ? `${m[1]} ${m[2]}` : String(s);
 }
+
+// The password rule (docs/security.md "Accounts"), as the forms explain it. The server
+// decides; passwordProblem only spares a round trip for the obvious cases.
+export const PASSWORD_RULE =
+  '密码 8–128 个字符，须包含大写字母、小写字母、数字、符号（汉字也算符号）中的至少三类，不能包含用户名，不能是常见密码。';
+
+export function passwordProblem(pw) {
+  const s = String(pw || '');
+  const n = [...s].length;
+  if (n < 8 || n > 128) return '密码长度为 8–128 个字符';
+  const classes = [/[A-Z]/, /[a-z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(s)).length;
+  if (classes < 3) return '须包含大写字母、小写字母、数字、符号中的至少三类';
+  return '';
+}
+
+// Roles whose grant takes a second admin's approval (docs/security.md "Accounts").
+export const SENSITIVE_ROLES = ['admin', 'agent', 'leader', 'congress_staff'];
+
+// The login log's actions (GET /api/v1/audit/logins).
+export const LOGIN_ACTIONS = {
+  login: ['登录成功', 'success'],
+  login_failed: ['密码错误', 'warning'],
+  login_locked: ['密码错误，账号锁定', 'danger'],
+  login_while_locked: ['锁定期间尝试登录', 'danger'],
+  login_disabled: ['已停用账号尝试登录', 'info'],
+  login_unknown_user: ['不存在的用户名', 'info'],
+  login_stale: ['登录时密码已被重置', 'info'],
+  logout: ['退出登录', ''],
+};

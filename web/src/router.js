@@ -53,12 +53,14 @@ router.afterEach((to) => {
 
 // A 401 from any call: the token is gone (api.js cleared it); back to the login page.
 let redirecting = false;
-onUnauthorized(() => {
+onUnauthorized((e) => {
   clearSession();
   const current = router.currentRoute.value;
   if (current.name === 'login' || redirecting) return;
   redirecting = true;
-  const query = current.fullPath && current.fullPath !== '/' ? { redirect: current.fullPath, expired: '1' } : { expired: '1' };
+  // expired=idle: the session ended after a time unused (401 session_idle).
+  const expired = e && e.code === 'session_idle' ? 'idle' : '1';
+  const query = current.fullPath && current.fullPath !== '/' ? { redirect: current.fullPath, expired } : { expired };
   router.replace({ name: 'login', query }).finally(() => {
     redirecting = false;
   });

@@ -1,12 +1,31 @@
 // Who is logged in: the GET /api/v1/me answer and the role labels from GET /api/v1/roles.
 import { reactive } from 'vue';
-import { api, ApiError, getToken, setToken } from './api.js';
+import { api, ApiError, getToken, setToken, onPasswordExpired } from './api.js';
 import { ROLE_LABELS } from './labels.js';
 
 export const session = reactive({
-  me: null, // {id, username, display_name, phone, roles:[], unit:{id,name,kind,code,parent_id,path}}
+  // {id, username, display_name, phone, roles:[], unit:{id,name,kind,code,parent_id,path},
+  //  password_expired, password_expires_at}
+  me: null,
   roleLabels: { ...ROLE_LABELS }, // role word → Chinese label (server's list wins)
 });
+
+// A password that expired while logged in: the layout shows the change-password dialog.
+onPasswordExpired(() => {
+  if (session.me) session.me.password_expired = true;
+});
+
+// An admin of the root unit (the city): the audit trail is theirs.
+export function isCityAdmin() {
+  return hasRole('admin') && session.me?.unit?.parent_id == null;
+}
+
+// Changes one's own password; the server ends one's other sessions. Reloads /me, which
+// then no longer says password_expired.
+export async function changeOwnPassword(current, password) {
+  await api(`/users/${session.me.id}/password`, { method: 'POST', body: { password, current_password: current } });
+  await loadMe();
+}
 
 export function hasRole(...roles) {
   const mine = session.me?.roles || [];
