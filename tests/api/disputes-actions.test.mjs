@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, client, login } from '../lib/server.mjs';
-import { assertError, assertStatus, stopClean, sql, isPostgres } from '../lib/api-helpers.mjs';
+import { assertError, assertStatus, stopClean, sql, isPostgres, createUserApproved } from '../lib/api-helpers.mjs';
 import { mediatorLogin, D, DAY, ISO, dateIn, timeIn, logins, demoUnits, disputeFactory, actOn, ok, freshPhone } from '../lib/disputes.mjs';
 
 let srv, api, T, U, make;
@@ -228,9 +228,9 @@ test('urging: a leader of the area and a mediator of a higher level; the holder 
 
 test('risk: many people, threats or a repeated incident flag the dispute and warn the township', async () => {
   // A leader of 韩家店镇 reads the township's inbox.
-  const u = await api('/api/v1/users', { method: 'POST', token: T.admin, body: { username: 'hjd_leader', display_name: '韩镇长', password: 'long-enough-password', unit_id: U['韩家店镇'].id, roles: ['leader'] } });
-  assertStatus(u, 201);
-  const township = await login(api, 'hjd_leader', 'long-enough-password');
+  // leader is a sensitive role: its grant waits for a second admin.
+  await createUserApproved(srv, api, T.admin, { username: 'hjd_leader', display_name: '韩镇长', password: 'Long-enough-2026', unit_id: U['韩家店镇'].id, roles: ['leader'] });
+  const township = await login(api, 'hjd_leader', 'Long-enough-2026');
   const many = await make(T.dwf_mediator, { people_involved: 12 });
   assert.equal(many.risk, true);
   assert.deepEqual(many.risk_flags, ['many_people']);

@@ -146,9 +146,9 @@ test('roles: who may register, read and act', async () => {
 });
 
 test('a mediator placed outside any mediation unit cannot register (403 not_mediation_unit)', async () => {
-  const r = await api('/api/v1/users', { method: 'POST', token: T.admin, body: { username: 'med_minzheng', display_name: '民政调解员', password: 'long-enough-password', unit_id: U['阜新市民政局'].id, roles: ['mediator'] } });
+  const r = await api('/api/v1/users', { method: 'POST', token: T.admin, body: { username: 'med_minzheng', display_name: '民政调解员', password: 'Long-enough-2026', unit_id: U['阜新市民政局'].id, roles: ['mediator'] } });
   assertStatus(r, 201);
-  const tok = await login(api, 'med_minzheng', 'long-enough-password');
+  const tok = await login(api, 'med_minzheng', 'Long-enough-2026');
   const body = { type: 'family', title: 't', facts: 'f', parties: [{ name: 'a', side: 'applicant' }, { name: 'b', side: 'respondent' }] };
   assertError(await api(D, { method: 'POST', token: tok, body }), 403, 'not_mediation_unit');
 });

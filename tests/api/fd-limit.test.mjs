@@ -29,7 +29,7 @@ function openIdle(port, n) {
 
 test('under a soft limit of 128 descriptors, 190 idle connections do not keep a new client waiting', async () => {
   const db = freshDatabase();
-  yiwang(['init', '--db', db.url], { input: 'a-long-admin-password\n' });
+  yiwang(['init', '--db', db.url], { input: 'Fd-limit-2026!\n' });
   const port = await freePort();
   const proc = spawn('prlimit', ['--nofile=128:', '--', binary, 'serve', '--db', db.url,
     '--listen', `127.0.0.1:${port}`, '--max-connections', '200', '--per-ip-connections', '0',
