@@ -199,10 +199,15 @@ const struct demo_unit demo_units[] = {
 	{"xinfang", "fuxin", "department", "阜新市信访局", NULL},
 	{"yingshang", "fuxin", "department", "阜新市营商环境建设局", NULL},
 	{"gongdian", "fuxin", "department", "国网阜新供电公司", NULL},
+	{"fagai", "fuxin", "department", "阜新市发展和改革委员会", NULL},
+	{"ducha", "fuxin", "department", "阜新市人民政府督查室", NULL},
+	{"caizheng", "fuxin", "department", "阜新市财政局", NULL},
+	{"zuzhibu", "fuxin", "department", "中共阜新市委组织部", NULL},
 
 	/* county-level departments */
 	{"haizhou_zhujian", "haizhou", "department", "海州区住房和城乡建设局", NULL},
 	{"haizhou_mediation", "haizhou", "department", "海州区矛盾纠纷调解中心", NULL},
+	{"haizhou_hall", "haizhou", "department", "海州区政务服务中心", NULL},
 	{"xihe_chengguan", "xihe", "department", "细河区城市管理局", NULL},
 	{"taiping_shijian", "taiping", "department", "太平区市场监督管理局", NULL},
 	{"fumeng_zhujian", "fumeng", "department", "阜新蒙古族自治县住房和城乡建设局", NULL},
@@ -224,6 +229,14 @@ const struct demo_user demo_users[] = {
 	{"congress", "郭秀兰", "congress", "congress_staff", "13199749584"},
 	{"dangwei01", "周玉霞", "zq_xinhua", "party_secretary", "13111502391"},
 	{"station01", "韩雪梅", "zhanqian", "station_staff", "13682284949"},
+	{"grid02", "王立新", "dongwafang_g1", "grid_member", "13841861207"},
+	{"xinhua", "刘艳秋", "zq_xinhua", "unit_staff", "13591826473"},
+	{"dwf_service", "白振江", "dongwafang", "station_staff", "15841831952"},
+	{"hz_hall", "孟庆华", "haizhou_hall", "unit_staff", "13470189326"},
+	{"party_org", "何春光", "zuzhibu", "unit_staff", "18641803357"},
+	{"dwf_branch", "白凤岐", "dongwafang", "party_secretary", "13904189572"},
+	{"fagai", "姜海波", "fagai", "unit_staff", "15941820716"},
+	{"ducha", "曲文静", "ducha", "unit_staff", "18604183629"},
 
 	/* the 40 city deputies of the demo congress */
 	{"deputy01", "王桂芝", "fuxin", "deputy", "15218549168"},
