@@ -37,10 +37,11 @@ count_node() { # file exit-code
   echo "    → $p passed, $f failed"
 }
 
-step() { echo; echo "== $*"; }
+t0=$SECONDS
+step() { echo; echo "== $* [+$((SECONDS - t0)) s]"; }
 
 step "build (normal and sanitizer)"
-if ! make -s all unit-tests >"$log/build.txt" 2>&1 || ! make -s SAN=1 build/san/yiwang unit-tests >>"$log/build.txt" 2>&1; then
+if ! make -s all unit-tests >"$log/build.txt" 2>&1 || ! make -s SAN=1 unit-tests >>"$log/build.txt" 2>&1; then
   cat "$log/build.txt"
   echo "build failed"
   echo "$passed passed, $((failed + 1)) failed"
@@ -64,6 +65,18 @@ if pg_url=$(scripts/pg-temp.sh start "$pgdir"); then
   echo "    $pg_url"
 else
   echo "    could not start PostgreSQL"; failed=$((failed + 1))
+fi
+
+# One demo database per backend, copied for each test server (the demo carries a year of
+# every platform's records and takes a while to build, on PostgreSQL most): the PostgreSQL
+# one is built in the background while the unit tests run.
+pg_tmpl=yw_demo_template
+pg_tmpl_pid=
+if [ -n "${YIWANG_TEST_PG:-}" ]; then
+  ( psql "$YIWANG_TEST_PG" -q -c "DROP DATABASE IF EXISTS $pg_tmpl" -c "CREATE DATABASE $pg_tmpl" &&
+    build/yiwang demo --db "${YIWANG_TEST_PG%/*}/$pg_tmpl" --password yiwang-demo ) \
+    >"$log/demo-pg.txt" 2>&1 &
+  pg_tmpl_pid=$!
 fi
 
 for variant in build build/san; do
@@ -95,8 +108,6 @@ else
   tail -n 30 "$log/fuzz-build.txt"; failed=$((failed + 1)); echo "    → fuzz build failed"
 fi
 
-# One demo database per backend, copied for each test server (the demo carries a year of
-# appeals and takes seconds to build).
 step "demo templates"
 export YIWANG_TEST_TEMPLATE="$log/demo-template.db"
 if build/yiwang demo --db "$YIWANG_TEST_TEMPLATE" --password yiwang-demo 2>"$log/demo.txt"; then
@@ -104,28 +115,37 @@ if build/yiwang demo --db "$YIWANG_TEST_TEMPLATE" --password yiwang-demo 2>"$log
 else
   cat "$log/demo.txt"; failed=$((failed + 1)); unset YIWANG_TEST_TEMPLATE
 fi
-if [ -n "${YIWANG_TEST_PG:-}" ]; then
-  tmpl=yw_demo_template
-  psql "$YIWANG_TEST_PG" -q -c "DROP DATABASE IF EXISTS $tmpl" -c "CREATE DATABASE $tmpl" &&
-    build/yiwang demo --db "${YIWANG_TEST_PG%/*}/$tmpl" --password yiwang-demo 2>"$log/demo.txt" &&
-    export YIWANG_TEST_PG_TEMPLATE=$tmpl && echo "    postgres: $tmpl" ||
-    { cat "$log/demo.txt"; failed=$((failed + 1)); }
+if [ -n "$pg_tmpl_pid" ]; then
+  if wait "$pg_tmpl_pid"; then
+    export YIWANG_TEST_PG_TEMPLATE=$pg_tmpl; echo "    postgres: $pg_tmpl"
+  else
+    cat "$log/demo-pg.txt"; failed=$((failed + 1))
+  fi
 fi
 
+# The API suite on both backends at once, against the normal build (the sanitizer build
+# runs the unit tests above; on 2 cores it would make the HTTP suites several times slower).
+api_suite() { # backend
+  YIWANG_BIN="$root/build/yiwang" YIWANG_TEST_BACKEND=$1 \
+    node --test --test-reporter=tap --test-concurrency=2 tests/api/ >"$log/api-$1.txt" 2>&1
+  echo $? >"$log/api-$1.rc"
+}
+step "api (sqlite and postgres side by side)"
+api_suite sqlite &
+api_sqlite=$!
+if [ -n "${YIWANG_TEST_PG:-}" ]; then api_suite postgres & api_pg=$!; else api_pg=; fi
+wait $api_sqlite
+[ -n "$api_pg" ] && wait "$api_pg"
 for backend in sqlite postgres; do
-  if [ "$backend" = postgres ] && [ -z "${YIWANG_TEST_PG:-}" ]; then
-    step "api (postgres)"; echo "    no PostgreSQL: the suite cannot run"; failed=$((failed + 1))
+  step "api ($backend)"
+  if [ ! -f "$log/api-$backend.rc" ]; then
+    echo "    no PostgreSQL: the suite cannot run"; failed=$((failed + 1))
     continue
   fi
-  # The API suite runs against the sanitizer build on SQLite, the normal build on PostgreSQL.
-  bin="$root/build/yiwang"; [ "$backend" = sqlite ] && bin="$root/build/san/yiwang"
-  step "api ($backend, $(basename "$(dirname "$bin")")/yiwang)"
-  YIWANG_BIN="$bin" YIWANG_TEST_BACKEND=$backend ASAN_OPTIONS=detect_leaks=1 \
-    node --test --test-reporter=tap --test-concurrency=2 tests/api/ >"$log/api.txt" 2>&1
-  rc=$?
-  grep -E '^not ok|^# (pass|fail)' "$log/api.txt"
-  [ $rc -ne 0 ] && grep -B2 -A30 '^not ok' "$log/api.txt" | head -n 120
-  count_node "$log/api.txt" $rc
+  rc=$(cat "$log/api-$backend.rc")
+  grep -E '^not ok|^# (pass|fail)' "$log/api-$backend.txt"
+  [ "$rc" -ne 0 ] && grep -B2 -A30 '^not ok' "$log/api-$backend.txt" | head -n 120
+  count_node "$log/api-$backend.txt" "$rc"
 done
 
 # The drills' short versions (docs/security.md); each counts as one test.
@@ -155,5 +175,6 @@ grep -E '^not ok|^# (pass|fail)' "$log/browser.txt"
 count_node "$log/browser.txt" $rc
 
 echo
+echo "(took $((SECONDS - t0)) s)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
