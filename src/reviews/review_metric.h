@@ -55,8 +55,6 @@ void reviews_metrics_register(const struct review_metric *rows, size_t n);
 const struct review_metric *reviews_metric_find(const char *name);
 size_t reviews_metric_count(void);
 const struct review_metric *reviews_metric_at(size_t i);
-/* Registers the metrics of the platforms this module reads itself (appeals, disputes). */
-void reviews_metrics_register_builtin(void);
 
 /* Helpers for compute functions. units are sorted by path. */
 /* Calls fn for every unit of units whose subtree holds path (the unit itself or an
