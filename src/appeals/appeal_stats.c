@@ -189,10 +189,11 @@ int appeal_stats_each_unit(store_conn *c, const char *lo, const char *hi, int64_
 			   void (*fn)(void *ctx, const char *path, const appeal_figures *f),
 			   void *ctx, err *e)
 {
-	store_stmt *st = store_prepare(c,
-				       "SELECT u.path, s.n0, s.n1, s.n2, s.n3, s.n4, s.n5, s.n6, s.n7,"
-				       " s.n8, s.n9, s.n10, s.n11" PER_UNIT_SQL,
-				       e);
+	store_stmt *st =
+		store_prepare(c,
+			      "SELECT u.path, s.n0, s.n1, s.n2, s.n3, s.n4, s.n5, s.n6, s.n7,"
+			      " s.n8, s.n9, s.n10, s.n11" PER_UNIT_SQL,
+			      e);
 	if (!st)
 		return -1;
 	store_bindf(st, "ssii", lo, hi, from, to);

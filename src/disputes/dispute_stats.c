@@ -149,7 +149,8 @@ static int per_unit(store_conn *c, const char *lo, const char *hi, int64_t from,
 }
 
 int dispute_stats_each_unit(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
-			    void (*fn)(void *ctx, const char *path, int64_t agreed, int64_t not_agreed),
+			    void (*fn)(void *ctx, const char *path, int64_t agreed,
+				       int64_t not_agreed),
 			    void *ctx, err *e)
 {
 	store_stmt *st = store_prepare(c, PER_UNIT_SQL, e);
@@ -164,10 +165,9 @@ int dispute_stats_each_unit(store_conn *c, const char *lo, const char *hi, int64
 	return rc < 0 ? -1 : 0;
 }
 
-int dispute_stats_each_agreement(store_conn *c, const char *lo, const char *hi, int64_t from,
-				 int64_t to,
-				 void (*each)(void *ctx, const char *region_path, const char *level),
-				 void *ctx, err *e)
+int dispute_stats_each_agreement(
+	store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
+	void (*each)(void *ctx, const char *region_path, const char *level), void *ctx, err *e)
 {
 	agreements a = {0};
 	int rc = load_agreements(c, lo, hi, from, to, &a, e);

@@ -16,7 +16,7 @@
 enum { INDICATORS_MAX = 30, UNITS_MAX = 2000, VALUES_MAX = 5000, LIST_MAX = 100 };
 
 static const char *const cadences[] = {"monthly", "bimonthly", "quarterly", "custom", NULL};
-static const char *const kinds[] = {"county", "township", "community", "village",
+static const char *const kinds[] = {"county", "township",   "community", "village",
 				    "grid",   "department", NULL};
 static const char *const sources[] = {"computed", "entered", NULL};
 static const char *const directions[] = {"higher", "lower", NULL};
@@ -88,7 +88,8 @@ static int check_array(json_t *o, const char *key, bool required, size_t max,
 {
 	json_t *a = json_object_get(o, key);
 	if (!a)
-		return required ? err_set(e, ERR_INVALID, "missing_field", key, "请填写 %s", key) : 0;
+		return required ? err_set(e, ERR_INVALID, "missing_field", key, "请填写 %s", key)
+				: 0;
 	if (!json_is_array(a))
 		return err_set(e, ERR_BAD_REQUEST, "invalid_type", key, "字段 %s 必须是数组", key);
 	if (required && !json_array_size(a))
@@ -106,7 +107,8 @@ static int check_array(json_t *o, const char *key, bool required, size_t max,
 			if (jv_check(v, fields, e) < 0)
 				return -1;
 		} else if (elem == 'i' && (!json_is_integer(v) || json_integer_value(v) <= 0)) {
-			return err_set(e, ERR_BAD_REQUEST, "invalid_type", key, "%s 必须是单位编号", key);
+			return err_set(e, ERR_BAD_REQUEST, "invalid_type", key, "%s 必须是单位编号",
+				       key);
 		} else if (elem == 's') {
 			long n = json_is_string(v) ? jv_utf8_chars(json_string_value(v)) : -1;
 			if (n < 1 || n > 100 || jv_has_control(json_string_value(v), false))
@@ -525,7 +527,8 @@ const struct route api_reviews_routes[] = {
 	{"POST", "/api/v1/reviews/schemes", h_create_scheme, 0, REVIEW_WRITE_ROLES},
 	{"GET", "/api/v1/reviews/schemes/{id}", h_scheme, 0, REVIEW_READ_ROLES},
 	{"POST", "/api/v1/reviews/schemes/{id}/periods", h_open, 0, REVIEW_WRITE_ROLES},
-	{"GET", "/api/v1/reviews/schemes/{id}/units/{uid}/history", h_history, 0, REVIEW_READ_ROLES},
+	{"GET", "/api/v1/reviews/schemes/{id}/units/{uid}/history", h_history, 0,
+	 REVIEW_READ_ROLES},
 	{"GET", "/api/v1/reviews/schemes/{id}/meetings", h_meetings, 0, REVIEW_READ_ROLES},
 	{"POST", "/api/v1/reviews/schemes/{id}/meetings", h_create_meeting, 0, REVIEW_WRITE_ROLES},
 	{"GET", "/api/v1/reviews/periods/{id}", h_period, 0, REVIEW_READ_ROLES},

@@ -18,11 +18,12 @@ json_t *review_metrics_json(void)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < reviews_metric_count(); i++) {
 		const struct review_metric *m = reviews_metric_at(i);
-		json_array_append_new(
-			arr, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s?}", "name", m->name,
-				       "label", m->label, "unit", m->unit, "unit_kinds", m->unit_kinds,
-				       "direction", m->direction, "platform", m->platform, "drill",
-				       m->drill != NULL, "drill_label", m->drill_label));
+		json_array_append_new(arr,
+				      json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s?}", "name",
+						m->name, "label", m->label, "unit", m->unit,
+						"unit_kinds", m->unit_kinds, "direction",
+						m->direction, "platform", m->platform, "drill",
+						m->drill != NULL, "drill_label", m->drill_label));
 	}
 	return json_pack("{s:o}", "items", arr);
 }
@@ -55,10 +56,11 @@ static int ranked_units(store_conn *c, const rv_scheme *s, json_t **out, err *e)
 		if (st)
 			store_bindf(st, "sss", s->unit_kind, lo, hi);
 	} else {
-		st = store_prepare(c,
-				   "SELECT u.id, u.path, u.name FROM review_scheme_units r JOIN units u"
-				   " ON u.id = r.unit_id WHERE r.scheme_id = ? ORDER BY u.path",
-				   e);
+		st = store_prepare(
+			c,
+			"SELECT u.id, u.path, u.name FROM review_scheme_units r JOIN units u"
+			" ON u.id = r.unit_id WHERE r.scheme_id = ? ORDER BY u.path",
+			e);
 		if (st)
 			store_bindf(st, "i", s->id);
 	}
@@ -169,7 +171,8 @@ static int insert_indicator(store_conn *c, int64_t scheme, json_t *x, int sort, 
 		" weight, direction, rule, bands, sort) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		"isssndsssi", scheme, json_string_value(json_object_get(x, "name")), source, metric,
 		assessing, json_number_value(json_object_get(x, "weight")),
-		direction ? direction : "higher", rule ? rule : "minmax", bands_text, (int64_t)sort);
+		direction ? direction : "higher", rule ? rule : "minmax", bands_text,
+		(int64_t)sort);
 	free(bands_text);
 	if (rc < 0 && e->kind == ERR_CONFLICT)
 		return err_set(e, ERR_INVALID, "duplicate_indicator", "indicators", "指标名称重复");
@@ -212,8 +215,8 @@ int review_scheme_create(store_conn *c, const actor *who, json_t *body, int64_t 
 	if (kind && parent && unit_exists(c, parent, "parent_id", e) < 0)
 		return -1;
 	if (kind && !parent &&
-	    store_query_int(c, &parent, 0, e,
-			    "SELECT MIN(id) FROM units WHERE parent_id IS NULL", "") < 0)
+	    store_query_int(c, &parent, 0, e, "SELECT MIN(id) FROM units WHERE parent_id IS NULL",
+			    "") < 0)
 		return -1;
 	json_t *grades = json_object_get(body, "grades");
 	char *grades_text = grades ? json_dumps(grades, JSON_COMPACT) : xstrdup("[90,80,70,60]");
@@ -223,12 +226,13 @@ int review_scheme_create(store_conn *c, const actor *who, json_t *body, int64_t 
 	int rc = store_query_row(
 		c, &st, e,
 		"INSERT INTO review_schemes (name, cadence, custom_periods, unit_id, unit_kind,"
-		" unit_parent_id, grades, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		" unit_parent_id, grades, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+		"?)"
 		" RETURNING id",
 		"sssisnsni", json_string_value(json_object_get(body, "name")),
 		json_string_value(json_object_get(body, "cadence")), periods_text, organizer,
-		json_array_size(ids) ? NULL : kind, json_array_size(ids) ? 0 : parent,
-		grades_text, who->user_id, clock_now_ms());
+		json_array_size(ids) ? NULL : kind, json_array_size(ids) ? 0 : parent, grades_text,
+		who->user_id, clock_now_ms());
 	free(grades_text);
 	free(periods_text);
 	if (rc <= 0)
@@ -258,13 +262,14 @@ static json_t *indicators_json(store_conn *c, const rv_scheme *s)
 			strcmp(x->source, "computed") ? NULL : reviews_metric_find(x->metric);
 		char assessing[256];
 		rv_unit_name(c, x->assessing_unit_id, assessing, sizeof assessing);
-		json_t *o = json_pack(
-			"{s:I, s:s, s:s, s:f, s:s, s:s, s:b}", "id", (json_int_t)x->id, "name",
-			x->name, "source", x->source, "weight", x->weight, "direction", x->direction,
-			"rule", review_rule_word(x->rule.rule), "drill", m && m->drill);
+		json_t *o = json_pack("{s:I, s:s, s:s, s:f, s:s, s:s, s:b}", "id",
+				      (json_int_t)x->id, "name", x->name, "source", x->source,
+				      "weight", x->weight, "direction", x->direction, "rule",
+				      review_rule_word(x->rule.rule), "drill", m && m->drill);
 		if (!strcmp(x->source, "computed")) {
 			json_object_set_new(o, "metric", json_string(x->metric));
-			json_object_set_new(o, "metric_label", json_string(m ? m->label : x->metric));
+			json_object_set_new(o, "metric_label",
+					    json_string(m ? m->label : x->metric));
 			json_object_set_new(o, "metric_registered", json_boolean(m != NULL));
 			json_object_set_new(o, "unit", json_string(m ? m->unit : ""));
 		} else {
@@ -302,10 +307,11 @@ static json_t *scheme_json(store_conn *c, const actor *who, const rv_scheme *s)
 /* The scheme's periods, newest first. */
 static int periods_json(store_conn *c, int64_t scheme, json_t *o, err *e)
 {
-	store_stmt *st = store_prepare(c,
-				       "SELECT id, period_key, status, host_unit_id FROM review_periods"
-				       " WHERE scheme_id = ? ORDER BY from_at DESC, id DESC",
-				       e);
+	store_stmt *st =
+		store_prepare(c,
+			      "SELECT id, period_key, status, host_unit_id FROM review_periods"
+			      " WHERE scheme_id = ? ORDER BY from_at DESC, id DESC",
+			      e);
 	if (!st)
 		return -1;
 	store_bindf(st, "i", scheme);
@@ -339,7 +345,8 @@ int review_scheme_list(store_conn *c, const actor *who, json_t **out, err *e)
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		rv_scheme s;
 		bool yes = false;
-		if (rv_scheme_load(c, ids[i], &s, e) < 0 || rv_scheme_visible(c, who, &s, &yes, e) < 0)
+		if (rv_scheme_load(c, ids[i], &s, e) < 0 ||
+		    rv_scheme_visible(c, who, &s, &yes, e) < 0)
 			rc = -1;
 		if (rc == 0 && yes) {
 			json_t *o = scheme_json(c, who, &s);
@@ -408,7 +415,8 @@ static int period_bounds(const rv_scheme *s, const char *key, int64_t *from, int
 			const char *k = json_string_value(json_object_get(p, "key"));
 			if (!k || strcmp(k, key))
 				continue;
-			if (clock_parse_iso(json_string_value(json_object_get(p, "from")), from) < 0 ||
+			if (clock_parse_iso(json_string_value(json_object_get(p, "from")), from) <
+				    0 ||
 			    clock_parse_iso(json_string_value(json_object_get(p, "to")), to) < 0)
 				break;
 			*to += 86400000; /* the last day is inclusive */
@@ -417,10 +425,10 @@ static int period_bounds(const rv_scheme *s, const char *key, int64_t *from, int
 		return err_set(e, ERR_INVALID, "invalid_period", "period", "方案中没有这个考核期");
 	}
 	bool quarterly = !strcmp(s->cadence, "quarterly");
-	if (quarterly ? sscanf(key, "%4d-Q%1d%n", &y, &q, &used) == 2 && used == 7 && q >= 1 &&
-				q <= 4
-		      : sscanf(key, "%4d-%2d%n", &y, &m, &used) == 2 && used == 7 && m >= 1 &&
-				m <= 12) {
+	if (quarterly
+		    ? sscanf(key, "%4d-Q%1d%n", &y, &q, &used) == 2 && used == 7 && q >= 1 && q <= 4
+		    : sscanf(key, "%4d-%2d%n", &y, &m, &used) == 2 && used == 7 && m >= 1 &&
+			      m <= 12) {
 		if (y >= 2000 && y <= 2099) {
 			int first = quarterly ? 3 * (q - 1) + 1 : m;
 			int months = quarterly ? 3 : !strcmp(s->cadence, "bimonthly") ? 2 : 1;
@@ -446,13 +454,14 @@ int review_period_open(store_conn *c, const actor *who, int64_t scheme_id, const
 	store_stmt *st;
 	if (!rv_organizes(who, &s))
 		err_set(e, ERR_FORBIDDEN, "forbidden", NULL, "只有组织单位可以开启考核期");
-	else if (period_bounds(&s, key, &from, &to, e) == 0 && ranked_units(c, &s, &units, e) == 0 &&
-		 (rc = store_query_row(c, &st, e,
-				       "INSERT INTO review_periods (scheme_id, period_key, status,"
-				       " from_at, to_at, opened_by, opened_at) VALUES (?, ?, 'draft',"
-				       " ?, ?, ?, ?) RETURNING id",
-				       "isiini", scheme_id, key, from, to, who->user_id,
-				       clock_now_ms())) == 1) {
+	else if (period_bounds(&s, key, &from, &to, e) == 0 &&
+		 ranked_units(c, &s, &units, e) == 0 &&
+		 (rc = store_query_row(
+			  c, &st, e,
+			  "INSERT INTO review_periods (scheme_id, period_key, status,"
+			  " from_at, to_at, opened_by, opened_at) VALUES (?, ?, 'draft',"
+			  " ?, ?, ?, ?) RETURNING id",
+			  "isiini", scheme_id, key, from, to, who->user_id, clock_now_ms())) == 1) {
 		*id = store_col_int(st, 0);
 		store_done(st);
 		rc = 0;
@@ -461,12 +470,15 @@ int review_period_open(store_conn *c, const actor *who, int64_t scheme_id, const
 		json_array_foreach(units, i, u)
 		{
 			if (rc == 0 &&
-			    store_exec(c, e, "INSERT INTO review_cards (period_id, unit_id) VALUES (?, ?)",
-				       "ii", *id, (int64_t)json_integer_value(json_object_get(u, "id"))) <
-				    0)
+			    store_exec(
+				    c, e,
+				    "INSERT INTO review_cards (period_id, unit_id) VALUES (?, ?)",
+				    "ii", *id,
+				    (int64_t)json_integer_value(json_object_get(u, "id"))) < 0)
 				rc = -1;
 		}
-		json_t *d = json_pack("{s:I, s:s}", "scheme_id", (json_int_t)scheme_id, "period", key);
+		json_t *d =
+			json_pack("{s:I, s:s}", "scheme_id", (json_int_t)scheme_id, "period", key);
 		if (rc == 0)
 			rc = audit_append(c, who, "review_period_open", "review_period", *id, d, e);
 		json_decref(d);
@@ -489,10 +501,11 @@ static int previous_ranks(store_conn *c, const rv_period *p, json_t **ranks, cha
 	*ranks = json_object();
 	key[0] = 0;
 	store_stmt *st;
-	int rc = store_query_row(c, &st, e,
-				 "SELECT id, period_key FROM review_periods WHERE scheme_id = ?"
-				 " AND status = 'closed' AND from_at < ? ORDER BY from_at DESC LIMIT 1",
-				 "ii", p->scheme_id, p->from);
+	int rc = store_query_row(
+		c, &st, e,
+		"SELECT id, period_key FROM review_periods WHERE scheme_id = ?"
+		" AND status = 'closed' AND from_at < ? ORDER BY from_at DESC LIMIT 1",
+		"ii", p->scheme_id, p->from);
 	if (rc <= 0)
 		return rc;
 	int64_t prev = store_col_int(st, 0);
@@ -531,11 +544,11 @@ static json_t *card_items(const rv_scheme *s, const rv_card *k, json_t *prev)
 			json_t *values = json_object();
 			for (size_t j = 0; j < k->ni; j++) {
 				size_t cell = u * k->ni + j;
-				json_object_set_new(
-					values, s->ind[j].name,
-					json_pack("{s:o, s:f}", "raw",
-						  k->has[cell] ? json_real(k->raw[cell]) : json_null(),
-						  "score", k->score[cell]));
+				json_object_set_new(values, s->ind[j].name,
+						    json_pack("{s:o, s:f}", "raw",
+							      k->has[cell] ? json_real(k->raw[cell])
+									   : json_null(),
+							      "score", k->score[cell]));
 			}
 			char key[32];
 			snprintf(key, sizeof key, "%lld", (long long)k->unit_id[u]);
@@ -543,9 +556,9 @@ static json_t *card_items(const rv_scheme *s, const rv_card *k, json_t *prev)
 			json_array_append_new(
 				items,
 				json_pack("{s:I, s:s, s:f, s:i, s:s, s:o, s:o}", "unit_id",
-					  (json_int_t)k->unit_id[u], "unit_name", k->name[u], "score",
-					  k->total[u], "rank", k->rank[u], "grade", k->grade[u],
-					  "rank_delta",
+					  (json_int_t)k->unit_id[u], "unit_name", k->name[u],
+					  "score", k->total[u], "rank", k->rank[u], "grade",
+					  k->grade[u], "rank_delta",
 					  was ? json_integer(json_integer_value(was) - k->rank[u])
 					      : json_null(),
 					  "values", values));
@@ -635,7 +648,8 @@ static int check_value(store_conn *c, const actor *who, const rv_scheme *s, cons
 	int64_t n;
 	if (store_query_int(c, &n, 0, e,
 			    "SELECT COUNT(*) FROM review_cards WHERE period_id = ? AND unit_id = ?",
-			    "ii", p->id, (int64_t)json_integer_value(json_object_get(v, "unit_id"))) < 0)
+			    "ii", p->id,
+			    (int64_t)json_integer_value(json_object_get(v, "unit_id"))) < 0)
 		return -1;
 	if (!n)
 		return err_set(e, ERR_INVALID, "unknown_unit", "unit_id", "这个单位不参加本期考核");
@@ -673,8 +687,9 @@ int review_period_values(store_conn *c, const actor *who, int64_t id, json_t *va
 			       " ON CONFLICT (period_id, unit_id, indicator_id) DO UPDATE SET"
 			       " value = excluded.value, entered_by = excluded.entered_by,"
 			       " entered_at = excluded.entered_at",
-			       "iiidii", p.id, (int64_t)json_integer_value(json_object_get(v, "unit_id")),
-			       x->id, json_number_value(json_object_get(v, "value")), who->user_id,
+			       "iiidii", p.id,
+			       (int64_t)json_integer_value(json_object_get(v, "unit_id")), x->id,
+			       json_number_value(json_object_get(v, "value")), who->user_id,
 			       clock_now_ms()) < 0)
 			rc = -1;
 	}
@@ -694,11 +709,11 @@ static int freeze(store_conn *c, const rv_scheme *s, const rv_period *p, const r
 	for (size_t u = 0; u < k->nu; u++) {
 		for (size_t j = 0; j < k->ni; j++) {
 			size_t cell = u * k->ni + j;
-			store_stmt *st = store_prepare(
-				c,
-				"INSERT INTO review_cells (period_id, unit_id, indicator_id, raw, score)"
-				" VALUES (?, ?, ?, ?, ?)",
-				e);
+			store_stmt *st = store_prepare(c,
+						       "INSERT INTO review_cells (period_id, "
+						       "unit_id, indicator_id, raw, score)"
+						       " VALUES (?, ?, ?, ?, ?)",
+						       e);
 			if (!st)
 				return -1;
 			store_bindf(st, "iii", p->id, k->unit_id[u], s->ind[j].id);
@@ -736,7 +751,8 @@ int review_period_close(store_conn *c, const actor *who, int64_t id, err *e)
 		err_set(e, ERR_CONFLICT, "period_closed", NULL, "考核期已经关闭");
 	else if (rv_card_build(c, &s, &p, &k, e) == 0 && freeze(c, &s, &p, &k, e) == 0 &&
 		 store_exec(c, e,
-			    "UPDATE review_periods SET status = 'closed', closed_by = ?, closed_at = ?,"
+			    "UPDATE review_periods SET status = 'closed', closed_by = ?, closed_at "
+			    "= ?,"
 			    " host_proposal_id = ? WHERE id = ? AND status = 'draft'",
 			    "iini", who->user_id, clock_now_ms(), k.best, p.id) == 1) {
 		json_t *d = json_pack("{s:s, s:I}", "period", p.key, "units", (json_int_t)k.nu);
@@ -824,9 +840,9 @@ int review_period_drill(store_conn *c, const actor *who, int64_t id, int64_t uni
 		rv_unit_name(c, unit_id, uname, sizeof uname);
 		*out = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:I}", "unit_id",
 				 (json_int_t)unit_id, "unit_name", uname, "indicator", x->name,
-				 "metric", m->name, "label", m->drill_label ? m->drill_label : m->label,
-				 "period", p.key, "items", items, "total",
-				 (json_int_t)json_array_size(items));
+				 "metric", m->name, "label",
+				 m->drill_label ? m->drill_label : m->label, "period", p.key,
+				 "items", items, "total", (json_int_t)json_array_size(items));
 		rc = 0;
 	}
 done:
@@ -841,25 +857,27 @@ int review_unit_history(store_conn *c, const actor *who, int64_t scheme_id, int6
 	if (scheme_for(c, who, scheme_id, &s, e) < 0)
 		return -1;
 	rv_scheme_free(&s);
-	store_stmt *st = store_prepare(
-		c,
-		"SELECT p.id, p.period_key, r.total, r.rank_no, r.grade,"
-		" (SELECT COUNT(*) FROM review_cards x WHERE x.period_id = p.id)"
-		" FROM review_periods p JOIN review_cards r ON r.period_id = p.id"
-		" WHERE p.scheme_id = ? AND r.unit_id = ? AND p.status = 'closed' ORDER BY p.from_at",
-		e);
+	store_stmt *st =
+		store_prepare(c,
+			      "SELECT p.id, p.period_key, r.total, r.rank_no, r.grade,"
+			      " (SELECT COUNT(*) FROM review_cards x WHERE x.period_id = p.id)"
+			      " FROM review_periods p JOIN review_cards r ON r.period_id = p.id"
+			      " WHERE p.scheme_id = ? AND r.unit_id = ? AND p.status = 'closed' "
+			      "ORDER BY p.from_at",
+			      e);
 	if (!st)
 		return -1;
 	store_bindf(st, "ii", scheme_id, unit_id);
 	json_t *arr = json_array();
 	int rc;
 	while ((rc = store_step(st, e)) == 1)
-		json_array_append_new(
-			arr, json_pack("{s:I, s:s, s:f, s:I, s:s, s:I}", "period_id",
-				       (json_int_t)store_col_int(st, 0), "period", store_col_text(st, 1),
-				       "score", store_col_double(st, 2), "rank",
-				       (json_int_t)store_col_int(st, 3), "grade", store_col_text(st, 4),
-				       "units", (json_int_t)store_col_int(st, 5)));
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:f, s:I, s:s, s:I}", "period_id",
+						     (json_int_t)store_col_int(st, 0), "period",
+						     store_col_text(st, 1), "score",
+						     store_col_double(st, 2), "rank",
+						     (json_int_t)store_col_int(st, 3), "grade",
+						     store_col_text(st, 4), "units",
+						     (json_int_t)store_col_int(st, 5)));
 	store_done(st);
 	if (rc < 0) {
 		json_decref(arr);
@@ -888,7 +906,8 @@ int review_latest(store_conn *c, const actor *who, json_t **out, err *e)
 		json_t *p;
 		json_array_foreach(json_object_get(sc, "periods_list"), j, p)
 		{
-			if (!latest && !strcmp(json_string_value(json_object_get(p, "status")), "closed"))
+			if (!latest &&
+			    !strcmp(json_string_value(json_object_get(p, "status")), "closed"))
 				latest = json_integer_value(json_object_get(p, "id"));
 		}
 		if (!latest)
@@ -898,13 +917,13 @@ int review_latest(store_conn *c, const actor *who, json_t **out, err *e)
 			break;
 		json_t *items = json_object_get(card, "items");
 		json_array_foreach(items, j, p) json_object_del(p, "values");
-		json_array_append_new(
-			arr, json_pack("{s:O, s:O, s:O, s:I, s:O, s:O, s:O}", "scheme_id",
-				       json_object_get(sc, "id"), "scheme_name",
-				       json_object_get(sc, "name"), "cadence",
-				       json_object_get(sc, "cadence"), "period_id", (json_int_t)latest,
-				       "period", json_object_get(card, "period"), "items", items, "host",
-				       json_object_get(card, "host")));
+		json_array_append_new(arr, json_pack("{s:O, s:O, s:O, s:I, s:O, s:O, s:O}",
+						     "scheme_id", json_object_get(sc, "id"),
+						     "scheme_name", json_object_get(sc, "name"),
+						     "cadence", json_object_get(sc, "cadence"),
+						     "period_id", (json_int_t)latest, "period",
+						     json_object_get(card, "period"), "items",
+						     items, "host", json_object_get(card, "host")));
 		json_decref(card);
 	}
 	json_decref(schemes);

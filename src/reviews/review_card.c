@@ -107,11 +107,12 @@ int rv_period_load(store_conn *c, int64_t id, rv_period *p, err *e)
 {
 	memset(p, 0, sizeof *p);
 	store_stmt *st;
-	int rc = store_query_row(c, &st, e,
-				 "SELECT id, scheme_id, period_key, status, from_at, to_at, closed_at,"
-				 " host_proposal_id, host_unit_id, host_confirmed_at"
-				 " FROM review_periods WHERE id = ?",
-				 "i", id);
+	int rc = store_query_row(
+		c, &st, e,
+		"SELECT id, scheme_id, period_key, status, from_at, to_at, closed_at,"
+		" host_proposal_id, host_unit_id, host_confirmed_at"
+		" FROM review_periods WHERE id = ?",
+		"i", id);
 	if (rc < 0)
 		return -1;
 	if (rc == 0)
@@ -135,7 +136,8 @@ void rv_unit_name(store_conn *c, int64_t id, char *out, size_t n)
 	store_stmt *st;
 	err e = {0};
 	out[0] = 0;
-	if (id && store_query_row(c, &st, &e, "SELECT name FROM units WHERE id = ?", "i", id) == 1) {
+	if (id &&
+	    store_query_row(c, &st, &e, "SELECT name FROM units WHERE id = ?", "i", id) == 1) {
 		copy(out, n, store_col_text(st, 0));
 		store_done(st);
 	}
@@ -157,11 +159,12 @@ static void card_alloc(rv_card *k, size_t nu, size_t ni)
 /* The card's units (ordered by path) with, for a closed card, its frozen totals. */
 static int load_units(store_conn *c, const rv_period *p, size_t ni, rv_card *k, err *e)
 {
-	store_stmt *st = store_prepare(c,
-				       "SELECT r.unit_id, u.name, u.path, r.total, r.rank_no, r.grade"
-				       " FROM review_cards r JOIN units u ON u.id = r.unit_id"
-				       " WHERE r.period_id = ? ORDER BY u.path",
-				       e);
+	store_stmt *st =
+		store_prepare(c,
+			      "SELECT r.unit_id, u.name, u.path, r.total, r.rank_no, r.grade"
+			      " FROM review_cards r JOIN units u ON u.id = r.unit_id"
+			      " WHERE r.period_id = ? ORDER BY u.path",
+			      e);
 	if (!st)
 		return -1;
 	store_bindf(st, "i", p->id);
@@ -196,8 +199,9 @@ static int load_units(store_conn *c, const rv_period *p, size_t ni, rv_card *k, 
 			k->total[u] = total[u];
 			k->rank[u] = rank[u];
 			static const char *const g[] = {"A", "B", "C", "D", "E"};
-			k->grade[u] = grade[u][0] >= 'A' && grade[u][0] <= 'E' ? g[grade[u][0] - 'A']
-										: "E";
+			k->grade[u] = grade[u][0] >= 'A' && grade[u][0] <= 'E'
+					      ? g[grade[u][0] - 'A']
+					      : "E";
 		}
 	}
 	free(total);
@@ -245,8 +249,7 @@ static int compute_column(store_conn *c, const rv_period *p, const rv_indicator 
 	return rc;
 }
 
-static int entered_values(store_conn *c, const rv_scheme *s, const rv_period *p, rv_card *k,
-			  err *e)
+static int entered_values(store_conn *c, const rv_scheme *s, const rv_period *p, rv_card *k, err *e)
 {
 	store_stmt *st = store_prepare(
 		c, "SELECT unit_id, indicator_id, value FROM review_values WHERE period_id = ?", e);
@@ -255,7 +258,8 @@ static int entered_values(store_conn *c, const rv_scheme *s, const rv_period *p,
 	store_bindf(st, "i", p->id);
 	int rc;
 	while ((rc = store_step(st, e)) == 1) {
-		size_t u = unit_index(k, store_col_int(st, 0)), j = ind_index(s, store_col_int(st, 1));
+		size_t u = unit_index(k, store_col_int(st, 0)),
+		       j = ind_index(s, store_col_int(st, 1));
 		if (u == (size_t)-1 || j == (size_t)-1 || strcmp(s->ind[j].source, "entered"))
 			continue;
 		k->has[u * k->ni + j] = true;
@@ -307,7 +311,8 @@ static int frozen_cells(store_conn *c, const rv_scheme *s, const rv_period *p, r
 	store_bindf(st, "i", p->id);
 	int rc;
 	while ((rc = store_step(st, e)) == 1) {
-		size_t u = unit_index(k, store_col_int(st, 0)), j = ind_index(s, store_col_int(st, 1));
+		size_t u = unit_index(k, store_col_int(st, 0)),
+		       j = ind_index(s, store_col_int(st, 1));
 		if (u == (size_t)-1 || j == (size_t)-1)
 			continue;
 		k->has[u * k->ni + j] = !store_col_null(st, 2);

@@ -49,16 +49,17 @@ static int save_decisions(store_conn *c, int64_t meeting, json_t *decisions, err
 	json_array_foreach(decisions, i, d)
 	{
 		const char *kind = json_string_value(json_object_get(d, "kind"));
-		if (store_exec(c, e,
-			       "INSERT INTO review_decisions (meeting_id, text, kind, owner_unit_id,"
-			       " deadline, status) VALUES (?, ?, ?, ?, ?, ?)",
-			       "issnss", meeting, json_string_value(json_object_get(d, "text")),
-			       kind ? kind : "task",
-			       (int64_t)json_integer_value(json_object_get(d, "owner_unit_id")),
-			       json_string_value(json_object_get(d, "deadline")),
-			       json_string_value(json_object_get(d, "status"))
-				       ? json_string_value(json_object_get(d, "status"))
-				       : "open") < 0)
+		if (store_exec(
+			    c, e,
+			    "INSERT INTO review_decisions (meeting_id, text, kind, owner_unit_id,"
+			    " deadline, status) VALUES (?, ?, ?, ?, ?, ?)",
+			    "issnss", meeting, json_string_value(json_object_get(d, "text")),
+			    kind ? kind : "task",
+			    (int64_t)json_integer_value(json_object_get(d, "owner_unit_id")),
+			    json_string_value(json_object_get(d, "deadline")),
+			    json_string_value(json_object_get(d, "status"))
+				    ? json_string_value(json_object_get(d, "status"))
+				    : "open") < 0)
 			return -1;
 	}
 	return 0;
@@ -88,10 +89,12 @@ int review_meeting_save(store_conn *c, const actor *who, int64_t scheme_id, int6
 	}
 	*id = meeting_id;
 	char *sites = text_array(body, "sites"), *attendees = text_array(body, "attendees");
-	json_t *h = json_object_get(body, "host_unit_id"), *pid = json_object_get(body, "period_id");
+	json_t *h = json_object_get(body, "host_unit_id"),
+	       *pid = json_object_get(body, "period_id");
 	int64_t rc = store_exec(
 		c, e,
-		"UPDATE review_meetings SET held_on = COALESCE(?, held_on), title = COALESCE(?, title),"
+		"UPDATE review_meetings SET held_on = COALESCE(?, held_on), title = COALESCE(?, "
+		"title),"
 		" host_unit_id = CASE WHEN ? = 1 THEN ? ELSE host_unit_id END,"
 		" period_id = CASE WHEN ? = 1 THEN ? ELSE period_id END,"
 		" sites = CASE WHEN ? = 1 THEN ? ELSE sites END,"
@@ -130,7 +133,8 @@ static int decisions_json(store_conn *c, int64_t meeting, json_t *o, err *e)
 	store_stmt *st = store_prepare(
 		c,
 		"SELECT d.id, d.text, d.kind, d.owner_unit_id, u.name, d.deadline, d.status,"
-		" d.key_issue_id FROM review_decisions d LEFT JOIN units u ON u.id = d.owner_unit_id"
+		" d.key_issue_id FROM review_decisions d LEFT JOIN units u ON u.id = "
+		"d.owner_unit_id"
 		" WHERE d.meeting_id = ? ORDER BY d.id",
 		e);
 	if (!st)
@@ -139,16 +143,17 @@ static int decisions_json(store_conn *c, int64_t meeting, json_t *o, err *e)
 	json_t *arr = json_array();
 	int rc;
 	while ((rc = store_step(st, e)) == 1) {
-		json_t *d = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)store_col_int(st, 0),
-				      "text", store_col_text(st, 1), "kind", store_col_text(st, 2),
-				      "status", store_col_text(st, 6));
+		json_t *d =
+			json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)store_col_int(st, 0),
+				  "text", store_col_text(st, 1), "kind", store_col_text(st, 2),
+				  "status", store_col_text(st, 6));
 		json_object_set_new(d, "owner_unit_id",
 				    store_col_null(st, 3) ? json_null()
 							  : json_integer(store_col_int(st, 3)));
 		json_object_set_new(d, "owner_unit_name", json_string(store_col_text(st, 4)));
-		json_object_set_new(d, "deadline", store_col_null(st, 5)
-							   ? json_null()
-							   : json_string(store_col_text(st, 5)));
+		json_object_set_new(d, "deadline",
+				    store_col_null(st, 5) ? json_null()
+							  : json_string(store_col_text(st, 5)));
 		json_object_set_new(d, "key_issue_id",
 				    store_col_null(st, 7) ? json_null()
 							  : json_integer(store_col_int(st, 7)));
@@ -169,28 +174,32 @@ static json_t *meeting_row(store_stmt *st)
 {
 	json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:s}", "id", (json_int_t)store_col_int(st, 0),
 			      "scheme_id", (json_int_t)store_col_int(st, 1), "held_on",
-			      store_col_text(st, 3), "title", store_col_text(st, 6), "host_unit_name",
-			      store_col_text(st, 5));
+			      store_col_text(st, 3), "title", store_col_text(st, 6),
+			      "host_unit_name", store_col_text(st, 5));
 	json_object_set_new(o, "period_id",
-			    store_col_null(st, 2) ? json_null() : json_integer(store_col_int(st, 2)));
+			    store_col_null(st, 2) ? json_null()
+						  : json_integer(store_col_int(st, 2)));
 	json_object_set_new(o, "period",
 			    store_col_null(st, 10) ? json_null()
 						   : json_string(store_col_text(st, 10)));
 	json_object_set_new(o, "host_unit_id",
-			    store_col_null(st, 4) ? json_null() : json_integer(store_col_int(st, 4)));
+			    store_col_null(st, 4) ? json_null()
+						  : json_integer(store_col_int(st, 4)));
 	json_t *sites = json_loads(store_col_text(st, 7), 0, NULL);
 	json_t *attendees = json_loads(store_col_text(st, 8), 0, NULL);
 	json_object_set_new(o, "sites", sites ? sites : json_array());
 	json_object_set_new(o, "attendees", attendees ? attendees : json_array());
 	json_object_set_new(o, "summary",
-			    store_col_null(st, 9) ? json_null() : json_string(store_col_text(st, 9)));
+			    store_col_null(st, 9) ? json_null()
+						  : json_string(store_col_text(st, 9)));
 	return o;
 }
 
 int review_meeting_get(store_conn *c, const actor *who, int64_t meeting_id, json_t **out, err *e)
 {
 	int64_t scheme;
-	if (meeting_scheme(c, meeting_id, &scheme, e) < 0 || scheme_as(c, who, scheme, false, e) < 0)
+	if (meeting_scheme(c, meeting_id, &scheme, e) < 0 ||
+	    scheme_as(c, who, scheme, false, e) < 0)
 		return -1;
 	store_stmt *st;
 	int rc = store_query_row(c, &st, e, MEETING_SQL " WHERE m.id = ?", "i", meeting_id);

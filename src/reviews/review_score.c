@@ -93,18 +93,10 @@ void review_score_column(const struct review_rule_def *r, const double *raw, con
 		double s = 0;
 		if (has[i]) {
 			switch (r->rule) {
-			case REVIEW_MINMAX:
-				s = minmax(r, raw, has, n, raw[i]);
-				break;
-			case REVIEW_RANK_POINTS:
-				s = rank_points(r, raw, has, n, raw[i]);
-				break;
-			case REVIEW_BANDS:
-				s = banded(r, raw[i]);
-				break;
-			case REVIEW_VALUE:
-				s = raw[i];
-				break;
+			case REVIEW_MINMAX: s = minmax(r, raw, has, n, raw[i]); break;
+			case REVIEW_RANK_POINTS: s = rank_points(r, raw, has, n, raw[i]); break;
+			case REVIEW_BANDS: s = banded(r, raw[i]); break;
+			case REVIEW_VALUE: s = raw[i]; break;
 			}
 		}
 		score[i] = review_round2(s);

@@ -62,7 +62,8 @@ static void write_sheet(lxw_workbook *wb, lxw_worksheet *ws, const json_t *card)
 	json_t *inds = json_object_get(card, "indicators");
 	size_t ni = json_array_size(inds);
 	lxw_col_t last = (lxw_col_t)(1 + 2 * ni + 2);
-	char *t = xasprintf("%s考核成绩表", json_string_value(json_object_get(card, "scheme_name")));
+	char *t =
+		xasprintf("%s考核成绩表", json_string_value(json_object_get(card, "scheme_name")));
 	worksheet_set_row(ws, 0, 30, NULL);
 	worksheet_merge_range(ws, 0, 0, 0, last, t, title);
 	free(t);
@@ -97,12 +98,13 @@ static void write_sheet(lxw_workbook *wb, lxw_worksheet *ws, const json_t *card)
 	json_array_foreach(json_object_get(card, "items"), u, it)
 	{
 		lxw_row_t row = (lxw_row_t)(4 + u);
-		worksheet_write_string(ws, row, 0, json_string_value(json_object_get(it, "unit_name")),
-				       text);
+		worksheet_write_string(ws, row, 0,
+				       json_string_value(json_object_get(it, "unit_name")), text);
 		json_t *values = json_object_get(it, "values");
 		json_array_foreach(inds, j, x)
 		{
-			json_t *v = json_object_get(values, json_string_value(json_object_get(x, "name")));
+			json_t *v = json_object_get(values,
+						    json_string_value(json_object_get(x, "name")));
 			lxw_col_t c0 = (lxw_col_t)(1 + 2 * j);
 			json_t *raw = json_object_get(v, "raw");
 			if (json_is_number(raw))
@@ -115,9 +117,10 @@ static void write_sheet(lxw_workbook *wb, lxw_worksheet *ws, const json_t *card)
 		worksheet_write_number(ws, row, last - 2,
 				       json_number_value(json_object_get(it, "score")), bold);
 		worksheet_write_number(ws, row, last - 1,
-				       (double)json_integer_value(json_object_get(it, "rank")), text);
-		worksheet_write_string(ws, row, last, json_string_value(json_object_get(it, "grade")),
+				       (double)json_integer_value(json_object_get(it, "rank")),
 				       text);
+		worksheet_write_string(ws, row, last,
+				       json_string_value(json_object_get(it, "grade")), text);
 	}
 	worksheet_set_column(ws, 0, 0, 22, NULL);
 	worksheet_set_column(ws, 1, last, 9, NULL);
@@ -151,8 +154,8 @@ int review_period_xlsx(const json_t *card, char **data, size_t *len, err *e)
 	}
 	write_sheet(wb, workbook_add_worksheet(wb, "考核成绩"), card);
 	lxw_error xe = workbook_close(wb);
-	int rc = xe != LXW_NO_ERROR ? err_set(e, ERR_INTERNAL, "xlsx", NULL, "生成 Excel 文件失败：%s",
-					      lxw_strerror(xe))
+	int rc = xe != LXW_NO_ERROR ? err_set(e, ERR_INTERNAL, "xlsx", NULL,
+					      "生成 Excel 文件失败：%s", lxw_strerror(xe))
 				    : slurp(path, data, len, e);
 	unlink(path);
 	free(path);
