@@ -100,7 +100,7 @@ int review_meeting_save(store_conn *c, const actor *who, int64_t scheme_id, int6
 		" sites = CASE WHEN ? = 1 THEN ? ELSE sites END,"
 		" attendees = CASE WHEN ? = 1 THEN ? ELSE attendees END,"
 		" summary = COALESCE(?, summary), updated_at = ? WHERE id = ?",
-		"ssininisisisii", json_string_value(json_object_get(body, "held_on")),
+		"ssininisissii", json_string_value(json_object_get(body, "held_on")),
 		json_string_value(json_object_get(body, "title")), (int64_t)(h != NULL),
 		(int64_t)json_integer_value(h), (int64_t)(pid != NULL),
 		(int64_t)json_integer_value(pid), (int64_t)(json_object_get(body, "sites") != NULL),

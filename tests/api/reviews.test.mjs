@@ -90,7 +90,8 @@ test('a draft recomputes on read; values only by the assessing unit; closing fre
   // Entered values: the finance bureau's staff only.
   const values = { values: [{ unit_id: hz.id, indicator: '财务管理', value: 92 }, { unit_id: xh.id, indicator: '财务管理', value: 80 }] };
   assertError(await api(`${R}/periods/${p.id}/values`, { method: 'PUT', token: T.haizhou, body: values }), 403, 'forbidden');
-  assertError(await api(`${R}/periods/${p.id}/values`, { method: 'PUT', token: T.nongye, body: values }), 403, 'forbidden');
+  // The agriculture bureau assesses nothing here: the card is not even visible to it.
+  assertError(await api(`${R}/periods/${p.id}/values`, { method: 'PUT', token: T.nongye, body: values }), 404);
   assertError(await api(`${R}/periods/${p.id}/values`, { method: 'PUT', token: T.admin, body: values }), 403);
   assertError(await api(`${R}/periods/${p.id}/values`, { method: 'PUT', token: T.caizheng, body: { values: [{ unit_id: U['太平区'].id, indicator: '财务管理', value: 1 }] } }), 422, 'unknown_unit');
   assertError(await api(`${R}/periods/${p.id}/values`, { method: 'PUT', token: T.caizheng, body: { values: [{ unit_id: hz.id, indicator: '不存在', value: 1 }] } }), 422, 'unknown_indicator');
