@@ -285,8 +285,14 @@ static void score_card(const rv_scheme *s, rv_card *k)
 			k->score[u * ni + j] = sc[u];
 	}
 	double *w = xcalloc(ni ? ni : 1, sizeof *w);
-	for (size_t j = 0; j < ni; j++)
-		w[j] = s->ind[j].weight;
+	/* A column without any value (a platform with no data for the period, or a value
+	 * nobody entered yet) takes no part in the totals: the others' weights carry them. */
+	for (size_t j = 0; j < ni; j++) {
+		bool any = false;
+		for (size_t u = 0; u < nu && !any; u++)
+			any = k->has[u * ni + j];
+		w[j] = any ? s->ind[j].weight : 0;
+	}
 	for (size_t u = 0; u < nu; u++)
 		k->total[u] = review_total(&k->score[u * ni], w, ni);
 	review_rank(k->total, nu, k->rank);

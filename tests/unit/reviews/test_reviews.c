@@ -1,7 +1,8 @@
 /* Review scorecards below the HTTP edge: every scoring rule in both directions, ties,
  * weighted totals and grades (pure); and on SQLite and (with YIWANG_TEST_PG) PostgreSQL a
  * card end to end — units by kind under a parent, entered values, shared ranks, closing
- * that freezes the rows so that later changes leave the card as it was.
+ * that freezes the rows so that later changes leave the card as it was; a column without
+ * any value takes no part in the totals.
  *
  *   city ┬─ county A ── township TA
  *        ├─ county B ── township TB
@@ -317,6 +318,9 @@ static void test_card_ranks_counties_by_kind_and_freezes_at_close(void **state)
 	assert_int_equal(json_array_size(json_object_get(draft, "items")), 3);
 	assert_string_equal(json_string_value(json_object_get(draft, "from")),
 			    "2026-07-01T00:00:00.000+08:00");
+	/* Nothing entered yet: the empty column takes no part, the overdue counts (all 0,
+	 * all first) make every total 100. */
+	close_to(json_number_value(json_object_get(item_of(draft, f->id[C]), "score")), 100);
 	json_decref(draft);
 
 	/* Only the finance bureau enters its values. */
