@@ -4,7 +4,7 @@ export const RULE_LABELS = { minmax: '极值法（0–100）', rank_points: '排
 export const DIRECTION_LABELS = { higher: '越高越好', lower: '越低越好' };
 export const SOURCE_LABELS = { computed: '系统计算', entered: '部门录入' };
 export const STATUS_LABELS = { draft: '草稿（实时计算）', closed: '已关闭（成绩固定）' };
-export const GRADE_TYPES = { A: 'success', B: 'primary', C: 'info', D: 'warning', E: 'danger' };
+export const GRADE_TYPES = { A: 'success', B: 'success', C: 'info', D: 'warning', E: 'danger' };
 
 // The period key suggested for a cadence: this month, or this quarter.
 export function currentPeriod(cadence) {
