@@ -2,7 +2,11 @@
  * resolution, satisfaction), the on-time and reopen rates and the overdue count, each
  * from appeal_stats_each_unit — the same figures, one grouped query over the assignments
  * dispatched in the period — summed over each ranked unit's subtree. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "core/mem.h"
 
 #include "appeals/appeal_stats.h"
 #include "reviews/review_metrics_builtin.h"
@@ -10,28 +14,57 @@
 /* One metric's numerator and denominator from a unit's figures. */
 typedef void (*pick_fn)(const appeal_figures *f, double *num, double *den);
 
-struct fold {
-	struct review_metric_unit *units;
-	size_t n;
-	pick_fn pick;
-};
+/* The per-unit figures of one period and range, read once for all six metrics of a card
+ * (review_metric_memo). */
+typedef struct rows {
+	size_t n, cap;
+	char (*path)[SCOPE_PATH_MAX];
+	appeal_figures *f;
+} rows;
 
-static void fold_one(void *ctx, const char *path, const appeal_figures *f)
+static void rows_free(void *p)
 {
-	struct fold *x = ctx;
-	double num, den;
-	x->pick(f, &num, &den);
-	review_units_add(x->units, x->n, path, num, den);
+	rows *r = p;
+	free(r->path);
+	free(r->f);
+	free(r);
 }
+
+static void keep_row(void *ctx, const char *path, const appeal_figures *f)
+{
+	rows *r = ctx;
+	if (r->n == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 256;
+		r->path = xrealloc(r->path, r->cap * sizeof *r->path);
+		r->f = xrealloc(r->f, r->cap * sizeof *r->f);
+	}
+	snprintf(r->path[r->n], sizeof r->path[0], "%s", path);
+	r->f[r->n++] = *f;
+}
+
+static int memo_key;
 
 static int run(store_conn *c, int64_t from, int64_t to, struct review_metric_unit *units, size_t n,
 	       pick_fn pick, bool is_rate, err *e)
 {
 	char lo[SCOPE_PATH_MAX], hi[SCOPE_PATH_MAX];
 	review_units_range(units, n, lo, hi);
-	struct fold x = {units, n, pick};
-	if (appeal_stats_each_unit(c, lo, hi, from, to, fold_one, &x, e) < 0)
-		return -1;
+	rows *r = review_metric_memo_get(&memo_key, from, to, lo, hi);
+	bool kept = r != NULL;
+	if (!r) {
+		r = xcalloc(1, sizeof *r);
+		if (appeal_stats_each_unit(c, lo, hi, from, to, keep_row, r, e) < 0) {
+			rows_free(r);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		double num, den;
+		pick(&r->f[i], &num, &den);
+		review_units_add(units, n, r->path[i], num, den);
+	}
+	if (!kept)
+		review_metric_memo_put(&memo_key, from, to, lo, hi, r, rows_free);
 	if (is_rate)
 		review_units_rate(units, n);
 	else

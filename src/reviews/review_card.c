@@ -337,10 +337,15 @@ int rv_card_build(store_conn *c, const rv_scheme *s, const rv_period *p, rv_card
 		return -1;
 	if (!strcmp(p->status, "closed"))
 		return frozen_cells(c, s, p, k, e);
-	for (size_t j = 0; j < s->ni; j++)
-		if (!strcmp(s->ind[j].source, "computed") &&
-		    compute_column(c, p, &s->ind[j], j, k, e) < 0)
-			return -1;
+	/* The metrics of one platform share their query within this build. */
+	review_metric_memo_begin();
+	int rc = 0;
+	for (size_t j = 0; rc == 0 && j < s->ni; j++)
+		if (!strcmp(s->ind[j].source, "computed"))
+			rc = compute_column(c, p, &s->ind[j], j, k, e);
+	review_metric_memo_end();
+	if (rc < 0)
+		return -1;
 	if (entered_values(c, s, p, k, e) < 0)
 		return -1;
 	score_card(s, k);

@@ -3,6 +3,7 @@
 #include "reviews/review_metric.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { METRICS_MAX = 128 };
@@ -109,4 +110,67 @@ void review_units_range(const struct review_metric_unit *units, size_t n, char *
 		if (strcmp(h, hi) > 0)
 			snprintf(hi, SCOPE_PATH_MAX, "%s", h);
 	}
+}
+
+/* The memo of the card being built on this thread: a short list (one entry per platform
+ * whose metrics share a query). */
+struct memo {
+	const void *owner;
+	int64_t from, to;
+	char lo[SCOPE_PATH_MAX], hi[SCOPE_PATH_MAX];
+	void *data;
+	void (*free_fn)(void *);
+	struct memo *next;
+};
+
+static _Thread_local struct memo *memos;
+static _Thread_local bool memo_on;
+
+void review_metric_memo_begin(void)
+{
+	memo_on = true;
+}
+
+void review_metric_memo_end(void)
+{
+	while (memos) {
+		struct memo *m = memos;
+		memos = m->next;
+		m->free_fn(m->data);
+		free(m);
+	}
+	memo_on = false;
+}
+
+void *review_metric_memo_get(const void *owner, int64_t from, int64_t to, const char *lo,
+			     const char *hi)
+{
+	for (struct memo *m = memos; memo_on && m; m = m->next)
+		if (m->owner == owner && m->from == from && m->to == to && !strcmp(m->lo, lo) &&
+		    !strcmp(m->hi, hi))
+			return m->data;
+	return NULL;
+}
+
+void review_metric_memo_put(const void *owner, int64_t from, int64_t to, const char *lo,
+			    const char *hi, void *data, void (*free_fn)(void *))
+{
+	if (!memo_on) {
+		free_fn(data);
+		return;
+	}
+	struct memo *m = calloc(1, sizeof *m);
+	if (!m) {
+		free_fn(data);
+		return;
+	}
+	*m = (struct memo){.owner = owner,
+			   .from = from,
+			   .to = to,
+			   .data = data,
+			   .free_fn = free_fn,
+			   .next = memos};
+	snprintf(m->lo, sizeof m->lo, "%s", lo);
+	snprintf(m->hi, sizeof m->hi, "%s", hi);
+	memos = m;
 }

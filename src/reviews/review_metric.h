@@ -72,4 +72,18 @@ void review_units_count(struct review_metric_unit *units, size_t n);
  * query over them all). */
 void review_units_range(const struct review_metric_unit *units, size_t n, char *lo, char *hi);
 
+/* Sharing one query among the metrics of one platform (the six appeal metrics read the
+ * same per-unit figures): while a card is being built (review_metric_memo_begin/end
+ * around it, on this thread), a compute function may keep what it read under a key and
+ * the next metric finds it. Outside a build nothing is kept, so a draft read later reads
+ * the data afresh. */
+void review_metric_memo_begin(void);
+void review_metric_memo_end(void);
+/* The data kept under (owner, from, to, lo, hi), NULL when none. */
+void *review_metric_memo_get(const void *owner, int64_t from, int64_t to, const char *lo,
+			     const char *hi);
+/* Keeps data (freed by free_fn at the build's end; at once when no build is running). */
+void review_metric_memo_put(const void *owner, int64_t from, int64_t to, const char *lo,
+			    const char *hi, void *data, void (*free_fn)(void *));
+
 #endif
