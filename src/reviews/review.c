@@ -396,7 +396,7 @@ static int64_t month_start(int y, int m)
 		m -= 12;
 		y++;
 	}
-	char buf[16];
+	char buf[32];
 	snprintf(buf, sizeof buf, "%04d-%02d-01", y, m);
 	int64_t ms = 0;
 	clock_parse_iso(buf, &ms);
