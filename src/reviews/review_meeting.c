@@ -37,7 +37,7 @@ static int scheme_as(store_conn *c, const actor *who, int64_t id, bool organize,
 static char *text_array(json_t *body, const char *key)
 {
 	json_t *a = json_object_get(body, key);
-	return json_dumps(a ? a : json_array(), JSON_COMPACT);
+	return a ? json_dumps(a, JSON_COMPACT) : xstrdup("[]");
 }
 
 static int save_decisions(store_conn *c, int64_t meeting, json_t *decisions, err *e)
