@@ -242,67 +242,8 @@ STATS_TABLE=()
 if [ "$STATS_ROWS" != 0 ]; then
 	big=$BENCH_TMP/stats.db
 	cp "$DEMO" "$big"
-	now_ms=$(($(date +%s) * 1000))
-	span=$((365 * 86400000))
-	hotline=$(sqlite3 "$big" "SELECT id FROM units WHERE name = '阜新市8890便民服务中心'")
 	t1=$(date +%s.%N)
-	# A year of appeals spread evenly before now, across the demo's regions and handling
-	# units; 95 % closed, the rest open in every state; 5 % signed late, 7 % replied late,
-	# 1 in 7 unresolved, satisfaction 70/20/10. One assignment each, as a dispatch makes.
-	sqlite3 "$big" >/dev/null <<EOF || bench_die "generating the stats fixture failed"
-PRAGMA synchronous = OFF;
-PRAGMA cache_size = -1000000;
-BEGIN;
-CREATE TEMP TABLE r AS SELECT row_number() OVER (ORDER BY id) - 1 AS k, id, path FROM units
-	WHERE kind IN ('township', 'community', 'village');
-CREATE TEMP TABLE h AS SELECT row_number() OVER (ORDER BY id) - 1 AS k, id, path FROM units
-	WHERE id IN (SELECT DISTINCT unit_id FROM case_assignments);
-CREATE TEMP TABLE c AS SELECT row_number() OVER (ORDER BY id) - 1 AS k, id FROM categories;
-CREATE TEMP TABLE nums AS SELECT (SELECT COUNT(*) FROM temp.r) AS nr,
-	(SELECT COUNT(*) FROM temp.h) AS nh, (SELECT COUNT(*) FROM temp.c) AS nc;
-INSERT INTO cases (kind, number, status, region_id, region_path, intake_unit_id, handler_id,
-	handler_path, title, content, urgent, created_by, created_at, updated_at, dispatched_at,
-	signed_at, replied_at, closed_at, sign_due_at, finish_due_at, resolved, satisfaction)
-WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $STATS_ROWS - 1),
-g AS (SELECT i, $now_ms - $span + i * ($span / $STATS_ROWS) AS ts,
-	CASE WHEN i % 100 < 95 THEN 'closed' WHEN i % 100 < 97 THEN 'handling'
-	     WHEN i % 100 < 98 THEN 'dispatched' WHEN i % 100 < 99 THEN 'replied'
-	     ELSE 'revisit' END AS st FROM n)
-SELECT 'appeal', printf('BX%08d', i), st, r.id, r.path, $hotline, h.id, h.path,
-	'基准测试诉求' || i, '基准测试用的诉求内容，第' || i || '件。', 0, NULL, ts, ts,
-	ts + 600000,
-	CASE WHEN st = 'dispatched' THEN NULL
-	     ELSE ts + 600000 + (CASE WHEN i % 20 = 0 THEN 3 * 3600000 ELSE 1800000 END) END,
-	CASE WHEN st IN ('closed', 'replied', 'revisit')
-	     THEN ts + (CASE WHEN i % 14 = 0 THEN 6 ELSE 2 END) * 86400000 END,
-	CASE WHEN st = 'closed' THEN ts + 4 * 86400000 END,
-	ts + 600000 + 7200000, ts + 600000 + 5 * 86400000,
-	CASE WHEN st IN ('closed', 'replied', 'revisit') THEN (i % 7 <> 0) END,
-	CASE WHEN st <> 'closed' THEN NULL WHEN i % 10 = 0 THEN 'dissatisfied'
-	     WHEN i % 10 < 3 THEN 'basically_satisfied' ELSE 'satisfied' END
-FROM g, temp.nums
-JOIN temp.r r ON r.k = (g.i * 7919) % nums.nr
-JOIN temp.h h ON h.k = (g.i * 104729) % nums.nh;
-INSERT INTO appeals (case_id, channel, type, category_id, contact_name, contact_phone, anonymous,
-	address)
-SELECT id, CASE id % 10 WHEN 0 THEN '12345' WHEN 1 THEN 'app' WHEN 2 THEN 'housing'
-	ELSE '8890' END, 'complaint', (SELECT c.id FROM temp.c c WHERE c.k = cases.id % nums.nc),
-	'王女士', printf('139%08d', id), 0, '海州区中华路'
-FROM cases, temp.nums WHERE number >= 'BX' AND number < 'BY';
-INSERT INTO case_assignments (case_id, unit_id, dispatched_at, sign_due_at, finish_due_at,
-	signed_at, signed_on_time, replied_at, replied_on_time, closed_at, resolved, satisfaction,
-	reopened, overdue)
-SELECT id, handler_id, dispatched_at, sign_due_at, finish_due_at, signed_at,
-	CASE WHEN signed_at IS NOT NULL THEN signed_at <= sign_due_at END, replied_at,
-	CASE WHEN replied_at IS NOT NULL THEN replied_at <= finish_due_at END, closed_at, resolved,
-	satisfaction, 0,
-	CASE WHEN signed_at > sign_due_at OR replied_at > finish_due_at THEN 1 ELSE 0 END
-FROM cases WHERE number >= 'BX' AND number < 'BY';
-UPDATE cases SET assignment_id = (SELECT a.id FROM case_assignments a WHERE a.case_id = cases.id)
-WHERE number >= 'BX' AND number < 'BY';
-COMMIT;
-PRAGMA wal_checkpoint(TRUNCATE);
-EOF
+	bench_appeals_fixture "$big" "$STATS_ROWS"
 	GEN_SECONDS=$(awk -v a="$t1" -v b="$(date +%s.%N)" 'BEGIN {printf "%.0f", b - a}')
 	total=$(sqlite3 "$big" "SELECT COUNT(*) FROM cases WHERE kind = 'appeal'")
 	assigned=$(sqlite3 "$big" "SELECT COUNT(*) FROM case_assignments")

@@ -376,3 +376,72 @@ row() {
 	[ $# -ge 7 ] && line="$line  $7"
 	TABLE+=("$line")
 }
+
+# bench_appeals_fixture DB ROWS: adds ROWS appeals to the demo database DB (plain SQL
+# through the sqlite3 shell: a benchmark fixture, not product data), a year of them spread
+# evenly before now across the demo's regions and the units that handle appeals (the units
+# with assignments, or those BENCH_HANDLERS_SQL selects: "SELECT id, path FROM units
+# WHERE ..."); 95 % closed, the rest open in every state; 5 % signed late, 7 % replied
+# late, 1 in 7 unresolved, satisfaction 70/20/10. One assignment each, as a dispatch makes.
+# Used by bench/appeals.sh (d) and bench/reviews.sh.
+bench_appeals_fixture() {
+	local big=$1 rows=$2 now_ms span hotline handlers
+	now_ms=$(($(date +%s) * 1000))
+	span=$((365 * 86400000))
+	hotline=$(sqlite3 "$big" "SELECT id FROM units WHERE name = '阜新市8890便民服务中心'")
+	handlers=${BENCH_HANDLERS_SQL:-"SELECT id, path FROM units WHERE id IN (SELECT DISTINCT unit_id FROM case_assignments)"}
+	sqlite3 "$big" >/dev/null <<EOF || bench_die "generating the appeals fixture failed"
+PRAGMA synchronous = OFF;
+PRAGMA cache_size = -1000000;
+BEGIN;
+CREATE TEMP TABLE r AS SELECT row_number() OVER (ORDER BY id) - 1 AS k, id, path FROM units
+	WHERE kind IN ('township', 'community', 'village');
+CREATE TEMP TABLE h AS SELECT row_number() OVER (ORDER BY id) - 1 AS k, id, path
+	FROM ($handlers);
+CREATE TEMP TABLE c AS SELECT row_number() OVER (ORDER BY id) - 1 AS k, id FROM categories;
+CREATE TEMP TABLE nums AS SELECT (SELECT COUNT(*) FROM temp.r) AS nr,
+	(SELECT COUNT(*) FROM temp.h) AS nh, (SELECT COUNT(*) FROM temp.c) AS nc;
+INSERT INTO cases (kind, number, status, region_id, region_path, intake_unit_id, handler_id,
+	handler_path, title, content, urgent, created_by, created_at, updated_at, dispatched_at,
+	signed_at, replied_at, closed_at, sign_due_at, finish_due_at)
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $rows - 1),
+g AS (SELECT i, $now_ms - $span + i * ($span / $rows) AS ts,
+	CASE WHEN i % 100 < 95 THEN 'closed' WHEN i % 100 < 97 THEN 'handling'
+	     WHEN i % 100 < 98 THEN 'dispatched' WHEN i % 100 < 99 THEN 'replied'
+	     ELSE 'revisit' END AS st FROM n)
+SELECT 'appeal', printf('BX%08d', i), st, r.id, r.path, $hotline, h.id, h.path,
+	'基准测试诉求' || i, '基准测试用的诉求内容，第' || i || '件。', 0, NULL, ts, ts,
+	ts + 600000,
+	CASE WHEN st = 'dispatched' THEN NULL
+	     ELSE ts + 600000 + (CASE WHEN i % 20 = 0 THEN 3 * 3600000 ELSE 1800000 END) END,
+	CASE WHEN st IN ('closed', 'replied', 'revisit')
+	     THEN ts + (CASE WHEN i % 14 = 0 THEN 6 ELSE 2 END) * 86400000 END,
+	CASE WHEN st = 'closed' THEN ts + 4 * 86400000 END,
+	ts + 600000 + 7200000, ts + 600000 + 5 * 86400000
+FROM g, temp.nums
+JOIN temp.r r ON r.k = (g.i * 7919) % nums.nr
+JOIN temp.h h ON h.k = (g.i * 104729) % nums.nh;
+INSERT INTO appeals (case_id, channel, type, category_id, contact_name, contact_phone, anonymous,
+	address, resolved, satisfaction)
+SELECT id, CASE id % 10 WHEN 0 THEN '12345' WHEN 1 THEN 'app' WHEN 2 THEN 'housing'
+	ELSE '8890' END, 'complaint', (SELECT c.id FROM temp.c c WHERE c.k = cases.id % nums.nc),
+	'王女士', printf('139%08d', id), 0, '海州区中华路',
+	CASE WHEN status IN ('closed', 'replied', 'revisit') THEN (id % 7 <> 0) END,
+	CASE WHEN status <> 'closed' THEN NULL WHEN id % 10 = 0 THEN 'dissatisfied'
+	     WHEN id % 10 < 3 THEN 'basically_satisfied' ELSE 'satisfied' END
+FROM cases, temp.nums WHERE number >= 'BX' AND number < 'BY';
+INSERT INTO case_assignments (case_id, unit_id, dispatched_at, sign_due_at, finish_due_at,
+	signed_at, signed_on_time, replied_at, replied_on_time, closed_at, resolved, satisfaction,
+	reopened, overdue)
+SELECT c.id, c.handler_id, c.dispatched_at, c.sign_due_at, c.finish_due_at, c.signed_at,
+	CASE WHEN c.signed_at IS NOT NULL THEN c.signed_at <= c.sign_due_at END, c.replied_at,
+	CASE WHEN c.replied_at IS NOT NULL THEN c.replied_at <= c.finish_due_at END, c.closed_at,
+	p.resolved, p.satisfaction, 0,
+	CASE WHEN c.signed_at > c.sign_due_at OR c.replied_at > c.finish_due_at THEN 1 ELSE 0 END
+FROM cases c JOIN appeals p ON p.case_id = c.id WHERE c.number >= 'BX' AND c.number < 'BY';
+UPDATE cases SET assignment_id = (SELECT a.id FROM case_assignments a WHERE a.case_id = cases.id)
+WHERE number >= 'BX' AND number < 'BY';
+COMMIT;
+PRAGMA wal_checkpoint(TRUNCATE);
+EOF
+}

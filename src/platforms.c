@@ -3,9 +3,13 @@
 #include "appeals/appeal.h"
 #include "disputes/dispute.h"
 #include "engine/case.h"
+#include "reviews/review_metrics_builtin.h"
 
 void platforms_register(void)
 {
 	case_machine_register(&appeal_machine);
 	case_machine_register(&dispute_machine);
+	/* The review schemes' computed indicators: each platform's metrics. */
+	reviews_metrics_register(review_appeal_metrics, review_appeal_metrics_count);
+	reviews_metrics_register(review_dispute_metrics, review_dispute_metrics_count);
 }

@@ -71,13 +71,7 @@ int appeal_stats_period(const char *from, const char *to, int64_t now, int defau
 }
 
 /* The figures of a set of assignments. */
-typedef struct counts {
-	int64_t dispatched, signed_on_time, closed, resolved, revisited, satisfied, replied,
-		replied_on_time, returned, reopened, overdue;
-	/* Reopened and not closed again: with closed, the assignments that were ever closed,
-	 * the reopen rate's denominator (reopened / closed alone could exceed 1). */
-	int64_t reopened_open;
-} counts;
+typedef appeal_figures counts;
 
 /* The aggregate over assignments `a`, in the order of struct counts. Every figure is a sum
  * of 0/1 so that the whole period is one pass over the rows. */
@@ -181,6 +175,81 @@ int appeal_stats_by_unit(store_conn *c, const actor *who, int64_t from, int64_t 
 				      "unit_name", store_col_text(st, 1));
 		counts_json(o, &k);
 		json_array_append_new(arr, o);
+	}
+	store_done(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return -1;
+	}
+	*items = arr;
+	return 0;
+}
+
+int appeal_stats_each_unit(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
+			   void (*fn)(void *ctx, const char *path, const appeal_figures *f),
+			   void *ctx, err *e)
+{
+	store_stmt *st =
+		store_prepare(c,
+			      "SELECT u.path, s.n0, s.n1, s.n2, s.n3, s.n4, s.n5, s.n6, s.n7,"
+			      " s.n8, s.n9, s.n10, s.n11" PER_UNIT_SQL,
+			      e);
+	if (!st)
+		return -1;
+	store_bindf(st, "ssii", lo, hi, from, to);
+	int rc;
+	while ((rc = store_step(st, e)) == 1) {
+		counts k;
+		read_counts(st, 1, &k);
+		fn(ctx, store_col_text(st, 0), &k);
+	}
+	store_done(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The condition on assignment `a` of each figure appeal_stats_assignments lists. */
+static const struct {
+	const char *figure, *sql;
+} figure_conditions[] = {
+	{"overdue", "a.overdue = 1"},
+	{"late_sign", "(a.signed_on_time IS NULL OR a.signed_on_time = 0)"},
+	{"late_reply", "a.replied_at IS NOT NULL AND a.replied_on_time = 0"},
+	{"reopened", "a.reopened > 0"},
+	{"unresolved", "a.closed_at IS NOT NULL AND a.resolved = 0"},
+	{"dissatisfied", "a.satisfaction = 'dissatisfied'"},
+};
+
+int appeal_stats_assignments(store_conn *c, const char *lo, const char *hi, int64_t from,
+			     int64_t to, const char *figure, int limit, json_t **items, err *e)
+{
+	const char *cond = NULL;
+	for (size_t i = 0; i < sizeof figure_conditions / sizeof figure_conditions[0]; i++)
+		if (!strcmp(figure_conditions[i].figure, figure))
+			cond = figure_conditions[i].sql;
+	if (!cond)
+		return err_set(e, ERR_INVALID, "invalid_value", "figure", "未知的统计项");
+	char sql[768];
+	snprintf(sql, sizeof sql,
+		 "SELECT c.id, c.number, c.title, u.name, a.dispatched_at FROM case_assignments a"
+		 " JOIN units u ON u.id = a.unit_id JOIN cases c ON c.id = a.case_id"
+		 " WHERE a.unit_id IN (SELECT id FROM units WHERE path >= ? AND path < ?)"
+		 " AND a.dispatched_at >= ? AND a.dispatched_at < ? AND %s"
+		 " ORDER BY a.dispatched_at, a.id LIMIT ?",
+		 cond);
+	store_stmt *st = store_prepare(c, sql, e);
+	if (!st)
+		return -1;
+	store_bindf(st, "ssiii", lo, hi, from, to, (int64_t)limit);
+	json_t *arr = json_array();
+	int rc;
+	while ((rc = store_step(st, e)) == 1) {
+		char at[40];
+		clock_format_iso(store_col_int(st, 4), at, sizeof at);
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:s, s:s}", "id",
+						     (json_int_t)store_col_int(st, 0), "number",
+						     store_col_text(st, 1), "title",
+						     store_col_text(st, 2), "unit_name",
+						     store_col_text(st, 3), "dispatched_at", at));
 	}
 	store_done(st);
 	if (rc < 0) {

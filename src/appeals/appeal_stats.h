@@ -37,6 +37,28 @@ int appeal_stats_by_unit(store_conn *c, const actor *who, int64_t from, int64_t 
 int appeal_stats_trend(store_conn *c, const actor *who, int64_t from, int64_t to, int64_t unit_id,
 		       json_t **items, err *e);
 
+/* The figures of the assignments of one unit, as the rates above count them. */
+typedef struct appeal_figures {
+	int64_t dispatched, signed_on_time, closed, resolved, revisited, satisfied, replied,
+		replied_on_time, returned, reopened, overdue;
+	/* Reopened and not closed again: with closed, the assignments that were ever closed,
+	 * the reopen rate's denominator (reopened / closed alone could exceed 1). */
+	int64_t reopened_open;
+} appeal_figures;
+
+/* For the review metrics: fn(ctx, unit path, figures) for every unit of the path range
+ * [lo, hi) with assignments dispatched in [from, to); one grouped query. */
+int appeal_stats_each_unit(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
+			   void (*fn)(void *ctx, const char *path, const appeal_figures *f),
+			   void *ctx, err *e);
+
+/* The appeals behind a figure: assignments to units of [lo, hi) dispatched in [from, to)
+ * that were `overdue`, signed late (`late_sign`), replied late (`late_reply`), `reopened`,
+ * closed unresolved (`unresolved`) or revisited dissatisfied (`dissatisfied`); items of
+ * {id, number, title, unit_name, dispatched_at}, at most limit, oldest first. */
+int appeal_stats_assignments(store_conn *c, const char *lo, const char *hi, int64_t from,
+			     int64_t to, const char *figure, int limit, json_t **items, err *e);
+
 /* items (as appeal_stats_by_unit made them) as an .xlsx workbook: a title row with the
  * period, Chinese headers, one row per unit, a total row; rates as percentages. *data is
  * a heap buffer of *len bytes. */

@@ -11,6 +11,7 @@
 #include "demo/demo_appeals.h"
 #include "demo/demo_data.h"
 #include "demo/demo_disputes.h"
+#include "demo/demo_reviews.h"
 #include "demo/demo_livelihood.h"
 #include "appeals/open311.h"
 #include "org/unit.h"
@@ -311,6 +312,9 @@ int demo_build(store *s, const char *password, err *e)
 		rc = demo_appeals_end(&end, e);
 	if (rc == 0)
 		rc = demo_livelihood_open(s, x.ids, end, e);
+	/* The review cards, computed from the appeals and disputes above. */
+	if (rc == 0)
+		rc = demo_reviews_build(s, x.ids, e);
 	/* The accounts are made in the demo's past, their passwords now: none starts expired. */
 	if (rc == 0)
 		rc = user_passwords_set_at(s, built, e);

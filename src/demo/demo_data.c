@@ -237,6 +237,10 @@ const struct demo_user demo_users[] = {
 	{"dwf_branch", "白凤岐", "dongwafang", "party_secretary", "13904189572"},
 	{"fagai", "姜海波", "fagai", "unit_staff", "15941820716"},
 	{"ducha", "曲文静", "ducha", "unit_staff", "18604183629"},
+	/* the assessing units of the township reviews (financial management, rural
+	 * revitalization) */
+	{"caizheng", "邵明远", "caizheng", "unit_staff", "15604182736"},
+	{"nongye", "吕春梅", "nongye", "unit_staff", "13941857260"},
 
 	/* the 40 city deputies of the demo congress */
 	{"deputy01", "王桂芝", "fuxin", "deputy", "15218549168"},

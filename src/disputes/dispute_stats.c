@@ -148,6 +148,36 @@ static int per_unit(store_conn *c, const char *lo, const char *hi, int64_t from,
 	return rc < 0 ? -1 : 0;
 }
 
+int dispute_stats_each_unit(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
+			    void (*fn)(void *ctx, const char *path, int64_t agreed,
+				       int64_t not_agreed),
+			    void *ctx, err *e)
+{
+	store_stmt *st = store_prepare(c, PER_UNIT_SQL, e);
+	if (!st)
+		return -1;
+	store_bindf(st, "ssii", lo, hi, from, to);
+	int rc;
+	while ((rc = store_step(st, e)) == 1)
+		fn(ctx, store_col_text(st, 12), store_col_int(st, 4),
+		   store_col_int(st, 5) + store_col_int(st, 6) + store_col_int(st, 7));
+	store_done(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int dispute_stats_each_agreement(
+	store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
+	void (*each)(void *ctx, const char *region_path, const char *level), void *ctx, err *e)
+{
+	agreements a = {0};
+	int rc = load_agreements(c, lo, hi, from, to, &a, e);
+	for (size_t i = 0; rc == 0 && i < a.n; i++)
+		each(ctx, a.path[i], a.level[i]);
+	free(a.level);
+	free(a.path);
+	return rc;
+}
+
 /* "2026-11" of an instant, China time. */
 static void month_of(int64_t ms, char out[8])
 {

@@ -53,6 +53,11 @@ const POLICY = [
   [/^POST \/api\/v1\/disputes\/\{id\}\/actions$/, ['leader', 'mediator']],
   [/^GET \/api\/v1\/stats\/disputes\b/, ['admin', 'leader', 'mediator']],
   [/^GET \/api\/v1\/disputes\b/, ['admin', 'agent', 'leader', 'mediator']],
+  // 三大调度 reviews: the assessing unit's staff enter values; organizers (admin or the
+  // organizer unit's staff: finer, in the handler) write; the ranked units and leaders read
+  [/^PUT \/api\/v1\/reviews\/periods\/\{id\}\/values$/, ['unit_staff']],
+  [/^(POST|PATCH|DELETE) \/api\/v1\/reviews\//, ['admin', 'unit_staff']],
+  [/^GET \/api\/v1\/reviews\//, ['admin', 'leader', 'unit_staff']],
   // 民生实事
   [/^POST \/api\/v1\/livelihood\/sessions\/\{id\}\/ballots$/, ['deputy']],
   [/^POST \/api\/v1\/livelihood\/projects\/\{id\}\/(inspections|evaluation)$/, ['deputy']],

@@ -1,0 +1,140 @@
+// Browser test of the 三大调度 review screens against the real server and the demo's cards:
+// the supervision office reads a closed monthly league table (ranks, grades and arrows as
+// the API has them, the host proposal), the finance bureau enters a township's value on
+// the quarterly draft and the card recomputes, a county drills down from its own overdue
+// count, and a unit's history draws its chart. Screenshots go to test-results/ (or
+// YIWANG_SCREENSHOTS).
+//
+//   node --test tests/browser/reviews.test.mjs
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startServer, client, login as apiLogin, demoPassword } from '../lib/server.mjs';
+
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const SHOTS = process.env.YIWANG_SCREENSHOTS || 'test-results';
+const WAIT = 15000;
+const DESKTOP = { width: 1440, height: 900 };
+
+let server, browser, api, T = {};
+
+before(async () => {
+  server = await startServer();
+  api = client(server.url);
+  for (const u of ['ducha', 'caizheng', 'haizhou']) T[u] = await apiLogin(api, u);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  mkdirSync(SHOTS, { recursive: true });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+async function openPage(username) {
+  const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT);
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('response', (r) => { if (r.status() >= 500) problems.push(`HTTP ${r.status()} ${r.url()}`); });
+  await page.goto(server.url + '/#/login');
+  await page.locator('input[data-test=login-username]').fill(username);
+  await page.locator('input[data-test=login-password]').fill(demoPassword);
+  await page.locator('[data-test=login-submit]').click();
+  await page.locator('[data-test=home]').waitFor();
+  return { context, page, problems };
+}
+
+async function shot(page, name) {
+  await page.waitForTimeout(600);
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function schemeNamed(name, token = T.ducha) {
+  const r = await api('/api/v1/reviews/schemes', { token });
+  assert.equal(r.status, 200);
+  const s = r.body.items.find((x) => x.name === name);
+  assert.ok(s, `scheme ${name}`);
+  return s;
+}
+
+test('the league table of a closed month: ranks, grades, arrows and the host as the API has them', async () => {
+  const s = await schemeNamed('单月调度稳定');
+  const closed = s.periods_list.find((p) => p.status === 'closed');
+  const card = (await api(`/api/v1/reviews/periods/${closed.id}`, { token: T.ducha })).body;
+  const { context, page, problems } = await openPage('ducha');
+  await page.locator('[data-test=nav-reviews]').click();
+  await page.locator('[data-test=rv-schemes]').waitFor();
+  await shot(page, 'reviews-schemes');
+  await page.goto(`${server.url}/#/reviews/periods/${closed.id}`);
+  const league = page.locator('[data-test=rv-league]');
+  await league.waitFor();
+  await page.locator('[data-test=rv-rank]').first().waitFor();
+  // Element Plus renders fixed columns twice; the main table body holds one row per unit.
+  const rows = league.locator('.el-table__body-wrapper tbody tr');
+  assert.equal(await rows.count(), card.items.length);
+  const ranks = await rows.locator('[data-test=rv-rank]').allTextContents();
+  assert.deepEqual(ranks.map(Number), card.items.map((i) => i.rank));
+  const grades = await rows.locator('[data-test=rv-grade]').allTextContents();
+  assert.deepEqual(grades.map((g) => g.trim()), card.items.map((i) => i.grade));
+  const ups = card.items.filter((i) => i.rank_delta > 0).length;
+  const downs = card.items.filter((i) => i.rank_delta < 0).length;
+  assert.equal(await rows.locator('[data-test=rv-arrow][data-dir=up]').count(), ups);
+  assert.equal(await rows.locator('[data-test=rv-arrow][data-dir=down]').count(), downs);
+  assert.equal((await page.locator('[data-test=rv-status]').getAttribute('data-status')), 'closed');
+  assert.equal((await page.locator('[data-test=rv-host-proposal]').textContent()).trim(), card.host_proposal.unit_name);
+  await shot(page, 'reviews-league');
+  // A unit's history: the chart draws.
+  await rows.first().locator('[data-test=rv-unit]').click();
+  await page.locator('[data-test=rv-history-chart] canvas').waitFor();
+  await shot(page, 'reviews-history');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the finance bureau enters a value on the township draft and the card recomputes', async () => {
+  const s = await schemeNamed('季度调度乡镇', T.caizheng);
+  const draft = s.periods_list.find((p) => p.status === 'draft');
+  const { context, page, problems } = await openPage('caizheng');
+  await page.goto(`${server.url}/#/reviews/periods/${draft.id}`);
+  const league = page.locator('[data-test=rv-league]');
+  await league.waitFor();
+  const first = league.locator('.el-table__body-wrapper tbody tr').first();
+  const unitName = (await first.locator('[data-test=rv-unit]').textContent()).trim();
+  const input = first.locator('[data-test=rv-entry] input');
+  await input.fill('61.5');
+  await input.press('Tab');
+  await page.locator('[data-test=rv-save-values]').click();
+  await page.locator('.el-message--success').waitFor();
+  const card = (await api(`/api/v1/reviews/periods/${draft.id}`, { token: T.caizheng })).body;
+  const it = card.items.find((i) => i.unit_name === unitName);
+  assert.equal(it.values['财务管理'].raw, 61.5);
+  await shot(page, 'reviews-entry');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a county drills down from its own overdue count to the appeals behind it', async () => {
+  const s = await schemeNamed('单月调度稳定', T.haizhou);
+  const closed = s.periods_list.filter((p) => p.status === 'closed')[0];
+  const { context, page, problems } = await openPage('haizhou');
+  await page.goto(`${server.url}/#/reviews/periods/${closed.id}`);
+  const league = page.locator('[data-test=rv-league]');
+  await league.waitFor();
+  const row = league.locator('.el-table__body-wrapper tbody tr', { hasText: '海州区' });
+  // The drill links in order of the indicators; 超期件数 is the fourth computed one.
+  await row.locator('[data-test=rv-drill]').nth(3).click();
+  const dialog = page.locator('[data-test=rv-drill-dialog]');
+  await dialog.locator('.el-dialog__title').waitFor();
+  assert.match(await dialog.locator('.el-dialog__title').textContent(), /海州区 · 超期的诉求/);
+  await shot(page, 'reviews-drill');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
