@@ -25,6 +25,11 @@ ROUTE_TABLE(api_open311_admin)
 ROUTE_TABLE(api_dispute_admin)
 ROUTE_TABLE(api_disputes)
 ROUTE_TABLE(api_dispute_stats)
+/* 社区治理: grids, households, patrols, figures */
+ROUTE_TABLE(api_grids)
+ROUTE_TABLE(api_households)
+ROUTE_TABLE(api_patrols)
+ROUTE_TABLE(api_grid_stats)
 
 void routes_register(router *rt);
 
