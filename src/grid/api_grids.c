@@ -95,7 +95,8 @@ static int h_put(http_req *r)
 		size_t len = text ? strlen(text) : 0;
 		free(text);
 		if (len > GRID_BOUNDARY_BYTES_MAX)
-			return http_fail(r, 422, "too_long", "boundary", "网格边界过大");
+			return http_fail(r, 422, "invalid_boundary", "boundary",
+					 "网格边界无效：数据过大");
 		if (grid_boundary_check(boundary, &x.in.boundary, &x.in.lat, &x.in.lon,
 					&x.in.area_km2, &e) < 0)
 			return http_error(r, &e);

@@ -259,7 +259,8 @@ static int header_map(const xlsx_table *t, int at[NCOLS], err *e)
 	for (int k = 0; k < NCOLS; k++)
 		at[k] = -1;
 	if (t->nrows == 0)
-		return err_set(e, ERR_INVALID, "bad_xlsx", "file", "第一个工作表是空的");
+		return err_set(e, ERR_INVALID, "bad_xlsx", "file",
+			       "Excel 文件的第一个工作表是空的");
 	const xlsx_row *h = &t->rows[0];
 	for (size_t i = 0; i < h->ncells; i++)
 		for (int k = 0; k < NCOLS; k++)
@@ -267,8 +268,9 @@ static int header_map(const xlsx_table *t, int at[NCOLS], err *e)
 				if (at[k] < 0 && !strcmp(h->cells[i], columns[k].headers[w]))
 					at[k] = (int)i;
 	if (at[C_ADDRESS] < 0 || at[C_HEAD] < 0)
-		return err_set(e, ERR_INVALID, "bad_xlsx", "file",
-			       "第一个工作表的第一行须为表头，至少含“地址”和“户主姓名”两列");
+		return err_set(
+			e, ERR_INVALID, "bad_xlsx", "file",
+			"Excel 文件第一个工作表的第一行须为表头，至少含“地址”和“户主姓名”两列");
 	return 0;
 }
 
@@ -339,7 +341,7 @@ static int h_import(http_req *r)
 	rows_check(&t, at, &x, errors, &nbad);
 	int rc;
 	if (x.nrows == 0 && nbad == 0) {
-		rc = http_fail(r, 422, "empty", "file", "表中没有住户数据");
+		rc = http_fail(r, 422, "empty", "file", "Excel 文件中没有住户数据");
 		json_decref(errors);
 	} else if (nbad && !partial) {
 		rc = http_json(r, 422,
