@@ -18,4 +18,7 @@ void routes_register(router *rt)
 	router_add(rt, api_dispute_admin_routes, api_dispute_admin_routes_count);
 	router_add(rt, api_disputes_routes, api_disputes_routes_count);
 	router_add(rt, api_dispute_stats_routes, api_dispute_stats_routes_count);
+	/* 社区治理 grid events */
+	router_add(rt, api_grid_events_routes, api_grid_events_routes_count);
+	router_add(rt, api_grid_categories_routes, api_grid_categories_routes_count);
 }

@@ -25,6 +25,8 @@ ROUTE_TABLE(api_open311_admin)
 ROUTE_TABLE(api_dispute_admin)
 ROUTE_TABLE(api_disputes)
 ROUTE_TABLE(api_dispute_stats)
+ROUTE_TABLE(api_grid_events)
+ROUTE_TABLE(api_grid_categories)
 
 void routes_register(router *rt);
 
