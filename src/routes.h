@@ -30,6 +30,8 @@ ROUTE_TABLE(api_grids)
 ROUTE_TABLE(api_households)
 ROUTE_TABLE(api_patrols)
 ROUTE_TABLE(api_grid_stats)
+ROUTE_TABLE(api_grid_events)
+ROUTE_TABLE(api_grid_categories)
 
 void routes_register(router *rt);
 

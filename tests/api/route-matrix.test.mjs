@@ -61,6 +61,13 @@ const POLICY = [
   [/^POST \/api\/v1\/grid\/patrols$/, ['grid_member']],
   [/^PUT \/api\/v1\/grid\/score-weights$/, ['admin']],
   [/^GET \/api\/v1\/(grid\/(grids|households|patrols|score-weights)|stats\/grid)\b/, GRID_READERS],
+  // 社区治理 grid events: members report in their grid; staff (stations, handling units)
+  // work what they hold; leaders and admins read and urge; the city's admins edit the
+  // category tree
+  [/^POST \/api\/v1\/grid\/events$/, ['grid_member']],
+  [/^(POST \/api\/v1\/grid\/events\/\{id\}\/photos|GET \/api\/v1\/grid\/tasks)$/, ['grid_member', 'unit_staff']],
+  [/^(POST|PATCH) \/api\/v1\/grid\/categories\b/, ['admin']],
+  [/^\w+ \/api\/v1\/grid\/(events|photos|categories)\b/, ['admin', 'grid_member', 'leader', 'unit_staff']],
   // 民生实事
   [/^POST \/api\/v1\/livelihood\/sessions\/\{id\}\/ballots$/, ['deputy']],
   [/^POST \/api\/v1\/livelihood\/projects\/\{id\}\/(inspections|evaluation)$/, ['deputy']],
