@@ -59,8 +59,8 @@ static json_t *figures_json(const figures *f, const char *level)
 		json_object_set_new(o, keys[k], json_integer(*sums((figures *)f, k)));
 	json_object_set_new(o, "on_time_rate", rate(f->on_time, f->closed));
 	json_object_set_new(o, "first_time_rate", rate(f->first_time, f->closed));
-	json_object_set_new(o, "rework_rate", rate(f->reworked, f->events));
-	json_object_set_new(o, "escalation_rate", rate(f->escalated, f->events));
+	json_object_set_new(o, "rework_rate", rate(f->reworked, f->valid));
+	json_object_set_new(o, "escalation_rate", rate(f->escalated, f->valid));
 	return o;
 }
 
@@ -106,12 +106,13 @@ static figures *grid_at(figures *g, size_t n, int64_t id)
 
 #define EVENTS_SQL                                                                                 \
 	"SELECT ge.grid_id, COUNT(*), SUM(CASE WHEN ge.valid = 1 THEN 1 ELSE 0 END),"              \
-	" SUM(CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END),"                                   \
-	" SUM(CASE WHEN c.status = 'closed' AND (c.finish_due_at IS NULL"                          \
+	" SUM(CASE WHEN ge.valid = 1 AND c.status = 'closed' THEN 1 ELSE 0 END),"                  \
+	" SUM(CASE WHEN ge.valid = 1 AND c.status = 'closed' AND (c.finish_due_at IS NULL"         \
 	" OR c.closed_at <= c.finish_due_at) THEN 1 ELSE 0 END),"                                  \
-	" SUM(CASE WHEN c.status = 'closed' AND ge.rework_count = 0 THEN 1 ELSE 0 END),"           \
-	" SUM(CASE WHEN ge.rework_count > 0 THEN 1 ELSE 0 END),"                                   \
-	" SUM(CASE WHEN ge.escalation_count > 0 THEN 1 ELSE 0 END)"                                \
+	" SUM(CASE WHEN ge.valid = 1 AND c.status = 'closed' AND ge.rework_count = 0"              \
+	" THEN 1 ELSE 0 END),"                                                                     \
+	" SUM(CASE WHEN ge.valid = 1 AND ge.rework_count > 0 THEN 1 ELSE 0 END),"                  \
+	" SUM(CASE WHEN ge.valid = 1 AND ge.escalation_count > 0 THEN 1 ELSE 0 END)"               \
 	" FROM grid_events ge JOIN cases c ON c.id = ge.case_id JOIN units u ON u.id = ge.grid_id" \
 	" WHERE u.path >= ? AND u.path < ? AND c.created_at >= ? AND c.created_at < ?"             \
 	" GROUP BY ge.grid_id"
@@ -295,7 +296,8 @@ static json_t *weights_json(const grid_weights *w)
 	" WHERE ge.verified_by = us.id AND ge.verified_at >= ? AND ge.verified_at < ?"             \
 	" AND (c.finish_due_at IS NULL OR ge.verified_at <= c.finish_due_at)),"                    \
 	" (SELECT COUNT(*) FROM grid_events ge JOIN cases c ON c.id = ge.case_id"                  \
-	" WHERE ge.reporter_id = us.id AND ge.on_spot = 1 AND c.status = 'closed'"                 \
+	" WHERE ge.reporter_id = us.id AND ge.on_spot = 1 AND ge.valid = 1 AND c.status = "        \
+	"'closed'"                                                                                 \
 	" AND c.closed_at >= ? AND c.closed_at < ?),"                                              \
 	" (SELECT COALESCE(SUM(t.minutes), 0) FROM grid_patrols t WHERE t.user_id = us.id"         \
 	" AND t.started_at >= ? AND t.started_at < ?)"                                             \

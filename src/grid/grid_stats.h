@@ -20,9 +20,10 @@ enum grid_level { GRID_LEVEL_GRID, GRID_LEVEL_COMMUNITY, GRID_LEVEL_TOWNSHIP };
  * "closed","on_time","first_time","reworked","escalated","on_time_rate",
  * "first_time_rate","rework_rate","escalation_rate","patrols","patrol_minutes",
  * "night_patrol_minutes"}],"totals":{...},"idle_grids":[{"id","name"}]} over the events
- * created and the patrols started in [from, to) in the grids of who's area. on_time and
- * first_time rates are over closed events, rework and escalation rates over events; null
- * where the denominator is 0. idle_grids: the grids without a patrol this week (now). */
+ * created and the patrols started in [from, to) in the grids of who's area. closed,
+ * on_time, first_time, reworked and escalated count valid events only; on_time and
+ * first_time rates are over closed ones, rework and escalation rates over valid ones;
+ * null where the denominator is 0. idle_grids: the grids without a patrol this week (now). */
 int grid_stats(store_conn *c, const actor *who, int64_t from, int64_t to, enum grid_level level,
 	       int64_t now, json_t **out, err *e);
 

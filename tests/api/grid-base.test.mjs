@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, client, login } from '../lib/server.mjs';
-import { assertError, assertStatus, stopClean, maskedPhone, uniqueMarker } from '../lib/api-helpers.mjs';
+import { assertError, assertStatus, stopClean, maskedPhone, uniqueMarker, run } from '../lib/api-helpers.mjs';
 import { xlsx, xlsxParts, zip } from '../lib/xlsx.mjs';
 
 let srv, api;
@@ -276,4 +276,139 @@ test('the score weights: everyone reads them, a city admin sets them (0..100)', 
   assertError(await put({ reports: 300, verifications: 1, tasks: 1, patrol_hours: 1 }), 422, undefined, 'reports');
   assertError(await put({ reports: 1, verifications: 1, tasks: 1 }), 422, 'missing_field', 'patrol_hours');
   assertError(await put({ reports: 1, verifications: 1, tasks: 1, patrol_hours: 1 }, 'leader'), 403);
+});
+
+// A 1×1 PNG: the after photo of an event resolved on the spot.
+const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000'
+  + '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+const FIGS = ['events', 'valid', 'closed', 'on_time', 'first_time', 'reworked', 'escalated', 'patrols', 'patrol_minutes', 'night_patrol_minutes'];
+
+test('figures per grid, community and township, and the members\' scores, exactly as the events and patrols made here', async () => {
+  // A second member at 新华社区第三网格, who verifies what grid04 resolves on the spot.
+  const g3 = G['站前街道新华社区第三网格'];
+  const add = run(['user', 'add', '--db', srv.db.url, '--username', 'grid04b', '--name', '测试网格员',
+    '--unit', String(g3.id), '--roles', 'grid_member'], { input: 'Grid-Base-2026\n' });
+  assert.equal(add.status, 0, add.stderr);
+  T.grid04b = await login(api, 'grid04b', 'Grid-Base-2026');
+  U.grid04b = (await api('/api/v1/me', { token: T.grid04b })).body.id;
+  const zhujian = await login(api, 'zhujian');
+  const units = (await api('/api/v1/units?q=' + encodeURIComponent('阜新市住房和城乡建设局'), { token: T.admin })).body.items;
+  const dept = units.find((u) => u.name === '阜新市住房和城乡建设局').id;
+  const weights = { reports: 2, verifications: 1.5, tasks: 3, patrol_hours: 0.5 };
+  assertStatus(await api('/api/v1/grid/score-weights', { method: 'PUT', token: T.admin, body: { role: 'grid_member', ...weights } }), 200);
+
+  const now = new Date(Date.now() + 8 * HOUR);
+  const month = now.toISOString().slice(0, 7);
+  const period = `from=${month}-01&to=${iso(Date.now() + 24 * HOUR).slice(0, 10)}`;
+  const stats = async (level, who = 'leader') => {
+    const r = await api(`/api/v1/stats/grid?${period}&level=${level}`, { token: T[who] });
+    assertStatus(r, 200);
+    return r.body;
+  };
+  const members = async (who = 'xinhua') => {
+    const r = await api(`/api/v1/stats/grid/members?month=${month}`, { token: T[who] });
+    assertStatus(r, 200);
+    return r.body;
+  };
+  const before = { grid: await stats('grid'), community: await stats('community'), members: await members() };
+
+  const ev = async () => {
+    const r = await api('/api/v1/grid/events', { method: 'POST', token: T.grid04, body: { category: 'E0101', description: '楼道堆放杂物，影响通行。', address: '光明巷3号' } });
+    assertStatus(r, 201);
+    assert.equal(r.body.grid.id, g3.id);
+    return r.body.id;
+  };
+  const step = async (id, token, body) => assertStatus(await api(`/api/v1/grid/events/${id}/actions`, { method: 'POST', token, body }), 200);
+  // Closed at the first attempt.
+  const a = await ev();
+  await step(a, T.grid04, { action: 'file' });
+  await step(a, T.xinhua, { action: 'dispatch', unit_id: dept });
+  await step(a, zhujian, { action: 'reply', content: '已清理。' });
+  await step(a, T.xinhua, { action: 'verify', passed: true });
+  // Closed after one rework.
+  const b = await ev();
+  await step(b, T.grid04, { action: 'file' });
+  await step(b, T.xinhua, { action: 'dispatch', unit_id: dept });
+  await step(b, zhujian, { action: 'reply', content: '已清理。' });
+  await step(b, T.xinhua, { action: 'verify', passed: false, reason: '仍有杂物' });
+  await step(b, zhujian, { action: 'reply', content: '已彻底清理。' });
+  await step(b, T.xinhua, { action: 'verify', passed: true });
+  // Escalated and open; reported and open; invalid.
+  const c = await ev();
+  await step(c, T.grid04, { action: 'file' });
+  await step(c, T.xinhua, { action: 'escalate', reason: '社区无法协调' });
+  await ev();
+  const d = await ev();
+  await step(d, T.grid04, { action: 'file' });
+  await step(d, T.xinhua, { action: 'invalidate', reason: '重复上报' });
+  // Resolved on the spot by grid04, verified by grid04b.
+  const f = await ev();
+  assertStatus(await api(`/api/v1/grid/events/${f}/photos?kind=after`, { method: 'POST', token: T.grid04, raw: PNG }), 201);
+  await step(f, T.grid04, { action: 'resolve_on_spot', note: '已现场清理' });
+  await step(f, T.grid04b, { action: 'verify', passed: true });
+  // A patrol now: 20 minutes.
+  const p = await api('/api/v1/grid/patrols', { method: 'POST', token: T.grid04, body: { started_at: iso(Date.now() - 25 * MIN), ended_at: iso(Date.now() - 5 * MIN) } });
+  assertStatus(p, 201);
+
+  const after = { grid: await stats('grid'), community: await stats('community'), township: await stats('township'), members: await members() };
+  const row = (s, id) => s.items.find((i) => i.unit_id === id) || Object.fromEntries(FIGS.map((k) => [k, 0]));
+  const delta = (x, y) => Object.fromEntries(FIGS.map((k) => [k, y[k] - x[k]]));
+  assert.deepEqual(delta(row(before.grid, g3.id), row(after.grid, g3.id)), {
+    events: 6, valid: 5, closed: 3, on_time: 3, first_time: 2, reworked: 1, escalated: 1,
+    patrols: 1, patrol_minutes: p.body.minutes, night_patrol_minutes: p.body.night_minutes,
+  });
+  assert.deepEqual(delta(row(before.community, g3.parent_id), row(after.community, g3.parent_id)), delta(row(before.grid, g3.id), row(after.grid, g3.id)));
+  // Rates are their counts' fractions, null without a denominator; every level sums its grids.
+  for (const level of ['grid', 'community', 'township']) {
+    for (const it of after[level].items) {
+      const r = (n, dd) => (dd ? n / dd : null);
+      for (const [k, n, dd] of [['on_time_rate', 'on_time', 'closed'], ['first_time_rate', 'first_time', 'closed'], ['rework_rate', 'reworked', 'valid'], ['escalation_rate', 'escalated', 'valid']]) {
+        if (r(it[n], it[dd]) === null) assert.equal(it[k], null, `${level} ${it.unit_name} ${k}`);
+        else assert.ok(Math.abs(it[k] - it[n] / it[dd]) < 1e-9, `${level} ${it.unit_name} ${k}`);
+      }
+    }
+  }
+  const byCommunity = {}, byTownship = {};
+  for (const it of after.grid.items) {
+    const g = Object.values(G).find((x) => x.id === it.unit_id);
+    for (const [acc, key] of [[byCommunity, g.parent_id], [byTownship, g.township_id]]) {
+      acc[key] ??= Object.fromEntries(FIGS.map((k) => [k, 0]));
+      for (const k of FIGS) acc[key][k] += it[k];
+    }
+  }
+  for (const it of after.community.items) assert.deepEqual(Object.fromEntries(FIGS.map((k) => [k, it[k]])), byCommunity[it.unit_id], it.unit_name);
+  for (const it of after.township.items) assert.deepEqual(Object.fromEntries(FIGS.map((k) => [k, it[k]])), byTownship[it.unit_id], it.unit_name);
+  assert.deepEqual(Object.fromEntries(FIGS.map((k) => [k, after.grid.totals[k]])),
+    Object.fromEntries(FIGS.map((k) => [k, after.grid.items.reduce((sum, it) => sum + it[k], 0)])));
+  // The area: the station sees its three grids only; another county none of these.
+  assert.deepEqual((await stats('grid', 'xinhua')).items.map((i) => i.unit_id).sort(), Object.values(G).filter((g) => g.parent_id === g3.parent_id).map((g) => g.id).sort());
+  assert.ok(!(await stats('grid', 'xihe')).items.some((i) => i.unit_id === g3.id));
+  assertError(await api('/api/v1/stats/grid?level=street', { token: T.leader }), 400, 'invalid_parameter', 'level');
+
+  // Scores: grid04 reported 6 and resolved 1 on the spot; grid04b verified it on time.
+  const m = (s, id) => s.items.find((i) => i.user_id === id) || { reports: 0, verifications_on_time: 0, tasks_done: 0, patrol_minutes: 0 };
+  const sd = (id) => ['reports', 'verifications_on_time', 'tasks_done', 'patrol_minutes'].map((k) => m(after.members, id)[k] - m(before.members, id)[k]);
+  assert.deepEqual(sd(U.grid04), [6, 0, 1, p.body.minutes]);
+  assert.deepEqual(sd(U.grid04b), [0, 1, 0, 0]);
+  assert.deepEqual(after.members.weights, weights);
+  for (const it of after.members.items) {
+    const want = weights.reports * it.reports + weights.verifications * it.verifications_on_time + weights.tasks * it.tasks_done + weights.patrol_hours * it.patrol_minutes / 60;
+    assert.ok(Math.abs(it.score - Math.round(want * 100) / 100) < 1e-9, it.name);
+  }
+  const ranks = after.members.items.map((i) => i.rank);
+  assert.equal(ranks[0], 1);
+  for (let i = 1; i < ranks.length; i++) {
+    const same = after.members.items[i].score === after.members.items[i - 1].score;
+    assert.equal(ranks[i], same ? ranks[i - 1] : i + 1);
+  }
+  assertError(await api('/api/v1/stats/grid/members?month=2026-13', { token: T.leader }), 400, 'invalid_parameter', 'month');
+
+  // Both as workbooks.
+  for (const path of [`/api/v1/stats/grid.xlsx?${period}&level=community`, `/api/v1/stats/grid/members.xlsx?month=${month}`]) {
+    const r = await fetch(srv.url + path, { headers: { authorization: `Bearer ${T.leader}` } });
+    assert.equal(r.status, 200, path);
+    assert.match(r.headers.get('content-type'), /spreadsheetml/);
+    const buf = Buffer.from(await r.arrayBuffer());
+    assert.equal(buf.subarray(0, 2).toString(), 'PK');
+  }
 });
