@@ -166,9 +166,10 @@ static void bind_list(store_stmt *st, const actor *who, int64_t now)
 int grid_list(store_conn *c, const actor *who, int64_t parent_id, bool idle_only, int64_t now,
 	      json_t **items, err *e)
 {
-	store_stmt *st = store_prepare(
-		c, LIST_SQL " AND (? = 0 OR u.parent_id = ? OR p.parent_id = ?) ORDER BY u.path",
-		e);
+	store_stmt *st = store_prepare(c,
+				       LIST_SQL " AND (CAST(? AS BIGINT) = 0 OR u.parent_id = ? OR "
+						"p.parent_id = ?) ORDER BY u.path",
+				       e);
 	if (!st)
 		return -1;
 	bind_list(st, who, now);

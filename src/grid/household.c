@@ -180,11 +180,12 @@ static void reach_of(const actor *who, reach *r)
 }
 
 #define FILTER_SQL                                                                                 \
-	" AND (? = 0 OR h.grid_id = ?)"                                                            \
+	" AND (CAST(? AS BIGINT) = 0 OR h.grid_id = ?)"                                            \
 	" AND (CAST(? AS TEXT) IS NULL OR h.tags LIKE ?)"                                          \
 	" AND (CAST(? AS TEXT) IS NULL OR h.address LIKE ? ESCAPE '\\' OR h.head_name LIKE ?"      \
 	" ESCAPE '\\')"                                                                            \
-	" AND (? = 0 OR gp.member_user_id = ? OR gp.backup_user_id = ? OR u.parent_id = ?)"
+	" AND (CAST(? AS BIGINT) = 0 OR gp.member_user_id = ? OR gp.backup_user_id = ? OR "        \
+	"u.parent_id = ?)"
 
 static void bind_filter(store_stmt *st, const reach *r, const household_filter *f, const char *tag,
 			bool sensitive, const char *like)

@@ -84,8 +84,10 @@ int patrol_create(store_conn *c, const actor *who, const patrol_input *in, int64
 #define PATROL_WHERE                                                                               \
 	" FROM grid_patrols t JOIN units u ON u.id = t.grid_id JOIN users us ON us.id = t.user_id" \
 	" WHERE ((u.path >= ? AND u.path < ?) OR t.user_id = ?)"                                   \
-	" AND (? = 0 OR t.grid_id = ?) AND (? = 0 OR t.user_id = ?)"                               \
-	" AND (? = 0 OR t.started_at >= ?) AND (? = 0 OR t.started_at < ?)"
+	" AND (CAST(? AS BIGINT) = 0 OR t.grid_id = ?) AND (CAST(? AS BIGINT) = 0 OR t.user_id = " \
+	"?)"                                                                                       \
+	" AND (CAST(? AS BIGINT) = 0 OR t.started_at >= ?) AND (CAST(? AS BIGINT) = 0 OR "         \
+	"t.started_at < ?)"
 
 static void bind_where(store_stmt *st, const actor *who, const patrol_filter *f)
 {
