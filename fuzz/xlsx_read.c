@@ -12,7 +12,8 @@
 
 static const char workbook[] =
 	"<?xml version=\"1.0\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/"
-	"2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+	"2006/main\" "
+	"xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
 	"<sheets><sheet name=\"住户\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
 static const char rels[] =
 	"<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/"
@@ -59,8 +60,8 @@ static uint8_t *wrap(const uint8_t *sheet, size_t ns, const uint8_t *strings, si
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	xlsx_limits lim = {.entry_bytes = 1 << 20, .rows = 200, .cols = 16, .cell_bytes = 64,
-			   .strings = 500};
+	xlsx_limits lim = {
+		.entry_bytes = 1 << 20, .rows = 200, .cols = 16, .cell_bytes = 64, .strings = 500};
 	uint8_t *file = NULL;
 	size_t len = size;
 	const uint8_t *in = data;
