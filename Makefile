@@ -1,6 +1,6 @@
 # yiwang — build, run, test. See README.md.
 CC ?= gcc
-PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter
+PKGS := libmicrohttpd jansson sqlite3 libpq libsodium xlsxwriter libzip expat
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS ?= -O2 -g

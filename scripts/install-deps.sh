@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 pkgs=(gcc make pkg-config ca-certificates clang-format
       libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev
-      libxlsxwriter-dev libcmocka-dev libhpdf-dev fonts-arphic-uming poppler-utils
+      libxlsxwriter-dev libzip-dev libexpat1-dev libcmocka-dev libhpdf-dev fonts-arphic-uming poppler-utils
       clang libclang-rt-14-dev
       postgresql postgresql-contrib pgbackrest sqlite3 nginx wrk chromium
       fonts-noto-cjk)   # Chinese glyphs for the headless browser (tests, screenshots)

@@ -4,6 +4,7 @@
 #include "disputes/dispute.h"
 #include "engine/case.h"
 #include "reviews/review_metrics_builtin.h"
+#include "grid/event.h"
 
 void platforms_register(void)
 {
@@ -12,4 +13,5 @@ void platforms_register(void)
 	/* The review schemes' computed indicators: each platform's metrics. */
 	reviews_metrics_register(review_appeal_metrics, review_appeal_metrics_count);
 	reviews_metrics_register(review_dispute_metrics, review_dispute_metrics_count);
+	case_machine_register(&grid_event_machine);
 }

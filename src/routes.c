@@ -19,4 +19,12 @@ void routes_register(router *rt)
 	router_add(rt, api_disputes_routes, api_disputes_routes_count);
 	router_add(rt, api_dispute_stats_routes, api_dispute_stats_routes_count);
 	router_add(rt, api_reviews_routes, api_reviews_routes_count);
+	/* 社区治理: grids, households, patrols, figures */
+	router_add(rt, api_grids_routes, api_grids_routes_count);
+	router_add(rt, api_households_routes, api_households_routes_count);
+	router_add(rt, api_patrols_routes, api_patrols_routes_count);
+	router_add(rt, api_grid_stats_routes, api_grid_stats_routes_count);
+	/* 社区治理 grid events */
+	router_add(rt, api_grid_events_routes, api_grid_events_routes_count);
+	router_add(rt, api_grid_categories_routes, api_grid_categories_routes_count);
 }

@@ -26,6 +26,13 @@ ROUTE_TABLE(api_dispute_admin)
 ROUTE_TABLE(api_disputes)
 ROUTE_TABLE(api_dispute_stats)
 ROUTE_TABLE(api_reviews)
+/* 社区治理: grids, households, patrols, figures */
+ROUTE_TABLE(api_grids)
+ROUTE_TABLE(api_households)
+ROUTE_TABLE(api_patrols)
+ROUTE_TABLE(api_grid_stats)
+ROUTE_TABLE(api_grid_events)
+ROUTE_TABLE(api_grid_categories)
 
 void routes_register(router *rt);
 

@@ -11,6 +11,7 @@
 #include "demo/demo_appeals.h"
 #include "demo/demo_data.h"
 #include "demo/demo_disputes.h"
+#include "demo/demo_grid.h"
 #include "demo/demo_reviews.h"
 #include "demo/demo_livelihood.h"
 #include "appeals/open311.h"
@@ -312,6 +313,10 @@ int demo_build(store *s, const char *password, err *e)
 		rc = demo_appeals_end(&end, e);
 	if (rc == 0)
 		rc = demo_livelihood_open(s, x.ids, end, e);
+	/* 社区治理's grid data (boundaries, members, households, a year of patrols) before the
+	 * grid events, which need the members. */
+	if (rc == 0)
+		rc = demo_grid_build(s, x.ids, x.hash, e);
 	/* The review cards, computed from the appeals and disputes above. */
 	if (rc == 0)
 		rc = demo_reviews_build(s, x.ids, e);

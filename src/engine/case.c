@@ -645,6 +645,11 @@ int case_add_working_days(store_conn *c, int64_t t, int days, int64_t *out, err 
 	return 0;
 }
 
+calendar *case_calendar(store_conn *c, err *e)
+{
+	return load_calendar(c, e);
+}
+
 const char *case_alert_word(int level)
 {
 	return level >= 2 ? "overdue" : level == 1 ? "warning" : "none";

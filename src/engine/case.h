@@ -228,6 +228,12 @@ int case_deadlines(store_conn *c, const char *kind, const char *policy, bool urg
 /* Adds working days to t on the calendar (extensions). */
 int case_add_working_days(store_conn *c, int64_t t, int days, int64_t *out, err *e);
 
+/* The working-day calendar as the database holds it now (office hours and overrides), for a
+ * kind that times its own steps (grid events); the caller frees it with calendar_free.
+ * NULL with e on a database error. */
+struct calendar;
+struct calendar *case_calendar(store_conn *c, err *e);
+
 /* "none", "warning", "overdue" for an alert level. */
 const char *case_alert_word(int level);
 

@@ -14,6 +14,7 @@
 #include "routes.h"
 #include "http/validate.h"
 #include "core/mem.h"
+#include "core/photo.h"
 #include "livelihood/livelihood.h"
 
 typedef struct pctx {
@@ -134,27 +135,13 @@ static int h_photo(http_req *r)
 	if (http_param_id(r, "id", &id, &e) < 0 || !(c = store_conn_get(r->store, &e)) ||
 	    lv_photo_file(c, req_actor(r), r->app->cfg.data_dir, id, &path, &mime, &e) < 0)
 		return http_error(r, &e);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *buf;
+	size_t got;
+	int rc = photo_read(r->app->cfg.data_dir, "livelihood", path, LV_PHOTO_BYTES_MAX, &buf,
+			    &got, &e);
 	free(path);
-	struct stat sb;
-	if (fd < 0 || fstat(fd, &sb) < 0 || sb.st_size > LV_PHOTO_BYTES_MAX) {
-		if (fd >= 0)
-			close(fd);
-		return http_fail(r, 404, "not_found", NULL, "照片文件不存在");
-	}
-	char *buf = xmalloc((size_t)sb.st_size + 1);
-	size_t got = 0;
-	while (got < (size_t)sb.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)sb.st_size - got);
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	if (got != (size_t)sb.st_size) {
-		free(buf);
-		return http_fail(r, 500, "storage", NULL, "无法读取照片文件");
-	}
+	if (rc < 0)
+		return http_error(r, &e);
 	free(r->text);
 	r->status = 200;
 	r->text = buf;

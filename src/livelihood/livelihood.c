@@ -10,6 +10,7 @@
 #include "org/audit.h"
 #include "core/clock.h"
 #include "core/mem.h"
+#include "core/photo.h"
 #include "org/privacy.h"
 #include "org/unit.h"
 
@@ -135,20 +136,7 @@ bool lv_state_valid(const char *state)
 
 bool lv_photo_type(const unsigned char *d, size_t len, const char **mime, const char **ext)
 {
-	if (len >= 4 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF) {
-		*mime = "image/jpeg", *ext = "jpg";
-		return true;
-	}
-	static const unsigned char png[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-	if (len >= 8 && !memcmp(d, png, 8)) {
-		*mime = "image/png", *ext = "png";
-		return true;
-	}
-	if (len >= 12 && !memcmp(d, "RIFF", 4) && !memcmp(d + 8, "WEBP", 4)) {
-		*mime = "image/webp", *ext = "webp";
-		return true;
-	}
-	return false;
+	return photo_type(d, len, mime, ext);
 }
 
 static int cmp_id(const void *a, const void *b)

@@ -221,7 +221,8 @@ int lv_milestone_add(store_conn *c, const actor *who, int64_t project_id,
  * the row is inserted. By the lead unit's staff. */
 int lv_photo_upload(store *s, const actor *who, const char *data_dir, int64_t project_id,
 		    const unsigned char *data, size_t len, json_t **out, err *e);
-/* The file of a photo the caller may see: path (heap) and MIME type. */
+/* The file of a photo the caller may see: its path under data_dir/livelihood (heap, for
+ * photo_read) and MIME type. */
 int lv_photo_file(store_conn *c, const actor *who, const char *data_dir, int64_t id, char **path,
 		  const char **mime, err *e);
 

@@ -14,6 +14,7 @@
 #include "org/audit.h"
 #include "core/clock.h"
 #include "core/mem.h"
+#include "core/photo.h"
 #include "livelihood/livelihood.h"
 #include "org/unit.h"
 
@@ -556,52 +557,6 @@ int lv_progress_add(store_conn *c, const actor *who, int64_t project_id,
 
 /* ---- photos ---- */
 
-static int mkdirs(const char *path)
-{
-	char *p = xstrdup(path);
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0750) < 0 && errno != EEXIST) {
-			free(p);
-			return -1;
-		}
-		*s = '/';
-	}
-	int rc = mkdir(p, 0750) < 0 && errno != EEXIST ? -1 : 0;
-	free(p);
-	return rc;
-}
-
-/* Writes data to path durably: a temporary file, fsync, rename. */
-static int write_file(const char *path, const unsigned char *data, size_t len)
-{
-	char *tmp = xasprintf("%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-	if (fd < 0) {
-		free(tmp);
-		return -1;
-	}
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (size_t)w;
-	}
-	int rc = off == len && fsync(fd) == 0 ? 0 : -1;
-	close(fd);
-	if (rc == 0 && rename(tmp, path) < 0)
-		rc = -1;
-	if (rc < 0)
-		unlink(tmp);
-	free(tmp);
-	return rc;
-}
-
 typedef struct photo_ctx {
 	const actor *who;
 	int64_t project_id, size, id;
@@ -646,42 +601,23 @@ int lv_photo_upload(store *s, const actor *who, const char *data_dir, int64_t pr
 	/* Refused early here, before the file is written; photo_tx checks again. */
 	if (not_signed_off(&p, e) < 0)
 		return -1;
-	if (len == 0)
-		return err_set(e, ERR_INVALID, "empty_file", NULL, "照片为空");
-	if (len > LV_PHOTO_BYTES_MAX)
-		return err_set(e, ERR_TOO_LARGE, "too_large", NULL, "照片不能超过 %d MB",
-			       LV_PHOTO_BYTES_MAX >> 20);
-	const char *mime, *ext;
-	if (!lv_photo_type(data, len, &mime, &ext))
-		return err_set(e, ERR_INVALID, "unsupported_type", NULL,
-			       "只接受 JPEG、PNG 或 WebP 格式的照片");
-	char name[LV_RECEIPT_LEN + 1];
-	unsigned char raw[LV_RECEIPT_LEN / 2];
-	randombytes_buf(raw, sizeof raw);
-	sodium_bin2hex(name, sizeof name, raw, sizeof raw);
-	char *rel = xasprintf("%.2s/%s.%s", name, name, ext);
-	char *dir = xasprintf("%s/livelihood/%.2s", data_dir, name);
-	char *path = xasprintf("%s/livelihood/%s", data_dir, rel);
-	int rc = 0;
-	if (mkdirs(dir) < 0 || write_file(path, data, len) < 0) {
-		rc = err_set(e, ERR_INTERNAL, "storage", NULL, "无法保存照片文件");
+	char *rel;
+	const char *mime;
+	if (photo_save(data_dir, "livelihood", data, len, LV_PHOTO_BYTES_MAX, &rel, &mime, e) < 0)
+		return -1;
+	photo_ctx x = {.who = who,
+		       .project_id = project_id,
+		       .size = (int64_t)len,
+		       .file = rel,
+		       .mime = mime};
+	int rc = store_write(s, photo_tx, &x, e);
+	if (rc < 0) {
+		photo_remove(data_dir, "livelihood", rel);
 	} else {
-		photo_ctx x = {.who = who,
-			       .project_id = project_id,
-			       .size = (int64_t)len,
-			       .file = rel,
-			       .mime = mime};
-		rc = store_write(s, photo_tx, &x, e);
-		if (rc < 0) {
-			unlink(path);
-		} else {
-			*out = photo_json(x.id, mime, (int64_t)len);
-			json_object_set_new(*out, "project_id", json_integer(project_id));
-		}
+		*out = photo_json(x.id, mime, (int64_t)len);
+		json_object_set_new(*out, "project_id", json_integer(project_id));
 	}
 	free(rel);
-	free(dir);
-	free(path);
 	return rc;
 }
 
@@ -708,8 +644,8 @@ int lv_photo_file(store_conn *c, const actor *who, const char *data_dir, int64_t
 		free(file);
 		return err_set(e, ERR_NOT_FOUND, "not_found", NULL, "照片不存在");
 	}
-	*path = xasprintf("%s/livelihood/%s", data_dir, file);
-	free(file);
+	(void)data_dir;
+	*path = file;
 	return 0;
 }
 

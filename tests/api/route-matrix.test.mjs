@@ -33,6 +33,7 @@ const AS = {
 // fails. Rows are tried in order against "METHOD pattern"; every route must match one.
 const ANY = Object.keys(AS);
 const APPEALS = ['admin', 'agent', 'leader', 'unit_staff'];
+const GRID_READERS = ['admin', 'leader', 'unit_staff', 'grid_member', 'station_staff'];
 const LV_READERS = ['admin', 'agent', 'leader', 'unit_staff', 'congress_staff', 'deputy'];
 const POLICY = [
   // org: the unit tree, one's own session and inbox are everyone's business
@@ -58,6 +59,20 @@ const POLICY = [
   [/^PUT \/api\/v1\/reviews\/periods\/\{id\}\/values$/, ['unit_staff']],
   [/^(POST|PATCH|DELETE) \/api\/v1\/reviews\//, ['admin', 'unit_staff']],
   [/^GET \/api\/v1\/reviews\//, ['admin', 'leader', 'unit_staff']],
+  // 社区治理 grid data: grids, households, patrols, figures (grid-base)
+  [/^PUT \/api\/v1\/grid\/grids\/\{id\}$/, ['admin', 'unit_staff', 'station_staff']],
+  [/^(POST|PATCH) \/api\/v1\/grid\/households(\/\{id\})?$/, ['grid_member', 'unit_staff', 'station_staff']],
+  [/^POST \/api\/v1\/grid\/households\/import$/, ['unit_staff', 'station_staff']],
+  [/^POST \/api\/v1\/grid\/patrols$/, ['grid_member']],
+  [/^PUT \/api\/v1\/grid\/score-weights$/, ['admin']],
+  [/^GET \/api\/v1\/(grid\/(grids|households|patrols|score-weights)|stats\/grid)\b/, GRID_READERS],
+  // 社区治理 grid events: members report in their grid; staff (stations, handling units)
+  // work what they hold; leaders and admins read and urge; the city's admins edit the
+  // category tree
+  [/^POST \/api\/v1\/grid\/events$/, ['grid_member']],
+  [/^(POST \/api\/v1\/grid\/events\/\{id\}\/photos|GET \/api\/v1\/grid\/tasks)$/, ['grid_member', 'unit_staff']],
+  [/^(POST|PATCH) \/api\/v1\/grid\/categories\b/, ['admin']],
+  [/^\w+ \/api\/v1\/grid\/(events|photos|categories)\b/, ['admin', 'grid_member', 'leader', 'unit_staff']],
   // 民生实事
   [/^POST \/api\/v1\/livelihood\/sessions\/\{id\}\/ballots$/, ['deputy']],
   [/^POST \/api\/v1\/livelihood\/projects\/\{id\}\/(inspections|evaluation)$/, ['deputy']],
@@ -72,6 +87,8 @@ const FINER = {
   // Changing another user's password takes an admin; the route is open to everyone for
   // their own password.
   'POST /api/v1/users/{id}/password': 'only one\'s own password without the admin role',
+  // 社区治理 grid data: the score weights are city-wide, set by an admin of the city.
+  'PUT /api/v1/grid/score-weights': 'a city admin only',
 };
 
 const NOWHERE = '999999999';

@@ -21,6 +21,7 @@ import * as appeals from './appeals/screens.js';
 import * as disputes from './disputes/screens.js';
 import * as livelihood from './livelihood/screens.js';
 import * as reviews from './reviews/screens.js';
+import * as grid from './grid/screens.js';
 
 export const SCREENS = [
   ...org.SCREENS,
@@ -28,6 +29,7 @@ export const SCREENS = [
   ...disputes.SCREENS,
   ...livelihood.SCREENS,
   ...reviews.SCREENS,
+  ...grid.SCREENS,
   ...org.ADMIN_SCREENS,
 ];
 

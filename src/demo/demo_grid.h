@@ -1,0 +1,17 @@
+/* The demo's 社区治理 grid data: boundaries for the grids of 站前街道 (small urban ones
+ * near 42.01 N 121.66 E), 和平 and 玉龙 streets and 韩家店镇 (larger village grids); a
+ * member for every grid (grid01 at 新华社区第一网格, grid02 at 东瓦房村第一网格, grid03..
+ * grid13 made here with the demo's password) and a backup from the same community; about
+ * 3,000 households with fake names, addresses, ID and phone numbers and tags; key places;
+ * a year of patrols (two grids without one in the last days). */
+#ifndef YW_DEMO_GRID_H
+#define YW_DEMO_GRID_H
+#include <stdint.h>
+
+#include "core/err.h"
+#include "store/store.h"
+
+/* In one write transaction, now. unit_ids are the demo's unit ids by index in demo_units. */
+int demo_grid_build(store *s, const int64_t *unit_ids, const char *password_hash, err *e);
+
+#endif
