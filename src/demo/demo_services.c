@@ -40,17 +40,17 @@ static const struct item {
 	const char *modes, *materials, *fees, *applicants, *unit;
 } items[] = {
 	{"village", "社会保障", "城乡居民养老保险参保登记", 'i', 0, 0, "ip",
-	 "居民身份证|户口簿|银行卡（社保卡）", "免费", "年满16周岁、非在校学生、未参加职工养老保险的城乡居民",
-	 "renshe"},
-	{"village", "医疗保障", "城乡居民医保参保缴费", 'i', 0, 0, "ip", "居民身份证|户口簿", "按年度缴费标准",
-	 "未参加职工医保的城乡居民", "yibao"},
-	{"village", "社会救助", "高龄津贴申领", 'p', 10, 20, "ip", "居民身份证|户口簿|银行卡（社保卡）",
-	 "免费", "年满80周岁的本地户籍老年人", "minzheng"},
+	 "居民身份证|户口簿|银行卡（社保卡）", "免费",
+	 "年满16周岁、非在校学生、未参加职工养老保险的城乡居民", "renshe"},
+	{"village", "医疗保障", "城乡居民医保参保缴费", 'i', 0, 0, "ip", "居民身份证|户口簿",
+	 "按年度缴费标准", "未参加职工医保的城乡居民", "yibao"},
+	{"village", "社会救助", "高龄津贴申领", 'p', 10, 20, "ip",
+	 "居民身份证|户口簿|银行卡（社保卡）", "免费", "年满80周岁的本地户籍老年人", "minzheng"},
 	{"village", "社会救助", "残疾人两项补贴", 'p', 15, 20, "ip",
-	 "居民身份证|户口簿|第二代残疾人证|银行卡（社保卡）", "免费",
-	 "困难残疾人和重度残疾人", "minzheng"},
-	{"village", "户籍证明", "户籍证明（村委会出具）", 'i', 0, 0, "i", "居民身份证|户口簿", "免费",
-	 "本村户籍居民", NULL},
+	 "居民身份证|户口簿|第二代残疾人证|银行卡（社保卡）", "免费", "困难残疾人和重度残疾人",
+	 "minzheng"},
+	{"village", "户籍证明", "户籍证明（村委会出具）", 'i', 0, 0, "i", "居民身份证|户口簿",
+	 "免费", "本村户籍居民", NULL},
 	{"village", "社会救助", "低保申请", 'p', 20, 30, "ip",
 	 "居民身份证|户口簿|家庭收入及财产申报表|授权核对委托书", "免费",
 	 "家庭人均收入低于当地低保标准的居民", "minzheng"},
@@ -66,33 +66,33 @@ static const struct item {
 	 "居民身份证|退役证件|近期免冠照片", "免费", "本地户籍退役军人", NULL},
 	{"village", "卫生健康", "计划生育家庭奖励扶助申报", 'p', 15, 30, "ip",
 	 "居民身份证|户口簿|独生子女父母光荣证", "免费", "农村计划生育家庭", "weijian"},
-	{"village", "农业农村", "耕地地力保护补贴申报", 'i', 0, 0, "i", "居民身份证|土地承包经营权证|一卡通",
-	 "免费", "承包耕地的农户", "nongye"},
+	{"village", "农业农村", "耕地地力保护补贴申报", 'i', 0, 0, "i",
+	 "居民身份证|土地承包经营权证|一卡通", "免费", "承包耕地的农户", "nongye"},
 	{"township", "户籍管理", "新生儿落户", 'p', 5, 10, "iap",
 	 "出生医学证明|父母居民身份证|户口簿|结婚证", "免费", "新生儿的父母或监护人", "gongan"},
 	{"township", "户籍管理", "居住证办理", 'p', 10, 15, "ap",
 	 "居民身份证|居住证申领登记表|合法稳定住所证明|近期照片", "免费",
 	 "在本地居住半年以上的非本地户籍人员", "gongan"},
-	{"township", "户籍管理", "户籍证明（派出所出具）", 'i', 0, 0, "ip", "居民身份证|户口簿", "免费",
-	 "本地户籍居民", "gongan"},
+	{"township", "户籍管理", "户籍证明（派出所出具）", 'i', 0, 0, "ip", "居民身份证|户口簿",
+	 "免费", "本地户籍居民", "gongan"},
 	{"township", "社会保障", "就业创业证申领", 'p', 3, 5, "ip", "居民身份证|近期照片", "免费",
 	 "劳动年龄内有就业创业需求的人员", "renshe"},
 	{"township", "社会保障", "灵活就业人员社保补贴申领", 'p', 15, 20, "ap",
 	 "居民身份证|就业创业证|社保缴费凭证|银行卡", "免费", "就业困难人员灵活就业者", "renshe"},
-	{"township", "医疗保障", "医保异地就医备案", 'i', 0, 0, "ip", "居民身份证|医保卡|异地居住证明",
-	 "免费", "异地长期居住或转诊的参保人", "yibao"},
+	{"township", "医疗保障", "医保异地就医备案", 'i', 0, 0, "ip",
+	 "居民身份证|医保卡|异地居住证明", "免费", "异地长期居住或转诊的参保人", "yibao"},
 	{"township", "医疗保障", "门诊慢特病待遇认定", 'p', 15, 20, "ap",
 	 "居民身份证|医保卡|二级以上医院诊断证明|病历", "免费", "患门诊慢特病的参保人", "yibao"},
 	{"township", "社会救助", "特困人员救助供养申请", 'p', 20, 30, "ap",
 	 "居民身份证|户口簿|特困人员救助供养申请书|残疾证（如有）", "免费",
 	 "无劳动能力、无生活来源、无法定赡养人的老年人、残疾人和未成年人", "minzheng"},
-	{"township", "民政", "婚姻登记预约指导", 'i', 0, 0, "ia", "双方居民身份证|户口簿|近期合影照片",
-	 "免费", "符合婚姻登记条件的当事人", "minzheng"},
-	{"township", "卫生健康", "生育登记服务", 'i', 0, 0, "ip", "夫妻双方居民身份证|结婚证", "免费",
-	 "育龄夫妻", "weijian"},
+	{"township", "民政", "婚姻登记预约指导", 'i', 0, 0, "ia",
+	 "双方居民身份证|户口簿|近期合影照片", "免费", "符合婚姻登记条件的当事人", "minzheng"},
+	{"township", "卫生健康", "生育登记服务", 'i', 0, 0, "ip", "夫妻双方居民身份证|结婚证",
+	 "免费", "育龄夫妻", "weijian"},
 	{"county", "市场主体", "个体工商户营业执照办理指导", 'p', 3, 15, "ap",
-	 "经营者居民身份证|经营场所证明|个体工商户开业登记申请书", "免费",
-	 "有经营能力的公民", "shijian"},
+	 "经营者居民身份证|经营场所证明|个体工商户开业登记申请书", "免费", "有经营能力的公民",
+	 "shijian"},
 	{"county", "市场主体", "食品经营许可", 'p', 10, 20, "ap",
 	 "营业执照|食品经营许可申请书|经营场所平面图|食品安全管理制度", "免费",
 	 "从事食品销售和餐饮服务的经营者", "shijian"},
@@ -160,12 +160,12 @@ int demo_services_setup(store_conn *c, const int64_t *ids, err *e)
 		return -1;
 	for (size_t i = 0; i < NITEMS; i++) {
 		const struct item *it = &items[i];
-		json_t *b = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:o, s:o, s:s, s:s}", "name",
-				      it->name, "level", it->level, "category", it->category, "kind",
-				      it->kind == 'i' ? "immediate" : "promised", "promised_days",
-				      it->promised, "legal_days", it->legal, "modes",
-				      modes_of(it->modes), "materials", split(it->materials, '|'),
-				      "fees", it->fees, "applicants", it->applicants);
+		json_t *b = json_pack(
+			"{s:s, s:s, s:s, s:s, s:i, s:i, s:o, s:o, s:s, s:s}", "name", it->name,
+			"level", it->level, "category", it->category, "kind",
+			it->kind == 'i' ? "immediate" : "promised", "promised_days", it->promised,
+			"legal_days", it->legal, "modes", modes_of(it->modes), "materials",
+			split(it->materials, '|'), "fees", it->fees, "applicants", it->applicants);
 		int64_t unit = unit_key(ids, it->unit), id;
 		if (unit)
 			json_object_set_new(b, "unit_id", json_integer(unit));
@@ -193,9 +193,9 @@ static const struct station {
 	int per_day_x10;
 	bool hall; /* its county has a hall taking proxies (海州区) */
 } stations[] = {
-	{"dongwafang", 30, true},     {"hjd_hanjiadian", 12, true}, {"hjd_xiwafang", 8, true},
-	{"hjd_erdaoling", 6, true},   {"hanjiadian", 10, true},	    {"zq_xinhua", 10, true},
-	{"zhanqian", 8, true},	      {"cyz_changyingzi", 5, false}, {"sq_shuiquan", 4, false},
+	{"dongwafang", 30, true},   {"hjd_hanjiadian", 12, true},  {"hjd_xiwafang", 8, true},
+	{"hjd_erdaoling", 6, true}, {"hanjiadian", 10, true},	   {"zq_xinhua", 10, true},
+	{"zhanqian", 8, true},	    {"cyz_changyingzi", 5, false}, {"sq_shuiquan", 4, false},
 	{"fm_fuxin_v1", 4, false},
 };
 
@@ -205,7 +205,10 @@ static uint64_t demo_rand_below(uint64_t *g, uint64_t n)
 }
 enum { NSTATIONS = sizeof stations / sizeof stations[0] };
 
-static const char *const surnames = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤";
+static const char *const surnames =
+	"王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏"
+	"魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵"
+	"万钱严覃武戴莫孔向汤";
 static const char *const given[] = {"淑芬", "桂兰", "秀英", "玉兰", "凤琴", "国庆", "建华", "志强",
 				    "德胜", "永福", "春生", "海军", "丽娟", "晓东", "红梅", "振江",
 				    "金凤", "宝山", "立新", "雅静", "俊杰", "明辉", "文华", "长海"};
@@ -239,8 +242,19 @@ struct demo_services {
 	bool ready;
 };
 
-enum { S_CREATE, S_CORRECT, S_SUPPLY, S_SEND, S_APPOINT, S_COMPLETE, S_HAND_OVER, S_RATE, S_ANSWER,
-       S_RECTIFY, S_ARCHIVE };
+enum {
+	S_CREATE,
+	S_CORRECT,
+	S_SUPPLY,
+	S_SEND,
+	S_APPOINT,
+	S_COMPLETE,
+	S_HAND_OVER,
+	S_RATE,
+	S_ANSWER,
+	S_RECTIFY,
+	S_ARCHIVE
+};
 
 static void add_ev(demo_services *d, int64_t at, size_t r, int step)
 {
@@ -306,8 +320,9 @@ static void plan(demo_services *d, int64_t end)
 				q->item = (int16_t)item;
 				q->mode = mode;
 				size_t sn = demo_rand_below(&g, strlen(surnames) / 3);
-				snprintf(q->name, sizeof q->name, "%.3s%s", surnames + 3 * sn,
-					 given[demo_rand_below(&g, sizeof given / sizeof given[0])]);
+				snprintf(
+					q->name, sizeof q->name, "%.3s%s", surnames + 3 * sn,
+					given[demo_rand_below(&g, sizeof given / sizeof given[0])]);
 				snprintf(q->phone, sizeof q->phone, "1%d%09llu",
 					 3 + (int)demo_rand_below(&g, 6),
 					 (unsigned long long)demo_rand_below(&g, 1000000000ULL));
@@ -323,9 +338,11 @@ static void plan(demo_services *d, int64_t end)
 				const struct item *it = &items[item];
 				int days = it->kind == 'p' ? it->promised : 0;
 				/* Most are done within the promise; some run late. */
-				int64_t span = days ? (int64_t)demo_rand_below(&g, (uint64_t)days * 12 / 10 + 1) *
-								 DAY * 7 / 5
-						    : (int64_t)(10 + demo_rand_below(&g, 50)) * MINUTE;
+				int64_t span =
+					days ? (int64_t)demo_rand_below(
+						       &g, (uint64_t)days * 12 / 10 + 1) *
+							DAY * 7 / 5
+					     : (int64_t)(10 + demo_rand_below(&g, 50)) * MINUTE;
 				if (mode == 'p') {
 					add_ev(d, t + 30 * MINUTE, r, S_SEND);
 					add_ev(d, t + span + HOUR, r, S_COMPLETE);
@@ -341,8 +358,13 @@ static void plan(demo_services *d, int64_t end)
 				add_ev(d, t, r, S_HAND_OVER);
 				if (demo_rand_below(&g, 100) < 70) {
 					int p = (int)demo_rand_below(&g, 100);
-					q->rating = (int8_t)(p < 55 ? 5 : p < 85 ? 4 : p < 94 ? 3 : p < 97 ? 2 : 1);
-					add_ev(d, t + (int64_t)(1 + demo_rand_below(&g, 48)) * HOUR, r, S_RATE);
+					q->rating = (int8_t)(p < 55   ? 5
+							     : p < 85 ? 4
+							     : p < 94 ? 3
+							     : p < 97 ? 2
+								      : 1);
+					add_ev(d, t + (int64_t)(1 + demo_rand_below(&g, 48)) * HOUR,
+					       r, S_RATE);
 					if (q->rating <= 2 && demo_rand_below(&g, 100) < 80) {
 						add_ev(d, t + 3 * DAY, r, S_ANSWER);
 						add_ev(d, t + 8 * DAY, r, S_RECTIFY);
@@ -366,9 +388,11 @@ static int load_actors(store_conn *c, demo_services *d, err *e)
 		actor_system(a, "demo_station");
 		int64_t unit = unit_key(d->ids, stations[s].key);
 		store_stmt *st;
-		int rc = store_query_row(c, &st, e, "SELECT path FROM units WHERE id = ?", "i", unit);
+		int rc = store_query_row(c, &st, e, "SELECT path FROM units WHERE id = ?", "i",
+					 unit);
 		if (rc <= 0)
-			return rc == 0 ? err_set(e, ERR_INTERNAL, "demo_services", NULL, "站点不存在")
+			return rc == 0 ? err_set(e, ERR_INTERNAL, "demo_services", NULL,
+						 "站点不存在")
 				       : -1;
 		a->unit_id = unit;
 		snprintf(a->unit_path, sizeof a->unit_path, "%s", store_col_text(st, 0));
@@ -376,11 +400,12 @@ static int load_actors(store_conn *c, demo_services *d, err *e)
 		store_done(st);
 		a->roles = ROLE_STATION_STAFF;
 		/* The station's clerk: a demo login where there is one. */
-		rc = store_query_int(c, &a->user_id, 0, e,
-				     "SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id"
-				     " WHERE u.unit_id = ? AND r.role = 'station_staff' ORDER BY u.id"
-				     " LIMIT 1",
-				     "i", unit);
+		rc = store_query_int(
+			c, &a->user_id, 0, e,
+			"SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id"
+			" WHERE u.unit_id = ? AND r.role = 'station_staff' ORDER BY u.id"
+			" LIMIT 1",
+			"i", unit);
 		if (rc < 0)
 			return -1;
 		snprintf(a->username, sizeof a->username, "station_clerk");
@@ -390,7 +415,8 @@ static int load_actors(store_conn *c, demo_services *d, err *e)
 	store_stmt *st;
 	int rc = store_query_row(c, &st, e, "SELECT path FROM units WHERE id = ?", "i", hall);
 	if (rc <= 0)
-		return rc == 0 ? err_set(e, ERR_INTERNAL, "demo_services", NULL, "政务服务中心不存在")
+		return rc == 0 ? err_set(e, ERR_INTERNAL, "demo_services", NULL,
+					 "政务服务中心不存在")
 			       : -1;
 	d->hall.unit_id = hall;
 	snprintf(d->hall.unit_path, sizeof d->hall.unit_path, "%s", store_col_text(st, 0));
@@ -440,13 +466,11 @@ static int run_event(store_conn *c, demo_services *d, const ev *v, err *e)
 		json_decref(req_mat);
 		return rc;
 	}
-	case S_CORRECT:
-		return 0; /* registered with the missing material: already 补正 */
+	case S_CORRECT: return 0; /* registered with the missing material: already 补正 */
 	case S_SUPPLY:
 		return act(c, clerk, q->id, "supply",
 			   json_pack("{s:o}", "materials", split(it->materials, '|')), e);
-	case S_SEND:
-		return act(c, clerk, q->id, "send", NULL, e);
+	case S_SEND: return act(c, clerk, q->id, "send", NULL, e);
 	case S_APPOINT: {
 		char iso[40];
 		clock_format_iso(clock_now_ms() + 2 * HOUR, iso, sizeof iso);
@@ -456,10 +480,10 @@ static int run_event(store_conn *c, demo_services *d, const ev *v, err *e)
 	case S_COMPLETE:
 		return act(c, q->mode == 'p' ? &d->hall : clerk, q->id, "complete",
 			   json_pack("{s:s}", "result",
-				     it->kind == 'p' ? "已审核通过，证件（批复）已出具" : "已当场办结"),
+				     it->kind == 'p' ? "已审核通过，证件（批复）已出具"
+						     : "已当场办结"),
 			   e);
-	case S_HAND_OVER:
-		return act(c, clerk, q->id, "hand_over", NULL, e);
+	case S_HAND_OVER: return act(c, clerk, q->id, "hand_over", NULL, e);
 	case S_RATE: {
 		char number[32];
 		store_stmt *st;
@@ -478,10 +502,10 @@ static int run_event(store_conn *c, demo_services *d, const ev *v, err *e)
 			   e);
 	case S_RECTIFY:
 		return act(c, clerk, q->id, "rectify",
-			   json_pack("{s:s}", "note", "已组织站点人员学习办事指南，一次性告知清单上墙。"),
+			   json_pack("{s:s}", "note",
+				     "已组织站点人员学习办事指南，一次性告知清单上墙。"),
 			   e);
-	case S_ARCHIVE:
-		return act(c, clerk, q->id, "archive", NULL, e);
+	case S_ARCHIVE: return act(c, clerk, q->id, "archive", NULL, e);
 	}
 	return 0;
 }

@@ -36,8 +36,8 @@ static int h_items(http_req *r)
 				 "level 须为 county、township 或 village");
 	store_conn *c = store_conn_get(r->store, &e);
 	json_t *o;
-	if (!c || svc_items_list(c, req_actor(r), level,
-				 all && actor_has(req_actor(r), ROLE_ADMIN), &o, &e) < 0)
+	if (!c || svc_items_list(c, req_actor(r), level, all && actor_has(req_actor(r), ROLE_ADMIN),
+				 &o, &e) < 0)
 		return http_error(r, &e);
 	return http_json(r, 200, o);
 }
@@ -149,10 +149,10 @@ static int h_items_xlsx(http_req *r)
 	size_t len;
 	if (!c || svc_items_xlsx(c, &data, &len, &e) < 0)
 		return http_error(r, &e);
-	r->disposition = arena_printf(&r->arena,
-				      "attachment; filename=\"service-items.xlsx\"; filename*=UTF-8''"
-				      "%%E4%%BE%%BF%%E6%%B0%%91%%E6%%9C%%8D%%E5%%8A%%A1%%E4%%BA%%8B"
-				      "%%E9%%A1%%B9%%E7%%9B%%AE%%E5%%BD%%95.xlsx");
+	r->disposition = arena_printf(
+		&r->arena, "attachment; filename=\"service-items.xlsx\"; filename*=UTF-8''"
+			   "%%E4%%BE%%BF%%E6%%B0%%91%%E6%%9C%%8D%%E5%%8A%%A1%%E4%%BA%%8B"
+			   "%%E9%%A1%%B9%%E7%%9B%%AE%%E5%%BD%%95.xlsx");
 	free(r->text);
 	r->status = 200;
 	r->text = data;
@@ -194,8 +194,9 @@ static int h_create(http_req *r)
 	    jv_str(b, "note", JV_MULTILINE, SVC_TEXT_MAX, &x.in.note, NULL, &e) < 0)
 		return http_error(r, &e);
 	if (!svc_in(x.in.mode, svc_modes))
-		return http_fail(r, 422, "invalid_value", "mode",
-				 "服务方式须为 immediate（即办）、accompanied（陪办）或 proxy（代办）");
+		return http_fail(
+			r, 422, "invalid_value", "mode",
+			"服务方式须为 immediate（即办）、accompanied（陪办）或 proxy（代办）");
 	json_t *mat = json_object_get(b, "materials");
 	if (mat && !json_is_null(mat)) {
 		if (!json_is_array(mat) || json_array_size(mat) > SVC_MATERIALS_MAX)
@@ -203,11 +204,14 @@ static int h_create(http_req *r)
 					 "materials 须为字符串数组");
 		size_t i;
 		json_t *v;
-		json_array_foreach (mat, i, v)
-			if (!json_is_string(v) || jv_utf8_chars(json_string_value(v)) < 0 ||
-			    jv_utf8_chars(json_string_value(v)) > SVC_MATERIAL_MAX)
-				return http_fail(r, 400, "invalid_type", "materials",
-						 "materials 的每一项须为 100 字以内的字符串");
+		json_array_foreach(
+			mat, i,
+			v) if (!json_is_string(v) || jv_utf8_chars(json_string_value(v)) < 0 ||
+			       jv_utf8_chars(json_string_value(v)) >
+				       SVC_MATERIAL_MAX) return http_fail(r, 400, "invalid_type",
+									  "materials",
+									  "materials 的每一项须为 "
+									  "100 字以内的字符串");
 		x.in.materials = mat;
 	}
 	if (store_write(r->store, create_tx, &x, &e) < 0)
@@ -237,7 +241,8 @@ static int h_list(http_req *r)
 	json_t *items;
 	if (http_paging(r, &page, &per_page, &e) < 0 ||
 	    http_query_int(r, "hall", 0, 1, 0, &hall, &e) < 0 ||
-	    parse_time(r, "from", false, &f.from, &e) < 0 || parse_time(r, "to", true, &f.to, &e) < 0)
+	    parse_time(r, "from", false, &f.from, &e) < 0 ||
+	    parse_time(r, "to", true, &f.to, &e) < 0)
 		return http_error(r, &e);
 	f.hall = hall == 1;
 	f.status = http_query(r, "status");
@@ -441,7 +446,8 @@ const struct route api_services_routes[] = {
 	{"PATCH", "/api/v1/services/enterprise/{id}/steps/{step_id}", h_ent_step, 0,
 	 SVC_ENTERPRISE_ROLES},
 	{"GET", "/api/v1/public/services/requests/{number}", h_public_get, ROUTE_PUBLIC, 0},
-	{"POST", "/api/v1/public/services/requests/{number}/rating", h_public_rate, ROUTE_PUBLIC, 0},
+	{"POST", "/api/v1/public/services/requests/{number}/rating", h_public_rate, ROUTE_PUBLIC,
+	 0},
 	{"GET", "/api/v1/stats/services", h_stats, 0, SVC_STATS_ROLES},
 };
 const size_t api_services_routes_count = sizeof api_services_routes / sizeof api_services_routes[0];

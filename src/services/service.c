@@ -23,7 +23,8 @@ int svc_req_load(store_conn *c, int64_t id, svc_req *q, err *e)
 				 " FROM svc_requests WHERE case_id = ?",
 				 "i", id);
 	if (rc <= 0)
-		return rc == 0 ? err_set(e, ERR_NOT_FOUND, "not_found", NULL, "服务申请不存在") : -1;
+		return rc == 0 ? err_set(e, ERR_NOT_FOUND, "not_found", NULL, "服务申请不存在")
+			       : -1;
 	memset(q, 0, sizeof *q);
 	snprintf(q->mode, sizeof q->mode, "%s", store_col_text(st, 0));
 	q->station_id = store_col_int(st, 1);
@@ -47,8 +48,9 @@ int svc_hall_for(store_conn *c, const char *path, int64_t *hall, err *e)
 		p = slash ? slash + 1 : p + strlen(p);
 	}
 	for (int i = n - 1; i >= 0; i--) {
-		if (store_query_int(c, hall, 0, e, "SELECT unit_id FROM svc_halls WHERE region_id = ?",
-				    "i", ids[i]) < 0)
+		if (store_query_int(c, hall, 0, e,
+				    "SELECT unit_id FROM svc_halls WHERE region_id = ?", "i",
+				    ids[i]) < 0)
 			return -1;
 		if (*hall)
 			return 0;
@@ -62,7 +64,9 @@ int svc_string_list(json_t *o, const char *key, bool required, json_t **out, err
 	*out = NULL;
 	if (!v || json_is_null(v))
 		return required ? err_set(e, ERR_INVALID, "missing_field", key, "请列出%s",
-					  !strcmp(key, "missing") ? "所缺材料" : "材料")
+					  !strcmp(key, "missing") ? "所缺材料"
+					  : !strcmp(key, "modes") ? "服务方式"
+								  : "材料")
 				: 0;
 	if (!json_is_array(v))
 		return err_set(e, ERR_BAD_REQUEST, "invalid_type", key, "%s 须为字符串数组", key);
@@ -124,14 +128,16 @@ static void set_time(json_t *o, const char *key, store_stmt *st, int col)
 
 static void set_text(json_t *o, const char *key, store_stmt *st, int col)
 {
-	json_object_set_new(o, key, store_col_null(st, col) ? json_null()
-							    : json_string(store_col_text(st, col)));
+	json_object_set_new(o, key,
+			    store_col_null(st, col) ? json_null()
+						    : json_string(store_col_text(st, col)));
 }
 
 static void set_int(json_t *o, const char *key, store_stmt *st, int col)
 {
-	json_object_set_new(o, key, store_col_null(st, col) ? json_null()
-							    : json_integer(store_col_int(st, col)));
+	json_object_set_new(o, key,
+			    store_col_null(st, col) ? json_null()
+						    : json_integer(store_col_int(st, col)));
 }
 
 /* ---- registration ---- */
@@ -141,9 +147,9 @@ static int station_modes(store_conn *c, int64_t unit_id, int64_t item_id, const 
 			 json_t **out, err *e)
 {
 	store_stmt *st;
-	int rc = store_query_row(c, &st, e,
-				 "SELECT modes FROM svc_station_items WHERE unit_id = ? AND item_id = ?",
-				 "ii", unit_id, item_id);
+	int rc = store_query_row(
+		c, &st, e, "SELECT modes FROM svc_station_items WHERE unit_id = ? AND item_id = ?",
+		"ii", unit_id, item_id);
 	if (rc < 0)
 		return -1;
 	if (rc == 1) {
@@ -159,9 +165,8 @@ static bool list_has(json_t *list, const char *word)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach (list, i, v)
-		if (json_is_string(v) && !strcmp(json_string_value(v), word))
-			return true;
+	json_array_foreach(list, i, v) if (json_is_string(v) &&
+					   !strcmp(json_string_value(v), word)) return true;
 	return false;
 }
 
@@ -183,7 +188,8 @@ int svc_request_create(store_conn *c, const actor *who, const svc_input *in, int
 			     " WHERE id = ? AND active = 1",
 			     "i", in->item_id);
 	if (rc <= 0)
-		return rc == 0 ? err_set(e, ERR_INVALID, "invalid_item", "item_id", "服务事项不存在")
+		return rc == 0 ? err_set(e, ERR_INVALID, "invalid_item", "item_id",
+					 "服务事项不存在")
 			       : -1;
 	char name[256], kind[16];
 	snprintf(name, sizeof name, "%s", store_col_text(st, 0));
@@ -212,9 +218,9 @@ int svc_request_create(store_conn *c, const actor *who, const svc_input *in, int
 	size_t i;
 	json_t *v;
 	if (in->materials)
-		json_array_foreach (required, i, v)
-			if (!list_has(in->materials, json_string_value(v)))
-				json_array_append(missing, v);
+		json_array_foreach(required, i,
+				   v) if (!list_has(in->materials, json_string_value(v)))
+			json_array_append(missing, v);
 	json_decref(required);
 	char *checked = json_dumps(in->materials ? in->materials : json_array(), JSON_COMPACT);
 	char *miss = json_array_size(missing) ? json_dumps(missing, JSON_COMPACT) : NULL;
@@ -235,22 +241,26 @@ int svc_request_create(store_conn *c, const actor *who, const svc_input *in, int
 			     case_create(c, who, &cn, id, number, e) < 0 ||
 			     case_set_holder(c, *id, who->unit_id, now, e) < 0 ||
 			     store_exec(c, e,
-					"UPDATE cases SET finish_due_at = ?, finish_from = ? WHERE id = ?",
+					"UPDATE cases SET finish_due_at = ?, finish_from = ? WHERE "
+					"id = ?",
 					"iii", due, now, *id) < 0 ||
 			     store_exec(c, e,
-					"INSERT INTO svc_requests (case_id, item_id, mode, applicant_name,"
+					"INSERT INTO svc_requests (case_id, item_id, mode, "
+					"applicant_name,"
 					" applicant_phone, id_number, station_id, station_level,"
-					" entrusted_at, materials_checked, missing, corrections, due_at)"
+					" entrusted_at, materials_checked, missing, corrections, "
+					"due_at)"
 					" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-					"iissssisnssii", *id, in->item_id, in->mode, in->applicant_name,
-					phone, in->id_number, who->unit_id, level,
-					!strcmp(in->mode, "proxy") ? now : 0, checked, miss,
+					"iissssisnssii", *id, in->item_id, in->mode,
+					in->applicant_name, phone, in->id_number, who->unit_id,
+					level, !strcmp(in->mode, "proxy") ? now : 0, checked, miss,
 					(int64_t)(miss != NULL), due) < 0
 		     ? -1
 		     : 0;
 	if (rc == 0) {
-		json_t *d = json_pack("{s:s, s:I, s:s, s:O}", "number", number, "item_id",
-				      (json_int_t)in->item_id, "mode", in->mode, "missing", missing);
+		json_t *d =
+			json_pack("{s:s, s:I, s:s, s:O}", "number", number, "item_id",
+				  (json_int_t)in->item_id, "mode", in->mode, "missing", missing);
 		rc = audit_append(c, who, "service_request_create", "service_request", *id, d, e);
 		json_decref(d);
 	}
@@ -294,11 +304,12 @@ static json_t *req_json(store_stmt *st, bool show, bool brief)
 	set_text(o, "status", st, 2);
 	set_time(o, "created_at", st, 3);
 	set_time(o, "updated_at", st, 4);
-	json_object_set_new(o, "item", json_pack("{s:I, s:s, s:s, s:s, s:I}", "id",
-						 (json_int_t)store_col_int(st, 5), "name",
-						 store_col_text(st, 6), "level", store_col_text(st, 7),
-						 "kind", store_col_text(st, 40), "promised_days",
-						 (json_int_t)store_col_int(st, 41)));
+	json_object_set_new(o, "item",
+			    json_pack("{s:I, s:s, s:s, s:s, s:I}", "id",
+				      (json_int_t)store_col_int(st, 5), "name",
+				      store_col_text(st, 6), "level", store_col_text(st, 7), "kind",
+				      store_col_text(st, 40), "promised_days",
+				      (json_int_t)store_col_int(st, 41)));
 	set_text(o, "mode", st, 8);
 	set_text(o, "applicant_name", st, 9);
 	const char *phone = store_col_text(st, 10), *idn = store_col_text(st, 11);
@@ -319,15 +330,15 @@ static json_t *req_json(store_stmt *st, bool show, bool brief)
 		json_object_set_new(o, "id_number", json_string(masked));
 	}
 	json_object_set_new(o, "masked", json_boolean(!show));
-	json_object_set_new(o, "station", json_pack("{s:I, s:s, s:s}", "id",
-						    (json_int_t)store_col_int(st, 12), "name",
-						    store_col_text(st, 13), "level",
-						    store_col_text(st, 14)));
+	json_object_set_new(o, "station",
+			    json_pack("{s:I, s:s, s:s}", "id", (json_int_t)store_col_int(st, 12),
+				      "name", store_col_text(st, 13), "level",
+				      store_col_text(st, 14)));
 	json_object_set_new(o, "hall",
-			    store_col_null(st, 15)
-				    ? json_null()
-				    : json_pack("{s:I, s:s}", "id", (json_int_t)store_col_int(st, 15),
-						"name", store_col_text(st, 16)));
+			    store_col_null(st, 15) ? json_null()
+						   : json_pack("{s:I, s:s}", "id",
+							       (json_int_t)store_col_int(st, 15),
+							       "name", store_col_text(st, 16)));
 	set_time(o, "due_at", st, 27);
 	set_time(o, "done_at", st, 26);
 	json_object_set_new(o, "on_time",
@@ -339,9 +350,9 @@ static json_t *req_json(store_stmt *st, bool show, bool brief)
 		return o;
 	set_time(o, "entrusted_at", st, 17);
 	json_object_set_new(o, "materials_checked", svc_json_array(store_col_text(st, 18)));
-	json_object_set_new(o, "missing", store_col_null(st, 19)
-						  ? json_array()
-						  : svc_json_array(store_col_text(st, 19)));
+	json_object_set_new(o, "missing",
+			    store_col_null(st, 19) ? json_array()
+						   : svc_json_array(store_col_text(st, 19)));
 	set_int(o, "corrections", st, 20);
 	set_time(o, "appointment_at", st, 21);
 	set_text(o, "companion", st, 22);
@@ -358,8 +369,8 @@ static json_t *req_json(store_stmt *st, bool show, bool brief)
 	set_text(cp, "answer", st, 36);
 	set_time(cp, "answered_at", st, 37);
 	set_time(cp, "rectified_at", st, 38);
-	json_object_set_new(o, "complaint", store_col_null(st, 35) ? (json_decref(cp), json_null())
-								   : cp);
+	json_object_set_new(o, "complaint",
+			    store_col_null(st, 35) ? (json_decref(cp), json_null()) : cp);
 	json_object_set_new(o, "required_materials", svc_json_array(store_col_text(st, 39)));
 	return o;
 }
@@ -381,7 +392,8 @@ int svc_request_get(store_conn *c, const actor *who, int64_t id, json_t **out, e
 	store_stmt *st;
 	int rc = store_query_row(c, &st, e, REQ_SELECT " WHERE c.id = ?", "i", id);
 	if (rc <= 0)
-		return rc == 0 ? err_set(e, ERR_NOT_FOUND, "not_found", NULL, "服务申请不存在") : -1;
+		return rc == 0 ? err_set(e, ERR_NOT_FOUND, "not_found", NULL, "服务申请不存在")
+			       : -1;
 	json_t *o = req_json(st, serves(who, row.region_path, q.hall_id), false);
 	store_done(st);
 	json_t *tl;
@@ -402,11 +414,10 @@ int svc_request_list(store_conn *c, const actor *who, const svc_filter *f, int64
 	scope_upper(who->unit_path, hi, sizeof hi);
 	const char *status = f->status ? f->status : "", *mode = f->mode ? f->mode : "";
 	int64_t from = f->from, to = f->to ? f->to : INT64_MAX;
-	const char *where =
-		f->hall ? " WHERE c.kind = 'service_request' AND c.handler_id = ?"
-			  " AND r.hall_id = c.handler_id AND ? <> '' AND ? <> ''"
-			: " WHERE c.kind = 'service_request' AND ((c.region_path >= ?"
-			  " AND c.region_path < ?) OR r.hall_id = ?)";
+	const char *where = f->hall ? " WHERE c.kind = 'service_request' AND c.handler_id = ?"
+				      " AND r.hall_id = c.handler_id AND ? <> '' AND ? <> ''"
+				    : " WHERE c.kind = 'service_request' AND ((c.region_path >= ?"
+				      " AND c.region_path < ?) OR r.hall_id = ?)";
 	const char *rest = " AND (? = '' OR c.status = ?) AND (? = '' OR r.mode = ?)"
 			   " AND c.created_at >= ? AND c.created_at < ?";
 	char *sql = NULL;
@@ -464,10 +475,11 @@ static bool same_phone(const char *a, const char *b)
 static int find_public(store_conn *c, const char *number, const char *phone, int64_t *id, err *e)
 {
 	store_stmt *st;
-	int rc = store_query_row(c, &st, e,
-				 "SELECT c.id, r.applicant_phone FROM cases c JOIN svc_requests r"
-				 " ON r.case_id = c.id WHERE c.number = ? AND c.kind = 'service_request'",
-				 "s", number);
+	int rc = store_query_row(
+		c, &st, e,
+		"SELECT c.id, r.applicant_phone FROM cases c JOIN svc_requests r"
+		" ON r.case_id = c.id WHERE c.number = ? AND c.kind = 'service_request'",
+		"s", number);
 	if (rc < 0)
 		return -1;
 	bool ok = rc == 1 && phone && same_phone(store_col_text(st, 1), phone);
@@ -489,18 +501,24 @@ int svc_public_get(store_conn *c, const char *number, const char *phone, json_t 
 	store_stmt *st;
 	int rc = store_query_row(c, &st, e, REQ_SELECT " WHERE c.id = ?", "i", id);
 	if (rc <= 0)
-		return rc == 0 ? err_set(e, ERR_NOT_FOUND, "not_found", NULL, "服务申请不存在") : -1;
+		return rc == 0 ? err_set(e, ERR_NOT_FOUND, "not_found", NULL, "服务申请不存在")
+			       : -1;
 	json_t *full = req_json(st, false, false);
 	store_done(st);
 	/* What the citizen sees: their request's progress, the result, the rating and the
 	 * answer to a complaint; no staff names, no ID number. */
 	json_t *o = json_object();
-	const char *keep[] = {"number",	     "status",	   "created_at",   "updated_at",
-			      "item",	     "mode",	   "applicant_name", "applicant_phone",
-			      "station",     "hall",	   "due_at",	   "done_at",
-			      "entrusted_at", "missing",   "appointment_at", "sent_at",
-			      "result",	     "completed_at", "rating",	   "rating_at",
-			      "complaint",   "required_materials"};
+	const char *keep[] = {"number",		"status",
+			      "created_at",	"updated_at",
+			      "item",		"mode",
+			      "applicant_name", "applicant_phone",
+			      "station",	"hall",
+			      "due_at",		"done_at",
+			      "entrusted_at",	"missing",
+			      "appointment_at", "sent_at",
+			      "result",		"completed_at",
+			      "rating",		"rating_at",
+			      "complaint",	"required_materials"};
 	for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++)
 		json_object_set(o, keep[i], json_object_get(full, keep[i]));
 	json_decref(full);
@@ -517,7 +535,8 @@ int svc_public_get(store_conn *c, const char *number, const char *phone, json_t 
 	json_t *steps = json_array();
 	size_t i;
 	json_t *v;
-	json_array_foreach (tl, i, v) {
+	json_array_foreach(tl, i, v)
+	{
 		json_array_append_new(steps, json_pack("{s:O, s:O, s:O}", "action",
 						       json_object_get(v, "action"), "to",
 						       json_object_get(v, "to"), "at",

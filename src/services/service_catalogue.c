@@ -36,16 +36,16 @@ static json_t *item_json(store_stmt *st)
 	json_object_set_new(o, "fees", text_or_null(st, 7));
 	json_object_set_new(o, "legal_days", json_integer(store_col_int(st, 8)));
 	json_object_set_new(o, "promised_days", json_integer(store_col_int(st, 9)));
-	json_object_set_new(o, "time_limit_days", json_integer(svc_due_days(
-							  store_col_text(st, 10),
-							  (int)store_col_int(st, 9))));
+	json_object_set_new(
+		o, "time_limit_days",
+		json_integer(svc_due_days(store_col_text(st, 10), (int)store_col_int(st, 9))));
 	json_object_set_new(o, "kind", json_string(store_col_text(st, 10)));
 	json_object_set_new(o, "modes", svc_json_array(store_col_text(st, 11)));
-	json_object_set_new(o, "unit", store_col_null(st, 12)
-					       ? json_null()
-					       : json_pack("{s:I, s:s}", "id",
-							   (json_int_t)store_col_int(st, 12), "name",
-							   store_col_text(st, 13)));
+	json_object_set_new(o, "unit",
+			    store_col_null(st, 12) ? json_null()
+						   : json_pack("{s:I, s:s}", "id",
+							       (json_int_t)store_col_int(st, 12),
+							       "name", store_col_text(st, 13)));
 	json_object_set_new(o, "active", json_boolean(store_col_int(st, 14) != 0));
 	return o;
 }
@@ -76,13 +76,15 @@ int svc_items_list(store_conn *c, const actor *who, const char *level, bool all,
 	if (actor_has(who, ROLE_STATION_STAFF) && who->unit_id) {
 		size_t i;
 		json_t *it;
-		json_array_foreach (items, i, it) {
+		json_array_foreach(items, i, it)
+		{
 			store_stmt *s2;
-			int r2 = store_query_row(c, &s2, e,
-						 "SELECT modes FROM svc_station_items WHERE unit_id = ?"
-						 " AND item_id = ?",
-						 "ii", who->unit_id,
-						 (int64_t)json_integer_value(json_object_get(it, "id")));
+			int r2 = store_query_row(
+				c, &s2, e,
+				"SELECT modes FROM svc_station_items WHERE unit_id = ?"
+				" AND item_id = ?",
+				"ii", who->unit_id,
+				(int64_t)json_integer_value(json_object_get(it, "id")));
 			if (r2 < 0) {
 				json_decref(items);
 				return -1;
@@ -105,7 +107,8 @@ int svc_item_get(store_conn *c, int64_t id, json_t **out, err *e)
 	store_stmt *st;
 	int rc = store_query_row(c, &st, e, ITEM_SELECT " WHERE i.id = ?", "i", id);
 	if (rc <= 0)
-		return rc == 0 ? err_set(e, ERR_NOT_FOUND, "not_found", NULL, "服务事项不存在") : -1;
+		return rc == 0 ? err_set(e, ERR_NOT_FOUND, "not_found", NULL, "服务事项不存在")
+			       : -1;
 	*out = item_json(st);
 	store_done(st);
 	return 0;
@@ -118,13 +121,13 @@ static int modes_list(json_t *o, const char *key, json_t **out, err *e)
 		return -1;
 	size_t i;
 	json_t *v;
-	json_array_foreach (*out, i, v)
-		if (!svc_in(json_string_value(v), svc_modes)) {
-			json_decref(*out);
-			*out = NULL;
-			return err_set(e, ERR_INVALID, "invalid_value", key,
-				       "服务方式须为 immediate、accompanied 或 proxy");
-		}
+	json_array_foreach(*out, i, v) if (!svc_in(json_string_value(v), svc_modes))
+	{
+		json_decref(*out);
+		*out = NULL;
+		return err_set(e, ERR_INVALID, "invalid_value", key,
+			       "服务方式须为 immediate、accompanied 或 proxy");
+	}
 	return 0;
 }
 
@@ -178,7 +181,8 @@ static int item_write(store_conn *c, const actor *who, int64_t id, item_in *in, 
 		      err *e)
 {
 	int64_t now = clock_now_ms();
-	char *mat = json_dumps(in->materials, JSON_COMPACT), *modes = json_dumps(in->modes, JSON_COMPACT);
+	char *mat = json_dumps(in->materials, JSON_COMPACT),
+	     *modes = json_dumps(in->modes, JSON_COMPACT);
 	int rc;
 	if (in->unit_id) {
 		int64_t n;
@@ -190,28 +194,30 @@ static int item_write(store_conn *c, const actor *who, int64_t id, item_in *in, 
 			goto out;
 	}
 	if (id) {
-		int64_t n = store_exec(c, e,
-				       "UPDATE svc_items SET name = ?, level = ?, category = ?,"
-				       " description = ?, applicants = ?, materials = ?, fees = ?,"
-				       " legal_days = ?, promised_days = ?, kind = ?, modes = ?,"
-				       " unit_id = ?, active = 1, updated_at = ? WHERE id = ?",
-				       "sssssssiissnii", in->name, in->level, in->category,
-				       in->description, in->applicants, mat, in->fees, in->legal_days,
-				       in->promised_days, in->kind, modes, in->unit_id, now, id);
-		rc = n < 0 ? -1
+		int64_t n =
+			store_exec(c, e,
+				   "UPDATE svc_items SET name = ?, level = ?, category = ?,"
+				   " description = ?, applicants = ?, materials = ?, fees = ?,"
+				   " legal_days = ?, promised_days = ?, kind = ?, modes = ?,"
+				   " unit_id = ?, active = 1, updated_at = ? WHERE id = ?",
+				   "sssssssiissnii", in->name, in->level, in->category,
+				   in->description, in->applicants, mat, in->fees, in->legal_days,
+				   in->promised_days, in->kind, modes, in->unit_id, now, id);
+		rc = n < 0    ? -1
 		     : n == 0 ? err_set(e, ERR_NOT_FOUND, "not_found", NULL, "服务事项不存在")
 			      : 0;
 		*out_id = id;
 	} else {
 		store_stmt *st;
-		rc = store_query_row(c, &st, e,
-				     "INSERT INTO svc_items (name, level, category, description,"
-				     " applicants, materials, fees, legal_days, promised_days, kind,"
-				     " modes, unit_id, created_at, updated_at)"
-				     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-				     "sssssssiissnii", in->name, in->level, in->category,
-				     in->description, in->applicants, mat, in->fees, in->legal_days,
-				     in->promised_days, in->kind, modes, in->unit_id, now, now);
+		rc = store_query_row(
+			c, &st, e,
+			"INSERT INTO svc_items (name, level, category, description,"
+			" applicants, materials, fees, legal_days, promised_days, kind,"
+			" modes, unit_id, created_at, updated_at)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+			"sssssssiissnii", in->name, in->level, in->category, in->description,
+			in->applicants, mat, in->fees, in->legal_days, in->promised_days, in->kind,
+			modes, in->unit_id, now, now);
 		if (rc == 1) {
 			*out_id = store_col_int(st, 0);
 			while ((rc = store_step(st, e)) == 1)
@@ -332,11 +338,11 @@ static char *joined(json_t *list)
 {
 	size_t total = 1, i;
 	json_t *v;
-	json_array_foreach (list, i, v)
-		total += strlen(json_string_value(v)) + 4;
+	json_array_foreach(list, i, v) total += strlen(json_string_value(v)) + 4;
 	char *out = xmalloc(total);
 	out[0] = '\0';
-	json_array_foreach (list, i, v) {
+	json_array_foreach(list, i, v)
+	{
 		if (i)
 			strcat(out, "；");
 		strcat(out, json_string_value(v));
@@ -375,12 +381,13 @@ int svc_items_xlsx(store_conn *c, char **data, size_t *len, err *e)
 	format_set_bg_color(head, 0xDDEBF7);
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "服务事项目录");
 	/* The columns match the CSV import, so an exported sheet saved as CSV imports. */
-	static const char *const cols[] = {"name", "level",	 "category", "kind",
-					   "promised_days", "legal_days", "modes",    "materials",
-					   "fees",	    "applicants", "description", "unit"};
-	static const char *const heads[] = {"事项名称", "层级",	  "类别",	  "事项类型",
-					    "承诺时限（工作日）", "法定时限（工作日）", "服务方式",
-					    "申请材料", "收费标准", "服务对象", "事项说明", "责任单位"};
+	static const char *const cols[] = {
+		"name",	 "level",     "category", "kind",	"promised_days", "legal_days",
+		"modes", "materials", "fees",	  "applicants", "description",	 "unit"};
+	static const char *const heads[] = {
+		"事项名称",	      "层级",	  "类别",     "事项类型", "承诺时限（工作日）",
+		"法定时限（工作日）", "服务方式", "申请材料", "收费标准", "服务对象",
+		"事项说明",	      "责任单位"};
 	for (lxw_col_t k = 0; k < 12; k++) {
 		worksheet_write_string(ws, 0, k, heads[k], head);
 		worksheet_write_string(ws, 1, k, cols[k], NULL);
@@ -388,18 +395,19 @@ int svc_items_xlsx(store_conn *c, char **data, size_t *len, err *e)
 	}
 	size_t i;
 	json_t *it;
-	json_array_foreach (json_object_get(o, "items"), i, it) {
+	json_array_foreach(json_object_get(o, "items"), i, it)
+	{
 		lxw_row_t row = (lxw_row_t)i + 2;
 		const char *s[] = {"name", "level", "category", "kind"};
 		for (lxw_col_t k = 0; k < 4; k++)
 			worksheet_write_string(ws, row, k,
 					       json_string_value(json_object_get(it, s[k])), NULL);
-		worksheet_write_number(ws, row, 4,
-				       (double)json_integer_value(json_object_get(it, "promised_days")),
-				       NULL);
-		worksheet_write_number(ws, row, 5,
-				       (double)json_integer_value(json_object_get(it, "legal_days")),
-				       NULL);
+		worksheet_write_number(
+			ws, row, 4,
+			(double)json_integer_value(json_object_get(it, "promised_days")), NULL);
+		worksheet_write_number(
+			ws, row, 5, (double)json_integer_value(json_object_get(it, "legal_days")),
+			NULL);
 		char *m = joined(json_object_get(it, "modes"));
 		char *mat = joined(json_object_get(it, "materials"));
 		worksheet_write_string(ws, row, 6, m, NULL);
@@ -412,8 +420,8 @@ int svc_items_xlsx(store_conn *c, char **data, size_t *len, err *e)
 			worksheet_write_string(ws, row, 8 + k, v ? v : "", NULL);
 		}
 		json_t *u = json_object_get(it, "unit");
-		worksheet_write_string(ws, row, 11,
-				       u ? json_string_value(json_object_get(u, "name")) : "", NULL);
+		worksheet_write_string(
+			ws, row, 11, u ? json_string_value(json_object_get(u, "name")) : "", NULL);
 	}
 	json_decref(o);
 	lxw_error xe = workbook_close(wb);
@@ -495,9 +503,9 @@ static json_t *split_list(const char *s)
 	return list;
 }
 
-static const char *const csv_cols[] = {"name",	    "level",	  "category", "kind",
-				       "promised_days", "legal_days", "modes",    "materials",
-				       "fees",	    "applicants", "description", "unit"};
+static const char *const csv_cols[] = {"name",		"level",      "category",    "kind",
+				       "promised_days", "legal_days", "modes",	     "materials",
+				       "fees",		"applicants", "description", "unit"};
 enum { CSV_COLS = 12 };
 
 /* The index of each known column of the header, -1 when absent. */
@@ -556,17 +564,19 @@ int svc_items_import_csv(store_conn *c, const actor *who, const char *csv, int64
 			const char *v = map[k] >= 0 && map[k] < n ? f[map[k]] : "";
 			if (!*v)
 				continue;
-			if (!strcmp(csv_cols[k], "promised_days") || !strcmp(csv_cols[k], "legal_days")) {
+			if (!strcmp(csv_cols[k], "promised_days") ||
+			    !strcmp(csv_cols[k], "legal_days")) {
 				char *end;
 				long long d = strtoll(v, &end, 10);
 				json_object_set_new(b, csv_cols[k],
 						    *end ? json_string(v) : json_integer(d));
-			} else if (!strcmp(csv_cols[k], "modes") || !strcmp(csv_cols[k], "materials")) {
+			} else if (!strcmp(csv_cols[k], "modes") ||
+				   !strcmp(csv_cols[k], "materials")) {
 				json_object_set_new(b, csv_cols[k], split_list(v));
 			} else if (!strcmp(csv_cols[k], "unit")) {
 				int64_t uid;
-				rc = store_query_int(c, &uid, 0, e, "SELECT id FROM units WHERE name = ?",
-						     "s", v);
+				rc = store_query_int(c, &uid, 0, e,
+						     "SELECT id FROM units WHERE name = ?", "s", v);
 				if (rc == 0 && !uid)
 					rc = err_set(e, ERR_INVALID, "invalid_unit", "unit",
 						     "责任单位「%s」不存在", v);
@@ -579,9 +589,10 @@ int svc_items_import_csv(store_conn *c, const actor *who, const char *csv, int64
 		item_in in;
 		if (rc == 0 && item_parse(b, &in, e) == 0) {
 			int64_t id = 0, out_id;
-			rc = store_query_int(c, &id, 0, e,
-					     "SELECT id FROM svc_items WHERE level = ? AND name = ?",
-					     "ss", in.level, in.name);
+			rc = store_query_int(
+				c, &id, 0, e,
+				"SELECT id FROM svc_items WHERE level = ? AND name = ?", "ss",
+				in.level, in.name);
 			if (rc == 0)
 				rc = item_write(c, who, id, &in, &out_id, e);
 			json_decref(in.materials);

@@ -29,7 +29,8 @@ static int parse_step(json_t *o, size_t i, const char **name, const char **unit,
 		      err *e)
 {
 	if (!json_is_object(o))
-		return err_set(e, ERR_BAD_REQUEST, "invalid_type", "steps", "steps 的每一项须为对象");
+		return err_set(e, ERR_BAD_REQUEST, "invalid_type", "steps",
+			       "steps 的每一项须为对象");
 	if (jv_str(o, "name", JV_REQUIRED, 50, name, NULL, e) < 0 ||
 	    jv_str(o, "unit", 0, 100, unit, NULL, e) < 0) {
 		char f[32];
@@ -77,12 +78,12 @@ int svc_enterprise_create(store_conn *c, const actor *who, json_t *b, int64_t *i
 			       "只有县（区）及以下单位可以登记企业代办");
 	int64_t now = clock_now_ms();
 	store_stmt *st;
-	int rc = store_query_row(c, &st, e,
-				 "INSERT INTO svc_enterprise (enterprise, project_id, unit_id, county_id,"
-				 " contact, created_by, created_at, updated_at)"
-				 " VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-				 "sniisnii", name, project, who->unit_id, county, contact,
-				 who->user_id, now, now);
+	int rc = store_query_row(
+		c, &st, e,
+		"INSERT INTO svc_enterprise (enterprise, project_id, unit_id, county_id,"
+		" contact, created_by, created_at, updated_at)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		"sniisnii", name, project, who->unit_id, county, contact, who->user_id, now, now);
 	if (rc <= 0)
 		return rc == 0 ? err_set(e, ERR_INTERNAL, "insert", NULL, "无法保存") : -1;
 	*id = store_col_int(st, 0);
@@ -95,10 +96,11 @@ int svc_enterprise_create(store_conn *c, const actor *who, json_t *b, int64_t *i
 		const char *sn, *su;
 		int64_t due;
 		parse_step(json_array_get(steps, i), i, &sn, &su, &due, e);
-		if (store_exec(c, e,
-			       "INSERT INTO svc_enterprise_steps (enterprise_id, seq, name, unit_name,"
-			       " due_at) VALUES (?, ?, ?, ?, ?)",
-			       "iissn", *id, (int64_t)i + 1, sn, su, due) < 0)
+		if (store_exec(
+			    c, e,
+			    "INSERT INTO svc_enterprise_steps (enterprise_id, seq, name, unit_name,"
+			    " due_at) VALUES (?, ?, ?, ?, ?)",
+			    "iissn", *id, (int64_t)i + 1, sn, su, due) < 0)
 			return -1;
 	}
 	json_t *d = json_pack("{s:s, s:I}", "enterprise", name, "steps", (json_int_t)n);
@@ -172,16 +174,17 @@ int svc_enterprise_step_update(store_conn *c, const actor *who, int64_t id, int6
 		gdone = true;
 	}
 	if (gs && gdone && started && done && done < started)
-		return err_set(e, ERR_INVALID, "out_of_range", "done_at", "办结日期不能早于开始日期");
-	int64_t n = store_exec(
-		c, e,
-		"UPDATE svc_enterprise_steps SET status = COALESCE(?, status),"
-		" unit_name = COALESCE(?, unit_name), note = COALESCE(?, note),"
-		" started_at = CASE WHEN ? = 1 THEN ? ELSE started_at END,"
-		" due_at = CASE WHEN ? = 1 THEN ? ELSE due_at END,"
-		" done_at = CASE WHEN ? = 1 THEN ? ELSE done_at END"
-		" WHERE id = ? AND enterprise_id = ?",
-		"sssbnbnbnii", status, unit, note, gs, started, gd, due, gdone, done, step_id, id);
+		return err_set(e, ERR_INVALID, "out_of_range", "done_at",
+			       "办结日期不能早于开始日期");
+	int64_t n = store_exec(c, e,
+			       "UPDATE svc_enterprise_steps SET status = COALESCE(?, status),"
+			       " unit_name = COALESCE(?, unit_name), note = COALESCE(?, note),"
+			       " started_at = CASE WHEN ? = 1 THEN ? ELSE started_at END,"
+			       " due_at = CASE WHEN ? = 1 THEN ? ELSE due_at END,"
+			       " done_at = CASE WHEN ? = 1 THEN ? ELSE done_at END"
+			       " WHERE id = ? AND enterprise_id = ?",
+			       "sssbnbnbnii", status, unit, note, gs, started, gd, due, gdone, done,
+			       step_id, id);
 	if (n < 0)
 		return -1;
 	if (n == 0)
@@ -218,15 +221,13 @@ static int one_json(store_conn *c, int64_t id, json_t **out, err *e)
 	if (rc <= 0)
 		return rc == 0 ? err_set(e, ERR_NOT_FOUND, "not_found", NULL, "企业代办记录不存在")
 			       : -1;
-	json_t *o = json_pack("{s:I, s:s, s:o, s:{s:I, s:s}, s:{s:I, s:s}, s:o}", "id",
-			      (json_int_t)store_col_int(st, 0), "enterprise", store_col_text(st, 1),
-			      "project_id",
-			      store_col_null(st, 2) ? json_null() : json_integer(store_col_int(st, 2)),
-			      "unit", "id", (json_int_t)store_col_int(st, 3), "name",
-			      store_col_text(st, 4), "county", "id",
-			      (json_int_t)store_col_int(st, 5), "name", store_col_text(st, 6),
-			      "contact",
-			      store_col_null(st, 7) ? json_null() : json_string(store_col_text(st, 7)));
+	json_t *o = json_pack(
+		"{s:I, s:s, s:o, s:{s:I, s:s}, s:{s:I, s:s}, s:o}", "id",
+		(json_int_t)store_col_int(st, 0), "enterprise", store_col_text(st, 1), "project_id",
+		store_col_null(st, 2) ? json_null() : json_integer(store_col_int(st, 2)), "unit",
+		"id", (json_int_t)store_col_int(st, 3), "name", store_col_text(st, 4), "county",
+		"id", (json_int_t)store_col_int(st, 5), "name", store_col_text(st, 6), "contact",
+		store_col_null(st, 7) ? json_null() : json_string(store_col_text(st, 7)));
 	put_time(o, "created_at", st, 8);
 	put_time(o, "updated_at", st, 9);
 	store_done(st);
@@ -242,15 +243,13 @@ static int one_json(store_conn *c, int64_t id, json_t **out, err *e)
 	json_t *steps = json_array();
 	int64_t done = 0;
 	while ((rc = store_step(st, e)) == 1) {
-		json_t *s = json_pack("{s:I, s:I, s:s, s:o, s:s, s:o}", "id",
-				      (json_int_t)store_col_int(st, 0), "seq",
-				      (json_int_t)store_col_int(st, 1), "name", store_col_text(st, 2),
-				      "unit",
-				      store_col_null(st, 3) ? json_null()
-							    : json_string(store_col_text(st, 3)),
-				      "status", store_col_text(st, 4), "note",
-				      store_col_null(st, 8) ? json_null()
-							    : json_string(store_col_text(st, 8)));
+		json_t *s = json_pack(
+			"{s:I, s:I, s:s, s:o, s:s, s:o}", "id", (json_int_t)store_col_int(st, 0),
+			"seq", (json_int_t)store_col_int(st, 1), "name", store_col_text(st, 2),
+			"unit",
+			store_col_null(st, 3) ? json_null() : json_string(store_col_text(st, 3)),
+			"status", store_col_text(st, 4), "note",
+			store_col_null(st, 8) ? json_null() : json_string(store_col_text(st, 8)));
 		done += !strcmp(store_col_text(st, 4), "done");
 		put_time(s, "started_at", st, 5);
 		put_time(s, "due_at", st, 6);
@@ -278,13 +277,14 @@ int svc_enterprise_list(store_conn *c, const actor *who, int64_t county_id, json
 {
 	char hi[SCOPE_PATH_MAX + 8];
 	scope_upper(who->unit_path, hi, sizeof hi);
-	store_stmt *st = store_prepare(c,
-				       "SELECT x.id FROM svc_enterprise x JOIN units u ON u.id = x.unit_id"
-				       " JOIN units cu ON cu.id = x.county_id"
-				       " WHERE ((u.path >= ? AND u.path < ?) OR (cu.path >= ? AND"
-				       " cu.path < ?)) AND (? = 0 OR x.county_id = ?)"
-				       " ORDER BY x.updated_at DESC, x.id DESC LIMIT 500",
-				       e);
+	store_stmt *st =
+		store_prepare(c,
+			      "SELECT x.id FROM svc_enterprise x JOIN units u ON u.id = x.unit_id"
+			      " JOIN units cu ON cu.id = x.county_id"
+			      " WHERE ((u.path >= ? AND u.path < ?) OR (cu.path >= ? AND"
+			      " cu.path < ?)) AND (? = 0 OR x.county_id = ?)"
+			      " ORDER BY x.updated_at DESC, x.id DESC LIMIT 500",
+			      e);
 	if (!st)
 		return -1;
 	store_bindf(st, "ssssii", who->unit_path, hi, who->unit_path, hi, county_id, county_id);

@@ -66,8 +66,8 @@ static const struct jv_field f_rate[] = {
 	{"rating", JV_INT, JV_REQUIRED, 1, 5, NULL, "评价为 1 到 5 星"},
 	{NULL, 0, 0, 0, 0, NULL, NULL}};
 
-static const struct case_notice n_sent = {"service_sent", "代办件送达政务服务中心",
-					  CASE_TO_HOLDER, NULL, NULL};
+static const struct case_notice n_sent = {"service_sent", "代办件送达政务服务中心", CASE_TO_HOLDER,
+					  NULL, NULL};
 static const struct case_notice n_completed = {"service_completed", "代办件已办结，请送达",
 					       CASE_TO_HOLDER, "result", NULL};
 static const struct case_notice n_complaint = {"service_complaint", "收到差评，请答复整改",
@@ -133,7 +133,8 @@ static int h_send(case_act_ctx *x, err *e)
 	if (svc_req_load(x->c, x->row->id, &q, e) < 0)
 		return -1;
 	if (strcmp(q.mode, "proxy"))
-		return err_set(e, ERR_CONFLICT, "invalid_mode", NULL, "只有代办件送政务服务中心办理");
+		return err_set(e, ERR_CONFLICT, "invalid_mode", NULL,
+			       "只有代办件送政务服务中心办理");
 	if (!q.entrusted)
 		return err_set(e, ERR_CONFLICT, "not_entrusted", NULL, "申请人尚未签署委托书");
 	int64_t hall = case_body_int(x, "hall_unit_id", 0);
@@ -142,8 +143,8 @@ static int h_send(case_act_ctx *x, err *e)
 	if (!hall)
 		return err_set(e, ERR_CONFLICT, "no_hall", NULL, "本县（区）政务服务中心尚未设置");
 	int64_t is_hall;
-	if (store_query_int(x->c, &is_hall, 0, e, "SELECT COUNT(*) FROM svc_halls WHERE unit_id = ?",
-			    "i", hall) < 0)
+	if (store_query_int(x->c, &is_hall, 0, e,
+			    "SELECT COUNT(*) FROM svc_halls WHERE unit_id = ?", "i", hall) < 0)
 		return -1;
 	if (!is_hall)
 		return err_set(e, ERR_INVALID, "invalid_unit", "hall_unit_id",
@@ -151,7 +152,8 @@ static int h_send(case_act_ctx *x, err *e)
 	json_object_set_new(x->data, "hall_unit_id", json_integer(hall));
 	if (!x->note)
 		x->note = "材料送政务服务中心办理";
-	return store_exec(x->c, e, "UPDATE svc_requests SET hall_id = ?, sent_at = ? WHERE case_id = ?",
+	return store_exec(x->c, e,
+			  "UPDATE svc_requests SET hall_id = ?, sent_at = ? WHERE case_id = ?",
 			  "iii", hall, x->now, x->row->id) < 0 ||
 			       case_set_holder(x->c, x->row->id, hall, x->now, e) < 0
 		       ? -1
@@ -170,7 +172,8 @@ static int h_appoint(case_act_ctx *x, err *e)
 		return err_set(e, ERR_INVALID, "out_of_range", "at", "预约时间须在今后 90 天以内");
 	x->note = case_body_str(x, "companion");
 	return store_exec(x->c, e,
-			  "UPDATE svc_requests SET appointment_at = ?, companion = ? WHERE case_id = ?",
+			  "UPDATE svc_requests SET appointment_at = ?, companion = ? WHERE case_id "
+			  "= ?",
 			  "isi", at, case_body_str(x, "companion"), x->row->id) < 0
 		       ? -1
 		       : 0;
@@ -188,15 +191,15 @@ static int h_complete(case_act_ctx *x, err *e)
 							    : "at_hall";
 	if (strcmp(x->row->status, from))
 		return err_set(e, ERR_CONFLICT, "invalid_state", NULL,
-			       !strcmp(q.mode, "proxy")	      ? "代办件须送政务服务中心后由中心办结"
+			       !strcmp(q.mode, "proxy") ? "代办件须送政务服务中心后由中心办结"
 			       : !strcmp(q.mode, "accompanied") ? "陪办件须先预约"
-							      : "当前状态不能办结");
+								: "当前状态不能办结");
 	if (q.missing)
 		return err_set(e, ERR_CONFLICT, "materials_missing", NULL, "材料不全，请先补正");
 	x->note = case_body_str(x, "result");
 	if (store_exec(x->c, e,
-		       "UPDATE svc_requests SET result = ?, completed_at = ? WHERE case_id = ?", "sii",
-		       case_body_str(x, "result"), x->now, x->row->id) < 0)
+		       "UPDATE svc_requests SET result = ?, completed_at = ? WHERE case_id = ?",
+		       "sii", case_body_str(x, "result"), x->now, x->row->id) < 0)
 		return -1;
 	/* The result goes back to the station for delivery. */
 	if (x->row->handler_id != q.station_id)
@@ -267,8 +270,9 @@ static int h_revisit(case_act_ctx *x, err *e)
 
 static int h_withdraw(case_act_ctx *x, err *e)
 {
-	return store_exec(x->c, e, "UPDATE cases SET closed_at = ?, finish_due_at = NULL WHERE id = ?",
-			  "ii", x->now, x->row->id) < 0
+	return store_exec(x->c, e,
+			  "UPDATE cases SET closed_at = ?, finish_due_at = NULL WHERE id = ?", "ii",
+			  x->now, x->row->id) < 0
 		       ? -1
 		       : 0;
 }
@@ -276,9 +280,10 @@ static int h_withdraw(case_act_ctx *x, err *e)
 static int h_rate(case_act_ctx *x, err *e)
 {
 	int64_t rated;
-	if (store_query_int(x->c, &rated, 0, e,
-			    "SELECT COUNT(*) FROM svc_requests WHERE case_id = ? AND rating IS NOT NULL",
-			    "i", x->row->id) < 0)
+	if (store_query_int(
+		    x->c, &rated, 0, e,
+		    "SELECT COUNT(*) FROM svc_requests WHERE case_id = ? AND rating IS NOT NULL",
+		    "i", x->row->id) < 0)
 		return -1;
 	if (rated)
 		return err_set(e, ERR_CONFLICT, "already_rated", NULL, "该服务已经评价过");
@@ -286,8 +291,9 @@ static int h_rate(case_act_ctx *x, err *e)
 	char note[32];
 	snprintf(note, sizeof note, "评价 %lld 星", (long long)rating);
 	x->note = note;
-	if (store_exec(x->c, e, "UPDATE svc_requests SET rating = ?, rating_at = ? WHERE case_id = ?",
-		       "iii", rating, x->now, x->row->id) < 0)
+	if (store_exec(x->c, e,
+		       "UPDATE svc_requests SET rating = ?, rating_at = ? WHERE case_id = ?", "iii",
+		       rating, x->now, x->row->id) < 0)
 		return -1;
 	x->note = rating <= SVC_BAD_RATING ? "差评" : "好评";
 	if (rating > SVC_BAD_RATING)
@@ -437,7 +443,8 @@ static int count_urge(store_conn *c, int64_t id, err *e)
 {
 	return store_exec(c, e,
 			  "UPDATE svc_requests SET complaint_urges = complaint_urges + 1"
-			  " WHERE case_id = ? AND complaint_due_at IS NOT NULL AND rectified_at IS NULL",
+			  " WHERE case_id = ? AND complaint_due_at IS NOT NULL AND rectified_at IS "
+			  "NULL",
 			  "i", id) < 0
 		       ? -1
 		       : 0;

@@ -6,7 +6,7 @@
 const char *const svc_levels[] = {"county", "township", "village", NULL};
 const char *const svc_modes[] = {"immediate", "accompanied", "proxy", NULL};
 const char *const svc_kinds[] = {"immediate", "promised", NULL};
-const char *const svc_statuses[] = {"received", "correcting", "appointed", "at_hall",  "completed",
+const char *const svc_statuses[] = {"received", "correcting", "appointed", "at_hall", "completed",
 				    "done",	"complaint",  "withdrawn", NULL};
 
 bool svc_in(const char *word, const char *const *words)

@@ -60,15 +60,16 @@ static json_t *acc_json(const acc *x, bool unit)
 	json_object_set_new(o, "on_time", json_integer(x->on_time));
 	json_object_set_new(o, "on_time_rate", ratio(x->on_time, x->done, 10000));
 	json_object_set_new(o, "rated", json_integer(x->rated));
+	json_object_set_new(o, "rating_sum", json_integer(x->rating_sum));
 	json_object_set_new(o, "avg_rating", ratio(x->rating_sum, x->rated, 100));
 	json_object_set_new(o, "no_travel", json_integer(x->no_travel));
 	json_object_set_new(o, "no_travel_share", ratio(x->no_travel, x->done, 10000));
 	json_object_set_new(o, "complaints", json_integer(x->complaints));
 	json_object_set_new(o, "open_complaints", json_integer(x->open_complaints));
-	json_object_set_new(o, "by_mode", json_pack("{s:I, s:I, s:I}", "immediate",
-						     (json_int_t)x->modes[0], "accompanied",
-						     (json_int_t)x->modes[1], "proxy",
-						     (json_int_t)x->modes[2]));
+	json_object_set_new(o, "by_mode",
+			    json_pack("{s:I, s:I, s:I}", "immediate", (json_int_t)x->modes[0],
+				      "accompanied", (json_int_t)x->modes[1], "proxy",
+				      (json_int_t)x->modes[2]));
 	return o;
 }
 
@@ -121,7 +122,10 @@ int svc_stats(store_conn *c, const actor *who, int64_t from, int64_t to, json_t 
 		int64_t rating = store_col_null(st, 7) ? 0 : store_col_int(st, 7);
 		acc *u = acc_get(&units, store_col_int(st, 0), store_col_text(st, 1), level);
 		add_row(u, mode, level, status, done_at, due_at, rating);
-		acc *l = acc_get(&levels, !strcmp(level, "village") ? 1 : !strcmp(level, "township") ? 2 : 3,
+		acc *l = acc_get(&levels,
+				 !strcmp(level, "village")    ? 1
+				 : !strcmp(level, "township") ? 2
+							      : 3,
 				 level, level);
 		add_row(l, mode, level, status, done_at, due_at, rating);
 		acc *it = acc_get(&items, store_col_int(st, 8), store_col_text(st, 9),
