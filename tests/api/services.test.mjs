@@ -402,7 +402,7 @@ test('enterprise service: approvals step by step with units and dates, listed pe
 });
 
 test('the citizen pages are rate limited like the public appeal intake', async () => {
-  const s2 = await startServer({ args: ['--citizen-rate', '3'] });
+  const s2 = await startServer({ demo: false, args: ['--citizen-rate', '3'] });
   try {
     const a2 = client(s2.url);
     const codes = [];

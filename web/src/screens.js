@@ -20,16 +20,18 @@ import * as org from './org/screens.js';
 import * as appeals from './appeals/screens.js';
 import * as disputes from './disputes/screens.js';
 import * as livelihood from './livelihood/screens.js';
+import * as services from './services/screens.js';
 
 export const SCREENS = [
   ...org.SCREENS,
   ...appeals.SCREENS,
   ...disputes.SCREENS,
   ...livelihood.SCREENS,
+  ...services.SCREENS,
   ...org.ADMIN_SCREENS,
 ];
 
-export const PUBLIC_PAGES = [...appeals.PUBLIC_PAGES, ...livelihood.PUBLIC_PAGES];
+export const PUBLIC_PAGES = [...appeals.PUBLIC_PAGES, ...livelihood.PUBLIC_PAGES, ...services.PUBLIC_PAGES];
 
 export function canSee(screen, userRoles) {
   if (!screen.roles) return true;
