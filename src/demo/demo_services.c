@@ -193,10 +193,10 @@ static const struct station {
 	int per_day_x10;
 	bool hall; /* its county has a hall taking proxies (海州区) */
 } stations[] = {
-	{"dongwafang", 30, true},   {"hjd_hanjiadian", 12, true},  {"hjd_xiwafang", 8, true},
-	{"hjd_erdaoling", 6, true}, {"hanjiadian", 10, true},	   {"zq_xinhua", 10, true},
-	{"zhanqian", 8, true},	    {"cyz_changyingzi", 5, false}, {"sq_shuiquan", 4, false},
-	{"fm_fuxin_v1", 4, false},
+	{"dongwafang", 22, true},   {"hjd_hanjiadian", 9, true},   {"hjd_xiwafang", 6, true},
+	{"hjd_erdaoling", 4, true}, {"hanjiadian", 7, true},	   {"zq_xinhua", 7, true},
+	{"zhanqian", 6, true},	    {"cyz_changyingzi", 4, false}, {"sq_shuiquan", 3, false},
+	{"fm_fuxin_v1", 3, false},
 };
 
 static uint64_t demo_rand_below(uint64_t *g, uint64_t n)
