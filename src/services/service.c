@@ -415,7 +415,7 @@ int svc_request_list(store_conn *c, const actor *who, const svc_filter *f, int64
 	const char *status = f->status ? f->status : "", *mode = f->mode ? f->mode : "";
 	int64_t from = f->from, to = f->to ? f->to : INT64_MAX;
 	const char *where = f->hall ? " WHERE c.kind = 'service_request' AND c.handler_id = ?"
-				      " AND r.hall_id = c.handler_id AND ? <> '' AND ? <> ''"
+				      " AND r.hall_id = c.handler_id"
 				    : " WHERE c.kind = 'service_request' AND ((c.region_path >= ?"
 				      " AND c.region_path < ?) OR r.hall_id = ?)";
 	const char *rest = " AND (? = '' OR c.status = ?) AND (? = '' OR r.mode = ?)"
@@ -426,8 +426,8 @@ int svc_request_list(store_conn *c, const actor *who, const svc_filter *f, int64
 	sql = xasprintf("SELECT COUNT(*) FROM cases c JOIN svc_requests r ON r.case_id = c.id%s%s",
 			where, rest);
 	if (f->hall)
-		rc = store_query_int(c, total, 0, e, sql, "issssssii", who->unit_id, "x", "x",
-				     status, status, mode, mode, from, to);
+		rc = store_query_int(c, total, 0, e, sql, "issssii", who->unit_id, status, status,
+				     mode, mode, from, to);
 	else
 		rc = store_query_int(c, total, 0, e, sql, "ssissssii", who->unit_path, hi,
 				     who->unit_id, status, status, mode, mode, from, to);
@@ -441,8 +441,8 @@ int svc_request_list(store_conn *c, const actor *who, const svc_filter *f, int64
 	if (!st)
 		return -1;
 	if (f->hall)
-		store_bindf(st, "issssssiiii", who->unit_id, "x", "x", status, status, mode, mode,
-			    from, to, per_page, (page - 1) * per_page);
+		store_bindf(st, "issssiiii", who->unit_id, status, status, mode, mode, from, to,
+			    per_page, (page - 1) * per_page);
 	else
 		store_bindf(st, "ssissssiiii", who->unit_path, hi, who->unit_id, status, status,
 			    mode, mode, from, to, per_page, (page - 1) * per_page);

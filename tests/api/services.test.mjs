@@ -5,8 +5,8 @@
 // 400/422 bad input, 429 past the citizen rate limit.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, client, login } from '../lib/server.mjs';
-import { assertError, assertStatus, stopClean, unitByName } from '../lib/api-helpers.mjs';
+import { startServer, client, login, freshDatabase } from '../lib/server.mjs';
+import { assertError, assertStatus, stopClean, unitByName, run } from '../lib/api-helpers.mjs';
 
 const S = '/api/v1/services';
 const P = '/api/v1/public/services/requests';
@@ -402,7 +402,10 @@ test('enterprise service: approvals step by step with units and dates, listed pe
 });
 
 test('the citizen pages are rate limited like the public appeal intake', async () => {
-  const s2 = await startServer({ demo: false, args: ['--citizen-rate', '3'] });
+  // An empty database (init) is enough: nobody is found, but each try counts.
+  const db = freshDatabase();
+  assert.equal(run(['init', '--db', db.url], { input: 'Init-root-pw-1\n' }).status, 0);
+  const s2 = await startServer({ db, args: ['--citizen-rate', '3'] });
   try {
     const a2 = client(s2.url);
     const codes = [];
@@ -410,5 +413,5 @@ test('the citizen pages are rate limited like the public appeal intake', async (
     assert.deepEqual(codes.slice(0, 3), [404, 404, 404]);
     assert.equal(codes[4], 429);
     assertError(await a2(`${P}/FW20990101000001/rating`, { method: 'POST', body: { phone: '13000000000', rating: 5 } }), 429, 'rate_limited');
-  } finally { await stopClean(s2); }
+  } finally { await stopClean(s2); db.drop(); }
 });
