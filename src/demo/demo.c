@@ -273,8 +273,7 @@ static int demo_tx(store_conn *c, void *p, err *e)
 			return -1;
 	}
 	if (demo_appeals_staff(c, x->ids, x->hash, e) < 0 ||
-	    demo_disputes_setup(c, x->ids, x->hash, e) < 0 ||
-	    demo_services_setup(c, x->ids, e) < 0)
+	    demo_disputes_setup(c, x->ids, x->hash, e) < 0 || demo_services_setup(c, x->ids, e) < 0)
 		return -1;
 	return demo_appeal_setup(c, x, e);
 }
