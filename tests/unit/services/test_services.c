@@ -47,7 +47,7 @@ static void test_deadline_skips_weekends_and_holidays(void **state)
 	/* The National Day holiday (10-01..10-07, 10-10 worked) is no working time. */
 	err e = {0};
 	for (int d = 1; d <= 7; d++) {
-		char ymd[16];
+		char ymd[32];
 		snprintf(ymd, sizeof ymd, "2026-10-%02d", d);
 		assert_int_equal(calendar_set_day(cal, ymd, false, "国庆节", &e), 0);
 	}
