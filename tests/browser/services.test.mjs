@@ -171,3 +171,27 @@ test('a proxy request: station (tablet) → hall → station → the citizen rat
     await c.context.close();
   }
 });
+
+test('the figures, the catalogue and enterprise service pages', async () => {
+  const l = await openPage(TABLET);
+  await loginAs(l.page, 'leader');
+  await l.page.locator('[data-test=nav-service-stats]').first().click();
+  await l.page.locator('[data-test=ss-summary]').waitFor();
+  const n = Number(await expectText(l.page.locator('[data-test=ss-requests]'), /^\d+$/, 'requests'));
+  assert.ok(n > 1000, `a year of demo requests: ${n}`);
+  await expectText(l.page.locator('[data-test=ss-units] tbody tr').first(), /东瓦房村/, 'busiest station first');
+  await shot(l.page, 'services-7-stats');
+  assert.deepEqual(l.check(), []);
+  await l.context.close();
+
+  const a = await openPage({ width: 1280, height: 800 });
+  await loginAs(a.page, 'admin');
+  await a.page.locator('[data-test=nav-service-items]').first().click();
+  await a.page.locator('[data-test=si-table] tbody tr').first().waitFor();
+  assert.ok(await a.page.locator('[data-test=si-table] tbody tr').count() >= 30);
+  await shot(a.page, 'services-8-catalogue');
+  await a.page.locator('[data-test=nav-service-enterprise]').first().click();
+  await a.page.locator('[data-test=service-enterprise]').waitFor();
+  assert.deepEqual(a.check(), []);
+  await a.context.close();
+});
