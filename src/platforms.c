@@ -5,6 +5,7 @@
 #include "engine/case.h"
 #include "reviews/review_metrics_builtin.h"
 #include "grid/event.h"
+#include "services/service.h"
 
 void platforms_register(void)
 {
@@ -14,4 +15,5 @@ void platforms_register(void)
 	reviews_metrics_register(review_appeal_metrics, review_appeal_metrics_count);
 	reviews_metrics_register(review_dispute_metrics, review_dispute_metrics_count);
 	case_machine_register(&grid_event_machine);
+	case_machine_register(&service_machine);
 }

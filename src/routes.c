@@ -27,4 +27,5 @@ void routes_register(router *rt)
 	/* 社区治理 grid events */
 	router_add(rt, api_grid_events_routes, api_grid_events_routes_count);
 	router_add(rt, api_grid_categories_routes, api_grid_categories_routes_count);
+	router_add(rt, api_services_routes, api_services_routes_count);
 }

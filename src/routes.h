@@ -33,6 +33,7 @@ ROUTE_TABLE(api_patrols)
 ROUTE_TABLE(api_grid_stats)
 ROUTE_TABLE(api_grid_events)
 ROUTE_TABLE(api_grid_categories)
+ROUTE_TABLE(api_services)
 
 void routes_register(router *rt);
 

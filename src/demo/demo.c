@@ -13,6 +13,7 @@
 #include "demo/demo_disputes.h"
 #include "demo/demo_grid.h"
 #include "demo/demo_reviews.h"
+#include "demo/demo_services.h"
 #include "demo/demo_livelihood.h"
 #include "appeals/open311.h"
 #include "org/unit.h"
@@ -274,7 +275,7 @@ static int demo_tx(store_conn *c, void *p, err *e)
 			return -1;
 	}
 	if (demo_appeals_staff(c, x->ids, x->hash, e) < 0 ||
-	    demo_disputes_setup(c, x->ids, x->hash, e) < 0)
+	    demo_disputes_setup(c, x->ids, x->hash, e) < 0 || demo_services_setup(c, x->ids, e) < 0)
 		return -1;
 	return demo_appeal_setup(c, x, e);
 }
@@ -306,8 +307,14 @@ int demo_build(store *s, const char *password, err *e)
 		rc = demo_appeals_end(&end, e);
 	if (rc == 0)
 		rc = demo_disputes_open(s, x.ids, end, &disputes, &beside, e);
+	/* The year of service requests runs beside both. */
+	demo_services *services = NULL;
+	demo_beside both = {0};
 	if (rc == 0)
-		rc = demo_appeals_build(s, x.ids, disputes ? &beside : NULL, e);
+		rc = demo_services_open(x.ids, end, disputes ? &beside : NULL, &services, &both, e);
+	if (rc == 0)
+		rc = demo_appeals_build(s, x.ids, (disputes || services) ? &both : NULL, e);
+	demo_services_close(services);
 	demo_disputes_close(disputes);
 	if (rc == 0)
 		rc = demo_appeals_end(&end, e);

@@ -73,6 +73,16 @@ const POLICY = [
   [/^(POST \/api\/v1\/grid\/events\/\{id\}\/photos|GET \/api\/v1\/grid\/tasks)$/, ['grid_member', 'unit_staff']],
   [/^(POST|PATCH) \/api\/v1\/grid\/categories\b/, ['admin']],
   [/^\w+ \/api\/v1\/grid\/(events|photos|categories)\b/, ['admin', 'grid_member', 'leader', 'unit_staff']],
+  // 便民服务: station clerks register and serve; the hall (unit staff) completes proxies;
+  // admins keep the catalogue; leaders read
+  [/^GET \/api\/v1\/services\/items(\/\{id\})?$/, ANY],
+  [/^GET \/api\/v1\/services\/items\.xlsx$/, ['admin', 'leader', 'unit_staff', 'station_staff']],
+  [/^(POST|PUT|DELETE) \/api\/v1\/services\/(items|stations)\b/, ['admin']],
+  [/^POST \/api\/v1\/services\/requests$/, ['station_staff']],
+  [/^POST \/api\/v1\/services\/requests\/\{id\}\/actions$/, ['station_staff', 'unit_staff']],
+  [/^GET \/api\/v1\/(services\/requests|stats\/services)\b/, ['admin', 'leader', 'unit_staff', 'station_staff']],
+  [/^(POST|PATCH) \/api\/v1\/services\/enterprise\b/, ['admin', 'unit_staff', 'station_staff']],
+  [/^GET \/api\/v1\/services\/enterprise\b/, ['admin', 'leader', 'unit_staff', 'station_staff']],
   // 民生实事
   [/^POST \/api\/v1\/livelihood\/sessions\/\{id\}\/ballots$/, ['deputy']],
   [/^POST \/api\/v1\/livelihood\/projects\/\{id\}\/(inspections|evaluation)$/, ['deputy']],
@@ -89,6 +99,11 @@ const FINER = {
   'POST /api/v1/users/{id}/password': 'only one\'s own password without the admin role',
   // 社区治理 grid data: the score weights are city-wide, set by an admin of the city.
   'PUT /api/v1/grid/score-weights': 'a city admin only',
+  // A request is registered at a service station (a village, community, township or
+  // county unit); the matrix's station clerk sits at the city.
+  'POST /api/v1/services/requests': 'only a clerk of a service station registers requests',
+  // Enterprise service is registered within a county; the matrix's users sit at the city.
+  'POST /api/v1/services/enterprise': 'only a unit within a county registers enterprise service',
 };
 
 const NOWHERE = '999999999';

@@ -21,7 +21,7 @@ import { ElIcon } from 'element-plus/es/components/icon/index.mjs';
 import { ElInput } from 'element-plus/es/components/input/index.mjs';
 import { ElMenu, ElMenuItem } from 'element-plus/es/components/menu/index.mjs';
 import { ElPagination } from 'element-plus/es/components/pagination/index.mjs';
-import { ElSelect, ElOption } from 'element-plus/es/components/select/index.mjs';
+import { ElSelect, ElOption, ElOptionGroup } from 'element-plus/es/components/select/index.mjs';
 import { ElSkeleton } from 'element-plus/es/components/skeleton/index.mjs';
 import { ElSwitch } from 'element-plus/es/components/switch/index.mjs';
 import { ElTable, ElTableColumn } from 'element-plus/es/components/table/index.mjs';
@@ -35,7 +35,9 @@ import { ElPopover } from 'element-plus/es/components/popover/index.mjs';
 import { ElDatePicker } from 'element-plus/es/components/date-picker/index.mjs';
 import { ElRadio, ElRadioGroup, ElRadioButton } from 'element-plus/es/components/radio/index.mjs';
 import { ElInputNumber } from 'element-plus/es/components/input-number/index.mjs';
-import { ElCheckbox } from 'element-plus/es/components/checkbox/index.mjs';
+import { ElCheckbox, ElCheckboxGroup } from 'element-plus/es/components/checkbox/index.mjs';
+import { ElSteps, ElStep } from 'element-plus/es/components/steps/index.mjs';
+import { ElRate } from 'element-plus/es/components/rate/index.mjs';
 import { ElLink } from 'element-plus/es/components/link/index.mjs';
 import { ElLoading } from 'element-plus/es/components/loading/index.mjs';
 import { ElMessage } from 'element-plus/es/components/message/index.mjs';
@@ -49,6 +51,8 @@ const installer = makeInstaller([
   ElRow, ElSelect, ElSkeleton, ElSwitch, ElTable, ElTableColumn, ElTag, ElTooltip, ElTree,
   ElLoading, ElTabs, ElTabPane, ElTimeline, ElTimelineItem, ElBadge, ElPopover, ElDatePicker,
   ElRadio, ElRadioGroup, ElRadioButton, ElInputNumber, ElCheckbox, ElLink,
+  // 便民服务: materials checklists, the proxy's seven steps, the citizen's stars
+  ElCheckboxGroup, ElOptionGroup, ElSteps, ElStep, ElRate,
   // services: installing them gives message boxes the app's context and locale (确定 / 取消)
   ElMessage, ElMessageBox,
 ]);

@@ -22,6 +22,7 @@ import * as disputes from './disputes/screens.js';
 import * as livelihood from './livelihood/screens.js';
 import * as reviews from './reviews/screens.js';
 import * as grid from './grid/screens.js';
+import * as services from './services/screens.js';
 
 export const SCREENS = [
   ...org.SCREENS,
@@ -30,10 +31,11 @@ export const SCREENS = [
   ...livelihood.SCREENS,
   ...reviews.SCREENS,
   ...grid.SCREENS,
+  ...services.SCREENS,
   ...org.ADMIN_SCREENS,
 ];
 
-export const PUBLIC_PAGES = [...appeals.PUBLIC_PAGES, ...livelihood.PUBLIC_PAGES];
+export const PUBLIC_PAGES = [...appeals.PUBLIC_PAGES, ...livelihood.PUBLIC_PAGES, ...services.PUBLIC_PAGES];
 
 export function canSee(screen, userRoles) {
   if (!screen.roles) return true;
