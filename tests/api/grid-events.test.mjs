@@ -300,6 +300,16 @@ test('area: another grid\'s member and another township see 404; members report 
   assertError(await act(ev.id, T.xinhua, { action: 'fly' }), 422, 'invalid_action');
 });
 
+test('dispatch targets: the station\'s own units first, then departments; never grids', async () => {
+  const r = await api(`${G}/dispatch-units?q=${encodeURIComponent('住房')}`, { token: T.xinhua });
+  assertStatus(r, 200);
+  assert.ok(r.body.items.some((u) => u.name === '阜新市住房和城乡建设局'));
+  const all = await api(`${G}/dispatch-units`, { token: T.xinhua });
+  assert.equal(all.body.items[0].name, '新华社区');
+  assert.ok(all.body.items.every((u) => u.kind !== 'grid'));
+  assertError(await api(`${G}/dispatch-units`, { token: T.grid01 }), 403);
+});
+
 test('the to-do: the member files, the station dispatches and verifies', async () => {
   const ev = await report();
   let t = await api(`${G}/tasks`, { token: T.grid01 });
