@@ -11,6 +11,7 @@
 #include "demo/demo_appeals.h"
 #include "demo/demo_data.h"
 #include "demo/demo_disputes.h"
+#include "demo/demo_grid_events.h"
 #include "demo/demo_livelihood.h"
 #include "appeals/open311.h"
 #include "org/unit.h"
@@ -300,13 +301,17 @@ int demo_build(store *s, const char *password, err *e)
 	int64_t end;
 	demo_disputes *disputes = NULL;
 	demo_beside beside = {0};
+	demo_grid *grid = NULL; /* 社区治理 events, beside the disputes */
 	if (rc == 0)
 		rc = demo_appeals_end(&end, e);
 	if (rc == 0)
 		rc = demo_disputes_open(s, x.ids, end, &disputes, &beside, e);
 	if (rc == 0)
-		rc = demo_appeals_build(s, x.ids, disputes ? &beside : NULL, e);
+		rc = demo_grid_events_open(s, x.ids, end, &beside, &grid, e);
+	if (rc == 0)
+		rc = demo_appeals_build(s, x.ids, disputes || grid ? &beside : NULL, e);
 	demo_disputes_close(disputes);
+	demo_grid_events_close(grid);
 	if (rc == 0)
 		rc = demo_appeals_end(&end, e);
 	if (rc == 0)
