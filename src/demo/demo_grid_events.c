@@ -642,9 +642,9 @@ int demo_grid_events_open(store *s, const int64_t *unit_ids, int64_t end, demo_b
 		}
 	}
 	/* Three events dispatched lately, one of each light: their handle step has used 30%,
-	 * 90% and 140% of its two working days by now. */
+	 * 85% and 140% of its two working days by now. */
 	calendar *cal = calendar_new(CALENDAR_WORK_START, CALENDAR_WORK_END);
-	static const int64_t used[] = {324, 972, 1512};
+	static const int64_t used[] = {324, 918, 1512};
 	for (int k = 0; k < 3; k++) {
 		int64_t t = end;
 		while (t > end - 30LL * DAY && calendar_elapsed(cal, t, end, true) < used[k])
