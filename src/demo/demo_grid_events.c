@@ -172,7 +172,7 @@ static void add_step(demo_grid *g, size_t *cap, int64_t at, int ev, int kind)
 /* A working-hours time of day d: 8:30 to 17:00 China Standard Time. */
 static int64_t day_time(int64_t day0, uint64_t *r)
 {
-	return day0 + 30 * MINUTE + demo_rnd_int(r, 0, 510) * MINUTE;
+	return day0 + 8 * HOUR + 30 * MINUTE + demo_rnd_int(r, 0, 510) * MINUTE;
 }
 
 /* One event's story from its report at t. */
