@@ -16,6 +16,7 @@
 #include "org/auth.h"
 #include "core/mem.h"
 #include "demo/demo.h"
+#include "demo/demo_grid_events.h"
 #include "http/http.h"
 #include "http/ratelimit.h"
 #include "engine/jobs.h"
@@ -441,7 +442,13 @@ static int cmd_demo(int argc, char **argv)
 	if (open_store(db, true, &s))
 		return 1;
 	err e = {0};
+	/* The demo's photos go where `serve` looks for this database's files. */
+	char *dir = getenv("YIWANG_DATA_DIR") ? xstrdup(getenv("YIWANG_DATA_DIR"))
+					      : default_data_dir(db);
+	demo_grid_events_data_dir(dir);
+	free(dir);
 	rc = demo_build(s, password, &e);
+	demo_grid_events_data_dir(NULL);
 	store_close(s);
 	if (rc < 0) {
 		if (!is_pg(db) && strcmp(e.code, "not_empty") != 0)

@@ -12,6 +12,7 @@
 #include "demo/demo_data.h"
 #include "demo/demo_disputes.h"
 #include "demo/demo_grid.h"
+#include "demo/demo_grid_events.h"
 #include "demo/demo_reviews.h"
 #include "demo/demo_services.h"
 #include "demo/demo_livelihood.h"
@@ -275,7 +276,8 @@ static int demo_tx(store_conn *c, void *p, err *e)
 			return -1;
 	}
 	if (demo_appeals_staff(c, x->ids, x->hash, e) < 0 ||
-	    demo_disputes_setup(c, x->ids, x->hash, e) < 0 || demo_services_setup(c, x->ids, e) < 0)
+	    demo_disputes_setup(c, x->ids, x->hash, e) < 0 ||
+	    demo_services_setup(c, x->ids, e) < 0 || demo_grid_setup(c, x->ids, x->hash, e) < 0)
 		return -1;
 	return demo_appeal_setup(c, x, e);
 }
@@ -303,27 +305,31 @@ int demo_build(store *s, const char *password, err *e)
 	int64_t end;
 	demo_disputes *disputes = NULL;
 	demo_beside beside = {0};
+	demo_grid *grid = NULL; /* 社区治理 events, beside the disputes */
 	if (rc == 0)
 		rc = demo_appeals_end(&end, e);
 	if (rc == 0)
 		rc = demo_disputes_open(s, x.ids, end, &disputes, &beside, e);
-	/* The year of service requests runs beside both. */
+	/* The grid events beside the disputes, the year of service requests beside both. */
 	demo_services *services = NULL;
 	demo_beside both = {0};
 	if (rc == 0)
-		rc = demo_services_open(x.ids, end, disputes ? &beside : NULL, &services, &both, e);
+		rc = demo_grid_events_open(s, x.ids, end, &beside, &grid, e);
 	if (rc == 0)
-		rc = demo_appeals_build(s, x.ids, (disputes || services) ? &both : NULL, e);
+		rc = demo_services_open(x.ids, end, (disputes || grid) ? &beside : NULL, &services,
+					&both, e);
+	if (rc == 0)
+		rc = demo_appeals_build(s, x.ids, (disputes || grid || services) ? &both : NULL, e);
 	demo_services_close(services);
 	demo_disputes_close(disputes);
+	demo_grid_events_close(grid);
 	if (rc == 0)
 		rc = demo_appeals_end(&end, e);
 	if (rc == 0)
 		rc = demo_livelihood_open(s, x.ids, end, e);
-	/* 社区治理's grid data (boundaries, members, households, a year of patrols) before the
-	 * grid events, which need the members. */
+	/* 社区治理's year of patrols (the members and households were made with the tree). */
 	if (rc == 0)
-		rc = demo_grid_build(s, x.ids, x.hash, e);
+		rc = demo_grid_patrols(s, x.ids, x.hash, e);
 	/* The review cards, computed from the appeals and disputes above. */
 	if (rc == 0)
 		rc = demo_reviews_build(s, x.ids, e);

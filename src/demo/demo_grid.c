@@ -100,7 +100,8 @@ static json_t *boundary_of(const struct demo_grid *g)
 			 "coordinates", w, s, e, s, e, n, (w + e) / 2, n + bend, w, n, w, s);
 }
 
-static int members_tx(store_conn *c, grid_ctx *x, err *e)
+/* Each grid's member as an actor, the login made first when absent. */
+static int members_load(store_conn *c, grid_ctx *x, err *e)
 {
 	actor sys;
 	actor_system(&sys, "demo");
@@ -134,6 +135,15 @@ static int members_tx(store_conn *c, grid_ctx *x, err *e)
 		if (unit_path(c, x->grid_id[i], a->unit_path, sizeof a->unit_path, e) < 0)
 			return -1;
 	}
+	return 0;
+}
+
+static int members_tx(store_conn *c, grid_ctx *x, err *e)
+{
+	actor sys;
+	actor_system(&sys, "demo");
+	if (members_load(c, x, e) < 0)
+		return -1;
 	for (int i = 0; i < NGRIDS; i++) {
 		/* The backup: the member of the next grid of the same community or village. */
 		int64_t backup = 0;
@@ -277,15 +287,20 @@ static int patrols_tx(store_conn *c, grid_ctx *x, err *e)
 	return 0;
 }
 
-static int build_tx(store_conn *c, void *p, err *e)
-{
-	grid_ctx *x = p;
-	return members_tx(c, x, e) < 0 || households_tx(c, x, e) < 0 || patrols_tx(c, x, e) < 0 ? -1
-												: 0;
-}
-
-int demo_grid_build(store *s, const int64_t *unit_ids, const char *password_hash, err *e)
+int demo_grid_setup(store_conn *c, const int64_t *unit_ids, const char *password_hash, err *e)
 {
 	grid_ctx x = {.unit_ids = unit_ids, .hash = password_hash, .now = clock_now_ms()};
-	return store_write(s, build_tx, &x, e);
+	return members_tx(c, &x, e) < 0 || households_tx(c, &x, e) < 0 ? -1 : 0;
+}
+
+static int patrols_build_tx(store_conn *c, void *p, err *e)
+{
+	grid_ctx *x = p;
+	return members_load(c, x, e) < 0 || patrols_tx(c, x, e) < 0 ? -1 : 0;
+}
+
+int demo_grid_patrols(store *s, const int64_t *unit_ids, const char *password_hash, err *e)
+{
+	grid_ctx x = {.unit_ids = unit_ids, .hash = password_hash, .now = clock_now_ms()};
+	return store_write(s, patrols_build_tx, &x, e);
 }

@@ -11,7 +11,11 @@
 #include "core/err.h"
 #include "store/store.h"
 
-/* In one write transaction, now. unit_ids are the demo's unit ids by index in demo_units. */
-int demo_grid_build(store *s, const int64_t *unit_ids, const char *password_hash, err *e);
+/* The members, boundaries and households, inside the transaction that makes the tree and
+ * the logins (so the grid events beside the appeals find every grid's member). unit_ids
+ * are the demo's unit ids by index in demo_units. */
+int demo_grid_setup(store_conn *c, const int64_t *unit_ids, const char *password_hash, err *e);
+/* A year of patrols up to now, in one write transaction, after the history. */
+int demo_grid_patrols(store *s, const int64_t *unit_ids, const char *password_hash, err *e);
 
 #endif

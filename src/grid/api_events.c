@@ -163,6 +163,19 @@ static int h_tasks(http_req *r)
 	return http_json(r, 200, o);
 }
 
+static int h_units(http_req *r)
+{
+	err e = {0};
+	const char *q = http_query(r, "q");
+	if (q && (jv_utf8_chars(q) < 0 || jv_utf8_chars(q) > 50))
+		return http_fail(r, 400, "invalid_parameter", "q", "q 过长或不是有效的 UTF-8");
+	store_conn *c = store_conn_get(r->store, &e);
+	json_t *o;
+	if (!c || grid_dispatch_units(c, req_actor(r), q, &o, &e) < 0)
+		return http_error(r, &e);
+	return http_json(r, 200, o);
+}
+
 static int h_photo_upload(http_req *r)
 {
 	err e = {0};
@@ -220,6 +233,7 @@ const struct route api_grid_events_routes[] = {
 	{"POST", G "/events/{id}/photos", h_photo_upload, 0, ROLE_GRID_MEMBER | ROLE_UNIT_STAFF},
 	{"GET", G "/photos/{id}", h_photo, 0, GRID_READ_ROLES},
 	{"GET", G "/tasks", h_tasks, 0, ROLE_GRID_MEMBER | ROLE_UNIT_STAFF},
+	{"GET", G "/dispatch-units", h_units, 0, ROLE_UNIT_STAFF},
 };
 const size_t api_grid_events_routes_count =
 	sizeof api_grid_events_routes / sizeof api_grid_events_routes[0];

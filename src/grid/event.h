@@ -77,6 +77,10 @@ int grid_event_list(store_conn *c, store *s, const actor *who, const grid_event_
 		    int64_t page, int64_t per_page, json_t **items, int64_t *total, err *e);
 /* The caller's to-do: each item with "task": file, dispatch, reply, verify. */
 int grid_event_tasks(store_conn *c, const actor *who, json_t **out, err *e);
+/* The units a command post may dispatch to, for the dispatch board: non-grid units of the
+ * caller's area first, then the departments (city and county), names containing q (NULL:
+ * any), at most 50: {"items":[{id, name, kind}]}. */
+int grid_dispatch_units(store_conn *c, const actor *who, const char *q, json_t **out, err *e);
 /* Whether s is a state of the machine. */
 bool grid_event_status_valid(const char *s);
 

@@ -347,3 +347,38 @@ int grid_event_tasks(store_conn *c, const actor *who, json_t **out, err *e)
 	*out = json_pack("{s:o}", "items", items);
 	return 0;
 }
+
+int grid_dispatch_units(store_conn *c, const actor *who, const char *q, json_t **out, err *e)
+{
+	char hi[SCOPE_PATH_MAX];
+	scope_upper(who->unit_path, hi, sizeof hi);
+	strbuf like = STRBUF_INIT;
+	store_like_pattern(&like, q ? q : "");
+	store_stmt *st = store_prepare(
+		c,
+		"SELECT id, name, kind FROM units WHERE disabled = 0 AND kind NOT IN ('grid', "
+		"'city')"
+		" AND ((path >= ? AND path < ?) OR kind = 'department') AND name LIKE ? ESCAPE '\\'"
+		" ORDER BY CASE WHEN path >= ? AND path < ? THEN 0 ELSE 1 END, path LIMIT 50",
+		e);
+	if (!st) {
+		strbuf_release(&like);
+		return -1;
+	}
+	store_bindf(st, "sssss", who->unit_path, hi, strbuf_str(&like), who->unit_path, hi);
+	strbuf_release(&like);
+	json_t *items = json_array();
+	int rc;
+	while ((rc = store_step(st, e)) == 1)
+		json_array_append_new(items, json_pack("{s:I, s:s, s:s}", "id",
+						       (json_int_t)store_col_int(st, 0), "name",
+						       store_col_text(st, 1), "kind",
+						       store_col_text(st, 2)));
+	store_done(st);
+	if (rc < 0) {
+		json_decref(items);
+		return -1;
+	}
+	*out = json_pack("{s:o}", "items", items);
+	return 0;
+}

@@ -300,6 +300,16 @@ test('area: another grid\'s member and another township see 404; members report 
   assertError(await act(ev.id, T.xinhua, { action: 'fly' }), 422, 'invalid_action');
 });
 
+test('dispatch targets: the station\'s own units first, then departments; never grids', async () => {
+  const r = await api(`${G}/dispatch-units?q=${encodeURIComponent('住房')}`, { token: T.xinhua });
+  assertStatus(r, 200);
+  assert.ok(r.body.items.some((u) => u.name === '阜新市住房和城乡建设局'));
+  const all = await api(`${G}/dispatch-units`, { token: T.xinhua });
+  assert.equal(all.body.items[0].name, '新华社区');
+  assert.ok(all.body.items.every((u) => u.kind !== 'grid'));
+  assertError(await api(`${G}/dispatch-units`, { token: T.grid01 }), 403);
+});
+
 test('the to-do: the member files, the station dispatches and verifies', async () => {
   const ev = await report();
   let t = await api(`${G}/tasks`, { token: T.grid01 });
@@ -350,4 +360,22 @@ test('categories: the seeded tree, admins edit it, an inactive one cannot be rep
   assert.ok(all.body.items.find((x) => x.id === pub.id).children.some((x) => x.code === 'C0199'));
   const act = await api(`${G}/categories`, { token: T.admin });
   assert.ok(!act.body.items.find((x) => x.id === pub.id).children.some((x) => x.code === 'C0199'));
+});
+
+test('the scheduler urges an overdue step (the demo\'s year of events) and the demo holds every light', async () => {
+  const id = Number(sql(srv.db.url, `SELECT MIN(t.case_id) FROM case_timeline t JOIN cases c ON c.id = t.case_id
+    WHERE c.kind = 'grid_event' AND t.action = 'urge' AND t.actor = 'scheduler'`).trim());
+  assert.ok(id > 0, 'an event the scheduler urged');
+  const ev = await get(id, T.leader);
+  const urge = ev.timeline.find((t) => t.action === 'urge');
+  assert.match(urge.note, /系统自动督办/);
+  assert.match(urge.data.due_at, ISO);
+  for (const light of ['green', 'yellow', 'red']) {
+    const r = await api(`${G}/events?light=${light}&per_page=1`, { token: T.leader });
+    assertStatus(r, 200);
+    assert.ok(r.body.total >= 1, `the demo has a ${light} event`);
+  }
+  const counts = sql(srv.db.url, `SELECT SUM(g.on_spot), SUM(CASE WHEN g.rework_count > 0 THEN 1 ELSE 0 END),
+    SUM(CASE WHEN g.escalation_count > 0 THEN 1 ELSE 0 END), SUM(1 - g.valid), COUNT(*) FROM grid_events g`).trim().split('|').map(Number);
+  assert.ok(counts.every((n) => n > 0), `on the spot, reworked, escalated, invalid, all: ${counts}`);
 });

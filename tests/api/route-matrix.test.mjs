@@ -72,6 +72,7 @@ const POLICY = [
   [/^POST \/api\/v1\/grid\/events$/, ['grid_member']],
   [/^(POST \/api\/v1\/grid\/events\/\{id\}\/photos|GET \/api\/v1\/grid\/tasks)$/, ['grid_member', 'unit_staff']],
   [/^(POST|PATCH) \/api\/v1\/grid\/categories\b/, ['admin']],
+  [/^GET \/api\/v1\/grid\/dispatch-units$/, ['unit_staff']],
   [/^\w+ \/api\/v1\/grid\/(events|photos|categories)\b/, ['admin', 'grid_member', 'leader', 'unit_staff']],
   // 便民服务: station clerks register and serve; the hall (unit staff) completes proxies;
   // admins keep the catalogue; leaders read
