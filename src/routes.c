@@ -18,4 +18,5 @@ void routes_register(router *rt)
 	router_add(rt, api_dispute_admin_routes, api_dispute_admin_routes_count);
 	router_add(rt, api_disputes_routes, api_disputes_routes_count);
 	router_add(rt, api_dispute_stats_routes, api_dispute_stats_routes_count);
+	router_add(rt, api_party_routes, api_party_routes_count);
 }

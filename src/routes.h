@@ -25,6 +25,7 @@ ROUTE_TABLE(api_open311_admin)
 ROUTE_TABLE(api_dispute_admin)
 ROUTE_TABLE(api_disputes)
 ROUTE_TABLE(api_dispute_stats)
+ROUTE_TABLE(api_party)
 
 void routes_register(router *rt);
 
