@@ -60,10 +60,12 @@ static const struct jv_field member_fields[] = {
 	{"id_number", JV_STRING, 0, 15, 18, NULL, "身份证号须为 15 或 18 位"},
 	{"phone", JV_STRING, 0, 5, 20, NULL, NULL},
 	{"home_unit_id", JV_ID, 0, 0, 0, NULL, NULL},
+	{"user_id", JV_ID, 0, 0, 0, NULL, NULL},
 	{"date", JV_TIME, 0, 0, 0, NULL, NULL},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 static const struct jv_field member_patch_fields[] = {
+	{"user_id", JV_ID, 0, 0, 0, NULL, NULL},
 	{"status", JV_ENUM, 0, 0, 0, statuses, NULL},
 	{"state", JV_ENUM, 0, 0, 0, member_states, NULL},
 	{"date", JV_TIME, 0, 0, 0, NULL, NULL},
@@ -382,9 +384,10 @@ static int h_member_update(http_req *r)
 	    check_member_extras(x.body, &e) < 0)
 		return http_error(r, &e);
 	if (!json_object_get(x.body, "status") && !json_object_get(x.body, "state") &&
-	    !json_object_get(x.body, "phone") && !json_object_get(x.body, "home_unit_id"))
+	    !json_object_get(x.body, "phone") && !json_object_get(x.body, "home_unit_id") &&
+	    !json_object_get(x.body, "user_id"))
 		return http_fail(r, 422, "missing_field", "status",
-				 "请填写 status、state、phone 或 home_unit_id");
+				 "请填写 status、state、phone、home_unit_id 或 user_id");
 	if (run(r, &x, &e) < 0)
 		return http_error(r, &e);
 	return answer_member(r, 200, x.id);

@@ -35,15 +35,21 @@ int party_kind_index(const char *kind)
 
 /* ---- quotas ---- */
 
-double party_quota_compute(const party_quota_rule rules[PARTY_KINDS], int months,
+double party_quota_compute(const party_quota_rule rules[PARTY_KINDS], int months, int groups,
 			   const int64_t held[PARTY_KINDS], int64_t required[PARTY_KINDS],
 			   unsigned *missing)
 {
 	int64_t need = 0, done = 0;
+	int group_kind = party_kind_index("group_meeting");
 	*missing = 0;
 	for (int k = 0; k < PARTY_KINDS; k++) {
 		int64_t per = rules[k].quarterly ? (months + 2) / 3 : months;
-		required[k] = rules[k].times > 0 ? (int64_t)rules[k].times * per : 0;
+		int64_t times = rules[k].times > 0 ? rules[k].times : 0;
+		if (k == group_kind)
+			times *= groups < 0 ? 1 : groups;
+		else if (groups < 0)
+			times = 0;
+		required[k] = times * per;
 		if (held[k] < required[k])
 			*missing |= 1u << k;
 		need += required[k];
@@ -226,7 +232,9 @@ int64_t party_body_int(json_t *b, const char *key)
 #define ORG_COLS                                                                                   \
 	"o.id, o.name, o.kind, o.parent_id, o.unit_id, u.name, o.secretary_name,"                  \
 	" o.secretary_user_id, o.committee, o.term_start, o.term_end, o.path,"                     \
-	" (SELECT COUNT(*) FROM party_members m WHERE m.org_id = o.id), o.branch_id"
+	" (SELECT COUNT(*) FROM party_members m JOIN party_orgs mo ON mo.id = m.org_id"            \
+	" WHERE mo.path >= o.path AND mo.path < SUBSTR(o.path, 1, LENGTH(o.path) - 1) || '0'),"    \
+	" o.branch_id"
 
 static json_t *org_json(store_stmt *st, int64_t now)
 {
@@ -563,6 +571,33 @@ static int add_step(store_conn *c, const party_who *w, int64_t member, const cha
 		       : 0;
 }
 
+/* Links a member to the login user_id (a party_member user, linked to no one else). */
+static int link_user(store_conn *c, const party_who *w, int64_t member, int64_t user_id, err *e)
+{
+	int64_t n = 0, other = 0;
+	if (store_query_int(
+		    c, &n, 0, e,
+		    "SELECT COUNT(*) FROM user_roles WHERE user_id = ? AND role = 'party_member'",
+		    "i", user_id) < 0 ||
+	    store_query_int(c, &other, 0, e,
+			    "SELECT COALESCE(MAX(id), 0) FROM party_members WHERE user_id = ?"
+			    " AND id <> ?",
+			    "ii", user_id, member) < 0)
+		return -1;
+	if (!n)
+		return err_set(e, ERR_INVALID, "invalid_user", "user_id",
+			       "关联的账号须具有党员角色");
+	if (other)
+		return err_set(e, ERR_CONFLICT, "duplicate", "user_id", "该账号已关联其他党员");
+	if (store_exec(c, e, "UPDATE party_members SET user_id = ? WHERE id = ?", "ii", user_id,
+		       member) < 0)
+		return -1;
+	json_t *d = json_pack("{s:I}", "user_id", (json_int_t)user_id);
+	int rc = audit_append(c, &w->a, "party_member_link", "party_member", member, d, e);
+	json_decref(d);
+	return rc;
+}
+
 int party_member_create(store_conn *c, const party_who *w, json_t *b, int64_t *id, err *e)
 {
 	party_org o;
@@ -594,7 +629,8 @@ int party_member_create(store_conn *c, const party_who *w, json_t *b, int64_t *i
 	json_t *d = json_pack("{s:I, s:s}", "org_id", (json_int_t)org, "status", status);
 	int rc = audit_append(c, &w->a, "party_member_create", "party_member", *id, d, e);
 	json_decref(d);
-	return rc;
+	int64_t user = party_body_int(b, "user_id");
+	return rc < 0 || !user ? rc : link_user(c, w, *id, user, e);
 }
 
 static int member_step(store_conn *c, const party_who *w, member_row *m, const char *status,
@@ -647,6 +683,9 @@ int party_member_update(store_conn *c, const party_who *w, int64_t id, json_t *b
 		if (rc < 0)
 			return -1;
 	}
+	int64_t user = party_body_int(b, "user_id");
+	if (user && link_user(c, w, id, user, e) < 0)
+		return -1;
 	const char *phone = party_body_str(b, "phone");
 	int64_t home = party_body_int(b, "home_unit_id");
 	if (home && unit_in_area(c, w, home, "home_unit_id", NULL, 0, e) < 0)

@@ -38,11 +38,13 @@ typedef struct party_quota_rule {
 	int times;
 } party_quota_rule;
 
-/* What months months of a period require of each kind, and which kinds fall short:
- * required[k] = times × months (monthly) or times × ceil(months / 3) (quarterly); missing
- * bit k set when held[k] < required[k]. Returns the completion 0..1: the sum over kinds of
- * min(held, required) over the sum of required (1 when nothing is required). */
-double party_quota_compute(const party_quota_rule rules[PARTY_KINDS], int months,
+/* What months months of a period require of each kind from an org with groups groups (党小组;
+ * -1: the org is a group itself), and which kinds fall short: required[k] = times × months
+ * (monthly) or times × ceil(months / 3) (quarterly); 党小组会 is required of every group (×
+ * groups: none without groups), and a group owes nothing else. Missing bit k set when
+ * held[k] < required[k]. Returns the completion 0..1: the sum over kinds of min(held,
+ * required) over the sum of required (1 when nothing is required). */
+double party_quota_compute(const party_quota_rule rules[PARTY_KINDS], int months, int groups,
 			   const int64_t held[PARTY_KINDS], int64_t required[PARTY_KINDS],
 			   unsigned *missing);
 

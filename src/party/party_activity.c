@@ -381,10 +381,17 @@ int party_org_quota(store_conn *c, const party_who *w, int64_t id, int year, int
 	if (party_org_load(c, w, id, &o, e) < 0 || party_quota_rules_load(c, rules, e) < 0)
 		return -1;
 	party_period(year, quarter, &from, &to, &months);
+	int64_t groups = -1;
+	if (strcmp(o.kind, "group") != 0 &&
+	    store_query_int(
+		    c, &groups, 0, e,
+		    "SELECT COUNT(*) FROM party_orgs WHERE parent_id = ? AND kind = 'group'", "i",
+		    id) < 0)
+		return -1;
 	if (held_counts(c, o.path, from, to, held, e) < 0)
 		return -1;
 	unsigned missing;
-	double done = party_quota_compute(rules, months, held, required, &missing);
+	double done = party_quota_compute(rules, months, (int)groups, held, required, &missing);
 	*out = quota_json(required, held, missing, done);
 	json_object_set_new(*out, "org_id", json_integer(id));
 	json_object_set_new(*out, "year", json_integer(year));
@@ -394,7 +401,7 @@ int party_org_quota(store_conn *c, const party_who *w, int64_t id, int year, int
 
 /* Held counts per branch and kind over [from, to) for the branches whose unit lies in the
  * range [lo, hi): fn(ctx, branch_id, name, unit_name, held) per branch. */
-typedef int (*branch_fn)(void *ctx, int64_t id, const char *name, const char *unit_name,
+typedef int (*branch_fn)(void *ctx, int64_t id, const char *name, const char *unit_name, int groups,
 			 const int64_t held[PARTY_KINDS], err *e);
 
 static int each_branch(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
@@ -416,13 +423,14 @@ static int each_branch(store_conn *c, const char *lo, const char *hi, int64_t fr
 	store_bindf(st, "iiiss", from, to, now, lo, hi);
 	int64_t cur = 0, held[PARTY_KINDS] = {0};
 	char name[200] = "", unit[200] = "";
-	int rc, r = 0;
+	int rc, r = 0, groups = 0;
 	while ((rc = store_step(st, e)) == 1) {
 		int64_t id = store_col_int(st, 0);
 		if (id != cur) {
-			if (cur && (r = fn(ctx, cur, name, unit, held, e)) < 0)
+			if (cur && (r = fn(ctx, cur, name, unit, groups, held, e)) < 0)
 				break;
 			cur = id;
+			groups = (int)store_col_int(st, 5);
 			memset(held, 0, sizeof held);
 			snprintf(name, sizeof name, "%s", store_col_text(st, 1));
 			snprintf(unit, sizeof unit, "%s", store_col_text(st, 2));
@@ -434,7 +442,7 @@ static int each_branch(store_conn *c, const char *lo, const char *hi, int64_t fr
 	store_done(st);
 	if (rc < 0 || r < 0)
 		return -1;
-	if (cur && fn(ctx, cur, name, unit, held, e) < 0)
+	if (cur && fn(ctx, cur, name, unit, groups, held, e) < 0)
 		return -1;
 	return 0;
 }
@@ -448,14 +456,14 @@ typedef struct flag_ctx {
 	int64_t n;
 } flag_ctx;
 
-static int flag_one(void *p, int64_t id, const char *name, const char *unit_name,
+static int flag_one(void *p, int64_t id, const char *name, const char *unit_name, int groups,
 		    const int64_t held[PARTY_KINDS], err *e)
 {
 	(void)e;
 	flag_ctx *x = p;
 	int64_t required[PARTY_KINDS];
 	unsigned missing;
-	double done = party_quota_compute(x->rules, x->months, held, required, &missing);
+	double done = party_quota_compute(x->rules, x->months, groups, held, required, &missing);
 	x->sum += done;
 	x->n++;
 	if (!x->items || (!missing && !x->all))
@@ -591,7 +599,7 @@ int party_rules_set(store_conn *c, const party_who *w, json_t *b, err *e)
 	return audit_append(c, &w->a, "party_rules_set", "party_rules", 0, b, e);
 }
 
-static int completion_one(void *p, int64_t id, const char *name, const char *unit_name,
+static int completion_one(void *p, int64_t id, const char *name, const char *unit_name, int groups,
 			  const int64_t held[PARTY_KINDS], err *e)
 {
 	(void)name;
@@ -602,9 +610,9 @@ static int completion_one(void *p, int64_t id, const char *name, const char *uni
 	unsigned missing;
 	char key[24];
 	snprintf(key, sizeof key, "%lld", (long long)id);
-	json_object_set_new(
-		x->items, key,
-		json_real(party_quota_compute(x->rules, x->months, held, required, &missing)));
+	json_object_set_new(x->items, key,
+			    json_real(party_quota_compute(x->rules, x->months, groups, held,
+							  required, &missing)));
 	return 0;
 }
 

@@ -19,14 +19,17 @@ int party_wish_create(store_conn *c, const party_who *w, const char *kind, json_
 		      err *e)
 {
 	int64_t unit = party_body_int(b, "unit_id");
-	char hi[SCOPE_PATH_MAX];
-	party_area(w, hi, sizeof hi);
 	store_stmt *st;
-	int rc = store_query_row(c, &st, e,
-				 "SELECT kind FROM units WHERE id = ? AND path >= ? AND path < ?",
-				 "iss", unit, w->a.unit_path, hi);
+	int rc = store_query_row(c, &st, e, "SELECT kind, path FROM units WHERE id = ?", "i", unit);
 	if (rc < 0)
 		return -1;
+	/* Within the area, or the community or village the publisher works in (a grid
+	 * member's grid lies under it). */
+	if (rc == 1 && !scope_contains(w->a.unit_path, store_col_text(st, 1)) &&
+	    !scope_contains(store_col_text(st, 1), w->a.unit_path)) {
+		store_done(st);
+		rc = 0;
+	}
 	if (rc == 0)
 		return err_set(e, ERR_INVALID, "invalid_unit", "unit_id", "单位不存在或不在辖区内");
 	bool place = strcmp(store_col_text(st, 0), "community") == 0 ||
@@ -64,7 +67,8 @@ int party_wish_create(store_conn *c, const party_who *w, const char *kind, json_
 	" FROM party_wishes w JOIN units u ON u.id = w.unit_id"                                    \
 	" LEFT JOIN party_members m ON m.id = w.claimer_id"                                        \
 	" LEFT JOIN party_orgs o ON o.id = w.org_id"                                               \
-	" WHERE ((u.path >= ? AND u.path < ?) OR (u.path >= ? AND u.path < ?)) AND w.kind = ?"
+	" WHERE ((u.path >= ? AND u.path < ?) OR (u.path >= ? AND u.path < ?)"                     \
+	" OR SUBSTR(?, 1, LENGTH(u.path)) = u.path) AND w.kind = ?"
 
 static json_t *wish_json(store_stmt *st, const party_who *w)
 {
@@ -106,7 +110,7 @@ int party_wish_list(store_conn *c, const party_who *w, const char *kind, const c
 			     " AND (CAST(? AS BIGINT) = 0 OR w.claimer_id = ?)";
 	char *sql = xasprintf("SELECT COUNT(*)" WISH_FROM "%s", filter);
 	int rc = store_query_int(c, total, 0, e, sql, "ssssssssii", w->a.unit_path, hi, hlo, hhi,
-				 kind, status, status, me, me);
+				 w->a.unit_path, kind, status, status, me, me);
 	free(sql);
 	if (rc < 0)
 		return -1;
@@ -117,8 +121,8 @@ int party_wish_list(store_conn *c, const party_who *w, const char *kind, const c
 	free(sql);
 	if (!st)
 		return -1;
-	store_bindf(st, "sssssssiiii", w->a.unit_path, hi, hlo, hhi, kind, status, status, me, me,
-		    per_page, (page - 1) * per_page);
+	store_bindf(st, "ssssssssiiii", w->a.unit_path, hi, hlo, hhi, w->a.unit_path, kind, status,
+		    status, me, me, per_page, (page - 1) * per_page);
 	*items = json_array();
 	while ((rc = store_step(st, e)) == 1)
 		json_array_append_new(*items, wish_json(st, w));
@@ -144,8 +148,8 @@ static int wish_load(store_conn *c, const party_who *w, const char *kind, int64_
 	party_area(w, hi, sizeof hi);
 	home_range(w, hlo, hhi, sizeof hlo);
 	store_stmt *st;
-	int rc = store_query_row(c, &st, e, "SELECT " WISH_COLS WISH_FROM " AND w.id = ?", "sssssi",
-				 w->a.unit_path, hi, hlo, hhi, kind, id);
+	int rc = store_query_row(c, &st, e, "SELECT " WISH_COLS WISH_FROM " AND w.id = ?",
+				 "ssssssi", w->a.unit_path, hi, hlo, hhi, w->a.unit_path, kind, id);
 	if (rc < 0)
 		return -1;
 	if (rc == 0)
