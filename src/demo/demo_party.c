@@ -70,7 +70,7 @@ static int64_t unit_of(const int64_t *ids, const char *key)
 static int org_add(party_demo *d, const char *name, const char *kind, int64_t parent, int64_t unit,
 		   int64_t secretary, const char *secretary_name, int64_t *id, err *e)
 {
-	int64_t start = d->now - demo_rnd_int(&d->rnd, 30, 4 * 365) * (int64_t)DAY;
+	int64_t start = d->now - demo_rnd_int(&d->rnd, 30, 5 * 365 - 10) * (int64_t)DAY;
 	int64_t end = start + 5LL * 365 * DAY; /* 任期五年 */
 	if (store_query_int(d->c, id, 0, e,
 			    "INSERT INTO party_orgs (name, kind, parent_id, unit_id,"

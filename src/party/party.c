@@ -79,6 +79,17 @@ void party_period(int year, int quarter, int64_t *from, int64_t *to, int *months
 	*to = party_month_start(year, first + *months);
 }
 
+int party_months_due(int year, int quarter, int64_t now)
+{
+	int64_t from, to;
+	int months, done = 0;
+	party_period(year, quarter, &from, &to, &months);
+	int first = quarter >= 1 && quarter <= 4 ? (quarter - 1) * 3 + 1 : 1;
+	while (done < months && party_month_start(year, first + done + 1) <= now)
+		done++;
+	return done;
+}
+
 /* ---- the caller ---- */
 
 int party_who_load(store_conn *c, const actor *who, party_who *w, err *e)

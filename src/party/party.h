@@ -51,6 +51,9 @@ double party_quota_compute(const party_quota_rule rules[PARTY_KINDS], int months
 /* The period [from, to) in epoch ms (China time) of a year and quarter (1..4; 0: the whole
  * year), and its months. */
 void party_period(int year, int quarter, int64_t *from, int64_t *to, int *months);
+/* The months of a period that have ended by now: all of them for a past period, none for a
+ * future one; a quota is owed only for the months behind us. */
+int party_months_due(int year, int quarter, int64_t now);
 
 /* ---- the caller ---- */
 

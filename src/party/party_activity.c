@@ -381,6 +381,7 @@ int party_org_quota(store_conn *c, const party_who *w, int64_t id, int year, int
 	if (party_org_load(c, w, id, &o, e) < 0 || party_quota_rules_load(c, rules, e) < 0)
 		return -1;
 	party_period(year, quarter, &from, &to, &months);
+	months = party_months_due(year, quarter, clock_now_ms());
 	int64_t groups = -1;
 	if (strcmp(o.kind, "group") != 0 &&
 	    store_query_int(
@@ -483,6 +484,7 @@ int party_flagged(store_conn *c, const party_who *w, int year, int quarter, json
 	char hi[SCOPE_PATH_MAX];
 	party_area(w, hi, sizeof hi);
 	party_period(year, quarter, &from, &to, &x.months);
+	x.months = party_months_due(year, quarter, clock_now_ms());
 	if (party_quota_rules_load(c, x.rules, e) < 0 ||
 	    each_branch(c, w->a.unit_path, hi, from, to, flag_one, &x, e) < 0) {
 		json_decref(x.items);
@@ -623,14 +625,8 @@ int party_branch_completions(store_conn *c, const party_who *w, int year, json_t
 	char hi[SCOPE_PATH_MAX];
 	party_area(w, hi, sizeof hi);
 	party_period(year, 0, &from, &to, &x.months);
-	/* This year so far: the months up to now count, not the whole year. */
-	int64_t now = clock_now_ms();
-	if (now < to && now > from) {
-		int m = 1;
-		while (m < 12 && party_month_start(year, m + 1) <= now)
-			m++;
-		x.months = m;
-	}
+	/* This year so far: the months that have ended count, not the whole year. */
+	x.months = party_months_due(year, 0, clock_now_ms());
 	if (party_quota_rules_load(c, x.rules, e) < 0 ||
 	    each_branch(c, w->a.unit_path, hi, from, to, completion_one, &x, e) < 0) {
 		json_decref(x.items);

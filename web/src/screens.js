@@ -20,12 +20,14 @@ import * as org from './org/screens.js';
 import * as appeals from './appeals/screens.js';
 import * as disputes from './disputes/screens.js';
 import * as livelihood from './livelihood/screens.js';
+import * as party from './party/screens.js';
 
 export const SCREENS = [
   ...org.SCREENS,
   ...appeals.SCREENS,
   ...disputes.SCREENS,
   ...livelihood.SCREENS,
+  ...party.SCREENS,
   ...org.ADMIN_SCREENS,
 ];
 
