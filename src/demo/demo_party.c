@@ -381,18 +381,28 @@ static int build_activities(party_demo *d, err *e)
 	strbuf_release(&sb);
 	/* Attendance: about four in five eligible members of the org's subtree; a committee
 	 * meeting only its few committee members. Then the points those attendances earned. */
+	/* By branch_id and org_id rather than a range of paths: two plain joins. */
 	if (store_exec_script(
 		    d->c,
 		    "INSERT INTO party_attendance (activity_id, member_id, how, at)"
 		    " SELECT a.id, m.id, CASE WHEN (a.id + m.id) % 3 = 0 THEN 'qr'"
 		    " ELSE 'secretary' END, a.held_at FROM party_activities a"
 		    " JOIN party_orgs o ON o.id = a.org_id"
-		    " JOIN party_orgs mo ON mo.path >= o.path"
-		    " AND mo.path < SUBSTR(o.path, 1, LENGTH(o.path) - 1) || '0'"
+		    " JOIN party_orgs mo ON mo.branch_id = o.id"
 		    " JOIN party_members m ON m.org_id = mo.id"
-		    " WHERE m.status IN ('probationary', 'full') AND m.state = 'normal'"
+		    " WHERE o.kind = 'branch' AND m.status IN ('probationary', 'full')"
+		    " AND m.state = 'normal'"
 		    " AND ((a.kind <> 'committee_meeting' AND (a.id * 7 + m.id * 13) % 10 < 8)"
 		    " OR (a.kind = 'committee_meeting' AND m.id % 6 = 0))",
+		    e) < 0 ||
+	    store_exec_script(
+		    d->c,
+		    "INSERT INTO party_attendance (activity_id, member_id, how, at)"
+		    " SELECT a.id, m.id, CASE WHEN (a.id + m.id) % 3 = 0 THEN 'qr'"
+		    " ELSE 'secretary' END, a.held_at FROM party_activities a"
+		    " JOIN party_orgs o ON o.id = a.org_id JOIN party_members m ON m.org_id = o.id"
+		    " WHERE o.kind = 'group' AND m.status IN ('probationary', 'full')"
+		    " AND m.state = 'normal' AND (a.id * 7 + m.id * 13) % 10 < 8",
 		    e) < 0 ||
 	    store_exec_script(d->c,
 			      "INSERT INTO party_points (member_id, points, source, ref_id, at)"

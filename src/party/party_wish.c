@@ -305,13 +305,13 @@ int party_branch_ranking(store_conn *c, const party_who *w, json_t **items, err 
 	party_area(w, hi, sizeof hi);
 	store_stmt *st = store_prepare(
 		c,
-		"SELECT b.id, b.name, u.name,"
-		" (SELECT COUNT(*) FROM party_members m JOIN party_orgs x ON x.id = m.org_id"
-		"  WHERE x.branch_id = b.id),"
-		" (SELECT COALESCE(SUM(p.points), 0) FROM party_points p"
-		"  JOIN party_members m ON m.id = p.member_id"
-		"  JOIN party_orgs x ON x.id = m.org_id WHERE x.branch_id = b.id)"
+		"SELECT b.id, b.name, u.name, COALESCE(mc.n, 0), COALESCE(pc.s, 0)"
 		" FROM party_orgs b JOIN units u ON u.id = b.unit_id"
+		" LEFT JOIN (SELECT x.branch_id AS bid, COUNT(*) AS n FROM party_members m"
+		"  JOIN party_orgs x ON x.id = m.org_id GROUP BY x.branch_id) mc ON mc.bid = b.id"
+		" LEFT JOIN (SELECT x.branch_id AS bid, SUM(p.points) AS s FROM party_points p"
+		"  JOIN party_members m ON m.id = p.member_id JOIN party_orgs x ON x.id = m.org_id"
+		"  GROUP BY x.branch_id) pc ON pc.bid = b.id"
 		" WHERE b.kind = 'branch' AND u.path >= ? AND u.path < ?",
 		e);
 	if (!st)

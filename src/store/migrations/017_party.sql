@@ -33,6 +33,7 @@ CREATE INDEX party_orgs_unit ON party_orgs (unit_id);
 CREATE INDEX party_orgs_parent ON party_orgs (parent_id);
 CREATE INDEX party_orgs_path ON party_orgs (path);
 CREATE INDEX party_orgs_secretary ON party_orgs (secretary_user_id);
+CREATE INDEX party_orgs_branch ON party_orgs (branch_id);
 
 CREATE TABLE party_members (
 	id @ID@,
