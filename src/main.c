@@ -571,7 +571,7 @@ static const char user_help[] =
 	"rule (docs/security.md) unless --allow-weak. Roles given here apply at once: the\n"
 	"command line needs no second admin's approval.\n"
 	"Roles: admin agent leader unit_staff grid_member mediator congress_staff deputy\n"
-	"       party_secretary station_staff\n";
+	"       party_secretary station_staff party_member\n";
 
 typedef struct user_opts {
 	const char *username, *name, *unit, *roles, *phone;

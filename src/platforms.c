@@ -6,6 +6,8 @@
 #include "reviews/review_metrics_builtin.h"
 #include "grid/event.h"
 #include "services/service.h"
+#include "engine/jobs.h"
+#include "party/party.h"
 
 void platforms_register(void)
 {
@@ -16,4 +18,6 @@ void platforms_register(void)
 	reviews_metrics_register(review_dispute_metrics, review_dispute_metrics_count);
 	case_machine_register(&grid_event_machine);
 	case_machine_register(&service_machine);
+	/* 智慧党建 is not a case kind; its term warnings run with the scheduler. */
+	jobs_task_register(party_term_notify);
 }

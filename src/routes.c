@@ -28,4 +28,5 @@ void routes_register(router *rt)
 	router_add(rt, api_grid_events_routes, api_grid_events_routes_count);
 	router_add(rt, api_grid_categories_routes, api_grid_categories_routes_count);
 	router_add(rt, api_services_routes, api_services_routes_count);
+	router_add(rt, api_party_routes, api_party_routes_count);
 }

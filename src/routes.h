@@ -34,6 +34,7 @@ ROUTE_TABLE(api_grid_stats)
 ROUTE_TABLE(api_grid_events)
 ROUTE_TABLE(api_grid_categories)
 ROUTE_TABLE(api_services)
+ROUTE_TABLE(api_party)
 
 void routes_register(router *rt);
 

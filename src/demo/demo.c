@@ -16,6 +16,7 @@
 #include "demo/demo_reviews.h"
 #include "demo/demo_services.h"
 #include "demo/demo_livelihood.h"
+#include "demo/demo_party.h"
 #include "appeals/open311.h"
 #include "org/unit.h"
 #include "org/user.h"
@@ -330,7 +331,10 @@ int demo_build(store *s, const char *password, err *e)
 	/* 社区治理's year of patrols (the members and households were made with the tree). */
 	if (rc == 0)
 		rc = demo_grid_patrols(s, x.ids, x.hash, e);
-	/* The review cards, computed from the appeals and disputes above. */
+	/* 智慧党建: the party tree, members and a year of activities, dues, wishes. */
+	if (rc == 0)
+		rc = demo_party_build(s, x.ids, e);
+	/* The review cards, computed from the records above. */
 	if (rc == 0)
 		rc = demo_reviews_build(s, x.ids, e);
 	/* The accounts are made in the demo's past, their passwords now: none starts expired. */

@@ -235,6 +235,7 @@ const struct demo_user demo_users[] = {
 	{"hz_hall", "孟庆华", "haizhou_hall", "unit_staff", "13470189326"},
 	{"party_org", "何春光", "zuzhibu", "unit_staff", "18641803357"},
 	{"dwf_branch", "白凤岐", "dongwafang", "party_secretary", "13904189572"},
+	{"member01", "白立军", "dongwafang", "party_member", "13941806625"},
 	{"fagai", "姜海波", "fagai", "unit_staff", "15941820716"},
 	{"ducha", "曲文静", "ducha", "unit_staff", "18604183629"},
 	/* the assessing units of the township reviews (financial management, rural

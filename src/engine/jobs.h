@@ -18,6 +18,12 @@ enum {
 	JOBS_PG_LOCK_KEY = 7977001 /* pg_try_advisory_lock key of a pass ("yw" + 1) */
 };
 
+/* A platform's periodic task (the party's term warnings), run by every pass after the
+ * deadlines; it returns how many things it did, or -1 (the pass logs it and goes on). */
+typedef int (*jobs_task_fn)(store *s, int64_t now, err *e);
+/* Adds a task to every pass (once per function); call at start-up, before the thread. */
+void jobs_task_register(jobs_task_fn fn);
+
 /* Starts the scheduler thread; interval_ms between passes (default 30000). SMS go
  * through the log adapter. */
 int jobs_start(store *s, int64_t interval_ms, jobs **out, err *e);

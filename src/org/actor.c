@@ -16,6 +16,7 @@ static const struct {
 	{"deputy", "人大代表"},
 	{"party_secretary", "党组织书记"},
 	{"station_staff", "便民服务站工作人员"},
+	{"party_member", "党员"},
 };
 
 void actor_system(actor *a, const char *who)

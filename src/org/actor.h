@@ -17,8 +17,9 @@ enum role {
 	ROLE_DEPUTY = 1u << 7,
 	ROLE_PARTY_SECRETARY = 1u << 8,
 	ROLE_STATION_STAFF = 1u << 9,
+	ROLE_PARTY_MEMBER = 1u << 10,
 };
-enum { ROLE_COUNT = 10, SCOPE_PATH_MAX = 256 };
+enum { ROLE_COUNT = 11, SCOPE_PATH_MAX = 256 };
 /* Any logged-in user, for routes every role has business with (the unit tree, the inbox). */
 #define ROLES_ANY ((1u << ROLE_COUNT) - 1)
 

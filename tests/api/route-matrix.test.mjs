@@ -24,8 +24,9 @@ const AS = {
   mediator: 'mediator',
   congress_staff: 'congress',
   deputy: 'deputy01',
-  party_secretary: null,
+  party_secretary: 'dwf_branch',
   station_staff: null,
+  party_member: 'member01',
 };
 
 // The permission table: who may call what, written here independently of the route
@@ -35,6 +36,10 @@ const ANY = Object.keys(AS);
 const APPEALS = ['admin', 'agent', 'leader', 'unit_staff'];
 const GRID_READERS = ['admin', 'leader', 'unit_staff', 'grid_member', 'station_staff'];
 const LV_READERS = ['admin', 'agent', 'leader', 'unit_staff', 'congress_staff', 'deputy'];
+const PARTY_READERS = ['admin', 'leader', 'unit_staff', 'party_secretary', 'party_member', 'station_staff', 'grid_member'];
+const PARTY_OFFICE = ['admin', 'leader', 'unit_staff', 'party_secretary'];
+const PARTY_MANAGERS = ['admin', 'unit_staff', 'party_secretary'];
+const PARTY_PUBLISHERS = ['admin', 'unit_staff', 'station_staff', 'grid_member', 'party_secretary'];
 const POLICY = [
   // org: the unit tree, one's own session and inbox are everyone's business
   [/^(DELETE \/api\/v1\/sessions\/current|GET \/api\/v1\/(me|roles|units|units\/\{id\}))$/, ANY],
@@ -91,6 +96,18 @@ const POLICY = [
   [/^GET \/api\/v1\/livelihood\/sessions\/\{id\}\/roll$/, ['congress_staff']],
   [/^POST \/api\/v1\/livelihood\//, ['congress_staff']],
   [/^GET \/api\/v1\/livelihood\//, LV_READERS],
+  // 智慧党建: the department and admins keep the tree; secretaries run their branch; members
+  // sign in, claim and read their points; stations and grid members publish wishes and tasks
+  [/^PUT \/api\/v1\/party\/rules$/, ['admin']],
+  [/^(GET \/api\/v1\/party\/me|POST \/api\/v1\/party\/(me\/home|checkin))$/, ['party_member']],
+  [/^(POST|PATCH) \/api\/v1\/party\/orgs\b/, ['admin', 'unit_staff']],
+  [/^POST \/api\/v1\/party\/(wishes|tasks)\/\{id\}\/actions$/, [...PARTY_PUBLISHERS, 'party_member']],
+  [/^POST \/api\/v1\/party\/(wishes|tasks)$/, PARTY_PUBLISHERS],
+  [/^GET \/api\/v1\/party\/(orgs|orgs\/\{id\}|wishes|tasks|wishes\/\{id\}|tasks\/\{id\})$/, PARTY_READERS],
+  [/^GET \/api\/v1\/party\/activities\/\{id\}\/qr$/, PARTY_MANAGERS],
+  [/^GET \/api\/v1\/party\/(activities|points)\b/, [...PARTY_OFFICE, 'party_member']],
+  [/^(POST|PATCH) \/api\/v1\/party\//, PARTY_MANAGERS],
+  [/^GET \/api\/v1\/(party\/|stats\/party$)/, PARTY_OFFICE],
 ];
 
 // Handler rules finer than the route's roles: an allowed role may still get 403 here.
@@ -105,6 +122,22 @@ const FINER = {
   'POST /api/v1/services/requests': 'only a clerk of a service station registers requests',
   // Enterprise service is registered within a county; the matrix's users sit at the city.
   'POST /api/v1/services/enterprise': 'only a unit within a county registers enterprise service',
+  // 智慧党建 (docs/party.md): the tree is the organization department's (or an admin's), not
+  // every unit's staff; a member's and an activity's records are their org's secretary's;
+  // claiming takes a member, confirming the wish's community; the rules a city admin.
+  'POST /api/v1/party/orgs': 'the organization department or an admin',
+  'PATCH /api/v1/party/orgs/{id}': 'the organization department or an admin',
+  'POST /api/v1/party/members': 'the org\'s secretary or the organization department',
+  'PATCH /api/v1/party/members/{id}': 'the org\'s secretary or the organization department',
+  'POST /api/v1/party/members/{id}/transfer': 'the sending org\'s secretary or the department',
+  'POST /api/v1/party/members/{id}/accept': 'the receiving org\'s secretary or the department',
+  'POST /api/v1/party/members/{id}/dues': 'the org\'s secretary or the organization department',
+  'POST /api/v1/party/activities': 'the org\'s secretary or the organization department',
+  'POST /api/v1/party/activities/{id}/attendance': 'the org\'s secretary or the department',
+  'GET /api/v1/party/activities/{id}/qr': 'the org\'s secretary or the organization department',
+  'POST /api/v1/party/wishes/{id}/actions': 'claim: a member; fulfil: the wish\'s community, never the claimer',
+  'POST /api/v1/party/tasks/{id}/actions': 'claim: a member; fulfil: the task\'s community, never the claimer',
+  'PUT /api/v1/party/rules': 'a city admin',
 };
 
 const NOWHERE = '999999999';

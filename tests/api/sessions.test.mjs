@@ -177,7 +177,7 @@ describe('GET /api/v1/me', () => {
     assertStatus(r, 200);
     const roles = Object.fromEntries(r.body.items.map((x) => [x.role, x.label]));
     assert.deepEqual(Object.keys(roles).sort(), ['admin', 'agent', 'congress_staff', 'deputy', 'grid_member',
-      'leader', 'mediator', 'party_secretary', 'station_staff', 'unit_staff']);
+      'leader', 'mediator', 'party_member', 'party_secretary', 'station_staff', 'unit_staff']);
     assert.equal(roles.agent, '热线话务员');
     assert.equal(roles.admin, '系统管理员');
     assert.equal(roles.grid_member, '网格员');

@@ -65,6 +65,7 @@ export const ROLE_LABELS = {
   deputy: '人大代表',
   party_secretary: '党组织书记',
   station_staff: '便民服务站工作人员',
+  party_member: '党员',
 };
 
 // "2026-11-28T13:48:56.123+08:00" → "2026-11-28 13:48:56" (the server already speaks

@@ -23,6 +23,7 @@ import * as livelihood from './livelihood/screens.js';
 import * as reviews from './reviews/screens.js';
 import * as grid from './grid/screens.js';
 import * as services from './services/screens.js';
+import * as party from './party/screens.js';
 
 export const SCREENS = [
   ...org.SCREENS,
@@ -32,6 +33,7 @@ export const SCREENS = [
   ...reviews.SCREENS,
   ...grid.SCREENS,
   ...services.SCREENS,
+  ...party.SCREENS,
   ...org.ADMIN_SCREENS,
 ];
 
