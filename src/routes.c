@@ -18,4 +18,8 @@ void routes_register(router *rt)
 	router_add(rt, api_dispute_admin_routes, api_dispute_admin_routes_count);
 	router_add(rt, api_disputes_routes, api_disputes_routes_count);
 	router_add(rt, api_dispute_stats_routes, api_dispute_stats_routes_count);
+	/* 项目库, 重点问题 and the leaders' cockpit (docs/projects.md). */
+	router_add(rt, api_projects_routes, api_projects_routes_count);
+	router_add(rt, api_key_issues_routes, api_key_issues_routes_count);
+	router_add(rt, api_cockpit_routes, api_cockpit_routes_count);
 }

@@ -25,6 +25,9 @@ ROUTE_TABLE(api_open311_admin)
 ROUTE_TABLE(api_dispute_admin)
 ROUTE_TABLE(api_disputes)
 ROUTE_TABLE(api_dispute_stats)
+ROUTE_TABLE(api_projects)
+ROUTE_TABLE(api_key_issues)
+ROUTE_TABLE(api_cockpit)
 
 void routes_register(router *rt);
 

@@ -12,6 +12,7 @@
 #include "demo/demo_data.h"
 #include "demo/demo_disputes.h"
 #include "demo/demo_livelihood.h"
+#include "demo/demo_projects.h"
 #include "appeals/open311.h"
 #include "org/unit.h"
 #include "org/user.h"
@@ -311,6 +312,9 @@ int demo_build(store *s, const char *password, err *e)
 		rc = demo_appeals_end(&end, e);
 	if (rc == 0)
 		rc = demo_livelihood_open(s, x.ids, end, e);
+	/* 项目库 and 重点问题, made now. */
+	if (rc == 0)
+		rc = demo_projects_build(s, e);
 	/* The accounts are made in the demo's past, their passwords now: none starts expired. */
 	if (rc == 0)
 		rc = user_passwords_set_at(s, built, e);

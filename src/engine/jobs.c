@@ -390,6 +390,26 @@ static int pass_lock(store *s, bool lock, err *e)
 	return (int)got;
 }
 
+static jobs_task_fn tasks[JOBS_TASKS_MAX];
+static size_t ntasks;
+
+void jobs_task_register(jobs_task_fn fn)
+{
+	for (size_t i = 0; i < ntasks; i++)
+		if (tasks[i] == fn)
+			return;
+	if (ntasks < JOBS_TASKS_MAX)
+		tasks[ntasks++] = fn;
+}
+
+static int run_tasks(store *s, int64_t now, err *e)
+{
+	for (size_t i = 0; i < ntasks; i++)
+		if (tasks[i](s, now, e) < 0)
+			return -1;
+	return 0;
+}
+
 int jobs_run_pass(store *s, const sms_adapter *sms, int64_t now, err *e)
 {
 	bool pg = store_kind(s) == STORE_POSTGRES;
@@ -399,6 +419,8 @@ int jobs_run_pass(store *s, const sms_adapter *sms, int64_t now, err *e)
 			return got;
 	}
 	int changed = run_deadlines(s, now, e);
+	if (changed >= 0 && run_tasks(s, now, e) < 0)
+		changed = -1;
 	if (changed >= 0 && sms && outbox_drain(s, sms, now, JOBS_OUTBOX_MAX, e) < 0)
 		changed = -1;
 	if (pg) {

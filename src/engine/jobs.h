@@ -18,6 +18,13 @@ enum {
 	JOBS_PG_LOCK_KEY = 7977001 /* pg_try_advisory_lock key of a pass ("yw" + 1) */
 };
 
+/* A platform's periodic task, run on every pass after the deadlines (in its own
+ * transactions); returns how many things it raised, or -1. */
+typedef int (*jobs_task_fn)(store *s, int64_t now, err *e);
+enum { JOBS_TASKS_MAX = 8 };
+/* Registers a task (at start-up, with the machines: platforms_register). */
+void jobs_task_register(jobs_task_fn fn);
+
 /* Starts the scheduler thread; interval_ms between passes (default 30000). SMS go
  * through the log adapter. */
 int jobs_start(store *s, int64_t interval_ms, jobs **out, err *e);
