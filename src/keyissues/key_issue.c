@@ -34,8 +34,9 @@ int ki_relations(store_conn *c, const actor *who, int64_t id, ki_rel *rel, err *
 	int rc = store_query_row(
 		c, &st, e,
 		"SELECT k.lead_leader_id, lu.path, (SELECT COUNT(*) FROM key_issue_members m"
-		" WHERE m.case_id = k.case_id AND m.user_id = ?) FROM key_issues k"
-		" JOIN units lu ON lu.id = k.lead_unit_id WHERE k.case_id = ?",
+		" WHERE m.case_id = k.case_id AND m.user_id = ?), c.created_by FROM key_issues k"
+		" JOIN units lu ON lu.id = k.lead_unit_id JOIN cases c ON c.id = k.case_id"
+		" WHERE k.case_id = ?",
 		"ii", who->user_id, id);
 	if (rc < 0)
 		return -1;
@@ -45,6 +46,8 @@ int ki_relations(store_conn *c, const actor *who, int64_t id, ki_rel *rel, err *
 	rel->lead = who->user_id && store_col_int(st, 0) == who->user_id;
 	snprintf(path, sizeof path, "%s", store_col_text(st, 1));
 	rel->member = who->user_id && store_col_int(st, 2) > 0;
+	rel->creator =
+		who->user_id && !store_col_null(st, 3) && store_col_int(st, 3) == who->user_id;
 	store_done(st);
 	bool office = false;
 	if (inv_office(c, who, "key_issues", &office, e) < 0)
@@ -57,7 +60,7 @@ int ki_relations(store_conn *c, const actor *who, int64_t id, ki_rel *rel, err *
 
 static bool rel_reads(const ki_rel *r)
 {
-	return r->lead || r->member || r->office || r->in_lead_unit || r->area;
+	return r->lead || r->member || r->office || r->in_lead_unit || r->area || r->creator;
 }
 
 /* ---- milestones and the deadline ---- */
@@ -335,7 +338,8 @@ static json_t *ki_row(store_stmt *st)
 /* The caller's view as SQL: the lead leader, the task force, the lead unit's subtree, the
  * lead unit in the caller's area; or everything (leaders, the supervision office). */
 #define VIEW_SQL                                                                                   \
-	" (? = 1 OR k.lead_leader_id = ? OR EXISTS (SELECT 1 FROM key_issue_members km"            \
+	" (? = 1 OR k.lead_leader_id = ? OR c.created_by = ? OR EXISTS (SELECT 1 FROM "            \
+	"key_issue_members km"                                                                     \
 	" WHERE km.case_id = c.id AND km.user_id = ?)"                                             \
 	" OR substr(CAST(? AS TEXT), 1, length(lu.path)) = lu.path"                                \
 	" OR (lu.path >= ? AND lu.path < ?)) "
@@ -350,10 +354,11 @@ static int bind_view(store_conn *c, store_stmt *st, int at, const actor *who, er
 	store_bind_int(st, at, office || actor_has(who, ROLE_LEADER) || who->user_id == 0);
 	store_bind_int(st, at + 1, who->user_id);
 	store_bind_int(st, at + 2, who->user_id);
-	store_bind_text(st, at + 3, who->unit_id ? who->unit_path : "-");
-	store_bind_text(st, at + 4, who->unit_path);
-	store_bind_text(st, at + 5, hi);
-	return at + 6;
+	store_bind_int(st, at + 3, who->user_id);
+	store_bind_text(st, at + 4, who->unit_id ? who->unit_path : "-");
+	store_bind_text(st, at + 5, who->unit_path);
+	store_bind_text(st, at + 6, hi);
+	return at + 7;
 }
 
 static bool light_matches(json_t *o, const char *light)

@@ -31,6 +31,7 @@ typedef struct ki_rel {
 	bool office;	   /* the supervision office, or any leader */
 	bool in_lead_unit; /* works in the lead unit's subtree */
 	bool area;	   /* the lead unit lies in the caller's area */
+	bool creator;	   /* registered it */
 } ki_rel;
 
 typedef struct ki_input {

@@ -283,7 +283,7 @@ int ki_act(store_conn *c, const actor *who, int64_t id, const char *action, json
 	ki_rel rel;
 	if (ki_relations(c, who, id, &rel, e) < 0)
 		return -1;
-	if (!(rel.lead || rel.member || rel.office || rel.in_lead_unit || rel.area))
+	if (!(rel.lead || rel.member || rel.office || rel.in_lead_unit || rel.area || rel.creator))
 		return err_set(e, ERR_NOT_FOUND, "not_found", NULL, "重点问题不存在");
 	actor me;
 	widened(who, &me);

@@ -60,6 +60,14 @@ const POLICY = [
   [/^GET \/api\/v1\/livelihood\/sessions\/\{id\}\/roll$/, ['congress_staff']],
   [/^POST \/api\/v1\/livelihood\//, ['congress_staff']],
   [/^GET \/api\/v1\/livelihood\//, LV_READERS],
+  // 项目库, 重点问题 and the leaders' cockpit (docs/projects.md)
+  [/^POST \/api\/v1\/projects\/\{id\}\/reports\/\{report_id\}\/key-issue$/, ['admin', 'leader', 'unit_staff']],
+  [/^(POST|PATCH) \/api\/v1\/projects\b/, ['admin', 'unit_staff']],
+  [/^GET \/api\/v1\/(projects|stats\/projects)\b/, ['admin', 'leader', 'unit_staff']],
+  [/^POST \/api\/v1\/key-issues$/, ['admin', 'leader', 'unit_staff']],
+  [/^GET \/api\/v1\/key-issues\/desk$/, ['leader']],
+  [/^\w+ \/api\/v1\/key-issues\b/, ANY],
+  [/^GET \/api\/v1\/cockpit$/, ['admin', 'leader']],
 ];
 
 // Handler rules finer than the route's roles: an allowed role may still get 403 here.
@@ -67,6 +75,14 @@ const FINER = {
   // Changing another user's password takes an admin; the route is open to everyone for
   // their own password.
   'POST /api/v1/users/{id}/password': 'only one\'s own password without the admin role',
+  // Staff register key issues only in an office with the key_issues duty (the supervision
+  // office), or from a project's problem in one with the projects duty.
+  'POST /api/v1/key-issues': 'staff outside the supervision office do not register key issues',
+  'POST /api/v1/projects/{id}/reports/{report_id}/key-issue': 'staff outside the offices do not make key issues',
+  // County staff register and report for their own county only.
+  'POST /api/v1/projects': 'a county outside the caller\'s own',
+  // Close is the lead leader's alone; instruct too.
+  'POST /api/v1/key-issues/{id}/actions': 'close and instruct only by the lead leader',
 };
 
 const NOWHERE = '999999999';
