@@ -218,6 +218,22 @@ static int h_desk(http_req *r)
 	return http_json(r, 200, o);
 }
 
+static int h_people(http_req *r)
+{
+	err e = {0};
+	int64_t leaders;
+	if (http_query_int(r, "leaders", 0, 1, 0, &leaders, &e) < 0)
+		return http_error(r, &e);
+	const char *q = http_query(r, "q");
+	if (q && (jv_utf8_chars(q) < 0 || jv_utf8_chars(q) > 50))
+		return http_fail(r, 400, "invalid_parameter", "q", "查询参数过长或不是有效的 UTF-8");
+	store_conn *c = store_conn_get(r->store, &e);
+	json_t *o;
+	if (!c || ki_people(c, q, leaders == 1, &o, &e) < 0)
+		return http_error(r, &e);
+	return http_json(r, 200, o);
+}
+
 static int act_tx(store_conn *c, void *p, err *e)
 {
 	write_ctx *x = p;
@@ -241,6 +257,7 @@ const struct route api_key_issues_routes[] = {
 	{"POST", "/api/v1/key-issues", h_create, 0, KI_CREATE_ROLES},
 	{"GET", "/api/v1/key-issues", h_list, 0, KI_READ_ROLES},
 	{"GET", "/api/v1/key-issues/desk", h_desk, 0, ROLE_LEADER},
+	{"GET", "/api/v1/key-issues/people", h_people, 0, KI_CREATE_ROLES},
 	{"GET", "/api/v1/key-issues/{id}", h_get, 0, KI_READ_ROLES},
 	{"POST", "/api/v1/key-issues/{id}/actions", h_action, 0, KI_READ_ROLES},
 	{"POST", "/api/v1/projects/{id}/reports/{report_id}/key-issue", h_from_report, 0,

@@ -528,3 +528,39 @@ int ki_get(store_conn *c, const actor *who, int64_t id, json_t **out, err *e)
 	*out = o;
 	return 0;
 }
+
+int ki_people(store_conn *c, const char *q, bool leaders, json_t **out, err *e)
+{
+	strbuf like = STRBUF_INIT;
+	if (q)
+		store_like_pattern(&like, q);
+	store_stmt *st = store_prepare(
+		c,
+		"SELECT u.id, u.display_name, n.name FROM users u JOIN units n ON n.id = u.unit_id"
+		" WHERE u.disabled = 0 AND (? = 0 OR EXISTS (SELECT 1 FROM user_roles r"
+		" WHERE r.user_id = u.id AND r.role = 'leader'))"
+		" AND (CAST(? AS TEXT) IS NULL OR u.display_name LIKE ? ESCAPE '\\'"
+		" OR n.name LIKE ? ESCAPE '\\') ORDER BY u.id LIMIT 50",
+		e);
+	if (!st) {
+		strbuf_release(&like);
+		return -1;
+	}
+	const char *pat = q ? strbuf_str(&like) : NULL;
+	store_bindf(st, "isss", (int64_t)leaders, q, pat, pat);
+	json_t *a = json_array();
+	int rc;
+	while ((rc = store_step(st, e)) == 1)
+		json_array_append_new(a, json_pack("{s:I, s:s, s:s}", "id",
+						   (json_int_t)store_col_int(st, 0), "display_name",
+						   store_col_text(st, 1), "unit_name",
+						   store_col_text(st, 2)));
+	store_done(st);
+	strbuf_release(&like);
+	if (rc < 0) {
+		json_decref(a);
+		return -1;
+	}
+	*out = json_pack("{s:o}", "items", a);
+	return 0;
+}

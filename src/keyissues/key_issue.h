@@ -61,6 +61,9 @@ int ki_list(store_conn *c, const actor *who, const ki_filter *f, int64_t page, i
 	    json_t **items, int64_t *total, err *e);
 /* What the caller leads: open ones first, with counts by light. */
 int ki_desk(store_conn *c, const actor *who, json_t **out, err *e);
+/* People to pick as lead leader (leaders only) or task force: id, name and unit, at most
+ * 50, matching q in the name or the unit's name. No phone numbers. */
+int ki_people(store_conn *c, const char *q, bool leaders, json_t **out, err *e);
 /* Inside a write transaction: an action of the machine. */
 int ki_act(store_conn *c, const actor *who, int64_t id, const char *action, json_t *body, err *e);
 /* Open key issues with an overdue milestone, in who's view (the cockpit): count and the

@@ -64,7 +64,7 @@ const POLICY = [
   [/^POST \/api\/v1\/projects\/\{id\}\/reports\/\{report_id\}\/key-issue$/, ['admin', 'leader', 'unit_staff']],
   [/^(POST|PATCH) \/api\/v1\/projects\b/, ['admin', 'unit_staff']],
   [/^GET \/api\/v1\/(projects|stats\/projects)\b/, ['admin', 'leader', 'unit_staff']],
-  [/^POST \/api\/v1\/key-issues$/, ['admin', 'leader', 'unit_staff']],
+  [/^(POST \/api\/v1\/key-issues|GET \/api\/v1\/key-issues\/people)$/, ['admin', 'leader', 'unit_staff']],
   [/^GET \/api\/v1\/key-issues\/desk$/, ['leader']],
   [/^\w+ \/api\/v1\/key-issues\b/, ANY],
   [/^GET \/api\/v1\/cockpit$/, ['admin', 'leader']],

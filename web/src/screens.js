@@ -20,12 +20,18 @@ import * as org from './org/screens.js';
 import * as appeals from './appeals/screens.js';
 import * as disputes from './disputes/screens.js';
 import * as livelihood from './livelihood/screens.js';
+import * as cockpit from './cockpit/screens.js';
+import * as projects from './projects/screens.js';
+import * as keyissues from './keyissues/screens.js';
 
 export const SCREENS = [
   ...org.SCREENS,
+  ...cockpit.SCREENS,
   ...appeals.SCREENS,
   ...disputes.SCREENS,
   ...livelihood.SCREENS,
+  ...projects.SCREENS,
+  ...keyissues.SCREENS,
   ...org.ADMIN_SCREENS,
 ];
 
