@@ -174,8 +174,8 @@ test('county staff enter a monthly report through the project page', async () =>
     await loginAs(page, 'haizhou');
     await page.locator('[data-test=nav-projects]').first().click();
     await page.locator('[data-test=project-list]').waitFor();
-    await page.locator('[data-test=pl-q] input').fill('浏览器测试光伏');
-    await page.locator('[data-test=pl-q] input').press('Enter');
+    await page.locator('input[data-test=pl-q]').fill('浏览器测试光伏');
+    await page.locator('input[data-test=pl-q]').press('Enter');
     await until(async () => (await page.locator('[data-test=pl-name]').count()) === 1, 'the project is listed');
     await page.locator('[data-test=pl-name]').first().click();
     await page.locator('[data-test=project-detail]').waitFor();
@@ -183,9 +183,9 @@ test('county staff enter a monthly report through the project page', async () =>
     await page.locator('[data-test=pd-report]').click();
     const form = page.locator('[data-test=pd-form]');
     await form.waitFor();
-    await form.locator('[data-test=rf-invested] input').fill('650.5');
-    await form.locator('[data-test=rf-progress] textarea').fill('完成桩基施工');
-    await form.locator('[data-test=rf-problems] textarea').fill('并网接入线路审批未完成');
+    await form.locator('[data-test=rf-invested] input, input[data-test=rf-invested]').first().fill('650.5');
+    await form.locator('textarea[data-test=rf-progress]').fill('完成桩基施工');
+    await form.locator('textarea[data-test=rf-problems]').fill('并网接入线路审批未完成');
     await form.locator('[data-test=rf-submit]').click();
     await until(async () => (await page.locator('[data-test=pd-reports] tbody tr').count()) === 1, 'the report is listed');
     await until(async () => (await page.locator('[data-test=pd-missing]').count()) === 0, 'no longer missing');
