@@ -486,7 +486,8 @@ int inv_project_list(store_conn *c, const actor *who, const inv_filter *f, int64
 	last_month(now, lastm);
 	strbuf sql = STRBUF_INIT;
 	strbuf_adds(&sql, PROJECT_SELECT SCOPE_SQL
-		    " AND (? = 0 OR p.county_id = ?) AND (? = 0 OR p.industry_id = ?)"
+		    " AND (CAST(? AS BIGINT) = 0 OR p.county_id = ?) AND (CAST(? AS BIGINT) = 0 OR "
+		    "p.industry_id = ?)"
 		    " AND (CAST(? AS TEXT) IS NULL OR p.stage = ?)"
 		    " AND (CAST(? AS TEXT) IS NULL OR p.name LIKE ? ESCAPE '\\'"
 		    " OR p.owner LIKE ? ESCAPE '\\')"

@@ -153,7 +153,7 @@ static int by_month(store_conn *c, const scope *s, const year_range *y, json_t *
 		return -1;
 	double cum = 0;
 	for (int m = 0; m < 12; m++) {
-		char month[16];
+		char month[32];
 		snprintf(month, sizeof month, "%04d-%02d", y->year % 10000, m + 1);
 		cum += total[m];
 		json_array_append_new(months, json_pack("{s:s, s:f, s:f}", "month", month,

@@ -226,7 +226,8 @@ static int h_people(http_req *r)
 		return http_error(r, &e);
 	const char *q = http_query(r, "q");
 	if (q && (jv_utf8_chars(q) < 0 || jv_utf8_chars(q) > 50))
-		return http_fail(r, 400, "invalid_parameter", "q", "查询参数过长或不是有效的 UTF-8");
+		return http_fail(r, 400, "invalid_parameter", "q",
+				 "查询参数过长或不是有效的 UTF-8");
 	store_conn *c = store_conn_get(r->store, &e);
 	json_t *o;
 	if (!c || ki_people(c, q, leaders == 1, &o, &e) < 0)

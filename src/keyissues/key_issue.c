@@ -83,10 +83,12 @@ int ki_reschedule(store_conn *c, int64_t id, err *e)
 			due_at = 0;
 		store_done(st);
 	}
-	return store_exec(c, e,
-			  "UPDATE cases SET finish_due_at = ?, finish_alert = 0 WHERE id = ?"
-			  " AND (finish_due_at IS NULL OR finish_due_at <> ? OR ? = 0)",
-			  "nini", due_at, id, due_at, due_at) < 0
+	/* A new deadline clears the alert; the same one keeps it (an urge is not repeated). */
+	return store_exec(
+		       c, e,
+		       "UPDATE cases SET finish_alert = CASE WHEN finish_due_at = CAST(? AS BIGINT)"
+		       " THEN finish_alert ELSE 0 END, finish_due_at = ? WHERE id = ?",
+		       "nni", due_at, due_at, id) < 0
 		       ? -1
 		       : 0;
 }
@@ -374,18 +376,19 @@ static int select_all(store_conn *c, const actor *who, const ki_filter *f, int64
 	strbuf like = STRBUF_INIT;
 	if (f->q)
 		store_like_pattern(&like, f->q);
-	store_stmt *st =
-		store_prepare(c,
-			      KI_SELECT VIEW_SQL
-			      " AND (CAST(? AS TEXT) IS NULL OR c.status = ?)"
-			      " AND (? = 0 OR k.project_id = ?) AND (? = 0 OR k.lead_leader_id = ?)"
-			      " AND (CAST(? AS TEXT) IS NULL OR c.title LIKE ? ESCAPE '\\'"
-			      " OR c.number = ?)"
-			      " AND (? = 0 OR k.lead_unit_id IN (SELECT x.id FROM units x, units y"
-			      " WHERE y.id = ? AND x.path >= y.path"
-			      " AND substr(x.path, 1, length(y.path)) = y.path))"
-			      " ORDER BY c.id DESC LIMIT 2000",
-			      e);
+	store_stmt *st = store_prepare(c,
+				       KI_SELECT VIEW_SQL
+				       " AND (CAST(? AS TEXT) IS NULL OR c.status = ?)"
+				       " AND (CAST(? AS BIGINT) = 0 OR k.project_id = ?) AND "
+				       "(CAST(? AS BIGINT) = 0 OR k.lead_leader_id = ?)"
+				       " AND (CAST(? AS TEXT) IS NULL OR c.title LIKE ? ESCAPE '\\'"
+				       " OR c.number = ?)"
+				       " AND (CAST(? AS BIGINT) = 0 OR k.lead_unit_id IN (SELECT "
+				       "x.id FROM units x, units y"
+				       " WHERE y.id = ? AND x.path >= y.path"
+				       " AND substr(x.path, 1, length(y.path)) = y.path))"
+				       " ORDER BY c.id DESC LIMIT 2000",
+				       e);
 	if (!st) {
 		strbuf_release(&like);
 		return -1;
@@ -537,7 +540,8 @@ int ki_people(store_conn *c, const char *q, bool leaders, json_t **out, err *e)
 	store_stmt *st = store_prepare(
 		c,
 		"SELECT u.id, u.display_name, n.name FROM users u JOIN units n ON n.id = u.unit_id"
-		" WHERE u.disabled = 0 AND (? = 0 OR EXISTS (SELECT 1 FROM user_roles r"
+		" WHERE u.disabled = 0 AND (CAST(? AS BIGINT) = 0 OR EXISTS (SELECT 1 FROM "
+		"user_roles r"
 		" WHERE r.user_id = u.id AND r.role = 'leader'))"
 		" AND (CAST(? AS TEXT) IS NULL OR u.display_name LIKE ? ESCAPE '\\'"
 		" OR n.name LIKE ? ESCAPE '\\') ORDER BY u.id LIMIT 50",
