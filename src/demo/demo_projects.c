@@ -16,11 +16,16 @@
 
 enum { PROJECTS_PER_COUNTY = 43, COUNTIES = 7, KEY_ISSUES = 30, FROM_PROBLEMS = 10 };
 
-static const char *const products[] = {
-	"风电场",	"光伏发电",	"储能电站",	  "氢能产业园",	    "农产品精深加工",
-	"肉牛屠宰加工", "花生深加工",	"高端液压件",	  "新能源装备制造", "精细化工新材料",
-	"氟化工",	"数据中心",	"智慧物流园",	  "冷链物流中心",   "文旅综合体",
-	"污水处理厂",	"集中供热改造", "工业互联网平台", "生物医药产业园", "现代农业示范园"};
+/* A product and the index of its industry in inv_industries' order (migration 015). */
+static const struct product {
+	const char *name;
+	int industry;
+} products[] = {
+	{"风电场", 0},	       {"光伏发电", 0},	      {"储能电站", 0},	     {"氢能产业园", 0},
+	{"农产品精深加工", 1}, {"肉牛屠宰加工", 1},   {"花生深加工", 1},     {"高端液压件", 2},
+	{"新能源装备制造", 2}, {"精细化工新材料", 3}, {"氟化工", 3},	     {"数据中心", 4},
+	{"智慧物流园", 5},     {"冷链物流中心", 5},   {"文旅综合体", 7},     {"污水处理厂", 8},
+	{"集中供热改造", 8},   {"工业互联网平台", 4}, {"生物医药产业园", 3}, {"现代农业示范园", 6}};
 static const char *const owners[] = {"阜新能源集团有限公司",	   "辽宁绿源食品有限公司",
 				     "阜新德尔汽车部件有限公司",   "阜新恒通氟化学有限公司",
 				     "阜新数字产业发展有限公司",   "辽宁阜蒙农业开发有限公司",
@@ -118,8 +123,9 @@ static int one_project(store_conn *c, ctx *x, int county, int k, err *e)
 			    : start / 12 < y ? "续建"
 					     : "开工";
 	char name[200], ps[16], pc[16], as[16], ac[16];
-	snprintf(name, sizeof name, "%.12s%s项目（%d期）", x->county_names[county],
-		 products[demo_rnd_int(&r, 0, 19)], (int)demo_rnd_int(&r, 1, 3));
+	const struct product *pr = &products[demo_rnd_int(&r, 0, 19)];
+	snprintf(name, sizeof name, "%.12s%s项目（%d期）", x->county_names[county], pr->name,
+		 (int)demo_rnd_int(&r, 1, 3));
 	snprintf(ps, sizeof ps, "%04d-%02d-01", sy % 10000, sm % 100);
 	snprintf(pc, sizeof pc, "%04d-%02d-28", cy % 10000, cm % 100);
 	snprintf(as, sizeof as, "%04d-%02d-01", sy % 10000, sm % 100);
@@ -139,7 +145,8 @@ static int one_project(store_conn *c, ctx *x, int county, int k, err *e)
 	char loc[96];
 	snprintf(loc, sizeof loc, "%.40s经济开发区", x->county_names[county]);
 	store_bindf(st, "ssiiisdsssssnisddii", name, owners[demo_rnd_int(&r, 0, 7)],
-		    x->counties[county], x->fagai, x->industries[demo_rnd_int(&r, 0, 8)],
+		    x->counties[county], x->fagai,
+		    x->industries[pr->industry < x->nindustries ? pr->industry : 0],
 		    tags_pool[demo_rnd_int(&r, 0, 5)], total, ps, pc, started ? as : NULL,
 		    done ? ac : NULL, stage, demo_rnd_unit(&r) < 0.3 ? x->leader : 0,
 		    x->counties[county], loc, 41.9 + demo_rnd_unit(&r) * 0.5,
@@ -220,7 +227,8 @@ static json_t *team_for(uint64_t *r, const ctx *x)
 
 /* Marks done the milestones due before today, except in about a third of the issues (those
  * stay overdue), and records a coordination item or two. */
-static int follow_up(store_conn *c, const actor *sys, int64_t id, uint64_t *r, int64_t now, err *e)
+static int follow_up(store_conn *c, const actor *sys, const actor *lead, int64_t id, uint64_t *r,
+		     int64_t now, err *e)
 {
 	bool late = demo_rnd_unit(r) < 0.35;
 	char today[16];
@@ -242,9 +250,17 @@ static int follow_up(store_conn *c, const actor *sys, int64_t id, uint64_t *r, i
 		json_t *b = json_pack("{s:I}", "milestone_id", (json_int_t)ids[i]);
 		rc = ki_act(c, sys, id, "milestone_done", b, e);
 		json_decref(b);
-		if (rc < 0)
+		/* Done on its day, as the history would have it. */
+		if (rc < 0 ||
+		    store_exec(c, e, "UPDATE key_issue_milestones SET done_at = ? WHERE id = ?",
+			       "ii", now - (int64_t)(n - i) * 7 * 86400000LL, ids[i]) < 0)
 			return -1;
 	}
+	json_t *p = json_pack("{s:s}", "note", "专班已完成现场踏查，形成问题清单和责任清单。");
+	rc = ki_act(c, sys, id, "progress", p, e);
+	json_decref(p);
+	if (rc < 0)
+		return -1;
 	char month[16];
 	ki_local_date(now, -30, month);
 	month[7] = '\0';
@@ -254,14 +270,23 @@ static int follow_up(store_conn *c, const actor *sys, int64_t id, uint64_t *r, i
 			  "minutes", "会议明确责任分工和完成时限，专班每周调度一次。");
 	rc = ki_act(c, sys, id, "coordinate", b, e);
 	json_decref(b);
+	if (rc < 0 || !late)
+		return rc;
+	b = json_pack("{s:s}", "note", "节点已逾期，牵头单位要倒排工期，下周专题汇报。");
+	rc = ki_act(c, lead, id, "instruct", b, e);
+	json_decref(b);
 	return rc;
 }
 
 static int tx_key_issues(store_conn *c, void *p, err *e)
 {
 	ctx *x = p;
-	actor sys;
+	actor sys, lead;
 	actor_system(&sys, "demo");
+	/* The lead leader, for the instructions only the lead leader gives. */
+	actor_system(&lead, "leader");
+	lead.user_id = x->leader;
+	lead.roles = ROLE_LEADER;
 	static const char *const titles[] = {"阜新至彰武高速公路连接线征地拆迁",
 					     "城区集中供热老旧管网改造",
 					     "细河流域水环境综合治理",
@@ -310,7 +335,7 @@ static int tx_key_issues(store_conn *c, void *p, err *e)
 		}
 		json_decref(ms);
 		json_decref(team);
-		if (rc < 0 || follow_up(c, &sys, id, &r, x->now, e) < 0)
+		if (rc < 0 || follow_up(c, &sys, &lead, id, &r, x->now, e) < 0)
 			return -1;
 	}
 	return 0;
