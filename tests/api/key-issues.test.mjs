@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, client, login } from '../lib/server.mjs';
-import { assertError, assertStatus, stopClean, unitByName, userByName } from '../lib/api-helpers.mjs';
+import { assertError, assertStatus, stopClean, unitByName, userByName, run } from '../lib/api-helpers.mjs';
 
 const K = '/api/v1/key-issues';
 const DAY = 24 * 3600 * 1000;
@@ -173,6 +173,34 @@ test('the leader\'s desk lists what the caller leads, with counts by light', asy
   assert.equal(desk.body.counts.open, desk.body.items.length);
   assert.equal(desk.body.counts.red, desk.body.items.filter((x) => x.light === 'red').length);
   assertError(await api(`${K}/desk`, { token: T.ducha }), 403);
+});
+
+test('the cockpit: a city leader sees the city, a county head the county; leaders and admins only', async () => {
+  const red = await make(T.ducha, { milestones: [{ title: 'a', due: dateIn(-5) }] });
+  const city = await api('/api/v1/cockpit', { token: T.leader });
+  assertStatus(city, 200);
+  assert.equal(city.body.scope.kind, 'city');
+  assert.equal(city.body.investment.counties.length, 7);
+  assert.ok(city.body.key_issues.overdue >= 1);
+  assert.ok(city.body.key_issues.items.length <= 10);
+  assert.ok(city.body.key_issues.items.every((k) => k.light === 'red'));
+  for (const k of ['today', 'open', 'overdue']) assert.equal(typeof city.body.appeals[k], 'number');
+  // A county head: a leader whose unit is 海州区.
+  const r = run(['user', 'add', '--db', srv.db.url, '--username', 'hz_head', '--name', '海州区长',
+    '--unit', String(U['海州区'].id), '--roles', 'leader'], { input: 'County-head-2026\n' });
+  assert.equal(r.status, 0, r.stderr);
+  const head = await login(api, 'hz_head', 'County-head-2026');
+  const county = await api('/api/v1/cockpit', { token: head });
+  assertStatus(county, 200);
+  assert.equal(county.body.scope.kind, 'county');
+  assert.equal(county.body.scope.name, '海州区');
+  assert.deepEqual(county.body.investment.counties.map((c) => c.county_id), [U['海州区'].id]);
+  assert.ok(county.body.key_issues.items.some((k) => k.id === red.id));
+  assert.ok(county.body.key_issues.items.every((k) => k.lead_unit.id === U['海州区'].id));
+  assert.ok(county.body.key_issues.overdue <= city.body.key_issues.overdue);
+  assert.ok(county.body.appeals.open <= city.body.appeals.open);
+  assertStatus(await api('/api/v1/cockpit', { token: T.admin }), 200);
+  assertError(await api('/api/v1/cockpit', { token: T.ducha }), 403);
 });
 
 test('an overdue milestone escalates to the lead leader through the scheduler', async () => {
