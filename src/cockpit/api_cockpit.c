@@ -2,12 +2,14 @@
  * overdue ones, key issues overdue, investment against plan by county. A city leader sees
  * the city; a county head (a leader whose unit is a county) the county. The three rates,
  * the rankings and the livelihood projects at risk come from their platforms' own routes. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
 #include "http/http.h"
+#include "http/router.h"
 #include "investment/invest.h"
 #include "keyissues/key_issue.h"
 #include "org/caller.h"
@@ -58,6 +60,17 @@ static int appeal_counts(store_conn *c, const char *path, int64_t now, json_t **
 	return 0;
 }
 
+/* Whether this build serves a route (the rankings come from the reviews platform, which
+ * may not be there: the page then asks nothing of it, and no 404 reaches the browser). */
+static bool served(http_req *r, const char *method, const char *path)
+{
+	char copy[128];
+	route_match m;
+	snprintf(copy, sizeof copy, "%s", path);
+	return r->app && r->app->router &&
+	       router_match(r->app->router, method, copy, &m, NULL, 0) == ROUTER_FOUND;
+}
+
 static int h_cockpit(http_req *r)
 {
 	err e = {0};
@@ -89,10 +102,11 @@ static int h_cockpit(http_req *r)
 		json_object_set_new(inv, "counties", keep);
 		json_object_set(inv, "items", keep);
 	}
-	json_t *out = json_pack("{s:{s:s, s:I, s:s}, s:s, s:o, s:o, s:o}", "scope", "kind",
+	json_t *out = json_pack("{s:{s:s, s:I, s:s}, s:s, s:o, s:o, s:o, s:{s:b}}", "scope", "kind",
 				county ? "county" : "city", "unit_id", (json_int_t)who->unit_id,
 				"name", name, "generated_at", iso, "appeals", appeals, "key_issues",
-				kis, "investment", inv);
+				kis, "investment", inv, "panels", "rankings",
+				served(r, "GET", "/api/v1/reviews/latest"));
 	return http_json(r, 200, out);
 fail:
 	json_decref(appeals);

@@ -185,6 +185,9 @@ test('the cockpit: a city leader sees the city, a county head the county; leader
   assert.ok(city.body.key_issues.items.length <= 10);
   assert.ok(city.body.key_issues.items.every((k) => k.light === 'red'));
   for (const k of ['today', 'open', 'overdue']) assert.equal(typeof city.body.appeals[k], 'number');
+  // The rankings panel is there exactly when this build serves the reviews' latest cards.
+  const reviews = await api('/api/v1/reviews/latest', { token: T.leader });
+  assert.equal(city.body.panels.rankings, reviews.status !== 404);
   // A county head: a leader whose unit is 海州区.
   const r = run(['user', 'add', '--db', srv.db.url, '--username', 'hz_head', '--name', '海州区长',
     '--unit', String(U['海州区'].id), '--roles', 'leader'], { input: 'County-head-2026\n' });

@@ -48,6 +48,11 @@ async function openPage(viewport) {
   page.setDefaultTimeout(WAIT);
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  // As the other browser tests: no console errors (a 404 of a platform not built in would
+  // be one), but for 401/403 loads.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) problems.push(`console error: ${m.text()}`);
+  });
   page.on('response', (r) => {
     if (r.status() >= 500) problems.push(`HTTP ${r.status()} ${r.url()}`);
   });
