@@ -8,6 +8,9 @@
 #include "services/service.h"
 #include "engine/jobs.h"
 #include "party/party.h"
+#include "engine/jobs.h"
+#include "investment/invest.h"
+#include "keyissues/key_issue.h"
 
 void platforms_register(void)
 {
@@ -20,4 +23,7 @@ void platforms_register(void)
 	case_machine_register(&service_machine);
 	/* 智慧党建 is not a case kind; its term warnings run with the scheduler. */
 	jobs_task_register(party_term_notify);
+	case_machine_register(&key_issue_machine);
+	/* 项目库: the missing monthly reports are flagged to their county. */
+	jobs_task_register(inv_flag_missing_reports);
 }

@@ -29,4 +29,8 @@ void routes_register(router *rt)
 	router_add(rt, api_grid_categories_routes, api_grid_categories_routes_count);
 	router_add(rt, api_services_routes, api_services_routes_count);
 	router_add(rt, api_party_routes, api_party_routes_count);
+	/* 项目库, 重点问题 and the leaders' cockpit (docs/projects.md). */
+	router_add(rt, api_projects_routes, api_projects_routes_count);
+	router_add(rt, api_key_issues_routes, api_key_issues_routes_count);
+	router_add(rt, api_cockpit_routes, api_cockpit_routes_count);
 }

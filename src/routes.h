@@ -35,6 +35,9 @@ ROUTE_TABLE(api_grid_events)
 ROUTE_TABLE(api_grid_categories)
 ROUTE_TABLE(api_services)
 ROUTE_TABLE(api_party)
+ROUTE_TABLE(api_projects)
+ROUTE_TABLE(api_key_issues)
+ROUTE_TABLE(api_cockpit)
 
 void routes_register(router *rt);
 

@@ -17,6 +17,7 @@
 #include "demo/demo_services.h"
 #include "demo/demo_livelihood.h"
 #include "demo/demo_party.h"
+#include "demo/demo_projects.h"
 #include "appeals/open311.h"
 #include "org/unit.h"
 #include "org/user.h"
@@ -334,6 +335,9 @@ int demo_build(store *s, const char *password, err *e)
 	/* 智慧党建: the party tree, members and a year of activities, dues, wishes. */
 	if (rc == 0)
 		rc = demo_party_build(s, x.ids, e);
+	/* 项目库 and 重点问题, made now. */
+	if (rc == 0)
+		rc = demo_projects_build(s, e);
 	/* The review cards, computed from the records above. */
 	if (rc == 0)
 		rc = demo_reviews_build(s, x.ids, e);

@@ -18,8 +18,9 @@ enum {
 	JOBS_PG_LOCK_KEY = 7977001 /* pg_try_advisory_lock key of a pass ("yw" + 1) */
 };
 
-/* A platform's periodic task (the party's term warnings), run by every pass after the
- * deadlines; it returns how many things it did, or -1 (the pass logs it and goes on). */
+/* A platform's periodic task (the party's term warnings, 项目库's missing reports), run
+ * by every pass after the deadlines; it returns how many things it did, or -1 (the pass logs it and
+ * goes on). */
 typedef int (*jobs_task_fn)(store *s, int64_t now, err *e);
 /* Adds a task to every pass (once per function); call at start-up, before the thread. */
 void jobs_task_register(jobs_task_fn fn);

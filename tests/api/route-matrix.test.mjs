@@ -108,6 +108,14 @@ const POLICY = [
   [/^GET \/api\/v1\/party\/(activities|points)\b/, [...PARTY_OFFICE, 'party_member']],
   [/^(POST|PATCH) \/api\/v1\/party\//, PARTY_MANAGERS],
   [/^GET \/api\/v1\/(party\/|stats\/party$)/, PARTY_OFFICE],
+  // 项目库, 重点问题 and the leaders' cockpit (docs/projects.md)
+  [/^POST \/api\/v1\/projects\/\{id\}\/reports\/\{report_id\}\/key-issue$/, ['admin', 'leader', 'unit_staff']],
+  [/^(POST|PATCH) \/api\/v1\/projects\b/, ['admin', 'unit_staff']],
+  [/^GET \/api\/v1\/(projects|stats\/projects)\b/, ['admin', 'leader', 'unit_staff']],
+  [/^(POST \/api\/v1\/key-issues|GET \/api\/v1\/key-issues\/people)$/, ['admin', 'leader', 'unit_staff']],
+  [/^GET \/api\/v1\/key-issues\/desk$/, ['leader']],
+  [/^\w+ \/api\/v1\/key-issues\b/, ANY],
+  [/^GET \/api\/v1\/cockpit$/, ['admin', 'leader']],
 ];
 
 // Handler rules finer than the route's roles: an allowed role may still get 403 here.
@@ -138,6 +146,14 @@ const FINER = {
   'POST /api/v1/party/wishes/{id}/actions': 'claim: a member; fulfil: the wish\'s community, never the claimer',
   'POST /api/v1/party/tasks/{id}/actions': 'claim: a member; fulfil: the task\'s community, never the claimer',
   'PUT /api/v1/party/rules': 'a city admin',
+  // Staff register key issues only in an office with the key_issues duty (the supervision
+  // office), or from a project's problem in one with the projects duty.
+  'POST /api/v1/key-issues': 'staff outside the supervision office do not register key issues',
+  'POST /api/v1/projects/{id}/reports/{report_id}/key-issue': 'staff outside the offices do not make key issues',
+  // County staff register and report for their own county only.
+  'POST /api/v1/projects': 'a county outside the caller\'s own',
+  // Close is the lead leader's alone; instruct too.
+  'POST /api/v1/key-issues/{id}/actions': 'close and instruct only by the lead leader',
 };
 
 const NOWHERE = '999999999';

@@ -24,9 +24,13 @@ import * as reviews from './reviews/screens.js';
 import * as grid from './grid/screens.js';
 import * as services from './services/screens.js';
 import * as party from './party/screens.js';
+import * as cockpit from './cockpit/screens.js';
+import * as projects from './projects/screens.js';
+import * as keyissues from './keyissues/screens.js';
 
 export const SCREENS = [
   ...org.SCREENS,
+  ...cockpit.SCREENS,
   ...appeals.SCREENS,
   ...disputes.SCREENS,
   ...livelihood.SCREENS,
@@ -34,6 +38,8 @@ export const SCREENS = [
   ...grid.SCREENS,
   ...services.SCREENS,
   ...party.SCREENS,
+  ...projects.SCREENS,
+  ...keyissues.SCREENS,
   ...org.ADMIN_SCREENS,
 ];
 
