@@ -19,6 +19,10 @@ void platforms_register(void)
 	/* The review schemes' computed indicators: each platform's metrics. */
 	reviews_metrics_register(review_appeal_metrics, review_appeal_metrics_count);
 	reviews_metrics_register(review_dispute_metrics, review_dispute_metrics_count);
+	reviews_metrics_register(grid_review_metrics, grid_review_metrics_count);
+	reviews_metrics_register(service_review_metrics, service_review_metrics_count);
+	reviews_metrics_register(party_review_metrics, party_review_metrics_count);
+	reviews_metrics_register(invest_review_metrics, invest_review_metrics_count);
 	case_machine_register(&grid_event_machine);
 	case_machine_register(&service_machine);
 	/* 智慧党建 is not a case kind; its term warnings run with the scheduler. */

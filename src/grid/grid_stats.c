@@ -585,3 +585,70 @@ int grid_stats_xlsx(const json_t *stats, bool members, char **data, size_t *len,
 	free(path);
 	return rc;
 }
+
+/* ---- the review metrics ---- */
+
+int grid_stats_each_grid(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
+			 grid_fig_fn fn, void *ctx, err *e)
+{
+	/* EVENTS_SQL's figures, grouped by the grid's path, over enabled grids as load_grids
+	 * takes them. */
+	store_stmt *st = store_prepare(
+		c,
+		"SELECT u.path, SUM(CASE WHEN ge.valid = 1 THEN 1 ELSE 0 END),"
+		" SUM(CASE WHEN ge.valid = 1 AND c.status = 'closed' THEN 1 ELSE 0 END),"
+		" SUM(CASE WHEN ge.valid = 1 AND c.status = 'closed' AND (c.finish_due_at IS NULL"
+		" OR c.closed_at <= c.finish_due_at) THEN 1 ELSE 0 END),"
+		" SUM(CASE WHEN ge.valid = 1 AND ge.rework_count > 0 THEN 1 ELSE 0 END)"
+		" FROM grid_events ge JOIN cases c ON c.id = ge.case_id JOIN units u ON u.id = "
+		"ge.grid_id"
+		" WHERE u.kind = 'grid' AND u.disabled = 0 AND u.path >= ? AND u.path < ?"
+		" AND c.created_at >= ? AND c.created_at < ? GROUP BY u.path",
+		e);
+	if (!st)
+		return -1;
+	store_bindf(st, "ssii", lo, hi, from, to);
+	int rc;
+	while ((rc = store_step(st, e)) == 1)
+		fn(ctx, store_col_text(st, 0), store_col_int(st, 1), store_col_int(st, 2),
+		   store_col_int(st, 3), store_col_int(st, 4));
+	store_done(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int grid_stats_events(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
+		      bool rework, int limit, json_t **items, err *e)
+{
+	store_stmt *st = store_prepare(
+		c,
+		rework ? "SELECT c.id, c.number, c.title, u.name, c.status FROM grid_events ge"
+			 " JOIN cases c ON c.id = ge.case_id JOIN units u ON u.id = ge.grid_id"
+			 " WHERE u.kind = 'grid' AND u.disabled = 0 AND u.path >= ? AND u.path < ?"
+			 " AND c.created_at >= ? AND c.created_at < ? AND ge.valid = 1"
+			 " AND ge.rework_count > 0 ORDER BY c.id LIMIT ?"
+		       : "SELECT c.id, c.number, c.title, u.name, c.status FROM grid_events ge"
+			 " JOIN cases c ON c.id = ge.case_id JOIN units u ON u.id = ge.grid_id"
+			 " WHERE u.kind = 'grid' AND u.disabled = 0 AND u.path >= ? AND u.path < ?"
+			 " AND c.created_at >= ? AND c.created_at < ? AND ge.valid = 1"
+			 " AND c.status = 'closed' AND c.closed_at > c.finish_due_at"
+			 " ORDER BY c.id LIMIT ?",
+		e);
+	if (!st)
+		return -1;
+	store_bindf(st, "ssiii", lo, hi, from, to, (int64_t)limit);
+	json_t *a = json_array();
+	int rc;
+	while ((rc = store_step(st, e)) == 1)
+		json_array_append_new(
+			a, json_pack("{s:I, s:s, s:s, s:s, s:s}", "id",
+				     (json_int_t)store_col_int(st, 0), "number",
+				     store_col_text(st, 1), "title", store_col_text(st, 2), "grid",
+				     store_col_text(st, 3), "status", store_col_text(st, 4)));
+	store_done(st);
+	if (rc < 0) {
+		json_decref(a);
+		return -1;
+	}
+	*items = a;
+	return 0;
+}

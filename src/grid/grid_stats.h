@@ -53,3 +53,20 @@ int grid_weights_put(store_conn *c, const actor *who, const char *role, const gr
 int grid_stats_xlsx(const json_t *stats, bool members, char **data, size_t *len, err *e);
 
 #endif
+
+/* ---- the review metrics (grid_metrics.c) ---- */
+
+/* The figures grid_stats counts, per enabled grid whose path lies in [lo, hi), over the
+ * events created in [from, to): fn(ctx, grid's path, valid, closed, on_time, reworked)
+ * (the same definitions: closed, on_time and reworked count valid events only). One
+ * grouped query; grids without events are left out. */
+typedef void (*grid_fig_fn)(void *ctx, const char *path, int64_t valid, int64_t closed,
+			    int64_t on_time, int64_t reworked);
+int grid_stats_each_grid(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
+			 grid_fig_fn fn, void *ctx, err *e);
+
+/* The valid events created in [from, to) in the grids of [lo, hi) that were reworked
+ * (rework true) or closed late (false): items {"id","number","title","grid","status"},
+ * at most limit. */
+int grid_stats_events(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
+		      bool rework, int limit, json_t **items, err *e);

@@ -93,6 +93,20 @@ int inv_metric_investment_vs_plan(store_conn *c, int64_t county_id, const char *
 int inv_metric_big_starts(store_conn *c, int64_t county_id, const char *from_date,
 			  const char *to_date, int64_t *n, err *e);
 
+/* The same for many counties at once (the review metrics' grouped form), over the
+ * counties whose path lies in [lo, hi): fn(ctx, county's path, invested, planned) per
+ * county with a report or a plan in range (three queries: the reports, the plans by year);
+ * and fn(ctx, county's path, starts) per county with a big start (one query). */
+typedef void (*inv_county_fn)(void *ctx, const char *path, double num, double den);
+int inv_metric_vs_plan_each(store_conn *c, const char *lo, const char *hi, const char *from_month,
+			    const char *to_month, inv_county_fn fn, void *ctx, err *e);
+int inv_metric_big_starts_each(store_conn *c, const char *lo, const char *hi, const char *from_date,
+			       const char *to_date, inv_county_fn fn, void *ctx, err *e);
+/* The big starts of the counties of [lo, hi) within the dates: items {"id","title",
+ * "county","total_investment","actual_start"}, at most limit. */
+int inv_metric_big_starts_list(store_conn *c, const char *lo, const char *hi, const char *from_date,
+			       const char *to_date, int limit, json_t **items, err *e);
+
 /* The scheduler's task: tells each county, once per project and month, of last month's
  * missing reports. Returns the number of flags raised. */
 int inv_flag_missing_reports(store *s, int64_t now, err *e);

@@ -256,3 +256,101 @@ int inv_metric_big_starts(store_conn *c, int64_t county_id, const char *from_dat
 			       " AND actual_start <= ?",
 			       "idss", county_id, INV_BIG_PROJECT, from_date, to_date);
 }
+
+int inv_metric_vs_plan_each(store_conn *c, const char *lo, const char *hi, const char *from_month,
+			    const char *to_month, inv_county_fn fn, void *ctx, err *e)
+{
+	store_stmt *st =
+		store_prepare(c,
+			      "SELECT cu.path, COALESCE(SUM(r.invested), 0)"
+			      " FROM invest_reports r JOIN invest_projects p"
+			      " ON p.id = r.project_id JOIN units cu ON cu.id = p.county_id"
+			      " WHERE cu.path >= ? AND cu.path < ? AND r.month >= ?"
+			      " AND r.month <= ? GROUP BY cu.path",
+			      e);
+	if (!st)
+		return -1;
+	store_bindf(st, "ssss", lo, hi, from_month, to_month);
+	int rc;
+	while ((rc = store_step(st, e)) == 1)
+		fn(ctx, store_col_text(st, 0), store_col_double(st, 1), 0);
+	store_done(st);
+	if (rc < 0)
+		return -1;
+	/* Each year's plan × the months of that year in range / 12. */
+	int y0 = atoi(from_month), m0 = atoi(from_month + 5), y1 = atoi(to_month),
+	    m1 = atoi(to_month + 5);
+	st = store_prepare(
+		c,
+		"SELECT cu.path, pl.year, COALESCE(SUM(pl.amount), 0) FROM invest_plans pl"
+		" JOIN invest_projects p ON p.id = pl.project_id"
+		" JOIN units cu ON cu.id = p.county_id WHERE cu.path >= ? AND cu.path < ?"
+		" AND pl.year >= ? AND pl.year <= ? GROUP BY cu.path, pl.year",
+		e);
+	if (!st)
+		return -1;
+	store_bindf(st, "ssii", lo, hi, (int64_t)y0, (int64_t)y1);
+	while ((rc = store_step(st, e)) == 1) {
+		int y = (int)store_col_int(st, 1);
+		int first = y == y0 ? m0 : 1, last = y == y1 ? m1 : 12;
+		if (last >= first)
+			fn(ctx, store_col_text(st, 0), 0,
+			   store_col_double(st, 2) * (last - first + 1) / 12.0);
+	}
+	store_done(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int inv_metric_big_starts_each(store_conn *c, const char *lo, const char *hi, const char *from_date,
+			       const char *to_date, inv_county_fn fn, void *ctx, err *e)
+{
+	store_stmt *st =
+		store_prepare(c,
+			      "SELECT cu.path, COUNT(*) FROM invest_projects p"
+			      " JOIN units cu ON cu.id = p.county_id"
+			      " WHERE cu.path >= ? AND cu.path < ? AND p.total_investment >= ?"
+			      " AND p.actual_start >= ? AND p.actual_start <= ?"
+			      " GROUP BY cu.path",
+			      e);
+	if (!st)
+		return -1;
+	store_bindf(st, "ssdss", lo, hi, INV_BIG_PROJECT, from_date, to_date);
+	int rc;
+	while ((rc = store_step(st, e)) == 1)
+		fn(ctx, store_col_text(st, 0), (double)store_col_int(st, 1), 1);
+	store_done(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int inv_metric_big_starts_list(store_conn *c, const char *lo, const char *hi, const char *from_date,
+			       const char *to_date, int limit, json_t **items, err *e)
+{
+	store_stmt *st =
+		store_prepare(c,
+			      "SELECT p.id, p.name, cu.name, p.total_investment,"
+			      " p.actual_start FROM invest_projects p"
+			      " JOIN units cu ON cu.id = p.county_id"
+			      " WHERE cu.path >= ? AND cu.path < ? AND p.total_investment >= ?"
+			      " AND p.actual_start >= ? AND p.actual_start <= ?"
+			      " ORDER BY p.actual_start, p.id LIMIT ?",
+			      e);
+	if (!st)
+		return -1;
+	store_bindf(st, "ssdssi", lo, hi, INV_BIG_PROJECT, from_date, to_date, (int64_t)limit);
+	json_t *a = json_array();
+	int rc;
+	while ((rc = store_step(st, e)) == 1)
+		json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:f, s:s}", "id",
+						   (json_int_t)store_col_int(st, 0), "title",
+						   store_col_text(st, 1), "county",
+						   store_col_text(st, 2), "total_investment",
+						   store_col_double(st, 3), "actual_start",
+						   store_col_text(st, 4)));
+	store_done(st);
+	if (rc < 0) {
+		json_decref(a);
+		return -1;
+	}
+	*items = a;
+	return 0;
+}

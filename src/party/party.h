@@ -154,6 +154,13 @@ int party_rules_set(store_conn *c, const party_who *w, json_t *b, err *e);
 int party_metric_quota_completion(store_conn *c, int64_t unit_id, int64_t from, int64_t to,
 				  double *out, bool *has, err *e);
 
+/* The same over many units at once (the review metric's grouped form): per branch whose
+ * unit's path lies in [lo, hi), fn(ctx, the unit's path, the branch's completion 0..1),
+ * the months counted as party_metric_quota_completion counts them. Two queries. */
+typedef void (*party_branch_done_fn)(void *ctx, const char *unit_path, double done);
+int party_metric_quota_each(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
+			    party_branch_done_fn fn, void *ctx, err *e);
+
 /* ---- wishes and tasks (双报到) ---- */
 
 int party_wish_create(store_conn *c, const party_who *w, const char *kind, json_t *b, int64_t *id,

@@ -518,6 +518,72 @@ int party_metric_quota_completion(store_conn *c, int64_t unit_id, int64_t from, 
 	return 0;
 }
 
+/* The branches of [lo, hi) with their unit's path, in id order as each_branch gives them. */
+typedef struct each_ctx {
+	int64_t *ids;
+	char (*paths)[SCOPE_PATH_MAX];
+	size_t n, at;
+	party_quota_rule rules[PARTY_KINDS];
+	int months;
+	party_branch_done_fn fn;
+	void *ctx;
+} each_ctx;
+
+static int each_one(void *p, int64_t id, const char *name, const char *unit_name, int groups,
+		    const int64_t held[PARTY_KINDS], err *e)
+{
+	(void)name;
+	(void)unit_name;
+	(void)e;
+	each_ctx *x = p;
+	while (x->at < x->n && x->ids[x->at] < id)
+		x->at++;
+	if (x->at == x->n || x->ids[x->at] != id)
+		return 0;
+	int64_t required[PARTY_KINDS];
+	unsigned missing;
+	x->fn(x->ctx, x->paths[x->at],
+	      party_quota_compute(x->rules, x->months, groups, held, required, &missing));
+	return 0;
+}
+
+int party_metric_quota_each(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
+			    party_branch_done_fn fn, void *ctx, err *e)
+{
+	each_ctx x = {.fn = fn, .ctx = ctx};
+	x.months = (int)((to - from + 15LL * 86400000) / (int64_t)(30.44 * 86400000));
+	if (x.months < 1)
+		x.months = 1;
+	store_stmt *st = store_prepare(c,
+				       "SELECT b.id, u.path FROM party_orgs b"
+				       " JOIN units u ON u.id = b.unit_id WHERE b.kind = 'branch'"
+				       " AND u.path >= ? AND u.path < ? ORDER BY b.id",
+				       e);
+	if (!st)
+		return -1;
+	store_bindf(st, "ss", lo, hi);
+	size_t cap = 0;
+	int rc;
+	while ((rc = store_step(st, e)) == 1) {
+		if (x.n == cap) {
+			cap = cap ? 2 * cap : 64;
+			x.ids = xrealloc(x.ids, cap * sizeof *x.ids);
+			x.paths = xrealloc(x.paths, cap * sizeof *x.paths);
+		}
+		x.ids[x.n] = store_col_int(st, 0);
+		snprintf(x.paths[x.n++], sizeof x.paths[0], "%s", store_col_text(st, 1));
+	}
+	store_done(st);
+	if (rc == 0 && x.n)
+		rc = party_quota_rules_load(c, x.rules, e) < 0 ||
+				     each_branch(c, lo, hi, from, to, each_one, &x, e) < 0
+			     ? -1
+			     : 0;
+	free(x.ids);
+	free(x.paths);
+	return rc < 0 ? -1 : 0;
+}
+
 /* ---- the rules ---- */
 
 int party_rules_get(store_conn *c, json_t **out, err *e)

@@ -134,6 +134,19 @@ typedef struct svc_metrics {
 int svc_unit_metrics(store_conn *c, int64_t unit_id, int64_t from, int64_t to, svc_metrics *out,
 		     err *e);
 
+/* The same figures grouped by station for the review metrics (service_metrics.c): per
+ * station whose path lies in [lo, hi), over the requests made in [from, to), fn(ctx,
+ * station's path, done, done on time, rated, sum of ratings) — svc_stats's definitions
+ * (on time: done by due_at). One grouped query. */
+typedef void (*svc_station_fn)(void *ctx, const char *path, int64_t done, int64_t on_time,
+			       int64_t rated, int64_t rating_sum);
+int svc_stats_each_station(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
+			   svc_station_fn fn, void *ctx, err *e);
+/* The requests made in [from, to) at the stations of [lo, hi) that were done after their
+ * due time: items {"id","number","title","station","status"}, at most limit. */
+int svc_stats_late(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
+		   int limit, json_t **items, err *e);
+
 /* ---- enterprise service (service_enterprise.c) ---- */
 
 int svc_enterprise_create(store_conn *c, const actor *who, json_t *body, int64_t *id, err *e);

@@ -200,3 +200,60 @@ int svc_unit_metrics(store_conn *c, int64_t unit_id, int64_t from, int64_t to, s
 		out->avg_rating = (double)sum / (double)out->rated;
 	return 0;
 }
+
+int svc_stats_each_station(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
+			   svc_station_fn fn, void *ctx, err *e)
+{
+	store_stmt *st = store_prepare(
+		c,
+		"SELECT su.path, COUNT(r.done_at), SUM(CASE WHEN r.done_at IS NOT NULL"
+		" AND r.due_at IS NOT NULL AND r.done_at > 0 AND r.due_at > 0"
+		" AND r.done_at <= r.due_at THEN 1 ELSE 0 END), COUNT(r.rating),"
+		" COALESCE(SUM(r.rating), 0) FROM cases c JOIN svc_requests r ON r.case_id = c.id"
+		" JOIN units su ON su.id = r.station_id"
+		" WHERE c.kind = 'service_request' AND c.created_at >= ? AND c.created_at < ?"
+		" AND su.path >= ? AND su.path < ? GROUP BY su.path",
+		e);
+	if (!st)
+		return -1;
+	store_bindf(st, "iiss", from, to, lo, hi);
+	int rc;
+	while ((rc = store_step(st, e)) == 1)
+		fn(ctx, store_col_text(st, 0), store_col_int(st, 1), store_col_int(st, 2),
+		   store_col_int(st, 3), store_col_int(st, 4));
+	store_done(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int svc_stats_late(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
+		   int limit, json_t **items, err *e)
+{
+	store_stmt *st = store_prepare(
+		c,
+		"SELECT c.id, c.number, c.title, su.name, c.status FROM cases c"
+		" JOIN svc_requests r ON r.case_id = c.id JOIN units su ON su.id = r.station_id"
+		" WHERE c.kind = 'service_request' AND c.created_at >= ? AND c.created_at < ?"
+		" AND su.path >= ? AND su.path < ? AND r.done_at IS NOT NULL"
+		" AND NOT (r.due_at IS NOT NULL AND r.done_at > 0 AND r.due_at > 0"
+		" AND r.done_at <= r.due_at) ORDER BY c.id LIMIT ?",
+		e);
+	if (!st)
+		return -1;
+	store_bindf(st, "iissi", from, to, lo, hi, (int64_t)limit);
+	json_t *a = json_array();
+	int rc;
+	while ((rc = store_step(st, e)) == 1)
+		json_array_append_new(a, json_pack("{s:I, s:s, s:s, s:s, s:s}", "id",
+						   (json_int_t)store_col_int(st, 0), "number",
+						   store_col_text(st, 1), "title",
+						   store_col_text(st, 2), "station",
+						   store_col_text(st, 3), "status",
+						   store_col_text(st, 4)));
+	store_done(st);
+	if (rc < 0) {
+		json_decref(a);
+		return -1;
+	}
+	*items = a;
+	return 0;
+}
