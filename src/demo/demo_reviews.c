@@ -2,8 +2,10 @@
  * office, values entered as the assessing bureaus, periods closed as the organizer. The
  * appeals and disputes of the demo cover its last year; the stability cards before that
  * rank on the entered petition figure alone (the computed columns have no data there).
- * The project cards use entered investment figures until the project register's metrics
- * are wired (docs/reviews.md "Metrics"). */
+ * The project cards rank on the project register's metrics (investment against plan,
+ * starts of projects ≥ 5000万) computed from the demo's projects, whose reports run over
+ * the two years before now and whose plans over last year and this; the township cards
+ * add the party branches' quota completion (the party demo's year of activities). */
 #include "demo/demo_reviews.h"
 
 #include <stdio.h>
@@ -173,13 +175,12 @@ static int projects(store_conn *c, demo_rv *x, err *e)
 	char *json = xasprintf(
 		"{\"name\":\"双月调度项目\",\"cadence\":\"bimonthly\",\"unit_kind\":\"county\","
 		"\"indicators\":["
-		"{\"name\":\"投资完成率\",\"source\":\"entered\",\"assessing_unit_id\":%lld,"
-		"\"weight\":50},"
-		"{\"name\":\"亿元以上项目开工数\",\"source\":\"entered\",\"assessing_unit_id\":%"
-		"lld,\"weight\":30,\"rule\":\"rank_points\"},"
+		"{\"name\":\"投资完成率\",\"source\":\"computed\",\"metric\":\"investment_vs_"
+		"plan\",\"weight\":50},"
+		"{\"name\":\"5000万元以上项目开工数\",\"source\":\"computed\",\"metric\":"
+		"\"big_project_starts\",\"weight\":30,\"rule\":\"rank_points\"},"
 		"{\"name\":\"项目服务评价\",\"source\":\"entered\",\"assessing_unit_id\":%lld,"
 		"\"weight\":20,\"rule\":\"value\"}]}",
-		(long long)unit_of(x, "fagai"), (long long)unit_of(x, "fagai"),
 		(long long)unit_of(x, "ducha"));
 	int64_t id = scheme(c, x, json, e);
 	free(json);
@@ -193,13 +194,9 @@ static int projects(store_conn *c, demo_rv *x, err *e)
 		if (review_period_open(c, &x->office, id, key, &period, e) < 0)
 			return -1;
 		json_t *units = card_units(c, &x->office, period, e);
-		int rc = units ? enter(c, x, &x->reform, period, units, "投资完成率", 55, 130, k, e)
-			       : -1;
-		if (rc == 0)
-			rc = enter(c, x, &x->reform, period, units, "亿元以上项目开工数", 0, 9, k,
-				   e);
-		if (rc == 0)
-			rc = enter(c, x, &x->office, period, units, "项目服务评价", 75, 98, k, e);
+		int rc =
+			units ? enter(c, x, &x->office, period, units, "项目服务评价", 75, 98, k, e)
+			      : -1;
 		json_decref(units);
 		if (rc < 0)
 			return -1;
@@ -232,7 +229,9 @@ static int townships(store_conn *c, demo_rv *x, err *e)
 		"{\"name\":\"财务管理\",\"source\":\"entered\",\"assessing_unit_id\":%lld,"
 		"\"weight\":30,\"rule\":\"value\"},"
 		"{\"name\":\"乡村振兴\",\"source\":\"entered\",\"assessing_unit_id\":%lld,"
-		"\"weight\":30}]}",
+		"\"weight\":30},"
+		"{\"name\":\"党建活动完成率\",\"source\":\"computed\",\"metric\":\"party_"
+		"quota_completion\",\"weight\":20}]}",
 		(long long)unit_of(x, "fagai"), (long long)unit_of(x, "caizheng"),
 		(long long)unit_of(x, "nongye"));
 	int64_t id = scheme(c, x, json, e);
