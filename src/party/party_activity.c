@@ -401,7 +401,8 @@ int party_org_quota(store_conn *c, const party_who *w, int64_t id, int year, int
 }
 
 /* Held counts per branch and kind over [from, to) for the branches whose unit lies in the
- * range [lo, hi): fn(ctx, branch_id, name, unit_name, held) per branch. */
+ * range [lo, hi): fn(ctx, branch_id, name, unit_name, groups, held) per branch, groups
+ * the branch's party groups (each owes its group meetings, as party_org_quota counts). */
 typedef int (*branch_fn)(void *ctx, int64_t id, const char *name, const char *unit_name, int groups,
 			 const int64_t held[PARTY_KINDS], err *e);
 
@@ -411,7 +412,9 @@ static int each_branch(store_conn *c, const char *lo, const char *hi, int64_t fr
 	int64_t now = clock_now_ms();
 	store_stmt *st =
 		store_prepare(c,
-			      "SELECT b.id, b.name, u.name, a.kind, COUNT(a.id) FROM party_orgs b"
+			      "SELECT b.id, b.name, u.name, a.kind, COUNT(a.id),"
+			      " (SELECT COUNT(*) FROM party_orgs g WHERE g.parent_id = b.id"
+			      " AND g.kind = 'group') FROM party_orgs b"
 			      " JOIN units u ON u.id = b.unit_id"
 			      " LEFT JOIN party_orgs x ON x.branch_id = b.id"
 			      " LEFT JOIN party_activities a ON a.org_id = x.id AND a.held_at >= ?"
