@@ -16,6 +16,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer, client, login as apiLogin, demoPassword } from '../lib/server.mjs';
+import { assertStatus } from '../lib/api-helpers.mjs';
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -122,9 +123,21 @@ test('a city leader lands on the cockpit: a wall display at 1920×1080', async (
     await page.locator('[data-test=ck-investment] canvas').waitFor();
     assert.equal(await page.locator('[data-test=ck-counties] tbody tr').count(), want.investment.counties.length);
     assert.equal(await page.locator('[data-test=ck-key-issues] li').count(), Math.min(10, want.key_issues.overdue));
-    // No reviews yet on this branch: the rankings panel stays away.
+    // The rankings: the latest closed card of the first scheme the leader sees (the demo's
+    // 单月调度稳定 over the counties), ranked, the best county first.
+    assert.equal(want.panels.rankings, true);
     const reviews = await api('/api/v1/reviews/latest', { token });
-    if (reviews.status !== 200) assert.equal(await page.locator('[data-test=ck-rankings]').count(), 0);
+    assertStatus(reviews, 200);
+    const latest = reviews.body.items[0];
+    assert.ok(latest && latest.items.length > 0, 'the demo has closed review cards');
+    const panel = page.locator('[data-test=ck-rankings]');
+    await panel.waitFor();
+    assert.match(await panel.locator('h2').textContent(), new RegExp(`${latest.scheme_name}（${latest.period}）`));
+    assert.equal(await panel.locator('li').count(), Math.min(8, latest.items.length));
+    const first = panel.locator('li').first();
+    assert.equal((await first.locator('.ck-rank').textContent()).trim(), String(latest.items[0].rank));
+    assert.equal((await first.locator('.ck-name').textContent()).trim(), latest.items[0].unit_name);
+    assert.match(latest.items[0].unit_name, /区|县/, 'a county leads');
     await page.waitForTimeout(800);
     const l = await layout(page);
     assert.deepEqual(overlaps(l.boxes), [], 'nothing overlaps');
