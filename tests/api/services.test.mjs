@@ -449,14 +449,15 @@ test('catalogue XLSX round trip: the export imports into a fresh catalogue as th
     assert.deepEqual(shape(got), shape(all));
     // All or nothing, the row named: a workbook with a bad level in its third data row.
     const { xlsx } = await import('../lib/xlsx.mjs');
-    const rows = [['事项名称', '层级', '类别', '事项类型'], ['name', 'level', 'category', 'kind', 'promised_days'],
-      ['导入测试·甲', 'village', '其他', 'immediate', 0], ['导入测试·乙', 'village', '其他', 'immediate', 0],
-      ['导入测试·丙', 'city', '其他', 'immediate', 0]];
+    const rows = [['事项名称', '层级', '类别', '事项类型'], ['name', 'level', 'category', 'kind', 'promised_days', 'modes', 'materials'],
+      ['导入测试·甲', 'village', '其他', 'immediate', 0, 'immediate', '居民身份证'], [],
+      ['导入测试·乙', 'village', '其他', 'immediate', 0, 'immediate；proxy', '居民身份证；户口簿'],
+      ['导入测试·丙', 'city', '其他', 'immediate', 0, 'immediate', '居民身份证']];
     const bad = await fetch(`${s2.url}${S}/items/import`, { method: 'POST', body: xlsx(rows), headers: { authorization: `Bearer ${t}` } });
     const bb = await bad.json();
     assert.equal(bad.status, 422);
     assert.equal(bb.error.field, 'file');
-    assert.match(bb.error.message, /第 5 行/);
+    assert.match(bb.error.message, /第 6 行（level）/);
     assert.ok(!(await a2(`${S}/items`, { token: t })).body.items.some((i) => i.name.startsWith('导入测试')));
     // Not a workbook at all (the zip's magic, then garbage): 422 bad_xlsx.
     const junk = await fetch(`${s2.url}${S}/items/import`, { method: 'POST', body: Buffer.from('PK\x03\x04garbage'), headers: { authorization: `Bearer ${t}` } });
@@ -497,7 +498,9 @@ test('every county has its hall: a proxy request from 太平区 goes to 太平�
   const city = await unitByName(api, T.admin, '阜新市');
   const county = await api('/api/v1/units', { method: 'POST', token: T.admin, body: { name: '测试县', kind: 'county', parent_id: city.id } });
   assertStatus(county, 201);
-  const village = await api('/api/v1/units', { method: 'POST', token: T.admin, body: { name: '测试县测试村', kind: 'village', parent_id: county.body.id } });
+  const town = await api('/api/v1/units', { method: 'POST', token: T.admin, body: { name: '测试县测试镇', kind: 'township', parent_id: county.body.id } });
+  assertStatus(town, 201);
+  const village = await api('/api/v1/units', { method: 'POST', token: T.admin, body: { name: '测试县测试村', kind: 'village', parent_id: town.body.id } });
   assertStatus(village, 201);
   const clerk2 = await newClerk('svc_test01', village.body.id);
   const q2 = await make('高龄津贴申领', 'proxy', {}, clerk2);
