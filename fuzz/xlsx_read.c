@@ -1,14 +1,14 @@
-/* The households' XLSX reader (grid/xlsx_read.c) on what a station could upload. Two
- * shapes: the bytes as the whole file (the zip container, libzip's side of the glue), and,
- * when the first byte is 'X', the rest as the sheet's XML and (after a byte 0x01) the
- * shared strings' XML, zipped here beside a fixed workbook (the expat side). Checked: a
- * refusal is bad_xlsx or xlsx_too_large and leaves no rows; a table keeps to the limits
- * (rows, columns, a cell's bytes) and every cell is a string. */
+/* The XLSX reader (core/xlsx_read.c: households', service items' imports) on what a station could
+ * upload. Two shapes: the bytes as the whole file (the zip container, libzip's side of the glue),
+ * and, when the first byte is 'X', the rest as the sheet's XML and (after a byte 0x01) the shared
+ * strings' XML, zipped here beside a fixed workbook (the expat side). Checked: a refusal is
+ * bad_xlsx or xlsx_too_large and leaves no rows; a table keeps to the limits (rows, columns, a
+ * cell's bytes) and every cell is a string. */
 #include "fuzz.h"
 
 #include <zip.h>
 
-#include "grid/xlsx_read.h"
+#include "core/xlsx_read.h"
 
 static const char workbook[] =
 	"<?xml version=\"1.0\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/"

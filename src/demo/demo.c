@@ -338,6 +338,9 @@ int demo_build(store *s, const char *password, err *e)
 	/* 项目库 and 重点问题, made now. */
 	if (rc == 0)
 		rc = demo_projects_build(s, e);
+	/* 营商环境's enterprise cases, for projects of the register. */
+	if (rc == 0)
+		rc = demo_services_enterprise(s, e);
 	/* The review cards, computed from the records above. */
 	if (rc == 0)
 		rc = demo_reviews_build(s, x.ids, e);

@@ -155,9 +155,16 @@ int demo_services_setup(store_conn *c, const int64_t *ids, err *e)
 {
 	actor sys;
 	actor_system(&sys, "demo");
-	if (store_exec(c, e, "INSERT INTO svc_halls (unit_id, region_id) VALUES (?, ?)", "ii",
-		       unit_key(ids, "haizhou_hall"), unit_key(ids, "haizhou")) < 0)
-		return -1;
+	/* Each county's 政务服务中心 is its hall. */
+	static const char *const counties[] = {"haizhou", "xinqiu", "taiping", "qinghemen",
+					       "xihe",	  "fumeng", "zhangwu"};
+	for (size_t k = 0; k < sizeof counties / sizeof counties[0]; k++) {
+		char key[32];
+		snprintf(key, sizeof key, "%s_hall", counties[k]);
+		if (store_exec(c, e, "INSERT INTO svc_halls (unit_id, region_id) VALUES (?, ?)",
+			       "ii", unit_key(ids, key), unit_key(ids, counties[k])) < 0)
+			return -1;
+	}
 	for (size_t i = 0; i < NITEMS; i++) {
 		const struct item *it = &items[i];
 		json_t *b = json_pack(
@@ -585,4 +592,143 @@ void demo_services_close(demo_services *d)
 	free(d->reqs);
 	free(d->evs);
 	free(d);
+}
+
+/* ---- 营商环境: enterprise cases for the register's projects ---- */
+
+#define ENTERPRISE_CASES 20
+#define DAY_MS (24LL * 3600 * 1000)
+
+static const struct {
+	const char *name, *unit; /* the unit after the county's name */
+	int days;		 /* the promised days of the approval */
+} approvals[] = {
+	{"立项（备案）", "发展和改革局", 5},	  {"用地预审与选址", "自然资源分局", 20},
+	{"建设工程规划许可", "自然资源分局", 15}, {"环境影响评价审批", "生态环境分局", 30},
+	{"施工许可", "住房和城乡建设局", 10},
+};
+enum { NAPPROVALS = sizeof approvals / sizeof approvals[0] };
+
+static int enterprise_tx(store_conn *c, void *p, err *e)
+{
+	(void)p;
+	store_stmt *st = store_prepare(
+		c,
+		"SELECT p.id, COALESCE(p.owner, p.name), p.county_id, cu.name, h.unit_id,"
+		" hu.path FROM invest_projects p JOIN units cu ON cu.id = p.county_id"
+		" JOIN svc_halls h ON h.region_id = p.county_id JOIN units hu ON hu.id = h.unit_id"
+		" ORDER BY p.id",
+		e);
+	if (!st)
+		return -1;
+	struct {
+		int64_t project, hall;
+		char owner[200], county[64], path[SCOPE_PATH_MAX];
+	} picks[ENTERPRISE_CASES];
+	size_t n = 0;
+	int rc;
+	/* At most three projects of each county, in id order: a spread over the counties. */
+	int64_t counties[16] = {0};
+	int per[16] = {0};
+	while ((rc = store_step(st, e)) == 1 && n < ENTERPRISE_CASES) {
+		int64_t cid = store_col_int(st, 2);
+		size_t k = 0;
+		while (k < 16 && counties[k] && counties[k] != cid)
+			k++;
+		if (k == 16)
+			continue;
+		counties[k] = cid;
+		if (per[k]++ >= 3)
+			continue;
+		picks[n].project = store_col_int(st, 0);
+		snprintf(picks[n].owner, sizeof picks[n].owner, "%s", store_col_text(st, 1));
+		snprintf(picks[n].county, sizeof picks[n].county, "%s", store_col_text(st, 3));
+		picks[n].hall = store_col_int(st, 4);
+		snprintf(picks[n].path, sizeof picks[n].path, "%s", store_col_text(st, 5));
+		n++;
+	}
+	store_done(st);
+	if (rc < 0)
+		return -1;
+	int64_t now = clock_now_ms();
+	for (size_t i = 0; i < n; i++) {
+		actor a;
+		actor_system(&a, "demo_enterprise");
+		a.unit_id = picks[i].hall;
+		snprintf(a.unit_path, sizeof a.unit_path, "%s", picks[i].path);
+		snprintf(a.admin_path, sizeof a.admin_path, "%s", picks[i].path);
+		a.roles = ROLE_UNIT_STAFF;
+		/* Started 30 to 220 days ago; i % 6 approvals done, the next in progress. */
+		int64_t start = now - (int64_t)(30 + (i * 37) % 190) * DAY_MS;
+		int ndone = (int)(i % (NAPPROVALS + 1));
+		json_t *steps = json_array();
+		int64_t at = start;
+		for (int k = 0; k < NAPPROVALS; k++) {
+			char unit[128], due[40];
+			snprintf(unit, sizeof unit, "%s%s", picks[i].county, approvals[k].unit);
+			at += (int64_t)approvals[k].days * DAY_MS;
+			clock_format_iso(at, due, sizeof due);
+			json_array_append_new(steps, json_pack("{s:s, s:s, s:s}", "name",
+							       approvals[k].name, "unit", unit,
+							       "due_at", due));
+		}
+		char contact[64];
+		snprintf(contact, sizeof contact, "%s经理 139%08zu", i % 2 ? "王" : "李",
+			 (size_t)(41800000 + i * 7919));
+		json_t *b = json_pack("{s:s, s:I, s:s, s:o}", "enterprise", picks[i].owner,
+				      "project_id", (json_int_t)picks[i].project, "contact",
+				      contact, "steps", steps);
+		int64_t id;
+		rc = svc_enterprise_create(c, &a, b, &id, e);
+		json_decref(b);
+		if (rc < 0)
+			return -1;
+		/* The steps' ids in order, then their progress with dates. */
+		int64_t sids[NAPPROVALS];
+		store_stmt *ss = store_prepare(
+			c,
+			"SELECT id FROM svc_enterprise_steps WHERE enterprise_id = ? ORDER BY seq",
+			e);
+		if (!ss)
+			return -1;
+		store_bindf(ss, "i", id);
+		int m = 0;
+		while ((rc = store_step(ss, e)) == 1 && m < NAPPROVALS)
+			sids[m++] = store_col_int(ss, 0);
+		store_done(ss);
+		if (rc < 0)
+			return -1;
+		int64_t t = start;
+		for (int k = 0; k < m && k <= ndone; k++) {
+			char s1[40], s2[40];
+			clock_format_iso(t, s1, sizeof s1);
+			/* Done a little within the promised days (a late one now and then). */
+			int64_t took =
+				(int64_t)approvals[k].days * DAY_MS * (7 + (int)((i + k) % 5)) / 10;
+			int64_t end = t + took;
+			if (k == ndone || end >= now) {
+				json_t *u = json_pack("{s:s, s:s}", "status", "in_progress",
+						      "started_at", s1);
+				rc = svc_enterprise_step_update(c, &a, id, sids[k], u, e);
+				json_decref(u);
+				if (rc < 0)
+					return -1;
+				break;
+			}
+			clock_format_iso(end, s2, sizeof s2);
+			json_t *u = json_pack("{s:s, s:s, s:s}", "status", "done", "started_at", s1,
+					      "done_at", s2);
+			rc = svc_enterprise_step_update(c, &a, id, sids[k], u, e);
+			json_decref(u);
+			if (rc < 0)
+				return -1;
+			t = end;
+		}
+	}
+	return 0;
+}
+
+int demo_services_enterprise(store *s, err *e)
+{
+	return store_write(s, enterprise_tx, NULL, e);
 }

@@ -6,7 +6,7 @@
 #include "core/mem.h"
 #include "grid/grid.h"
 #include "grid/household.h"
-#include "grid/xlsx_read.h"
+#include "core/xlsx_read.h"
 #include "http/http.h"
 #include "http/validate.h"
 #include "org/caller.h"

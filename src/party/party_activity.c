@@ -177,12 +177,20 @@ int party_activity_list(store_conn *c, const party_who *w, int64_t org_id, int y
 	return 0;
 }
 
+/* Attendance opens this long before an activity's time (members arrive early; the QR code
+ * is shown as they come in); an activity later than that has not been held yet. */
+#define PARTY_EARLY_MS (2 * 3600 * 1000LL)
+
 /* One attendance and its points (the kind's rule), once per member and activity. *added 1
- * when it is new. */
+ * when it is new. 422 activity_in_future for an activity not yet held: no points for a
+ * meeting that has not taken place. */
 static int attend(store_conn *c, const activity_row *a, int64_t member, const char *how,
 		  int64_t *added, err *e)
 {
 	int64_t now = clock_now_ms();
+	if (a->held_at > now + PARTY_EARLY_MS)
+		return err_set(e, ERR_INVALID, "activity_in_future", "held_at",
+			       "活动尚未举行，不能登记出席或签到");
 	int64_t n =
 		store_exec(c, e,
 			   "INSERT INTO party_attendance (activity_id, member_id, how, at)"
@@ -277,7 +285,8 @@ int party_checkin(store_conn *c, const party_who *w, const char *token, int64_t 
 		return err_set(e, ERR_FORBIDDEN, "not_a_member", NULL, "当前账号未关联党员");
 	store_stmt *st;
 	int rc = store_query_row(c, &st, e,
-				 "SELECT a.id, a.kind, a.qr_expires, o.path FROM party_activities a"
+				 "SELECT a.id, a.kind, a.qr_expires, o.path, a.held_at"
+				 " FROM party_activities a"
 				 " JOIN party_orgs o ON o.id = a.org_id WHERE a.qr_token = ?",
 				 "s", token);
 	if (rc < 0)
@@ -289,6 +298,7 @@ int party_checkin(store_conn *c, const party_who *w, const char *token, int64_t 
 	snprintf(a.kind, sizeof a.kind, "%s", store_col_text(st, 1));
 	a.qr_expires = store_col_int(st, 2);
 	snprintf(a.org.path, sizeof a.org.path, "%s", store_col_text(st, 3));
+	a.held_at = store_col_int(st, 4);
 	store_done(st);
 	*activity_id = a.id;
 	bool yes;

@@ -130,9 +130,34 @@ static int import_tx(store_conn *c, void *p, err *e)
 	return svc_items_import_csv(c, x->who, x->action, &x->n, e);
 }
 
+typedef struct {
+	const actor *who;
+	const xlsx_table *t;
+	int64_t n;
+} xlsx_import_ctx;
+
+static int import_xlsx_tx(store_conn *c, void *p, err *e)
+{
+	xlsx_import_ctx *x = p;
+	return svc_items_import_xlsx(c, x->who, x->t, &x->n, e);
+}
+
+/* The catalogue from an .xlsx workbook (the body's bytes, told by the zip's magic
+ * PK\x03\x04) or from CSV in a JSON body {"csv": "..."}; all or nothing. */
 static int h_import(http_req *r)
 {
 	err e = {0};
+	if (r->body.len >= 4 && !memcmp(strbuf_str(&r->body), "PK\x03\x04", 4)) {
+		xlsx_table t;
+		if (xlsx_read(strbuf_str(&r->body), r->body.len, NULL, &t, &e) < 0)
+			return http_error(r, &e);
+		xlsx_import_ctx x = {.who = req_actor(r), .t = &t};
+		int rc = store_write(r->store, import_xlsx_tx, &x, &e);
+		xlsx_table_free(&t);
+		if (rc < 0)
+			return http_error(r, &e);
+		return http_json(r, 200, json_pack("{s:I}", "imported", (json_int_t)x.n));
+	}
 	wctx x = {.who = req_actor(r)};
 	if (!(x.body = http_body_object(r, &e)) ||
 	    jv_str(x.body, "csv", JV_REQUIRED | JV_MULTILINE, 1000000, &x.action, NULL, &e) < 0 ||
@@ -344,21 +369,61 @@ static int h_public_rate(http_req *r)
 
 /* ---- figures ---- */
 
-static int h_stats(http_req *r)
+/* The figures of the period from..to (ISO dates or times; without from, the twelve months
+ * up to to). */
+static int stats_of(http_req *r, json_t **out, err *e)
 {
-	err e = {0};
 	const char *f = http_query(r, "from"), *t = http_query(r, "to");
 	int64_t from, to;
 	if ((f && strlen(f) > 40) || (t && strlen(t) > 40))
-		return http_fail(r, 400, "invalid_parameter", f && strlen(f) > 40 ? "from" : "to",
-				 "日期参数过长");
-	if (appeal_stats_period(f, t, clock_now_ms(), 12, &from, &to, &e) < 0)
-		return http_error(r, &e);
-	store_conn *c = store_conn_get(r->store, &e);
+		return err_set(e, ERR_BAD_REQUEST, "invalid_parameter",
+			       f && strlen(f) > 40 ? "from" : "to", "日期参数过长");
+	if (appeal_stats_period(f, t, clock_now_ms(), 12, &from, &to, e) < 0)
+		return -1;
+	store_conn *c = store_conn_get(r->store, e);
+	return c ? svc_stats(c, req_actor(r), from, to, out, e) : -1;
+}
+
+static int h_stats(http_req *r)
+{
+	err e = {0};
 	json_t *o;
-	if (!c || svc_stats(c, req_actor(r), from, to, &o, &e) < 0)
+	if (stats_of(r, &o, &e) < 0)
 		return http_error(r, &e);
 	return http_json(r, 200, o);
+}
+
+static int h_stats_xlsx(http_req *r)
+{
+	err e = {0};
+	json_t *o;
+	char *data;
+	size_t len;
+	if (stats_of(r, &o, &e) < 0)
+		return http_error(r, &e);
+	int rc = svc_stats_xlsx(o, &data, &len, &e);
+	char from[16], to[16], iso[40];
+	snprintf(from, sizeof from, "%.10s", json_string_value(json_object_get(o, "from")));
+	int64_t end = 0;
+	clock_parse_iso(json_string_value(json_object_get(o, "to")), &end);
+	clock_format_iso(end - 1, iso, sizeof iso);
+	snprintf(to, sizeof to, "%.10s", iso);
+	json_decref(o);
+	if (rc < 0)
+		return http_error(r, &e);
+	/* 便民服务统计_<from>_<to>.xlsx */
+	r->disposition =
+		arena_printf(&r->arena,
+			     "attachment; filename=\"service-stats-%s_%s.xlsx\"; "
+			     "filename*=UTF-8''%%E4%%BE%%BF%%E6%%B0%%91%%E6%%9C%%8D%%E5%%8A"
+			     "%%A1%%E7%%BB%%9F%%E8%%AE%%A1_%s_%s.xlsx",
+			     from, to, from, to);
+	free(r->text);
+	r->status = 200;
+	r->text = data;
+	r->text_len = len;
+	r->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	return 0;
 }
 
 /* ---- enterprise service ---- */
@@ -449,5 +514,6 @@ const struct route api_services_routes[] = {
 	{"POST", "/api/v1/public/services/requests/{number}/rating", h_public_rate, ROUTE_PUBLIC,
 	 0},
 	{"GET", "/api/v1/stats/services", h_stats, 0, SVC_STATS_ROLES},
+	{"GET", "/api/v1/stats/services.xlsx", h_stats_xlsx, 0, SVC_STATS_ROLES},
 };
 const size_t api_services_routes_count = sizeof api_services_routes / sizeof api_services_routes[0];

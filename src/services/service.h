@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/xlsx_read.h"
 #include "engine/calendar.h"
 #include "engine/case.h"
 #include "org/actor.h"
@@ -116,6 +117,10 @@ int svc_items_xlsx(store_conn *c, char **data, size_t *len, err *e);
  * description, unit; lists separated by ';' or '；'). An item of the same level and name
  * is updated. All or nothing; the count imported in *n. */
 int svc_items_import_csv(store_conn *c, const actor *who, const char *csv, int64_t *n, err *e);
+/* The same from the first sheet of a workbook (xlsx_read): the export's two header rows
+ * (Chinese titles, skipped; then the column keys), then one item a row; empty rows are
+ * skipped. Errors name the sheet's row, field "file". */
+int svc_items_import_xlsx(store_conn *c, const actor *who, const xlsx_table *t, int64_t *n, err *e);
 /* Parses one CSV line into at most max fields (quotes, doubled quotes); the fields point
  * into buf, which is modified. Returns the field count. */
 int svc_csv_split(char *buf, char **fields, int max);
@@ -123,6 +128,9 @@ int svc_csv_split(char *buf, char **fields, int max);
 /* ---- figures (service_stats.c) ---- */
 
 int svc_stats(store_conn *c, const actor *who, int64_t from, int64_t to, json_t **out, err *e);
+/* The answer of svc_stats as an .xlsx workbook (sheets 按站点, 按层级, 按事项; Chinese
+ * headers; heap buffer). */
+int svc_stats_xlsx(const json_t *stats, char **data, size_t *len, err *e);
 
 /* The review metrics of a unit (工作考评): the requests of stations in unit_id's subtree
  * made in [from, to): how many, how many done, the share of those done on time (0..1, -1

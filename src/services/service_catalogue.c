@@ -312,7 +312,7 @@ int svc_station_modes_set(store_conn *c, const actor *who, int64_t unit_id, int6
 
 /* ---- Excel export ---- */
 
-static int read_back(const char *path, char **data, size_t *len, err *e)
+int svc_xlsx_read_back(const char *path, char **data, size_t *len, err *e)
 {
 	FILE *fp = fopen(path, "rb");
 	struct stat sb;
@@ -427,7 +427,7 @@ int svc_items_xlsx(store_conn *c, char **data, size_t *len, err *e)
 	lxw_error xe = workbook_close(wb);
 	int rc = xe != LXW_NO_ERROR ? err_set(e, ERR_INTERNAL, "xlsx", NULL,
 					      "生成 Excel 文件失败：%s", lxw_strerror(xe))
-				    : read_back(path, data, len, e);
+				    : svc_xlsx_read_back(path, data, len, e);
 	unlink(path);
 	free(path);
 	return rc;
@@ -520,6 +520,63 @@ static int header_map(char **f, int n, int map[CSV_COLS])
 	return map[0] >= 0 && map[1] >= 0 && map[2] >= 0 && map[3] >= 0 ? 0 : -1;
 }
 
+/* One data row of an import (CSV line or sheet row `line`): the item named by level and
+ * name is added or updated. An error names the row. */
+static int import_row(store_conn *c, const actor *who, const int map[CSV_COLS], char **f, int n,
+		      int line, const char *field, err *e)
+{
+	int rc = 0;
+	json_t *b = json_object();
+	for (int k = 0; k < CSV_COLS && rc == 0; k++) {
+		const char *v = map[k] >= 0 && map[k] < n ? f[map[k]] : "";
+		if (!*v)
+			continue;
+		if (!strcmp(csv_cols[k], "promised_days") || !strcmp(csv_cols[k], "legal_days")) {
+			char *end;
+			long long d = strtoll(v, &end, 10);
+			json_object_set_new(b, csv_cols[k],
+					    *end ? json_string(v) : json_integer(d));
+		} else if (!strcmp(csv_cols[k], "modes") || !strcmp(csv_cols[k], "materials")) {
+			json_object_set_new(b, csv_cols[k], split_list(v));
+		} else if (!strcmp(csv_cols[k], "unit")) {
+			int64_t uid;
+			rc = store_query_int(c, &uid, 0, e, "SELECT id FROM units WHERE name = ?",
+					     "s", v);
+			if (rc == 0 && !uid)
+				rc = err_set(e, ERR_INVALID, "invalid_unit", "unit",
+					     "责任单位「%s」不存在", v);
+			if (rc == 0)
+				json_object_set_new(b, "unit_id", json_integer(uid));
+		} else {
+			json_object_set_new(b, csv_cols[k], json_string(v));
+		}
+	}
+	item_in in;
+	if (rc == 0 && item_parse(b, &in, e) == 0) {
+		int64_t id = 0, out_id;
+		rc = store_query_int(c, &id, 0, e,
+				     "SELECT id FROM svc_items WHERE level = ? AND name = ?", "ss",
+				     in.level, in.name);
+		if (rc == 0)
+			rc = item_write(c, who, id, &in, &out_id, e);
+		json_decref(in.materials);
+		json_decref(in.modes);
+	} else if (rc == 0) {
+		rc = -1;
+	}
+	json_decref(b);
+	if (rc < 0) {
+		char msg[256], fld[64], code[48];
+		snprintf(msg, sizeof msg, "%s", e->message);
+		snprintf(fld, sizeof fld, "%s", e->field);
+		snprintf(code, sizeof code, "%s", e->code);
+		err_set(e, e->kind == ERR_BAD_REQUEST ? ERR_INVALID : e->kind, code, field,
+			"第 %d 行（%s）：%s", line, fld, msg);
+		return -1;
+	}
+	return 0;
+}
+
 int svc_items_import_csv(store_conn *c, const actor *who, const char *csv, int64_t *count, err *e)
 {
 	char *text = xstrdup(csv);
@@ -559,57 +616,9 @@ int svc_items_import_csv(store_conn *c, const actor *who, const char *csv, int64
 			p = nl ? nl + 1 : NULL;
 			continue;
 		}
-		json_t *b = json_object();
-		for (int k = 0; k < CSV_COLS; k++) {
-			const char *v = map[k] >= 0 && map[k] < n ? f[map[k]] : "";
-			if (!*v)
-				continue;
-			if (!strcmp(csv_cols[k], "promised_days") ||
-			    !strcmp(csv_cols[k], "legal_days")) {
-				char *end;
-				long long d = strtoll(v, &end, 10);
-				json_object_set_new(b, csv_cols[k],
-						    *end ? json_string(v) : json_integer(d));
-			} else if (!strcmp(csv_cols[k], "modes") ||
-				   !strcmp(csv_cols[k], "materials")) {
-				json_object_set_new(b, csv_cols[k], split_list(v));
-			} else if (!strcmp(csv_cols[k], "unit")) {
-				int64_t uid;
-				rc = store_query_int(c, &uid, 0, e,
-						     "SELECT id FROM units WHERE name = ?", "s", v);
-				if (rc == 0 && !uid)
-					rc = err_set(e, ERR_INVALID, "invalid_unit", "unit",
-						     "责任单位「%s」不存在", v);
-				if (rc == 0)
-					json_object_set_new(b, "unit_id", json_integer(uid));
-			} else {
-				json_object_set_new(b, csv_cols[k], json_string(v));
-			}
-		}
-		item_in in;
-		if (rc == 0 && item_parse(b, &in, e) == 0) {
-			int64_t id = 0, out_id;
-			rc = store_query_int(
-				c, &id, 0, e,
-				"SELECT id FROM svc_items WHERE level = ? AND name = ?", "ss",
-				in.level, in.name);
-			if (rc == 0)
-				rc = item_write(c, who, id, &in, &out_id, e);
-			json_decref(in.materials);
-			json_decref(in.modes);
-		} else if (rc == 0) {
-			rc = -1;
-		}
-		json_decref(b);
-		if (rc < 0) {
-			char msg[256], field[64], code[48];
-			snprintf(msg, sizeof msg, "%s", e->message);
-			snprintf(field, sizeof field, "%s", e->field);
-			snprintf(code, sizeof code, "%s", e->code);
-			err_set(e, e->kind == ERR_BAD_REQUEST ? ERR_INVALID : e->kind, code, "csv",
-				"第 %d 行（%s）：%s", line, field, msg);
+		rc = import_row(c, who, map, f, n, line, "csv", e);
+		if (rc < 0)
 			break;
-		}
 		(*count)++;
 		p = nl ? nl + 1 : NULL;
 	}
@@ -617,4 +626,39 @@ int svc_items_import_csv(store_conn *c, const actor *who, const char *csv, int64
 		rc = err_set(e, ERR_INVALID, "invalid_csv", "csv", "CSV 为空或缺少表头");
 	free(text);
 	return rc < 0 ? -1 : 0;
+}
+
+int svc_items_import_xlsx(store_conn *c, const actor *who, const xlsx_table *t, int64_t *count,
+			  err *e)
+{
+	int map[CSV_COLS];
+	bool header = false;
+	*count = 0;
+	for (size_t i = 0; i < t->nrows; i++) {
+		const xlsx_row *row = &t->rows[i];
+		int n = (int)row->ncells;
+		bool empty = true;
+		for (int k = 0; k < n && empty; k++)
+			empty = !row->cells[k][0];
+		if (empty)
+			continue;
+		if (!header) {
+			/* The export's Chinese header row comes first: skipped. */
+			if (!strcmp(row->cells[0], "事项名称"))
+				continue;
+			if (header_map(row->cells, n, map) < 0)
+				return err_set(
+					e, ERR_INVALID, "invalid_xlsx", "file",
+					"第 %zu 行：表头须包含 name、level、category、kind 列",
+					i + 1);
+			header = true;
+			continue;
+		}
+		if (import_row(c, who, map, row->cells, n, (int)(i + 1), "file", e) < 0)
+			return -1;
+		(*count)++;
+	}
+	if (!header)
+		return err_set(e, ERR_INVALID, "invalid_xlsx", "file", "Excel 文件为空或缺少表头");
+	return 0;
 }

@@ -212,12 +212,14 @@ static void put_time(json_t *o, const char *key, store_stmt *st, int col)
 static int one_json(store_conn *c, int64_t id, json_t **out, err *e)
 {
 	store_stmt *st;
-	int rc = store_query_row(c, &st, e,
-				 "SELECT x.id, x.enterprise, x.project_id, x.unit_id, u.name,"
-				 " x.county_id, cu.name, x.contact, x.created_at, x.updated_at"
-				 " FROM svc_enterprise x JOIN units u ON u.id = x.unit_id"
-				 " JOIN units cu ON cu.id = x.county_id WHERE x.id = ?",
-				 "i", id);
+	int rc = store_query_row(
+		c, &st, e,
+		"SELECT x.id, x.enterprise, x.project_id, x.unit_id, u.name,"
+		" x.county_id, cu.name, x.contact, x.created_at, x.updated_at,"
+		" p.name FROM svc_enterprise x JOIN units u ON u.id = x.unit_id"
+		" JOIN units cu ON cu.id = x.county_id"
+		" LEFT JOIN invest_projects p ON p.id = x.project_id WHERE x.id = ?",
+		"i", id);
 	if (rc <= 0)
 		return rc == 0 ? err_set(e, ERR_NOT_FOUND, "not_found", NULL, "企业代办记录不存在")
 			       : -1;
@@ -230,6 +232,12 @@ static int one_json(store_conn *c, int64_t id, json_t **out, err *e)
 		store_col_null(st, 7) ? json_null() : json_string(store_col_text(st, 7)));
 	put_time(o, "created_at", st, 8);
 	put_time(o, "updated_at", st, 9);
+	/* The investment register's project, when project_id names one (else null). */
+	json_object_set_new(o, "project",
+			    store_col_null(st, 10) ? json_null()
+						   : json_pack("{s:I, s:s}", "id",
+							       (json_int_t)store_col_int(st, 2),
+							       "name", store_col_text(st, 10)));
 	store_done(st);
 	st = store_prepare(c,
 			   "SELECT id, seq, name, unit_name, status, started_at, due_at, done_at,"

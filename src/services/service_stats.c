@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
 
 #include "core/clock.h"
 #include "core/mem.h"
@@ -256,4 +258,130 @@ int svc_stats_late(store_conn *c, const char *lo, const char *hi, int64_t from, 
 	}
 	*items = a;
 	return 0;
+}
+
+/* ---- Excel export ---- */
+
+static const char *level_label(const char *level)
+{
+	if (!level)
+		return "";
+	if (!strcmp(level, "county"))
+		return "县级";
+	if (!strcmp(level, "township"))
+		return "乡镇（街道）";
+	if (!strcmp(level, "village"))
+		return "村（社区）";
+	return level;
+}
+
+/* A number, or an empty cell for null (a rate without a denominator). */
+static void put_num(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const json_t *v,
+		    lxw_format *fmt)
+{
+	if (json_is_number(v))
+		worksheet_write_number(ws, row, col, json_number_value(v), fmt);
+}
+
+/* One sheet of accumulated figures (by unit when named). */
+static void acc_sheet(lxw_workbook *wb, lxw_format *head, lxw_format *pctf, const char *title,
+		      const json_t *rows, bool named)
+{
+	lxw_worksheet *ws = workbook_add_worksheet(wb, title);
+	static const char *const heads[] = {
+		"站点", "层级",		  "办件数", "已办结",	"按时办结率", "即办",	   "陪办",
+		"代办", "群众少跑腿占比", "评价数", "平均评分", "差评",	      "未整改差评"};
+	lxw_col_t off = named ? 0 : 1;
+	for (lxw_col_t k = off; k < 13; k++) {
+		worksheet_write_string(ws, 0, k - off, heads[k], head);
+		worksheet_set_column(ws, k - off, k - off, k == 0 ? 28 : 12, NULL);
+	}
+	size_t i;
+	const json_t *o;
+	json_array_foreach(rows, i, o)
+	{
+		lxw_row_t r = (lxw_row_t)i + 1;
+		lxw_col_t c = 0;
+		if (named)
+			worksheet_write_string(ws, r, c++,
+					       json_string_value(json_object_get(o, "name")), NULL);
+		worksheet_write_string(ws, r, c++,
+				       level_label(json_string_value(json_object_get(o, "level"))),
+				       NULL);
+		put_num(ws, r, c++, json_object_get(o, "requests"), NULL);
+		put_num(ws, r, c++, json_object_get(o, "done"), NULL);
+		put_num(ws, r, c++, json_object_get(o, "on_time_rate"), pctf);
+		const json_t *m = json_object_get(o, "by_mode");
+		put_num(ws, r, c++, json_object_get(m, "immediate"), NULL);
+		put_num(ws, r, c++, json_object_get(m, "accompanied"), NULL);
+		put_num(ws, r, c++, json_object_get(m, "proxy"), NULL);
+		put_num(ws, r, c++, json_object_get(o, "no_travel_share"), pctf);
+		put_num(ws, r, c++, json_object_get(o, "rated"), NULL);
+		put_num(ws, r, c++, json_object_get(o, "avg_rating"), NULL);
+		put_num(ws, r, c++, json_object_get(o, "complaints"), NULL);
+		put_num(ws, r, c++, json_object_get(o, "open_complaints"), NULL);
+	}
+}
+
+int svc_stats_xlsx(const json_t *stats, char **data, size_t *len, err *e)
+{
+	/* libxlsxwriter writes only to a file: a private temporary one, removed at once. */
+	const char *dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
+	char *path = xasprintf("%s/yiwang-svc-stats-XXXXXX", dir);
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		free(path);
+		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法创建临时文件");
+	}
+	close(fd);
+	lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = (char *)dir};
+	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	if (!wb) {
+		unlink(path);
+		free(path);
+		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法创建 Excel 文件");
+	}
+	lxw_format *head = workbook_add_format(wb);
+	format_set_bold(head);
+	format_set_bg_color(head, 0xDDEBF7);
+	lxw_format *pctf = workbook_add_format(wb);
+	format_set_num_format(pctf, "0.0%");
+	acc_sheet(wb, head, pctf, "按站点", json_object_get(stats, "items"), true);
+	json_t *levels = json_copy(json_object_get(stats, "by_level"));
+	json_t *total = json_deep_copy(json_object_get(stats, "totals"));
+	json_object_set_new(total, "level", json_string("合计"));
+	json_array_append_new(levels, total);
+	acc_sheet(wb, head, pctf, "按层级", levels, false);
+	json_decref(levels);
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "按事项");
+	static const char *const heads[] = {"服务事项", "层级", "办件数",  "即办",
+					    "陪办",	"代办", "平均评分"};
+	for (lxw_col_t k = 0; k < 7; k++) {
+		worksheet_write_string(ws, 0, k, heads[k], head);
+		worksheet_set_column(ws, k, k, k == 0 ? 36 : 12, NULL);
+	}
+	size_t i;
+	const json_t *o;
+	json_array_foreach(json_object_get(stats, "by_item"), i, o)
+	{
+		lxw_row_t r = (lxw_row_t)i + 1;
+		worksheet_write_string(ws, r, 0, json_string_value(json_object_get(o, "name")),
+				       NULL);
+		worksheet_write_string(ws, r, 1,
+				       level_label(json_string_value(json_object_get(o, "level"))),
+				       NULL);
+		static const char *const k4[] = {"requests", "immediate", "accompanied", "proxy",
+						 "avg_rating"};
+		for (lxw_col_t k = 0; k < 5; k++)
+			put_num(ws, r, 2 + k, json_object_get(o, k4[k]), NULL);
+	}
+	lxw_error xe = workbook_close(wb);
+	int rc = xe != LXW_NO_ERROR ? err_set(e, ERR_INTERNAL, "xlsx", NULL,
+					      "生成 Excel 文件失败：%s", lxw_strerror(xe))
+				    : svc_xlsx_read_back(path, data, len, e);
+	unlink(path);
+	free(path);
+	return rc;
 }

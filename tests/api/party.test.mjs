@@ -298,6 +298,27 @@ test('attendance by the secretary: members of the org only; each attendance earn
   assertError(await post(`${P}/activities/${a.body.id}/attendance`, T.zhujian, { member_ids: [m.id] }), 404);
 });
 
+test('an activity not yet held: attendance and QR sign-in refused (422), no points', async () => {
+  const tomorrow = new Date(Date.now() + 24 * 3600e3).toISOString();
+  const a = await post(`${P}/activities`, T.dwf_branch, { org_id: dwf.id, kind: 'party_lecture', held_at: tomorrow, title: '明天的党课' });
+  assertStatus(a, 201);
+  const m = await newMember(T.dwf_branch, { status: 'full', name: '未来出席测试' });
+  const before = (await api(`${P}/members/${m.id}`, { token: T.dwf_branch })).body.points;
+  const r = await post(`${P}/activities/${a.body.id}/attendance`, T.dwf_branch, { member_ids: [m.id] });
+  assertError(r, 422, 'activity_in_future', 'held_at');
+  assert.match(r.body.error.message, /尚未举行/);
+  assert.equal((await api(`${P}/members/${m.id}`, { token: T.dwf_branch })).body.points, before);
+  assert.equal((await api(`${P}/activities/${a.body.id}`, { token: T.dwf_branch })).body.attended, 0);
+  const mePoints = (await api(`${P}/me`, { token: T.member01 })).body.points;
+  const qr = await api(`${P}/activities/${a.body.id}/qr`, { token: T.dwf_branch });
+  assertStatus(qr, 200);
+  assertError(await post(`${P}/checkin`, T.member01, { token: qr.body.token }), 422, 'activity_in_future');
+  assert.equal((await api(`${P}/me`, { token: T.member01 })).body.points, mePoints);
+  // Within the two hours before its time, members arriving early sign in.
+  const soon = await post(`${P}/activities`, T.dwf_branch, { org_id: dwf.id, kind: 'party_lecture', held_at: new Date(Date.now() + 3600e3).toISOString(), title: '一小时后的党课' });
+  assertStatus(await post(`${P}/activities/${soon.body.id}/attendance`, T.dwf_branch, { member_ids: [m.id] }), 200);
+});
+
 test('QR sign-in: the member of the org once; another org 403, expired and twice 409', async () => {
   const a = await post(`${P}/activities`, T.dwf_branch, { org_id: dwf.id, kind: 'theme_day', held_at: new Date().toISOString(), title: '主题党日：扫码签到' });
   assertStatus(a, 201);

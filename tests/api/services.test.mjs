@@ -415,3 +415,96 @@ test('the citizen pages are rate limited like the public appeal intake', async (
     assertError(await a2(`${P}/FW20990101000001/rating`, { method: 'POST', body: { phone: '13000000000', rating: 5 } }), 429, 'rate_limited');
   } finally { await stopClean(s2); db.drop(); }
 });
+
+test('catalogue XLSX round trip: the export imports into a fresh catalogue as the same items', async () => {
+  const x = await fetch(`${srv.url}${S}/items.xlsx`, { headers: { authorization: `Bearer ${T.admin}` } });
+  assert.equal(x.status, 200);
+  const book = Buffer.from(await x.arrayBuffer());
+  const all = (await api(`${S}/items`, { token: T.admin })).body.items;
+  const shape = (list) => list.map((i) => ({
+    name: i.name, level: i.level, category: i.category, kind: i.kind, promised_days: i.promised_days,
+    legal_days: i.legal_days, modes: i.modes, materials: i.materials, fees: i.fees || null,
+    applicants: i.applicants || null, description: i.description || null, unit: i.unit ? i.unit.name : null,
+  })).sort((a, b) => (a.level + a.name).localeCompare(b.level + b.name));
+  const db = freshDatabase();
+  assert.equal(run(['init', '--db', db.url], { input: 'Init-root-pw-1\n' }).status, 0);
+  const s2 = await startServer({ db });
+  try {
+    const a2 = client(s2.url);
+    const t = await login(a2, 'admin', 'Init-root-pw-1');
+    const city = (await a2('/api/v1/units', { token: t })).body.items[0];
+    // The responsible units, by name, as the workbook names them.
+    for (const name of new Set(all.filter((i) => i.unit).map((i) => i.unit.name))) {
+      assertStatus(await a2('/api/v1/units', { method: 'POST', token: t, body: { name, kind: 'department', parent_id: city.id } }), 201);
+    }
+    assert.equal((await a2(`${S}/items`, { token: t })).body.items.length, 0);
+    const im = await fetch(`${s2.url}${S}/items/import`, {
+      method: 'POST', body: book,
+      headers: { authorization: `Bearer ${t}`, 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+    });
+    const ib = await im.json();
+    assert.equal(im.status, 200, JSON.stringify(ib));
+    assert.equal(ib.imported, all.length);
+    const got = (await a2(`${S}/items`, { token: t })).body.items;
+    assert.deepEqual(shape(got), shape(all));
+    // All or nothing, the row named: a workbook with a bad level in its third data row.
+    const { xlsx } = await import('../lib/xlsx.mjs');
+    const rows = [['事项名称', '层级', '类别', '事项类型'], ['name', 'level', 'category', 'kind', 'promised_days', 'modes', 'materials'],
+      ['导入测试·甲', 'village', '其他', 'immediate', 0, 'immediate', '居民身份证'], [],
+      ['导入测试·乙', 'village', '其他', 'immediate', 0, 'immediate；proxy', '居民身份证；户口簿'],
+      ['导入测试·丙', 'city', '其他', 'immediate', 0, 'immediate', '居民身份证']];
+    const bad = await fetch(`${s2.url}${S}/items/import`, { method: 'POST', body: xlsx(rows), headers: { authorization: `Bearer ${t}` } });
+    const bb = await bad.json();
+    assert.equal(bad.status, 422);
+    assert.equal(bb.error.field, 'file');
+    assert.match(bb.error.message, /第 6 行（level）/);
+    assert.ok(!(await a2(`${S}/items`, { token: t })).body.items.some((i) => i.name.startsWith('导入测试')));
+    // Not a workbook at all (the zip's magic, then garbage): 422 bad_xlsx.
+    const junk = await fetch(`${s2.url}${S}/items/import`, { method: 'POST', body: Buffer.from('PK\x03\x04garbage'), headers: { authorization: `Bearer ${t}` } });
+    assert.equal(junk.status, 422);
+    assert.equal((await junk.json()).error.code, 'bad_xlsx');
+  } finally { await stopClean(s2); db.drop(); }
+});
+
+test('the figures as a workbook: GET /stats/services.xlsx', async () => {
+  const x = await fetch(`${srv.url}/api/v1/stats/services.xlsx?from=2020-01-01&to=${today()}`, { headers: { authorization: `Bearer ${T.leader}` } });
+  assert.equal(x.status, 200);
+  assert.match(x.headers.get('content-type'), /spreadsheetml/);
+  assert.match(x.headers.get('content-disposition'), /service-stats-2020-01-01_/);
+  const buf = Buffer.from(await x.arrayBuffer());
+  assert.equal(buf.subarray(0, 4).toString('latin1'), 'PK\x03\x04');
+  assert.equal((await fetch(`${srv.url}/api/v1/stats/services.xlsx`, { headers: { authorization: `Bearer ${T.agent}` } })).status, 403);
+});
+
+test('every county has its hall: a proxy request from 太平区 goes to 太平区政务服务中心; a county without one → 409 no_hall', async () => {
+  const newClerk = async (username, unitId) => {
+    const u = await api('/api/v1/users', { method: 'POST', token: T.admin, body: { username, display_name: '测试代办员', unit_id: unitId, roles: ['station_staff'], password: 'Station-pass-2026' } });
+    assertStatus(u, 201);
+    return login(api, username, 'Station-pass-2026');
+  };
+  const sq = await unitByName(api, T.admin, '水泉村');
+  const clerk = await newClerk('svc_sq01', sq.id);
+  const q = await make('高龄津贴申领', 'proxy', {}, clerk);
+  const x = await step(q.id, clerk, { action: 'send' });
+  assert.equal(x.status, 'at_hall');
+  assert.equal(x.hall.name, '太平区政务服务中心');
+  const tp = await login(api, 'tp_hall');
+  assertError(await act(q.id, T.hz_hall, { action: 'complete', result: 'x' }), 404);
+  assert.equal((await step(q.id, tp, { action: 'complete', result: '审核通过' })).status, 'completed');
+  assert.equal((await step(q.id, clerk, { action: 'hand_over' })).status, 'done');
+  for (const u of ['xq_hall', 'qhm_hall', 'xh_hall', 'fm_hall', 'zw_hall']) await login(api, u);
+
+  // A new county, no hall registered: the clear 409.
+  const city = await unitByName(api, T.admin, '阜新市');
+  const county = await api('/api/v1/units', { method: 'POST', token: T.admin, body: { name: '测试县', kind: 'county', parent_id: city.id } });
+  assertStatus(county, 201);
+  const town = await api('/api/v1/units', { method: 'POST', token: T.admin, body: { name: '测试县测试镇', kind: 'township', parent_id: county.body.id } });
+  assertStatus(town, 201);
+  const village = await api('/api/v1/units', { method: 'POST', token: T.admin, body: { name: '测试县测试村', kind: 'village', parent_id: town.body.id } });
+  assertStatus(village, 201);
+  const clerk2 = await newClerk('svc_test01', village.body.id);
+  const q2 = await make('高龄津贴申领', 'proxy', {}, clerk2);
+  const r = await act(q2.id, clerk2, { action: 'send' });
+  assertError(r, 409, 'no_hall');
+  assert.equal(r.body.error.message, '本县（区）政务服务中心尚未设置');
+});

@@ -1,7 +1,8 @@
 // Browser test of the 智慧党建 screens against the real server: member01 on a phone
 // (390×844) claims a 微心愿 published by 东瓦房村's station; the branch secretary confirms it
-// on the desk and shows a sign-in token; member01's points rise by the rule's 5; member01
-// signs in with the token; the organization department's overview shows the tree, the
+// on the desk and shows an activity's sign-in QR code; member01's points rise by the rule's
+// 5; the test decodes the QR code (jsQR over the canvas's pixels) and opens the URL it holds
+// on member01's phone, which signs member01 in; the organization department's overview shows the tree, the
 // flagged branches and the figures.
 //
 //   node --test tests/browser/party.test.mjs
@@ -13,6 +14,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import jsQR from 'jsqr';
 import { startServer, client, login as apiLogin, demoPassword } from '../lib/server.mjs';
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -128,13 +130,30 @@ test('member01 claims a wish on the phone; the secretary confirms it; the points
   await shot(s.page, 'party-secretary-confirm');
   await btn.click();
   await btn.waitFor({ state: 'detached' });
-  // The sign-in token of an activity, shown as text.
+  // The sign-in QR code of an activity, with its token as text beside it.
   await s.page.getByRole('tab', { name: '三会一课' }).click();
   await s.page.locator(`[data-test=party-qr][data-id="${activityId}"]`).click();
   const code = s.page.locator('[data-test=party-qr-token]');
   await waitFor(async () => /^[0-9a-f]{32}$/.test(await textOf(code)) || 'no token', 'the token shows');
   const token = await textOf(code);
-  await shot(s.page, 'party-secretary-token');
+  const canvas = s.page.locator('canvas[data-test=party-qr-canvas]');
+  await canvas.waitFor();
+  let qrText = null;
+  await waitFor(async () => {
+    const img = await canvas.evaluate((c) => {
+      if (!c.width || !c.height) return null;
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+      return { w: d.width, h: d.height, data: Array.from(d.data) };
+    });
+    if (!img) return 'no pixels';
+    const found = jsQR(Uint8ClampedArray.from(img.data), img.w, img.h);
+    qrText = found && found.data;
+    return !!qrText || 'no QR code in the canvas';
+  }, 'the QR code decodes');
+  const url = new URL(qrText);
+  assert.equal(url.origin, new URL(server.url).origin, 'the QR code points at this web UI');
+  assert.equal(url.hash, `#/party/checkin?token=${token}`, 'the QR code holds the sign-in URL');
+  await shot(s.page, 'party-secretary-qr');
   await s.page.keyboard.press('Escape');
   await s.page.getByRole('tab', { name: '配额' }).click();
   await s.page.locator('[data-test=party-quota] .el-table__row').first().waitFor();
@@ -147,11 +166,21 @@ test('member01 claims a wish on the phone; the secretary confirms it; the points
   await m.page.reload();
   await waitFor(async () => (await textOf(m.page.locator('[data-test=party-me-points]'))) === String(before + 5), 'points on the page');
   assert.equal(await textOf(m.page.locator(`[data-test=party-mine-item][data-id="${wishId}"] [data-test=party-mine-status]`)), '已完成');
-  await m.page.locator('input[data-test=party-checkin-token]').fill(token);
-  await m.page.locator('[data-test=party-checkin-submit]').click();
-  await m.page.getByText('签到成功').waitFor();
-  await shot(m.page, 'party-member-points');
+  await m.page.locator('[data-test=party-checkin-token]').waitFor(); // typed fallback still there
+  // The phone opens the URL the QR code holds (as its camera app would): signed in.
+  await m.page.goto(qrText);
+  await m.page.locator('[data-test=party-checkin-ok]').waitFor();
+  await shot(m.page, 'party-member-checkin');
   assert.ok((await myPoints()) > before + 5, 'the sign-in earned the activity\'s points');
+  // The same code again: refused with a clear message.
+  await m.page.goto(server.url + '/#/party/me');
+  await m.page.goto(qrText);
+  await m.page.locator('[data-test=party-checkin-error]').waitFor();
+  assert.ok((await textOf(m.page.locator('[data-test=party-checkin-error]'))).includes('已签到'));
+  m.problems.splice(0, m.problems.length, ...m.problems.filter((p) => !/status of 409/.test(p)));
+  await m.page.goto(server.url + '/#/party/me');
+  await m.page.locator('[data-test=party-me-points]').waitFor();
+  await shot(m.page, 'party-member-points');
   assert.deepEqual(m.problems, []);
   await m.context.close();
 });

@@ -181,6 +181,8 @@ test('the figures, the catalogue and enterprise service pages', async () => {
   assert.ok(n > 1000, `a year of demo requests: ${n}`);
   await expectText(l.page.locator('[data-test=ss-units] tbody tr').first(), /东瓦房村/, 'busiest station first');
   await shot(l.page, 'services-7-stats');
+  const [download] = await Promise.all([l.page.waitForEvent('download'), l.page.locator('[data-test=ss-export]').click()]);
+  assert.match(download.suggestedFilename(), /^便民服务统计_\d{4}-\d{2}-\d{2}_\d{4}-\d{2}-\d{2}\.xlsx$/);
   assert.deepEqual(l.check(), []);
   await l.context.close();
 
@@ -192,6 +194,36 @@ test('the figures, the catalogue and enterprise service pages', async () => {
   await shot(a.page, 'services-8-catalogue');
   await a.page.locator('[data-test=nav-service-enterprise]').first().click();
   await a.page.locator('[data-test=service-enterprise]').waitFor();
+  // The demo's enterprise cases: each names its investment project, linked to the register.
+  await a.page.locator('[data-test=se-item]').first().waitFor();
+  const open = await a.page.locator('[data-test=se-item]').count();
+  assert.ok(open >= 5, `${open} enterprise cases in progress`);
+  await shot(a.page, 'services-9-enterprise');
+  // Per county: 海州区 only.
+  await a.page.locator('[data-test=se-county]').click();
+  await a.page.locator('.el-select-dropdown__item', { hasText: /^海州区$/ }).click();
+  await a.page.waitForFunction(() => [...document.querySelectorAll('[data-test=se-item] .el-tag')].every((t) => !/区|县/.test(t.textContent) || t.textContent.trim() === '海州区'));
+  const item = a.page.locator('[data-test=se-item]').first();
+  await item.waitFor();
+  assert.ok((await item.textContent()).includes('海州区'));
+  const link = item.locator('a[data-test=se-project]');
+  const href = await link.getAttribute('href');
+  assert.match(href, /#\/projects\/\d+$/);
+  // Mark the first open step done: its status and date show.
+  const btn = item.locator('[data-test=se-done]').first();
+  const stepId = await btn.getAttribute('data-id');
+  await btn.click();
+  const row = a.page.locator(`[data-test=se-done][data-id="${stepId}"]`);
+  await row.waitFor({ state: 'detached' });
+  const id = await item.getAttribute('data-id');
+  const rec = (await api(`/api/v1/services/enterprise/${id}`, { token: await apiLogin(api, 'admin') })).body;
+  const step = rec.steps.find((s) => String(s.id) === stepId);
+  assert.equal(step?.status, 'done');
+  assert.ok(step.done_at);
+  await shot(a.page, 'services-10-enterprise-done');
+  // The project's page opens from the link.
+  await link.click();
+  await a.page.waitForURL(/#\/projects\/\d+$/);
   assert.deepEqual(a.check(), []);
   await a.context.close();
 });

@@ -14,7 +14,7 @@
 #include "core/mem.h"
 #include "grid/grid.h"
 #include "grid/patrol.h"
-#include "grid/xlsx_read.h"
+#include "core/xlsx_read.h"
 
 static int64_t at(const char *iso)
 {

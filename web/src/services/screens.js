@@ -9,7 +9,7 @@ export const SCREENS = [
   { path: '/services/requests', name: 'service-requests', label: '服务申请查询', icon: Tickets, roles: ['leader', 'admin', 'station_staff'], component: () => import('./ServiceListView.vue') },
   { path: '/services/items', name: 'service-items', label: '服务事项目录', icon: Collection, roles: ['admin', 'station_staff', 'leader'], component: () => import('./ServiceCatalogueView.vue') },
   { path: '/services/stats', name: 'service-stats', label: '便民服务统计', icon: Histogram, roles: ['leader', 'admin', 'station_staff'], component: () => import('./ServiceStatsView.vue') },
-  { path: '/services/enterprise', name: 'service-enterprise', label: '企业代办', icon: DataAnalysis, roles: ['unit_staff', 'admin'], component: () => import('./ServiceEnterpriseView.vue') },
+  { path: '/services/enterprise', name: 'service-enterprise', label: '企业代办', icon: DataAnalysis, roles: ['unit_staff', 'leader', 'admin'], component: () => import('./ServiceEnterpriseView.vue') },
   { path: '/services/requests/:id(\\d+)', name: 'service-request', label: '服务申请', icon: Tickets, roles: null, nav: false, component: () => import('./ServiceRequestView.vue') },
 ];
 

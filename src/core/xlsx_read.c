@@ -1,4 +1,4 @@
-#include "grid/xlsx_read.h"
+#include "core/xlsx_read.h"
 
 #include <expat.h>
 #include <stdbool.h>

@@ -1,4 +1,5 @@
-/* Reading the first worksheet of an .xlsx workbook (the households' import): libzip
+/* Reading the first worksheet of an .xlsx workbook (the households' and the service
+ * catalogue's imports): libzip
  * opens the container, expat reads workbook.xml, its relationships, sharedStrings.xml and
  * the sheet. Only the cells' text is read (shared, inline and formula strings, numbers as
  * written, booleans as 0/1); styles, dates' formats and formulas are not evaluated. Every
