@@ -78,6 +78,7 @@ static const struct jv_field decision_fields[] = {
 	{"owner_unit_id", JV_ID, 0, 0, 0, NULL, NULL},
 	{"deadline", JV_STRING, 0, 10, 10, NULL, "期限格式为 YYYY-MM-DD"},
 	{"status", JV_ENUM, 0, 0, 0, decision_states, NULL},
+	{"key_issue_id", JV_ID, JV_NULLABLE, 0, 0, NULL, NULL},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 
@@ -182,6 +183,30 @@ static int check_scheme(json_t *body, err *e)
 	return 0;
 }
 
+static const struct jv_field scheme_patch_fields[] = {
+	{"name", JV_STRING, 0, 1, 100, NULL, "方案名称 1 到 100 字"},
+	{"unit_kind", JV_ENUM, 0, 0, 0, kinds, NULL},
+	{"parent_id", JV_ID, 0, 0, 0, NULL, NULL},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+static int check_scheme_patch(json_t *body, err *e)
+{
+	if (jv_check(body, scheme_patch_fields, e) < 0 ||
+	    check_array(body, "unit_ids", false, UNITS_MAX, NULL, 'i', e) < 0 ||
+	    check_grades(body, e) < 0)
+		return -1;
+	if (json_object_get(body, "indicators") && check_indicators(body, e) < 0)
+		return -1;
+	json_t *name = json_object_get(body, "name");
+	if (name && (!json_is_string(name) || !json_string_length(name)))
+		return err_set(e, ERR_INVALID, "missing_field", "name", "方案名称不能为空");
+	if (json_object_get(body, "parent_id") && !json_object_get(body, "unit_kind"))
+		return err_set(e, ERR_INVALID, "missing_field", "unit_kind",
+			       "给出上级单位时须同时给出单位类型");
+	return 0;
+}
+
 static int check_meeting(json_t *body, bool create, err *e)
 {
 	if (jv_check(body, meeting_fields, e) < 0 || check_date(body, "held_on", e) < 0 ||
@@ -228,6 +253,14 @@ static int do_write(http_req *r, write_ctx *x, err *e)
 static int tx_scheme(store_conn *c, write_ctx *x, err *e)
 {
 	return review_scheme_create(c, x->who, x->body, &x->out, e);
+}
+static int tx_scheme_update(store_conn *c, write_ctx *x, err *e)
+{
+	return review_scheme_update(c, x->who, x->id, x->body, e);
+}
+static int tx_scheme_delete(store_conn *c, write_ctx *x, err *e)
+{
+	return review_scheme_delete(c, x->who, x->id, e);
 }
 static int tx_open(store_conn *c, write_ctx *x, err *e)
 {
@@ -411,6 +444,25 @@ static int h_create_scheme(http_req *r)
 	return 0;
 }
 
+static int h_update_scheme(http_req *r)
+{
+	err e = {0};
+	write_ctx x = {.fn = tx_scheme_update};
+	if (http_param_id(r, "id", &x.id, &e) < 0 || !(x.body = http_body_object(r, &e)) ||
+	    check_scheme_patch(x.body, &e) < 0 || do_write(r, &x, &e) < 0)
+		return http_error(r, &e);
+	return answer_read(r, review_scheme_get, x.id);
+}
+
+static int h_delete_scheme(http_req *r)
+{
+	err e = {0};
+	write_ctx x = {.fn = tx_scheme_delete};
+	if (http_param_id(r, "id", &x.id, &e) < 0 || do_write(r, &x, &e) < 0)
+		return http_error(r, &e);
+	return http_no_content(r);
+}
+
 static int h_open(http_req *r)
 {
 	static const struct jv_field fields[] = {
@@ -526,6 +578,8 @@ const struct route api_reviews_routes[] = {
 	{"GET", "/api/v1/reviews/schemes", h_schemes, 0, REVIEW_READ_ROLES},
 	{"POST", "/api/v1/reviews/schemes", h_create_scheme, 0, REVIEW_WRITE_ROLES},
 	{"GET", "/api/v1/reviews/schemes/{id}", h_scheme, 0, REVIEW_READ_ROLES},
+	{"PATCH", "/api/v1/reviews/schemes/{id}", h_update_scheme, 0, REVIEW_WRITE_ROLES},
+	{"DELETE", "/api/v1/reviews/schemes/{id}", h_delete_scheme, 0, REVIEW_WRITE_ROLES},
 	{"POST", "/api/v1/reviews/schemes/{id}/periods", h_open, 0, REVIEW_WRITE_ROLES},
 	{"GET", "/api/v1/reviews/schemes/{id}/units/{uid}/history", h_history, 0,
 	 REVIEW_READ_ROLES},
