@@ -185,6 +185,7 @@ typedef struct write_ctx {
 	int64_t id, report_id;
 	inv_project_input in;
 	inv_report_input rep;
+	json_t *body;
 } write_ctx;
 
 static int answer(http_req *r, int status, int64_t id)
@@ -329,7 +330,58 @@ static int h_stats(http_req *r)
 	return http_json(r, 200, o);
 }
 
+static int h_offices(http_req *r)
+{
+	err e = {0};
+	store_conn *c = store_conn_get(r->store, &e);
+	json_t *o;
+	if (!c || inv_offices_get(c, &o, &e) < 0)
+		return http_error(r, &e);
+	return http_json(r, 200, o);
+}
+
+static int offices_tx(store_conn *c, void *p, err *e)
+{
+	write_ctx *x = p;
+	return inv_offices_set(c, x->who, x->body, e);
+}
+
+static int h_set_offices(http_req *r)
+{
+	static const char *const keys[] = {"projects", "key_issues"};
+	err e = {0};
+	write_ctx x = {.who = req_actor(r)};
+	if (!(x.body = http_body_object(r, &e)))
+		return http_error(r, &e);
+	bool any = false;
+	for (size_t i = 0; i < 2; i++) {
+		json_t *a = json_object_get(x.body, keys[i]);
+		if (!a)
+			continue;
+		any = true;
+		if (!json_is_array(a))
+			return http_fail(r, 400, "invalid_type", keys[i], "须为单位编号的数组");
+		if (json_array_size(a) > 20)
+			return http_fail(r, 422, "too_many", keys[i], "最多 20 个单位");
+		size_t j;
+		json_t *v;
+		json_array_foreach(a, j, v)
+		{
+			if (!json_is_integer(v) || json_integer_value(v) <= 0)
+				return http_fail(r, 400, "invalid_type", keys[i], "须为单位编号");
+		}
+	}
+	if (!any)
+		return http_fail(r, 422, "missing_field", "projects",
+				 "请给出 projects（发改委）或 key_issues（督查室）的单位");
+	if (store_write(r->store, offices_tx, &x, &e) < 0)
+		return http_error(r, &e);
+	return h_offices(r);
+}
+
 const struct route api_projects_routes[] = {
+	{"GET", "/api/v1/projects/offices", h_offices, 0, ROLE_ADMIN},
+	{"PUT", "/api/v1/projects/offices", h_set_offices, 0, ROLE_ADMIN},
 	{"GET", "/api/v1/projects", h_list, 0, INV_READ_ROLES},
 	{"POST", "/api/v1/projects", h_create, 0, INV_WRITE_ROLES},
 	{"GET", "/api/v1/projects/industries", h_industries, 0, INV_READ_ROLES},

@@ -306,6 +306,41 @@ static int h_metrics(http_req *r)
 	return http_json(r, 200, review_metrics_json());
 }
 
+/* The units a scheme may rank or name (any unit of the city: organizers rank units
+ * outside their own subtree), by name: {"items":[{id,name,kind}]}, at most 50. */
+static int h_units(http_req *r)
+{
+	err e = {0};
+	const char *q = http_query(r, "q"), *kind = http_query(r, "kind");
+	if (q && jv_utf8_chars(q) > 50)
+		return http_fail(r, 422, "too_long", "q", "搜索词最多 50 字");
+	if (kind && strlen(kind) > 20)
+		return http_fail(r, 422, "invalid_value", "kind", "单位类型无效");
+	store_conn *c = store_conn_get(r->store, &e);
+	store_stmt *st;
+	if (!c ||
+	    !(st = store_prepare(c,
+				 "SELECT id, name, kind FROM units WHERE disabled = 0"
+				 " AND name LIKE ? AND (? = '' OR kind = ?) ORDER BY path LIMIT 50",
+				 &e)))
+		return http_error(r, &e);
+	char *like = arena_printf(&r->arena, "%%%s%%", q ? q : "");
+	store_bindf(st, "sss", like, kind ? kind : "", kind ? kind : "");
+	json_t *arr = json_array();
+	int rc;
+	while ((rc = store_step(st, &e)) == 1)
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s}", "id",
+						     (json_int_t)store_col_int(st, 0), "name",
+						     store_col_text(st, 1), "kind",
+						     store_col_text(st, 2)));
+	store_done(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return http_error(r, &e);
+	}
+	return http_json(r, 200, json_pack("{s:o}", "items", arr));
+}
+
 static int list_schemes(store_conn *c, const actor *who, int64_t id, json_t **out, err *e)
 {
 	(void)id;
@@ -575,6 +610,7 @@ static int h_delete_meeting(http_req *r)
 const struct route api_reviews_routes[] = {
 	{"GET", "/api/v1/reviews/metrics", h_metrics, 0, REVIEW_READ_ROLES},
 	{"GET", "/api/v1/reviews/latest", h_latest, 0, REVIEW_READ_ROLES},
+	{"GET", "/api/v1/reviews/units", h_units, 0, REVIEW_WRITE_ROLES},
 	{"GET", "/api/v1/reviews/schemes", h_schemes, 0, REVIEW_READ_ROLES},
 	{"POST", "/api/v1/reviews/schemes", h_create_scheme, 0, REVIEW_WRITE_ROLES},
 	{"GET", "/api/v1/reviews/schemes/{id}", h_scheme, 0, REVIEW_READ_ROLES},

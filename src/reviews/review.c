@@ -525,6 +525,9 @@ static json_t *scheme_json(store_conn *c, const actor *who, const rv_scheme *s)
 	if (s->unit_kind[0]) {
 		json_object_set_new(o, "unit_kind", json_string(s->unit_kind));
 		json_object_set_new(o, "parent_id", json_integer(s->unit_parent_id));
+		char parent[256];
+		rv_unit_name(c, s->unit_parent_id, parent, sizeof parent);
+		json_object_set_new(o, "parent_name", json_string(parent));
 	}
 	if (s->custom_periods)
 		json_object_set_new(o, "periods", json_incref(s->custom_periods));

@@ -250,6 +250,32 @@ test('a report\'s problem becomes a key issue with one action, linked both ways'
   assertError(await api(`${P}/${q.id}/reports/${rep.id}/key-issue`, { method: 'POST', token: T.fagai, body: { lead_leader_id: leaderId } }), 404);
 });
 
+test('the admin names the offices: the unit named for projects reads every project', async () => {
+  const O = `${P}/offices`;
+  const fagai = (await userByName(api, T.admin, 'fagai')).unit, zhujian = (await userByName(api, T.admin, 'zhujian')).unit;
+  const before = await api(O, { token: T.admin });
+  assertStatus(before, 200);
+  assert.ok(before.body.projects.some((u) => u.id === fagai.id), JSON.stringify(before.body));
+  assert.ok(Array.isArray(before.body.key_issues) && before.body.key_issues.length > 0);
+  for (const who of ['fagai', 'leader', 'zhujian']) assertError(await api(O, { token: T[who] }), 403);
+  assertError(await api(O, { method: 'PUT', token: T.fagai, body: { projects: [] } }), 403);
+  const p = await make(T.fagai, { county_id: U['细河区'].id });
+  assertError(await api(`${P}/${p.id}`, { token: T.zhujian }), 404);
+  const set = await api(O, { method: 'PUT', token: T.admin, body: { projects: [fagai.id, zhujian.id] } });
+  assertStatus(set, 200);
+  assert.deepEqual(set.body.projects.map((u) => u.id).sort(), [fagai.id, zhujian.id].sort());
+  assert.deepEqual(set.body.key_issues, before.body.key_issues, 'a duty not given is left alone');
+  assertStatus(await api(`${P}/${p.id}`, { token: T.zhujian }), 200);
+  // Taken away again: the bureau reads no more than its own area.
+  assertStatus(await api(O, { method: 'PUT', token: T.admin, body: { projects: before.body.projects.map((u) => u.id) } }), 200);
+  assertError(await api(`${P}/${p.id}`, { token: T.zhujian }), 404);
+  assertError(await api(O, { method: 'PUT', token: T.admin, body: {} }), 422, 'missing_field');
+  assertError(await api(O, { method: 'PUT', token: T.admin, body: { projects: 'x' } }), 400, 'invalid_type', 'projects');
+  assertError(await api(O, { method: 'PUT', token: T.admin, body: { key_issues: ['a'] } }), 400, 'invalid_type', 'key_issues');
+  assertError(await api(O, { method: 'PUT', token: T.admin, body: { projects: [999999999] } }), 422, 'invalid_unit', 'projects');
+  assert.deepEqual((await api(O, { token: T.admin })).body, before.body, 'a refused change changes nothing');
+});
+
 test('a missing report for last month is flagged, and the scheduler tells the county once', async () => {
   const p = await make(T.haizhou, { county_id: U['海州区'].id, stage: '开工', name: uniq('缺报项目') });
   assert.equal(p.report_missing, true);

@@ -367,3 +367,13 @@ test('a meeting\'s host defaults to the confirmed host; a decision links the key
   const m2 = await api(`${R}/schemes/${s.id}/meetings`, { method: 'POST', token: T.ducha, body: { title: '另一次', held_on: '2026-08-06', host_unit_id: U['海州区'].id } });
   assert.equal(m2.body.host_unit_id, U['海州区'].id);
 });
+
+test('the organizer finds any unit of the city for the editor\'s picker', async () => {
+  const r = await api(`${R}/units?q=${encodeURIComponent('海州')}`, { token: T.ducha });
+  assertStatus(r, 200);
+  assert.ok(r.body.items.some((u) => u.id === U['海州区'].id && u.kind === 'county'));
+  const counties = await api(`${R}/units?kind=county`, { token: T.ducha });
+  assert.ok(counties.body.items.length >= 7 && counties.body.items.every((u) => u.kind === 'county'));
+  assertError(await api(`${R}/units?q=${'长'.repeat(51)}`, { token: T.ducha }), 422, 'too_long', 'q');
+  assertError(await api(`${R}/units`, { token: T.leader }), 403);
+});
