@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "http/http.h"
 #include "http/validate.h"
+#include "disputes/api_edge.h"
 #include "investment/invest.h"
 #include "org/caller.h"
 #include "routes.h"
@@ -21,6 +22,7 @@ enum {
 	PLANS_MAX = 20
 };
 #define MONEY_MAX 1e9 /* 万元 */
+#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 static bool in_words(const char *v, const char *const *words)
 {
@@ -330,6 +332,30 @@ static int h_stats(http_req *r)
 	return http_json(r, 200, o);
 }
 
+static int h_stats_xlsx(http_req *r)
+{
+	err e = {0};
+	char iso[40];
+	clock_format_iso(clock_now_ms(), iso, sizeof iso);
+	int64_t year;
+	if (http_query_int(r, "year", 1990, 2100, atoi(iso), &year, &e) < 0)
+		return http_error(r, &e);
+	store_conn *c = store_conn_get(r->store, &e);
+	json_t *o;
+	char *data;
+	size_t len;
+	if (!c || inv_stats(c, req_actor(r), (int)year, &o, &e) < 0)
+		return http_error(r, &e);
+	int rc = inv_stats_xlsx(o, &data, &len, &e);
+	json_decref(o);
+	if (rc < 0)
+		return http_error(r, &e);
+	return dispute_edge_file(r, data, len, XLSX_TYPE,
+				 arena_printf(&r->arena, "projects-%lld.xlsx", (long long)year),
+				 arena_printf(&r->arena, "项目建设统计_%lld.xlsx", (long long)year),
+				 false);
+}
+
 static int h_offices(http_req *r)
 {
 	err e = {0};
@@ -389,5 +415,6 @@ const struct route api_projects_routes[] = {
 	{"PATCH", "/api/v1/projects/{id}", h_update, 0, INV_WRITE_ROLES},
 	{"POST", "/api/v1/projects/{id}/reports", h_report, 0, INV_WRITE_ROLES},
 	{"GET", "/api/v1/stats/projects", h_stats, 0, INV_READ_ROLES},
+	{"GET", "/api/v1/stats/projects/export.xlsx", h_stats_xlsx, 0, INV_READ_ROLES},
 };
 const size_t api_projects_routes_count = sizeof api_projects_routes / sizeof api_projects_routes[0];

@@ -186,7 +186,7 @@ test('a meeting is recorded with the confirmed host, and its decision raised as 
   await page.locator('[data-test=rm-new]').click();
   const dialog = page.locator('[data-test=rm-editor]');
   const title = `浏览器调度会${Date.now()}`;
-  await dialog.locator('[data-test=rm-title] input').fill(title);
+  await dialog.locator('input[data-test=rm-title]').fill(title);
   await dialog.locator('[data-test=rm-add-dec]').click();
   const dec = dialog.locator('[data-test=rm-dec]').first();
   await dec.locator('input').first().fill('冬季供暖投诉集中，列为重点问题');
