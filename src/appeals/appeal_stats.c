@@ -185,6 +185,31 @@ int appeal_stats_by_unit(store_conn *c, const actor *who, int64_t from, int64_t 
 	return 0;
 }
 
+void appeal_figures_json(json_t *o, const appeal_figures *f)
+{
+	counts_json(o, f);
+}
+
+int appeal_stats_of_region(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
+			   appeal_figures *f, err *e)
+{
+	store_stmt *st;
+	int rc = store_query_row(
+		c, &st, e,
+		"SELECT " FIGURES_SQL " FROM case_assignments a JOIN cases c"
+		" ON c.id = a.case_id WHERE c.kind = 'appeal' AND c.region_path >= ?"
+		" AND c.region_path < ? AND a.dispatched_at >= ? AND a.dispatched_at < ?",
+		"ssii", lo, hi, from, to);
+	if (rc < 0)
+		return -1;
+	memset(f, 0, sizeof *f);
+	if (rc == 1) {
+		read_counts(st, 0, f);
+		store_done(st);
+	}
+	return 0;
+}
+
 int appeal_stats_each_unit(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
 			   void (*fn)(void *ctx, const char *path, const appeal_figures *f),
 			   void *ctx, err *e)

@@ -52,6 +52,14 @@ int appeal_stats_each_unit(store_conn *c, const char *lo, const char *hi, int64_
 			   void (*fn)(void *ctx, const char *path, const appeal_figures *f),
 			   void *ctx, err *e);
 
+/* The figures of the assignments of the appeals whose region lies in [lo, hi) (the
+ * appeals about a county, whichever unit — a city bureau too — handled them), dispatched
+ * in [from, to); the same definitions as the rates above. */
+int appeal_stats_of_region(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
+			   appeal_figures *f, err *e);
+/* Adds the figures and their rates to o, as appeal_stats_by_unit's items have them. */
+void appeal_figures_json(json_t *o, const appeal_figures *f);
+
 /* The appeals behind a figure: assignments to units of [lo, hi) dispatched in [from, to)
  * that were `overdue`, signed late (`late_sign`), replied late (`late_reply`), `reopened`,
  * closed unresolved (`unresolved`) or revisited dissatisfied (`dissatisfied`); items of

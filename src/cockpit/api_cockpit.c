@@ -1,12 +1,14 @@
 /* The leaders' cockpit in one call (docs/projects.md "Cockpit"): today's appeals and the
- * overdue ones, key issues overdue, investment against plan by county. A city leader sees
- * the city; a county head (a leader whose unit is a county) the county. The three rates,
- * the rankings and the livelihood projects at risk come from their platforms' own routes. */
+ * overdue ones, the three rates by county (by the appeals' region), key issues overdue,
+ * investment against plan by county. A city leader sees the city; a county head (a leader
+ * whose unit is a county) the county. The rankings and the livelihood projects at risk
+ * come from their platforms' own routes. */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "appeals/appeal_stats.h"
 #include "core/clock.h"
 #include "http/http.h"
 #include "http/router.h"
@@ -60,6 +62,60 @@ static int appeal_counts(store_conn *c, const char *path, int64_t now, json_t **
 	return 0;
 }
 
+/* The three rates (and every appeal figure) by county over the last three months, counted
+ * by the appeal's region: the appeals about a county, whoever handled them (a city bureau
+ * too). The counties of the caller's area, or the caller's own county. */
+static int county_rates(store_conn *c, const actor *who, int64_t county, int64_t now, json_t **out,
+			err *e)
+{
+	int64_t from, to;
+	if (appeal_stats_period(NULL, NULL, now, 3, &from, &to, e) < 0)
+		return -1;
+	char lo[SCOPE_PATH_MAX], hi[SCOPE_PATH_MAX];
+	snprintf(lo, sizeof lo, "%s", who->unit_path);
+	scope_upper(lo, hi, sizeof hi);
+	store_stmt *st =
+		store_prepare(c,
+			      "SELECT id, name, path FROM units WHERE kind = 'county'"
+			      " AND disabled = 0 AND path >= ? AND path < ? AND (? = 0 OR id = ?)"
+			      " ORDER BY path",
+			      e);
+	if (!st)
+		return -1;
+	store_bindf(st, "ssii", lo, hi, county, county);
+	json_t *arr = json_array();
+	int rc;
+	while ((rc = store_step(st, e)) == 1)
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s}", "county_id",
+						     (json_int_t)store_col_int(st, 0),
+						     "county_name", store_col_text(st, 1), "path",
+						     store_col_text(st, 2)));
+	store_done(st);
+	size_t i;
+	json_t *o;
+	json_array_foreach(arr, i, o)
+	{
+		appeal_figures f;
+		char clo[SCOPE_PATH_MAX], chi[SCOPE_PATH_MAX];
+		snprintf(clo, sizeof clo, "%s", json_string_value(json_object_get(o, "path")));
+		scope_upper(clo, chi, sizeof chi);
+		if (rc == 0 && appeal_stats_of_region(c, clo, chi, from, to, &f, e) < 0)
+			rc = -1;
+		if (rc == 0)
+			appeal_figures_json(o, &f);
+		json_object_del(o, "path");
+	}
+	if (rc < 0) {
+		json_decref(arr);
+		return -1;
+	}
+	char f_iso[40], t_iso[40];
+	clock_format_iso(from, f_iso, sizeof f_iso);
+	clock_format_iso(to, t_iso, sizeof t_iso);
+	*out = json_pack("{s:s, s:s, s:o}", "from", f_iso, "to", t_iso, "counties", arr);
+	return 0;
+}
+
 /* Whether this build serves a route (the rankings come from the reviews platform, which
  * may not be there: the page then asks nothing of it, and no 404 reaches the browser). */
 static bool served(http_req *r, const char *method, const char *path)
@@ -80,10 +136,11 @@ static int h_cockpit(http_req *r)
 		return http_error(r, &e);
 	int64_t county = 0, now = clock_now_ms();
 	char name[200] = "";
-	json_t *appeals = NULL, *kis = NULL, *inv = NULL;
+	json_t *appeals = NULL, *kis = NULL, *inv = NULL, *rates = NULL;
 	if (county_of(c, who, &county, name, sizeof name, &e) < 0 ||
 	    appeal_counts(c, who->unit_path, now, &appeals, &e) < 0 ||
-	    ki_overdue(c, who, county, &kis, &e) < 0)
+	    ki_overdue(c, who, county, &kis, &e) < 0 ||
+	    county_rates(c, who, county, now, &rates, &e) < 0)
 		goto fail;
 	char iso[40];
 	clock_format_iso(now, iso, sizeof iso);
@@ -102,16 +159,17 @@ static int h_cockpit(http_req *r)
 		json_object_set_new(inv, "counties", keep);
 		json_object_set(inv, "items", keep);
 	}
-	json_t *out = json_pack("{s:{s:s, s:I, s:s}, s:s, s:o, s:o, s:o, s:{s:b}}", "scope", "kind",
-				county ? "county" : "city", "unit_id", (json_int_t)who->unit_id,
-				"name", name, "generated_at", iso, "appeals", appeals, "key_issues",
-				kis, "investment", inv, "panels", "rankings",
-				served(r, "GET", "/api/v1/reviews/latest"));
+	json_t *out = json_pack(
+		"{s:{s:s, s:I, s:s}, s:s, s:o, s:o, s:o, s:o, s:{s:b}}", "scope", "kind",
+		county ? "county" : "city", "unit_id", (json_int_t)who->unit_id, "name", name,
+		"generated_at", iso, "appeals", appeals, "key_issues", kis, "investment", inv,
+		"rates", rates, "panels", "rankings", served(r, "GET", "/api/v1/reviews/latest"));
 	return http_json(r, 200, out);
 fail:
 	json_decref(appeals);
 	json_decref(kis);
 	json_decref(inv);
+	json_decref(rates);
 	return http_error(r, &e);
 }
 

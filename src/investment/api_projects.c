@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "http/http.h"
 #include "http/validate.h"
+#include "disputes/api_edge.h"
 #include "investment/invest.h"
 #include "org/caller.h"
 #include "routes.h"
@@ -21,6 +22,7 @@ enum {
 	PLANS_MAX = 20
 };
 #define MONEY_MAX 1e9 /* 万元 */
+#define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 static bool in_words(const char *v, const char *const *words)
 {
@@ -185,6 +187,7 @@ typedef struct write_ctx {
 	int64_t id, report_id;
 	inv_project_input in;
 	inv_report_input rep;
+	json_t *body;
 } write_ctx;
 
 static int answer(http_req *r, int status, int64_t id)
@@ -329,7 +332,82 @@ static int h_stats(http_req *r)
 	return http_json(r, 200, o);
 }
 
+static int h_stats_xlsx(http_req *r)
+{
+	err e = {0};
+	char iso[40];
+	clock_format_iso(clock_now_ms(), iso, sizeof iso);
+	int64_t year;
+	if (http_query_int(r, "year", 1990, 2100, atoi(iso), &year, &e) < 0)
+		return http_error(r, &e);
+	store_conn *c = store_conn_get(r->store, &e);
+	json_t *o;
+	char *data;
+	size_t len;
+	if (!c || inv_stats(c, req_actor(r), (int)year, &o, &e) < 0)
+		return http_error(r, &e);
+	int rc = inv_stats_xlsx(o, &data, &len, &e);
+	json_decref(o);
+	if (rc < 0)
+		return http_error(r, &e);
+	return dispute_edge_file(r, data, len, XLSX_TYPE,
+				 arena_printf(&r->arena, "projects-%lld.xlsx", (long long)year),
+				 arena_printf(&r->arena, "项目建设统计_%lld.xlsx", (long long)year),
+				 false);
+}
+
+static int h_offices(http_req *r)
+{
+	err e = {0};
+	store_conn *c = store_conn_get(r->store, &e);
+	json_t *o;
+	if (!c || inv_offices_get(c, &o, &e) < 0)
+		return http_error(r, &e);
+	return http_json(r, 200, o);
+}
+
+static int offices_tx(store_conn *c, void *p, err *e)
+{
+	write_ctx *x = p;
+	return inv_offices_set(c, x->who, x->body, e);
+}
+
+static int h_set_offices(http_req *r)
+{
+	static const char *const keys[] = {"projects", "key_issues"};
+	err e = {0};
+	write_ctx x = {.who = req_actor(r)};
+	if (!(x.body = http_body_object(r, &e)))
+		return http_error(r, &e);
+	bool any = false;
+	for (size_t i = 0; i < 2; i++) {
+		json_t *a = json_object_get(x.body, keys[i]);
+		if (!a)
+			continue;
+		any = true;
+		if (!json_is_array(a))
+			return http_fail(r, 400, "invalid_type", keys[i], "须为单位编号的数组");
+		if (json_array_size(a) > 20)
+			return http_fail(r, 422, "too_many", keys[i], "最多 20 个单位");
+		size_t j;
+		json_t *v;
+		json_array_foreach(a, j, v)
+		{
+			if (!json_is_integer(v) || json_integer_value(v) <= 0)
+				return http_fail(r, 400, "invalid_type", keys[i], "须为单位编号");
+		}
+	}
+	if (!any)
+		return http_fail(r, 422, "missing_field", "projects",
+				 "请给出 projects（发改委）或 key_issues（督查室）的单位");
+	if (store_write(r->store, offices_tx, &x, &e) < 0)
+		return http_error(r, &e);
+	return h_offices(r);
+}
+
 const struct route api_projects_routes[] = {
+	{"GET", "/api/v1/projects/offices", h_offices, 0, ROLE_ADMIN},
+	{"PUT", "/api/v1/projects/offices", h_set_offices, 0, ROLE_ADMIN},
 	{"GET", "/api/v1/projects", h_list, 0, INV_READ_ROLES},
 	{"POST", "/api/v1/projects", h_create, 0, INV_WRITE_ROLES},
 	{"GET", "/api/v1/projects/industries", h_industries, 0, INV_READ_ROLES},
@@ -337,5 +415,6 @@ const struct route api_projects_routes[] = {
 	{"PATCH", "/api/v1/projects/{id}", h_update, 0, INV_WRITE_ROLES},
 	{"POST", "/api/v1/projects/{id}/reports", h_report, 0, INV_WRITE_ROLES},
 	{"GET", "/api/v1/stats/projects", h_stats, 0, INV_READ_ROLES},
+	{"GET", "/api/v1/stats/projects/export.xlsx", h_stats_xlsx, 0, INV_READ_ROLES},
 };
 const size_t api_projects_routes_count = sizeof api_projects_routes / sizeof api_projects_routes[0];

@@ -46,6 +46,15 @@ typedef struct inv_report_input {
 	double invested;
 } inv_report_input;
 
+/* The figures of inv_stats as an .xlsx workbook: per county (with the totals), per
+ * industry, per month. */
+int inv_stats_xlsx(const json_t *stats, char **data, size_t *len, err *e);
+/* The offices by duty: {"projects":[{id,name,kind}], "key_issues":[...]}. */
+int inv_offices_get(store_conn *c, json_t **out, err *e);
+/* Inside a write transaction: replaces the units of each duty body lists
+ * ({"projects":[unit ids], "key_issues":[unit ids]}; a duty absent is left alone); 422 for
+ * a unit that does not exist. Audited. */
+int inv_offices_set(store_conn *c, const actor *who, json_t *body, err *e);
 /* Whether who's unit is an office with duty ('projects', 'key_issues'; inv_offices). */
 int inv_office(store_conn *c, const actor *who, const char *duty, bool *yes, err *e);
 

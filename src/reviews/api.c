@@ -78,6 +78,7 @@ static const struct jv_field decision_fields[] = {
 	{"owner_unit_id", JV_ID, 0, 0, 0, NULL, NULL},
 	{"deadline", JV_STRING, 0, 10, 10, NULL, "期限格式为 YYYY-MM-DD"},
 	{"status", JV_ENUM, 0, 0, 0, decision_states, NULL},
+	{"key_issue_id", JV_ID, JV_NULLABLE, 0, 0, NULL, NULL},
 	{NULL, 0, 0, 0, 0, NULL, NULL},
 };
 
@@ -182,6 +183,30 @@ static int check_scheme(json_t *body, err *e)
 	return 0;
 }
 
+static const struct jv_field scheme_patch_fields[] = {
+	{"name", JV_STRING, 0, 1, 100, NULL, "方案名称 1 到 100 字"},
+	{"unit_kind", JV_ENUM, 0, 0, 0, kinds, NULL},
+	{"parent_id", JV_ID, 0, 0, 0, NULL, NULL},
+	{NULL, 0, 0, 0, 0, NULL, NULL},
+};
+
+static int check_scheme_patch(json_t *body, err *e)
+{
+	if (jv_check(body, scheme_patch_fields, e) < 0 ||
+	    check_array(body, "unit_ids", false, UNITS_MAX, NULL, 'i', e) < 0 ||
+	    check_grades(body, e) < 0)
+		return -1;
+	if (json_object_get(body, "indicators") && check_indicators(body, e) < 0)
+		return -1;
+	json_t *name = json_object_get(body, "name");
+	if (name && (!json_is_string(name) || !json_string_length(name)))
+		return err_set(e, ERR_INVALID, "missing_field", "name", "方案名称不能为空");
+	if (json_object_get(body, "parent_id") && !json_object_get(body, "unit_kind"))
+		return err_set(e, ERR_INVALID, "missing_field", "unit_kind",
+			       "给出上级单位时须同时给出单位类型");
+	return 0;
+}
+
 static int check_meeting(json_t *body, bool create, err *e)
 {
 	if (jv_check(body, meeting_fields, e) < 0 || check_date(body, "held_on", e) < 0 ||
@@ -229,6 +254,14 @@ static int tx_scheme(store_conn *c, write_ctx *x, err *e)
 {
 	return review_scheme_create(c, x->who, x->body, &x->out, e);
 }
+static int tx_scheme_update(store_conn *c, write_ctx *x, err *e)
+{
+	return review_scheme_update(c, x->who, x->id, x->body, e);
+}
+static int tx_scheme_delete(store_conn *c, write_ctx *x, err *e)
+{
+	return review_scheme_delete(c, x->who, x->id, e);
+}
 static int tx_open(store_conn *c, write_ctx *x, err *e)
 {
 	return review_period_open(c, x->who, x->id, x->text, &x->out, e);
@@ -271,6 +304,41 @@ static int answer_read(http_req *r, read_fn fn, int64_t id)
 static int h_metrics(http_req *r)
 {
 	return http_json(r, 200, review_metrics_json());
+}
+
+/* The units a scheme may rank or name (any unit of the city: organizers rank units
+ * outside their own subtree), by name: {"items":[{id,name,kind}]}, at most 50. */
+static int h_units(http_req *r)
+{
+	err e = {0};
+	const char *q = http_query(r, "q"), *kind = http_query(r, "kind");
+	if (q && jv_utf8_chars(q) > 50)
+		return http_fail(r, 422, "too_long", "q", "搜索词最多 50 字");
+	if (kind && strlen(kind) > 20)
+		return http_fail(r, 422, "invalid_value", "kind", "单位类型无效");
+	store_conn *c = store_conn_get(r->store, &e);
+	store_stmt *st;
+	if (!c ||
+	    !(st = store_prepare(c,
+				 "SELECT id, name, kind FROM units WHERE disabled = 0"
+				 " AND name LIKE ? AND (? = '' OR kind = ?) ORDER BY path LIMIT 50",
+				 &e)))
+		return http_error(r, &e);
+	char *like = arena_printf(&r->arena, "%%%s%%", q ? q : "");
+	store_bindf(st, "sss", like, kind ? kind : "", kind ? kind : "");
+	json_t *arr = json_array();
+	int rc;
+	while ((rc = store_step(st, &e)) == 1)
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s}", "id",
+						     (json_int_t)store_col_int(st, 0), "name",
+						     store_col_text(st, 1), "kind",
+						     store_col_text(st, 2)));
+	store_done(st);
+	if (rc < 0) {
+		json_decref(arr);
+		return http_error(r, &e);
+	}
+	return http_json(r, 200, json_pack("{s:o}", "items", arr));
 }
 
 static int list_schemes(store_conn *c, const actor *who, int64_t id, json_t **out, err *e)
@@ -411,6 +479,25 @@ static int h_create_scheme(http_req *r)
 	return 0;
 }
 
+static int h_update_scheme(http_req *r)
+{
+	err e = {0};
+	write_ctx x = {.fn = tx_scheme_update};
+	if (http_param_id(r, "id", &x.id, &e) < 0 || !(x.body = http_body_object(r, &e)) ||
+	    check_scheme_patch(x.body, &e) < 0 || do_write(r, &x, &e) < 0)
+		return http_error(r, &e);
+	return answer_read(r, review_scheme_get, x.id);
+}
+
+static int h_delete_scheme(http_req *r)
+{
+	err e = {0};
+	write_ctx x = {.fn = tx_scheme_delete};
+	if (http_param_id(r, "id", &x.id, &e) < 0 || do_write(r, &x, &e) < 0)
+		return http_error(r, &e);
+	return http_no_content(r);
+}
+
 static int h_open(http_req *r)
 {
 	static const struct jv_field fields[] = {
@@ -523,9 +610,12 @@ static int h_delete_meeting(http_req *r)
 const struct route api_reviews_routes[] = {
 	{"GET", "/api/v1/reviews/metrics", h_metrics, 0, REVIEW_READ_ROLES},
 	{"GET", "/api/v1/reviews/latest", h_latest, 0, REVIEW_READ_ROLES},
+	{"GET", "/api/v1/reviews/units", h_units, 0, REVIEW_WRITE_ROLES},
 	{"GET", "/api/v1/reviews/schemes", h_schemes, 0, REVIEW_READ_ROLES},
 	{"POST", "/api/v1/reviews/schemes", h_create_scheme, 0, REVIEW_WRITE_ROLES},
 	{"GET", "/api/v1/reviews/schemes/{id}", h_scheme, 0, REVIEW_READ_ROLES},
+	{"PATCH", "/api/v1/reviews/schemes/{id}", h_update_scheme, 0, REVIEW_WRITE_ROLES},
+	{"DELETE", "/api/v1/reviews/schemes/{id}", h_delete_scheme, 0, REVIEW_WRITE_ROLES},
 	{"POST", "/api/v1/reviews/schemes/{id}/periods", h_open, 0, REVIEW_WRITE_ROLES},
 	{"GET", "/api/v1/reviews/schemes/{id}/units/{uid}/history", h_history, 0,
 	 REVIEW_READ_ROLES},

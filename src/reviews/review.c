@@ -196,6 +196,26 @@ static int insert_units(store_conn *c, int64_t scheme, json_t *ids, err *e)
 	return 0;
 }
 
+/* The ranked units of scheme from body: unit_ids (a list), or unit_kind and parent_id
+ * (every unit of the kind under the parent; the root when no parent). */
+static int resolve_kind_parent(store_conn *c, json_t *body, const char **kind, int64_t *parent,
+			       err *e)
+{
+	*kind = json_string_value(json_object_get(body, "unit_kind"));
+	*parent = json_integer_value(json_object_get(body, "parent_id"));
+	json_t *ids = json_object_get(body, "unit_ids");
+	if (!json_array_size(ids) && !*kind)
+		return err_set(e, ERR_INVALID, "missing_field", "unit_ids",
+			       "请列出参加排名的单位，或给出单位类型和上级单位");
+	if (*kind && *parent && unit_exists(c, *parent, "parent_id", e) < 0)
+		return -1;
+	if (*kind && !*parent &&
+	    store_query_int(c, parent, 0, e, "SELECT MIN(id) FROM units WHERE parent_id IS NULL",
+			    "") < 0)
+		return -1;
+	return 0;
+}
+
 int review_scheme_create(store_conn *c, const actor *who, json_t *body, int64_t *id, err *e)
 {
 	int64_t organizer = json_integer_value(json_object_get(body, "organizer_unit_id"));
@@ -206,17 +226,10 @@ int review_scheme_create(store_conn *c, const actor *who, json_t *body, int64_t 
 			       "只能以本单位名义组织考核");
 	if (unit_exists(c, organizer, "organizer_unit_id", e) < 0)
 		return -1;
-	const char *kind = json_string_value(json_object_get(body, "unit_kind"));
-	int64_t parent = json_integer_value(json_object_get(body, "parent_id"));
+	const char *kind;
+	int64_t parent;
 	json_t *ids = json_object_get(body, "unit_ids");
-	if (!json_array_size(ids) && !kind)
-		return err_set(e, ERR_INVALID, "missing_field", "unit_ids",
-			       "请列出参加排名的单位，或给出单位类型和上级单位");
-	if (kind && parent && unit_exists(c, parent, "parent_id", e) < 0)
-		return -1;
-	if (kind && !parent &&
-	    store_query_int(c, &parent, 0, e, "SELECT MIN(id) FROM units WHERE parent_id IS NULL",
-			    "") < 0)
+	if (resolve_kind_parent(c, body, &kind, &parent, e) < 0)
 		return -1;
 	json_t *grades = json_object_get(body, "grades");
 	char *grades_text = grades ? json_dumps(grades, JSON_COMPACT) : xstrdup("[90,80,70,60]");
@@ -249,6 +262,220 @@ int review_scheme_create(store_conn *c, const actor *who, json_t *body, int64_t 
 			return -1;
 	}
 	return audit_append(c, who, "review_scheme_create", "review_scheme", *id, body, e);
+}
+
+/* ---- editing and deleting a scheme ---- */
+
+static int closed_periods(store_conn *c, int64_t scheme, int64_t *n, err *e)
+{
+	return store_query_int(
+		c, n, 0, e,
+		"SELECT COUNT(*) FROM review_periods WHERE scheme_id = ? AND status = 'closed'",
+		"i", scheme);
+}
+
+/* The indicators replaced by list: one of the same name keeps its id (and the values
+ * entered for it in the drafts), the others are dropped with their draft values. */
+static int replace_indicators(store_conn *c, int64_t scheme, json_t *list, err *e)
+{
+	/* The old rows step aside (sort ≥ 1000, a name no one types) until the new are in. */
+	json_t *old = json_object();
+	store_stmt *st =
+		store_prepare(c, "SELECT id, name FROM review_indicators WHERE scheme_id = ?", e);
+	if (!st) {
+		json_decref(old);
+		return -1;
+	}
+	store_bindf(st, "i", scheme);
+	int rc;
+	while ((rc = store_step(st, e)) == 1)
+		json_object_set_new(old, store_col_text(st, 1), json_integer(store_col_int(st, 0)));
+	store_done(st);
+	if (rc == 0 &&
+	    store_exec(c, e,
+		       "UPDATE review_indicators SET sort = sort + 1000, name = '\x01' ||"
+		       " CAST(id AS TEXT) WHERE scheme_id = ?",
+		       "i", scheme) < 0)
+		rc = -1;
+	size_t i;
+	json_t *x;
+	json_array_foreach(list, i, x)
+	{
+		const char *name = json_string_value(json_object_get(x, "name"));
+		int64_t was = json_integer_value(json_object_get(old, name)), now = 0;
+		if (rc == 0 && insert_indicator(c, scheme, x, (int)i, e) < 0)
+			rc = -1;
+		if (rc == 0 && was &&
+		    (store_query_int(
+			     c, &now, 0, e,
+			     "SELECT id FROM review_indicators WHERE scheme_id = ? AND name = ?",
+			     "is", scheme, name) < 0 ||
+		     store_exec(c, e,
+				"UPDATE review_values SET indicator_id = ? WHERE indicator_id = ?",
+				"ii", now, was) < 0))
+			rc = -1;
+	}
+	json_decref(old);
+	if (rc == 0 &&
+	    (store_exec(c, e,
+			"DELETE FROM review_values WHERE indicator_id IN (SELECT id FROM"
+			" review_indicators WHERE scheme_id = ? AND sort >= 1000)",
+			"i", scheme) < 0 ||
+	     store_exec(c, e, "DELETE FROM review_indicators WHERE scheme_id = ? AND sort >= 1000",
+			"i", scheme) < 0))
+		rc = -1;
+	return rc < 0 ? -1 : 0;
+}
+
+/* The ranked units replaced; the drafts' cards follow (values of units no longer ranked
+ * are dropped). */
+static int replace_units(store_conn *c, const rv_scheme *s, json_t *body, err *e)
+{
+	const char *kind;
+	int64_t parent;
+	json_t *ids = json_object_get(body, "unit_ids");
+	if (resolve_kind_parent(c, body, &kind, &parent, e) < 0)
+		return -1;
+	if (store_exec(c, e, "DELETE FROM review_scheme_units WHERE scheme_id = ?", "i", s->id) <
+		    0 ||
+	    store_exec(c, e,
+		       "UPDATE review_schemes SET unit_kind = ?, unit_parent_id = ? WHERE id = ?",
+		       "sni", json_array_size(ids) ? NULL : kind, json_array_size(ids) ? 0 : parent,
+		       s->id) < 0)
+		return -1;
+	if (json_array_size(ids) && insert_units(c, s->id, ids, e) < 0)
+		return -1;
+	rv_scheme now;
+	json_t *units;
+	if (rv_scheme_load(c, s->id, &now, e) < 0)
+		return -1;
+	int rc = ranked_units(c, &now, &units, e);
+	rv_scheme_free(&now);
+	if (rc < 0)
+		return -1;
+	store_stmt *st = store_prepare(
+		c, "SELECT id FROM review_periods WHERE scheme_id = ? AND status = 'draft'", e);
+	if (!st) {
+		json_decref(units);
+		return -1;
+	}
+	store_bindf(st, "i", s->id);
+	json_t *drafts = json_array();
+	while ((rc = store_step(st, e)) == 1)
+		json_array_append_new(drafts, json_integer(store_col_int(st, 0)));
+	store_done(st);
+	size_t i, j;
+	json_t *p, *u;
+	json_array_foreach(drafts, i, p)
+	{
+		int64_t pid = json_integer_value(p);
+		if (rc == 0 &&
+		    store_exec(c, e, "DELETE FROM review_cards WHERE period_id = ?", "i", pid) < 0)
+			rc = -1;
+		json_array_foreach(units, j, u)
+		{
+			if (rc == 0 &&
+			    store_exec(
+				    c, e,
+				    "INSERT INTO review_cards (period_id, unit_id) VALUES (?, ?)",
+				    "ii", pid,
+				    (int64_t)json_integer_value(json_object_get(u, "id"))) < 0)
+				rc = -1;
+		}
+		if (rc == 0 &&
+		    store_exec(c, e,
+			       "DELETE FROM review_values WHERE period_id = ? AND unit_id"
+			       " NOT IN (SELECT unit_id FROM review_cards WHERE period_id = ?)",
+			       "ii", pid, pid) < 0)
+			rc = -1;
+	}
+	json_decref(drafts);
+	json_decref(units);
+	return rc < 0 ? -1 : 0;
+}
+
+int review_scheme_update(store_conn *c, const actor *who, int64_t id, json_t *body, err *e)
+{
+	rv_scheme s;
+	if (scheme_for(c, who, id, &s, e) < 0)
+		return -1;
+	int rc = 0;
+	bool structure = json_object_get(body, "indicators") || json_object_get(body, "unit_ids") ||
+			 json_object_get(body, "unit_kind") || json_object_get(body, "parent_id") ||
+			 json_object_get(body, "grades");
+	int64_t closed = 0;
+	const char *name = json_string_value(json_object_get(body, "name"));
+	json_t *grades = json_object_get(body, "grades");
+	if (!rv_organizes(who, &s))
+		rc = err_set(e, ERR_FORBIDDEN, "forbidden", NULL, "只有组织单位可以修改考核方案");
+	else if (structure && closed_periods(c, id, &closed, e) < 0)
+		rc = -1;
+	else if (closed)
+		rc = err_set(
+			e, ERR_CONFLICT, "scheme_has_closed_periods", "indicators",
+			"方案已有 %lld 个关闭的考核期，指标、权重和参评单位不能再改（名称可以改）；"
+			"请另建方案",
+			(long long)closed);
+	if (rc == 0 && name &&
+	    store_exec(c, e, "UPDATE review_schemes SET name = ? WHERE id = ?", "si", name, id) < 0)
+		rc = -1;
+	if (rc == 0 && grades) {
+		char *t = json_dumps(grades, JSON_COMPACT);
+		if (store_exec(c, e, "UPDATE review_schemes SET grades = ? WHERE id = ?", "si", t,
+			       id) < 0)
+			rc = -1;
+		free(t);
+	}
+	if (rc == 0 && json_object_get(body, "indicators") &&
+	    replace_indicators(c, id, json_object_get(body, "indicators"), e) < 0)
+		rc = -1;
+	if (rc == 0 && (json_object_get(body, "unit_ids") || json_object_get(body, "unit_kind")) &&
+	    replace_units(c, &s, body, e) < 0)
+		rc = -1;
+	rv_scheme_free(&s);
+	if (rc < 0)
+		return -1;
+	return audit_append(c, who, "review_scheme_update", "review_scheme", id, body, e);
+}
+
+int review_scheme_delete(store_conn *c, const actor *who, int64_t id, err *e)
+{
+	rv_scheme s;
+	if (scheme_for(c, who, id, &s, e) < 0)
+		return -1;
+	bool organizes = rv_organizes(who, &s);
+	json_t *d = json_pack("{s:s}", "name", s.name);
+	rv_scheme_free(&s);
+	int64_t closed = 0;
+	int rc = 0;
+	if (!organizes)
+		rc = err_set(e, ERR_FORBIDDEN, "forbidden", NULL, "只有组织单位可以删除考核方案");
+	else if (closed_periods(c, id, &closed, e) < 0)
+		rc = -1;
+	else if (closed)
+		rc = err_set(e, ERR_CONFLICT, "scheme_has_closed_periods", NULL,
+			     "方案已有 %lld 个关闭的考核期，成绩须留存，不能删除",
+			     (long long)closed);
+	static const char *const sql[] = {
+		"DELETE FROM review_decisions WHERE meeting_id IN (SELECT id FROM review_meetings"
+		" WHERE scheme_id = ?)",
+		"DELETE FROM review_meetings WHERE scheme_id = ?",
+		"DELETE FROM review_values WHERE period_id IN (SELECT id FROM review_periods"
+		" WHERE scheme_id = ?)",
+		"DELETE FROM review_cards WHERE period_id IN (SELECT id FROM review_periods"
+		" WHERE scheme_id = ?)",
+		"DELETE FROM review_periods WHERE scheme_id = ?",
+		"DELETE FROM review_indicators WHERE scheme_id = ?",
+		"DELETE FROM review_scheme_units WHERE scheme_id = ?",
+		"DELETE FROM review_schemes WHERE id = ?",
+	};
+	for (size_t i = 0; rc == 0 && i < sizeof sql / sizeof sql[0]; i++)
+		if (store_exec(c, e, sql[i], "i", id) < 0)
+			rc = -1;
+	if (rc == 0)
+		rc = audit_append(c, who, "review_scheme_delete", "review_scheme", id, d, e);
+	json_decref(d);
+	return rc;
 }
 
 /* ---- schemes: list and one ---- */
@@ -298,6 +525,9 @@ static json_t *scheme_json(store_conn *c, const actor *who, const rv_scheme *s)
 	if (s->unit_kind[0]) {
 		json_object_set_new(o, "unit_kind", json_string(s->unit_kind));
 		json_object_set_new(o, "parent_id", json_integer(s->unit_parent_id));
+		char parent[256];
+		rv_unit_name(c, s->unit_parent_id, parent, sizeof parent);
+		json_object_set_new(o, "parent_name", json_string(parent));
 	}
 	if (s->custom_periods)
 		json_object_set_new(o, "periods", json_incref(s->custom_periods));

@@ -28,6 +28,14 @@ json_t *review_metrics_json(void);
  * an admin, or staff of the organizer unit (their own unit by default). 422 for units,
  * metrics or rules that do not exist. */
 int review_scheme_create(store_conn *c, const actor *who, json_t *body, int64_t *id, err *e);
+/* Inside a write transaction: changes the fields body gives. The name always; the
+ * indicators (replaced: one of the same name keeps the values entered in the drafts),
+ * grades and ranked units (unit_ids, or unit_kind + parent_id; the drafts' cards follow)
+ * only while no period is closed — 409 otherwise. Organizer or admin. */
+int review_scheme_update(store_conn *c, const actor *who, int64_t id, json_t *body, err *e);
+/* Inside a write transaction: deletes a scheme with its drafts and meetings; 409 when a
+ * period is closed. Organizer or admin. */
+int review_scheme_delete(store_conn *c, const actor *who, int64_t id, err *e);
 /* The schemes the caller sees, each with its latest period. */
 int review_scheme_list(store_conn *c, const actor *who, json_t **out, err *e);
 /* One scheme with its indicators, ranked units and periods; 404 when not visible. */

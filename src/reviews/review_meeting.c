@@ -52,14 +52,15 @@ static int save_decisions(store_conn *c, int64_t meeting, json_t *decisions, err
 		if (store_exec(
 			    c, e,
 			    "INSERT INTO review_decisions (meeting_id, text, kind, owner_unit_id,"
-			    " deadline, status) VALUES (?, ?, ?, ?, ?, ?)",
-			    "issnss", meeting, json_string_value(json_object_get(d, "text")),
+			    " deadline, status, key_issue_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			    "issnssn", meeting, json_string_value(json_object_get(d, "text")),
 			    kind ? kind : "task",
 			    (int64_t)json_integer_value(json_object_get(d, "owner_unit_id")),
 			    json_string_value(json_object_get(d, "deadline")),
 			    json_string_value(json_object_get(d, "status"))
 				    ? json_string_value(json_object_get(d, "status"))
-				    : "open") < 0)
+				    : "open",
+			    (int64_t)json_integer_value(json_object_get(d, "key_issue_id"))) < 0)
 			return -1;
 	}
 	return 0;
@@ -86,6 +87,27 @@ int review_meeting_save(store_conn *c, const actor *who, int64_t scheme_id, int6
 			return rc < 0 ? -1 : err_set(e, ERR_INTERNAL, "internal", NULL, "未能保存");
 		meeting_id = store_col_int(st, 0);
 		store_done(st);
+		/* The host defaults to the confirmed host: of the period given, else of the
+		 * scheme's latest period that has one. */
+		if (!json_object_get(body, "host_unit_id")) {
+			int64_t pid = json_integer_value(json_object_get(body, "period_id")), host;
+			if ((pid ? store_query_int(c, &host, 0, e,
+						   "SELECT host_unit_id FROM review_periods"
+						   " WHERE id = ? AND scheme_id = ?",
+						   "ii", pid, scheme_id)
+				 : store_query_int(
+					   c, &host, 0, e,
+					   "SELECT host_unit_id FROM review_periods"
+					   " WHERE scheme_id = ? AND host_unit_id IS NOT NULL"
+					   " ORDER BY from_at DESC LIMIT 1",
+					   "i", scheme_id)) < 0)
+				return -1;
+			if (host &&
+			    store_exec(c, e,
+				       "UPDATE review_meetings SET host_unit_id = ? WHERE id = ?",
+				       "ii", host, meeting_id) < 0)
+				return -1;
+		}
 	}
 	*id = meeting_id;
 	char *sites = text_array(body, "sites"), *attendees = text_array(body, "attendees");

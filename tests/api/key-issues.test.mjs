@@ -181,6 +181,8 @@ test('the cockpit: a city leader sees the city, a county head the county; leader
   assertStatus(city, 200);
   assert.equal(city.body.scope.kind, 'city');
   assert.equal(city.body.investment.counties.length, 7);
+  assert.equal(city.body.rates.counties.length, 7);
+  for (const c of city.body.rates.counties) for (const k of ['response_rate', 'resolution_rate', 'satisfaction_rate']) assert.ok(c[k] === null || (c[k] >= 0 && c[k] <= 1), k);
   assert.ok(city.body.key_issues.overdue >= 1);
   assert.ok(city.body.key_issues.items.length <= 10);
   assert.ok(city.body.key_issues.items.every((k) => k.light === 'red'));
@@ -202,8 +204,47 @@ test('the cockpit: a city leader sees the city, a county head the county; leader
   assert.ok(county.body.key_issues.items.every((k) => k.lead_unit.id === U['海州区'].id));
   assert.ok(county.body.key_issues.overdue <= city.body.key_issues.overdue);
   assert.ok(county.body.appeals.open <= city.body.appeals.open);
+  assert.deepEqual(county.body.rates.counties.map((c) => c.county_id), [U['海州区'].id]);
+  assert.deepEqual(county.body.rates.counties[0], city.body.rates.counties.find((c) => c.county_id === U['海州区'].id));
   assertStatus(await api('/api/v1/cockpit', { token: T.admin }), 200);
   assertError(await api('/api/v1/cockpit', { token: T.ducha }), 403);
+});
+
+test('the cockpit\'s three rates by county count the appeals about the county, a city bureau\'s too', async () => {
+  // A new county with no appeals of its own; three appeals about it handled by the city's
+  // housing bureau (no unit under the county ever sees them).
+  const city = (await api('/api/v1/units?kind=city', { token: T.admin })).body.items[0];
+  const cu = await api('/api/v1/units', { method: 'POST', token: T.admin, body: { name: uniq('驾驶舱测试县'), kind: 'county', parent_id: city.id } });
+  assertStatus(cu, 201);
+  const bureau = (await userByName(api, T.admin, 'zhujian')).unit;
+  const ids = [];
+  for (let i = 0; i < 3; i++) {
+    const a = await api('/api/v1/appeals', { method: 'POST', token: T.agent, body: { content: uniq('驾驶舱三率测试诉求'), channel: '8890', type: 'complaint', region_id: cu.body.id } });
+    assertStatus(a, 201);
+    assertStatus(await api(`/api/v1/appeals/${a.body.id}/actions`, { method: 'POST', token: T.agent, body: { action: 'dispatch', unit_id: bureau.id } }), 200);
+    ids.push(a.body.id);
+  }
+  for (const id of ids.slice(0, 2)) assertStatus(await api(`/api/v1/appeals/${id}/actions`, { method: 'POST', token: T.zhujian, body: { action: 'sign' } }), 200);
+  // What summing /stats/appeals over the county's units gave: nothing.
+  const under = await api(`/api/v1/stats/appeals?unit_id=${cu.body.id}`, { token: T.leader });
+  assertStatus(under, 200);
+  assert.equal(under.body.items.length, 0);
+  const ck = await api('/api/v1/cockpit', { token: T.leader });
+  assertStatus(ck, 200);
+  const row = ck.body.rates.counties.find((c) => c.county_id === cu.body.id);
+  assert.ok(row, 'the new county is listed');
+  assert.equal(row.dispatched, 3);
+  assert.equal(row.signed_on_time, 2);
+  assert.equal(row.response_rate, 2 / 3);
+  assert.equal(row.closed, 0);
+  assert.equal(row.resolution_rate, null);
+  assert.equal(row.satisfaction_rate, null);
+  // Every county of the city is there; a county's dispatches are no fewer than its own
+  // units received from appeals about it (the stats endpoint's by-unit figures).
+  assert.ok(ck.body.rates.counties.length >= 8);
+  const hz = ck.body.rates.counties.find((c) => c.county_id === U['海州区'].id);
+  assert.ok(hz.dispatched > 0);
+  assert.match(ck.body.rates.from, /^\d{4}-\d{2}-01T00:00:00/);
 });
 
 test('an overdue milestone escalates to the lead leader through the scheduler', async () => {

@@ -6,6 +6,10 @@
 // elsewhere), the development and reform commission and leaders see every county.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync, execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startServer, client, login } from '../lib/server.mjs';
 import { assertError, assertStatus, stopClean, unitByName, userByName } from '../lib/api-helpers.mjs';
 
@@ -248,6 +252,60 @@ test('a report\'s problem becomes a key issue with one action, linked both ways'
   const r2 = (await report(q.id, T.haizhou, { month: lastMonth(), invested: 1, stage: '开工' })).body.reports[0];
   assertError(await api(`${P}/${q.id}/reports/${r2.id}/key-issue`, { method: 'POST', token: T.fagai, body: { lead_leader_id: leaderId } }), 422, 'no_problem');
   assertError(await api(`${P}/${q.id}/reports/${rep.id}/key-issue`, { method: 'POST', token: T.fagai, body: { lead_leader_id: leaderId } }), 404);
+});
+
+test('the admin names the offices: the unit named for projects reads every project', async () => {
+  const O = `${P}/offices`;
+  const fagai = (await userByName(api, T.admin, 'fagai')).unit, zhujian = (await userByName(api, T.admin, 'zhujian')).unit;
+  const before = await api(O, { token: T.admin });
+  assertStatus(before, 200);
+  assert.ok(before.body.projects.some((u) => u.id === fagai.id), JSON.stringify(before.body));
+  assert.ok(Array.isArray(before.body.key_issues) && before.body.key_issues.length > 0);
+  for (const who of ['fagai', 'leader', 'zhujian']) assertError(await api(O, { token: T[who] }), 403);
+  assertError(await api(O, { method: 'PUT', token: T.fagai, body: { projects: [] } }), 403);
+  const p = await make(T.fagai, { county_id: U['细河区'].id });
+  assertError(await api(`${P}/${p.id}`, { token: T.zhujian }), 404);
+  const set = await api(O, { method: 'PUT', token: T.admin, body: { projects: [fagai.id, zhujian.id] } });
+  assertStatus(set, 200);
+  assert.deepEqual(set.body.projects.map((u) => u.id).sort(), [fagai.id, zhujian.id].sort());
+  assert.deepEqual(set.body.key_issues, before.body.key_issues, 'a duty not given is left alone');
+  assertStatus(await api(`${P}/${p.id}`, { token: T.zhujian }), 200);
+  // Taken away again: the bureau reads no more than its own area.
+  assertStatus(await api(O, { method: 'PUT', token: T.admin, body: { projects: before.body.projects.map((u) => u.id) } }), 200);
+  assertError(await api(`${P}/${p.id}`, { token: T.zhujian }), 404);
+  assertError(await api(O, { method: 'PUT', token: T.admin, body: {} }), 422, 'missing_field');
+  assertError(await api(O, { method: 'PUT', token: T.admin, body: { projects: 'x' } }), 400, 'invalid_type', 'projects');
+  assertError(await api(O, { method: 'PUT', token: T.admin, body: { key_issues: ['a'] } }), 400, 'invalid_type', 'key_issues');
+  assertError(await api(O, { method: 'PUT', token: T.admin, body: { projects: [999999999] } }), 422, 'invalid_unit', 'projects');
+  assert.deepEqual((await api(O, { token: T.admin })).body, before.body, 'a refused change changes nothing');
+});
+
+test('the figures as a workbook: per county with totals, per industry, per month', async () => {
+  const { y } = localNow();
+  const stats = (await api(`/api/v1/stats/projects?year=${y}`, { token: T.fagai })).body;
+  const r = await fetch(`${srv.url}/api/v1/stats/projects/export.xlsx?year=${y}`, { headers: { authorization: `Bearer ${T.fagai}` } });
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  assert.match(r.headers.get('content-disposition'), new RegExp(`^attachment; filename="projects-${y}\\.xlsx"; filename\\*=UTF-8''`));
+  const buf = Buffer.from(await r.arrayBuffer());
+  assert.equal(buf.subarray(0, 2).toString(), 'PK');
+  assertError(await api(`/api/v1/stats/projects/export.xlsx?year=1800`, { token: T.fagai }), 400);
+  assertError(await api('/api/v1/stats/projects/export.xlsx', { token: T.agent }), 403);
+  if (spawnSync('unzip', ['-v']).status !== 0) return;
+  const dir = mkdtempSync(join(tmpdir(), 'yiwang-xlsx-'));
+  const file = join(dir, 'p.xlsx');
+  writeFileSync(file, buf);
+  const strings = execFileSync('unzip', ['-p', file, 'xl/sharedStrings.xml'], { encoding: 'utf8' });
+  const book = execFileSync('unzip', ['-p', file, 'xl/workbook.xml'], { encoding: 'utf8' });
+  const counties = execFileSync('unzip', ['-p', file, 'xl/worksheets/sheet1.xml'], { encoding: 'utf8' });
+  rmSync(dir, { recursive: true, force: true });
+  for (const h of ['县（区）', '产业', '项目数', '5000万元以上新开工', '新开工', '续建', '竣工', '占年计划%', '合计', '月份', '累计完成投资（万元）']) assert.ok(strings.includes(h), h);
+  for (const c of stats.counties) assert.ok(strings.includes(c.county_name), c.county_name);
+  for (const i of stats.industries) assert.ok(strings.includes(i.industry), i.industry);
+  for (const s of ['按县区', '按产业', '按月']) assert.ok(book.includes(s), s);
+  // The totals row carries the same counts as the API.
+  const values = [...counties.matchAll(/<v>([^<]*)<\/v>/g)].map((m) => Number(m[1]));
+  assert.ok(values.includes(stats.totals.projects), 'total projects');
 });
 
 test('a missing report for last month is flagged, and the scheduler tells the county once', async () => {

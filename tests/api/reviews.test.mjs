@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, client } from '../lib/server.mjs';
-import { assertError, assertStatus, stopClean, unitByName, uniqueMarker } from '../lib/api-helpers.mjs';
+import { assertError, assertStatus, stopClean, unitByName, userByName, uniqueMarker } from '../lib/api-helpers.mjs';
 import { logins } from '../lib/disputes.mjs';
 
 const R = '/api/v1/reviews';
@@ -289,4 +289,91 @@ test('bad input is answered 4xx with the field', async () => {
   assertError(await api(`${R}/periods/${p.id}/drill?indicator=a`, { token: T.ducha }), 422, 'missing_field', 'unit_id');
   assertError(await api(`${R}/periods/999999999`, { token: T.ducha }), 404);
   assertError(await api(`${R}/periods/${p.id}/host`, { method: 'POST', token: T.ducha, body: { unit_id: 'x' } }), 400);
+});
+
+test('a scheme is edited while no period is closed; then only its name; deleted only without a closed period', async () => {
+  const s = await scheme(stability());
+  const path = `${R}/schemes/${s.id}`;
+  const p = await open(s.id, '2026-06');
+  const hz = U['海州区'], xh = U['细河区'], tp = U['太平区'];
+  assertStatus(await api(`${R}/periods/${p.id}/values`, { method: 'PUT', token: T.caizheng, body: { values: [{ unit_id: hz.id, indicator: '财务管理', value: 88 }] } }), 200);
+  // Organizer or admin only; outside the scheme's units 404.
+  assertError(await api(path, { method: 'PATCH', token: T.haizhou, body: { name: 'x' } }), 403, 'forbidden');
+  assertError(await api(path, { method: 'PATCH', token: T.zhujian, body: { name: 'x' } }), 404);
+  assertError(await api(path, { method: 'DELETE', token: T.haizhou }), 403, 'forbidden');
+  // Weights, indicators and units change while every period is a draft; the draft follows.
+  const ind = stability().indicators;
+  ind[0].weight = 50;
+  ind.splice(1, 1, { name: '满意率', source: 'computed', metric: 'appeal_satisfaction_rate', weight: 20 });
+  const r = await api(path, { method: 'PATCH', token: T.ducha, body: { name: `改名${uniqueMarker()}`, indicators: ind, unit_ids: [hz.id, xh.id, tp.id] } });
+  assertStatus(r, 200);
+  assert.match(r.body.name, /^改名/);
+  assert.deepEqual(r.body.indicators.map((i) => [i.name, i.weight]), [['响应率', 50], ['满意率', 20], ['财务管理', 30]]);
+  const draft = await card(p.id);
+  assert.equal(draft.items.length, 3);
+  assert.ok(item(draft, tp));
+  // The value entered for 财务管理 (same name) is kept.
+  const fin = item(draft, hz).cells ?? item(draft, hz).values;
+  assert.ok(JSON.stringify(fin).includes('88'), JSON.stringify(item(draft, hz)));
+  // Every county under the city instead of a list.
+  const byKind = await api(path, { method: 'PATCH', token: T.ducha, body: { unit_kind: 'county' } });
+  assertStatus(byKind, 200);
+  assert.equal(byKind.body.unit_kind, 'county');
+  assert.ok((await card(p.id)).items.length >= 7);
+  assertStatus(await api(path, { method: 'PATCH', token: T.ducha, body: { unit_ids: [hz.id, xh.id] } }), 200);
+  assertError(await api(path, { method: 'PATCH', token: T.ducha, body: { parent_id: hz.id } }), 422, 'missing_field', 'unit_kind');
+  assertError(await api(path, { method: 'PATCH', token: T.ducha, body: { indicators: [] } }), 422, 'missing_field', 'indicators');
+  assertError(await api(path, { method: 'PATCH', token: T.ducha, body: { name: '' } }), 422, undefined, 'name');
+  assertError(await api(path, { method: 'PATCH', token: T.ducha, body: { unit_ids: [999999999] } }), 422, 'invalid_unit', 'unit_ids');
+  // Once a period is closed: indicators and units 409, the name still changes; no delete.
+  assertStatus(await api(`${R}/periods/${p.id}/close`, { method: 'POST', token: T.ducha }), 200);
+  const frozen = await card(p.id);
+  const locked = await api(path, { method: 'PATCH', token: T.ducha, body: { indicators: ind.slice(0, 1) } });
+  assertError(locked, 409, 'scheme_has_closed_periods');
+  assert.match(locked.body.error.message, /关闭/);
+  assertError(await api(path, { method: 'PATCH', token: T.ducha, body: { unit_ids: [hz.id] } }), 409, 'scheme_has_closed_periods');
+  const renamed = await api(path, { method: 'PATCH', token: T.ducha, body: { name: '单月调度稳定（改）' } });
+  assertStatus(renamed, 200);
+  assert.equal(renamed.body.name, '单月调度稳定（改）');
+  assert.deepEqual((await card(p.id)).items, frozen.items);
+  assertError(await api(path, { method: 'DELETE', token: T.ducha }), 409, 'scheme_has_closed_periods');
+  // A scheme with drafts and meetings only is deleted whole.
+  const s2 = await scheme(stability());
+  await open(s2.id, '2026-06');
+  assertStatus(await api(`${R}/schemes/${s2.id}/meetings`, { method: 'POST', token: T.ducha, body: { title: '会', held_on: '2026-06-30', decisions: [{ text: '做' }] } }), 201);
+  assertStatus(await api(`${R}/schemes/${s2.id}`, { method: 'DELETE', token: T.admin }), 204);
+  assertError(await api(`${R}/schemes/${s2.id}`, { token: T.ducha }), 404);
+  assertError(await api(`${R}/schemes/${s2.id}`, { method: 'DELETE', token: T.ducha }), 404);
+});
+
+test('a meeting\'s host defaults to the confirmed host; a decision links the key issue made for it', async () => {
+  const s = await scheme(stability());
+  const p = await open(s.id, '2026-07');
+  assertStatus(await api(`${R}/periods/${p.id}/close`, { method: 'POST', token: T.ducha }), 200);
+  assertStatus(await api(`${R}/periods/${p.id}/host`, { method: 'POST', token: T.ducha, body: { unit_id: U['细河区'].id } }), 200);
+  const m = await api(`${R}/schemes/${s.id}/meetings`, { method: 'POST', token: T.ducha, body: { title: '7月调度会', held_on: '2026-08-05', decisions: [{ text: '供暖问题列为重点问题', kind: 'key_issue' }] } });
+  assertStatus(m, 201);
+  assert.equal(m.body.host_unit_id, U['细河区'].id);
+  assert.equal(m.body.decisions[0].key_issue_id, null);
+  const leader = await userByName(api, T.admin, 'leader');
+  const ki = await api('/api/v1/key-issues', { method: 'POST', token: T.ducha, body: { title: `供暖问题${uniqueMarker()}`, lead_leader_id: leader.id, lead_unit_id: U['细河区'].id } });
+  assertStatus(ki, 201);
+  const d = m.body.decisions[0];
+  const linked = await api(`${R}/meetings/${m.body.id}`, { method: 'PATCH', token: T.ducha, body: { decisions: [{ text: d.text, kind: 'key_issue', key_issue_id: ki.body.id }] } });
+  assertStatus(linked, 200);
+  assert.equal(linked.body.decisions[0].key_issue_id, ki.body.id);
+  assertError(await api(`${R}/meetings/${m.body.id}`, { method: 'PATCH', token: T.ducha, body: { decisions: [{ text: 'x', key_issue_id: 'a' }] } }), 400, undefined, 'key_issue_id');
+  // An explicit host wins.
+  const m2 = await api(`${R}/schemes/${s.id}/meetings`, { method: 'POST', token: T.ducha, body: { title: '另一次', held_on: '2026-08-06', host_unit_id: U['海州区'].id } });
+  assert.equal(m2.body.host_unit_id, U['海州区'].id);
+});
+
+test('the organizer finds any unit of the city for the editor\'s picker', async () => {
+  const r = await api(`${R}/units?q=${encodeURIComponent('海州')}`, { token: T.ducha });
+  assertStatus(r, 200);
+  assert.ok(r.body.items.some((u) => u.id === U['海州区'].id && u.kind === 'county'));
+  const counties = await api(`${R}/units?kind=county`, { token: T.ducha });
+  assert.ok(counties.body.items.length >= 7 && counties.body.items.every((u) => u.kind === 'county'));
+  assertError(await api(`${R}/units?q=${'长'.repeat(51)}`, { token: T.ducha }), 422, 'too_long', 'q');
+  assertError(await api(`${R}/units`, { token: T.leader }), 403);
 });

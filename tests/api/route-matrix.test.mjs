@@ -62,6 +62,7 @@ const POLICY = [
   // 三大调度 reviews: the assessing unit's staff enter values; organizers (admin or the
   // organizer unit's staff: finer, in the handler) write; the ranked units and leaders read
   [/^PUT \/api\/v1\/reviews\/periods\/\{id\}\/values$/, ['unit_staff']],
+  [/^GET \/api\/v1\/reviews\/units$/, ['admin', 'unit_staff']],
   [/^(POST|PATCH|DELETE) \/api\/v1\/reviews\//, ['admin', 'unit_staff']],
   [/^GET \/api\/v1\/reviews\//, ['admin', 'leader', 'unit_staff']],
   // 社区治理 grid data: grids, households, patrols, figures (grid-base)
@@ -109,6 +110,7 @@ const POLICY = [
   [/^(POST|PATCH) \/api\/v1\/party\//, PARTY_MANAGERS],
   [/^GET \/api\/v1\/(party\/|stats\/party$)/, PARTY_OFFICE],
   // 项目库, 重点问题 and the leaders' cockpit (docs/projects.md)
+  [/^(GET|PUT) \/api\/v1\/projects\/offices$/, ['admin']],
   [/^POST \/api\/v1\/projects\/\{id\}\/reports\/\{report_id\}\/key-issue$/, ['admin', 'leader', 'unit_staff']],
   [/^(POST|PATCH) \/api\/v1\/projects\b/, ['admin', 'unit_staff']],
   [/^GET \/api\/v1\/(projects|stats\/projects)\b/, ['admin', 'leader', 'unit_staff']],

@@ -121,6 +121,7 @@ test('a city leader lands on the cockpit: a wall display at 1920×1080', async (
     // Both charts draw on a canvas; the county table lists the seven counties.
     await page.locator('[data-test=ck-rates] canvas').waitFor();
     await page.locator('[data-test=ck-investment] canvas').waitFor();
+
     assert.equal(await page.locator('[data-test=ck-counties] tbody tr').count(), want.investment.counties.length);
     assert.equal(await page.locator('[data-test=ck-key-issues] li').count(), Math.min(10, want.key_issues.overdue));
     // The rankings: the latest closed card of the first scheme the leader sees (the demo's
@@ -214,6 +215,86 @@ test('county staff enter a monthly report through the project page', async () =>
     assert.equal(await page.locator('[data-test=pd-pct-total]').textContent(), `${(Math.round((650.5 / 8000) * 1000) / 10).toFixed(1)}%`);
     await page.screenshot({ path: join(SHOTS, 'project-report.png'), fullPage: true });
     assert.deepEqual(check(), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('county staff edit a project through its form', async () => {
+  const token = await apiLogin(api, 'haizhou');
+  const county = (await api('/api/v1/stats/projects', { token })).body.counties[0];
+  const made = await api('/api/v1/projects', {
+    method: 'POST', token,
+    body: { name: `浏览器编辑项目${Date.now()}`, county_id: county.county_id, industry: '新能源', total_investment: 3000, annual_plan: 900, planned_start: '2026-01-01', planned_completion: '2027-12-31' },
+  });
+  assert.equal(made.status, 201);
+  const { context, page, check } = await openPage({ width: 1366, height: 900 });
+  try {
+    await loginAs(page, 'haizhou');
+    await page.goto(`${server.url}/#/projects/${made.body.id}`);
+    await page.locator('[data-test=pd-edit]').click();
+    const form = page.locator('[data-test=pd-edit-form]');
+    await form.locator('input[data-test=pe-name]').fill('浏览器编辑后的项目名称');
+    await form.locator('[data-test=pe-total] input').fill('12000');
+    await form.locator('[data-test=pe-total] input').press('Tab');
+    await form.locator('[data-test=pe-save]').click();
+    await until(async () => (await page.locator('[data-test=pd-name]').textContent()).trim() === '浏览器编辑后的项目名称', 'the new name shows');
+    const got = (await api(`/api/v1/projects/${made.body.id}`, { token })).body;
+    assert.equal(got.name, '浏览器编辑后的项目名称');
+    assert.equal(got.total_investment, 12000);
+    assert.equal(got.industry, '新能源');
+    assert.deepEqual(check(), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the figures page: per county and industry as the API has them, the month chart, the workbook', async () => {
+  const token = await apiLogin(api, 'fagai');
+  const stats = (await api('/api/v1/stats/projects', { token })).body;
+  const { context, page, check } = await openPage({ width: 1440, height: 900 });
+  try {
+    await loginAs(page, 'fagai');
+    await page.goto(`${server.url}/#/projects/stats`);
+    await page.locator('[data-test=ps-chart] canvas').waitFor();
+    assert.equal((await page.locator('[data-test=ps-total-projects]').textContent()).trim(), String(stats.totals.projects));
+    assert.equal((await page.locator('[data-test=ps-total-big]').textContent()).trim(), String(stats.totals.big_started));
+    const counties = page.locator('[data-test=ps-counties] .el-table__body-wrapper tbody tr');
+    assert.equal(await counties.count(), stats.counties.length);
+    const industries = page.locator('[data-test=ps-industries] .el-table__body-wrapper tbody tr');
+    assert.equal(await industries.count(), stats.industries.length);
+    const first = stats.industries[0];
+    assert.match(await industries.first().textContent(), new RegExp(`^${first.industry}${first.projects}`));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=ps-export]').click()]);
+    assert.match(download.suggestedFilename(), /\.xlsx$/);
+    await page.screenshot({ path: join(SHOTS, 'project-stats.png'), fullPage: true });
+    assert.deepEqual(check(), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the cockpit draws the three rates by county as the server counts them (by the appeals\' region)', async () => {
+  const token = await apiLogin(api, 'leader');
+  const want = (await api('/api/v1/cockpit', { token })).body;
+  const { context, page } = await openPage(WALL);
+  try {
+    await loginAs(page, 'leader');
+    await page.locator('[data-test=ck-rates] canvas').waitFor();
+    const drawn = await until(async () => {
+      const d = JSON.parse(await page.locator('[data-test=ck-rates]').getAttribute('data-rates'));
+      return d.length ? d : null;
+    }, 'the rates are drawn');
+    const p1 = (v) => (v === null ? null : Math.round(v * 1000) / 10);
+    assert.equal(drawn.length, 7);
+    assert.deepEqual(drawn.map((r) => [r.response, r.resolution, r.satisfaction]),
+      want.rates.counties.map((c) => [p1(c.response_rate), p1(c.resolution_rate), p1(c.satisfaction_rate)]));
+    // No county's rates are summed in the browser any more.
+    const asked = [];
+    page.on('request', (r) => { if (r.url().includes('/stats/appeals')) asked.push(r.url()); });
+    await page.reload();
+    await page.locator('[data-test=ck-rates] canvas').waitFor();
+    assert.deepEqual(asked, []);
   } finally {
     await context.close();
   }

@@ -138,3 +138,81 @@ test('a county drills down from its own overdue count to the appeals behind it',
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+// Picks the first option matching text in an open Element Plus select (a UnitSelect searches).
+async function pickOption(page, select, text) {
+  await select.click();
+  const input = select.locator('input');
+  await input.pressSequentially(text);
+  await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click();
+}
+
+test('the organizer edits a draft scheme\'s units with the unit picker; a closed scheme locks all but the name', async () => {
+  const unit = async (name) => (await api(`/api/v1/reviews/units?q=${encodeURIComponent(name)}`, { token: T.ducha })).body.items.find((u) => u.name === name);
+  const hz = await unit('海州区'), xh = await unit('细河区');
+  const name = `浏览器编辑方案${Date.now()}`;
+  const made = await api('/api/v1/reviews/schemes', { method: 'POST', token: T.ducha, body: { name, cadence: 'monthly', unit_ids: [hz.id, xh.id],
+    indicators: [{ name: '响应率', source: 'computed', metric: 'appeal_response_rate', weight: 100 }] } });
+  assert.equal(made.status, 201);
+  const { context, page, problems } = await openPage('ducha');
+  await page.goto(`${server.url}/#/reviews`);
+  const row = page.locator('[data-test=rv-schemes] .el-table__body-wrapper tbody tr', { hasText: name });
+  await row.locator('[data-test=rv-edit]').click();
+  const dialog = page.locator('[data-test=rv-editor]');
+  await dialog.locator('[data-test=rv-unit-tag]').first().waitFor();
+  assert.deepEqual((await dialog.locator('[data-test=rv-unit-tag]').allTextContents()).map((t) => t.trim()), ['海州区', '细河区']);
+  await pickOption(page, dialog.locator('[data-test=rv-unit-add]'), '太平区');
+  await dialog.locator('[data-test=rv-unit-tag]', { hasText: '太平区' }).waitFor();
+  await shot(page, 'reviews-scheme-editor');
+  await dialog.locator('[data-test=rv-save]').click();
+  await page.locator('.el-message--success').waitFor();
+  const after = (await api(`/api/v1/reviews/schemes/${made.body.id}`, { token: T.ducha })).body;
+  assert.deepEqual(after.units.map((u) => u.name).sort(), ['太平区', '海州区', '细河区'].sort());
+  // The demo's monthly scheme has closed periods: the editor says so and offers the name only.
+  await page.goto(`${server.url}/#/reviews`);
+  await page.locator('[data-test=rv-schemes] .el-table__body-wrapper tbody tr', { hasText: '单月调度稳定' }).first().locator('[data-test=rv-edit]').click();
+  await page.locator('[data-test=rv-locked]').waitFor();
+  assert.equal(await page.locator('[data-test=rv-editor] [data-test=rv-unit-add]').count(), 0);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a meeting is recorded with the confirmed host, and its decision raised as a key issue', async () => {
+  const s = await schemeNamed('单月调度稳定');
+  const { context, page, problems } = await openPage('ducha');
+  await page.goto(`${server.url}/#/reviews`);
+  await page.locator('[data-test=rv-schemes] .el-table__body-wrapper tbody tr', { hasText: '单月调度稳定' }).first().locator('[data-test=rv-meetings]').click();
+  await page.locator('[data-test=review-meetings]').waitFor();
+  await page.locator('[data-test=rm-new]').click();
+  const dialog = page.locator('[data-test=rm-editor]');
+  const title = `浏览器调度会${Date.now()}`;
+  await dialog.locator('input[data-test=rm-title]').fill(title);
+  await dialog.locator('[data-test=rm-add-dec]').click();
+  const dec = dialog.locator('[data-test=rm-dec]').first();
+  await dec.locator('input').first().fill('冬季供暖投诉集中，列为重点问题');
+  await dec.locator('.el-select').first().click();
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '重点问题' }).click();
+  await dialog.locator('[data-test=rm-save]').click();
+  await page.locator('.el-message--success').waitFor();
+  const list = (await api(`/api/v1/reviews/schemes/${s.id}/meetings`, { token: T.ducha })).body.items;
+  const m = list.find((x) => x.title === title);
+  assert.ok(m, 'the meeting is saved');
+  const hosted = s.periods_list.find((p) => p.host_unit_id);
+  if (hosted) assert.equal(m.host_unit_id, hosted.host_unit_id);
+  const block = page.locator('[data-test=rm-meeting]', { hasText: title });
+  await block.locator('[data-test=rm-raise]').click();
+  const raise = page.locator('[data-test=rm-raise-dialog]');
+  await raise.locator('[data-test=rm-leader]').click();
+  await page.locator('.el-select-dropdown__item:visible').first().click();
+  await raise.locator('[data-test=rm-raise-save]').click();
+  await block.locator('[data-test=rm-ki-link]').waitFor();
+  const linked = (await api(`/api/v1/reviews/meetings/${m.id}`, { token: T.ducha })).body;
+  const kid = linked.decisions[0].key_issue_id;
+  assert.ok(kid);
+  const ki = await api(`/api/v1/key-issues/${kid}`, { token: T.ducha });
+  assert.equal(ki.status, 200);
+  assert.equal(ki.body.title, '冬季供暖投诉集中，列为重点问题');
+  await shot(page, 'reviews-meetings');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
