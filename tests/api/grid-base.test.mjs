@@ -154,6 +154,69 @@ test('households: contact, ID numbers and sensitive tags in full only for the me
   await bad({ address: '' }, 'address');
 });
 
+test('key places: kept by the member, backup and station; listed within a grid with the phone masked above the station', async () => {
+  const grid = G[XH1].id;
+  const mark = uniqueMarker('场所');
+  const phone = '13812345678';
+  const before = (await api(`/api/v1/grid/grids/${grid}`, { token: T.grid01 })).body;
+  const made = await api('/api/v1/grid/places', {
+    method: 'POST', token: T.grid01,
+    body: { grid_id: grid, name: `${mark}新华小学`, kind: '学校', address: '新华路20号', contact: '王校长', phone },
+  });
+  assertStatus(made, 201);
+  assert.equal(made.body.kind, '学校');
+  assert.equal(made.body.grid.id, grid);
+  assert.equal(made.body.phone, phone);
+  const view = async (who) => {
+    const r = await api(`/api/v1/grid/places?grid_id=${grid}&q=${encodeURIComponent(mark)}`, { token: T[who] });
+    assertStatus(r, 200);
+    assert.equal(r.body.total, 1, who);
+    return r.body.items[0];
+  };
+  for (const who of ['grid01', 'grid03', 'xinhua']) {
+    const p = await view(who);
+    assert.equal(p.masked, false, who);
+    assert.equal(p.phone, phone, who);
+  }
+  for (const who of ['station01', 'zhanqian', 'haizhou', 'leader', 'admin']) {
+    const p = await view(who);
+    assert.equal(p.masked, true, who);
+    assert.equal(p.phone, maskedPhone(phone), who);
+    assert.equal(p.contact, '王校长');
+  }
+  // The grid's profile counts it and lists it, masked the same way.
+  const after = (await api(`/api/v1/grid/grids/${grid}`, { token: T.leader })).body;
+  assert.equal(after.counts.places, before.counts.places + 1);
+  assert.equal(after.places.find((p) => p.id === made.body.id).phone, maskedPhone(phone));
+  // The list without a grid, outside the area, a stranger's change.
+  assertError(await api('/api/v1/grid/places', { token: T.grid01 }), 400, 'missing_parameter', 'grid_id');
+  assertError(await api(`/api/v1/grid/places?grid_id=${grid}`, { token: T.xihe }), 404);
+  assertError(await api(`/api/v1/grid/places/${made.body.id}`, { token: T.grid02 }), 404);
+  assertError(await api(`/api/v1/grid/places/${made.body.id}`, { method: 'PATCH', token: T.grid02, body: { kind: '市场' } }), 404);
+  assertError(await api(`/api/v1/grid/places/${made.body.id}`, { method: 'PATCH', token: T.station01, body: { kind: '市场' } }), 403);
+  assertError(await api('/api/v1/grid/places', { method: 'POST', token: T.grid02, body: { grid_id: grid, name: '外网格', kind: '学校' } }), 404);
+  // The station changes it; audited.
+  const patched = await api(`/api/v1/grid/places/${made.body.id}`, { method: 'PATCH', token: T.xinhua, body: { kind: '医疗', phone: null } });
+  assertStatus(patched, 200);
+  assert.equal(patched.body.kind, '医疗');
+  assert.equal(patched.body.phone, '');
+  assert.equal(patched.body.name, `${mark}新华小学`);
+  const audit = await api(`/api/v1/audit?entity=grid_place&entity_id=${made.body.id}`, { token: T.admin });
+  assertStatus(audit, 200);
+  assert.deepEqual(audit.body.items.map((a) => a.action).sort(), ['place.create', 'place.update']);
+  // Bad input: 4xx with the field.
+  const bad = (body, field, status = 422) => api('/api/v1/grid/places', { method: 'POST', token: T.grid01, body: { grid_id: grid, name: '某场所', kind: '市场', ...body } })
+    .then((r) => assertError(r, status, undefined, field));
+  await bad({ kind: '城堡' }, 'kind');
+  await bad({ kind: undefined }, 'kind');
+  await bad({ name: '' }, 'name');
+  await bad({ name: '长'.repeat(101) }, 'name');
+  await bad({ phone: 'abc' }, 'phone');
+  await bad({ grid_id: undefined }, 'grid_id');
+  await bad({ name: 5 }, 'name', 400);
+  assertError(await api(`/api/v1/grid/places/${made.body.id}`, { method: 'PATCH', token: T.xinhua, body: { name: '' } }), 422, undefined, 'name');
+});
+
 const HEAD = ['地址', '户主姓名', '身份证号', '联系电话', '人口数', '房屋类型', '标签', '备注'];
 
 test('import from XLSX: all rows or none, or the good rows in partial mode; every bad row reported', async () => {
