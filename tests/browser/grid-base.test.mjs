@@ -175,7 +175,7 @@ test('the phone home: report, today\'s tasks, patrols (this week\'s time) and ho
   await context.close();
 });
 
-test('key places on the households page: the member adds one; a leader sees its phone masked and cannot edit', async () => {
+test('key places on the households page: the member adds one; the township sees its phone masked and cannot edit', async () => {
   const name = `浏览器测试加油站${Date.now() % 100000}`;
   {
     const { context, page, check } = await openPage(PHONE);
@@ -200,7 +200,7 @@ test('key places on the households page: the member adds one; a leader sees its 
     await context.close();
   }
   const { context, page, check } = await openPage(DESKTOP);
-  await loginAs(page, 'leader');
+  await loginAs(page, 'zhanqian');
   await page.goto(server.url + '/#/grid/households');
   await page.locator('[data-test=hh-grid]').click();
   await page.locator('.el-select-dropdown__item', { hasText: '站前街道新华社区第一网格' }).click();
