@@ -22,6 +22,7 @@ void routes_register(router *rt)
 	/* 社区治理: grids, households, patrols, figures */
 	router_add(rt, api_grids_routes, api_grids_routes_count);
 	router_add(rt, api_households_routes, api_households_routes_count);
+	router_add(rt, api_places_routes, api_places_routes_count);
 	router_add(rt, api_patrols_routes, api_patrols_routes_count);
 	router_add(rt, api_grid_stats_routes, api_grid_stats_routes_count);
 	/* 社区治理 grid events */

@@ -29,6 +29,7 @@ ROUTE_TABLE(api_reviews)
 /* 社区治理: grids, households, patrols, figures */
 ROUTE_TABLE(api_grids)
 ROUTE_TABLE(api_households)
+ROUTE_TABLE(api_places)
 ROUTE_TABLE(api_patrols)
 ROUTE_TABLE(api_grid_stats)
 ROUTE_TABLE(api_grid_events)

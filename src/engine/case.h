@@ -108,6 +108,11 @@ struct case_machine {
 	/* What the kind records when the scheduler urges an overdue case (appeals count
 	 * it); NULL: nothing beyond the engine's timeline, inbox and audit entries. */
 	int (*urged)(store_conn *c, int64_t id, err *e);
+	/* The name of the deadline a case nears or has passed, for the scheduler's words
+	 * ("处置" → "超过处置时限", "处置超时"): *name a static string, or left NULL for the
+	 * engine's own ("签收" for the sign deadline, "办结" for the finish one). NULL: the
+	 * engine's own always. */
+	int (*deadline_name)(store_conn *c, int64_t id, bool finish, const char **name, err *e);
 };
 
 /* Registers a machine (at start-up, before serving; the scheduler reads the registry).

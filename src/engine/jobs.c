@@ -218,15 +218,32 @@ static int sms_unit_staff(store_conn *c, int64_t unit_id, int64_t case_id, const
 	return rc < 0 ? -1 : 0;
 }
 
+/* The deadline's name: the machine's (a grid event's running step) or the engine's. */
+static int deadline_word(store_conn *c, const stage *sg, const due_case *r, const char **name,
+			 err *e)
+{
+	*name = NULL;
+	const struct case_machine *m = case_machine_get(r->kind);
+	if (m && m->deadline_name && m->deadline_name(c, r->id, sg->finish, name, e) < 0)
+		return -1;
+	if (!*name || !**name)
+		*name = sg->finish ? "办结" : "签收";
+	return 0;
+}
+
 static int raise_warning(store_conn *c, const stage *sg, const due_case *r, err *e)
 {
+	const char *word;
+	if (deadline_word(c, sg, r, &word, e) < 0)
+		return -1;
+	bool sign = strcmp(word, "签收") == 0;
 	char due[24];
 	local_minute(r->due_at, due);
-	char *body = xasprintf("%s「%s」将于 %s 到达%s，请%s。", r->number, r->title, due,
-			       sg->finish ? "办结时限" : "签收时限",
-			       sg->finish ? "抓紧办理" : "及时签收");
-	int rc = case_notify(c, r->handler_id, 0, r->id, "warning",
-			     sg->finish ? "办结即将超时" : "签收即将超时", body, e);
+	char *body = xasprintf("%s「%s」将于 %s 到达%s时限，请%s。", r->number, r->title, due, word,
+			       sign ? "及时签收" : "抓紧办理");
+	char *title = xasprintf("%s即将超时", word);
+	int rc = case_notify(c, r->handler_id, 0, r->id, "warning", title, body, e);
+	free(title);
 	free(body);
 	return rc;
 }
@@ -238,7 +255,11 @@ static int raise_overdue(store_conn *c, const stage *sg, const due_case *r, int6
 {
 	actor sys;
 	actor_system(&sys, "scheduler");
-	const char *note = sg->finish ? "超过办结时限，系统自动督办" : "超过签收时限，系统自动督办";
+	const char *word;
+	if (deadline_word(c, sg, r, &word, e) < 0)
+		return -1;
+	char *note = xasprintf("超过%s时限，系统自动督办", word);
+	char *title = xasprintf("%s超时", word);
 	const char *deadline = sg->finish ? "finish" : "sign";
 	char due[24], due_iso[40];
 	local_minute(r->due_at, due);
@@ -247,12 +268,12 @@ static int raise_overdue(store_conn *c, const stage *sg, const due_case *r, int6
 	if (r->assignment_id &&
 	    store_exec(c, e, "UPDATE case_assignments SET overdue = 1 WHERE id = ?", "i",
 		       r->assignment_id) < 0)
-		return -1;
+		goto fail;
 	const struct case_machine *m = case_machine_get(r->kind);
 	if (m && m->urged && m->urged(c, r->id, e) < 0)
-		return -1;
-	char *overdue_body = xasprintf("%s「%s」已超过%s（%s）。", r->number, r->title,
-				       sg->finish ? "办结时限" : "签收时限", due);
+		goto fail;
+	char *overdue_body =
+		xasprintf("%s「%s」已超过%s时限（%s）。", r->number, r->title, word, due);
 	char *urge_body = xasprintf("%s「%s」%s。", r->number, r->title, note);
 	char *parent_body = xasprintf("下级单位「%s」承办的 %s「%s」%s。", r->handler_name,
 				      r->number, r->title, note);
@@ -260,8 +281,7 @@ static int raise_overdue(store_conn *c, const stage *sg, const due_case *r, int6
 	json_t *data = json_pack("{s:s, s:s}", "deadline", deadline, "due_at", due_iso);
 	json_t *detail = json_pack("{s:s, s:s, s:s, s:I}", "deadline", deadline, "due_at", due_iso,
 				   "number", r->number, "unit_id", (json_int_t)r->handler_id);
-	int rc = case_notify(c, r->handler_id, 0, r->id, "overdue",
-			     sg->finish ? "办结超时" : "签收超时", overdue_body, e);
+	int rc = case_notify(c, r->handler_id, 0, r->id, "overdue", title, overdue_body, e);
 	if (rc == 0)
 		rc = case_timeline_add(c, &sys, r->id, "urge", r->status, r->status, note, data, e);
 	if (rc == 0)
@@ -279,7 +299,13 @@ static int raise_overdue(store_conn *c, const stage *sg, const due_case *r, int6
 	free(urge_body);
 	free(parent_body);
 	free(sms);
+	free(note);
+	free(title);
 	return rc;
+fail:
+	free(note);
+	free(title);
+	return -1;
 }
 
 /* One batch of one stage. May run more than once on PostgreSQL: it starts from zero. */

@@ -120,14 +120,13 @@ static int h_weights(http_req *r)
 
 typedef struct weights_ctx {
 	const actor *who;
-	const char *role;
 	grid_weights w;
 } weights_ctx;
 
 static int weights_tx(store_conn *c, void *p, err *e)
 {
 	weights_ctx *x = p;
-	return grid_weights_put(c, x->who, x->role, &x->w, e);
+	return grid_weights_put(c, x->who, &x->w, e);
 }
 
 static const struct jv_field weight_fields[] = {
@@ -146,11 +145,11 @@ static int h_weights_put(http_req *r)
 	json_t *b = http_body_object(r, &e);
 	if (caller_require_city_admin(r, &e) < 0 || !b || jv_check(b, weight_fields, &e) < 0)
 		return http_error(r, &e);
-	x.role = json_string_value(json_object_get(b, "role"));
-	if (!x.role)
-		x.role = "grid_member";
-	if (!role_parse(x.role))
-		return http_fail(r, 422, "invalid_value", "role", "未知的角色");
+	/* One set of weights, the grid members'; "role" is taken for the old clients that
+	 * sent it, and only as that. */
+	const char *role = json_string_value(json_object_get(b, "role"));
+	if (role && strcmp(role, "grid_member") != 0)
+		return http_fail(r, 422, "invalid_value", "role", "评分权重只适用于网格员");
 	x.w = (grid_weights){json_number_value(json_object_get(b, "reports")),
 			     json_number_value(json_object_get(b, "verifications")),
 			     json_number_value(json_object_get(b, "tasks")),

@@ -518,6 +518,30 @@ static const struct case_action actions[] = {
 	 .notice = &n_urge},
 };
 
+/* The scheduler's word for the running step's limit (it rides on cases.sign_due_at):
+ * "超过处置时限", "处置超时". The overall limit keeps the engine's "办结". */
+static int step_deadline_name(store_conn *c, int64_t id, bool finish, const char **name, err *e)
+{
+	static const struct {
+		const char *step, *word;
+	} words[] = {
+		{"file", "上报"}, {"dispatch", "派遣"}, {"handle", "处置"}, {"verify", "核查"}};
+	*name = NULL;
+	if (finish)
+		return 0;
+	store_stmt *st;
+	int rc = store_query_row(c, &st, e, "SELECT step FROM grid_events WHERE case_id = ?", "i",
+				 id);
+	if (rc <= 0)
+		return rc;
+	const char *step = store_col_null(st, 0) ? "" : store_col_text(st, 0);
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strcmp(step, words[i].step) == 0)
+			*name = words[i].word;
+	store_done(st);
+	return 0;
+}
+
 const struct case_machine grid_event_machine = {
 	.kind = "grid_event",
 	.prefix = "WG",
@@ -526,6 +550,7 @@ const struct case_machine grid_event_machine = {
 	.terminal = terminal,
 	.actions = actions,
 	.nactions = sizeof actions / sizeof actions[0],
+	.deadline_name = step_deadline_name,
 };
 
 int grid_event_act(store_conn *c, const actor *who, int64_t id, const char *action, json_t *body,

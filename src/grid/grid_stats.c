@@ -265,13 +265,15 @@ int grid_month(const char *month, int64_t *from, int64_t *to, err *e)
 	return 0;
 }
 
-static int weights_of(store_conn *c, const char *role, grid_weights *w, err *e)
+/* The members' weights (the one set: migration 013 keys the table by role, and only the
+ * grid_member row is kept). */
+static int weights_of(store_conn *c, grid_weights *w, err *e)
 {
 	store_stmt *st;
 	int rc = store_query_row(c, &st, e,
 				 "SELECT reports, verifications, tasks, patrol_hours FROM"
-				 " grid_score_weights WHERE role = ?",
-				 "s", role);
+				 " grid_score_weights WHERE role = 'grid_member'",
+				 "");
 	*w = (grid_weights){0};
 	if (rc == 1) {
 		*w = (grid_weights){store_col_double(st, 0), store_col_double(st, 1),
@@ -321,7 +323,7 @@ int grid_member_scores(store_conn *c, const actor *who, const char *month, int64
 		       json_t **out, err *e)
 {
 	grid_weights w;
-	if (weights_of(c, "grid_member", &w, e) < 0)
+	if (weights_of(c, &w, e) < 0)
 		return -1;
 	char hi[SCOPE_PATH_MAX + 2];
 	scope_upper(who->unit_path, hi, sizeof hi);
@@ -380,48 +382,39 @@ int grid_member_scores(store_conn *c, const actor *who, const char *month, int64
 
 int grid_weights_get(store_conn *c, json_t **out, err *e)
 {
-	store_stmt *st = store_prepare(c,
-				       "SELECT role, reports, verifications, tasks, patrol_hours,"
-				       " updated_at FROM grid_score_weights ORDER BY role",
-				       e);
-	if (!st)
+	store_stmt *st;
+	int rc = store_query_row(c, &st, e,
+				 "SELECT reports, verifications, tasks, patrol_hours, updated_at"
+				 " FROM grid_score_weights WHERE role = 'grid_member'",
+				 "");
+	if (rc < 0)
 		return -1;
-	json_t *items = json_array();
-	int rc;
-	while ((rc = store_step(st, e)) == 1) {
-		grid_weights w = {store_col_double(st, 1), store_col_double(st, 2),
-				  store_col_double(st, 3), store_col_double(st, 4)};
-		json_t *o = weights_json(&w);
-		json_object_set_new(o, "role", json_string(store_col_text(st, 0)));
-		char at[40] = "";
-		if (store_col_int(st, 5))
-			clock_format_iso(store_col_int(st, 5), at, sizeof at);
-		json_object_set_new(o, "updated_at", *at ? json_string(at) : json_null());
-		json_array_append_new(items, o);
+	grid_weights w = {0};
+	char at[40] = "";
+	if (rc == 1) {
+		w = (grid_weights){store_col_double(st, 0), store_col_double(st, 1),
+				   store_col_double(st, 2), store_col_double(st, 3)};
+		if (store_col_int(st, 4))
+			clock_format_iso(store_col_int(st, 4), at, sizeof at);
+		store_done(st);
 	}
-	store_done(st);
-	if (rc < 0) {
-		json_decref(items);
-		return -1;
-	}
-	*out = json_pack("{s:o}", "items", items);
+	*out = weights_json(&w);
+	json_object_set_new(*out, "updated_at", *at ? json_string(at) : json_null());
 	return 0;
 }
 
-int grid_weights_put(store_conn *c, const actor *who, const char *role, const grid_weights *w,
-		     err *e)
+int grid_weights_put(store_conn *c, const actor *who, const grid_weights *w, err *e)
 {
 	if (store_exec(c, e,
 		       "INSERT INTO grid_score_weights (role, reports, verifications, tasks,"
-		       " patrol_hours, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (role)"
-		       " DO UPDATE SET reports = excluded.reports, verifications ="
-		       " excluded.verifications, tasks = excluded.tasks, patrol_hours ="
-		       " excluded.patrol_hours, updated_at = excluded.updated_at",
-		       "sddddi", role, w->reports, w->verifications, w->tasks, w->patrol_hours,
+		       " patrol_hours, updated_at) VALUES ('grid_member', ?, ?, ?, ?, ?)"
+		       " ON CONFLICT (role) DO UPDATE SET reports = excluded.reports,"
+		       " verifications = excluded.verifications, tasks = excluded.tasks,"
+		       " patrol_hours = excluded.patrol_hours, updated_at = excluded.updated_at",
+		       "ddddi", w->reports, w->verifications, w->tasks, w->patrol_hours,
 		       clock_now_ms()) < 0)
 		return -1;
 	json_t *d = weights_json(w);
-	json_object_set_new(d, "role", json_string(role));
 	int rc = audit_append(c, who, "grid.score_weights", "grid_score_weights", 0, d, e);
 	json_decref(d);
 	return rc;

@@ -36,17 +36,16 @@ int grid_month(const char *month, int64_t *from, int64_t *to, err *e);
 int grid_member_scores(store_conn *c, const actor *who, const char *month, int64_t from, int64_t to,
 		       json_t **out, err *e);
 
-/* The weights per role: {"items":[{"role","reports","verifications","tasks",
- * "patrol_hours","updated_at"}]}. */
+/* The members' score weights, one set: {"reports","verifications","tasks","patrol_hours",
+ * "updated_at"}. */
 int grid_weights_get(store_conn *c, json_t **out, err *e);
 
 typedef struct grid_weights {
 	double reports, verifications, tasks, patrol_hours;
 } grid_weights;
 
-/* Inside a write transaction: sets a role's weights (each 0..100). Audited. */
-int grid_weights_put(store_conn *c, const actor *who, const char *role, const grid_weights *w,
-		     err *e);
+/* Inside a write transaction: sets the weights (each 0..100). Audited. */
+int grid_weights_put(store_conn *c, const actor *who, const grid_weights *w, err *e);
 
 /* grid_stats's answer, or grid_member_scores's (members true), as an .xlsx workbook
  * with Chinese headers (a heap buffer). */

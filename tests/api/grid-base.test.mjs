@@ -68,7 +68,9 @@ test('the station or an admin sets a boundary, checked as a GeoJSON polygon of s
   assert.ok(ok.body.area_km2 > 0.1 && ok.body.area_km2 < 0.25, String(ok.body.area_km2));
   // A Feature holding a MultiPolygon is taken too.
   const multi = { type: 'Feature', properties: {}, geometry: { type: 'MultiPolygon', coordinates: [square(121.661, 42.011).coordinates, square(121.666, 42.011, 0.002).coordinates] } };
-  assertStatus(await put(T.admin, { boundary: multi }), 200);
+  const multiSet = await put(T.admin, { boundary: multi });
+  assertStatus(multiSet, 200);
+  assert.equal(multiSet.body.boundary.type, 'MultiPolygon');
   for (const [why, b] of [
     ['a point', { type: 'Point', coordinates: [121.66, 42.01] }],
     ['outside China', square(10, 50)],
@@ -76,10 +78,25 @@ test('the station or an admin sets a boundary, checked as a GeoJSON polygon of s
     ['too large', square(121.0, 41.5, 0.8)],
     ['no area', { type: 'Polygon', coordinates: [[[121.66, 42.01], [121.67, 42.01], [121.68, 42.01], [121.66, 42.01]]] }],
     ['strings', { type: 'Polygon', coordinates: [[['121.66', '42.01'], [121.67, 42.01], [121.67, 42.02], ['121.66', '42.01']]] }],
+    ['three positions', { type: 'Polygon', coordinates: [[[121.66, 42.01], [121.67, 42.01], [121.66, 42.01]]] }],
+    ['latitude outside China', square(121.66, 60)],
+    ['no rings', { type: 'Polygon', coordinates: [] }],
+    ['coordinates not an array', { type: 'Polygon', coordinates: 'x' }],
+    ['a position of one number', { type: 'Polygon', coordinates: [[[121.66], [121.67, 42.01], [121.67, 42.02], [121.66]]] }],
+    ['a Feature of a point', { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [121.66, 42.01] } }],
+    ['a FeatureCollection', { type: 'FeatureCollection', features: [{ type: 'Feature', geometry: square(121.661, 42.011) }] }],
+    ['no type', { coordinates: square(121.661, 42.011).coordinates }],
+    ['a string', 'POLYGON((121.66 42.01, 121.67 42.01, 121.67 42.02, 121.66 42.01))'],
   ]) {
-    assertError(await put(T.xinhua, { boundary: b }), 422, 'invalid_boundary', 'boundary');
-    assert.ok(true, why);
+    const res = await put(T.xinhua, { boundary: b });
+    assert.equal(res.status, 422, `${why}: ${res.status} ${JSON.stringify(res.body)}`);
+    assert.equal(res.body.error.code, 'invalid_boundary', why);
+    assert.equal(res.body.error.field, 'boundary', why);
+    assert.ok(res.body.error.message.length > 0, why);
   }
+  // None of them changed the grid: it keeps the last good boundary.
+  const kept = (await api(`/api/v1/grid/grids/${id}`, { token: T.xinhua })).body;
+  assert.deepEqual(kept.boundary, multiSet.body.boundary);
   // Too many points.
   const ring = Array.from({ length: 2100 }, (_, i) => [121.66 + 0.004 * Math.cos(i / 334), 42.01 + 0.004 * Math.sin(i / 334)]);
   ring.push(ring[0]);
@@ -154,6 +171,69 @@ test('households: contact, ID numbers and sensitive tags in full only for the me
   await bad({ address: '' }, 'address');
 });
 
+test('key places: kept by the member, backup and station; listed within a grid with the phone masked above the station', async () => {
+  const grid = G[XH1].id;
+  const mark = uniqueMarker('场所');
+  const phone = '13812345678';
+  const before = (await api(`/api/v1/grid/grids/${grid}`, { token: T.grid01 })).body;
+  const made = await api('/api/v1/grid/places', {
+    method: 'POST', token: T.grid01,
+    body: { grid_id: grid, name: `${mark}新华小学`, kind: '学校', address: '新华路20号', contact: '王校长', phone },
+  });
+  assertStatus(made, 201);
+  assert.equal(made.body.kind, '学校');
+  assert.equal(made.body.grid.id, grid);
+  assert.equal(made.body.phone, phone);
+  const view = async (who) => {
+    const r = await api(`/api/v1/grid/places?grid_id=${grid}&q=${encodeURIComponent(mark)}`, { token: T[who] });
+    assertStatus(r, 200);
+    assert.equal(r.body.total, 1, who);
+    return r.body.items[0];
+  };
+  for (const who of ['grid01', 'grid03', 'xinhua']) {
+    const p = await view(who);
+    assert.equal(p.masked, false, who);
+    assert.equal(p.phone, phone, who);
+  }
+  for (const who of ['station01', 'zhanqian', 'haizhou', 'leader', 'admin']) {
+    const p = await view(who);
+    assert.equal(p.masked, true, who);
+    assert.equal(p.phone, maskedPhone(phone), who);
+    assert.equal(p.contact, '王校长');
+  }
+  // The grid's profile counts it and lists it, masked the same way.
+  const after = (await api(`/api/v1/grid/grids/${grid}`, { token: T.leader })).body;
+  assert.equal(after.counts.places, before.counts.places + 1);
+  assert.equal(after.places.find((p) => p.id === made.body.id).phone, maskedPhone(phone));
+  // The list without a grid, outside the area, a stranger's change.
+  assertError(await api('/api/v1/grid/places', { token: T.grid01 }), 400, 'missing_parameter', 'grid_id');
+  assertError(await api(`/api/v1/grid/places?grid_id=${grid}`, { token: T.xihe }), 404);
+  assertError(await api(`/api/v1/grid/places/${made.body.id}`, { token: T.grid02 }), 404);
+  assertError(await api(`/api/v1/grid/places/${made.body.id}`, { method: 'PATCH', token: T.grid02, body: { kind: '市场' } }), 404);
+  assertError(await api(`/api/v1/grid/places/${made.body.id}`, { method: 'PATCH', token: T.station01, body: { kind: '市场' } }), 403);
+  assertError(await api('/api/v1/grid/places', { method: 'POST', token: T.grid02, body: { grid_id: grid, name: '外网格', kind: '学校' } }), 404);
+  // The station changes it; audited.
+  const patched = await api(`/api/v1/grid/places/${made.body.id}`, { method: 'PATCH', token: T.xinhua, body: { kind: '医疗', phone: null } });
+  assertStatus(patched, 200);
+  assert.equal(patched.body.kind, '医疗');
+  assert.equal(patched.body.phone, '');
+  assert.equal(patched.body.name, `${mark}新华小学`);
+  const audit = await api(`/api/v1/audit?entity=grid_place&entity_id=${made.body.id}`, { token: T.admin });
+  assertStatus(audit, 200);
+  assert.deepEqual(audit.body.items.map((a) => a.action).sort(), ['place.create', 'place.update']);
+  // Bad input: 4xx with the field.
+  const bad = (body, field, status = 422) => api('/api/v1/grid/places', { method: 'POST', token: T.grid01, body: { grid_id: grid, name: '某场所', kind: '市场', ...body } })
+    .then((r) => assertError(r, status, undefined, field));
+  await bad({ kind: '城堡' }, 'kind');
+  await bad({ kind: undefined }, 'kind');
+  await bad({ name: '' }, 'name');
+  await bad({ name: '长'.repeat(101) }, 'name');
+  await bad({ phone: 'abc' }, 'phone');
+  await bad({ grid_id: undefined }, 'grid_id');
+  await bad({ name: 5 }, 'name', 400);
+  assertError(await api(`/api/v1/grid/places/${made.body.id}`, { method: 'PATCH', token: T.xinhua, body: { name: '' } }), 422, undefined, 'name');
+});
+
 const HEAD = ['地址', '户主姓名', '身份证号', '联系电话', '人口数', '房屋类型', '标签', '备注'];
 
 test('import from XLSX: all rows or none, or the good rows in partial mode; every bad row reported', async () => {
@@ -204,6 +284,9 @@ test('import from XLSX: all rows or none, or the good rows in partial mode; ever
     [xlsx([['名字', '年龄'], ['张三', 3]]), 'bad_xlsx'],
     [zip({ ...xlsxParts(good), 'xl/worksheets/sheet1.xml': undefined }), 'bad_xlsx'],
     [xlsx([HEAD, ...Array.from({ length: 5001 }, (_, i) => [`x${i}`, 'y'])]), 'xlsx_too_large'],
+    // A picture renamed .xlsx, and a zip that is some other document (no workbook).
+    [Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex'), 'bad_xlsx'],
+    [zip({ '[Content_Types].xml': '<Types/>', 'word/document.xml': '<w:document/>' }), 'bad_xlsx'],
   ]) {
     const res = await up(body);
     assertError(res, 422, code);
@@ -234,6 +317,13 @@ test('patrols: order, not in the future, at most 24 hours, no overlap (409); nig
   assert.equal(b.body.night_minutes, 120);
   assertError(await post({ started_at: '2025-06-01T22:30:00+08:00', ended_at: '2025-06-01T23:30:00+08:00' }), 409, 'overlapping');
   assertError(await post({ started_at: '2025-06-01T20:00:00+08:00', ended_at: '2025-06-01T21:31:00+08:00' }), 409, 'overlapping');
+  // One that holds another whole overlaps too.
+  assertError(await post({ started_at: '2025-06-01T21:00:00+08:00', ended_at: '2025-06-01T23:30:00+08:00' }), 409, 'overlapping');
+  assertError(await post({ started_at: '2025-06-01T22:00:00+08:00', ended_at: '2025-06-01T22:10:00+08:00' }), 409, 'overlapping');
+  // The same person in the grid they back up, at the same time: still one person.
+  assertError(await post({ grid_id: G['站前街道新华社区第二网格'].id, started_at: '2025-06-01T22:00:00+08:00', ended_at: '2025-06-01T22:30:00+08:00' }), 409, 'overlapping');
+  // Another member at the same time is no overlap.
+  assertStatus(await post({ grid_id: G['站前街道新华社区第二网格'].id, started_at: '2025-06-01T22:00:00+08:00', ended_at: '2025-06-01T22:30:00+08:00' }, 'grid03'), 201);
   // Touching ends are not an overlap.
   assertStatus(await post({ started_at: '2025-06-01T23:00:00+08:00', ended_at: '2025-06-01T23:10:00+08:00' }), 201);
   assertError(await post({ started_at: '2025-06-03T10:00:00+08:00', ended_at: '2025-06-03T09:00:00+08:00' }), 422, 'invalid_period', 'ended_at');
@@ -256,26 +346,45 @@ test('patrols: order, not in the future, at most 24 hours, no overlap (409); nig
   assertError(await api(`/api/v1/grid/patrols?grid_id=${g}`, { token: T.xihe }), 404);
   // This week's minutes for the member, and the grids without a patrol this week.
   const now = Date.now();
+  const weekBefore = (await api('/api/v1/grid/patrols?mine=1', { token: T.grid01 })).body.week_minutes;
   const mine = await post({ started_at: iso(now - 40 * MIN), ended_at: iso(now - 10 * MIN) }, 'grid01');
   assertStatus(mine, 201);
   const week = (await api('/api/v1/grid/patrols?mine=1', { token: T.grid01 })).body;
-  assert.ok(week.week_minutes >= 30);
+  // 30 more minutes this week (unless the week began within the last 40 minutes).
+  const monday = new Date(now + 8 * HOUR);
+  const weekStart = Date.UTC(monday.getUTCFullYear(), monday.getUTCMonth(), monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7)) - 8 * HOUR;
+  if (now - 40 * MIN >= weekStart) assert.equal(week.week_minutes, weekBefore + 30);
+  else assert.ok(week.week_minutes >= weekBefore);
   const idle = (await api('/api/v1/grid/grids?no_patrol_this_week=1', { token: T.leader })).body.items.map((x) => x.name);
   assert.ok(idle.includes('韩家店镇韩家店村第一网格'), idle.join());
   assert.ok(!idle.includes(XH1));
 });
 
-test('the score weights: everyone reads them, a city admin sets them (0..100)', async () => {
+test('the score weights: one set, the members\'; everyone reads them, a city admin sets them (0..100)', async () => {
   const r = await api('/api/v1/grid/score-weights', { token: T.grid01 });
   assertStatus(r, 200);
-  assert.ok(r.body.items.find((w) => w.role === 'grid_member'));
+  for (const k of ['reports', 'verifications', 'tasks', 'patrol_hours']) assert.equal(typeof r.body[k], 'number', k);
   const put = (body, who = 'admin') => api('/api/v1/grid/score-weights', { method: 'PUT', token: T[who], body });
-  const ok = await put({ role: 'grid_member', reports: 3, verifications: 2, tasks: 4, patrol_hours: 1.5 });
+  const ok = await put({ reports: 3, verifications: 2, tasks: 4, patrol_hours: 1.5 });
   assertStatus(ok, 200);
-  assert.deepEqual(ok.body.items.find((w) => w.role === 'grid_member'), { ...ok.body.items.find((w) => w.role === 'grid_member'), reports: 3, verifications: 2, tasks: 4, patrol_hours: 1.5 });
+  assert.deepEqual({ ...ok.body, updated_at: null }, { reports: 3, verifications: 2, tasks: 4, patrol_hours: 1.5, updated_at: null });
+  assert.match(ok.body.updated_at, /^\d{4}-\d\d-\d\dT/);
+  // The members' scores use exactly these.
+  const month = new Date(Date.now() + 8 * HOUR).toISOString().slice(0, 7);
+  const scores = await api(`/api/v1/stats/grid/members?month=${month}`, { token: T.leader });
+  assertStatus(scores, 200);
+  assert.deepEqual(scores.body.weights, { reports: 3, verifications: 2, tasks: 4, patrol_hours: 1.5 });
+  // Old clients that name the role still work; another role is refused, not stored unused.
+  assertStatus(await put({ role: 'grid_member', reports: 3, verifications: 2, tasks: 4, patrol_hours: 1.5 }), 200);
+  assertError(await put({ role: 'leader', reports: 1, verifications: 1, tasks: 1, patrol_hours: 1 }), 422, 'invalid_value', 'role');
   assertError(await put({ reports: 300, verifications: 1, tasks: 1, patrol_hours: 1 }), 422, undefined, 'reports');
+  assertError(await put({ reports: -1, verifications: 1, tasks: 1, patrol_hours: 1 }), 422, undefined, 'reports');
   assertError(await put({ reports: 1, verifications: 1, tasks: 1 }), 422, 'missing_field', 'patrol_hours');
+  assertError(await put({ reports: '1', verifications: 1, tasks: 1, patrol_hours: 1 }), 400, 'invalid_type', 'reports');
   assertError(await put({ reports: 1, verifications: 1, tasks: 1, patrol_hours: 1 }, 'leader'), 403);
+  assertError(await put({ reports: 1, verifications: 1, tasks: 1, patrol_hours: 1 }, 'zhanqian'), 403);
+  const still = (await api('/api/v1/grid/score-weights', { token: T.leader })).body;
+  assert.equal(still.reports, 3, 'refused changes changed nothing');
 });
 
 // A 1×1 PNG: the after photo of an event resolved on the spot.
@@ -295,7 +404,7 @@ test('figures per grid, community and township, and the members\' scores, exactl
   const units = (await api('/api/v1/units?q=' + encodeURIComponent('阜新市住房和城乡建设局'), { token: T.admin })).body.items;
   const dept = units.find((u) => u.name === '阜新市住房和城乡建设局').id;
   const weights = { reports: 2, verifications: 1.5, tasks: 3, patrol_hours: 0.5 };
-  assertStatus(await api('/api/v1/grid/score-weights', { method: 'PUT', token: T.admin, body: { role: 'grid_member', ...weights } }), 200);
+  assertStatus(await api('/api/v1/grid/score-weights', { method: 'PUT', token: T.admin, body: weights }), 200);
 
   const now = new Date(Date.now() + 8 * HOUR);
   const month = now.toISOString().slice(0, 7);

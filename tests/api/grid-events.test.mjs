@@ -42,7 +42,11 @@ before(async () => {
   T.grid01b = await login(api, 'grid01b', PASSWORD);
   T.xinhua_b = await login(api, 'xinhua_b', PASSWORD);
 });
-after(async () => { await stopClean(srv); });
+let restartedDb = null; // the database kept across the scheduler test's restart
+after(async () => {
+  await stopClean(srv);
+  if (restartedDb) restartedDb.drop();
+});
 
 const report = async (token = T.grid01, extra = {}) => {
   const r = await api(`${G}/events`, { method: 'POST', token, body: {
@@ -378,4 +382,50 @@ test('the scheduler urges an overdue step (the demo\'s year of events) and the d
   const counts = sql(srv.db.url, `SELECT SUM(g.on_spot), SUM(CASE WHEN g.rework_count > 0 THEN 1 ELSE 0 END),
     SUM(CASE WHEN g.escalation_count > 0 THEN 1 ELSE 0 END), SUM(1 - g.valid), COUNT(*) FROM grid_events g`).trim().split('|').map(Number);
   assert.ok(counts.every((n) => n > 0), `on the spot, reworked, escalated, invalid, all: ${counts}`);
+});
+
+// Each step's due time rides on cases.sign_due_at; the engine asks the machine which
+// step it is, so the urge names the late step instead of the engine's 签收.
+test('the scheduler\'s urge names the late step: 处置超时 for the handling unit, 派遣超时 for the station', async () => {
+  const handling = await report();
+  await step(handling.id, T.grid01, { action: 'file' });
+  await step(handling.id, T.xinhua, { action: 'dispatch', unit_id: U['阜新市住房和城乡建设局'].id });
+  const dispatching = await report();
+  await step(dispatching.id, T.grid01, { action: 'file' });
+  const past = Date.now() - 3600e3;
+  for (const id of [handling.id, dispatching.id]) {
+    sql(srv.db.url, `UPDATE grid_events SET step_warn_at = ${past - 600e3}, step_due_at = ${past} WHERE case_id = ${id}`);
+    sql(srv.db.url, `UPDATE cases SET sign_due_at = ${past} WHERE id = ${id}`);
+  }
+  // The scheduler's first pass runs when the server starts.
+  await stopClean(srv, { keepDb: true });
+  restartedDb = srv.db;
+  srv = await startServer({ db: restartedDb });
+  api = client(srv.url);
+  const zhujian = await login(api, 'zhujian'), xinhua = await login(api, 'xinhua'), leader = await login(api, 'leader');
+  const urgeOf = async (id) => {
+    for (let i = 0; i < 100; i++) {
+      const ev = await get(id, leader);
+      const u = ev.timeline.find((t) => t.action === 'urge' && t.actor === 'scheduler');
+      if (u) return u;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.fail(`no automatic urge on ${id}`);
+  };
+  const u1 = await urgeOf(handling.id);
+  assert.equal(u1.note, '超过处置时限，系统自动督办');
+  assert.equal(u1.data.deadline, 'sign');
+  const u2 = await urgeOf(dispatching.id);
+  assert.equal(u2.note, '超过派遣时限，系统自动督办');
+  const inbox = async (token, id) => (await api('/api/v1/notifications?per_page=200', { token })).body.items
+    .filter((n) => n.case && n.case.id === id);
+  const told = await inbox(zhujian, handling.id);
+  assert.ok(told.some((n) => n.kind === 'overdue' && n.title === '处置超时'), JSON.stringify(told));
+  assert.ok(told.every((n) => !/签收/.test(n.title + n.body)), 'nothing says 签收');
+  const station = await inbox(xinhua, dispatching.id);
+  assert.ok(station.some((n) => n.kind === 'overdue' && n.title === '派遣超时'), JSON.stringify(station));
+  // Appeals keep the engine's own words.
+  const appealUrge = sql(srv.db.url, `SELECT COUNT(*) FROM case_timeline t JOIN cases c ON c.id = t.case_id
+    WHERE c.kind = 'appeal' AND t.action = 'urge' AND t.actor = 'scheduler' AND t.note LIKE '%处置%'`).trim();
+  assert.equal(Number(appealUrge), 0);
 });

@@ -68,10 +68,11 @@ const POLICY = [
   // 社区治理 grid data: grids, households, patrols, figures (grid-base)
   [/^PUT \/api\/v1\/grid\/grids\/\{id\}$/, ['admin', 'unit_staff', 'station_staff']],
   [/^(POST|PATCH) \/api\/v1\/grid\/households(\/\{id\})?$/, ['grid_member', 'unit_staff', 'station_staff']],
+  [/^(POST|PATCH) \/api\/v1\/grid\/places(\/\{id\})?$/, ['grid_member', 'unit_staff', 'station_staff']],
   [/^POST \/api\/v1\/grid\/households\/import$/, ['unit_staff', 'station_staff']],
   [/^POST \/api\/v1\/grid\/patrols$/, ['grid_member']],
   [/^PUT \/api\/v1\/grid\/score-weights$/, ['admin']],
-  [/^GET \/api\/v1\/(grid\/(grids|households|patrols|score-weights)|stats\/grid)\b/, GRID_READERS],
+  [/^GET \/api\/v1\/(grid\/(grids|households|places|patrols|score-weights)|stats\/grid)\b/, GRID_READERS],
   // 社区治理 grid events: members report in their grid; staff (stations, handling units)
   // work what they hold; leaders and admins read and urge; the city's admins edit the
   // category tree

@@ -142,3 +142,111 @@ test('the map draws the grids from their boundaries; the figures page exports', 
   assert.deepEqual(check(), []);
   await context.close();
 });
+
+test('the phone home: report, today\'s tasks, patrols (this week\'s time) and households (their count) in one tap', async () => {
+  const { context, page, check } = await openPage(PHONE);
+  await loginAs(page, 'grid01');
+  await page.goto(server.url + '/#/grid/home');
+  const token = await apiLogin(api, 'grid01');
+  const patrols = (await api('/api/v1/grid/patrols?mine=1&per_page=1', { token })).body;
+  const households = (await api('/api/v1/grid/households?per_page=1', { token })).body;
+  assert.ok(households.total > 0);
+  await page.waitForFunction((n) => document.querySelector('[data-test=grid-household-count]')?.textContent.includes(`${n} 户`), households.total);
+  const week = await page.locator('[data-test=grid-week-minutes]').textContent();
+  const h = Math.floor(patrols.week_minutes / 60), m = patrols.week_minutes % 60;
+  assert.equal(week.trim(), `本周 ${patrols.week_minutes === 0 ? '0 分钟' : h ? `${h} 小时 ${m} 分钟` : `${m} 分钟`}`);
+  // All four within the first screen, no scrolling.
+  for (const t of ['grid-report', 'grid-tasks', 'grid-link-patrols', 'grid-link-households']) {
+    const box = await page.locator(`[data-test=${t}]`).boundingBox();
+    assert.ok(box && box.y >= 0 && box.y + Math.min(box.height, 60) <= PHONE.height, `${t} on the first screen: ${JSON.stringify(box)}`);
+  }
+  await shot(page, 'grid-home-phone');
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(wide <= 1, `page is ${wide}px wider than the phone`);
+  await page.locator('[data-test=grid-link-patrols]').click();
+  await page.locator('[data-test=patrol-start]').waitFor();
+  await page.goBack();
+  await page.locator('[data-test=grid-link-households]').click();
+  await page.locator('[data-test=hh-item]').first().waitFor();
+  await page.goBack();
+  await page.locator('[data-test=grid-report]').click();
+  await page.waitForFunction(() => location.hash.startsWith('#/grid/report'));
+  assert.deepEqual(check(), []);
+  await context.close();
+});
+
+test('key places on the households page: the member adds one; the township sees its phone masked and cannot edit', async () => {
+  const name = `浏览器测试加油站${Date.now() % 100000}`;
+  {
+    const { context, page, check } = await openPage(PHONE);
+    await loginAs(page, 'grid01');
+    await page.goto(server.url + '/#/grid/households');
+    await page.locator('[data-test=grid-places]').waitFor();
+    await page.locator('[data-test=pl-add]').click();
+    await page.locator('input[data-test=pl-name]').fill(name);
+    await page.locator('[data-test=pl-kind]').click();
+    await page.locator('.el-select-dropdown__item', { hasText: '危化' }).click();
+    await page.locator('input[data-test=pl-address]').fill('新华路99号');
+    await page.locator('input[data-test=pl-contact]').fill('李站长');
+    await page.locator('input[data-test=pl-phone-input]').fill('13700001111');
+    await page.locator('[data-test=pl-save]').click();
+    const item = page.locator('[data-test=pl-item]', { hasText: name });
+    await item.waitFor();
+    assert.equal(await item.locator('[data-test=pl-phone]').textContent(), '13700001111');
+    assert.match(await item.textContent(), /危化/);
+    await item.scrollIntoViewIfNeeded();
+    await shot(page, 'grid-places-phone');
+    assert.deepEqual(check(), []);
+    await context.close();
+  }
+  const { context, page, check } = await openPage(DESKTOP);
+  await loginAs(page, 'zhanqian');
+  await page.goto(server.url + '/#/grid/households');
+  await page.locator('[data-test=hh-grid]').click();
+  await page.locator('.el-select-dropdown__item', { hasText: '站前街道新华社区第一网格' }).click();
+  const item = page.locator('[data-test=pl-item]', { hasText: name });
+  await item.waitFor();
+  assert.equal(await item.locator('[data-test=pl-phone]').textContent(), '137****1111');
+  assert.equal(await page.locator('[data-test=pl-add]').count(), 0);
+  assert.equal(await page.locator('[data-test=pl-edit]').count(), 0);
+  assert.deepEqual(check(), []);
+  await context.close();
+});
+
+test('the map: open events as points that open the event; the township and community filters', async () => {
+  const { context, page, check } = await openPage(DESKTOP);
+  await loginAs(page, 'zhanqian');
+  await page.goto(server.url + '/#/grid/map');
+  const chart = page.locator('[data-test=grid-map-chart]');
+  await page.waitForFunction(() => Number(document.querySelector('[data-test=grid-map-chart]')?.dataset.grids) > 0);
+  const token = await apiLogin(api, 'zhanqian');
+  const open = (await api('/api/v1/grid/events?status=reported,filed,dispatched,verifying&per_page=200', { token })).body.items;
+  const grids = (await api('/api/v1/grid/grids', { token })).body.items;
+  // Every open event is drawn: at its position, else near its grid's centre.
+  const drawable = (gs) => {
+    const byId = new Map(gs.map((g) => [g.id, g]));
+    return open.filter((e) => byId.has(e.grid.id) && (typeof e.lat === 'number' || byId.get(e.grid.id).center)).length;
+  };
+  assert.ok(open.length > 0, 'the demo has open events');
+  assert.equal(Number(await chart.getAttribute('data-events')), drawable(grids));
+  // 新华社区 only: its grids and their events.
+  await page.locator('[data-test=grid-map-community]').click();
+  await page.locator('.el-select-dropdown__item', { hasText: '新华社区' }).click();
+  const xinhua = grids.filter((g) => g.parent_name === '新华社区');
+  assert.ok(xinhua.length > 0 && xinhua.length < grids.length);
+  await page.waitForFunction((n) => Number(document.querySelector('[data-test=grid-map-chart]').dataset.grids) === n, xinhua.length);
+  const inXinhua = drawable(xinhua);
+  assert.equal(Number(await chart.getAttribute('data-events')), inXinhua);
+  assert.ok(inXinhua > 0, 'xinhua has open events');
+  assert.equal(await page.locator('[data-test=grid-map-table] tbody tr').count(), xinhua.length);
+  await shot(page, 'grid-map-xinhua-desktop');
+  // A click on an event's point opens it.
+  const at = await chart.getAttribute('data-first-point');
+  assert.match(at, /^\d+,\d+$/);
+  const [x, y] = at.split(',').map(Number);
+  await chart.click({ position: { x, y } });
+  await page.waitForFunction(() => /^#\/grid\/events\/\d+/.test(location.hash));
+  await page.locator('[data-test=grid-event-number]').waitFor();
+  assert.deepEqual(check(), []);
+  await context.close();
+});
