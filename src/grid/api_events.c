@@ -56,11 +56,12 @@ static int parse_report(json_t *b, grid_event_input *in, err *e)
 	if (json_is_integer(cat) && json_integer_value(cat) > 0)
 		in->category_id = json_integer_value(cat);
 	else if (json_is_string(cat)) {
-		if (jv_str(b, "category", JV_REQUIRED, GRID_CODE_MAX, &in->category, NULL, e) < 0)
+		/* a code ("C0101") or a name ("井盖"): names are up to GRID_NAME_MAX characters */
+		if (jv_str(b, "category", JV_REQUIRED, GRID_NAME_MAX, &in->category, NULL, e) < 0)
 			return -1;
 	} else
 		return err_set(e, ERR_BAD_REQUEST, "invalid_type", "category",
-			       "category 须为分类编号或分类代码");
+			       "category 须为分类编号、分类代码或分类名称");
 	if (jv_str(b, "description", JV_REQUIRED | JV_MULTILINE, GRID_TEXT_MAX, &in->description,
 		   NULL, e) < 0 ||
 	    jv_str(b, "address", 0, GRID_ADDRESS_MAX, &in->address, NULL, e) < 0 ||

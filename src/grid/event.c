@@ -95,11 +95,14 @@ static int category_find(store_conn *c, const grid_event_input *in, category_ref
 {
 	store_stmt *st;
 	int rc = in->category
-			 ? store_query_row(c, &st, e,
-					   "SELECT id, name, file_minutes, dispatch_minutes"
-					   " + handle_minutes + verify_minutes + file_minutes"
-					   " FROM grid_categories WHERE code = ? AND active = 1",
-					   "s", in->category)
+			 ? store_query_row(
+				   c, &st, e,
+				   "SELECT id, name, file_minutes, dispatch_minutes"
+				   " + handle_minutes + verify_minutes + file_minutes"
+				   " FROM grid_categories WHERE (code = ? OR name = ?)"
+				   " AND active = 1 ORDER BY CASE WHEN code = ? THEN 0 ELSE 1 END,"
+				   " id LIMIT 1",
+				   "sss", in->category, in->category, in->category)
 			 : store_query_row(c, &st, e,
 					   "SELECT id, name, file_minutes, dispatch_minutes"
 					   " + handle_minutes + verify_minutes + file_minutes"

@@ -47,7 +47,7 @@ bool grid_light_valid(const char *s);
 
 typedef struct grid_event_input {
 	int64_t category_id;  /* or by code: */
-	const char *category; /* a code ("E0101"), NULL when the id is given */
+	const char *category; /* a code ("E0101") or a name ("井盖"), NULL when the id is given */
 	const char *description;
 	const char *address; /* NULL: none */
 	bool has_coords;

@@ -294,6 +294,16 @@ test('area: another grid\'s member and another township see 404; members report 
   assertError(await api(`${G}/events`, { method: 'POST', token: T.xinhua, body: { category: 'E0101', description: 'x' } }), 403);
   assertError(await api(`${G}/events`, { method: 'POST', token: T.grid01, body: { description: 'x' } }), 422, 'missing_field', 'category');
   assertError(await api(`${G}/events`, { method: 'POST', token: T.grid01, body: { category: 'NOPE', description: 'x' } }), 422, 'invalid_category', 'category');
+  // The category by its name, as an outside client reads it off the tree: the same class
+  // as by its code; the id works too.
+  const byName = await api(`${G}/events`, { method: 'POST', token: T.grid01, body: { category: '井盖', description: '井盖缺失，夜间危险。' } });
+  assertStatus(byName, 201);
+  const manhole = (await api(`${G}/categories`, { token: T.grid01 })).body.items.flatMap((k) => [k, ...(k.children || [])]).find((k) => k.code === 'C0101');
+  assert.equal(manhole.name, '井盖');
+  const byId = await api(`${G}/events`, { method: 'POST', token: T.grid01, body: { category: manhole.id, description: '另一处井盖松动。' } });
+  assertStatus(byId, 201);
+  assert.equal(byName.body.category.id, manhole.id);
+  assert.equal(byId.body.category.id, manhole.id);
   assertError(await api(`${G}/events`, { method: 'POST', token: T.grid01, body: { category: 'E0101' } }), 422, 'missing_field', 'description');
   assertError(await api(`${G}/events`, { method: 'POST', token: T.grid01, body: { category: 'E0101', description: 'x', lat: 91, lon: 1 } }), 422, 'out_of_range', 'lat');
   assertError(await api(`${G}/events`, { method: 'POST', token: T.grid01, body: { category: 'E0101', description: 'x', lat: '4' , lon: 1 } }), 400, 'invalid_type', 'lat');
