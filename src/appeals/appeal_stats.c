@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "core/xlsx_out.h"
 #include "core/clock.h"
 #include "core/mem.h"
 #include "org/unit.h"
@@ -411,48 +412,13 @@ static json_t *totals(const json_t *items)
 	return o;
 }
 
-/* Reads a whole file into a heap buffer. */
-static int read_file(const char *path, char **data, size_t *len, err *e)
-{
-	FILE *fp = fopen(path, "rb");
-	struct stat sb;
-	if (!fp || fstat(fileno(fp), &sb) < 0) {
-		if (fp)
-			fclose(fp);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法读取生成的 Excel 文件");
-	}
-	char *buf = xmalloc((size_t)sb.st_size + 1);
-	size_t n = fread(buf, 1, (size_t)sb.st_size, fp);
-	fclose(fp);
-	if (n != (size_t)sb.st_size) {
-		free(buf);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法读取生成的 Excel 文件");
-	}
-	*data = buf;
-	*len = n;
-	return 0;
-}
-
 int appeal_stats_xlsx(const json_t *items, int64_t from, int64_t to, char **data, size_t *len,
 		      err *e)
 {
-	/* libxlsxwriter writes only to a file; a private temporary one, removed at once. */
-	const char *dir = getenv("TMPDIR");
-	if (!dir || !*dir)
-		dir = "/tmp";
-	char *path = xasprintf("%s/yiwang-stats-XXXXXX", dir);
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		free(path);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法创建临时文件");
-	}
-	close(fd);
-	lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = (char *)dir};
-	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	xlsx_out out;
+	lxw_workbook *wb = xlsx_out_open(&out, e);
 	if (!wb) {
-		unlink(path);
-		free(path);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法创建 Excel 文件");
+		return -1;
 	}
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "诉求办理统计");
 	sheet_formats f = {
@@ -494,14 +460,5 @@ int appeal_stats_xlsx(const json_t *items, int64_t from, int64_t to, char **data
 	write_row(ws, row, sum, true, &f);
 	json_decref(sum);
 
-	lxw_error xe = workbook_close(wb);
-	int rc = 0;
-	if (xe != LXW_NO_ERROR)
-		rc = err_set(e, ERR_INTERNAL, "xlsx", NULL, "生成 Excel 文件失败：%s",
-			     lxw_strerror(xe));
-	else
-		rc = read_file(path, data, len, e);
-	unlink(path);
-	free(path);
-	return rc;
+	return xlsx_out_finish(&out, data, len, e);
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "core/xlsx_out.h"
 #include "core/clock.h"
 #include "core/mem.h"
 #include "disputes/dispute.h"
@@ -392,27 +393,6 @@ static void write_sheet(lxw_workbook *wb, const formats *f, const char *name, co
 			   f->bold[strchr(kinds, cols[k].fmt) - kinds]);
 }
 
-static int read_back(const char *path, char **data, size_t *len, err *e)
-{
-	FILE *fp = fopen(path, "rb");
-	struct stat sb;
-	if (!fp || fstat(fileno(fp), &sb) < 0) {
-		if (fp)
-			fclose(fp);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法读取生成的 Excel 文件");
-	}
-	char *buf = xmalloc((size_t)sb.st_size + 1);
-	size_t n = fread(buf, 1, (size_t)sb.st_size, fp);
-	fclose(fp);
-	if (n != (size_t)sb.st_size) {
-		free(buf);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法读取生成的 Excel 文件");
-	}
-	*data = buf;
-	*len = n;
-	return 0;
-}
-
 static void add_formats(lxw_workbook *wb, formats *f)
 {
 	static const char *const nums[4] = {NULL, "0", "0.0%", "0.0"};
@@ -432,23 +412,10 @@ static void add_formats(lxw_workbook *wb, formats *f)
 
 int dispute_stats_xlsx(const json_t *stats, char **data, size_t *len, err *e)
 {
-	/* libxlsxwriter writes only to a file: a private temporary one, removed at once. */
-	const char *dir = getenv("TMPDIR");
-	if (!dir || !*dir)
-		dir = "/tmp";
-	char *path = xasprintf("%s/yiwang-disputes-XXXXXX", dir);
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		free(path);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法创建临时文件");
-	}
-	close(fd);
-	lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = (char *)dir};
-	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	xlsx_out out;
+	lxw_workbook *wb = xlsx_out_open(&out, e);
 	if (!wb) {
-		unlink(path);
-		free(path);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法创建 Excel 文件");
+		return -1;
 	}
 	formats f;
 	add_formats(wb, &f);
@@ -465,11 +432,5 @@ int dispute_stats_xlsx(const json_t *stats, char **data, size_t *len, err *e)
 	write_sheet(wb, &f, "按月份", title, month_columns, json_object_get(stats, "by_month"),
 		    NULL);
 	free(title);
-	lxw_error xe = workbook_close(wb);
-	int rc = xe != LXW_NO_ERROR ? err_set(e, ERR_INTERNAL, "xlsx", NULL,
-					      "生成 Excel 文件失败：%s", lxw_strerror(xe))
-				    : read_back(path, data, len, e);
-	unlink(path);
-	free(path);
-	return rc;
+	return xlsx_out_finish(&out, data, len, e);
 }

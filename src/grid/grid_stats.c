@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "core/xlsx_out.h"
 #include "core/clock.h"
 #include "core/mem.h"
 #include "grid/grid.h"
@@ -514,46 +515,12 @@ static void write_sheet(lxw_workbook *wb, const char *name, const char *title, c
 	}
 }
 
-static int read_back(const char *path, char **data, size_t *len, err *e)
-{
-	FILE *fp = fopen(path, "rb");
-	struct stat sb;
-	if (!fp || fstat(fileno(fp), &sb) < 0) {
-		if (fp)
-			fclose(fp);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法读取生成的 Excel 文件");
-	}
-	char *buf = xmalloc((size_t)sb.st_size + 1);
-	size_t n = fread(buf, 1, (size_t)sb.st_size, fp);
-	fclose(fp);
-	if (n != (size_t)sb.st_size) {
-		free(buf);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法读取生成的 Excel 文件");
-	}
-	*data = buf;
-	*len = n;
-	return 0;
-}
-
 int grid_stats_xlsx(const json_t *stats, bool members, char **data, size_t *len, err *e)
 {
-	/* libxlsxwriter writes only to a file: a private temporary one, removed at once. */
-	const char *dir = getenv("TMPDIR");
-	if (!dir || !*dir)
-		dir = "/tmp";
-	char *path = xasprintf("%s/yiwang-grid-XXXXXX", dir);
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		free(path);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法创建临时文件");
-	}
-	close(fd);
-	lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = (char *)dir};
-	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	xlsx_out out;
+	lxw_workbook *wb = xlsx_out_open(&out, e);
 	if (!wb) {
-		unlink(path);
-		free(path);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法创建 Excel 文件");
+		return -1;
 	}
 	const char *from = json_string_value(json_object_get(stats, "from"));
 	int64_t to_ms = 0;
@@ -570,13 +537,7 @@ int grid_stats_xlsx(const json_t *stats, bool members, char **data, size_t *len,
 		write_sheet(wb, "网格治理", title, stats_columns, json_object_get(stats, "items"),
 			    json_object_get(stats, "totals"));
 	free(title);
-	lxw_error xe = workbook_close(wb);
-	int rc = xe != LXW_NO_ERROR ? err_set(e, ERR_INTERNAL, "xlsx", NULL,
-					      "生成 Excel 文件失败：%s", lxw_strerror(xe))
-				    : read_back(path, data, len, e);
-	unlink(path);
-	free(path);
-	return rc;
+	return xlsx_out_finish(&out, data, len, e);
 }
 
 /* ---- the review metrics ---- */

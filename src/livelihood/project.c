@@ -12,6 +12,7 @@
 #include <xlsxwriter.h>
 
 #include "org/audit.h"
+#include "core/xlsx_out.h"
 #include "core/clock.h"
 #include "core/mem.h"
 #include "core/photo.h"
@@ -1037,27 +1038,6 @@ static void write_headers(lxw_worksheet *ws, const char *const *h, size_t n, lxw
 	worksheet_freeze_panes(ws, 1, 0);
 }
 
-static int read_all(const char *path, char **data, size_t *len, err *e)
-{
-	FILE *fp = fopen(path, "rb");
-	struct stat sb;
-	if (!fp || fstat(fileno(fp), &sb) < 0) {
-		if (fp)
-			fclose(fp);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法读取生成的 Excel 文件");
-	}
-	char *buf = xmalloc((size_t)sb.st_size + 1);
-	size_t n = fread(buf, 1, (size_t)sb.st_size, fp);
-	fclose(fp);
-	if (n != (size_t)sb.st_size) {
-		free(buf);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法读取生成的 Excel 文件");
-	}
-	*data = buf;
-	*len = n;
-	return 0;
-}
-
 static void write_project_sheets(lxw_workbook *wb, json_t *projects)
 {
 	lxw_format *head = workbook_add_format(wb);
@@ -1175,34 +1155,15 @@ int lv_report_xlsx(store_conn *c, const actor *who, int64_t year, char **data, s
 		json_array_append_new(full, p);
 	}
 	json_decref(list);
-	const char *dir = getenv("TMPDIR");
-	if (!dir || !*dir)
-		dir = "/tmp";
-	char *path = xasprintf("%s/yiwang-livelihood-XXXXXX", dir);
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		free(path);
-		json_decref(full);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法创建临时文件");
-	}
-	close(fd);
-	lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = (char *)dir};
-	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	xlsx_out out;
+	lxw_workbook *wb = xlsx_out_open(&out, e);
 	if (!wb) {
-		unlink(path);
-		free(path);
 		json_decref(full);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法创建 Excel 文件");
+		return -1;
 	}
 	write_project_sheets(wb, full);
 	json_decref(full);
-	lxw_error xe = workbook_close(wb);
-	int rc = xe != LXW_NO_ERROR ? err_set(e, ERR_INTERNAL, "xlsx", NULL,
-					      "生成 Excel 文件失败：%s", lxw_strerror(xe))
-				    : read_all(path, data, len, e);
-	unlink(path);
-	free(path);
-	return rc;
+	return xlsx_out_finish(&out, data, len, e);
 }
 
 int lv_project_default_year(store_conn *c, int64_t *year, err *e)

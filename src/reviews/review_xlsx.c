@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "core/xlsx_out.h"
 #include "core/mem.h"
 #include "reviews/review.h"
 
@@ -26,27 +27,6 @@ static lxw_format *cell(lxw_workbook *wb, bool bold, const char *num, unsigned b
 	if (bg)
 		format_set_bg_color(f, bg);
 	return f;
-}
-
-static int slurp(const char *path, char **data, size_t *len, err *e)
-{
-	FILE *fp = fopen(path, "rb");
-	struct stat sb;
-	if (!fp || fstat(fileno(fp), &sb) < 0) {
-		if (fp)
-			fclose(fp);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法读取生成的 Excel 文件");
-	}
-	char *buf = xmalloc((size_t)sb.st_size + 1);
-	size_t n = fread(buf, 1, (size_t)sb.st_size, fp);
-	fclose(fp);
-	if (n != (size_t)sb.st_size) {
-		free(buf);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法读取生成的 Excel 文件");
-	}
-	*data = buf;
-	*len = n;
-	return 0;
 }
 
 static void write_sheet(lxw_workbook *wb, lxw_worksheet *ws, const json_t *card)
@@ -135,29 +115,11 @@ static void write_sheet(lxw_workbook *wb, lxw_worksheet *ws, const json_t *card)
 
 int review_period_xlsx(const json_t *card, char **data, size_t *len, err *e)
 {
-	const char *dir = getenv("TMPDIR");
-	if (!dir || !*dir)
-		dir = "/tmp";
-	char *path = xasprintf("%s/yiwang-review-XXXXXX", dir);
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		free(path);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法创建临时文件");
-	}
-	close(fd);
-	lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = (char *)dir};
-	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	xlsx_out out;
+	lxw_workbook *wb = xlsx_out_open(&out, e);
 	if (!wb) {
-		unlink(path);
-		free(path);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法创建 Excel 文件");
+		return -1;
 	}
 	write_sheet(wb, workbook_add_worksheet(wb, "考核成绩"), card);
-	lxw_error xe = workbook_close(wb);
-	int rc = xe != LXW_NO_ERROR ? err_set(e, ERR_INTERNAL, "xlsx", NULL,
-					      "生成 Excel 文件失败：%s", lxw_strerror(xe))
-				    : slurp(path, data, len, e);
-	unlink(path);
-	free(path);
-	return rc;
+	return xlsx_out_finish(&out, data, len, e);
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "core/xlsx_out.h"
 #include "core/clock.h"
 #include "core/mem.h"
 #include "org/audit.h"
@@ -312,27 +313,6 @@ int svc_station_modes_set(store_conn *c, const actor *who, int64_t unit_id, int6
 
 /* ---- Excel export ---- */
 
-int svc_xlsx_read_back(const char *path, char **data, size_t *len, err *e)
-{
-	FILE *fp = fopen(path, "rb");
-	struct stat sb;
-	if (!fp || fstat(fileno(fp), &sb) < 0) {
-		if (fp)
-			fclose(fp);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法读取生成的 Excel 文件");
-	}
-	char *buf = xmalloc((size_t)sb.st_size + 1);
-	size_t n = fread(buf, 1, (size_t)sb.st_size, fp);
-	fclose(fp);
-	if (n != (size_t)sb.st_size) {
-		free(buf);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法读取生成的 Excel 文件");
-	}
-	*data = buf;
-	*len = n;
-	return 0;
-}
-
 /* A JSON list of strings joined by "；". */
 static char *joined(json_t *list)
 {
@@ -357,24 +337,11 @@ int svc_items_xlsx(store_conn *c, char **data, size_t *len, err *e)
 	json_t *o;
 	if (svc_items_list(c, &sys, NULL, false, &o, e) < 0)
 		return -1;
-	const char *dir = getenv("TMPDIR");
-	if (!dir || !*dir)
-		dir = "/tmp";
-	char *path = xasprintf("%s/yiwang-services-XXXXXX", dir);
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		free(path);
-		json_decref(o);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法创建临时文件");
-	}
-	close(fd);
-	lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = (char *)dir};
-	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	xlsx_out out;
+	lxw_workbook *wb = xlsx_out_open(&out, e);
 	if (!wb) {
-		unlink(path);
-		free(path);
 		json_decref(o);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法创建 Excel 文件");
+		return -1;
 	}
 	lxw_format *head = workbook_add_format(wb);
 	format_set_bold(head);
@@ -424,13 +391,7 @@ int svc_items_xlsx(store_conn *c, char **data, size_t *len, err *e)
 			ws, row, 11, u ? json_string_value(json_object_get(u, "name")) : "", NULL);
 	}
 	json_decref(o);
-	lxw_error xe = workbook_close(wb);
-	int rc = xe != LXW_NO_ERROR ? err_set(e, ERR_INTERNAL, "xlsx", NULL,
-					      "生成 Excel 文件失败：%s", lxw_strerror(xe))
-				    : svc_xlsx_read_back(path, data, len, e);
-	unlink(path);
-	free(path);
-	return rc;
+	return xlsx_out_finish(&out, data, len, e);
 }
 
 /* ---- CSV import ---- */

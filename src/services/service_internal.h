@@ -25,7 +25,5 @@ int svc_string_list(json_t *o, const char *key, bool required, json_t **out, err
 json_t *svc_json_array(const char *text);
 /* The digits (and a leading '+') of a phone number, into out. */
 void svc_phone_digits(const char *in, char *out, size_t n);
-/* The bytes of the workbook libxlsxwriter wrote at path (heap buffer). */
-int svc_xlsx_read_back(const char *path, char **data, size_t *len, err *e);
 
 #endif

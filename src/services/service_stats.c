@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "core/xlsx_out.h"
 #include "core/clock.h"
 #include "core/mem.h"
 #include "services/service.h"
@@ -325,23 +326,10 @@ static void acc_sheet(lxw_workbook *wb, lxw_format *head, lxw_format *pctf, cons
 
 int svc_stats_xlsx(const json_t *stats, char **data, size_t *len, err *e)
 {
-	/* libxlsxwriter writes only to a file: a private temporary one, removed at once. */
-	const char *dir = getenv("TMPDIR");
-	if (!dir || !*dir)
-		dir = "/tmp";
-	char *path = xasprintf("%s/yiwang-svc-stats-XXXXXX", dir);
-	int fd = mkstemp(path);
-	if (fd < 0) {
-		free(path);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法创建临时文件");
-	}
-	close(fd);
-	lxw_workbook_options opt = {.constant_memory = LXW_FALSE, .tmpdir = (char *)dir};
-	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	xlsx_out out;
+	lxw_workbook *wb = xlsx_out_open(&out, e);
 	if (!wb) {
-		unlink(path);
-		free(path);
-		return err_set(e, ERR_INTERNAL, "xlsx", NULL, "无法创建 Excel 文件");
+		return -1;
 	}
 	lxw_format *head = workbook_add_format(wb);
 	format_set_bold(head);
@@ -377,11 +365,5 @@ int svc_stats_xlsx(const json_t *stats, char **data, size_t *len, err *e)
 		for (lxw_col_t k = 0; k < 5; k++)
 			put_num(ws, r, 2 + k, json_object_get(o, k4[k]), NULL);
 	}
-	lxw_error xe = workbook_close(wb);
-	int rc = xe != LXW_NO_ERROR ? err_set(e, ERR_INTERNAL, "xlsx", NULL,
-					      "生成 Excel 文件失败：%s", lxw_strerror(xe))
-				    : svc_xlsx_read_back(path, data, len, e);
-	unlink(path);
-	free(path);
-	return rc;
+	return xlsx_out_finish(&out, data, len, e);
 }
