@@ -67,6 +67,16 @@ else
   echo "    could not start PostgreSQL"; failed=$((failed + 1))
 fi
 
+# The store's unit tests restart the PostgreSQL server (a store must survive that): they
+# run first, alone, before anything else holds a connection to it.
+unit_one() { # binary
+  local out="$log/unit-$(basename "$(dirname "$(dirname "$1")")")-$(basename "$1").txt"
+  ASAN_OPTIONS=detect_leaks=1 "$1" >"$out" 2>&1
+  echo $? >"$out.rc"
+}
+step "unit: the store (restarts PostgreSQL)"
+for t in build/tests/test_store build/san/tests/test_store; do unit_one "$t"; done
+
 # One demo database per backend, copied for each test server (the demo carries a year of
 # every platform's records and takes a while to build, on PostgreSQL most): the PostgreSQL
 # one is built in the background while the unit tests run.
@@ -82,12 +92,9 @@ fi
 # The unit tests of the two builds side by side (each build's binaries one after another,
 # each on SQLite and on the throwaway PostgreSQL: their databases are named per process).
 unit_variant() { # build-dir
-  local t out
+  local t
   for t in "$1"/tests/test_*; do
-    [ -x "$t" ] || continue
-    out="$log/unit-$(basename "$1")-$(basename "$t").txt"
-    ASAN_OPTIONS=detect_leaks=1 "$t" >"$out" 2>&1
-    echo $? >"$out.rc"
+    [ -x "$t" ] && [ "$(basename "$t")" != test_store ] && unit_one "$t"
   done
 }
 step "unit tests (normal and sanitizer builds side by side)"
