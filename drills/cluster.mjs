@@ -208,8 +208,8 @@ async function main() {
     await sleep(opt.settle * 1000);
     const kind = t % 2 ? 'primary' : 'node';
     const node = ((t / 2 - 1) % 3) + 1;
-    const at = now();
     const what = await ctl(...(kind === 'primary' ? ['kill-primary'] : ['kill-node', String(node)]));
+    const at = Date.parse(what.match(/ at (\S+Z)$/)[1]); // (the moment of the kill, from ctl.sh)
     const outage = await outageAfter(clients, at, 120000);
     let healthyAfter = null;
     try {
@@ -226,7 +226,7 @@ async function main() {
     }
     if (healthyAfter !== null) recoveries.push(healthyAfter);
     const leader = (await ctl('status').catch(() => '')).match(/^leader: +(\S+)/m)?.[1] ?? '?';
-    say(`trial ${t}: ${what}; writes again after ${outage === null ? '—' : outage.toFixed(1)} s,` +
+    say(`trial ${t}: ${what.replace(/ at \S+Z$/, '')}; writes again after ${outage === null ? '—' : outage.toFixed(1)} s,` +
       ` recovered after ${healthyAfter === null ? '—' : healthyAfter.toFixed(1)} s; leader now ${leader}`);
     if (broken) break;
   }

@@ -62,7 +62,7 @@ kill_primary() {
 	i=${leader#pg}
 	pid=$(head -n1 "$D/pg/p$i/data/postmaster.pid" 2>/dev/null) || die "no postmaster.pid for $leader"
 	kill -KILL "$pid"
-	echo "killed the postmaster of $leader (pid $pid), the leader"
+	echo "killed the postmaster of $leader (pid $pid), the leader, at $(date -u +%FT%T.%3NZ)"
 }
 
 kill_node() {
@@ -70,7 +70,7 @@ kill_node() {
 	[[ $n =~ ^[1-9]$ ]] && [ -e "$D/run/node$n.pid" ] || die "no yiwang node $n"
 	pid=$(cat "$D/run/node$n.child" 2>/dev/null) || die "node $n is not running"
 	kill -KILL "$pid"
-	echo "killed yiwang node $n (pid $pid)"
+	echo "killed yiwang node $n (pid $pid) at $(date -u +%FT%T.%3NZ)"
 }
 
 set_nodes() {

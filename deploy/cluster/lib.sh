@@ -74,17 +74,52 @@ wait_for() { # seconds cmd...
 	done
 }
 
-patronictl_() { as_pg patronictl -c "$D/pg/p1/patroni.yml" "$@"; }
-
-# The members as JSON (patronictl list -f json): Member, Role, State, Lag in MB...
-members_json() { patronictl_ list -f json 2>/dev/null; }
-
-# The name (pg1..pg3) of the member that leads, or nothing.
-leader_name() {
-	members_json | "$PY" -c 'import json,sys
-for m in json.load(sys.stdin):
-    if m["Role"] == "Leader" and m["State"] == "running": print(m["Member"])' 2>/dev/null
+# The cluster as Patroni's REST API tells it (GET /cluster on the first member that
+# answers; quicker than patronictl, which a loaded machine takes a second to start), asked
+# one question: MODE is
+#   leader    the leading member's name (pg1..pg3), or nothing
+#   sync      true if a member is the synchronous standby and streams
+#   healthy   true if 3 members run, one leads and one is the synchronous standby
+#   summary   one line: "pg1 leader running, pg2 sync_standby streaming lag 0 B, ..."
+members() { # mode
+	"$PY" - "$1" $(for i in 1 2 3; do rest_port $i; done) <<-'PYEOF'
+		import json, sys, urllib.request
+		mode, ports = sys.argv[1], sys.argv[2:]
+		ms = None
+		for p in ports:
+		    try:
+		        with urllib.request.urlopen("http://127.0.0.1:%s/cluster" % p, timeout=2) as r:
+		            ms = json.load(r)["members"]
+		        break
+		    except Exception:
+		        pass
+		if ms is None:
+		    if mode == "summary":
+		        print("no answer from Patroni")
+		    sys.exit(1)
+		up = ("running", "streaming")
+		roles = [m["role"] for m in ms]
+		if mode == "leader":
+		    print(" ".join(m["name"] for m in ms if m["role"] == "leader" and m["state"] == "running"))
+		elif mode == "sync":
+		    sys.exit(0 if any(m["role"] == "sync_standby" and m["state"] in up for m in ms) else 1)
+		elif mode == "healthy":
+		    ok = len(ms) == 3 and roles.count("leader") == 1 and roles.count("sync_standby") == 1 \
+		        and all(m["state"] in up for m in ms)
+		    sys.exit(0 if ok else 1)
+		else:
+		    out = []
+		    for m in ms:
+		        s = "%s %s %s" % (m["name"], m["role"], m["state"])
+		        if m["role"] != "leader":
+		            lag = m.get("lag", "unknown")
+		            s += " lag %s%s" % (lag, " B" if isinstance(lag, int) else "")
+		        out.append(s)
+		    print(", ".join(out) if out else "no members")
+	PYEOF
 }
+
+leader_name() { members leader 2>/dev/null; }
 
 # Started in its own session with its pid written down, so down.sh ends exactly it.
 spawn() { # pidfile logfile cmd...
@@ -115,37 +150,9 @@ etcd_healthy() {
 }
 
 has_leader() { [ -n "$(leader_name)" ]; }
-
-# A member is the synchronous standby and streams from the leader.
-has_sync_standby() {
-	members_json | "$PY" -c 'import json,sys
-ms = json.load(sys.stdin)
-ok = any(m["Role"] == "Sync Standby" and m["State"] in ("running", "streaming") for m in ms)
-sys.exit(0 if ok else 1)'
-}
-
-# Every member running (the leader) or streaming (replicas), one leader, one sync standby.
-members_healthy() {
-	members_json | "$PY" -c 'import json,sys
-ms = json.load(sys.stdin)
-roles = [m["Role"] for m in ms]
-ok = len(ms) == 3 and roles.count("Leader") == 1 and roles.count("Sync Standby") == 1 \
-    and all(m["State"] in ("running", "streaming") for m in ms)
-sys.exit(0 if ok else 1)'
-}
-
-# One line: "pg1 Leader running, pg2 Sync Standby streaming lag 0 MB, ..."
-members_summary() {
-	members_json | "$PY" -c 'import json,sys
-ms = json.load(sys.stdin)
-out = []
-for m in ms:
-    s = "%s %s %s" % (m["Member"], m["Role"], m["State"])
-    if m["Role"] != "Leader":
-        s += " lag %s MB" % m.get("Lag in MB", "?")
-    out.append(s)
-print(", ".join(out) if out else "no members")' 2>/dev/null || echo "no members (etcd or Patroni down)"
-}
+has_sync_standby() { members sync; }
+members_healthy() { members healthy; }
+members_summary() { members summary 2>/dev/null || echo "no answer from Patroni"; }
 
 node_healthy() { [ "$(http_status "http://127.0.0.1:$(node_port "$1")/healthz")" = 200 ]; }
 front_healthy() { [ "$(http_status "http://127.0.0.1:$FRONT/healthz")" = 200 ]; }
