@@ -80,9 +80,9 @@ static void intake_answer(const intake_ctx *x, strbuf *sb)
 	const appeal_input *in = &x->in;
 	if (!x->who) {
 		/* The citizen gets the number and what they submitted, not staff fields. */
-		json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)x->info.id,
-				      "number", x->info.number, "status", "intake", "content",
-				      in->content);
+		json_t *o =
+			json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)x->info.id, "number",
+				  x->info.number, "status", "intake", "content", in->content);
 		jw_tree(sb, o);
 		json_decref(o);
 		return;
