@@ -1,8 +1,8 @@
 // Several cities in one deployment (docs/architecture.md "On a cluster"): `yiwang city`
 // adds a second root unit (沈阳市) with its own admin beside the demo's 阜新市; each city's
-// people see their own city only. A 沈阳 agent files appeals there; no list, detail,
-// search, statistics, export, unit or user listing, or audit of 阜新 shows them (details
-// 404), and the other way round.
+// people see their own city only. 沈阳's agent files appeals and a dispute, its grid
+// member reports a grid event; no list, detail, search, statistics, export, unit or user
+// listing, or audit of 阜新 shows them (details 404), and the other way round.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, client, login, yiwang } from '../lib/server.mjs';
@@ -13,10 +13,11 @@ const SY_AGENT_PW = 'Shenyang-Agent-2026!';
 
 let srv, api;
 const T = {};
-let syCity, syDistrict, syStreet, syDept;
+let syCity, syDistrict, syStreet, syDept, syCentre;
 const M = uniqueMarker('CITY');
 const syAppeals = [];
-let fxAppeal;
+let fxAppeal, syDispute, syEvent;
+const syExtra = [];
 
 before(async () => {
   srv = await startServer();
@@ -50,6 +51,30 @@ before(async () => {
     assertStatus(r, 201);
     syAppeals.push(r.body);
   }
+  // A dispute registered in 沈阳 by its agent, for the street's mediation centre.
+  const centre = await api('/api/v1/units', { method: 'POST', token: T.sy_admin, body: { parent_id: syStreet.id, kind: 'department', name: '太原街调解中心' } });
+  assertStatus(centre, 201);
+  const mark = await api(`/api/v1/disputes/centres/${centre.body.id}`, { method: 'PUT', token: T.sy_admin, body: { region_id: syStreet.id } });
+  assert.ok(mark.status === 200 || mark.status === 201 || mark.status === 204, `centre marked (${mark.status} ${JSON.stringify(mark.body)})`);
+  syCentre = centre.body;
+  const dsp = await api('/api/v1/disputes', {
+    method: 'POST', token: T.sy_agent,
+    body: { type: 'neighbour', title: `沈阳相邻纠纷 ${M}`, facts: '楼上漏水', region_id: syStreet.id,
+      parties: [{ name: '赵某', side: 'applicant' }, { name: '钱某', side: 'respondent' }] },
+  });
+  assertStatus(dsp, 201);
+  syDispute = dsp.body;
+  // A grid event reported by a 沈阳 grid member in a grid of the street's community.
+  const comm = await api('/api/v1/units', { method: 'POST', token: T.sy_admin, body: { parent_id: syStreet.id, kind: 'community', name: '太原社区' } });
+  assertStatus(comm, 201);
+  const grid = await api('/api/v1/units', { method: 'POST', token: T.sy_admin, body: { parent_id: comm.body.id, kind: 'grid', name: '太原社区第一网格' } });
+  assertStatus(grid, 201);
+  syExtra.push(comm.body.id, grid.body.id);
+  yiwang(['user', 'add', '--db', srv.db.url, '--username', 'sy_grid', '--name', '沈阳网格员', '--unit', String(grid.body.id), '--roles', 'grid_member'], { input: `${SY_AGENT_PW}\n` });
+  T.sy_grid = await login(api, 'sy_grid', SY_AGENT_PW);
+  const ev = await api('/api/v1/grid/events', { method: 'POST', token: T.sy_grid, body: { category: '井盖', description: `井盖破损 ${M}` } });
+  assertStatus(ev, 201);
+  syEvent = ev.body;
   // One of them dispatched to the city's department: something for the statistics.
   const d1 = await api(`/api/v1/appeals/${syAppeals[1].id}/actions`, { method: 'POST', token: T.sy_agent, body: { action: 'dispatch', unit_id: syDept.id } });
   assertStatus(d1, 200);
@@ -111,7 +136,7 @@ describe('a second city', () => {
     assert.ok(!fxUnits.items.some((u) => [syCity.id, syDistrict.id, syStreet.id, syDept.id].includes(u.id)));
     assertError(await api(`/api/v1/units/${syStreet.id}`, { token: T.admin }), 404);
     const syUnits = await allUnits(api, T.sy_admin);
-    assert.deepEqual(syUnits.items.map((u) => u.id).sort((a, b) => a - b), [syCity.id, syDistrict.id, syStreet.id, syDept.id].sort((a, b) => a - b));
+    assert.deepEqual(syUnits.items.map((u) => u.id).sort((a, b) => a - b), [syCity.id, syDistrict.id, syStreet.id, syDept.id, syCentre.id, ...syExtra].sort((a, b) => a - b));
     assertError(await api('/api/v1/units/1', { token: T.sy_admin }), 404);
 
     const fxUsers = await api('/api/v1/users?per_page=200&q=sy_', { token: T.admin });
@@ -119,7 +144,7 @@ describe('a second city', () => {
     assert.equal(fxUsers.body.items.length, 0, '阜新\'s admin does not see 沈阳\'s users');
     const syUsers = await api('/api/v1/users?per_page=200', { token: T.sy_admin });
     assertStatus(syUsers, 200);
-    assert.deepEqual(syUsers.body.items.map((u) => u.username).sort(), ['sy_admin', 'sy_agent']);
+    assert.deepEqual(syUsers.body.items.map((u) => u.username).sort(), ['sy_admin', 'sy_agent', 'sy_grid']);
     const agentId = syUsers.body.items.find((u) => u.username === 'sy_agent').id;
     assertError(await api(`/api/v1/users/${agentId}`, { token: T.admin }), 404);
   });
@@ -138,6 +163,38 @@ describe('a second city', () => {
     assert.equal(x.status, 200);
     const buf = Buffer.from(await x.arrayBuffer());
     assert.ok(buf.length > 0);
+  });
+
+  test('disputes: each city lists its own; the other\'s detail is 404', async () => {
+    const sy = await api('/api/v1/disputes?per_page=200', { token: T.sy_admin });
+    assertStatus(sy, 200);
+    assert.deepEqual(sy.body.items.map((d) => d.id), [syDispute.id]);
+    for (const u of ['agent', 'admin', 'leader']) {
+      assertError(await api(`/api/v1/disputes/${syDispute.id}`, { token: T[u] }), 404);
+      const l = await api(`/api/v1/disputes?per_page=200&q=${M}`, { token: T[u] });
+      assertStatus(l, 200);
+      assert.ok(!l.body.items.some((d) => d.id === syDispute.id), `${u}'s dispute list`);
+    }
+    const fxList = await api('/api/v1/disputes?per_page=1', { token: T.agent });
+    assertStatus(fxList, 200);
+    assert.ok(fxList.body.total > 0);
+    assertError(await api(`/api/v1/disputes/${fxList.body.items[0].id}`, { token: T.sy_agent }), 404);
+  });
+
+  test('grid events: each city lists its own; the other\'s detail is 404', async () => {
+    for (const u of ['admin', 'leader']) {
+      assertError(await api(`/api/v1/grid/events/${syEvent.id}`, { token: T[u] }), 404);
+      const l = await api(`/api/v1/grid/events?per_page=200&q=${M}`, { token: T[u] });
+      assertStatus(l, 200);
+      assert.equal(l.body.items.length, 0, `${u}'s grid event list`);
+    }
+    const sy = await api('/api/v1/grid/events?per_page=200', { token: T.sy_admin });
+    assertStatus(sy, 200);
+    assert.deepEqual(sy.body.items.map((x) => x.id), [syEvent.id]);
+    const fxList = await api('/api/v1/grid/events?per_page=1', { token: T.admin });
+    assertStatus(fxList, 200);
+    assert.ok(fxList.body.total > 0);
+    assertError(await api(`/api/v1/grid/events/${fxList.body.items[0].id}`, { token: T.sy_admin }), 404);
   });
 
   test('the audit trail: each city\'s admin sees its own people\'s entries only', async () => {
