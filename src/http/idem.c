@@ -265,9 +265,11 @@ static bool answer_resource(http_req *r, const found *f)
 		return false;
 	if (!(m.route->flags & ROUTE_PUBLIC) && !(m.route->roles & r->caller_roles))
 		return false;
+	const char *method = r->method;
 	r->match = m;
 	r->method = "GET";
 	m.route->fn(r);
+	r->method = method; /* the access log tells what was asked */
 	if (r->status == 200 && f->resource_status)
 		r->status = f->resource_status;
 	r->idem_replayed = true;

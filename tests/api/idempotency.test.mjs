@@ -126,6 +126,37 @@ describe('intake', () => {
   });
 });
 
+describe('two nodes on one database', () => {
+  test('one key sent to two servers at once: one appeal; the loser answers the winner\'s answer or 409', async () => {
+    const other = await startServer({ db: srv.db });
+    try {
+      const api2 = client(other.url);
+      const m = uniqueMarker('IN');
+      const key = `nodes-${m}`;
+      const send = (a) => a('/api/v1/appeals', {
+        method: 'POST', token: agent, headers: { 'idempotency-key': key },
+        body: { content: `幂等测试：楼道灯坏了 ${m}`, region_code: ZHANQIAN, contact_phone: '13812345678' },
+      });
+      const rs = await Promise.all([send(api), send(api2), send(api), send(api2), send(api2), send(api)]);
+      for (const r of rs) {
+        if (r.status === 409) assertError(r, 409, 'idempotency_in_progress');
+        else assertStatus(r, 201);
+      }
+      const ids = new Set(rs.filter((r) => r.status === 201).map((r) => r.body.id));
+      assert.equal(ids.size, 1, 'one appeal id');
+      assert.equal(await countMarked(m), 1);
+      // Either node answers the retry with that appeal.
+      for (const a of [api, api2]) {
+        const again = await send(a);
+        assertStatus(again, 201);
+        assert.deepEqual([...ids], [again.body.id]);
+      }
+    } finally {
+      await other.stop({ keepDb: true });
+    }
+  });
+});
+
 describe('actions', () => {
   test('an action retried with its key runs once: one timeline entry, the same answer', async () => {
     const m = uniqueMarker('IA');
