@@ -96,3 +96,27 @@ test('a PostgreSQL killed and restarted under load: the node recovers by itself;
   assert.equal(r.status, 200, 'the node is healthy again without a restart');
   assert.ok(srv.proc.exitCode === null, 'the node is still running');
 });
+
+test('a switchover leaves the node on a read-only server: writes answer 503 database_failover, then go through once it takes writes again', { skip, timeout: 60000 }, async () => {
+  const marker = uniqueMarker('RO');
+  // What a demoted leader looks like from a session that survived: it refuses writes (25006).
+  psql(admin, 'ALTER SYSTEM SET default_transaction_read_only = on');
+  psql(admin, 'SELECT pg_reload_conf()');
+  await new Promise((res) => setTimeout(res, 300));
+  try {
+    const r = await fetch(`${srv.url}/api/v1/appeals`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': `${marker}-ro` },
+      body: JSON.stringify({ content: `只读测试 ${marker}`, contact_phone: '13812345678', channel: 'web' }),
+    });
+    const body = await r.json();
+    assert.equal(r.status, 503, JSON.stringify(body));
+    assert.ok(['database_failover', 'database_unavailable'].includes(body.error.code), body.error.code);
+    assert.ok(Number(r.headers.get('retry-after')) >= 1);
+  } finally {
+    psql(admin, 'ALTER SYSTEM RESET default_transaction_read_only');
+    psql(admin, 'SELECT pg_reload_conf()');
+  }
+  const { id } = await fileUntilDone(marker, `${marker}-ro`, Date.now() + 30000);
+  assert.ok(id > 0);
+  assert.equal(Number(psql(srv.db.url, `SELECT COUNT(*) FROM cases WHERE content LIKE '%${marker}%'`)), 1);
+});
