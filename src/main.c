@@ -559,6 +559,101 @@ static int cmd_init(int argc, char **argv)
 	return 0;
 }
 
+/* ---- city: another top-level unit in the same database ---- */
+
+static const char city_help[] =
+	"usage: yiwang city --db PATH|URI --city NAME --code CODE --admin USERNAME [--allow-weak]\n"
+	"Adds another city to an initialised database: a new root unit, and its first admin\n"
+	"(password from standard input), who sees that city and nothing of the others\n"
+	"(docs/architecture.md \"On a cluster\": several cities in one deployment).\n";
+
+typedef struct city_opts {
+	init_opts o;
+	const char *admin;
+} city_opts;
+
+static int city_opt(int c, void *ctx)
+{
+	city_opts *o = ctx;
+	if (c == 'a') {
+		o->admin = optarg;
+		return 0;
+	}
+	return init_opt(c, &o->o);
+}
+
+typedef struct city_ctx {
+	city_opts o;
+	const char *hash;
+} city_ctx;
+
+static int city_tx(store_conn *c, void *p, err *e)
+{
+	city_ctx *x = p;
+	int64_t n;
+	if (store_query_int(c, &n, 0, e,
+			    "SELECT COUNT(*) FROM units WHERE parent_id IS NULL AND (name = ? OR "
+			    "code = ?)",
+			    "ss", x->o.o.city, x->o.o.code) < 0)
+		return -1;
+	if (n > 0)
+		return err_set(e, ERR_CONFLICT, "duplicate", "city", "已有同名或同代码的市");
+	actor sys;
+	actor_system(&sys, "city");
+	unit_input u = {.name = x->o.o.city, .kind = "city", .code = x->o.o.code};
+	int64_t unit_id, user_id;
+	if (unit_create(c, &sys, &u, &unit_id, e) < 0)
+		return -1;
+	user_input in = {.username = x->o.admin,
+			 .display_name = "系统管理员",
+			 .password_hash = x->hash,
+			 .unit_id = unit_id,
+			 .roles = ROLE_ADMIN};
+	return user_create(c, &sys, &in, &user_id, e);
+}
+
+static int cmd_city(int argc, char **argv)
+{
+	const char *db;
+	city_ctx x = {0};
+	static const struct option extra[] = {{"city", required_argument, NULL, 'c'},
+					      {"code", required_argument, NULL, 'k'},
+					      {"admin", required_argument, NULL, 'a'},
+					      {"allow-weak", no_argument, NULL, 'w'},
+					      {0}};
+	int rc = parse_db_only(argc, argv, "city", city_help, &db, extra, city_opt, &x.o);
+	if (rc)
+		return rc == -1 ? 0 : 2;
+	if (!x.o.o.city || !x.o.o.code || !x.o.admin) {
+		fputs(city_help, stderr);
+		return 2;
+	}
+	char *pw = read_secret("admin password: ");
+	err e = {0};
+	if (!pw) {
+		fprintf(stderr, "yiwang city: no password on standard input\n");
+		return 1;
+	}
+	char hash[256];
+	if (cli_password_ok(pw, x.o.admin, x.o.o.allow_weak, &e) < 0 ||
+	    auth_hash_password(pw, hash, sizeof hash, &e) < 0) {
+		free(pw);
+		return fail(&e);
+	}
+	free(pw);
+	x.hash = hash;
+	store *s;
+	if (open_store(db, false, &s))
+		return 1;
+	rc = store_write(s, city_tx, &x, &e);
+	store_close(s);
+	if (rc < 0)
+		return fail(&e);
+	fprintf(stderr, "yiwang city: added %s (%s); log in as %s\n", x.o.o.city, x.o.o.code,
+		x.o.admin);
+	return 0;
+}
+
 /* ---- user ---- */
 
 static const char user_help[] =
@@ -960,6 +1055,7 @@ static const struct command {
 	{"serve", cmd_serve, "serve the API and the web UI"},
 	{"init", cmd_init, "create an empty database with one admin"},
 	{"demo", cmd_demo, "create a database with the Fuxin demo"},
+	{"city", cmd_city, "add another city (a root unit and its admin) to a database"},
 	{"user", cmd_user, "add users, set passwords, disable, enable, unlock, list"},
 	{"apikey", cmd_apikey, "create, list and revoke Open311 API keys"},
 	{"backup", cmd_backup, "copy a live SQLite database"},

@@ -8,6 +8,8 @@
 #include "org/caller.h"
 #include "routes.h"
 #include "http/validate.h"
+#include "http/idem.h"
+#include "core/jsonw.h"
 #include "appeals/appeal.h"
 #include "appeals/appeal_admin.h"
 #include "org/auth.h"
@@ -29,10 +31,22 @@ typedef struct intake_ctx {
 	appeal_intake_info info;
 } intake_ctx;
 
+static void intake_answer(const intake_ctx *x, strbuf *sb);
+
 static int intake_tx(store_conn *c, void *p, err *e)
 {
 	intake_ctx *x = p;
-	return appeal_intake(c, x->who, x->ip, &x->in, &x->info, e);
+	if (appeal_intake(c, x->who, x->ip, &x->in, &x->info, e) < 0)
+		return -1;
+	/* Under an idempotency key the answer commits with the appeal: a retry after a
+	 * failover gets exactly this answer back. */
+	if (idem_tx_active()) {
+		strbuf sb = STRBUF_INIT;
+		intake_answer(x, &sb);
+		idem_note_answer(201, "application/json; charset=utf-8", sb.buf);
+		strbuf_release(&sb);
+	}
+	return 0;
 }
 
 static int read_number(json_t *b, const char *key, double min, double max, bool *has, double *out,
@@ -56,20 +70,27 @@ static int intake_done(http_req *r, int rc, const err *e)
 	if (rc < 0)
 		return http_error(r, e);
 	intake_ctx *x = r->defer_ctx;
-	appeal_input *in = &x->in;
+	strbuf sb = STRBUF_INIT;
+	intake_answer(x, &sb);
+	return http_json_text(r, 201, &sb);
+}
+
+static void intake_answer(const intake_ctx *x, strbuf *sb)
+{
+	const appeal_input *in = &x->in;
 	if (!x->who) {
 		/* The citizen gets the number and what they submitted, not staff fields. */
-		return http_json(r, 201,
-				 json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)x->info.id,
-					   "number", x->info.number, "status", "intake", "content",
-					   in->content));
+		json_t *o =
+			json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)x->info.id, "number",
+				  x->info.number, "status", "intake", "content", in->content);
+		jw_tree(sb, o);
+		json_decref(o);
+		return;
 	}
 	/* Intake is the hot path of a hotline: answer with the appeal as lists show it,
 	 * written from what intake learnt instead of read back; the workbench reads the
 	 * full appeal (suggested unit, duplicates) with one GET. */
-	strbuf sb = STRBUF_INIT;
-	appeal_intake_json(req_actor(r), in, &x->info, &sb);
-	return http_json_text(r, 201, &sb);
+	appeal_intake_json(x->who, in, &x->info, sb);
 }
 
 static int h_create(http_req *r)

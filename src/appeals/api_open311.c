@@ -12,6 +12,7 @@
 #include "routes.h"
 #include "http/validate.h"
 #include "org/audit.h"
+#include "http/idem.h"
 #include "org/auth.h"
 #include "core/clock.h"
 #include "core/mem.h"
@@ -407,12 +408,22 @@ typedef struct submit_ctx {
 	const actor *who;
 	open311_submission in;
 	open311_receipt out;
+	o311 *q;
 } submit_ctx;
+
+static int created_answer(submit_ctx *x);
 
 static int submit_tx(store_conn *c, void *p, err *e)
 {
 	submit_ctx *x = p;
-	return open311_submit(c, x->who, &x->in, &x->out, e);
+	if (open311_submit(c, x->who, &x->in, &x->out, e) < 0)
+		return -1;
+	/* Under an idempotency key (partners retry) the answer commits with the request. */
+	if (idem_tx_active()) {
+		created_answer(x);
+		idem_note_answer(x->q->r->status, x->q->r->content_type, x->q->r->text);
+	}
+	return 0;
 }
 
 static int read_submission(o311 *q, open311_submission *in, open311_answer *answers, err *e)
@@ -480,11 +491,20 @@ static int read_submission(o311 *q, open311_submission *in, open311_answer *answ
 static int requests_create(o311 *q)
 {
 	err e = {0};
-	submit_ctx x = {.who = &q->key};
+	submit_ctx x = {.who = &q->key, .q = q};
 	open311_answer answers[MAX_ANSWERS];
 	if (read_submission(q, &x.in, answers, &e) < 0 ||
 	    store_write(q->r->store, submit_tx, &x, &e) < 0)
 		return fail_err(q, &e);
+	/* Created and recorded with the appeal: no separate audit entry. */
+	q->key_id = 0;
+	return created_answer(&x);
+}
+
+static int created_answer(submit_ctx *xp)
+{
+	submit_ctx x = *xp;
+	o311 *q = x.q;
 	json_t *o = x.out.token[0] ? json_pack("{s:s}", "token", x.out.token)
 				   : json_pack("{s:s}", "service_request_id", x.out.number);
 	json_object_set_new(o, "service_notice", json_string(x.out.service_notice));
@@ -492,8 +512,6 @@ static int requests_create(o311 *q)
 			    x.in.account_id ? json_string(x.in.account_id) : json_null());
 	json_t *arr = json_array();
 	json_array_append_new(arr, o);
-	/* Created and recorded with the appeal: no separate audit entry. */
-	q->key_id = 0;
 	return send(q, 200, "service_requests", arr);
 }
 

@@ -1,5 +1,6 @@
 #include "appeals/appeal.h"
 
+#include <stdatomic.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,16 +79,42 @@ static int root_unit(store_conn *c, int64_t *id, err *e)
 			       NULL);
 }
 
-/* Whether an area is the whole tree: "/" (the command line, citizens, Open311 partners)
- * or a root's path (one id). There is one root, the city (unit_create makes a root only
- * from the command line setting up a city, and a unit is never moved to the top), so
- * every unit and case lies in that area. */
-static bool area_is_whole_tree(const char *path)
+/* Whether the database holds more than one city (`yiwang city`: several cities in one
+ * deployment). A root is never removed, so once seen it is remembered; until then the
+ * question is asked again at most once a second (a city added from the command line while
+ * the server runs). */
+static bool several_roots(store_conn *c)
+{
+	static _Atomic bool several;
+	static _Atomic int64_t checked_at;
+	if (atomic_load(&several))
+		return true;
+	int64_t now = clock_mono_ns();
+	int64_t last = atomic_load(&checked_at);
+	if (last && now - last < 1000000000LL)
+		return false;
+	int64_t n = 0;
+	err e = {0};
+	if (store_query_int(c, &n, 0, &e, "SELECT COUNT(*) FROM units WHERE parent_id IS NULL",
+			    NULL) < 0)
+		return true; /* in doubt, filter */
+	if (n > 1)
+		atomic_store(&several, true);
+	atomic_store(&checked_at, now);
+	return n > 1;
+}
+
+/* Whether an area is the whole tree: "/" (the command line, citizens, Open311 partners),
+ * or a root's path (one id) while there is one root, the city (unit_create makes a root
+ * only from the command line setting up a city, and a unit is never moved to the top), so
+ * that every unit and case lies in that area. With several cities a city's path is an
+ * area like any other. */
+static bool area_is_whole_tree(store_conn *c, const char *path)
 {
 	if (!strcmp(path, "/"))
 		return true;
 	const char *second = strchr(path + 1, '/');
-	return path[0] == '/' && second && !second[1];
+	return path[0] == '/' && second && !second[1] && !several_roots(c);
 }
 
 /* The unit an area path names: its last id. */
@@ -116,7 +143,7 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 	memset(info, 0, sizeof *info);
 	/* The region must lie in the caller's area (an agent placed in a county files that
 	 * county's appeals); a region outside it reads as one that does not exist. */
-	bool limited = !area_is_whole_tree(who->unit_path);
+	bool limited = !area_is_whole_tree(c, who->unit_path);
 	char hi[SCOPE_PATH_MAX];
 	scope_upper(who->unit_path, hi, sizeof hi);
 	int64_t region = in->region_id;
@@ -1560,7 +1587,7 @@ static int list_where(store_conn *c, store *s, const actor *who, const appeal_fi
 	/* The area: every case lies under the root, so for someone whose area is the whole
 	 * tree the condition is left out (it can use no index and made the unfiltered list
 	 * of a city-wide agent read every row). */
-	if (!area_is_whole_tree(who->unit_path)) {
+	if (!area_is_whole_tree(c, who->unit_path)) {
 		scope_upper(who->unit_path, q->hi, sizeof q->hi);
 		strbuf_adds(&q->where, " AND ((c.region_path >= ? AND c.region_path < ?)"
 				       " OR (c.handler_path >= ? AND c.handler_path < ?))");

@@ -12,6 +12,7 @@
 #include "org/actor.h"
 #include "org/audit.h"
 #include "engine/case.h"
+#include "http/idem.h"
 #include "core/clock.h"
 #include "core/mem.h"
 #include "core/strbuf.h"
@@ -439,6 +440,19 @@ static void run_tasks(store *s, int64_t now)
 	}
 }
 
+static int purge_tx(store_conn *c, void *ctx, err *e)
+{
+	return idem_purge(c, *(const int64_t *)ctx, e) < 0 ? -1 : 0;
+}
+
+/* Idempotency keys live 24 hours (http/idem.c). */
+static void purge_idempotency_keys(store *s, int64_t now)
+{
+	err pe = {0};
+	if (store_write(s, purge_tx, &now, &pe) < 0)
+		fprintf(stderr, "yiwang: scheduler: purging idempotency keys: %s\n", pe.message);
+}
+
 int jobs_run_pass(store *s, const sms_adapter *sms, int64_t now, err *e)
 {
 	bool pg = store_kind(s) == STORE_POSTGRES;
@@ -448,8 +462,10 @@ int jobs_run_pass(store *s, const sms_adapter *sms, int64_t now, err *e)
 			return got;
 	}
 	int changed = run_deadlines(s, now, e);
-	if (changed >= 0)
+	if (changed >= 0) {
 		run_tasks(s, now);
+		purge_idempotency_keys(s, now);
+	}
 	if (changed >= 0 && sms && outbox_drain(s, sms, now, JOBS_OUTBOX_MAX, e) < 0)
 		changed = -1;
 	if (pg) {

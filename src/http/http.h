@@ -53,6 +53,10 @@ struct http_req {
 	int defer_rc;
 	err defer_err;
 	bool suspended;
+	/* The request's idempotency key while it runs (http/idem.c); whether the answer is
+	 * a replay of the key's first answer (header Idempotency-Replayed). */
+	struct idem *idem;
+	bool idem_replayed;
 };
 
 /* The configuration of a running server, from flags and environment. */

@@ -234,7 +234,12 @@ int http_error(http_req *r, const err *e)
 {
 	if (e->kind == ERR_NONE)
 		return http_fail(r, 500, "internal_error", NULL, "内部错误");
-	return http_fail(r, err_http_status(e->kind), e->code, e->field, e->message);
+	int status = err_http_status(e->kind);
+	/* The database unreachable or failing over: the client comes back in a moment (with
+	 * its idempotency key, for a write). */
+	if (status == 503 && !r->retry_after)
+		http_retry_after(r, 1);
+	return http_fail(r, status, e->code, e->field, e->message);
 }
 
 void http_retry_after(http_req *r, int64_t seconds)

@@ -19,6 +19,7 @@
 #include "core/jsonw.h"
 #include "core/mem.h"
 #include "http/http.h"
+#include "http/idem.h"
 #include "http/metrics.h"
 
 typedef struct server {
@@ -165,6 +166,8 @@ static void run_route(http_req *r)
 			return;
 		}
 	}
+	if (idem_begin(r)) /* answered: a bad key, a replay, or its first still running */
+		return;
 	r->match.route->fn(r);
 	if (!r->status && !r->defer_fn)
 		http_fail(r, 500, "internal_error", NULL, "处理程序没有给出响应");
@@ -457,6 +460,8 @@ static enum MHD_Result queue(server *sv, struct MHD_Connection *c, http_req *r)
 		MHD_add_response_header(resp, "Allow", r->allow);
 	if (r->disposition)
 		MHD_add_response_header(resp, "Content-Disposition", r->disposition);
+	if (r->idem_replayed)
+		MHD_add_response_header(resp, "Idempotency-Replayed", "true");
 	if (r->retry_after > 0) {
 		char secs[16];
 		snprintf(secs, sizeof secs, "%d", r->retry_after);
@@ -532,6 +537,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (r->suspended) { /* resumed: the deferred write is done */
 		r->suspended = false;
 		finish_write(r, r->defer_rc, &r->defer_err);
+		idem_finish(r);
 		return queue(sv, c, r);
 	}
 	if (r->status) /* already answered (413 above) */
@@ -548,6 +554,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			r->suspended = true;
 			MHD_suspend_connection(c);
 			store_write_async(r->store, r->defer_fn, r->defer_ctx, write_done, r);
+			idem_disarm();
 			return MHD_YES;
 		}
 		if (r->defer_fn) {
@@ -555,6 +562,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			int rc = store_write(r->store, r->defer_fn, r->defer_ctx, &e);
 			finish_write(r, rc, &e);
 		}
+		idem_finish(r);
 	} else if (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0) {
 		r->status = -1; /* a static file, resolved in queue() */
 	} else {
@@ -572,6 +580,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	http_req *r = *con_cls;
 	if (!r)
 		return;
+	idem_finish(r); /* a request that ended without its answer still leaves its key */
 	int64_t ns = clock_mono_ns() - r->started_ns;
 	int slot = r->match.route ? r->match.index : is_api_path(r->path) ? -2 : -1;
 	metrics_record(sv->metrics, slot, r->status > 0 ? r->status : 500, ns);

@@ -32,8 +32,8 @@ static int h_list(http_req *r)
 			return http_list(r, json_array(), 0, page, per_page);
 		}
 	}
-	if (!c ||
-	    audit_list(c, entity, entity_id, actor_id, page, per_page, &items, &total, &e) < 0)
+	if (!c || audit_list_area(c, req_actor(r)->admin_path, entity, entity_id, actor_id, page,
+				  per_page, &items, &total, &e) < 0)
 		return http_error(r, &e);
 	return http_list(r, items, total, page, per_page);
 }

@@ -109,23 +109,44 @@ int audit_append(store_conn *c, const actor *who, const char *action, const char
 int audit_list(store_conn *c, const char *entity, int64_t entity_id, int64_t actor_id, int64_t page,
 	       int64_t per_page, json_t **items, int64_t *total, err *e)
 {
+	return audit_list_area(c, NULL, entity, entity_id, actor_id, page, per_page, items, total,
+			       e);
+}
+
+/* An entry belongs to the area of its actor's unit; entries without a user behind them
+ * (the command line, citizens, Open311 partners) to every area. */
+#define AREA_FILTER                                                                                \
+	" AND (CAST(? AS TEXT) IS NULL OR actor_id IS NULL OR EXISTS (SELECT 1 FROM users u"       \
+	" JOIN units un ON un.id = u.unit_id WHERE u.id = audit_log.actor_id"                      \
+	" AND un.path >= ? AND un.path < ?))"
+
+int audit_list_area(store_conn *c, const char *area, const char *entity, int64_t entity_id,
+		    int64_t actor_id, int64_t page, int64_t per_page, json_t **items,
+		    int64_t *total, err *e)
+{
+	char hi[256] = "";
+	if (area && strcmp(area, "/") == 0)
+		area = NULL;
+	if (area)
+		scope_upper(area, hi, sizeof hi);
 	if (store_query_int(
 		    c, total, 0, e,
 		    "SELECT COUNT(*) FROM audit_log WHERE (CAST(? AS TEXT) IS NULL OR entity = ?)"
-		    " AND (? = 0 OR entity_id = ?) AND (? = 0 OR actor_id = ?)",
-		    "ssiiii", entity, entity, entity_id, entity_id, actor_id, actor_id) < 0)
+		    " AND (? = 0 OR entity_id = ?) AND (? = 0 OR actor_id = ?)" AREA_FILTER,
+		    "ssiiiisss", entity, entity, entity_id, entity_id, actor_id, actor_id, area,
+		    area ? area : "", hi) < 0)
 		return -1;
 	store_stmt *st = store_prepare(
 		c,
 		"SELECT seq, at, actor_id, actor, action, entity, entity_id, ip, detail"
 		" FROM audit_log WHERE (CAST(? AS TEXT) IS NULL OR entity = ?) AND (? = 0 OR "
 		"entity_id = ?)"
-		" AND (? = 0 OR actor_id = ?) ORDER BY seq DESC LIMIT ? OFFSET ?",
+		" AND (? = 0 OR actor_id = ?)" AREA_FILTER " ORDER BY seq DESC LIMIT ? OFFSET ?",
 		e);
 	if (!st)
 		return -1;
-	store_bindf(st, "ssiiiiii", entity, entity, entity_id, entity_id, actor_id, actor_id,
-		    per_page, (page - 1) * per_page);
+	store_bindf(st, "ssiiiisssii", entity, entity, entity_id, entity_id, actor_id, actor_id,
+		    area, area ? area : "", hi, per_page, (page - 1) * per_page);
 	json_t *arr = json_array();
 	int rc;
 	while ((rc = store_step(st, e)) == 1) {

@@ -19,6 +19,11 @@ int audit_append(store_conn *c, const actor *who, const char *action, const char
 /* Lists entries newest first, filtered by entity, entity_id (0: any), actor_id (0: any). */
 int audit_list(store_conn *c, const char *entity, int64_t entity_id, int64_t actor_id, int64_t page,
 	       int64_t per_page, json_t **items, int64_t *total, err *e);
+/* The same within an area (a city admin's city: several cities in one database): entries
+ * whose actor is a user of another area are left out. area NULL or "/": everything. */
+int audit_list_area(store_conn *c, const char *area, const char *entity, int64_t entity_id,
+		    int64_t actor_id, int64_t page, int64_t per_page, json_t **items,
+		    int64_t *total, err *e);
 
 /* The login log (docs/security.md "Accounts"): the entries of logins, failed and refused
  * attempts, locks and logouts, each with its time, user, client address and User-Agent. */

@@ -129,8 +129,58 @@ int store_data_version(store *s, uint64_t *v)
 	return 0;
 }
 
+/* ---- the hook around the next write (store_tx_hook_arm) ---- */
+
+static _Thread_local store_tx_hook armed;
+static _Thread_local void *running_tag;
+
+void store_tx_hook_arm(const store_tx_hook *h)
+{
+	armed = h ? *h : (store_tx_hook){0};
+}
+
+void *store_tx_tag(void)
+{
+	return running_tag;
+}
+
+typedef struct hooked {
+	store_tx_fn fn;
+	void *ctx;
+	store_tx_hook h;
+	store_done_fn done;
+	void *done_arg;
+} hooked;
+
+static int hooked_tx(store_conn *c, void *p, err *e)
+{
+	hooked *x = p;
+	if (x->h.before && x->h.before(c, x->h.arg, e) < 0)
+		return -1;
+	running_tag = x->h.arg;
+	int rc = x->fn(c, x->ctx, e);
+	running_tag = NULL;
+	if (rc == 0 && x->h.after)
+		rc = x->h.after(c, x->h.arg, e);
+	return rc;
+}
+
+static void hooked_done(void *arg, int rc, const err *e)
+{
+	hooked *x = arg;
+	store_done_fn done = x->done;
+	void *done_arg = x->done_arg;
+	free(x);
+	done(done_arg, rc, e);
+}
+
 int store_write(store *s, store_tx_fn fn, void *ctx, err *e)
 {
+	if (armed.before || armed.after) {
+		hooked x = {.fn = fn, .ctx = ctx, .h = armed};
+		armed = (store_tx_hook){0};
+		return s->ops->write(s, hooked_tx, &x, e);
+	}
 	return s->ops->write(s, fn, ctx, e);
 }
 
@@ -141,6 +191,13 @@ bool store_can_defer(const store *s)
 
 void store_write_async(store *s, store_tx_fn fn, void *ctx, store_done_fn done, void *arg)
 {
+	if (armed.before || armed.after) {
+		hooked *x = xmalloc(sizeof *x);
+		*x = (hooked){.fn = fn, .ctx = ctx, .h = armed, .done = done, .done_arg = arg};
+		armed = (store_tx_hook){0};
+		s->ops->write_async(s, hooked_tx, x, hooked_done, x);
+		return;
+	}
 	s->ops->write_async(s, fn, ctx, done, arg);
 }
 

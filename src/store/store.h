@@ -58,6 +58,19 @@ typedef int (*store_tx_fn)(store_conn *conn, void *ctx, err *e);
 /* Runs fn in a write transaction and returns its result once the outcome is durable. */
 int store_write(store *s, store_tx_fn fn, void *ctx, err *e);
 
+/* A hook around the next write of the calling thread (idempotency keys, http/idem.c):
+ * before runs first inside that write's transaction, after once fn succeeded, both in the
+ * same transaction (and again if PostgreSQL retries it). store_write and
+ * store_write_async take the armed hook (it guards one write); arming NULL disarms. While
+ * fn runs, store_tx_tag() returns arg on the thread running it (SQLite's writer thread or
+ * the caller's), so code inside the transaction can add to what the hook records. */
+typedef struct store_tx_hook {
+	store_tx_fn before, after;
+	void *arg;
+} store_tx_hook;
+void store_tx_hook_arm(const store_tx_hook *h);
+void *store_tx_tag(void);
+
 /* Called once a write handed to store_write_async is durable (rc 0) or failed (rc -1, e
  * filled), on the writer's thread: it must be quick and must not write. */
 typedef void (*store_done_fn)(void *arg, int rc, const err *e);

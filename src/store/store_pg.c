@@ -53,6 +53,12 @@ typedef struct pg_conn {
 	bool in_tx;	  /* between BEGIN and COMMIT/ROLLBACK */
 	bool tx_retry;	  /* a serialization failure or deadlock hit the open transaction */
 	err retry_err;	  /* ...and what it said, reported when the retries run out */
+	/* Failover (reconnect()): the server we reach can no longer take writes (25006 after
+	 * a switchover), so the session must be replaced even though it still answers; and
+	 * the backoff between attempts to reconnect. */
+	bool must_reset;
+	int64_t next_try_ns;
+	int backoff_ms;
 } pg_conn;
 
 typedef struct pg_store {
@@ -93,6 +99,54 @@ static int conn_error(pg_conn *c, err *e)
 	return err_set(e, ERR_UNAVAILABLE, "database_unavailable", NULL, "无法连接数据库：%s", msg);
 }
 
+/* ---- failover ----
+ * Behind HAProxy's write port the server we reach is whichever node Patroni made the
+ * leader. When it dies or steps down our session breaks (PQstatus bad, SQLSTATE 08xxx or
+ * 57P01-03) or, after a switchover, survives on a node that now refuses writes (25006).
+ * Either way the statement's transaction did not commit and the request answers 503 with
+ * Retry-After; the next statement on this connection reconnects (reconnect(), through the
+ * same address, so to the new leader), at most once per backoff period (100 ms doubling
+ * to 2 s) so that a thread never waits out connect timeouts back to back while the cluster
+ * elects. A COMMIT whose answer was lost is not retried here: its outcome is unknown, and
+ * the client's idempotency key resolves it (http/idem.c). */
+
+enum { BACKOFF_MIN_MS = 100, BACKOFF_MAX_MS = 2000 };
+
+/* Whether an error means this session's server can no longer serve us, though the
+ * session is up: a read-only node (a demoted leader, 25006), or one that is out of
+ * connection slots or starting (53300, 57P03). The session is replaced before the next
+ * statement. */
+static bool failover_state(pg_conn *c, const char *state)
+{
+	if (!state || (strcmp(state, "25006") != 0 && strcmp(state, "53300") != 0 &&
+		       strcmp(state, "57P03") != 0))
+		return false;
+	c->must_reset = true;
+	return true;
+}
+
+/* Connects the session again (the caller is outside any transaction). */
+static int reconnect(pg_conn *c, err *e)
+{
+	int64_t now = clock_mono_ns();
+	if (c->next_try_ns && now < c->next_try_ns)
+		return err_set(e, ERR_UNAVAILABLE, "database_unavailable", NULL,
+			       "数据库暂不可用（正在重连），请稍后重试");
+	c->must_reset = false;
+	PQreset(c->pg);
+	store_account(c->base.s, clock_mono_ns() - now);
+	if (PQstatus(c->pg) != CONNECTION_OK) {
+		c->backoff_ms = c->backoff_ms ? c->backoff_ms * 2 : BACKOFF_MIN_MS;
+		if (c->backoff_ms > BACKOFF_MAX_MS)
+			c->backoff_ms = BACKOFF_MAX_MS;
+		c->next_try_ns = clock_mono_ns() + (int64_t)c->backoff_ms * 1000000;
+		return -2;
+	}
+	c->backoff_ms = 0;
+	c->next_try_ns = 0;
+	return 0;
+}
+
 /* Maps a failed result (NULL when libpq could not even make one) to our error kinds by
  * SQLSTATE, so that callers see the same codes as on SQLite. */
 static int pg_fail(pg_conn *c, const PGresult *res, err *e)
@@ -108,6 +162,9 @@ static int pg_fail(pg_conn *c, const PGresult *res, err *e)
 	    (state && (strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0)))
 		return err_set(e, ERR_UNAVAILABLE, "database_unavailable", NULL,
 			       "数据库连接中断：%s", msg);
+	if (failover_state(c, state))
+		return err_set(e, ERR_UNAVAILABLE, "database_failover", NULL,
+			       "数据库正在切换主节点，请稍后重试：%s", msg);
 	if (!state)
 		return err_set(e, ERR_INTERNAL, "database_error", NULL, "数据库错误：%s", msg);
 	if (strcmp(state, "23505") == 0)
@@ -202,7 +259,7 @@ static PGconn *connect_db(const char *url)
 {
 	/* Keywords before dbname are defaults that the URL may override. */
 	const char *const keys[] = {"fallback_application_name", "connect_timeout", "dbname", NULL};
-	const char *const vals[] = {"yiwang", "10", url, NULL};
+	const char *const vals[] = {"yiwang", "5", url, NULL};
 	PGconn *pg = PQconnectdbParams(keys, vals, 1);
 	if (pg)
 		PQsetNoticeProcessor(pg, drop_notice, NULL);
@@ -270,17 +327,17 @@ static int conn_ready(pg_conn *c, err *e)
 {
 	if (!c->in_tx)
 		notice_hangup(c);
-	if (PQstatus(c->pg) == CONNECTION_OK)
+	if (PQstatus(c->pg) == CONNECTION_OK && !(c->must_reset && !c->in_tx))
 		return 0;
 	if (c->in_tx)
 		return err_set(e, ERR_UNAVAILABLE, "database_unavailable", NULL,
 			       "数据库连接在事务中中断，请重试");
 	cache_drop(c);
-	int64_t t0 = clock_mono_ns();
-	PQreset(c->pg);
-	store_account(c->base.s, clock_mono_ns() - t0);
-	if (PQstatus(c->pg) != CONNECTION_OK)
+	int rc = reconnect(c, e);
+	if (rc == -2)
 		return conn_error(c, e);
+	if (rc < 0)
+		return -1;
 	return session_setup(c, e);
 }
 
@@ -621,6 +678,11 @@ static int pg_commit(store_conn *b, err *e)
 	}
 	int rc = simple(c, "COMMIT", e);
 	c->in_tx = false;
+	/* The connection broke while COMMIT was on its way: it may or may not have committed,
+	 * and only the client's idempotency key can tell (see "failover" above). */
+	if (rc < 0 && PQstatus(c->pg) != CONNECTION_OK)
+		err_set(e, ERR_UNAVAILABLE, "commit_unknown", NULL,
+			"数据库连接在提交时中断，结果未知：请用同一幂等键重试");
 	return rc;
 }
 

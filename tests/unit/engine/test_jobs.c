@@ -790,6 +790,104 @@ static void test_inbox_read_only_in_own_inbox(void **state)
 			 2);
 }
 
+/* ---- two nodes on one database: every SMS sent once ---- */
+
+enum { NODE_MSGS = 120 };
+
+typedef struct tally {
+	atomic_int sent[NODE_MSGS];
+} tally;
+
+static int tally_send(void *ctx, const char *phone, const char *body, err *e)
+{
+	(void)body, (void)e;
+	tally *t = ctx;
+	int i = atoi(phone + 7); /* 1380000NNNN */
+	if (i >= 0 && i < NODE_MSGS)
+		atomic_fetch_add(&t->sent[i], 1);
+	/* A gateway takes a moment: the other node's drain runs meanwhile. */
+	nanosleep(&(struct timespec){0, 200 * 1000L}, NULL);
+	return 0;
+}
+
+static int tx_enqueue_many(store_conn *c, void *ctx, err *e)
+{
+	int64_t now = *(const int64_t *)ctx;
+	for (int i = 0; i < NODE_MSGS; i++) {
+		char phone[16];
+		snprintf(phone, sizeof phone, "1380000%04d", i);
+		if (outbox_enqueue(c, "sms", phone, "催办", 0, now, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+typedef struct node {
+	store *s;
+	const sms_adapter *a;
+	int64_t now;
+	bool whole_pass; /* jobs_run_pass (with its lock) rather than outbox_drain alone */
+	int rc;
+	err e;
+} node;
+
+static void *node_main(void *arg)
+{
+	node *n = arg;
+	for (int round = 0; round < 4; round++) {
+		n->rc = n->whole_pass ? jobs_run_pass(n->s, n->a, n->now, &n->e)
+				      : outbox_drain(n->s, n->a, n->now, NODE_MSGS, &n->e);
+		if (n->rc < 0)
+			break;
+	}
+	return NULL;
+}
+
+/* Two servers on one database (on PostgreSQL: two nodes of a cluster) drain the outbox
+ * at the same moment, each with two threads: once through the scheduler's pass (one node
+ * at a time under the advisory lock), once through outbox_drain alone, where only the
+ * guarded claim stands between them. Either way each message goes out exactly once. */
+static void test_two_nodes_send_every_sms_once(void **state)
+{
+	fx *f = *state;
+	err e = {0};
+	int64_t now = f->t0;
+	if (store_write(f->s, tx_enqueue_many, &now, &e) < 0)
+		fail_msg("enqueue: %s", e.message);
+	store *other = NULL;
+	assert_int_equal(store_open(f->d.url, false, &other, &e), 0);
+	tally t = {0};
+	sms_adapter a = {"tally", tally_send, &t};
+	for (int whole = 0; whole < 2; whole++) {
+		node nodes[4] = {{f->s, &a, now, whole, 0, {0}},
+				 {other, &a, now, whole, 0, {0}},
+				 {f->s, &a, now, whole, 0, {0}},
+				 {other, &a, now, whole, 0, {0}}};
+		pthread_t th[4];
+		for (int i = 0; i < 4; i++)
+			pthread_create(&th[i], NULL, node_main, &nodes[i]);
+		for (int i = 0; i < 4; i++)
+			pthread_join(th[i], NULL);
+		for (int i = 0; i < 4; i++)
+			if (nodes[i].rc < 0)
+				fail_msg("node %d: %s", i, nodes[i].e.message);
+		for (int i = 0; i < NODE_MSGS; i++) {
+			if (atomic_load(&t.sent[i]) != 1)
+				fail_msg("%s: message %d sent %d times",
+					 whole ? "jobs_run_pass" : "outbox_drain", i,
+					 atomic_load(&t.sent[i]));
+			atomic_store(&t.sent[i], 0);
+		}
+		assert_int_equal(qi(f, "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL", 0), 0);
+		if (!whole) { /* queue them all again for the second way */
+			exec_sql(f->s, "DELETE FROM outbox");
+			if (store_write(f->s, tx_enqueue_many, &now, &e) < 0)
+				fail_msg("enqueue: %s", e.message);
+		}
+	}
+	store_close(other);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -813,6 +911,7 @@ int main(void)
 		T(test_outbox_gives_up_after_five_attempts),
 		T(test_log_adapter_masks_the_phone_and_says_not_delivered),
 		T(test_pg_advisory_lock_lets_one_node_run_a_pass),
+		T(test_two_nodes_send_every_sms_once),
 		T(test_scheduler_runs_at_start_and_stops_at_once),
 		T(test_inbox_lists_unit_and_own_newest_first),
 		T(test_inbox_read_only_in_own_inbox),
