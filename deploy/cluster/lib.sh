@@ -247,13 +247,20 @@ write_pgbouncer_ini() {
 	INI
 }
 
-# The demo: built once per binary and day with `yiwang demo` straight into the cluster
-# (its bulk load without waiting for the standby: synchronous_commit=off for that session
-# only), then kept as a pg_dump; later runs restore the dump, which takes seconds.
+# The demo: built with `yiwang demo` straight into the cluster (its bulk load without
+# waiting for the standby: synchronous_commit=off for that session only), then kept as a
+# pg_dump; later runs restore the dump, which takes seconds, and the node migrates it to
+# the binary's schema at start. The dump is built again when the demo's sources or the
+# migrations change (or the binary, when it is not this tree's), and each day (the demo's
+# dates are relative to today).
 load_demo() {
 	local cache=${YIWANG_CLUSTER_CACHE:-$CLUSTER_ROOT/build/cluster}
 	local sum dump
-	sum=$(sha256sum "$YIWANG_BIN" | cut -c1-16)
+	if [ "$YIWANG_BIN" = "$CLUSTER_ROOT/build/yiwang" ] && [ -d "$CLUSTER_ROOT/src/demo" ]; then
+		sum=$(cat "$CLUSTER_ROOT"/src/demo/* "$CLUSTER_ROOT"/src/store/migrations/* | sha256sum | cut -c1-16)
+	else
+		sum=$(sha256sum "$YIWANG_BIN" | cut -c1-16)
+	fi
 	dump="$cache/demo-$sum-$(date +%F).dump"
 	mkdir -p "$cache"
 	psql -q -X -v ON_ERROR_STOP=1 "postgresql://postgres@127.0.0.1:$PG_WRITE/postgres" \
