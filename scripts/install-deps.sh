@@ -9,6 +9,7 @@ pkgs=(gcc make pkg-config ca-certificates clang-format
       libxlsxwriter-dev libzip-dev libexpat1-dev libcmocka-dev libhpdf-dev fonts-arphic-uming poppler-utils
       clang libclang-rt-14-dev
       postgresql postgresql-contrib pgbackrest sqlite3 nginx wrk chromium
+      patroni etcd-server etcd-client haproxy pgbouncer   # the cluster (deploy/cluster, make test-cluster)
       fonts-noto-cjk)   # Chinese glyphs for the headless browser (tests, screenshots)
 command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 command -v npm >/dev/null 2>&1 || pkgs+=(npm)
