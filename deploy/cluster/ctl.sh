@@ -11,7 +11,8 @@
 #                          once, the health check takes it out within 2 s) and its supervisor
 #                          starts it again after 0.5 s (systemd's Restart=always on real
 #                          machines); HAProxy takes it back after 2 good checks.
-#   ctl.sh nodes K         serve through the front with nodes 1..K only (bench/cluster.sh)
+#   ctl.sh nodes K [bouncer]  restarts the nodes: 1..K behind the front, connected to
+#                          HAProxy's write port, or to PgBouncer (bench/cluster.sh)
 #   ctl.sh wait-healthy [S]  waits (at most S s, default 120) until 3 members stream with one
 #                          leader and one synchronous standby and every node answers
 set -euo pipefail
@@ -73,16 +74,13 @@ kill_node() {
 	echo "killed yiwang node $n (pid $pid) at $(date -u +%FT%T.%3NZ)"
 }
 
-set_nodes() {
+set_nodes() { # k [bouncer]
 	local k=$1 i
 	[[ $k =~ ^[1-3]$ ]] || die "nodes: 1 to 3"
-	for i in 1 2 3; do
-		if [ "$i" -le "$k" ]; then
-			[ -e "$D/run/node$i.pid" ] || start_node "$i"
-		else
-			stop_pidfile "$D/run/node$i.pid"
-		fi
-	done
+	# Every node starts again, connected straight to HAProxy's write port or to PgBouncer.
+	[ "${2:-}" = bouncer ] && NODE_DB=$BOUNCER_URL
+	for i in 1 2 3; do stop_pidfile "$D/run/node$i.pid"; done
+	for i in $(seq 1 "$k"); do start_node "$i"; done
 	for i in $(seq 1 "$k"); do
 		wait_for 60 node_healthy "$i" || die "node $i did not start (see $D/node/n$i.log)"
 	done
@@ -92,7 +90,7 @@ set_nodes() {
 	wait_for 30 front_healthy || die "the front does not answer"
 	# (two good checks each before HAProxy sends a node requests)
 	sleep 2.5
-	echo "front: nodes 1..$k"
+	echo "front: nodes 1..$k, database ${NODE_DB:-$DB_URL}"
 }
 
 wait_healthy() {
@@ -105,7 +103,7 @@ case ${1:-} in
 status) status ;;
 kill-primary) kill_primary ;;
 kill-node) kill_node "${2:-}" ;;
-nodes) set_nodes "${2:-}" ;;
+nodes) set_nodes "${2:-}" "${3:-}" ;;
 wait-healthy) wait_healthy "${2:-120}" ;;
-*) die "usage: ctl.sh status | kill-primary | kill-node N | nodes K | wait-healthy [S]" ;;
+*) die "usage: ctl.sh status | kill-primary | kill-node N | nodes K [bouncer] | wait-healthy [S]" ;;
 esac

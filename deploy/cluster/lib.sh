@@ -35,6 +35,7 @@ ETCD_HOSTS="127.0.0.1:$(etcd_client 1),127.0.0.1:$(etcd_client 2),127.0.0.1:$(et
 DB_NAME=yiwang
 DB_URL="postgresql://postgres@127.0.0.1:$PG_WRITE/$DB_NAME"
 DB_READ_URL="postgresql://postgres@127.0.0.1:$PG_READ/$DB_NAME"
+BOUNCER_URL="postgresql://postgres@127.0.0.1:$BOUNCER/$DB_NAME"
 
 say() { echo "cluster: $*" >&2; }
 die() {
@@ -223,7 +224,9 @@ write_haproxy_front_cfg() { # nodes
 			  option redispatch
 			  retries 2
 			  retry-on conn-failure
-			  default-server inter 1s fastinter 300ms fall 2 rise 2
+			  # (a node takes at most 256 connections from one address, --per-ip-connections,
+			  # and every connection from the front comes from its address: queue here instead)
+			  default-server inter 1s fastinter 300ms fall 2 rise 2 maxconn 200
 		CFG
 		for i in $(seq 1 "$1"); do echo "  server n$i 127.0.0.1:$(node_port $i) check"; done
 	} >"$D/haproxy-front.cfg"
@@ -284,7 +287,7 @@ start_node() { # i
 	local i=$1
 	spawn "$D/run/node$i.pid" "$D/node/n$i.log" "$CLUSTER_ROOT/deploy/cluster/supervise.sh" \
 		"$D/run/node$i.child" \
-		"$YIWANG_BIN" serve --db "$DB_URL" --listen "127.0.0.1:$(node_port "$i")" \
+		"$YIWANG_BIN" serve --db "${NODE_DB:-$DB_URL}" --listen "127.0.0.1:$(node_port "$i")" \
 		--metrics-listen "127.0.0.1:$(metrics_port "$i")" --data-dir "$D/files" \
 		--access-log off --threads "${YIWANG_CLUSTER_THREADS:-8}" ${YIWANG_NODE_ARGS:-}
 }
