@@ -10,7 +10,8 @@
 // standby, and every yiwang node answers (the supervisor restarted the killed one).
 //
 // Every request carries an Idempotency-Key and is retried with the same key on a network
-// error, a timeout, a 5xx or a 429 until it gets an answer, as a careful client does.
+// error, a timeout, a 5xx, a 429 or a 409 idempotency_in_progress until it gets an answer,
+// as a careful client does.
 // Every intake carries a unique marker in its content, every action a unique note; at the
 // end the database is read (the leader, and each member directly) and every acknowledged
 // write must be there exactly once; a marker found twice is a duplicate whether or not
@@ -118,7 +119,9 @@ async function reliable(c, method, path, body, key) {
       oddities.push(`${key}: 401 ${JSON.stringify(r.body)}`);
       continue;
     }
-    if (r.status && r.status < 500 && r.status !== 429) return { ...r, start, end: now() };
+    // (409 idempotency_in_progress: the first attempt with this key still runs on a node)
+    const busy = r.status === 409 && r.body?.error?.code === 'idempotency_in_progress';
+    if (r.status && r.status < 500 && r.status !== 429 && !busy) return { ...r, start, end: now() };
     retries++;
     if (stopping && now() > stopDeadline) return null;
     await sleep(r.retryAfter ? Math.min(r.retryAfter * 1000, 1000) : 200);
