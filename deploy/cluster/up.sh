@@ -109,6 +109,9 @@ for i in 1 2 3; do
 		        wal_keep_size: 512MB
 		        hot_standby: "on"
 		        hot_standby_feedback: "on"
+		        # a replica told to follow a new leader retries its connection after 1 s,
+		        # not 5: the new leader acknowledges no write until a standby is back
+		        wal_retrieve_retry_interval: 1s
 		  initdb:
 		    - encoding: UTF8
 		    - locale: C.UTF-8
