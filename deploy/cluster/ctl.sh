@@ -63,7 +63,7 @@ kill_primary() {
 	i=${leader#pg}
 	pid=$(head -n1 "$D/pg/p$i/data/postmaster.pid" 2>/dev/null) || die "no postmaster.pid for $leader"
 	kill -KILL "$pid"
-	echo "killed the postmaster of $leader (pid $pid), the leader, at $(date -u +%FT%T.%3NZ)"
+	echo "killed the postmaster of $leader (the leader; pid $pid) at $(date -u +%FT%T.%3NZ)"
 }
 
 kill_node() {
