@@ -13,6 +13,7 @@
 #   - reads: GET /api/v1/appeals/{id} as the agent (one appeal with its timeline);
 #   - intakes: POST /api/v1/appeals as the agent, a different appeal each request, each
 #     durable on the primary and the synchronous standby before its 201.
+# (wrk --timeout 10s: an intake waits for the standby's disk on a loaded machine.)
 # Medians are quoted. Nothing is pinned to a core: the cluster is ~15 processes on this
 # machine's cores, and wrk competes with them, as does anything else running.
 set -uo pipefail
@@ -73,14 +74,19 @@ ROWS=()
 one_config() { # label nodes [bouncer]
 	local label=$1 k=$2 via=${3:-} r ng=() rd=() in=()
 	bench_log "bench: $label"
-	deploy/cluster/ctl.sh nodes "$k" $via >&2 || bench_die "could not set $label"
+	if ! deploy/cluster/ctl.sh nodes "$k" $via >&2; then
+		local why
+		why=$(grep -h -i -m1 'error\|fatal\|fail' "$YIWANG_CLUSTER_DIR"/node/n*.log 2>/dev/null | head -n1 | cut -c1-160)
+		ROWS+=("| $label | — | did not start: ${why:-a node did not answer /healthz within 60 s} | | | |")
+		return
+	fi
 	tok=$(bench_login "$front" agent)
 	export YW_TOKEN=$tok
 	printf 'wrk.headers["Authorization"] = "Bearer %s"\n' "$tok" >"$BENCH_TMP/read.lua"
 	for r in $(seq 1 "$REPEAT"); do
 		ng+=("$(bench_wrk "nginx-$k$via-$r" "http://127.0.0.1:$NGINX_PORT/appeal.json")")
-		rd+=("$(bench_wrk "read-$k$via-$r" "$front/api/v1/appeals/$id" -s "$BENCH_TMP/read.lua")")
-		in+=("$(bench_wrk "intake-$k$via-$r" "$front/api/v1/appeals" -s "$BENCH_TMP/intake.lua")")
+		rd+=("$(bench_wrk "read-$k$via-$r" "$front/api/v1/appeals/$id" --timeout 10s -s "$BENCH_TMP/read.lua")")
+		in+=("$(bench_wrk "intake-$k$via-$r" "$front/api/v1/appeals" --timeout 10s -s "$BENCH_TMP/intake.lua")")
 		bench_log "bench:   round $r: nginx ${ng[-1]}, reads ${rd[-1]}, intakes ${in[-1]} req/s"
 	done
 	local mn mr mi
@@ -95,6 +101,7 @@ one_config() { # label nodes [bouncer]
 one_config "1 node" 1
 one_config "2 nodes" 2
 one_config "3 nodes" 3
+one_config "1 node, PgBouncer (transaction mode)" 1 bouncer
 one_config "3 nodes, PgBouncer (transaction mode)" 3 bouncer
 
 echo
