@@ -37,6 +37,7 @@ typedef struct o311 {
 	int64_t key_id; /* 0: no key sent */
 	actor key;
 	json_t *read_ids; /* the ids a read returned, for the audit entry */
+	char area[64];	  /* the city jurisdiction_id names ("/270/"); "": the deployment */
 } o311;
 
 /* ---- rendering ---- */
@@ -263,7 +264,20 @@ static int begin(o311 *q, http_req *r, enum fmt fmt, bool form, bool key_require
 		return -1;
 	const char *want = r->app->cfg.open311_jurisdiction;
 	const char *jid = get(q, "jurisdiction_id");
-	if (want && jid && strcmp(want, jid) != 0)
+	/* Several cities in one deployment: a city's code (its root unit's) is a jurisdiction
+	 * of its own, whose requests land in and are listed from that city only. */
+	int64_t root = 0;
+	if (jid && (!want || strcmp(want, jid) != 0)) {
+		store_conn *c = store_conn_get(r->store, e);
+		if (!c ||
+		    store_query_int(c, &root, 0, e,
+				    "SELECT id FROM units WHERE parent_id IS NULL AND code = ?",
+				    "s", jid) < 0)
+			return -1;
+		if (root)
+			snprintf(q->area, sizeof q->area, "/%lld/", (long long)root);
+	}
+	if (want && jid && strcmp(want, jid) != 0 && !root)
 		return err_set(e, ERR_NOT_FOUND, "jurisdiction_not_found", "jurisdiction_id",
 			       "jurisdiction_id %s was not found", jid);
 	const char *key = get(q, "api_key");
@@ -282,6 +296,8 @@ static int begin(o311 *q, http_req *r, enum fmt fmt, bool form, bool key_require
 				       "invalid or revoked api_key");
 		}
 		key_actor(q, partner);
+		if (q->area[0])
+			snprintf(q->key.unit_path, sizeof q->key.unit_path, "%s", q->area);
 		snprintf(limit_key, sizeof limit_key, "key:%lld", (long long)q->key_id);
 	} else {
 		snprintf(limit_key, sizeof limit_key, "ip:%s", r->ip);
@@ -530,7 +546,7 @@ static int time_param(o311 *q, const char *name, int64_t *out, err *e)
 static int requests_list(o311 *q)
 {
 	err e = {0};
-	open311_query f = {0};
+	open311_query f = {.area = q->area[0] ? q->area : NULL};
 	const int64_t window = (int64_t)OPEN311_WINDOW_DAYS * 24 * 3600 * 1000;
 	int64_t start, end;
 	f.ids = get(q, "service_request_id");
@@ -584,7 +600,9 @@ static int h_request(http_req *r)
 	store_conn *c;
 	json_t *out;
 	open311_query f = {.ids = id};
-	if (begin(&q, r, fmt, false, false, &e) < 0)
+	int began = begin(&q, r, fmt, false, false, &e);
+	f.area = q.area[0] ? q.area : NULL;
+	if (began < 0)
 		fail_err(&q, &e);
 	else if (!*id)
 		fail(&q, 400, "service_request_id was not provided");

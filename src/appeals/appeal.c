@@ -159,11 +159,14 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 				       limited ? "您的管辖范围内" : "", in->region_code);
 	}
 	bool chosen = region != 0;
-	if (!region && who->user_id)
+	/* A user's own unit; an Open311 partner's city when its jurisdiction_id named one. */
+	if (!region && (who->user_id || strcmp(who->unit_path, "/") != 0))
 		region = path_last_id(who->unit_path);
 	if (!region && root_unit(c, &region, e) < 0)
 		return -1;
 	int64_t intake_unit = who->user_id ? who->unit_id : 0;
+	if (!intake_unit && strcmp(who->unit_path, "/") != 0)
+		intake_unit = path_last_id(who->unit_path); /* that city, not the first one */
 	if (!intake_unit) {
 		if (store_query_int(c, &intake_unit, 0, e,
 				    "SELECT CAST(value AS BIGINT) FROM settings WHERE key = "

@@ -575,6 +575,12 @@ int open311_requests(store_conn *c, const open311_query *q, json_t **out, err *e
 			strbuf_addf(&w, " AND c.status %s ('closed', 'merged')",
 				    q->open ? "NOT IN" : "IN");
 	}
+	/* A city's jurisdiction: its requests only (several cities in one deployment). */
+	char hi[SCOPE_PATH_MAX];
+	if (q->area) {
+		scope_upper(q->area, hi, sizeof hi);
+		strbuf_adds(&w, " AND c.region_path >= ? AND c.region_path < ?");
+	}
 	char *sql = xasprintf(REQUEST_SELECT "%s ORDER BY c.id DESC LIMIT %d", strbuf_str(&w),
 			      OPEN311_MAX_REQUESTS);
 	store_stmt *st = store_prepare(c, sql, e);
@@ -583,9 +589,14 @@ int open311_requests(store_conn *c, const open311_query *q, json_t **out, err *e
 		goto out;
 	for (size_t i = 0; i < nv; i++)
 		store_bind_text(st, (int)i + 1, vals[i]);
+	int next = (int)nv + 1;
 	if (!ids) {
-		store_bind_int(st, (int)nv + 1, q->start);
-		store_bind_int(st, (int)nv + 2, q->end);
+		store_bind_int(st, next++, q->start);
+		store_bind_int(st, next++, q->end);
+	}
+	if (q->area) {
+		store_bind_text(st, next++, q->area);
+		store_bind_text(st, next, hi);
 	}
 	int src;
 	while ((src = store_step(st, e)) == 1)

@@ -84,6 +84,7 @@ typedef struct open311_query {
 	const char *service_codes; /* comma list, NULL: every service */
 	int64_t start, end;	   /* requested_datetime in [start, end] */
 	bool open, closed;	   /* the statuses wanted (neither: both) */
+	const char *area; /* a city's path when jurisdiction_id names one; NULL: every city */
 } open311_query;
 
 /* The requests matching q, newest first, at most OPEN311_MAX_REQUESTS, as the

@@ -7,6 +7,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, client, login, yiwang } from '../lib/server.mjs';
 import { assertStatus, assertError, stopClean, uniqueMarker, allUnits } from '../lib/api-helpers.mjs';
+import { createKey } from '../lib/open311.mjs';
 
 const SY_ADMIN_PW = 'Shenyang-Admin-2026!';
 const SY_AGENT_PW = 'Shenyang-Agent-2026!';
@@ -195,6 +196,28 @@ describe('a second city', () => {
     assertStatus(fxList, 200);
     assert.ok(fxList.body.total > 0);
     assertError(await api(`/api/v1/grid/events/${fxList.body.items[0].id}`, { token: T.sy_admin }), 404);
+  });
+
+  test('Open311: a city\'s code is its jurisdiction; its requests land in it and are listed from it alone', async () => {
+    const { key } = createKey(srv.db.url, `沈阳随手拍${M}`);
+    const form = new URLSearchParams({
+      api_key: key, jurisdiction_id: '210100', service_code: 'heating_cold', lat: '41.80', long: '123.43',
+      description: `沈阳暖气不热 ${M}`, 'attribute[indoor_temp]': '15',
+    });
+    const r = await fetch(`${srv.url}/open311/v2/requests.json`, { method: 'POST', body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(r.status, 200, await r.clone().text());
+    const [rec] = await r.json();
+    const number = rec.service_request_id;
+    const sy = await api(`/api/v1/appeals?q=${encodeURIComponent(number)}`, { token: T.sy_admin });
+    assertStatus(sy, 200);
+    assert.equal(sy.body.items.length, 1, 'the request is an appeal of 沈阳');
+    const fx = await api(`/api/v1/appeals?q=${encodeURIComponent(number)}`, { token: T.admin });
+    assert.equal(fx.body.items.length, 0, 'and none of 阜新');
+    const list = async (jid) => (await (await fetch(`${srv.url}/open311/v2/requests.json?jurisdiction_id=${jid}&service_request_id=${number}`)).json());
+    assert.equal((await list('210100')).length, 1);
+    assert.equal((await list('210900')).length, 0, '阜新\'s jurisdiction does not list it');
+    const one = await fetch(`${srv.url}/open311/v2/requests/${number}.json?jurisdiction_id=210900`);
+    assert.equal(one.status, 404);
   });
 
   test('the audit trail: each city\'s admin sees its own people\'s entries only', async () => {

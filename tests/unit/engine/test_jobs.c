@@ -814,7 +814,7 @@ static int tx_enqueue_many(store_conn *c, void *ctx, err *e)
 {
 	int64_t now = *(const int64_t *)ctx;
 	for (int i = 0; i < NODE_MSGS; i++) {
-		char phone[16];
+		char phone[24];
 		snprintf(phone, sizeof phone, "1380000%04d", i);
 		if (outbox_enqueue(c, "sms", phone, "催办", 0, now, e) < 0)
 			return -1;
