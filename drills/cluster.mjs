@@ -37,7 +37,7 @@ const opt = flags({ trials: 20, clients: 4, settle: 3, keep: 0 });
 const env = {
   ...process.env,
   YIWANG_CLUSTER_DIR: process.env.YIWANG_CLUSTER_DIR || '/tmp/yiwang-cluster-drill',
-  YIWANG_CLUSTER_PORT: process.env.YIWANG_CLUSTER_PORT || '47200',
+  YIWANG_CLUSTER_PORT: process.env.YIWANG_CLUSTER_PORT || '27200',
 };
 const base = Number(env.YIWANG_CLUSTER_PORT);
 const leaderUrl = `postgresql://postgres@127.0.0.1:${base + 1}/yiwang`;

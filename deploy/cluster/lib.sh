@@ -1,7 +1,9 @@
 # Shared by up.sh, down.sh and ctl.sh: where the loopback cluster lives and its ports.
 #
 #   YIWANG_CLUSTER_DIR   state directory (default /tmp/yiwang-cluster)
-#   YIWANG_CLUSTER_PORT  first of the ports it uses (default 47100; it takes BASE..BASE+69)
+#   YIWANG_CLUSTER_PORT  first of the ports it uses (default 27100; it takes BASE..BASE+69;
+#                        below Linux's ephemeral ports, 32768-60999, which outgoing
+#                        connections may hold at any moment)
 #
 # Ports, from BASE:
 #   +0 the front (HTTP, yiwang nodes behind HAProxy)     +1 PostgreSQL, the leader (writes)
@@ -12,7 +14,7 @@
 
 CLUSTER_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 D=${YIWANG_CLUSTER_DIR:-/tmp/yiwang-cluster}
-BASE=${YIWANG_CLUSTER_PORT:-47100}
+BASE=${YIWANG_CLUSTER_PORT:-27100}
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 YIWANG_BIN=${YIWANG_BIN:-$CLUSTER_ROOT/build/yiwang}
 PY=/usr/bin/python3 # Debian's, which Patroni runs on

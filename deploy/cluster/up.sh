@@ -10,7 +10,7 @@
 # ("A cluster") explains the choices and gives the same for real machines.
 #
 #   YIWANG_CLUSTER_DIR    state directory (default /tmp/yiwang-cluster; replaced if present)
-#   YIWANG_CLUSTER_PORT   first port (default 47100; it uses BASE..BASE+69, see lib.sh)
+#   YIWANG_CLUSTER_PORT   first port (default 27100; it uses BASE..BASE+69, see lib.sh)
 #   YIWANG_BIN            the binary (default build/yiwang)
 #   YIWANG_CLUSTER_CACHE  where the demo's dump is kept between runs (default build/cluster)
 #   YIWANG_CLUSTER_NODES  yiwang nodes to start (default 3; bench/cluster.sh uses 1..3)
