@@ -500,6 +500,8 @@ echo "med r/s, min, max: requests/sec of the runs that did not fail (a run fails
 echo "  response or socket error). µs/req: median server CPU time (all threads) per request."
 echo "  other%: share of the server core other processes took. ratio: yiwang/nginx req/s for the"
 echo "  same body size (reads: aim >= 0.40); cpu-rat: nginx µs/req / yiwang µs/req."
+echo "(b2), (c2): the headline reads (many sessions, nothing repeated); (b), (c) one token"
+echo "  repeating one request, which the read cache answers after the first."
 echo "(a) aim: >= 5000 durable intakes/s. extra: rows beyond the 201s wrk saw (requests in flight"
 echo "  when wrk stopped, committed but never answered; at most the connections). LOST: acknowledged"
 echo "  appeals missing after the crash: must never happen."
