@@ -9,6 +9,16 @@
 #   (b) GET /api/v1/appeals/{id} (an appeal with its timeline) and (c) a filtered list
 #       (?status=handling&unit_id=<the city housing bureau>&per_page=20), each against
 #       nginx serving a static file of the same size, runs alternating;
+#   (b2), (c2) the same reads as a city makes them (the headline figures): SESSIONS
+#       sessions of every demo user with an appeal role, logged in up front, each reading
+#       appeals it may see (ids over the whole table) and list pages rotating over
+#       statuses, handling units and pages; a wrk Lua script cycles through a shuffled file
+#       of (token, path) pairs large enough that nothing repeats within a run; read cache
+#       on (its default: it cannot help here), beside nginx serving a static file of the
+#       size of one answer;
+#   (m) memory: Private_Clean + Private_Dirty (not shared with other processes; the
+#       database file's mapping excluded) and RSS of the server from /proc/PID/smaps_rollup
+#       after each workload, and over 1,000,000 appeals under the read and intake load;
 #   (d) GET /api/v1/stats/appeals for last month over 1,000,000 appeals: the demo plus a
 #       generated fixture of 1,000,000 appeals with their assignments (plain SQL through
 #       the sqlite3 shell: a benchmark fixture, not product data), timed with curl, and
@@ -23,10 +33,12 @@
 #	CONNECTIONS   wrk connections for the reads (32)
 #	INTAKE_RUNS   "connections:threads" pairs for (a) (yiwang --threads; the writes in
 #	              flight, so the size of a commit batch, are at most the threads);
-#	              default "64:16 128:16 256:16 128:64 256:256"
+#	              default "64:16 128:16 256:16 128:4 256:4"; empty skips (a)
 #	STATS_ROWS    appeals in the (d) fixture (1000000); 0 skips (d)
 #	STATS_TIMES   timed requests per stats route (7)
 #	WARMUP        seconds of unmeasured load before the read pairs (1)
+#	SESSIONS      sessions for (b2), (c2) (300), spread over the users with appeal roles
+#	REQS          (token, path) pairs per workload file (100000)
 #
 # wrk runs pinned to core 0 (taskset -c 0 wrk -t1), nginx and yiwang to core 1, as in
 # bench/http.sh; yiwang writes its access log to a file. Needs wrk, nginx, curl, sqlite3.
@@ -37,10 +49,12 @@ set -uo pipefail
 DURATION=${DURATION:-10}
 REPEAT=${REPEAT:-3}
 CONNECTIONS=${CONNECTIONS:-32}
-INTAKE_RUNS=${INTAKE_RUNS:-"64:16 128:16 256:16 128:4 256:4"}
+INTAKE_RUNS=${INTAKE_RUNS-"64:16 128:16 256:16 128:4 256:4"}
 STATS_ROWS=${STATS_ROWS:-1000000}
 STATS_TIMES=${STATS_TIMES:-7}
 WARMUP=${WARMUP:-1}
+SESSIONS=${SESSIONS:-300}
+REQS=${REQS:-100000}
 BENCH_DURATION=$DURATION
 BENCH_CONNECTIONS=$CONNECTIONS
 
@@ -84,6 +98,112 @@ kill_now() {
 }
 
 TABLE=()
+MEM_TABLE=()
+
+# Private (Private_Clean + Private_Dirty: pages no other process shares; the database
+# file's pages every thread maps count in RSS only while they are shared) and RSS of PID,
+# in MiB, from /proc/PID/smaps_rollup.
+mem_of() {
+	awk '/^Rss:/ {r = $2} /^Private_(Clean|Dirty):/ {p += $2}
+		END {printf "%.1f %.1f\n", p / 1024, r / 1024}' "/proc/$1/smaps_rollup" 2>/dev/null
+}
+
+# mem_row LABEL PID: a line of the memory table.
+mem_row() {
+	local p r
+	read -r p r < <(mem_of "$2")
+	MEM_TABLE+=("$(printf '%-62s %9s %9s' "$1" "${p:-?}" "${r:-?}")")
+}
+
+# city_sessions BASE DB DIR: logs in SESSIONS sessions, spread over every enabled user of
+# DB with an appeal role (agent, leader, unit_staff, admin) whose area holds at least 40
+# appeals, and writes DIR/appeal.reqs and DIR/list.reqs: REQS lines "token path" each,
+# shuffled over the sessions. A session reads the appeals its user may see (the whole
+# table for the city-wide roles, fetched through the list) and list pages of 20 rotating
+# over no status filter, closed, the open statuses, the user's busiest handling units and
+# pages 1..25. Consecutive lines belong to different sessions, and a session's lines run
+# through its user's items from a different offset for each session, so the same
+# (token, path) comes back only after the user's whole list (hundreds of requests).
+city_sessions() {
+	local base=$1 db=$2 dir=$3 users n per u k tok auth p out v total pages unit
+	mkdir -p "$dir"
+	: >"$dir/tokens"
+	: >"$dir/ids"
+	: >"$dir/lists"
+	users=$(sqlite3 "$db" "SELECT u.username FROM users u WHERE u.disabled = 0 AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN ('agent', 'leader', 'unit_staff', 'admin')) ORDER BY u.id")
+	for u in $users; do
+		tok=$(bench_login "$base" "$u")
+		auth="Authorization: Bearer $tok"
+		out=$dir/pages-$u
+		: >"$out"
+		for ((p = 1; p <= 60; p++)); do
+			curl -sS -H "$auth" "$base/api/v1/appeals?per_page=200&page=$p" >"$out.1"
+			grep -q '"number"' "$out.1" || break
+			cat "$out.1" >>"$out"
+		done
+		n=$(grep -o '{"id":[0-9]*,"number":"[^"]*","kind"' "$out" | wc -l)
+		((n >= 40)) || continue
+		grep -o '{"id":[0-9]*,"number":"[^"]*","kind"' "$out" | grep -o '^{"id":[0-9]*' | grep -o '[0-9]*$' | sed "s/^/$u /" >>"$dir/ids"
+		echo "$u $tok" >>"$dir/tokens"
+		for v in "" "status=closed" "status=dispatched,handling,replied,revisit" \
+			$(grep -o '"handler":{"id":[0-9]*' "$out" | grep -o '[0-9]*$' | sort | uniq -c |
+				sort -rn | head -n3 | awk '{print "unit_id=" $2 " status=closed&unit_id=" $2}'); do
+			total=$(curl -sS -H "$auth" "$base/api/v1/appeals?${v:+$v&}per_page=1" | grep -o '"total":[0-9]*' | grep -o '[0-9]*$')
+			pages=$((${total:-0} / 20))
+			((pages > 25)) && pages=25
+			for ((p = 1; p <= pages; p++)); do
+				echo "$u /api/v1/appeals?${v:+$v&}per_page=20&page=$p" >>"$dir/lists"
+			done
+		done
+	done
+	n=$(wc -l <"$dir/tokens")
+	((n > 0)) || bench_die "no user with appeal roles sees 40 appeals"
+	per=$(((SESSIONS + n - 1) / n))
+	# The first session of each user is the one above; log in the others.
+	while read -r u tok; do
+		for ((k = 1; k < per; k++)); do
+			echo "$u $(bench_login "$base" "$u")"
+		done
+	done <"$dir/tokens" >"$dir/more"
+	cat "$dir/more" >>"$dir/tokens"
+	CITY_USERS=$n
+	CITY_SESSIONS=$(wc -l <"$dir/tokens")
+	local kind
+	for kind in ids lists; do
+		awk -v reqs="$REQS" -v kind="$kind" '
+			FNR == NR { s[S++] = $2; su[S - 1] = $1; next }
+			{ item[$1, c[$1]++] = $2 }
+			END {
+				for (i = 0; i < reqs; i++) {
+					k = i % S; u = su[k]; n = c[u]
+					j = (int(i / S) + k * 7919) % n
+					path = kind == "ids" ? "/api/v1/appeals/" item[u, j] : item[u, j]
+					print s[k], path
+				}
+			}' "$dir/tokens" "$dir/$kind" >"$dir/$kind.reqs"
+	done
+}
+
+cat >"$BENCH_TMP/city.lua" <<'EOF'
+-- GET requests as many users make them: each line of the file YW_REQS is "token path";
+-- every request is prepared in init and sent in turn.
+local reqs, count, i = {}, 0, 0
+
+function init(args)
+	for line in io.lines(os.getenv("YW_REQS")) do
+		local tok, path = line:match("^(%S+) (%S+)$")
+		if tok then
+			count = count + 1
+			reqs[count] = wrk.format("GET", path, {["Authorization"] = "Bearer " .. tok})
+		end
+	end
+end
+
+function request()
+	i = i % count + 1
+	return reqs[i]
+end
+EOF
 
 # A unit's id by its exact name, through the API.
 unit_id_named() {
@@ -123,6 +243,41 @@ bench_nginx_start "$ROOT"
 N=http://127.0.0.1:$NGINX_PORT
 echo "# GET $APPEAL_PATH: $APPEAL_BYTES B ($TIMELINE timeline entries); GET $LIST_PATH: $LIST_BYTES B ($LIST_ITEMS items of $LIST_TOTAL); intake answer $INTAKE_BYTES B; nginx serves copies"
 echo
+
+# ---- (b2), (c2): reads as a city makes them ----
+
+t1=$(date +%s.%N)
+city_sessions "$Y" "$DEMO" "$BENCH_TMP/city"
+CITY_SETUP=$(awk -v a="$t1" -v b="$(date +%s.%N)" 'BEGIN {printf "%.0f", b - a}')
+# nginx's reference file: the answer of median size among 21 of the workload's requests.
+median_body() {
+	local reqs=$1 name=$2 i tok path
+	for ((i = 0; i < 21; i++)); do
+		read -r tok path < <(sed -n "$((i * 997 % REQS + 1))p" "$reqs")
+		curl -sS -H "Authorization: Bearer $tok" -o "$BENCH_TMP/sample-$i" "$Y$path"
+		echo "$(wc -c <"$BENCH_TMP/sample-$i") $i"
+	done | sort -n | sed -n 11p | {
+		read -r _ i
+		cp "$BENCH_TMP/sample-$i" "$ROOT/$name"
+	}
+}
+median_body "$BENCH_TMP/city/ids.reqs" city-appeal.json
+median_body "$BENCH_TMP/city/lists.reqs" city-list.json
+CA_BYTES=$(wc -c <"$ROOT/city-appeal.json")
+CL_BYTES=$(wc -c <"$ROOT/city-list.json")
+echo "# (b2), (c2): $CITY_SESSIONS sessions of $CITY_USERS users (logged in and sampled in $CITY_SETUP s), $(cut -d' ' -f2 "$BENCH_TMP/city/ids.reqs" | sort -u | wc -l) distinct appeals, $(sort -u "$BENCH_TMP/city/lists" | wc -l) distinct list pages; median answers $CA_BYTES B and $CL_BYTES B"
+mem_row "after login and sampling (demo, $DEMO_APPEALS appeals)" "$YIWANG_PID"
+YW_REQS=$BENCH_TMP/city/ids.reqs run_pair city-appeal "$N/city-appeal.json" "$Y/" -s "$BENCH_TMP/city.lua"
+row "nginx static ${CA_BYTES} B (= one appeal)" N_RPS N_US N_OTHER
+NA=$MED NA_US=$MED_US
+row "(b2) GET /api/v1/appeals/{id}, $CITY_SESSIONS sessions" Y_RPS Y_US Y_OTHER "$NA" "$NA_US" "aim >= 0.50"
+mem_row "after (b2)" "$YIWANG_PID"
+YW_REQS=$BENCH_TMP/city/lists.reqs run_pair city-list "$N/city-list.json" "$Y/" -s "$BENCH_TMP/city.lua"
+row "nginx static ${CL_BYTES} B (= a list page)" N_RPS N_US N_OTHER
+NL=$MED NL_US=$MED_US
+row "(c2) GET /api/v1/appeals?...&per_page=20, $CITY_SESSIONS sessions" Y_RPS Y_US Y_OTHER "$NL" "$NL_US" "aim >= 0.25"
+mem_row "after (c2)" "$YIWANG_PID"
+TABLE+=("")
 
 run_pair appeal "$N/appeal.json" "$Y$APPEAL_PATH" -H "$AUTH"
 row "nginx static ${APPEAL_BYTES} B (= appeal)" N_RPS N_US N_OTHER
@@ -280,6 +435,30 @@ if [ "$STATS_ROWS" != 0 ]; then
 	time_route "    GET /api/v1/appeals/{id} (1M rows)" "$APPEAL_PATH"
 	time_route "    GET /api/v1/appeals?status=handling&unit_id&20 (1M)" "$LIST_PATH"
 	time_route "    GET /api/v1/appeals?per_page=20 (all, 1M)" "/api/v1/appeals?per_page=20"
+	# (m) over the 1M appeals: the sessions of (b2) (their rows came along with the demo)
+	# reading appeals and list pages while an agent takes intakes, DURATION seconds; the
+	# most private memory seen (sampled every second) and the RSS then.
+	mem_row "(m) 1M appeals, started, after the timed requests" "$YIWANG_PID"
+	YW_REQS=$BENCH_TMP/city/ids.reqs BENCH_CONNECTIONS=32 bench_wrk mem-ids "$Y/" -s "$BENCH_TMP/city.lua" >/dev/null &
+	loads=($!)
+	YW_REQS=$BENCH_TMP/city/lists.reqs BENCH_CONNECTIONS=16 bench_wrk mem-lists "$Y/" -s "$BENCH_TMP/city.lua" >/dev/null &
+	loads+=($!)
+	YW_TOKEN=$TOKEN BENCH_CONNECTIONS=64 bench_wrk mem-intake "$Y/api/v1/appeals" -s "$BENCH_TMP/intake.lua" >/dev/null &
+	loads+=($!)
+	peak_p=0 peak_r=0
+	for ((i = 0; i < DURATION; i++)); do
+		sleep 1
+		read -r p r < <(mem_of "$YIWANG_PID")
+		if awk -v a="${p:-0}" -v b="$peak_p" 'BEGIN {exit !(a > b)}'; then
+			peak_p=$p peak_r=$r
+		fi
+	done
+	wait "${loads[@]}"
+	MEM_TABLE+=("$(printf '%-62s %9s %9s' "(m) 1M appeals, peak under reads + lists + intakes" "$peak_p" "$peak_r")")
+	mem_row "(m) 1M appeals, after the load" "$YIWANG_PID"
+	MEM_LOAD=$(for k in ids lists intake; do
+		printf '%s %s req/s; ' "$k" "$(awk '/^Requests\/sec:/ {print $2}' "$BENCH_TMP/wrk/mem-$k.txt")"
+	done)
 	bench_stop "$YIWANG_PID"
 
 	# The same aggregate in the sqlite3 shell (the statement of src/appeal_stats.c), warm.
@@ -300,6 +479,12 @@ echo
 printf '%-52s %8s %7s %7s %4s %8s %6s %7s %7s\n' target "med r/s" min max fail "µs/req" other% ratio cpu-rat
 printf '%s\n' "${TABLE[@]}"
 echo
+printf '%-62s %9s %9s\n' "(m) server memory" "priv MiB" "RSS MiB"
+printf '%s\n' "${MEM_TABLE[@]}"
+[ -n "${MEM_LOAD:-}" ] && echo "(m) load over 1M appeals (three wrk on the client core, the server on its one): $MEM_LOAD"
+echo "(m) priv: Private_Clean + Private_Dirty of /proc/PID/smaps_rollup (aim <= 64 MiB with"
+echo "  1,000,000 appeals under load); RSS also counts the database file's shared pages."
+echo
 echo "durability of (a): after each run the server was killed with SIGKILL, then rows counted"
 printf '%-10s %4s %7s %8s %8s %6s %6s  %s\n' run rep "r/s" "201s" rows extra non201 verdict
 printf '%s\n' "${DURABILITY[@]}"
@@ -315,6 +500,8 @@ echo "med r/s, min, max: requests/sec of the runs that did not fail (a run fails
 echo "  response or socket error). µs/req: median server CPU time (all threads) per request."
 echo "  other%: share of the server core other processes took. ratio: yiwang/nginx req/s for the"
 echo "  same body size (reads: aim >= 0.40); cpu-rat: nginx µs/req / yiwang µs/req."
+echo "(b2), (c2): the headline reads (many sessions, nothing repeated); (b), (c) one token"
+echo "  repeating one request, which the read cache answers after the first."
 echo "(a) aim: >= 5000 durable intakes/s. extra: rows beyond the 201s wrk saw (requests in flight"
 echo "  when wrk stopped, committed but never answered; at most the connections). LOST: acknowledged"
 echo "  appeals missing after the crash: must never happen."

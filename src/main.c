@@ -1077,6 +1077,7 @@ static int cmd_help(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	setvbuf(stderr, NULL, _IOLBF, 0);
+	mem_limit_arenas();
 	err e = {0};
 	if (auth_init(&e) < 0)
 		return fail(&e);

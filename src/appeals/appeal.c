@@ -1406,12 +1406,9 @@ int appeal_get_json(store_conn *c, const actor *who, int64_t id, bool full, strb
 		jw_close(out, '}');
 		return 0;
 	}
-	json_t *timeline;
-	if (case_timeline_json(c, id, &timeline, e) < 0)
-		return -1;
 	jw_key(out, "timeline");
-	jw_tree(out, timeline);
-	json_decref(timeline);
+	if (case_timeline_write(c, id, out, e) < 0)
+		return -1;
 	/* The dispute made from it, when one was (case_links, written by the disputes'
 	 * registration). */
 	int64_t dispute = 0;

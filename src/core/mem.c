@@ -1,9 +1,11 @@
 #include "core/mem.h"
 
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Running out of memory in a server leaves no good way forward; failing loudly at the
  * allocation is better than a NULL that travels. */
@@ -63,4 +65,12 @@ char *xasprintf(const char *fmt, ...)
 	vsnprintf(p, (size_t)n + 1, fmt, ap2);
 	va_end(ap2);
 	return p;
+}
+
+void mem_limit_arenas(void)
+{
+	if (getenv("MALLOC_ARENA_MAX"))
+		return;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	mallopt(M_ARENA_MAX, cores < 2 ? 2 : (int)cores);
 }

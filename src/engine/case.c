@@ -7,6 +7,7 @@
 #include "org/audit.h"
 #include "engine/calendar.h"
 #include "core/clock.h"
+#include "core/jsonw.h"
 #include "core/mem.h"
 #include "core/strbuf.h"
 
@@ -448,14 +449,14 @@ int case_timeline_add(store_conn *c, const actor *who, int64_t case_id, const ch
 	return n < 0 ? -1 : 0;
 }
 
+#define TIMELINE_SELECT                                                                            \
+	"SELECT t.at, t.actor, t.unit_id, u.name, t.action, t.from_status, t.to_status,"           \
+	" t.note, t.data FROM case_timeline t LEFT JOIN units u ON u.id = t.unit_id"               \
+	" WHERE t.case_id = ? ORDER BY t.id"
+
 int case_timeline_json(store_conn *c, int64_t case_id, json_t **out, err *e)
 {
-	store_stmt *st = store_prepare(
-		c,
-		"SELECT t.at, t.actor, t.unit_id, u.name, t.action, t.from_status, t.to_status,"
-		" t.note, t.data FROM case_timeline t LEFT JOIN units u ON u.id = t.unit_id"
-		" WHERE t.case_id = ? ORDER BY t.id",
-		e);
+	store_stmt *st = store_prepare(c, TIMELINE_SELECT, e);
 	if (!st)
 		return -1;
 	store_bind_int(st, 1, case_id);
@@ -491,6 +492,52 @@ int case_timeline_json(store_conn *c, int64_t case_id, json_t **out, err *e)
 		return -1;
 	}
 	*out = arr;
+	return 0;
+}
+
+int case_timeline_write(store_conn *c, int64_t case_id, strbuf *out, err *e)
+{
+	store_stmt *st = store_prepare(c, TIMELINE_SELECT, e);
+	if (!st)
+		return -1;
+	store_bind_int(st, 1, case_id);
+	jw_open(out, '[');
+	int rc;
+	while ((rc = store_step(st, e)) == 1) {
+		jw_open(out, '{');
+		jw_key(out, "at");
+		jw_time(out, store_col_int(st, 0));
+		jw_key(out, "actor");
+		jw_str(out, store_col_text(st, 1));
+		jw_key(out, "action");
+		jw_str(out, store_col_text(st, 4));
+		jw_key(out, "unit");
+		if (store_col_null(st, 2)) {
+			jw_null(out);
+		} else {
+			jw_open(out, '{');
+			jw_key(out, "id");
+			jw_int(out, store_col_int(st, 2));
+			jw_key(out, "name");
+			jw_str(out, store_col_text(st, 3));
+			jw_close(out, '}');
+		}
+		static const char *names[] = {"from", "to", "note"};
+		for (int k = 5; k <= 7; k++) {
+			jw_key(out, names[k - 5]);
+			jw_str(out, store_col_null(st, k) ? NULL : store_col_text(st, k));
+		}
+		if (!store_col_null(st, 8)) {
+			const char *d = store_col_text(st, 8);
+			jw_key(out, "data");
+			jw_raw(out, d, strlen(d));
+		}
+		jw_close(out, '}');
+	}
+	store_done(st);
+	if (rc < 0)
+		return -1;
+	jw_close(out, ']');
 	return 0;
 }
 

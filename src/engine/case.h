@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/strbuf.h"
 #include "http/validate.h"
 #include "org/actor.h"
 #include "store/store.h"
@@ -209,6 +210,10 @@ int case_timeline_add(store_conn *c, const actor *who, int64_t case_id, const ch
 		      const char *from, const char *to, const char *note, json_t *data, err *e);
 /* The timeline as a JSON array, oldest first. */
 int case_timeline_json(store_conn *c, int64_t case_id, json_t **out, err *e);
+/* The same array written straight into out (the hot read of one case: no jansson tree;
+ * the stored data objects, written by case_timeline_add as compact JSON, copied as
+ * they are). */
+int case_timeline_write(store_conn *c, int64_t case_id, strbuf *out, err *e);
 /* Sets the status (and updated_at). */
 int case_set_status(store_conn *c, int64_t case_id, const char *status, int64_t now, err *e);
 

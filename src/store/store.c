@@ -102,8 +102,9 @@ void store_read_begin(store *s)
 	if (s->kind != STORE_SQLITE)
 		return;
 	store_conn *c = store_conn_get(s, NULL);
+	/* A prepared statement kept on the connection: no parse on every request. */
 	if (c)
-		s->ops->exec_script(c, "BEGIN", NULL);
+		store_exec(c, NULL, "BEGIN", "");
 }
 
 void store_read_end(store *s)
@@ -111,7 +112,9 @@ void store_read_end(store *s)
 	if (s->kind != STORE_SQLITE)
 		return;
 	store_conn *c = pthread_getspecific(s->conn_key);
-	if (c)
+	/* Only read, so COMMIT ends it as ROLLBACK would; the backend's rollback (a parse)
+	 * only when that fails. */
+	if (c && store_exec(c, NULL, "COMMIT", "") < 0)
 		s->ops->rollback(c);
 }
 

@@ -505,6 +505,20 @@ static void test_success_writes_one_timeline_entry_one_audit_entry_and_its_notic
 	/* Texts are not data; the note is the body's note, reason or content only. */
 	assert_null(json_object_get(data, "summary"));
 	assert_true(json_is_null(json_object_get(last, "note")));
+	/* The timeline written straight into a response (the read of one appeal) is the
+	 * same array: every entry, key and value, in order. */
+	strbuf sb = STRBUF_INIT;
+	assert_int_equal(case_timeline_write(store_conn_get(f->s, &e), id, &sb, &e), 0);
+	json_t *written = json_loads(strbuf_str(&sb), 0, NULL);
+	assert_non_null(written);
+	assert_int_equal(json_array_size(written), json_array_size(tline));
+	assert_true(json_equal(written, tline));
+	char *a = json_dumps(written, JSON_COMPACT), *b = json_dumps(tline, JSON_COMPACT);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	json_decref(written);
+	strbuf_release(&sb);
 	json_decref(tline);
 }
 
