@@ -11,7 +11,8 @@
 # Workloads (the read cache off on both: PostgreSQL has no cheap data version, so the
 # cache never answers there, and a city's reads seldom repeat within a second anyway):
 #   read    GET /api/v1/appeals/{id}, the id rotating over 200 appeals of the agent's area
-#   list    GET /api/v1/appeals?status=S&page=P&per_page=20, status and page rotating
+#   list    GET /api/v1/appeals?status=S&page=P&per_page=20, status and page rotating over
+#           18 pages (the first pages of four statuses, and of all appeals)
 #   intake  POST /api/v1/appeals (durable: after each run yiwang is killed with SIGKILL and
 #           the rows are counted against the 201s wrk saw)
 #
@@ -154,14 +155,17 @@ curl -sS -H "Authorization: Bearer $tok" "http://127.0.0.1:$YIWANG_PORT/api/v1/a
 	grep -o '{"id":[0-9]*,"number"' | grep -o '[0-9][0-9]*' | sed 's|^|/api/v1/appeals/|' >"$BENCH_TMP/read.paths"
 [ "$(wc -l <"$BENCH_TMP/read.paths")" -ge 50 ] || bench_die "fewer than 50 appeals in the agent's list"
 : >"$BENCH_TMP/list.paths"
-for st in handling closed signed replied; do
-	for p in 1 2 3 4 5; do
-		echo "/api/v1/appeals?status=$st&page=$p&per_page=20" >>"$BENCH_TMP/list.paths"
+for sp in closed:5 handling:4 revisit:2 replied:2 all:5; do
+	for ((p = 1; p <= ${sp#*:}; p++)); do
+		if [ "${sp%:*}" = all ]; then
+			echo "/api/v1/appeals?page=$p&per_page=20"
+		else
+			echo "/api/v1/appeals?status=${sp%:*}&page=$p&per_page=20"
+		fi >>"$BENCH_TMP/list.paths"
 	done
-	echo "/api/v1/appeals?page=$p&per_page=20" >>"$BENCH_TMP/list.paths"
 done
 bench_stop "$YIWANG_PID"
-echo "# read: $(wc -l <"$BENCH_TMP/read.paths") appeals rotating; list: $(wc -l <"$BENCH_TMP/list.paths") pages rotating (4 statuses x pages 1-5, and all)"
+echo "# read: $(wc -l <"$BENCH_TMP/read.paths") appeals rotating; list: $(wc -l <"$BENCH_TMP/list.paths") pages rotating (closed, handling, revisit, replied and all, the first pages of each)"
 
 # ---- measuring ----
 
@@ -185,7 +189,7 @@ pg_cpu_after() {
 	local reqs
 	reqs=$(awk '/ requests in / {print $1; exit}' "$BENCH_TMP/wrk/$1.txt")
 	awk -v t="$(($(bench_cpu_ns "$PGPID") - PG_T0))" -v r="${reqs:-0}" \
-		'BEGIN {printf "%.1f\n", r > 0 ? t / 1e3 / r : 0}'
+		'BEGIN {printf "%.1f\n", (r > 0 ? t / 1e3 / r : 0)}'
 }
 
 # read_workload LABEL LUA_PATHS: REPEAT alternating runs on each backend.
