@@ -1057,8 +1057,11 @@ static void test_pg_deadlocked_write_is_retried(void **state)
 	for (int i = 0; i < 2; i++)
 		if (l[i].rc != 0)
 			fail_msg("session %d: %s", i, l[i].e.message);
-	/* The writer's job ran twice, and both updates of both sessions landed. */
-	assert_int_equal(atomic_load(&runs), 2);
+	/* The writer's job ran again after the deadlock (at times more than once: its rerun
+	 * can take row 1 back before the other session, woken by the rollback, does, and
+	 * deadlock again), and both updates of both sessions landed. */
+	int n = atomic_load(&runs);
+	assert_true(n >= 2 && n <= 4);
 	int64_t total = 0;
 	assert_int_equal(store_query_int(store_conn_get(f->s, &e), &total, -1, &e,
 					 "SELECT SUM(n) FROM items", NULL),
