@@ -43,25 +43,39 @@ done
 bench_init
 bench_build
 
-# The cluster lives outside BENCH_TMP (0700, not searchable by the postgres user).
-PGDIR=${BENCH_PG_DIR:-$(mktemp -d /tmp/yiwang-bench-pg.XXXXXX)}
-pg_cleanup() {
-	bench_cleanup
-	"$BENCH_ROOT/scripts/pg-temp.sh" stop "$PGDIR" >/dev/null 2>&1
-}
-trap pg_cleanup EXIT
-ADMIN=$("$BENCH_ROOT/scripts/pg-temp.sh" start "$PGDIR") || bench_die "scripts/pg-temp.sh start failed"
-for kv in $PG_SETTINGS; do
-	psql -q "$ADMIN" -c "ALTER SYSTEM SET ${kv%%=*} = '${kv#*=}'" || bench_die "setting $kv failed"
-done
-"$BENCH_ROOT/scripts/pg-temp.sh" restart "$PGDIR" || bench_die "restarting PostgreSQL failed"
+if [ -n "${BENCH_PG_ADMIN:-}" ]; then
+	# An existing cluster and demo: BENCH_PG_ADMIN (admin URI), BENCH_PG_DEMO (the name of
+	# a database holding `yiwang demo`, no one connected to it) and BENCH_DEMO (the same
+	# demo on SQLite). Its settings are used as they are.
+	[ -n "${BENCH_PG_DEMO:-}" ] && [ -f "${BENCH_DEMO:-}" ] || bench_die "BENCH_PG_ADMIN needs BENCH_PG_DEMO and BENCH_DEMO"
+	ADMIN=$BENCH_PG_ADMIN
+	PGDIR=
+	trap bench_cleanup EXIT
+else
+	# The cluster lives outside BENCH_TMP (0700, not searchable by the postgres user).
+	PGDIR=${BENCH_PG_DIR:-$(mktemp -d /tmp/yiwang-bench-pg.XXXXXX)}
+	pg_cleanup() {
+		bench_cleanup
+		"$BENCH_ROOT/scripts/pg-temp.sh" stop "$PGDIR" >/dev/null 2>&1
+	}
+	trap pg_cleanup EXIT
+	ADMIN=$("$BENCH_ROOT/scripts/pg-temp.sh" start "$PGDIR") || bench_die "scripts/pg-temp.sh start failed"
+	for kv in $PG_SETTINGS; do
+		psql -q "$ADMIN" -c "ALTER SYSTEM SET ${kv%%=*} = '${kv#*=}'" || bench_die "setting $kv failed"
+	done
+	"$BENCH_ROOT/scripts/pg-temp.sh" restart "$PGDIR" || bench_die "restarting PostgreSQL failed"
+	PG_SHOWN=$PG_SETTINGS
+fi
 PGBASE=${ADMIN%/*}
 PGVERSION=$(psql -Atq "$ADMIN" -c "SHOW server_version")
-PGPID=$(head -n1 "$PGDIR/data/postmaster.pid")
+# The postmaster: the parent of the checkpointer (its children are every backend).
+PGPID=$(ps -o ppid= -p "$(psql -Atq "$ADMIN" -c "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'")" | tr -d ' ')
+[ -n "$PGPID" ] || bench_die "PostgreSQL's postmaster not found (is it on this machine?)"
+PG_SHOWN=$(psql -Atq "$ADMIN" -c "SELECT string_agg(name || '=' || setting || COALESCE(unit, ''), ' ' ORDER BY name) FROM pg_settings WHERE name IN ('shared_buffers', 'effective_cache_size', 'max_wal_size', 'wal_buffers', 'fsync', 'synchronous_commit', 'full_page_writes')")
 
 echo "# bench/pg.sh — $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 echo "# machine: $(bench_machine) (shared: other sessions' load shows in other%)"
-echo "# yiwang: $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$BENCH_ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted src changes'), PostgreSQL $PGVERSION ($PG_SETTINGS; fsync, synchronous_commit on), sqlite3 $(sqlite3 --version | cut -d' ' -f1), $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2)"
+echo "# yiwang: $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$BENCH_ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted src changes'), PostgreSQL $PGVERSION ($PG_SHOWN), sqlite3 $(sqlite3 --version | cut -d' ' -f1), $(wrk -v 2>&1 | head -n1 | cut -d' ' -f1-2)"
 if [ -n "${BENCH_NO_PIN:-}" ]; then
 	echo "# pinning: OFF (fewer than 2 usable cores)"
 else
@@ -71,17 +85,56 @@ echo "# runs: DURATION=$DURATION REPEAT=$REPEAT CONNECTIONS=$CONNECTIONS INTAKE_
 
 # ---- the demo on both backends (built side by side) ----
 
-DEMO=$BENCH_TMP/demo.db
-psql -q "$ADMIN" -c "CREATE DATABASE yw_bench" || bench_die "CREATE DATABASE failed"
-PGDEMO=$PGBASE/yw_bench
-t0=$(date +%s)
-"$BENCH_YIWANG" demo --db "$DEMO" >"$BENCH_TMP/demo.log" 2>&1 &
-sq_demo=$!
-"$BENCH_YIWANG" demo --db "$PGDEMO" >"$BENCH_TMP/demo-pg.log" 2>&1 ||
-	{ cat "$BENCH_TMP/demo-pg.log" >&2; bench_die "yiwang demo on PostgreSQL failed"; }
-wait "$sq_demo" || { cat "$BENCH_TMP/demo.log" >&2; bench_die "yiwang demo on SQLite failed"; }
+if [ -n "${BENCH_PG_ADMIN:-}" ]; then
+	DEMO=$BENCH_DEMO
+	PGDEMO_NAME=$BENCH_PG_DEMO
+	PGDEMO=$PGBASE/$PGDEMO_NAME
+	t0=$(date +%s)
+else
+	DEMO=$BENCH_TMP/demo.db
+	PGDEMO_NAME=yw_bench
+	psql -q "$ADMIN" -c "CREATE DATABASE $PGDEMO_NAME" || bench_die "CREATE DATABASE failed"
+	PGDEMO=$PGBASE/$PGDEMO_NAME
+	t0=$(date +%s)
+	"$BENCH_YIWANG" demo --db "$DEMO" >"$BENCH_TMP/demo.log" 2>&1 &
+	sq_demo=$!
+	"$BENCH_YIWANG" demo --db "$PGDEMO" >"$BENCH_TMP/demo-pg.log" 2>&1 ||
+		{ cat "$BENCH_TMP/demo-pg.log" >&2; bench_die "yiwang demo on PostgreSQL failed"; }
+	wait "$sq_demo" || { cat "$BENCH_TMP/demo.log" >&2; bench_die "yiwang demo on SQLite failed"; }
+fi
 psql -q "$PGDEMO" -c "VACUUM ANALYZE" || bench_die "VACUUM ANALYZE failed"
 echo "# demo: $(sqlite3 "$DEMO" "SELECT COUNT(*) FROM cases WHERE kind = 'appeal'") appeals on each backend (built in $(($(date +%s) - t0)) s)"
+
+# bench_yiwang_start, tried again on another port when another process took the free port
+# it picked between the check and the bind (the machine is shared).
+start_yiwang() {
+	local db=$1 port try
+	shift
+	for try in 1 2 3; do
+		port=$(bench_free_port)
+		bench_pin "$BENCH_SERVER_CPU"
+		"${PIN[@]}" "$BENCH_YIWANG" serve --db "$db" --listen "127.0.0.1:$port" "$@" \
+			>"$BENCH_TMP/yiwang-$port.log" 2>&1 &
+		YIWANG_PID=$!
+		BENCH_PIDS+=("$YIWANG_PID")
+		YIWANG_PORT=$port
+		bench_wait_http "http://127.0.0.1:$port/healthz" "$YIWANG_PID" && return 0
+		kill_now "$YIWANG_PID"
+		bench_log "bench: yiwang did not start on port $port (try $try): $(tail -n 1 "$BENCH_TMP/yiwang-$port.log")"
+	done
+	bench_die "yiwang did not start"
+}
+
+# Stops PID at once with SIGKILL (a crash: only what was committed survives) and forgets it.
+kill_now() {
+	local pid=$1 p rest=()
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	for p in "${BENCH_PIDS[@]}"; do
+		[ "$p" = "$pid" ] || rest+=("$p")
+	done
+	BENCH_PIDS=("${rest[@]}")
+}
 
 # ---- wrk scripts ----
 
@@ -149,7 +202,7 @@ EOF
 
 # The paths the reads rotate over, from the agent's own view (SQLite; the demo is the same
 # on both backends, ids included).
-bench_yiwang_start "$DEMO" --read-cache off
+start_yiwang "$DEMO" --read-cache off
 tok=$(bench_login "http://127.0.0.1:$YIWANG_PORT" agent)
 curl -sS -H "Authorization: Bearer $tok" "http://127.0.0.1:$YIWANG_PORT/api/v1/appeals?per_page=200" |
 	grep -o '{"id":[0-9]*,"number"' | grep -o '[0-9][0-9]*' | sed 's|^|/api/v1/appeals/|' >"$BENCH_TMP/read.paths"
@@ -168,17 +221,6 @@ bench_stop "$YIWANG_PID"
 echo "# read: $(wc -l <"$BENCH_TMP/read.paths") appeals rotating; list: $(wc -l <"$BENCH_TMP/list.paths") pages rotating (closed, handling, revisit, replied and all, the first pages of each)"
 
 # ---- measuring ----
-
-# Stops PID at once with SIGKILL (a crash: only what was committed survives) and forgets it.
-kill_now() {
-	local pid=$1 p rest=()
-	kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	for p in "${BENCH_PIDS[@]}"; do
-		[ "$p" = "$pid" ] || rest+=("$p")
-	done
-	BENCH_PIDS=("${rest[@]}")
-}
 
 TABLE=()
 SUMMARY=()
@@ -199,7 +241,7 @@ read_workload() {
 	declare -A port pid tok
 	for b in sqlite pg; do
 		if [ $b = sqlite ]; then db=$DEMO; else db=$PGDEMO; fi
-		bench_yiwang_start "$db" --read-cache off --threads "$THREADS"
+		start_yiwang "$db" --read-cache off --threads "$THREADS"
 		port[$b]=$YIWANG_PORT pid[$b]=$YIWANG_PID
 	done
 	for b in sqlite pg; do
@@ -250,13 +292,13 @@ intake_workload() {
 				cp "$DEMO" "$db"
 				count() { sqlite3 "$db" "SELECT COUNT(*) FROM cases"; }
 			else
-				psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS yw_intake" -c "CREATE DATABASE yw_intake TEMPLATE yw_bench" ||
+				psql -q "$ADMIN" -c "DROP DATABASE IF EXISTS yw_intake" -c "CREATE DATABASE yw_intake TEMPLATE $PGDEMO_NAME" ||
 					bench_die "copying the PostgreSQL demo failed"
 				db=$PGBASE/yw_intake
 				count() { psql -Atq "$db" -c "SELECT COUNT(*) FROM cases"; }
 			fi
 			before=$(count)
-			bench_yiwang_start "$db" --threads "$THREADS"
+			start_yiwang "$db" --threads "$THREADS"
 			url=http://127.0.0.1:$YIWANG_PORT
 			name=intake-$b-$i
 			if [ $b = sqlite ]; then
