@@ -200,13 +200,18 @@ function done(summary, latency, requests)
 end
 EOF
 
-# The paths the reads rotate over, from the agent's own view (SQLite; the demo is the same
-# on both backends, ids included).
-start_yiwang "$DEMO" --read-cache off
-tok=$(bench_login "http://127.0.0.1:$YIWANG_PORT" agent)
-curl -sS -H "Authorization: Bearer $tok" "http://127.0.0.1:$YIWANG_PORT/api/v1/appeals?per_page=200" |
-	grep -o '{"id":[0-9]*,"number"' | grep -o '[0-9][0-9]*' | sed 's|^|/api/v1/appeals/|' >"$BENCH_TMP/read.paths"
-[ "$(wc -l <"$BENCH_TMP/read.paths")" -ge 50 ] || bench_die "fewer than 50 appeals in the agent's list"
+# The paths the reads rotate over: the newest 200 appeals of the agent's own list, on each
+# backend (two demos built at different moments number their appeals alike, but not
+# always exactly).
+for b in sqlite pg; do
+	if [ $b = sqlite ]; then db=$DEMO; else db=$PGDEMO; fi
+	start_yiwang "$db" --read-cache off
+	tok=$(bench_login "http://127.0.0.1:$YIWANG_PORT" agent)
+	curl -sS -H "Authorization: Bearer $tok" "http://127.0.0.1:$YIWANG_PORT/api/v1/appeals?per_page=200" |
+		grep -o '{"id":[0-9]*,"number"' | grep -o '[0-9][0-9]*' | sed 's|^|/api/v1/appeals/|' >"$BENCH_TMP/read-$b.paths"
+	[ "$(wc -l <"$BENCH_TMP/read-$b.paths")" -ge 50 ] || bench_die "fewer than 50 appeals in the agent's list ($b)"
+	bench_stop "$YIWANG_PID"
+done
 : >"$BENCH_TMP/list.paths"
 for sp in closed:5 handling:4 revisit:2 replied:2 all:5; do
 	for ((p = 1; p <= ${sp#*:}; p++)); do
@@ -217,8 +222,9 @@ for sp in closed:5 handling:4 revisit:2 replied:2 all:5; do
 		fi >>"$BENCH_TMP/list.paths"
 	done
 done
-bench_stop "$YIWANG_PID"
-echo "# read: $(wc -l <"$BENCH_TMP/read.paths") appeals rotating; list: $(wc -l <"$BENCH_TMP/list.paths") pages rotating (closed, handling, revisit, replied and all, the first pages of each)"
+cp "$BENCH_TMP/list.paths" "$BENCH_TMP/list-sqlite.paths"
+cp "$BENCH_TMP/list.paths" "$BENCH_TMP/list-pg.paths"
+echo "# read: $(wc -l <"$BENCH_TMP/read-sqlite.paths") appeals rotating; list: $(wc -l <"$BENCH_TMP/list.paths") pages rotating (closed, handling, revisit, replied and all, the first pages of each)"
 
 # ---- measuring ----
 
@@ -234,7 +240,8 @@ pg_cpu_after() {
 		'BEGIN {printf "%.1f\n", (r > 0 ? t / 1e3 / r : 0)}'
 }
 
-# read_workload LABEL LUA_PATHS: REPEAT alternating runs on each backend.
+# read_workload LABEL PATHS: REPEAT alternating runs on each backend, each rotating over
+# the file PATHS-sqlite.paths or PATHS-pg.paths.
 read_workload() {
 	local label=$1 paths=$2 i b db
 	S_RPS=() S_US=() S_OTHER=() P_RPS=() P_US=() P_OTHER=() P_DB=()
@@ -246,17 +253,17 @@ read_workload() {
 	done
 	for b in sqlite pg; do
 		tok[$b]=$(bench_login "http://127.0.0.1:${port[$b]}" agent)
-		YW_PATHS=$paths YW_TOKEN=${tok[$b]} BENCH_DURATION=$WARMUP \
+		YW_PATHS=$paths-$b.paths YW_TOKEN=${tok[$b]} BENCH_DURATION=$WARMUP \
 			bench_wrk "$label-warm-$b" "http://127.0.0.1:${port[$b]}" -s "$BENCH_TMP/rotate.lua" >/dev/null
 	done
 	for ((i = 1; i <= REPEAT; i++)); do
 		for b in $( ((i % 2)) && echo sqlite pg || echo pg sqlite); do
 			if [ $b = sqlite ]; then
-				YW_PATHS=$paths YW_TOKEN=${tok[$b]} OUT_RPS=S_RPS OUT_US=S_US OUT_OTHER=S_OTHER \
+				YW_PATHS=$paths-$b.paths YW_TOKEN=${tok[$b]} OUT_RPS=S_RPS OUT_US=S_US OUT_OTHER=S_OTHER \
 					one_run "$label-$b-$i" "${pid[$b]}" "http://127.0.0.1:${port[$b]}" -s "$BENCH_TMP/rotate.lua"
 			else
 				pg_cpu_before
-				YW_PATHS=$paths YW_TOKEN=${tok[$b]} OUT_RPS=P_RPS OUT_US=P_US OUT_OTHER=P_OTHER \
+				YW_PATHS=$paths-$b.paths YW_TOKEN=${tok[$b]} OUT_RPS=P_RPS OUT_US=P_US OUT_OTHER=P_OTHER \
 					one_run "$label-$b-$i" "${pid[$b]}" "http://127.0.0.1:${port[$b]}" -s "$BENCH_TMP/rotate.lua"
 				P_DB+=("$(pg_cpu_after "$label-$b-$i")")
 			fi
@@ -331,8 +338,8 @@ intake_workload() {
 	report intake
 }
 
-read_workload read "$BENCH_TMP/read.paths"
-read_workload list "$BENCH_TMP/list.paths"
+read_workload read "$BENCH_TMP/read"
+read_workload list "$BENCH_TMP/list"
 intake_workload
 
 echo
