@@ -71,7 +71,7 @@ PGVERSION=$(psql -Atq "$ADMIN" -c "SHOW server_version")
 # The postmaster: the parent of the checkpointer (its children are every backend).
 PGPID=$(ps -o ppid= -p "$(psql -Atq "$ADMIN" -c "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'")" | tr -d ' ')
 [ -n "$PGPID" ] || bench_die "PostgreSQL's postmaster not found (is it on this machine?)"
-PG_SHOWN=$(psql -Atq "$ADMIN" -c "SELECT string_agg(name || '=' || setting || COALESCE(unit, ''), ' ' ORDER BY name) FROM pg_settings WHERE name IN ('shared_buffers', 'effective_cache_size', 'max_wal_size', 'wal_buffers', 'fsync', 'synchronous_commit', 'full_page_writes')")
+PG_SHOWN=$(psql -Atq "$ADMIN" -c "SELECT string_agg(name || '=' || current_setting(name), ' ' ORDER BY name) FROM pg_settings WHERE name IN ('shared_buffers', 'effective_cache_size', 'max_wal_size', 'wal_buffers', 'fsync', 'synchronous_commit', 'full_page_writes')")
 
 echo "# bench/pg.sh — $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 echo "# machine: $(bench_machine) (shared: other sessions' load shows in other%)"
