@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include "org/audit.h"
 #include "core/clock.h"
 #include "core/mem.h"
+#include "core/strbuf.h"
 
 int auth_init(err *e)
 {
@@ -606,12 +608,15 @@ int auth_resolve(store *s, const char *token, actor *out, err *e)
 	auth_hash_hex(token, h);
 	int64_t now = clock_now_ms();
 	store_stmt *st;
+	/* The session, its user and the user's roles in one statement (one row per role):
+	 * on PostgreSQL every statement is a round trip. */
 	int rc = store_query_row(
 		c, &st, e,
 		"SELECT u.id, u.username, u.unit_id, un.path, u.disabled, un.kind, s.expires_at,"
-		" s.last_seen_at, u.password_changed_at"
+		" s.last_seen_at, u.password_changed_at, r.role"
 		" FROM sessions s JOIN users u ON u.id = s.user_id"
 		" JOIN units un ON un.id = u.unit_id"
+		" LEFT JOIN user_roles r ON r.user_id = u.id"
 		" WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ?",
 		"si", h, now);
 	if (rc < 0)
@@ -629,7 +634,13 @@ int auth_resolve(store *s, const char *token, actor *out, err *e)
 	out->session_expires = store_col_int(st, 6);
 	int64_t seen = store_col_int(st, 7);
 	out->password_expires = password_expiry(store_col_int(st, 8));
+	do {
+		if (!store_col_null(st, 9))
+			out->roles |= role_parse(store_col_text(st, 9));
+	} while ((rc = store_step(st, e)) == 1);
 	store_done(st);
+	if (rc < 0)
+		return -1;
 	if (disabled)
 		return err_set(e, ERR_UNAUTHORIZED, "unauthorized", NULL, "账号已停用");
 	if (policy.idle_ms && now - seen >= policy.idle_ms)
@@ -642,22 +653,54 @@ int auth_resolve(store *s, const char *token, actor *out, err *e)
 	}
 	out->idle_ends = policy.idle_ms ? seen + policy.idle_ms : 0;
 	out->password_expired = out->password_expires && out->password_expires <= now;
-	st = store_prepare(c, "SELECT role FROM user_roles WHERE user_id = ?", e);
-	if (!st)
-		return -1;
-	store_bind_int(st, 1, out->user_id);
-	while ((rc = store_step(st, e)) == 1)
-		out->roles |= role_parse(store_col_text(st, 0));
-	store_done(st);
-	if (rc < 0)
-		return -1;
 	if (department && actor_has(out, AUTH_JURISDICTION_ROLES))
 		return auth_jurisdiction(c, out->unit_id, out->unit_path, sizeof out->unit_path, e);
 	return 0;
 }
 
+/* The ids on a unit's path ("/1/148/2001/" → 1, 148, 2001), when path is that of unit_id;
+ * 0 otherwise. */
+static int path_ids(const char *path, int64_t unit_id, int64_t *ids, int max)
+{
+	int n = 0;
+	const char *p = path;
+	if (*p != '/')
+		return 0;
+	while (p[1]) {
+		char *end;
+		long long v = strtoll(p + 1, &end, 10);
+		if (end == p + 1 || *end != '/' || v <= 0 || n == max)
+			return 0;
+		ids[n++] = v;
+		p = end;
+	}
+	return n && ids[n - 1] == unit_id ? n : 0;
+}
+
 int auth_jurisdiction(store_conn *c, int64_t unit_id, char *path, size_t n, err *e)
 {
+	/* The nearest region among the unit's ancestors (itself included), found in one
+	 * read by the ids its path holds: on PostgreSQL each read is a round trip. */
+	int64_t ids[32];
+	int k = path_ids(path, unit_id, ids, 32);
+	if (k) {
+		strbuf sql = STRBUF_INIT;
+		strbuf_adds(&sql, "SELECT path FROM units WHERE kind <> 'department' AND id IN (");
+		for (int i = 0; i < k; i++)
+			strbuf_adds(&sql, i ? ", ?" : "?");
+		strbuf_adds(&sql, ") ORDER BY LENGTH(path) DESC LIMIT 1");
+		store_stmt *st = store_prepare(c, strbuf_str(&sql), e);
+		strbuf_release(&sql);
+		if (!st)
+			return -1;
+		for (int i = 0; i < k; i++)
+			store_bind_int(st, i + 1, ids[i]);
+		int rc = store_step(st, e);
+		if (rc == 1)
+			snprintf(path, n, "%s", store_col_text(st, 0));
+		store_done(st);
+		return rc < 0 ? -1 : 0;
+	}
 	/* Walk up from the department to the first region: a handful of primary-key reads. */
 	int64_t id = unit_id;
 	for (int hops = 0; id && hops < 32; hops++) {

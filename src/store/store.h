@@ -3,11 +3,10 @@
  * calls the functions here; the SQLite and PostgreSQL backends translate.
  *
  * Reads run on the calling thread's own connection (store_conn_get). Writes run as
- * transaction functions handed to store_write: on SQLite one writer thread runs the jobs
- * of many concurrent callers inside one transaction (each in its own savepoint) and
- * commits them together, so one fsync acknowledges many writes; on PostgreSQL each call
- * is a transaction on the caller's connection. Either way, when store_write returns 0 the
- * job's changes are durable. */
+ * transaction functions handed to store_write: on both backends one writer thread runs
+ * the jobs of many concurrent callers inside one transaction (each in its own savepoint)
+ * and commits them together, so one fsync (one WAL flush) acknowledges many writes. When
+ * store_write returns 0 the job's changes are durable. */
 #ifndef YW_STORE_H
 #define YW_STORE_H
 #include <stdbool.h>
@@ -50,8 +49,8 @@ int store_data_version(store *s, uint64_t *v);
 
 /* A transaction body: runs with conn inside a transaction; returns 0 to commit, -1 (e
  * filled) to roll back its own changes. It must not call store_write. It may run more
- * than once (PostgreSQL retries serialization failures and deadlocks), so it must have no
- * effect outside the database. A statement error inside it ends the transaction on
+ * than once (PostgreSQL reruns it after a serialization failure or a deadlock), so it must
+ * have no effect outside the database. A statement error inside it aborts its savepoint on
  * PostgreSQL: return -1 rather than carry on (use ON CONFLICT for expected duplicates).
  * A parameter whose type the SQL does not fix needs a cast: CAST(? AS TEXT) IS NULL. */
 typedef int (*store_tx_fn)(store_conn *conn, void *ctx, err *e);
@@ -74,8 +73,8 @@ void *store_tx_tag(void);
 /* Called once a write handed to store_write_async is durable (rc 0) or failed (rc -1, e
  * filled), on the writer's thread: it must be quick and must not write. */
 typedef void (*store_done_fn)(void *arg, int rc, const err *e);
-/* Whether this backend runs writes without holding the caller's thread (SQLite's writer
- * thread). When it does not, callers use store_write. */
+/* Whether this backend runs writes without holding the caller's thread (the writer
+ * thread; both backends now). When it does not, callers use store_write. */
 bool store_can_defer(const store *s);
 /* Queues fn (ctx must live until done is called) and returns at once; done follows
  * the commit. Only where store_can_defer. */
