@@ -65,7 +65,10 @@ typedef void (*store_done_fn)(void *arg, int rc, const err *e);
  * thread). When it does not, callers use store_write. */
 bool store_can_defer(const store *s);
 /* Queues fn (ctx must live until done is called) and returns at once; done follows
- * the commit. Only where store_can_defer. */
+ * the commit. Only where store_can_defer. fn may run twice (the writer runs a batch of
+ * such jobs without savepoints, and when one fails rolls the whole batch back and runs
+ * it again with a savepoint each): it must depend only on ctx and the database, change
+ * nothing outside the transaction, and leave in ctx only what a second run overwrites. */
 void store_write_async(store *s, store_tx_fn fn, void *ctx, store_done_fn done, void *arg);
 
 /* A prepared statement from conn's cache; bind, step, read columns, then store_done.
