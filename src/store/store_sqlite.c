@@ -23,6 +23,7 @@ enum {
 	MAX_BATCH = 1024,
 	BUSY_TIMEOUT_MS = 10000,
 	CHECKPOINT_PAGES = 1000, /* WAL size that asks for a checkpoint, as SQLite's default */
+	SAVEPOINT_BATCHES = 8,	 /* batches with savepoints after one with a failed job */
 };
 
 typedef struct sq_stmt {
@@ -82,8 +83,9 @@ typedef struct sq_store {
 	bool checkpoint_due;
 	job *head, *tail;
 	sq_conn *wconn;
-	/* The last batch had no failing job: the next may run without savepoints. */
-	bool no_savepoints;
+	/* Batches still to run with savepoints since the last one that had a failing job
+	 * (run_batch): a stream of refused writes does not run every batch twice. */
+	int savepoint_batches;
 } sq_store;
 
 static uint32_t hash_sql(const char *s)
@@ -509,10 +511,11 @@ static int run_jobs(sq_conn *c, job *batch, bool savepoints, err *cause)
  * A job's failure must not undo the others, so each job normally runs in its own
  * savepoint; but a savepoint costs every job a copy of each page it touches (the
  * statement journal) and three statements. When every job of the batch may run twice
- * (store_write_async: intakes, session use) and the last batch had no failure, the jobs
- * run without savepoints; should one fail after all, the whole batch is rolled back and
- * run again with savepoints, so the outcome is the same as if it had had them from the
- * start. Nothing is answered before the commit, so no one sees the first run.
+ * (store_write_async: intakes, session use) and none of the last SAVEPOINT_BATCHES
+ * batches had a failure, the jobs run without savepoints; should one fail after all,
+ * the whole batch is rolled back and run again with savepoints, so the outcome is the
+ * same as if it had had them from the start. Nothing is answered before the commit, so
+ * no one sees the first run.
  *
  * When the transaction is lost, the whole batch rolls back and every job reports an
  * error (a failed job's writes never commit with the others). */
@@ -521,7 +524,7 @@ static void run_batch(store *s, sq_store *q, job *batch)
 	sq_conn *c = q->wconn;
 	err e;
 	err cause = {0};
-	bool savepoints = !q->no_savepoints;
+	bool savepoints = q->savepoint_batches > 0;
 	for (job *j = batch; j && !savepoints; j = j->next)
 		if (!j->rerunnable)
 			savepoints = true;
@@ -549,10 +552,11 @@ static void run_batch(store *s, sq_store *q, job *batch)
 		}
 		savepoints = true;
 	}
-	q->no_savepoints = true;
+	if (q->savepoint_batches > 0)
+		q->savepoint_batches--;
 	for (job *j = batch; j; j = j->next)
 		if (j->rc < 0)
-			q->no_savepoints = false;
+			q->savepoint_batches = SAVEPOINT_BATCHES;
 	if (r < 0) {
 		fts_drop(c, 0);
 		c->chain = (store_chain){0};
@@ -560,7 +564,7 @@ static void run_batch(store *s, sq_store *q, job *batch)
 		err_set(&e, ERR_UNAVAILABLE, "database_error", NULL, "数据库事务中断，请重试%s%s",
 			cause.message[0] ? "：" : "", cause.message);
 		fail_succeeded(batch, &e);
-		q->no_savepoints = false;
+		q->savepoint_batches = SAVEPOINT_BATCHES;
 		return;
 	}
 	int64_t t0 = clock_mono_ns();

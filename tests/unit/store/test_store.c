@@ -420,7 +420,7 @@ static void test_sqlite_failed_rollback_to_fails_whole_batch(void **state)
 	assert_int_equal(count_rows(f->s, "items"), 1);
 }
 
-/* Jobs queued with store_write_async may run twice: after a clean batch the writer runs
+/* Jobs queued with store_write_async may run twice: after clean batches the writer runs
  * them without savepoints, and when one fails after all, it rolls the whole batch back
  * and runs it again with a savepoint each. The outcome is that of savepoints alone, also
  * for the audit chain, whose head the writer keeps in memory across the batch. */
@@ -493,7 +493,7 @@ static void test_batch_with_failed_job_keeps_audit_chain(void **state)
 {
 	fx *f = *state;
 	err e = {0};
-	/* A clean batch first (on SQLite the next batch then runs without savepoints). */
+	/* Clean batches first (on SQLite the next batch then runs without savepoints). */
 	audit_job first[] = {{.id = 1}, {.id = 2}};
 	if (store_can_defer(f->s)) {
 		run_audit_batch(f->s, first, 2);
