@@ -234,7 +234,8 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 		       .urgent = in->urgent,
 		       .created_by = who->user_id,
 		       .search_extra = in->address,
-		       .at = info->created_at};
+		       .at = info->created_at,
+		       .region_path = info->region_path};
 	if (case_create(c, who, &cn, &info->id, info->number, e) < 0)
 		return -1;
 	st = store_prepare(c,

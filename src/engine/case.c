@@ -399,14 +399,19 @@ int case_create(store_conn *c, const actor *who, const case_new *in, int64_t *id
 	int64_t now = in->at ? in->at : clock_now_ms();
 	char region_path[SCOPE_PATH_MAX];
 	store_stmt *st;
-	int rc = store_query_row(c, &st, e, "SELECT path FROM units WHERE id = ?", "i",
-				 in->region_id);
-	if (rc <= 0)
-		return rc == 0 ? err_set(e, ERR_INVALID, "invalid_region", "region_id",
-					 "所属区域不存在")
-			       : -1;
-	snprintf(region_path, sizeof region_path, "%s", store_col_text(st, 0));
-	store_done(st);
+	int rc;
+	if (in->region_path) {
+		snprintf(region_path, sizeof region_path, "%s", in->region_path);
+	} else {
+		rc = store_query_row(c, &st, e, "SELECT path FROM units WHERE id = ?", "i",
+				     in->region_id);
+		if (rc <= 0)
+			return rc == 0 ? err_set(e, ERR_INVALID, "invalid_region", "region_id",
+						 "所属区域不存在")
+				       : -1;
+		snprintf(region_path, sizeof region_path, "%s", store_col_text(st, 0));
+		store_done(st);
+	}
 	if (case_number_next(c, in->machine->prefix, now, number, 32, e) < 0)
 		return -1;
 	rc = store_query_row(

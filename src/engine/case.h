@@ -197,6 +197,9 @@ typedef struct case_new {
 	int64_t created_by;	  /* 0: a citizen */
 	const char *search_extra; /* more text for the full-text index (address), or NULL */
 	int64_t at;		  /* the creation time; 0: now */
+	/* The region's path when the caller has just read it in the same transaction (saves
+	 * case_create reading it again); NULL: read it. */
+	const char *region_path;
 } case_new;
 
 /* Inside a write transaction: creates the case, its number, its first timeline entry and

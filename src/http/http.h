@@ -133,7 +133,8 @@ int http_json(http_req *r, int status, json_t *obj);
 /* Answers with a write: fn runs in a write transaction (ctx must live as long as the
  * request: allocate it in r->arena), and once its outcome is durable then(r, rc, e) gives
  * the response. Where the store has a writer thread the connection is suspended meanwhile,
- * so the worker thread serves other connections and many requests share one commit. */
+ * so the worker thread serves other connections and many requests share one commit; fn
+ * may then run twice (store_write_async). */
 int http_defer_write(http_req *r, store_tx_fn fn, void *ctx,
 		     int (*then)(http_req *r, int rc, const err *e));
 /* A JSON body already written (core/jsonw.h); takes the buffer and leaves sb empty. */

@@ -60,26 +60,59 @@ static void mask_detail(json_t *v, const char *key)
 	}
 }
 
+/* The head's row from the batch's head kept by the SQLite writer (store_batch_chain). */
+static int chain_save(store_conn *c, const store_chain *h, err *e)
+{
+	return store_exec(c, e, "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", "is",
+			  h->seq, h->hash) < 0
+		       ? -1
+		       : 0;
+}
+
 int audit_append(store_conn *c, const actor *who, const char *action, const char *entity,
 		 int64_t entity_id, json_t *detail, err *e)
 {
-	/* Taking the head row first serialises appends on PostgreSQL (the row stays locked
-	 * until commit); on SQLite the single writer already does. */
+	/* On SQLite's writer the head lives in memory for the batch: read once, written once
+	 * before the commit. Otherwise taking the head row first serialises appends on
+	 * PostgreSQL (the row stays locked until commit). */
+	store_chain *h = store_batch_chain(c, chain_save);
 	store_stmt *st;
-	int rc = store_query_row(
-		c, &st, e, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
-		NULL);
-	if (rc <= 0)
-		return rc == 0 ? err_set(e, ERR_INTERNAL, "audit_head", NULL, "审计链头缺失") : -1;
-	int64_t seq = store_col_int(st, 0);
+	int rc;
+	int64_t seq;
 	char prev[65];
-	snprintf(prev, sizeof prev, "%s", store_col_text(st, 1));
-	/* Finish the statement (PostgreSQL reports RETURNING rows before completion). */
-	while ((rc = store_step(st, e)) == 1)
-		;
-	store_done(st);
-	if (rc < 0)
-		return -1;
+	if (h && !h->loaded) {
+		rc = store_query_row(c, &st, e, "SELECT seq, hash FROM audit_head WHERE id = 1",
+				     NULL);
+		if (rc <= 0)
+			return rc == 0 ? err_set(e, ERR_INTERNAL, "audit_head", NULL,
+						 "审计链头缺失")
+				       : -1;
+		h->seq = store_col_int(st, 0);
+		snprintf(h->hash, sizeof h->hash, "%s", store_col_text(st, 1));
+		store_done(st);
+		h->loaded = true;
+	}
+	if (h) {
+		seq = h->seq + 1;
+		snprintf(prev, sizeof prev, "%s", h->hash);
+	} else {
+		rc = store_query_row(
+			c, &st, e,
+			"UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
+			NULL);
+		if (rc <= 0)
+			return rc == 0 ? err_set(e, ERR_INTERNAL, "audit_head", NULL,
+						 "审计链头缺失")
+				       : -1;
+		seq = store_col_int(st, 0);
+		snprintf(prev, sizeof prev, "%s", store_col_text(st, 1));
+		/* Finish the statement (PostgreSQL reports RETURNING rows before completion). */
+		while ((rc = store_step(st, e)) == 1)
+			;
+		store_done(st);
+		if (rc < 0)
+			return -1;
+	}
 	char *d = xstrdup("{}");
 	if (detail) {
 		json_t *masked = json_deep_copy(detail);
@@ -102,6 +135,12 @@ int audit_append(store_conn *c, const actor *who, const char *action, const char
 	free(d);
 	if (n < 0)
 		return -1;
+	if (h) {
+		h->seq = seq;
+		memcpy(h->hash, hash, sizeof h->hash);
+		h->dirty = true;
+		return 0;
+	}
 	return store_exec(c, e, "UPDATE audit_head SET hash = ? WHERE id = 1", "s", hash) < 0 ? -1
 											      : 0;
 }

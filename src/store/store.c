@@ -446,6 +446,11 @@ void store_like_pattern(strbuf *sb, const char *q)
 	strbuf_addch(sb, '%');
 }
 
+store_chain *store_batch_chain(store_conn *c, store_chain_save_fn save)
+{
+	return c->s->ops->batch_chain ? c->s->ops->batch_chain(c, save) : NULL;
+}
+
 /* ---- full-text search ---- */
 
 static bool fts_index_known(const char *index)

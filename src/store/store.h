@@ -77,7 +77,10 @@ typedef void (*store_done_fn)(void *arg, int rc, const err *e);
  * thread; both backends now). When it does not, callers use store_write. */
 bool store_can_defer(const store *s);
 /* Queues fn (ctx must live until done is called) and returns at once; done follows
- * the commit. Only where store_can_defer. */
+ * the commit. Only where store_can_defer. fn may run twice (the writer runs a batch of
+ * such jobs without savepoints, and when one fails rolls the whole batch back and runs
+ * it again with a savepoint each): it must depend only on ctx and the database, change
+ * nothing outside the transaction, and leave in ctx only what a second run overwrites. */
 void store_write_async(store *s, store_tx_fn fn, void *ctx, store_done_fn done, void *arg);
 
 /* A prepared statement from conn's cache; bind, step, read columns, then store_done.
@@ -126,6 +129,21 @@ const char *store_fts_ids_sql(const store *s, const char *index);
 /* The parameter for store_fts_ids_sql from what a person typed (all words must match);
  * NULL when the query holds nothing searchable. Heap string. */
 char *store_fts_query(const store *s, const char *query);
+
+/* The audit chain's head while a SQLite writer batch runs (org/audit.c): the writer keeps
+ * it in memory across the batch's jobs and writes it once, with save, just before the
+ * commit, instead of two UPDATEs of the head row per entry. A job that fails gets the
+ * head back as it was before the job (as its savepoint undoes its rows). NULL outside a
+ * writer batch and on PostgreSQL (there the head row, locked until commit, serialises
+ * the appends of concurrent transactions). */
+typedef struct store_chain {
+	bool loaded; /* seq and hash hold the head (read once per batch) */
+	bool dirty;  /* changed since read: save before the commit */
+	int64_t seq;
+	char hash[65];
+} store_chain;
+typedef int (*store_chain_save_fn)(store_conn *conn, const store_chain *h, err *e);
+store_chain *store_batch_chain(store_conn *conn, store_chain_save_fn save);
 
 /* Appends "%q%" to sb with LIKE's wildcards in q escaped, for `LIKE ? ESCAPE '\\'`, so a
  * search for "100%" finds that text. */

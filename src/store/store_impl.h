@@ -46,6 +46,8 @@ struct store_ops {
 	/* Optional: takes a search entry to write later in the same transaction; returns
 	 * false when the caller must write it now. */
 	bool (*fts_defer)(store_conn *c, int64_t id, const char *text);
+	/* Optional: the audit chain's head kept across a writer batch (store_batch_chain). */
+	store_chain *(*batch_chain)(store_conn *c, store_chain_save_fn save);
 	/* Text substituted for @ID@, @BLOB@, @PATHTEXT@ in migrations. */
 	const char *type_id, *type_blob, *type_pathtext;
 };

@@ -23,6 +23,7 @@ enum {
 	MAX_BATCH = 1024,
 	BUSY_TIMEOUT_MS = 10000,
 	CHECKPOINT_PAGES = 1000, /* WAL size that asks for a checkpoint, as SQLite's default */
+	SAVEPOINT_BATCHES = 8,	 /* batches with savepoints after one with a failed job */
 };
 
 typedef struct sq_stmt {
@@ -50,6 +51,9 @@ typedef struct sq_conn {
 	bool batching;
 	fts_entry *fts;
 	size_t nfts, fts_alloc;
+	/* The audit chain's head across the batch (store_batch_chain) and how to write it. */
+	store_chain chain;
+	store_chain_save_fn chain_save;
 } sq_conn;
 
 /* A write waiting for the writer. A waiting caller's job lives on its stack and is posted
@@ -63,6 +67,7 @@ typedef struct job {
 	sem_t done;
 	store_done_fn on_done;
 	void *arg;
+	bool rerunnable; /* may run twice (store_write_async), see run_batch */
 	struct job *next;
 } job;
 
@@ -78,6 +83,9 @@ typedef struct sq_store {
 	bool checkpoint_due;
 	job *head, *tail;
 	sq_conn *wconn;
+	/* Batches still to run with savepoints since the last one that had a failing job
+	 * (run_batch): a stream of refused writes does not run every batch twice. */
+	int savepoint_batches;
 } sq_store;
 
 static uint32_t hash_sql(const char *s)
@@ -380,6 +388,19 @@ static void sq_done(store_stmt *b)
 
 /* ---- transactions ---- */
 
+/* One statement without parameters or rows through the statement cache: the writer's
+ * BEGIN, SAVEPOINT, RELEASE and COMMIT, which sqlite3_exec would parse again each time
+ * (several per job). */
+static int sq_run(sq_conn *c, const char *sql, err *e)
+{
+	store_stmt *st = sq_prepare(&c->base, sql, e);
+	if (!st)
+		return -1;
+	int rc = sq_step(st, e);
+	sq_done(st);
+	return rc < 0 ? -1 : 0;
+}
+
 static int sq_begin(store_conn *c, err *e)
 {
 	return sq_exec((sq_conn *)c, "BEGIN IMMEDIATE", e);
@@ -425,6 +446,15 @@ static bool sq_fts_defer(store_conn *base, int64_t id, const char *text)
 	return true;
 }
 
+static store_chain *sq_batch_chain(store_conn *base, store_chain_save_fn save)
+{
+	sq_conn *c = (sq_conn *)base;
+	if (!c->batching)
+		return NULL;
+	c->chain_save = save;
+	return &c->chain;
+}
+
 static void fts_drop(sq_conn *c, size_t keep)
 {
 	while (c->nfts > keep)
@@ -463,57 +493,105 @@ static void fail_succeeded(job *batch, const err *e)
 		}
 }
 
-/* Runs one batch of jobs in one transaction. A job that fails is undone by rolling back
- * to its savepoint; when the writer cannot do that (or cannot open or release a
- * savepoint, or the transaction was rolled back under it), a failed job's writes could
- * otherwise commit with the others: the whole batch is then rolled back and every job
- * reports an error. */
+/* Runs the batch's jobs inside the open transaction. With savepoints, a job that fails is
+ * undone by rolling back to its own savepoint. Without them the first failure stops the
+ * run and returns 1: the caller rolls the whole batch back and runs it again with
+ * savepoints. -1: the transaction is lost (a savepoint could not be opened, rolled back
+ * to or released, or an I/O error or a full disk rolled everything back), cause filled. */
+static int run_jobs(sq_conn *c, job *batch, bool savepoints, err *cause)
+{
+	for (job *j = batch; j; j = j->next) {
+		size_t nfts = c->nfts;
+		store_chain chain = c->chain;
+		if (savepoints && sq_run(c, "SAVEPOINT job", cause) < 0)
+			return -1;
+		j->rc = j->fn(&c->base, j->ctx, &j->e);
+		if (sqlite3_get_autocommit(c->db))
+			return -1;
+		if (j->rc < 0) {
+			if (!savepoints)
+				return 1;
+			fts_drop(c, nfts);
+			c->chain = chain;
+			if (sq_run(c, "ROLLBACK TO job", cause) < 0)
+				return -1;
+		}
+		if (savepoints && sq_run(c, "RELEASE job", cause) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Runs one batch of jobs in one transaction and commits it: one fsync for all of them.
+ *
+ * A job's failure must not undo the others, so each job normally runs in its own
+ * savepoint; but a savepoint costs every job a copy of each page it touches (the
+ * statement journal) and three statements. When every job of the batch may run twice
+ * (store_write_async: intakes, session use) and none of the last SAVEPOINT_BATCHES
+ * batches had a failure, the jobs run without savepoints; should one fail after all,
+ * the whole batch is rolled back and run again with savepoints, so the outcome is the
+ * same as if it had had them from the start. Nothing is answered before the commit, so
+ * no one sees the first run.
+ *
+ * When the transaction is lost, the whole batch rolls back and every job reports an
+ * error (a failed job's writes never commit with the others). */
 static void run_batch(store *s, sq_store *q, job *batch)
 {
 	sq_conn *c = q->wconn;
 	err e;
-	if (sq_exec(c, "BEGIN IMMEDIATE", &e) < 0) {
-		for (job *j = batch; j; j = j->next) {
-			j->rc = -1;
-			j->e = e;
-		}
-		return;
-	}
-	bool lost = false;
 	err cause = {0};
-	c->batching = true;
-	for (job *j = batch; j && !lost; j = j->next) {
-		size_t nfts = c->nfts;
-		if (sq_exec(c, "SAVEPOINT job", &cause) < 0) {
-			lost = true;
-			break;
+	bool savepoints = q->savepoint_batches > 0;
+	for (job *j = batch; j && !savepoints; j = j->next)
+		if (!j->rerunnable)
+			savepoints = true;
+	int r;
+	for (;;) {
+		if (sq_run(c, "BEGIN IMMEDIATE", &e) < 0) {
+			for (job *j = batch; j; j = j->next) {
+				j->rc = -1;
+				j->e = e;
+			}
+			return;
 		}
-		j->rc = j->fn(&c->base, j->ctx, &j->e);
-		if (j->rc < 0)
-			fts_drop(c, nfts);
-		if (sqlite3_get_autocommit(c->db)) {
-			/* An I/O error or a full disk rolled back the whole transaction:
-			 * nothing of this batch survives. */
-			lost = true;
+		c->batching = true;
+		c->chain = (store_chain){0};
+		r = run_jobs(c, batch, savepoints, &cause);
+		c->batching = false;
+		if (r != 1)
 			break;
-		}
-		if ((j->rc < 0 && sq_exec(c, "ROLLBACK TO job", &cause) < 0) ||
-		    sq_exec(c, "RELEASE job", &cause) < 0)
-			lost = true;
-	}
-	c->batching = false;
-	if (lost) {
+		/* A job failed without a savepoint: start again with them. */
 		fts_drop(c, 0);
+		sq_rollback(&c->base);
+		for (job *j = batch; j; j = j->next) {
+			j->rc = 0;
+			j->e = (err){0};
+		}
+		savepoints = true;
+	}
+	if (q->savepoint_batches > 0)
+		q->savepoint_batches--;
+	for (job *j = batch; j; j = j->next)
+		if (j->rc < 0)
+			q->savepoint_batches = SAVEPOINT_BATCHES;
+	if (r < 0) {
+		fts_drop(c, 0);
+		c->chain = (store_chain){0};
 		sq_rollback(&c->base);
 		err_set(&e, ERR_UNAVAILABLE, "database_error", NULL, "数据库事务中断，请重试%s%s",
 			cause.message[0] ? "：" : "", cause.message);
 		fail_succeeded(batch, &e);
+		q->savepoint_batches = SAVEPOINT_BATCHES;
 		return;
 	}
 	int64_t t0 = clock_mono_ns();
-	int rc = fts_flush(c, &e);
+	int rc = 0;
+	if (c->chain.dirty)
+		rc = c->chain_save(&c->base, &c->chain, &e);
+	c->chain = (store_chain){0};
 	if (rc == 0)
-		rc = sq_exec(c, "COMMIT", &e);
+		rc = fts_flush(c, &e);
+	if (rc == 0)
+		rc = sq_run(c, "COMMIT", &e);
 	store_account(s, clock_mono_ns() - t0);
 	if (rc < 0) {
 		sq_rollback(&c->base);
@@ -556,6 +634,7 @@ static void *checkpointer_main(void *arg)
 	store *s = arg;
 	sq_store *q = s->impl;
 	sqlite3 *db = NULL;
+	pthread_setname_np(pthread_self(), "yw-checkpoint");
 	pthread_mutex_lock(&q->mu);
 	for (;;) {
 		while (!q->checkpoint_due && !q->stop)
@@ -581,6 +660,8 @@ static void *writer_main(void *arg)
 {
 	store *s = arg;
 	sq_store *q = s->impl;
+	/* Named for profiles (perf, top -H) and per-thread CPU in /proc. */
+	pthread_setname_np(pthread_self(), "yw-writer");
 	sqlite3_wal_hook(q->wconn->db, wal_hook, q);
 	pthread_mutex_lock(&q->mu);
 	for (;;) {
@@ -667,7 +748,7 @@ static void sq_write_async(store *s, store_tx_fn fn, void *ctx, store_done_fn do
 {
 	sq_store *q = s->impl;
 	job *j = xcalloc(1, sizeof *j);
-	*j = (job){.fn = fn, .ctx = ctx, .on_done = done, .arg = arg};
+	*j = (job){.fn = fn, .ctx = ctx, .on_done = done, .arg = arg, .rerunnable = true};
 	pthread_mutex_lock(&q->mu);
 	err e = {0};
 	int rc = enqueue(s, q, j, &e);
@@ -769,6 +850,7 @@ const struct store_ops store_sqlite_ops = {
 	.backup = sq_backup,
 	.space = sq_space,
 	.fts_defer = sq_fts_defer,
+	.batch_chain = sq_batch_chain,
 	.type_id = "INTEGER PRIMARY KEY",
 	.type_blob = "BLOB",
 	.type_pathtext = "TEXT",

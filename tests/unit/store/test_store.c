@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 
 #include "testutil.h"
+#include "org/audit.h"
 
 typedef struct fx {
 	tu_db d;
@@ -451,6 +452,125 @@ static void test_failed_rollback_to_fails_whole_batch(void **state)
 	err e = {0};
 	assert_int_equal(insert_item(f->s, 4, "d", &e), 0);
 	assert_int_equal(count_rows(f->s, "items"), 1);
+}
+
+/* Jobs queued with store_write_async may run twice: after clean batches the writer runs
+ * them without savepoints, and when one fails after all, it rolls the whole batch back
+ * and runs it again with a savepoint each. The outcome is that of savepoints alone, also
+ * for the audit chain, whose head the writer keeps in memory across the batch. */
+typedef struct audit_job {
+	int64_t id;
+	bool refuse;
+	int runs;
+	int rc;
+	err e;
+	sem_t *done;
+} audit_job;
+
+static int tx_audit_job(store_conn *c, void *ctx, err *e)
+{
+	audit_job *b = ctx;
+	b->runs++;
+	actor who = {.user_id = 1};
+	snprintf(who.username, sizeof who.username, "admin");
+	snprintf(who.ip, sizeof who.ip, "127.0.0.1");
+	char name[32];
+	snprintf(name, sizeof name, "audited-%lld", (long long)b->id);
+	if (store_exec(c, e, "INSERT INTO items (id, name) VALUES (?, ?)", "is", b->id, name) < 0 ||
+	    audit_append(c, &who, "item_create", "item", b->id, NULL, e) < 0)
+		return -1;
+	return b->refuse ? err_set(e, ERR_INVALID, "refused", NULL, "不允许") : 0;
+}
+
+static void audit_job_done(void *arg, int rc, const err *e)
+{
+	audit_job *b = arg;
+	b->rc = rc;
+	if (rc < 0 && e)
+		b->e = *e;
+	sem_post(b->done);
+}
+
+static void run_audit_batch(store *s, audit_job *jobs, size_t n)
+{
+	gate g;
+	sem_init(&g.running, 0, 0);
+	sem_init(&g.open, 0, 0);
+	sem_init(&g.done, 0, 0);
+	store_write_async(s, tx_wait_at_gate, &g, gate_passed, &g);
+	while (sem_wait(&g.running) != 0)
+		;
+	for (size_t i = 0; i < n; i++) {
+		jobs[i].done = &g.done;
+		store_write_async(s, tx_audit_job, &jobs[i], audit_job_done, &jobs[i]);
+	}
+	sem_post(&g.open);
+	for (size_t i = 0; i <= n; i++)
+		while (sem_wait(&g.done) != 0)
+			;
+	sem_destroy(&g.running);
+	sem_destroy(&g.open);
+	sem_destroy(&g.done);
+}
+
+static int64_t audit_entries(store *s)
+{
+	err e = {0};
+	int64_t n = -1;
+	if (store_query_int(store_conn_get(s, &e), &n, -1, &e,
+			    "SELECT COUNT(*) FROM audit_log WHERE entity = 'item'", NULL) < 0)
+		fail_msg("count audit: %s", e.message);
+	return n;
+}
+
+static void test_batch_with_failed_job_keeps_audit_chain(void **state)
+{
+	fx *f = *state;
+	err e = {0};
+	/* Clean batches first (on SQLite the next batch then runs without savepoints). */
+	audit_job first[] = {{.id = 1}, {.id = 2}};
+	if (store_can_defer(f->s)) {
+		run_audit_batch(f->s, first, 2);
+	} else {
+		for (int i = 0; i < 2; i++)
+			first[i].rc = store_write(f->s, tx_audit_job, &first[i], &first[i].e);
+	}
+	assert_int_equal(first[0].rc, 0);
+	assert_int_equal(first[1].rc, 0);
+	audit_job jobs[] = {{.id = 3}, {.id = 4}, {.id = 5, .refuse = true}, {.id = 6}};
+	if (store_can_defer(f->s)) {
+		run_audit_batch(f->s, jobs, 4);
+		/* The refusal came after three jobs had run without savepoints: all ran again. */
+		assert_int_equal(jobs[0].runs, 2);
+		assert_int_equal(jobs[2].runs, 2);
+		assert_int_equal(jobs[3].runs, 1);
+	} else {
+		for (int i = 0; i < 4; i++)
+			jobs[i].rc = store_write(f->s, tx_audit_job, &jobs[i], &jobs[i].e);
+	}
+	assert_int_equal(jobs[0].rc, 0);
+	assert_int_equal(jobs[1].rc, 0);
+	assert_int_equal(jobs[2].rc, -1);
+	assert_string_equal(jobs[2].e.code, "refused");
+	assert_int_equal(jobs[3].rc, 0);
+	assert_int_equal(count_items_with_id(f->s, 5), 0);
+	assert_int_equal(count_rows(f->s, "items"), 5);
+	assert_int_equal(audit_entries(f->s), 5);
+	audit_report rep;
+	assert_int_equal(audit_verify(f->s, &rep, &e), 0);
+	/* And the chain goes on from the batch's head. */
+	audit_job last[] = {{.id = 7}, {.id = 8, .refuse = true}, {.id = 9}};
+	if (store_can_defer(f->s)) {
+		run_audit_batch(f->s, last, 3);
+	} else {
+		for (int i = 0; i < 3; i++)
+			last[i].rc = store_write(f->s, tx_audit_job, &last[i], &last[i].e);
+	}
+	assert_int_equal(last[0].rc, 0);
+	assert_int_equal(last[1].rc, -1);
+	assert_int_equal(last[2].rc, 0);
+	assert_int_equal(audit_entries(f->s), 7);
+	assert_int_equal(audit_verify(f->s, &rep, &e), 0);
 }
 
 static void test_unique_violation_is_duplicate_conflict(void **state)
@@ -1105,6 +1225,7 @@ int main(void)
 		T(test_failed_job_rolls_back_alone_in_its_batch),
 		T(test_failed_statement_rolls_back_alone_in_its_batch),
 		T(test_failed_rollback_to_fails_whole_batch),
+		T(test_batch_with_failed_job_keeps_audit_chain),
 		T(test_unique_violation_is_duplicate_conflict),
 		T(test_audit_log_refuses_update_and_delete),
 		T(test_bind_and_column_round_trip),
