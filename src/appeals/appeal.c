@@ -1658,10 +1658,12 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 	strbuf items = STRBUF_INIT;
 	int rc = list_where(c, s, who, f, &q, e);
 	if (rc == 0 && !q.empty) {
+		/* The count stops past APPEAL_LIST_TOTAL_CAP: counting a million appeals on
+		 * every page cost more than the page itself. */
 		char *count_sql =
-			xasprintf("SELECT COUNT(*) FROM cases c%s%s",
+			xasprintf("SELECT COUNT(*) FROM (SELECT 1 FROM cases c%s%s LIMIT %d) x",
 				  q.need_appeals ? " JOIN appeals a ON a.case_id = c.id" : "",
-				  strbuf_str(&q.where));
+				  strbuf_str(&q.where), APPEAL_LIST_TOTAL_CAP + 1);
 		char *list_sql = xasprintf(
 			APPEAL_SELECT "%s ORDER BY %s LIMIT ? OFFSET ?", strbuf_str(&q.where),
 			f->by_deadline ? "CASE WHEN c.status IN ('closed', 'merged') THEN 1 ELSE 0"
@@ -1675,6 +1677,9 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 		free(count_sql);
 		free(list_sql);
 	}
+	bool capped = total > APPEAL_LIST_TOTAL_CAP;
+	if (capped)
+		total = APPEAL_LIST_TOTAL_CAP;
 	if (rc == 0) {
 		jw_open(out, '{');
 		jw_key(out, "items");
@@ -1683,6 +1688,8 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 		jw_close(out, ']');
 		jw_key(out, "total");
 		jw_int(out, total);
+		jw_key(out, "total_capped");
+		jw_bool(out, capped);
 		jw_key(out, "page");
 		jw_int(out, page);
 		jw_key(out, "per_page");

@@ -104,28 +104,10 @@ typedef appeal_figures counts;
 	" JOIN units u ON u.id = s.unit_id"
 
 #define IN_AREA " IN (SELECT id FROM units WHERE path >= ? AND path < ?)"
-#define EDGE_SQL                                                                                   \
-	" UNION ALL SELECT a.unit_id AS unit_id, " FIGURES_SQL " FROM case_assignments a"          \
-	" WHERE a.unit_id" IN_AREA " AND a.dispatched_at >= ? AND a.dispatched_at < ?"             \
-	" GROUP BY a.unit_id"
-
-/* The same figures from the roll-up stats_appeal_days (migration 018, kept by triggers on
- * case_assignments in the writing transaction): the whole days (China time) [?, ?) of the
- * period summed from one row per unit and day, the partial days at its two ends counted
- * from the assignments as above. Parameters: lo, hi, first day, end day, then lo, hi and
- * the instants of each end (an empty range [0, 0) when the period starts or ends at
- * midnight). A unit appears when something was dispatched to it in the period, as in the
- * recount (a roll-up row whose assignments all moved away sums to n0 = 0). */
-#define ROLLUP_PER_UNIT_SQL                                                                        \
-	" FROM (SELECT x.unit_id AS unit_id, SUM(x.n0) AS n0, SUM(x.n1) AS n1, SUM(x.n2) AS n2,"   \
-	" SUM(x.n3) AS n3, SUM(x.n4) AS n4, SUM(x.n5) AS n5, SUM(x.n6) AS n6, SUM(x.n7) AS n7,"    \
-	" SUM(x.n8) AS n8, SUM(x.n9) AS n9, SUM(x.n10) AS n10, SUM(x.n11) AS n11 FROM ("           \
-	"SELECT r.unit_id AS unit_id, r.n0 AS n0, r.n1 AS n1, r.n2 AS n2, r.n3 AS n3, r.n4 AS n4," \
-	" r.n5 AS n5, r.n6 AS n6, r.n7 AS n7, r.n8 AS n8, r.n9 AS n9, r.n10 AS n10, r.n11 AS n11"  \
-	" FROM stats_appeal_days r WHERE r.unit_id" IN_AREA                                        \
-	" AND r.day >= ? AND r.day < ?" EDGE_SQL EDGE_SQL                                          \
-	") x GROUP BY x.unit_id HAVING SUM(x.n0) > 0) s"                                           \
-	" JOIN units u ON u.id = s.unit_id"
+#define SUMS_SQL                                                                                   \
+	"SUM(x.n0) AS n0, SUM(x.n1) AS n1, SUM(x.n2) AS n2, SUM(x.n3) AS n3, SUM(x.n4) AS n4,"     \
+	" SUM(x.n5) AS n5, SUM(x.n6) AS n6, SUM(x.n7) AS n7, SUM(x.n8) AS n8, SUM(x.n9) AS n9,"    \
+	" SUM(x.n10) AS n10, SUM(x.n11) AS n11"
 
 enum { CST_OFFSET_MS = 8 * 3600 * 1000 };
 
@@ -160,18 +142,56 @@ static period_cut cut_period(int64_t from, int64_t to)
 	return p;
 }
 
-/* Binds ROLLUP_PER_UNIT_SQL's parameters from position `at`. */
-static void bind_rollup(store_stmt *st, int at, const char *lo, const char *hi, int64_t from,
-			int64_t to)
+/* The figures of the assignments to units of [lo, hi) dispatched in [from, to), from the
+ * roll-up stats_appeal_days (migration 018; triggers on case_assignments keep it in the
+ * writing transaction): the period's whole days (China time) summed from one row per unit
+ * and day, the partial days at its ends (when it starts or ends off midnight) counted from
+ * the assignments. One row per unit (by_day false: unit_id, n0..n11) or per day of
+ * dispatch (by_day true: day, n0..n11) with something dispatched; `head` and `tail`
+ * wrap the select as "head (…) s tail". A unit's roll-up rows whose assignments all
+ * moved away sum to n0 = 0 and are left out, as the recount never sees them. */
+static store_stmt *rollup_prepare(store_conn *c, const char *head, const char *tail, bool by_day,
+				  const char *lo, const char *hi, int64_t from, int64_t to, err *e)
 {
 	period_cut p = cut_period(from, to);
-	int64_t v[][2] = {{p.d0, p.d1}, {p.a0, p.a1}, {p.b0, p.b1}};
-	for (int i = 0; i < 3; i++) {
-		store_bind_text(st, at++, lo);
-		store_bind_text(st, at++, hi);
-		store_bind_int(st, at++, v[i][0]);
-		store_bind_int(st, at++, v[i][1]);
-	}
+	strbuf sql = STRBUF_INIT;
+	strbuf_addf(&sql,
+		    "%s(SELECT x.g AS %s, " SUMS_SQL " FROM (SELECT r.%s AS g, r.n0 AS n0,"
+		    " r.n1 AS n1, r.n2 AS n2, r.n3 AS n3, r.n4 AS n4, r.n5 AS n5, r.n6 AS n6,"
+		    " r.n7 AS n7, r.n8 AS n8, r.n9 AS n9, r.n10 AS n10, r.n11 AS n11"
+		    " FROM stats_appeal_days r WHERE r.unit_id" IN_AREA
+		    " AND r.day >= ? AND r.day < ?",
+		    head, by_day ? "day" : "unit_id", by_day ? "day" : "unit_id");
+	int64_t edges[2][2] = {{p.a0, p.a1}, {p.b0, p.b1}};
+	for (int i = 0; i < 2; i++)
+		if (edges[i][0] < edges[i][1])
+			strbuf_addf(&sql,
+				    " UNION ALL SELECT %s AS g, " FIGURES_SQL
+				    " FROM case_assignments a WHERE a.unit_id" IN_AREA
+				    " AND a.dispatched_at >= ? AND a.dispatched_at < ?%s",
+				    by_day ? "?" : "a.unit_id",
+				    by_day ? "" : " GROUP BY a.unit_id");
+	strbuf_addf(&sql, ") x GROUP BY x.g HAVING SUM(x.n0) > 0) s%s", tail);
+	store_stmt *st = store_prepare(c, strbuf_str(&sql), e);
+	strbuf_release(&sql);
+	if (!st)
+		return NULL;
+	int at = 1;
+	store_bind_text(st, at++, lo);
+	store_bind_text(st, at++, hi);
+	store_bind_int(st, at++, p.d0);
+	store_bind_int(st, at++, p.d1);
+	for (int i = 0; i < 2; i++)
+		if (edges[i][0] < edges[i][1]) {
+			if (by_day) /* the day the partial day is */
+				store_bind_int(st, at++,
+					       floor_div(edges[i][0] + CST_OFFSET_MS, DAY_MS));
+			store_bind_text(st, at++, lo);
+			store_bind_text(st, at++, hi);
+			store_bind_int(st, at++, edges[i][0]);
+			store_bind_int(st, at++, edges[i][1]);
+		}
+	return st;
 }
 
 static void read_counts(store_stmt *st, int col, counts *k)
@@ -234,17 +254,20 @@ static int by_unit(store_conn *c, const actor *who, int64_t from, int64_t to, in
 #define BY_UNIT_COLUMNS                                                                            \
 	"SELECT s.unit_id, u.name, s.n0, s.n1, s.n2, s.n3, s.n4, s.n5, s.n6, s.n7, s.n8, s.n9,"    \
 	" s.n10, s.n11"
-	store_stmt *st = store_prepare(
-		c,
-		recount ? BY_UNIT_COLUMNS PER_UNIT_SQL " ORDER BY s.n0 DESC, s.unit_id"
-			: BY_UNIT_COLUMNS ROLLUP_PER_UNIT_SQL " ORDER BY s.n0 DESC, s.unit_id",
-		e);
+	store_stmt *st;
+	if (recount) {
+		st = store_prepare(c, BY_UNIT_COLUMNS PER_UNIT_SQL " ORDER BY s.n0 DESC, s.unit_id",
+				   e);
+		if (st)
+			store_bindf(st, "ssii", lo, hi, from, to);
+	} else {
+		st = rollup_prepare(
+			c, BY_UNIT_COLUMNS " FROM ",
+			" JOIN units u ON u.id = s.unit_id ORDER BY s.n0 DESC, s.unit_id", false,
+			lo, hi, from, to, e);
+	}
 	if (!st)
 		return -1;
-	if (recount)
-		store_bindf(st, "ssii", lo, hi, from, to);
-	else
-		bind_rollup(st, 1, lo, hi, from, to);
 	json_t *arr = json_array();
 	int rc;
 	while ((rc = store_step(st, e)) == 1) {
@@ -306,13 +329,12 @@ int appeal_stats_each_unit(store_conn *c, const char *lo, const char *hi, int64_
 			   void *ctx, err *e)
 {
 	store_stmt *st =
-		store_prepare(c,
-			      "SELECT u.path, s.n0, s.n1, s.n2, s.n3, s.n4, s.n5, s.n6, s.n7,"
-			      " s.n8, s.n9, s.n10, s.n11" ROLLUP_PER_UNIT_SQL,
-			      e);
+		rollup_prepare(c,
+			       "SELECT u.path, s.n0, s.n1, s.n2, s.n3, s.n4, s.n5, s.n6,"
+			       " s.n7, s.n8, s.n9, s.n10, s.n11 FROM ",
+			       " JOIN units u ON u.id = s.unit_id", false, lo, hi, from, to, e);
 	if (!st)
 		return -1;
-	bind_rollup(st, 1, lo, hi, from, to);
 	int rc;
 	while ((rc = store_step(st, e)) == 1) {
 		counts k;
@@ -389,44 +411,69 @@ static int trend(store_conn *c, const actor *who, int64_t from, int64_t to, int6
 	char lo[SCOPE_PATH_MAX], hi[SCOPE_PATH_MAX];
 	if (area_range(c, who, unit_id, lo, hi, e) < 0)
 		return -1;
-	/* One query per month: months differ in length, and the databases share no date
-	 * function; each is the table's query over that month, summed. */
+	if (months < 1)
+		months = 1;
+	counts *k = xcalloc((size_t)months, sizeof *k);
+	int rc = 0;
+	if (recount) {
+		/* One query per month: months differ in length, and the databases share no
+		 * date function; each is the table's query over that month, summed. */
+		for (int i = 0; i < months && rc == 0; i++) {
+			int64_t start = month_start(y0, m0 + i), end = month_start(y0, m0 + i + 1);
+			store_stmt *st;
+			rc = store_query_row(
+				c, &st, e,
+				"SELECT SUM(s.n0), SUM(s.n1), SUM(s.n2), SUM(s.n3),"
+				" SUM(s.n4), SUM(s.n5), SUM(s.n6), SUM(s.n7), SUM(s.n8),"
+				" SUM(s.n9), SUM(s.n10), SUM(s.n11)" PER_UNIT_SQL,
+				"ssii", lo, hi, start > from ? start : from, end < to ? end : to);
+			if (rc == 1) {
+				read_counts(st, 0, &k[i]);
+				store_done(st);
+			}
+			rc = rc < 0 ? -1 : 0;
+		}
+	} else {
+		/* One query for the whole period, per day of dispatch (a month starts at a
+		 * midnight, so each day lies in one month); the days summed into months here. */
+		int64_t *starts = xcalloc((size_t)months + 1, sizeof *starts);
+		for (int i = 0; i <= months; i++)
+			starts[i] = month_start(y0, m0 + i);
+		store_stmt *st = rollup_prepare(c,
+						"SELECT s.day, s.n0, s.n1, s.n2, s.n3, s.n4, s.n5,"
+						" s.n6, s.n7, s.n8, s.n9, s.n10, s.n11 FROM ",
+						"", true, lo, hi, from, to, e);
+		if (!st)
+			rc = -1;
+		while (st && (rc = store_step(st, e)) == 1) {
+			int64_t day_ms = store_col_int(st, 0) * DAY_MS - CST_OFFSET_MS;
+			int i = 0;
+			while (i + 1 < months && day_ms >= starts[i + 1])
+				i++;
+			counts d;
+			read_counts(st, 1, &d);
+			int64_t *dst = &k[i].dispatched, *src = &d.dispatched;
+			for (size_t f = 0; f < sizeof d / sizeof d.dispatched; f++)
+				dst[f] += src[f];
+		}
+		if (st)
+			store_done(st);
+		free(starts);
+	}
+	if (rc < 0) {
+		free(k);
+		return -1;
+	}
 	json_t *arr = json_array();
 	for (int i = 0; i < months; i++) {
-		int64_t start = month_start(y0, m0 + i), end = month_start(y0, m0 + i + 1);
-		int64_t a = start > from ? start : from, b = end < to ? end : to;
-#define TREND_COLUMNS                                                                              \
-	"SELECT SUM(s.n0), SUM(s.n1), SUM(s.n2), SUM(s.n3), SUM(s.n4), SUM(s.n5), SUM(s.n6),"      \
-	" SUM(s.n7), SUM(s.n8), SUM(s.n9), SUM(s.n10), SUM(s.n11)"
-		store_stmt *st = store_prepare(
-			c, recount ? TREND_COLUMNS PER_UNIT_SQL : TREND_COLUMNS ROLLUP_PER_UNIT_SQL,
-			e);
-		int rc = -1;
-		if (st) {
-			if (recount)
-				store_bindf(st, "ssii", lo, hi, a, b);
-			else
-				bind_rollup(st, 1, lo, hi, a, b);
-			rc = store_step(st, e);
-			if (rc != 1)
-				store_done(st);
-		}
-		if (rc < 0) {
-			json_decref(arr);
-			return -1;
-		}
-		counts k = {0};
-		if (rc == 1) {
-			read_counts(st, 0, &k);
-			store_done(st);
-		}
 		int y = y0 + (m0 - 1 + i) / 12, m = (m0 - 1 + i) % 12 + 1;
 		char label[16];
 		snprintf(label, sizeof label, "%04d-%02d", y, m);
 		json_t *o = json_pack("{s:s}", "month", label);
-		counts_json(o, &k);
+		counts_json(o, &k[i]);
 		json_array_append_new(arr, o);
 	}
+	free(k);
 	*items = arr;
 	return 0;
 }

@@ -1,4 +1,21 @@
--- Keeps stats_appeal_days (018_appeal_rollup.sql) in step with case_assignments.
+-- The appeal statistics' roll-up (src/appeals/appeal_stats.c): per handling unit and per
+-- day of dispatch (China time: day = (dispatched_at + 8 h) / 24 h since 1970-01-01), the
+-- sums over that unit's and day's assignments of the twelve 0/1 figures the statistics
+-- count, n0..n11 in the order of appeal_figures (dispatched, signed_on_time, closed,
+-- resolved, revisited, satisfied, replied, replied_on_time, returned, reopened, overdue,
+-- reopened_open). Triggers on case_assignments (below) keep it
+-- in the writing transaction: every insert, update of a counted column and delete
+-- subtracts the row's old contribution and adds its new one, so it is exact whichever
+-- code path writes. `yiwang check` recounts it; `yiwang rollup rebuild` rebuilds it.
+CREATE TABLE stats_appeal_days (
+	unit_id BIGINT NOT NULL,
+	day BIGINT NOT NULL,
+	n0 BIGINT NOT NULL DEFAULT 0, n1 BIGINT NOT NULL DEFAULT 0, n2 BIGINT NOT NULL DEFAULT 0,
+	n3 BIGINT NOT NULL DEFAULT 0, n4 BIGINT NOT NULL DEFAULT 0, n5 BIGINT NOT NULL DEFAULT 0,
+	n6 BIGINT NOT NULL DEFAULT 0, n7 BIGINT NOT NULL DEFAULT 0, n8 BIGINT NOT NULL DEFAULT 0,
+	n9 BIGINT NOT NULL DEFAULT 0, n10 BIGINT NOT NULL DEFAULT 0, n11 BIGINT NOT NULL DEFAULT 0,
+	PRIMARY KEY (unit_id, day)
+);
 CREATE FUNCTION stats_appeal_days_follow() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
 	IF TG_OP <> 'INSERT' THEN
@@ -47,3 +64,6 @@ CREATE TRIGGER stats_appeal_days_insert_delete AFTER INSERT OR DELETE ON case_as
 CREATE TRIGGER stats_appeal_days_update AFTER UPDATE OF unit_id, dispatched_at, signed_on_time, closed_at, resolved, satisfaction, replied_at,
 	replied_on_time, returned_at, reopened, overdue ON case_assignments
 	FOR EACH ROW EXECUTE FUNCTION stats_appeal_days_follow();
+-- A list of one state, newest first, walks this index (SQLite's (kind, status) index
+-- holds the rowid, the id, already; PostgreSQL's does not).
+CREATE INDEX cases_kind_status_id ON cases (kind, status, id);
