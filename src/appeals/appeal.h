@@ -95,6 +95,8 @@ typedef struct appeal_filter {
 
 /* The most a list counts: past it, total is the cap and total_capped true. */
 enum { APPEAL_LIST_TOTAL_CAP = 10000 };
+/* The same for a search (q=): its matches are tested one by one, newest first. */
+enum { APPEAL_SEARCH_TOTAL_CAP = 1000 };
 
 /* One page of appeals within who's area as the list answer {items, total, total_capped,
  * page, per_page}: total counts the matching appeals up to APPEAL_LIST_TOTAL_CAP; when
