@@ -93,7 +93,14 @@ typedef struct appeal_filter {
 	bool by_deadline; /* sort by deadline instead of newest first */
 } appeal_filter;
 
-/* One page of appeals within who's area as the list answer {items, total, page, per_page}. */
+/* The most a list counts: past it, total is the cap and total_capped true. */
+enum { APPEAL_LIST_TOTAL_CAP = 10000 };
+/* The same for a search (q=): its matches are tested one by one, newest first. */
+enum { APPEAL_SEARCH_TOTAL_CAP = 1000 };
+
+/* One page of appeals within who's area as the list answer {items, total, total_capped,
+ * page, per_page}: total counts the matching appeals up to APPEAL_LIST_TOTAL_CAP; when
+ * more match, total is the cap and total_capped is true (the list shows "10000+"). */
 int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *f, int64_t page,
 		int64_t per_page, strbuf *out, err *e);
 

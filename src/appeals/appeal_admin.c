@@ -634,3 +634,52 @@ out:
 	calendar_free(parsed);
 	return rc;
 }
+
+/* ---- the search index ---- */
+
+int appeal_search_reindex(store_conn *c, store *s, int64_t *after, int batch, int64_t *n, err *e)
+{
+	*n = 0;
+	store_stmt *st = store_prepare(
+		c,
+		store_kind(s) == STORE_SQLITE
+			? "SELECT c.id, c.number, c.title, c.content, a.address FROM cases c"
+			  " LEFT JOIN appeals a ON a.case_id = c.id WHERE c.id > ? AND c.kind = "
+			  "'appeal'"
+			  " AND NOT EXISTS (SELECT 1 FROM fts_case f WHERE f.rowid = c.id)"
+			  " ORDER BY c.id LIMIT ?"
+			: "SELECT c.id, c.number, c.title, c.content, a.address FROM cases c"
+			  " LEFT JOIN appeals a ON a.case_id = c.id WHERE c.id > ? AND c.kind = "
+			  "'appeal'"
+			  " AND NOT EXISTS (SELECT 1 FROM fts_case f WHERE f.id = c.id)"
+			  " ORDER BY c.id LIMIT ?",
+		e);
+	if (!st)
+		return -1;
+	store_bindf(st, "ii", *after, (int64_t)batch);
+	/* Read the batch first: the index is written after the reading statement ends. */
+	int64_t *ids = xcalloc((size_t)batch, sizeof *ids);
+	char **texts = xcalloc((size_t)batch, sizeof *texts);
+	int k = 0, rc = 0;
+	while (k < batch && (rc = store_step(st, e)) == 1) {
+		const char *addr = store_col_text(st, 4);
+		ids[k] = store_col_int(st, 0);
+		texts[k++] = xasprintf("%s %s %s %s", store_col_text(st, 1), store_col_text(st, 2),
+				       store_col_text(st, 3), addr ? addr : "");
+	}
+	store_done(st);
+	if (k < batch && rc < 0)
+		k = -1;
+	for (int i = 0; k > 0 && i < k; i++)
+		if (store_fts_put(c, "case", ids[i], texts[i], e) < 0)
+			k = -1;
+	if (k > 0) {
+		*after = ids[k - 1];
+		*n = k;
+	}
+	for (int i = 0; i < batch; i++)
+		free(texts[i]);
+	free(texts);
+	free(ids);
+	return k < 0 ? -1 : 0;
+}

@@ -112,4 +112,13 @@ int calendar_days_delete(store_conn *c, const actor *who, const char *date, err 
  * without any line is 422 too. *count is the number of dates written. */
 int calendar_days_import(store_conn *c, const actor *who, const char *csv, int *count, err *e);
 
+/* ---- the search index ---- */
+
+/* Inside a write transaction: indexes for search up to `batch` appeals with ids above
+ * *after that the search index lacks (rows written with plain SQL, as the benchmark
+ * fixtures are), as intake indexes them (number, title, content, address); *after
+ * becomes the last id looked at, *n the appeals indexed; *n == 0 with *after unchanged
+ * when none is left. yiwang search reindex. */
+int appeal_search_reindex(store_conn *c, store *s, int64_t *after, int batch, int64_t *n, err *e);
+
 #endif

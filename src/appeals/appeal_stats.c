@@ -93,13 +93,106 @@ typedef appeal_figures counts;
 	" SUM(CASE WHEN a.closed_at IS NULL AND a.reopened > 0 THEN 1 ELSE 0 END) AS n11"
 
 /* The figures per unit of the units of one subtree (a range on units.path) over the
- * assignments dispatched in [?, ?). With the index case_assignments_unit_stats this is one
- * index range per unit of the area, covered (no table rows read) and already grouped. */
+ * assignments dispatched in [?, ?), counted from the assignments themselves. With the index
+ * case_assignments_unit_stats this is one index range per unit of the area, covered (no
+ * table rows read) and already grouped. The reference the roll-up is checked against
+ * (appeal_stats_rollup_verify), and what counts the partial days at a period's ends. */
 #define PER_UNIT_SQL                                                                               \
 	" FROM (SELECT a.unit_id AS unit_id, " FIGURES_SQL " FROM case_assignments a"              \
 	" WHERE a.unit_id IN (SELECT id FROM units WHERE path >= ? AND path < ?)"                  \
 	" AND a.dispatched_at >= ? AND a.dispatched_at < ? GROUP BY a.unit_id) s"                  \
 	" JOIN units u ON u.id = s.unit_id"
+
+#define IN_AREA " IN (SELECT id FROM units WHERE path >= ? AND path < ?)"
+#define SUMS_SQL                                                                                   \
+	"SUM(x.n0) AS n0, SUM(x.n1) AS n1, SUM(x.n2) AS n2, SUM(x.n3) AS n3, SUM(x.n4) AS n4,"     \
+	" SUM(x.n5) AS n5, SUM(x.n6) AS n6, SUM(x.n7) AS n7, SUM(x.n8) AS n8, SUM(x.n9) AS n9,"    \
+	" SUM(x.n10) AS n10, SUM(x.n11) AS n11"
+
+enum { CST_OFFSET_MS = 8 * 3600 * 1000 };
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+/* A period cut for the roll-up: whole days [d0, d1), partial ends [a0, a1) and [b0, b1). */
+typedef struct period_cut {
+	int64_t d0, d1, a0, a1, b0, b1;
+} period_cut;
+
+static period_cut cut_period(int64_t from, int64_t to)
+{
+	period_cut p = {0};
+	/* Instants this far out have no whole days the roll-up could hold differently. */
+	int64_t lim = INT64_MAX / 2;
+	if (from < -lim || to > lim || from >= to) {
+		p.a0 = from, p.a1 = to;
+		return p;
+	}
+	p.d0 = floor_div(from + CST_OFFSET_MS + DAY_MS - 1, DAY_MS);
+	p.d1 = floor_div(to + CST_OFFSET_MS, DAY_MS);
+	if (p.d0 >= p.d1) {
+		p.d0 = p.d1 = 0;
+		p.a0 = from, p.a1 = to;
+		return p;
+	}
+	p.a0 = from, p.a1 = p.d0 * DAY_MS - CST_OFFSET_MS;
+	p.b0 = p.d1 * DAY_MS - CST_OFFSET_MS, p.b1 = to;
+	return p;
+}
+
+/* The figures of the assignments to units of [lo, hi) dispatched in [from, to), from the
+ * roll-up stats_appeal_days (migration 018; triggers on case_assignments keep it in the
+ * writing transaction): the period's whole days (China time) summed from one row per unit
+ * and day, the partial days at its ends (when it starts or ends off midnight) counted from
+ * the assignments. One row per unit (by_day false: unit_id, n0..n11) or per day of
+ * dispatch (by_day true: day, n0..n11) with something dispatched; `head` and `tail`
+ * wrap the select as "head (…) s tail". A unit's roll-up rows whose assignments all
+ * moved away sum to n0 = 0 and are left out, as the recount never sees them. */
+static store_stmt *rollup_prepare(store_conn *c, const char *head, const char *tail, bool by_day,
+				  const char *lo, const char *hi, int64_t from, int64_t to, err *e)
+{
+	period_cut p = cut_period(from, to);
+	strbuf sql = STRBUF_INIT;
+	strbuf_addf(&sql,
+		    "%s(SELECT x.g AS %s, " SUMS_SQL " FROM (SELECT r.%s AS g, r.n0 AS n0,"
+		    " r.n1 AS n1, r.n2 AS n2, r.n3 AS n3, r.n4 AS n4, r.n5 AS n5, r.n6 AS n6,"
+		    " r.n7 AS n7, r.n8 AS n8, r.n9 AS n9, r.n10 AS n10, r.n11 AS n11"
+		    " FROM stats_appeal_days r WHERE r.unit_id" IN_AREA
+		    " AND r.day >= ? AND r.day < ?",
+		    head, by_day ? "day" : "unit_id", by_day ? "day" : "unit_id");
+	int64_t edges[2][2] = {{p.a0, p.a1}, {p.b0, p.b1}};
+	for (int i = 0; i < 2; i++)
+		if (edges[i][0] < edges[i][1])
+			strbuf_addf(&sql,
+				    " UNION ALL SELECT %s AS g, " FIGURES_SQL
+				    " FROM case_assignments a WHERE a.unit_id" IN_AREA
+				    " AND a.dispatched_at >= ? AND a.dispatched_at < ?%s",
+				    by_day ? "?" : "a.unit_id",
+				    by_day ? "" : " GROUP BY a.unit_id");
+	strbuf_addf(&sql, ") x GROUP BY x.g HAVING SUM(x.n0) > 0) s%s", tail);
+	store_stmt *st = store_prepare(c, strbuf_str(&sql), e);
+	strbuf_release(&sql);
+	if (!st)
+		return NULL;
+	int at = 1;
+	store_bind_text(st, at++, lo);
+	store_bind_text(st, at++, hi);
+	store_bind_int(st, at++, p.d0);
+	store_bind_int(st, at++, p.d1);
+	for (int i = 0; i < 2; i++)
+		if (edges[i][0] < edges[i][1]) {
+			if (by_day) /* the day the partial day is */
+				store_bind_int(st, at++,
+					       floor_div(edges[i][0] + CST_OFFSET_MS, DAY_MS));
+			store_bind_text(st, at++, lo);
+			store_bind_text(st, at++, hi);
+			store_bind_int(st, at++, edges[i][0]);
+			store_bind_int(st, at++, edges[i][1]);
+		}
+	return st;
+}
 
 static void read_counts(store_stmt *st, int col, counts *k)
 {
@@ -152,21 +245,29 @@ static int area_range(store_conn *c, const actor *who, int64_t unit_id, char *lo
 	return 0;
 }
 
-int appeal_stats_by_unit(store_conn *c, const actor *who, int64_t from, int64_t to, int64_t unit_id,
-			 json_t **items, err *e)
+static int by_unit(store_conn *c, const actor *who, int64_t from, int64_t to, int64_t unit_id,
+		   bool recount, json_t **items, err *e)
 {
 	char lo[SCOPE_PATH_MAX], hi[SCOPE_PATH_MAX];
 	if (area_range(c, who, unit_id, lo, hi, e) < 0)
 		return -1;
-	store_stmt *st =
-		store_prepare(c,
-			      "SELECT s.unit_id, u.name, s.n0, s.n1, s.n2, s.n3, s.n4, s.n5,"
-			      " s.n6, s.n7, s.n8, s.n9, s.n10, s.n11" PER_UNIT_SQL
-			      " ORDER BY s.n0 DESC, s.unit_id",
-			      e);
+#define BY_UNIT_COLUMNS                                                                            \
+	"SELECT s.unit_id, u.name, s.n0, s.n1, s.n2, s.n3, s.n4, s.n5, s.n6, s.n7, s.n8, s.n9,"    \
+	" s.n10, s.n11"
+	store_stmt *st;
+	if (recount) {
+		st = store_prepare(c, BY_UNIT_COLUMNS PER_UNIT_SQL " ORDER BY s.n0 DESC, s.unit_id",
+				   e);
+		if (st)
+			store_bindf(st, "ssii", lo, hi, from, to);
+	} else {
+		st = rollup_prepare(
+			c, BY_UNIT_COLUMNS " FROM ",
+			" JOIN units u ON u.id = s.unit_id ORDER BY s.n0 DESC, s.unit_id", false,
+			lo, hi, from, to, e);
+	}
 	if (!st)
 		return -1;
-	store_bindf(st, "ssii", lo, hi, from, to);
 	json_t *arr = json_array();
 	int rc;
 	while ((rc = store_step(st, e)) == 1) {
@@ -184,6 +285,18 @@ int appeal_stats_by_unit(store_conn *c, const actor *who, int64_t from, int64_t 
 	}
 	*items = arr;
 	return 0;
+}
+
+int appeal_stats_by_unit(store_conn *c, const actor *who, int64_t from, int64_t to, int64_t unit_id,
+			 json_t **items, err *e)
+{
+	return by_unit(c, who, from, to, unit_id, false, items, e);
+}
+
+int appeal_stats_by_unit_recount(store_conn *c, const actor *who, int64_t from, int64_t to,
+				 int64_t unit_id, json_t **items, err *e)
+{
+	return by_unit(c, who, from, to, unit_id, true, items, e);
 }
 
 void appeal_figures_json(json_t *o, const appeal_figures *f)
@@ -216,13 +329,12 @@ int appeal_stats_each_unit(store_conn *c, const char *lo, const char *hi, int64_
 			   void *ctx, err *e)
 {
 	store_stmt *st =
-		store_prepare(c,
-			      "SELECT u.path, s.n0, s.n1, s.n2, s.n3, s.n4, s.n5, s.n6, s.n7,"
-			      " s.n8, s.n9, s.n10, s.n11" PER_UNIT_SQL,
-			      e);
+		rollup_prepare(c,
+			       "SELECT u.path, s.n0, s.n1, s.n2, s.n3, s.n4, s.n5, s.n6,"
+			       " s.n7, s.n8, s.n9, s.n10, s.n11 FROM ",
+			       " JOIN units u ON u.id = s.unit_id", false, lo, hi, from, to, e);
 	if (!st)
 		return -1;
-	store_bindf(st, "ssii", lo, hi, from, to);
 	int rc;
 	while ((rc = store_step(st, e)) == 1) {
 		counts k;
@@ -286,8 +398,8 @@ int appeal_stats_assignments(store_conn *c, const char *lo, const char *hi, int6
 	return 0;
 }
 
-int appeal_stats_trend(store_conn *c, const actor *who, int64_t from, int64_t to, int64_t unit_id,
-		       json_t **items, err *e)
+static int trend(store_conn *c, const actor *who, int64_t from, int64_t to, int64_t unit_id,
+		 bool recount, json_t **items, err *e)
 {
 	int y0, m0, y1, m1;
 	local_month(from, &y0, &m0);
@@ -299,36 +411,122 @@ int appeal_stats_trend(store_conn *c, const actor *who, int64_t from, int64_t to
 	char lo[SCOPE_PATH_MAX], hi[SCOPE_PATH_MAX];
 	if (area_range(c, who, unit_id, lo, hi, e) < 0)
 		return -1;
-	/* One query per month: months differ in length, and the databases share no date
-	 * function; each is the table's query over that month, summed. */
+	if (months < 1)
+		months = 1;
+	counts *k = xcalloc((size_t)months, sizeof *k);
+	int rc = 0;
+	if (recount) {
+		/* One query per month: months differ in length, and the databases share no
+		 * date function; each is the table's query over that month, summed. */
+		for (int i = 0; i < months && rc == 0; i++) {
+			int64_t start = month_start(y0, m0 + i), end = month_start(y0, m0 + i + 1);
+			store_stmt *st;
+			rc = store_query_row(
+				c, &st, e,
+				"SELECT SUM(s.n0), SUM(s.n1), SUM(s.n2), SUM(s.n3),"
+				" SUM(s.n4), SUM(s.n5), SUM(s.n6), SUM(s.n7), SUM(s.n8),"
+				" SUM(s.n9), SUM(s.n10), SUM(s.n11)" PER_UNIT_SQL,
+				"ssii", lo, hi, start > from ? start : from, end < to ? end : to);
+			if (rc == 1) {
+				read_counts(st, 0, &k[i]);
+				store_done(st);
+			}
+			rc = rc < 0 ? -1 : 0;
+		}
+	} else {
+		/* One query for the whole period, per day of dispatch (a month starts at a
+		 * midnight, so each day lies in one month); the days summed into months here. */
+		int64_t *starts = xcalloc((size_t)months + 1, sizeof *starts);
+		for (int i = 0; i <= months; i++)
+			starts[i] = month_start(y0, m0 + i);
+		store_stmt *st = rollup_prepare(c,
+						"SELECT s.day, s.n0, s.n1, s.n2, s.n3, s.n4, s.n5,"
+						" s.n6, s.n7, s.n8, s.n9, s.n10, s.n11 FROM ",
+						"", true, lo, hi, from, to, e);
+		if (!st)
+			rc = -1;
+		while (st && (rc = store_step(st, e)) == 1) {
+			int64_t day_ms = store_col_int(st, 0) * DAY_MS - CST_OFFSET_MS;
+			int i = 0;
+			while (i + 1 < months && day_ms >= starts[i + 1])
+				i++;
+			counts d;
+			read_counts(st, 1, &d);
+			int64_t *dst = &k[i].dispatched, *src = &d.dispatched;
+			for (size_t f = 0; f < sizeof d / sizeof d.dispatched; f++)
+				dst[f] += src[f];
+		}
+		if (st)
+			store_done(st);
+		free(starts);
+	}
+	if (rc < 0) {
+		free(k);
+		return -1;
+	}
 	json_t *arr = json_array();
 	for (int i = 0; i < months; i++) {
-		int64_t start = month_start(y0, m0 + i), end = month_start(y0, m0 + i + 1);
-		store_stmt *st;
-		int rc = store_query_row(
-			c, &st, e,
-			"SELECT SUM(s.n0), SUM(s.n1), SUM(s.n2), SUM(s.n3), SUM(s.n4),"
-			" SUM(s.n5), SUM(s.n6), SUM(s.n7), SUM(s.n8), SUM(s.n9),"
-			" SUM(s.n10), SUM(s.n11)" PER_UNIT_SQL,
-			"ssii", lo, hi, start > from ? start : from, end < to ? end : to);
-		if (rc < 0) {
-			json_decref(arr);
-			return -1;
-		}
-		counts k = {0};
-		if (rc == 1) {
-			read_counts(st, 0, &k);
-			store_done(st);
-		}
 		int y = y0 + (m0 - 1 + i) / 12, m = (m0 - 1 + i) % 12 + 1;
 		char label[16];
 		snprintf(label, sizeof label, "%04d-%02d", y, m);
 		json_t *o = json_pack("{s:s}", "month", label);
-		counts_json(o, &k);
+		counts_json(o, &k[i]);
 		json_array_append_new(arr, o);
 	}
+	free(k);
 	*items = arr;
 	return 0;
+}
+
+int appeal_stats_trend(store_conn *c, const actor *who, int64_t from, int64_t to, int64_t unit_id,
+		       json_t **items, err *e)
+{
+	return trend(c, who, from, to, unit_id, false, items, e);
+}
+
+int appeal_stats_trend_recount(store_conn *c, const actor *who, int64_t from, int64_t to,
+			       int64_t unit_id, json_t **items, err *e)
+{
+	return trend(c, who, from, to, unit_id, true, items, e);
+}
+
+/* ---- the roll-up ---- */
+
+/* The roll-up's rows as a recount of the assignments makes them. */
+#define RECOUNT_DAYS_SQL                                                                           \
+	"SELECT a.unit_id, (a.dispatched_at + 28800000) / 86400000, " FIGURES_SQL                  \
+	" FROM case_assignments a GROUP BY a.unit_id, (a.dispatched_at + 28800000) / 86400000"
+#define ROLLUP_DAYS_SQL                                                                            \
+	"SELECT unit_id, day, n0, n1, n2, n3, n4, n5, n6, n7, n8, n9, n10, n11"                    \
+	" FROM stats_appeal_days WHERE n0 <> 0 OR n1 <> 0 OR n2 <> 0 OR n3 <> 0 OR n4 <> 0"        \
+	" OR n5 <> 0 OR n6 <> 0 OR n7 <> 0 OR n8 <> 0 OR n9 <> 0 OR n10 <> 0 OR n11 <> 0"
+
+int appeal_stats_rollup_verify(store_conn *c, int64_t *wrong, err *e)
+{
+	int64_t a, b;
+	if (store_query_int(c, &a, 0, e,
+			    "SELECT COUNT(*) FROM (" ROLLUP_DAYS_SQL " EXCEPT " RECOUNT_DAYS_SQL
+			    ") x",
+			    NULL) < 0 ||
+	    store_query_int(c, &b, 0, e,
+			    "SELECT COUNT(*) FROM (" RECOUNT_DAYS_SQL " EXCEPT " ROLLUP_DAYS_SQL
+			    ") x",
+			    NULL) < 0)
+		return -1;
+	*wrong = a + b;
+	return 0;
+}
+
+int appeal_stats_rollup_rebuild(store_conn *c, err *e)
+{
+	if (store_exec(c, e, "DELETE FROM stats_appeal_days", NULL) < 0)
+		return -1;
+	return store_exec(c, e,
+			  "INSERT INTO stats_appeal_days (unit_id, day, n0, n1, n2, n3, n4, n5,"
+			  " n6, n7, n8, n9, n10, n11) " RECOUNT_DAYS_SQL,
+			  NULL) < 0
+		       ? -1
+		       : 0;
 }
 
 /* ---- Excel ---- */

@@ -1,7 +1,11 @@
 /* Appeal statistics: how each handling unit did with what was dispatched to it in a
- * period, computed from the assignments (one row per dispatch) with one aggregate over the
- * dispatch-time index; per unit, per calendar month (China Standard Time), and as an Excel
- * workbook. A unit's figures count the assignments dispatched to it in the period. */
+ * period; per unit, per calendar month (China Standard Time), and as an Excel workbook. A
+ * unit's figures count the assignments (one row per dispatch) dispatched to it in the
+ * period. They are read from the roll-up stats_appeal_days (per unit and day of dispatch,
+ * kept by triggers in the transaction that writes the assignment, migration 018) for the
+ * whole days of the period and counted from the assignments for the partial days at its
+ * ends; the *_recount functions count everything from the assignments, the reference the
+ * roll-up is checked against. */
 #ifndef YW_APPEAL_STATS_H
 #define YW_APPEAL_STATS_H
 #include <jansson.h>
@@ -31,11 +35,27 @@ int appeal_stats_period(const char *from, const char *to, int64_t now, int defau
 int appeal_stats_by_unit(store_conn *c, const actor *who, int64_t from, int64_t to, int64_t unit_id,
 			 json_t **items, err *e);
 
+/* The same from the assignments alone (no roll-up): the reference. */
+int appeal_stats_by_unit_recount(store_conn *c, const actor *who, int64_t from, int64_t to,
+				 int64_t unit_id, json_t **items, err *e);
+
 /* The same figures summed over the area, one item per calendar month touched by
  * [from, to) (at most APPEAL_STATS_TREND_MONTHS_MAX, else 400 range_too_long), each with
  * "month": "2026-01"; months without dispatches included. */
 int appeal_stats_trend(store_conn *c, const actor *who, int64_t from, int64_t to, int64_t unit_id,
 		       json_t **items, err *e);
+
+/* The trend from the assignments alone (no roll-up): the reference. */
+int appeal_stats_trend_recount(store_conn *c, const actor *who, int64_t from, int64_t to,
+			       int64_t unit_id, json_t **items, err *e);
+
+/* *wrong = the (unit, day) rows where the roll-up differs from a recount of the
+ * assignments (0 when it is exact): yiwang check. */
+int appeal_stats_rollup_verify(store_conn *c, int64_t *wrong, err *e);
+
+/* Recomputes the roll-up from the assignments (inside the caller's transaction):
+ * yiwang rollup rebuild, after rows were written with the triggers off. */
+int appeal_stats_rollup_rebuild(store_conn *c, err *e);
 
 /* The figures of the assignments of one unit, as the rates above count them. */
 typedef struct appeal_figures {

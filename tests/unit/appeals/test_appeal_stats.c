@@ -645,6 +645,202 @@ static void test_xlsx_has_chinese_headers_title_and_percentages(void **state)
 	free(sheet);
 }
 
+/* ---- the roll-up against a recount ---- */
+
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+
+static uint64_t rnd(uint64_t n)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state % n;
+}
+
+/* A random value for a 0/1 column: NULL, 0 or 1. */
+static const char *rnd_flag(void)
+{
+	static const char *v[] = {"NULL", "0", "1"};
+	return v[rnd(3)];
+}
+
+/* One random change of case_assignments, as SQL: an insert, an update of one counted
+ * column (every one of them, unit and dispatch time included) or a delete. Times fall in
+ * December 2025 .. February 2026, many near China midnight. */
+static char *random_change(fx *f, int64_t base, int64_t nrows)
+{
+	const int64_t units[] = {f->t.c,  f->t.a, f->t.ta, f->t.ca,
+				 f->t.da, f->t.b, f->t.db, f->t.dc};
+	int64_t unit = units[rnd(8)];
+	/* Midnight China time of a random day, +- up to an hour, or anywhere in the day. */
+	int64_t at = base + (int64_t)rnd(90) * 86400000 +
+		     (rnd(2) ? (int64_t)rnd(7200000) - 3600000 : (int64_t)rnd(86400000));
+	int64_t id = 1 + (int64_t)rnd((uint64_t)(nrows > 0 ? nrows : 1));
+	static const char *sat[] = {"NULL", "'satisfied'", "'basically_satisfied'",
+				    "'dissatisfied'"};
+	switch (nrows < 20 ? 0 : rnd(16)) {
+	case 0:
+	case 1:
+	case 2:
+	case 14:
+	case 15:
+		return xasprintf("INSERT INTO case_assignments (case_id, unit_id, dispatched_at, "
+				 "signed_on_time,"
+				 " returned_at, replied_at, replied_on_time, closed_at, resolved, "
+				 "satisfaction,"
+				 " reopened, overdue) VALUES (%lld, %lld, %lld, %s, %s, %s, %s, "
+				 "%s, %s, %s, %d,"
+				 " %d)",
+				 (long long)f->case_id, (long long)unit, (long long)at, rnd_flag(),
+				 rnd(4) ? "NULL" : "1", rnd(2) ? "NULL" : "2", rnd_flag(),
+				 rnd(2) ? "NULL" : "3", rnd_flag(), sat[rnd(4)], (int)rnd(3),
+				 (int)rnd(2));
+	case 3:
+		return xasprintf("UPDATE case_assignments SET signed_on_time = %s WHERE id = %lld",
+				 rnd_flag(), (long long)id);
+	case 4:
+		return xasprintf("UPDATE case_assignments SET returned_at = %s WHERE id = %lld",
+				 rnd(2) ? "NULL" : "5", (long long)id);
+	case 5:
+		return xasprintf("UPDATE case_assignments SET replied_at = %s, replied_on_time = %s"
+				 " WHERE id = %lld",
+				 rnd(2) ? "NULL" : "6", rnd_flag(), (long long)id);
+	case 6:
+		return xasprintf("UPDATE case_assignments SET closed_at = %s, resolved = %s"
+				 " WHERE id = %lld",
+				 rnd(2) ? "NULL" : "7", rnd_flag(), (long long)id);
+	case 7:
+		return xasprintf("UPDATE case_assignments SET satisfaction = %s WHERE id = %lld",
+				 sat[rnd(4)], (long long)id);
+	case 8:
+		return xasprintf(
+			"UPDATE case_assignments SET reopened = reopened + 1, closed_at = NULL"
+			" WHERE id = %lld",
+			(long long)id);
+	case 9:
+		return xasprintf("UPDATE case_assignments SET overdue = %d WHERE id = %lld",
+				 (int)rnd(2), (long long)id);
+	case 10:
+		return xasprintf("UPDATE case_assignments SET unit_id = %lld WHERE id = %lld",
+				 (long long)unit, (long long)id);
+	case 11:
+		return xasprintf("UPDATE case_assignments SET dispatched_at = %lld WHERE id = %lld",
+				 (long long)at, (long long)id);
+	case 12:
+		/* Several rows at once, as a statement may. */
+		return xasprintf(
+			"UPDATE case_assignments SET overdue = 1 - overdue WHERE id %% 5 = %d",
+			(int)rnd(5));
+	default: return xasprintf("DELETE FROM case_assignments WHERE id = %lld", (long long)id);
+	}
+}
+
+typedef struct batch {
+	char *sql[64];
+	int n;
+} batch;
+
+static int tx_batch(store_conn *c, void *ctx, err *e)
+{
+	batch *b = ctx;
+	for (int i = 0; i < b->n; i++)
+		if (store_exec(c, e, b->sql[i], NULL) < 0)
+			return -1;
+	return 0;
+}
+
+/* Every period and area the roll-up may be asked about answers as the recount does. */
+static void assert_rollup_equals_recount(fx *f)
+{
+	static const char *periods[][2] = {
+		{"2026-01-01", "2026-01-31"},
+		{"2025-12-01", "2026-02-28"},
+		{"2026-01-15", "2026-01-15"},
+		{"2026-01-10T07:30:00+08:00", "2026-01-20T23:59:59+08:00"},
+		{"2026-01-10T00:00:00+08:00", "2026-01-10T13:00:00+08:00"},
+		{"2026-01-09T23:00:00+08:00", "2026-01-10T01:00:00+08:00"},
+		{"2025-12-31T16:00:00Z", "2026-02-01T15:59:59.999Z"},
+		{"2025-12-31T15:00:00Z", "2026-01-31T17:30:00Z"},
+	};
+	actor roots[] = {who_at(f, f->t.c, ROLE_LEADER), who_at(f, f->t.a, ROLE_LEADER)};
+	err e = {0};
+	store_conn *c = conn(f);
+	int64_t wrong = -1;
+	assert_int_equal(appeal_stats_rollup_verify(c, &wrong, &e), 0);
+	assert_int_equal(wrong, 0);
+	for (size_t r = 0; r < sizeof roots / sizeof roots[0]; r++)
+		for (size_t i = 0; i < sizeof periods / sizeof periods[0]; i++) {
+			int64_t a, b;
+			assert_int_equal(appeal_stats_period(periods[i][0], periods[i][1],
+							     ms("2026-01-20T10:00"), 1, &a, &b, &e),
+					 0);
+			json_t *x = NULL, *y = NULL;
+			assert_int_equal(appeal_stats_by_unit(c, &roots[r], a, b, 0, &x, &e), 0);
+			assert_int_equal(
+				appeal_stats_by_unit_recount(c, &roots[r], a, b, 0, &y, &e), 0);
+			if (!json_equal(x, y)) {
+				char *sx = json_dumps(x, JSON_COMPACT),
+				     *sy = json_dumps(y, JSON_COMPACT);
+				fail_msg("period %s..%s: roll-up %s\nrecount %s", periods[i][0],
+					 periods[i][1], sx, sy);
+			}
+			json_decref(x);
+			json_decref(y);
+			assert_int_equal(appeal_stats_trend(c, &roots[r], a, b, 0, &x, &e), 0);
+			assert_int_equal(appeal_stats_trend_recount(c, &roots[r], a, b, 0, &y, &e),
+					 0);
+			assert_true(json_equal(x, y));
+			json_decref(x);
+			json_decref(y);
+		}
+}
+
+static int tx_rebuild(store_conn *c, void *ctx, err *e)
+{
+	(void)ctx;
+	return appeal_stats_rollup_rebuild(c, e);
+}
+
+/* Thousands of random inserts, updates of every counted column (unit and dispatch time
+ * too) and deletes, in transactions of up to 64 changes: after each batch the roll-up
+ * answers every period as a recount of the assignments does, and yiwang check's
+ * comparison finds no difference; a rebuild gives the same rows. */
+static void test_rollup_exact_under_random_changes(void **state)
+{
+	fx *f = *state;
+	rng_state = 0x9E3779B97F4A7C15ull;
+	int64_t base = ms("2025-12-01T00:00:00+08:00");
+	int64_t nrows = 0;
+	for (int round = 0; round < 80; round++) {
+		batch b = {.n = 1 + (int)rnd(64)};
+		for (int i = 0; i < b.n; i++) {
+			b.sql[i] = random_change(f, base, nrows);
+			if (!strncmp(b.sql[i], "INSERT", 6))
+				nrows++;
+		}
+		err e = {0};
+		if (store_write(f->s, tx_batch, &b, &e) < 0)
+			fail_msg("batch: %s", e.message);
+		for (int i = 0; i < b.n; i++)
+			free(b.sql[i]);
+		if (round % 4 == 3)
+			assert_rollup_equals_recount(f);
+	}
+	int64_t rows = 0;
+	err e = {0};
+	store_query_int(conn(f), &rows, 0, &e, "SELECT COUNT(*) FROM case_assignments", NULL);
+	assert_true(rows > 500);
+	/* A rebuild from scratch lands on the same figures. */
+	char *wipe = xasprintf("UPDATE stats_appeal_days SET n3 = n3 + 1");
+	assert_int_equal(store_write(f->s, tx_exec_sql, wipe, &e), 0);
+	free(wipe);
+	int64_t wrong = 0;
+	assert_int_equal(appeal_stats_rollup_verify(conn(f), &wrong, &e), 0);
+	assert_true(wrong > 0); /* the check sees a roll-up that drifted */
+	assert_int_equal(store_write(f->s, tx_rebuild, NULL, &e), 0);
+	assert_rollup_equals_recount(f);
+}
+
 int main(void)
 {
 	platforms_register();
@@ -663,6 +859,7 @@ int main(void)
 		T(test_trend_one_item_per_china_month),
 		T(test_trend_refuses_more_than_24_months),
 		T(test_xlsx_has_chinese_headers_title_and_percentages),
+		T(test_rollup_exact_under_random_changes),
 	};
 #undef T
 	int failed = cmocka_run_group_tests_name("appeal_stats", pure, NULL, NULL);
