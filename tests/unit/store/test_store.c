@@ -540,9 +540,11 @@ static void test_batch_with_failed_job_keeps_audit_chain(void **state)
 	audit_job jobs[] = {{.id = 3}, {.id = 4}, {.id = 5, .refuse = true}, {.id = 6}};
 	if (store_can_defer(f->s)) {
 		run_audit_batch(f->s, jobs, 4);
-		/* The refusal came after three jobs had run without savepoints: all ran again. */
-		assert_int_equal(jobs[0].runs, 2);
-		assert_int_equal(jobs[2].runs, 2);
+		/* On SQLite the refusal came after three jobs had run without savepoints: all ran
+		 * again. PostgreSQL's writer always takes a savepoint per job: each ran once. */
+		int again = on_pg() ? 1 : 2;
+		assert_int_equal(jobs[0].runs, again);
+		assert_int_equal(jobs[2].runs, again);
 		assert_int_equal(jobs[3].runs, 1);
 	} else {
 		for (int i = 0; i < 4; i++)
