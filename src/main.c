@@ -275,6 +275,10 @@ static int cmd_serve(int argc, char **argv)
 		return usage_error("serve", "unexpected argument");
 	if (!cfg.db)
 		return usage_error("serve", "--db is required");
+	char proxy_msg[200];
+	if (trusted_proxy &&
+	    proxy_parse(trusted_proxy, &cfg.trusted_proxies, proxy_msg, sizeof proxy_msg) < 0)
+		return usage_error("serve", proxy_msg);
 	char *host = NULL;
 	if (parse_listen(listen, &host, &cfg.listen_port) < 0)
 		return usage_error("serve", "--listen must be HOST:PORT");
@@ -342,10 +346,6 @@ static int cmd_serve(int argc, char **argv)
 	if (strcmp(read_cache, "on") != 0 && strcmp(read_cache, "off") != 0)
 		return usage_error("serve", "--read-cache must be on or off");
 	cfg.read_cache = strcmp(read_cache, "on") == 0;
-	char proxy_msg[200];
-	if (trusted_proxy &&
-	    proxy_parse(trusted_proxy, &cfg.trusted_proxies, proxy_msg, sizeof proxy_msg) < 0)
-		return usage_error("serve", proxy_msg);
 	char *web = NULL;
 	if (!cfg.web_dir)
 		cfg.web_dir = web = default_web_dir();
