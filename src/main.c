@@ -123,7 +123,12 @@ static const char serve_help[] =
 	"  --read-cache on|off      answer a session's repeated reads of appeals from a\n"
 	"                           cache while nothing changed, default on (YIWANG_READ_CACHE)\n"
 	"  --data-dir DIR           uploaded files; default DIR-of-the-db/files for SQLite,\n"
-	"                           data/files for PostgreSQL             (YIWANG_DATA_DIR)\n";
+	"                           data/files for PostgreSQL             (YIWANG_DATA_DIR)\n"
+	"  --trusted-proxy CIDR[,CIDR...]  fronts (HAProxy, nginx) whose X-Forwarded-For\n"
+	"                           names the client: from a peer in these ranges the client\n"
+	"                           is the right-most X-Forwarded-For address not itself in\n"
+	"                           them; default: none, the header is ignored\n"
+	"                                                     (YIWANG_TRUSTED_PROXY)\n";
 
 static int parse_listen(const char *s, char **host, int *port)
 {
@@ -203,6 +208,7 @@ static int cmd_serve(int argc, char **argv)
 	};
 	const char *listen = env_or("YIWANG_LISTEN", "127.0.0.1:8080");
 	const char *metrics_listen = env_or("YIWANG_METRICS_LISTEN", NULL);
+	const char *trusted_proxy = env_or("YIWANG_TRUSTED_PROXY", NULL);
 	const char *threads = env_or("YIWANG_THREADS", NULL),
 		   *max_body = env_or("YIWANG_MAX_BODY", NULL),
 		   *max_conn = env_or("YIWANG_MAX_CONNECTIONS", NULL),
@@ -236,6 +242,7 @@ static int cmd_serve(int argc, char **argv)
 		{"read-cache", required_argument, NULL, 'C'},
 		{"login-rate", required_argument, NULL, 'L'},
 		{"metrics-listen", required_argument, NULL, 'M'},
+		{"trusted-proxy", required_argument, NULL, 'T'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -261,6 +268,7 @@ static int cmd_serve(int argc, char **argv)
 		case 'C': read_cache = optarg; break;
 		case 'L': login_rate = optarg; break;
 		case 'M': metrics_listen = optarg; break;
+		case 'T': trusted_proxy = optarg; break;
 		case 'h': fputs(serve_help, stdout); return 0;
 		default: return usage_error("serve", "unknown option");
 		}
@@ -269,6 +277,10 @@ static int cmd_serve(int argc, char **argv)
 		return usage_error("serve", "unexpected argument");
 	if (!cfg.db)
 		return usage_error("serve", "--db is required");
+	char proxy_msg[200];
+	if (trusted_proxy &&
+	    proxy_parse(trusted_proxy, &cfg.trusted_proxies, proxy_msg, sizeof proxy_msg) < 0)
+		return usage_error("serve", proxy_msg);
 	char *host = NULL;
 	if (parse_listen(listen, &host, &cfg.listen_port) < 0)
 		return usage_error("serve", "--listen must be HOST:PORT");

@@ -218,6 +218,9 @@ write_haproxy_front_cfg() { # nodes
 			  timeout check 2s
 			frontend front
 			  bind 127.0.0.1:$FRONT
+			  # the client's address for the nodes (serve --trusted-proxy 127.0.0.1/32):
+			  # HAProxy adds its own X-Forwarded-For line after whatever the client sent
+			  option forwardfor
 			  default_backend yiwang
 			backend yiwang
 			  balance roundrobin
@@ -288,12 +291,15 @@ load_demo() {
 }
 
 # A yiwang node under a supervisor that restarts it when it dies (as systemd's
-# Restart=always does on real machines); HAProxy routes around it meanwhile.
+# Restart=always does on real machines); HAProxy routes around it meanwhile. The front
+# (127.0.0.1) is trusted to name the client in X-Forwarded-For, so the per-address limits
+# (--login-rate, --citizen-rate, Open311 without a key) count each client, not the front.
 start_node() { # i
 	local i=$1
 	spawn "$D/run/node$i.pid" "$D/node/n$i.log" "$CLUSTER_ROOT/deploy/cluster/supervise.sh" \
 		"$D/run/node$i.child" \
 		"$YIWANG_BIN" serve --db "${NODE_DB:-$DB_URL}" --listen "127.0.0.1:$(node_port "$i")" \
 		--metrics-listen "127.0.0.1:$(metrics_port "$i")" --data-dir "$D/files" \
-		--access-log off --threads "${YIWANG_CLUSTER_THREADS:-8}" ${YIWANG_NODE_ARGS:-}
+		--access-log off --threads "${YIWANG_CLUSTER_THREADS:-8}" --trusted-proxy 127.0.0.1/32 \
+		${YIWANG_NODE_ARGS:-}
 }

@@ -10,6 +10,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/strbuf.h"
+#include "http/proxy.h"
 #include "http/router.h"
 #include "store/store.h"
 
@@ -83,6 +84,9 @@ typedef struct server_config {
 			     one); 0: no limit */
 	const char *open311_jurisdiction; /* the jurisdiction_id served, NULL: any */
 	const char *data_dir;		  /* uploaded files (livelihood photos) live under it */
+	/* serve --trusted-proxy: the fronts whose X-Forwarded-For names the client
+	 * (http/proxy.h); none by default. */
+	proxy_list trusted_proxies;
 } server_config;
 
 /* Resolves r->token into r->caller, caller_roles and caller_name (and sets

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -375,19 +376,40 @@ static void dispatch(server *sv, http_req *r)
 		store_read_end(r->store);
 }
 
-static void client_ip(struct MHD_Connection *c, char *out, size_t n)
+/* The X-Forwarded-For header lines of a request, in order; the last PROXY_MAX_HEADERS
+ * when there are more (the walk starts from the right). */
+typedef struct xff_lines {
+	const char *line[PROXY_MAX_HEADERS];
+	size_t n;
+} xff_lines;
+
+static enum MHD_Result collect_xff(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	(void)kind;
+	xff_lines *x = cls;
+	if (!key || !value || strcasecmp(key, "X-Forwarded-For") != 0)
+		return MHD_YES;
+	if (x->n == PROXY_MAX_HEADERS) {
+		memmove(x->line, x->line + 1, (PROXY_MAX_HEADERS - 1) * sizeof x->line[0]);
+		x->n--;
+	}
+	x->line[x->n++] = value;
+	return MHD_YES;
+}
+
+/* The only place a request's client address comes from (r->ip: rate limits, the access
+ * log, audit entries, the login log): the socket's peer, or behind a trusted front the
+ * address X-Forwarded-For names (http/proxy.h). */
+static void client_ip(const server_config *cfg, struct MHD_Connection *c, char *out, size_t n)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	snprintf(out, n, "unknown");
-	if (!ci || !ci->client_addr)
-		return;
-	const struct sockaddr *sa = ci->client_addr;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, (socklen_t)n);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
-			  (socklen_t)n);
+	const struct sockaddr *peer = ci ? ci->client_addr : NULL;
+	xff_lines x = {.n = 0};
+	if (cfg->trusted_proxies.n && proxy_trusted(&cfg->trusted_proxies, peer))
+		MHD_get_connection_values(c, MHD_HEADER_KIND, collect_xff, &x);
+	proxy_client(&cfg->trusted_proxies, peer, x.line, x.n, out, n);
 }
 
 /* The policy of the web UI's pages. Vite builds the app into module scripts and style
@@ -508,7 +530,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		r->method = arena_strdup(&r->arena, method);
 		r->path = arena_strdup(&r->arena, url);
 		strbuf_init(&r->body, sv->app->cfg.max_body);
-		client_ip(c, r->ip, sizeof r->ip);
+		client_ip(&sv->app->cfg, c, r->ip, sizeof r->ip);
 		*con_cls = r;
 		atomic_fetch_add(&sv->inflight, 1);
 		/* An announced oversize body is refused. A moderately large one is read and
