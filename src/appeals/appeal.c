@@ -1502,6 +1502,10 @@ int appeal_public_get(store_conn *c, const char *number, const char *phone, json
 
 /* ---- listing ---- */
 
+/* An area with at most this many appeals (by region and by handler) is read through its
+ * path indexes (list_where). */
+enum { APPEAL_LIST_SMALL_AREA = 2000 };
+
 /* Whether the comma list holds word as one of its items. */
 static bool comma_list_has(const char *list, const char *word)
 {
@@ -1585,12 +1589,35 @@ static void where_appeal(list_query *q, const appeal_filter *f)
 static int list_where(store_conn *c, store *s, const actor *who, const appeal_filter *f,
 		      list_query *q, err *e)
 {
-	strbuf_adds(&q->where, " WHERE c.kind = 'appeal'");
 	/* The area: every case lies under the root, so for someone whose area is the whole
 	 * tree the condition is left out (it can use no index and made the unfiltered list
 	 * of a city-wide agent read every row). */
-	if (!area_is_whole_tree(c, who->unit_path)) {
+	bool area = !area_is_whole_tree(c, who->unit_path);
+	/* A small area (a community, a grid, a township's bureau) holds few appeals: on
+	 * SQLite its two path ranges are then the way in (the indexes cases_region and
+	 * cases_handler, one row read per appeal of the area), kind and status kept out of
+	 * the planner's choice by a unary plus. Otherwise the planner walks every appeal of
+	 * the status testing the area on each row: 12,000 row reads for a grid's page of a
+	 * demo year. Same rows, same order, same count either way. */
+	bool small = false;
+	if (area) {
 		scope_upper(who->unit_path, q->hi, sizeof q->hi);
+		if (store_kind(s) == STORE_SQLITE) {
+			int64_t n = 0;
+			if (store_query_int(
+				    c, &n, 0, e,
+				    "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM cases"
+				    " WHERE region_path >= ?1 AND region_path < ?2 LIMIT ?3))"
+				    " + (SELECT COUNT(*) FROM (SELECT 1 FROM cases"
+				    " WHERE handler_path >= ?1 AND handler_path < ?2 LIMIT ?3))",
+				    "ssi", who->unit_path, q->hi,
+				    (int64_t)APPEAL_LIST_SMALL_AREA + 1) < 0)
+				return -1;
+			small = n <= APPEAL_LIST_SMALL_AREA;
+		}
+	}
+	strbuf_adds(&q->where, small ? " WHERE +c.kind = 'appeal'" : " WHERE c.kind = 'appeal'");
+	if (area) {
 		strbuf_adds(&q->where, " AND ((c.region_path >= ? AND c.region_path < ?)"
 				       " OR (c.handler_path >= ? AND c.handler_path < ?))");
 		q_text(q, who->unit_path), q_text(q, q->hi);
@@ -1598,7 +1625,7 @@ static int list_where(store_conn *c, store *s, const actor *who, const appeal_fi
 	}
 	if (f->statuses) {
 		/* Each state once, however often the list names it. */
-		strbuf_adds(&q->where, " AND c.status IN (");
+		strbuf_adds(&q->where, small ? " AND +c.status IN (" : " AND c.status IN (");
 		int n = 0;
 		for (const char *const *st = statuses; *st; st++)
 			if (comma_list_has(f->statuses, *st)) {

@@ -206,6 +206,12 @@ enum {
 	CACHE_TTL_MS = 1000,
 	CACHE_MAX_BODY = 256 * 1024,
 	CACHE_MAX_KEY = 2048,
+	/* After CACHE_COLD_AFTER lookups without a hit the thread's workload is not one the
+	 * cache helps (many sessions, rotating requests): only one miss in CACHE_COLD_PROBE
+	 * is stored (a copy of the answer and its key), and the first hit restores storing
+	 * every miss. Storing fewer answers never changes an answer. */
+	CACHE_COLD_AFTER = 64,
+	CACHE_COLD_PROBE = 16,
 };
 
 typedef struct cache_entry {
@@ -221,6 +227,7 @@ typedef struct cache_entry {
 typedef struct read_cache {
 	cache_entry e[CACHE_SLOTS];
 	unsigned next;
+	unsigned misses; /* lookups since this thread's last hit */
 } read_cache;
 
 static pthread_key_t cache_key;
@@ -275,22 +282,53 @@ static read_cache *thread_cache(void)
 	return rc;
 }
 
-/* Answers r from the cache when it can; else fills *version and *key for cache_put. */
-static bool cache_get(http_req *r, uint64_t *version, strbuf *key)
+/* Whether an entry's key is r's key (cache_key_of), compared in place: a lookup that
+ * misses allocates nothing. */
+typedef struct key_cursor {
+	const char *p;
+	bool ok;
+} key_cursor;
+
+static bool cursor_eat(key_cursor *kc, const char *s)
 {
+	size_t n = strlen(s);
+	if (!kc->ok || strncmp(kc->p, s, n) != 0)
+		return kc->ok = false;
+	kc->p += n;
+	return true;
+}
+
+static enum MHD_Result match_arg(void *cls, enum MHD_ValueKind kind, const char *k, const char *v)
+{
+	(void)kind;
+	key_cursor *kc = cls;
+	if (cursor_eat(kc, "&") && cursor_eat(kc, k) && cursor_eat(kc, "="))
+		cursor_eat(kc, v ? v : "");
+	return kc->ok ? MHD_YES : MHD_NO;
+}
+
+static bool cache_key_is(const char *key, http_req *r)
+{
+	key_cursor kc = {key, true};
+	if (!cursor_eat(&kc, r->token) || !cursor_eat(&kc, "\n") || !cursor_eat(&kc, r->path))
+		return false;
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, match_arg, &kc);
+	return kc.ok && *kc.p == '\0';
+}
+
+/* Answers r from the cache when it can; else fills *version for cache_put and says in
+ * *keep whether the answer is to be stored. */
+static bool cache_get(http_req *r, uint64_t *version, bool *keep)
+{
+	*keep = false;
 	if (store_data_version(r->store, version) < 0)
 		return false;
-	if (!cache_key_of(r, key)) {
-		strbuf_release(key);
-		return false;
-	}
 	read_cache *rc = thread_cache();
 	int64_t now = clock_now_ms();
 	for (int i = 0; i < CACHE_SLOTS; i++) {
 		cache_entry *ce = &rc->e[i];
 		if (!ce->key || ce->version != *version || now - ce->at >= CACHE_TTL_MS ||
-		    now < ce->at || now >= ce->session_expires ||
-		    strcmp(ce->key, strbuf_str(key)) != 0)
+		    now < ce->at || now >= ce->session_expires || !cache_key_is(ce->key, r))
 			continue;
 		r->status = ce->status;
 		r->text = xmalloc(ce->len + 1);
@@ -299,12 +337,15 @@ static bool cache_get(http_req *r, uint64_t *version, strbuf *key)
 		r->content_type = "application/json; charset=utf-8";
 		r->caller_name = arena_strdup(&r->arena, ce->name);
 		r->authenticated = true;
+		rc->misses = 0;
 		return true;
 	}
+	rc->misses++;
+	*keep = rc->misses < CACHE_COLD_AFTER || rc->misses % CACHE_COLD_PROBE == 0;
 	return false;
 }
 
-static void cache_put(http_req *r, uint64_t version, strbuf *key)
+static void cache_put(http_req *r, uint64_t version)
 {
 	if (r->status != 200 || !r->text || r->text_len > CACHE_MAX_BODY || !r->authenticated)
 		return;
@@ -312,11 +353,16 @@ static void cache_put(http_req *r, uint64_t version, strbuf *key)
 	int64_t expires = r->caller_expires_ms;
 	if (expires <= clock_now_ms())
 		return;
+	strbuf key;
+	if (!cache_key_of(r, &key)) {
+		strbuf_release(&key);
+		return;
+	}
 	read_cache *rc = thread_cache();
 	cache_entry *ce = &rc->e[rc->next++ % CACHE_SLOTS];
 	free(ce->key);
 	free(ce->body);
-	ce->key = strbuf_detach(key, NULL);
+	ce->key = strbuf_detach(&key, NULL);
 	ce->body = xmalloc(r->text_len + 1);
 	memcpy(ce->body, r->text, r->text_len);
 	ce->body[r->text_len] = '\0';
@@ -359,19 +405,17 @@ static void dispatch(server *sv, http_req *r)
 	bool cached = read_only && r->token && (r->match.route->flags & ROUTE_CACHED) &&
 		      sv->app->cfg.read_cache;
 	uint64_t version = 0;
-	strbuf key = STRBUF_INIT;
-	if (cached && cache_get(r, &version, &key)) {
+	bool keep = false;
+	if (cached && cache_get(r, &version, &keep)) {
 		metrics_read_cache(sv->metrics, true);
 		store_read_end(r->store);
-		strbuf_release(&key);
 		return;
 	}
 	if (cached)
 		metrics_read_cache(sv->metrics, false);
 	run_route(r);
-	if (cached && key.len)
-		cache_put(r, version, &key);
-	strbuf_release(&key);
+	if (keep)
+		cache_put(r, version);
 	if (read_only)
 		store_read_end(r->store);
 }
