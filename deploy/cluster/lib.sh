@@ -295,5 +295,6 @@ start_node() { # i
 		"$D/run/node$i.child" \
 		"$YIWANG_BIN" serve --db "${NODE_DB:-$DB_URL}" --listen "127.0.0.1:$(node_port "$i")" \
 		--metrics-listen "127.0.0.1:$(metrics_port "$i")" --data-dir "$D/files" \
-		--access-log off --threads "${YIWANG_CLUSTER_THREADS:-8}" ${YIWANG_NODE_ARGS:-}
+		--access-log off --threads "${YIWANG_CLUSTER_THREADS:-8}" \
+		${NODE_POOLER:+--pg-pooler "$NODE_POOLER"} ${YIWANG_NODE_ARGS:-}
 }
