@@ -94,6 +94,9 @@ static const char serve_help[] =
 	"Serves the API and the web UI until SIGTERM or SIGINT.\n"
 	"  --db PATH|URI            SQLite file or postgresql:// URI      (YIWANG_DB)\n"
 	"  --listen HOST:PORT       default 127.0.0.1:8080                (YIWANG_LISTEN)\n"
+	"  --pg-pooler none|transaction  transaction: the --db URI reaches PostgreSQL through\n"
+	"                           a pooler in transaction mode (PgBouncer): no named\n"
+	"                           statements, no session state     (YIWANG_PG_POOLER)\n"
 	"  --metrics-listen HOST:PORT  serve /metrics there without a token (nothing else);\n"
 	"                           default: none, /metrics needs an admin's token\n"
 	"                           (YIWANG_METRICS_LISTEN)\n"
@@ -243,6 +246,7 @@ static int cmd_serve(int argc, char **argv)
 		{"login-rate", required_argument, NULL, 'L'},
 		{"metrics-listen", required_argument, NULL, 'M'},
 		{"trusted-proxy", required_argument, NULL, 'T'},
+		{"pg-pooler", required_argument, NULL, 'g'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -269,6 +273,14 @@ static int cmd_serve(int argc, char **argv)
 		case 'L': login_rate = optarg; break;
 		case 'M': metrics_listen = optarg; break;
 		case 'T': trusted_proxy = optarg; break;
+		case 'g':
+			/* The store reads it at store_open (every command does, by the variable).
+			 */
+			if (strcmp(optarg, "none") != 0 && strcmp(optarg, "transaction") != 0)
+				return usage_error("serve",
+						   "--pg-pooler must be none or transaction");
+			setenv("YIWANG_PG_POOLER", optarg, 1);
+			break;
 		case 'h': fputs(serve_help, stdout); return 0;
 		default: return usage_error("serve", "unknown option");
 		}

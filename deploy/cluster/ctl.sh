@@ -78,7 +78,8 @@ set_nodes() { # k [bouncer]
 	local k=$1 i
 	[[ $k =~ ^[1-3]$ ]] || die "nodes: 1 to 3"
 	# Every node starts again, connected straight to HAProxy's write port or to PgBouncer.
-	[ "${2:-}" = bouncer ] && NODE_DB=$BOUNCER_URL
+	# Behind PgBouncer (transaction mode) the nodes run in pooler mode (docs/deploy.md).
+	[ "${2:-}" = bouncer ] && NODE_DB=$BOUNCER_URL && NODE_POOLER=transaction
 	for i in 1 2 3; do stop_pidfile "$D/run/node$i.pid"; done
 	for i in $(seq 1 "$k"); do start_node "$i"; done
 	for i in $(seq 1 "$k"); do

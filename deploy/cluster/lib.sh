@@ -301,5 +301,5 @@ start_node() { # i
 		"$YIWANG_BIN" serve --db "${NODE_DB:-$DB_URL}" --listen "127.0.0.1:$(node_port "$i")" \
 		--metrics-listen "127.0.0.1:$(metrics_port "$i")" --data-dir "$D/files" \
 		--access-log off --threads "${YIWANG_CLUSTER_THREADS:-8}" --trusted-proxy 127.0.0.1/32 \
-		${YIWANG_NODE_ARGS:-}
+		${NODE_POOLER:+--pg-pooler "$NODE_POOLER"} ${YIWANG_NODE_ARGS:-}
 }

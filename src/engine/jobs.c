@@ -3,11 +3,13 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "org/actor.h"
 #include "org/audit.h"
@@ -417,6 +419,82 @@ static int pass_lock(store *s, bool lock, err *e)
 	return (int)got;
 }
 
+/* Behind a pooler in transaction mode (store_pooled) a session lock would stay on
+ * whichever server session took it: the pass holds the scheduler's lease row instead
+ * (migration 020), claimed by one UPDATE once its time (the database's clock, so that
+ * the nodes' clocks need not agree) has run out, renewed before each step of the pass,
+ * and released at its end. A lease lost mid-pass (a step that took longer than
+ * JOBS_LEASE_MS) stops the pass before its next step. Each pass claims under a token of
+ * its own, so two threads of one node exclude each other as two nodes do. */
+#define DB_NOW_MS "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)"
+
+typedef struct {
+	const char *token;
+	int op; /* 0 claim, 1 renew, 2 release */
+	int64_t changed;
+} lease_op;
+
+static int lease_tx(store_conn *c, void *ctx, err *e)
+{
+	lease_op *o = ctx;
+	static const char *const sql[] = {
+		"UPDATE job_leases SET holder = ?, until_ms = " DB_NOW_MS " + ?"
+		" WHERE name = 'scheduler' AND until_ms < " DB_NOW_MS,
+		"UPDATE job_leases SET until_ms = " DB_NOW_MS " + ?"
+		" WHERE name = 'scheduler' AND holder = ?",
+		"UPDATE job_leases SET holder = '', until_ms = 0"
+		" WHERE name = 'scheduler' AND holder = ?",
+	};
+	if (o->op == 0)
+		o->changed = store_exec(c, e, sql[0], "si", o->token, (int64_t)JOBS_LEASE_MS);
+	else if (o->op == 1)
+		o->changed = store_exec(c, e, sql[1], "is", (int64_t)JOBS_LEASE_MS, o->token);
+	else
+		o->changed = store_exec(c, e, sql[2], "s", o->token);
+	return o->changed < 0 ? -1 : 0;
+}
+
+/* 1: held (claimed, renewed), 0: not, -1: error. */
+static int lease(store *s, const char *token, int op, err *e)
+{
+	lease_op o = {token, op, 0};
+	if (store_write(s, lease_tx, &o, e) < 0)
+		return -1;
+	return o.changed == 1;
+}
+
+static int pass_begin(store *s, char *token, size_t n, err *e)
+{
+	if (!store_pooled(s))
+		return pass_lock(s, true, e);
+	static atomic_uint seq;
+	char host[64] = "";
+	gethostname(host, sizeof host - 1);
+	snprintf(token, n, "%s/%ld/%u", host, (long)getpid(), atomic_fetch_add(&seq, 1) + 1);
+	return lease(s, token, 0, e);
+}
+
+/* Before each step after the first: whether the pass still holds its lease. */
+static bool pass_still_held(store *s, const char *token)
+{
+	if (!store_pooled(s))
+		return true;
+	err le = {0};
+	int got = lease(s, token, 1, &le);
+	if (got < 0)
+		fprintf(stderr, "yiwang: scheduler: renewing the pass lease: %s\n", le.message);
+	else if (got == 0)
+		fprintf(stderr, "yiwang: scheduler: the pass lease ran out; the pass stops\n");
+	return got == 1;
+}
+
+static void pass_end(store *s, const char *token)
+{
+	err ue = {0};
+	if ((store_pooled(s) ? lease(s, token, 2, &ue) : pass_lock(s, false, &ue)) < 0)
+		fprintf(stderr, "yiwang: scheduler: releasing the pass lock: %s\n", ue.message);
+}
+
 enum { JOBS_TASKS_MAX = 8 };
 static jobs_task_fn tasks[JOBS_TASKS_MAX];
 static size_t ntasks;
@@ -456,24 +534,23 @@ static void purge_idempotency_keys(store *s, int64_t now)
 int jobs_run_pass(store *s, const sms_adapter *sms, int64_t now, err *e)
 {
 	bool pg = store_kind(s) == STORE_POSTGRES;
+	char token[128] = "";
 	if (pg) {
-		int got = pass_lock(s, true, e);
+		int got = pass_begin(s, token, sizeof token, e);
 		if (got <= 0)
 			return got;
 	}
 	int changed = run_deadlines(s, now, e);
-	if (changed >= 0) {
+	if (changed >= 0 && (!pg || pass_still_held(s, token))) {
 		run_tasks(s, now);
-		purge_idempotency_keys(s, now);
+		if (!pg || pass_still_held(s, token))
+			purge_idempotency_keys(s, now);
+		if (sms && (!pg || pass_still_held(s, token)) &&
+		    outbox_drain(s, sms, now, JOBS_OUTBOX_MAX, e) < 0)
+			changed = -1;
 	}
-	if (changed >= 0 && sms && outbox_drain(s, sms, now, JOBS_OUTBOX_MAX, e) < 0)
-		changed = -1;
-	if (pg) {
-		err ue = {0};
-		if (pass_lock(s, false, &ue) < 0)
-			fprintf(stderr, "yiwang: scheduler: releasing the pass lock: %s\n",
-				ue.message);
-	}
+	if (pg)
+		pass_end(s, token);
 	return changed;
 }
 

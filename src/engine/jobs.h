@@ -13,9 +13,10 @@
 typedef struct jobs jobs;
 
 enum {
-	JOBS_BATCH = 500,	   /* cases per transaction */
-	JOBS_OUTBOX_MAX = 1000,	   /* outbox rows sent per pass */
-	JOBS_PG_LOCK_KEY = 7977001 /* pg_try_advisory_lock key of a pass ("yw" + 1) */
+	JOBS_BATCH = 500,	    /* cases per transaction */
+	JOBS_OUTBOX_MAX = 1000,	    /* outbox rows sent per pass */
+	JOBS_PG_LOCK_KEY = 7977001, /* pg_try_advisory_lock key of a pass ("yw" + 1) */
+	JOBS_LEASE_MS = 60000	    /* behind a pooler: the pass's lease (jobs.c) */
 };
 
 /* A platform's periodic task (the party's term warnings, 项目库's missing reports), run

@@ -68,6 +68,11 @@ enum store_kind store_kind(const store *s)
 	return s->kind;
 }
 
+bool store_pooled(const store *s)
+{
+	return s->pooled;
+}
+
 const char *store_kind_name(const store *s)
 {
 	return s->kind == STORE_POSTGRES ? "postgres" : "sqlite";

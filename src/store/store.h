@@ -30,6 +30,10 @@ int store_open(const char *url, bool create, store **out, err *e);
 void store_close(store *s);
 enum store_kind store_kind(const store *s);
 const char *store_kind_name(const store *s);
+/* PostgreSQL reached through a pooler in transaction mode (YIWANG_PG_POOLER=transaction,
+ * see store_pg.c): no session state outlives a transaction, so nothing above the store
+ * may hold a session-level lock or setting. */
+bool store_pooled(const store *s);
 /* Highest applied migration version. */
 int store_schema_version(store *s);
 

@@ -62,6 +62,7 @@ struct store {
 	size_t nconns, conns_alloc;
 	atomic_uint_fast64_t db_ns, db_calls;
 	int schema_version;
+	bool pooled;	   /* store_pooled: set by the backend's open */
 	uint64_t min_free; /* for the probes: store_set_min_free */
 };
 

@@ -7,7 +7,21 @@
  * from its update until the commit's flush). Statements are prepared once per connection
  * and cached by their SQL text. Parameters and results travel as text, which gives one
  * code path for every type and lets the server infer parameter types from the portable
- * SQL above us. */
+ * SQL above us.
+ *
+ * Pooler mode (YIWANG_PG_POOLER=transaction, serve --pg-pooler transaction): the URL
+ * reaches PostgreSQL through a pooler in transaction mode (PgBouncer), which hands each
+ * transaction, and each statement outside one, to whichever server session is free. Only
+ * what lives inside one transaction can be relied on there, so: statements are never
+ * prepared by name but sent with their parameters in one message sequence
+ * (PQexecParams: the unnamed statement, parsed and run before the pooler lets the server
+ * session go); the session settings are those PgBouncer itself carries from server to
+ * server (TimeZone and client_encoding, which it tracks), join_collapse_limit comes from
+ * the database's own setting (migration 020), and notices are dropped here anyway; the
+ * migrations' lock is taken per migration transaction (pg_advisory_xact_lock) instead of
+ * for the session; and the scheduler's once-across-nodes pass uses a lease row
+ * (engine/jobs.c) instead of a session advisory lock. The writer's batches (one
+ * transaction, a SAVEPOINT per job) need nothing: a transaction keeps its server session. */
 #include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
@@ -54,6 +68,8 @@ typedef struct pg_stmt {
 typedef struct pg_conn {
 	store_conn base;
 	PGconn *pg;
+	bool pooler;	/* pooler mode (above) */
+	bool migrating; /* pooler mode: between migrate_lock(true) and (false) */
 	pg_stmt *buckets[BUCKETS];
 	int ncached;
 	unsigned next_name;
@@ -85,6 +101,7 @@ typedef struct pg_job {
 
 typedef struct pg_store {
 	char *url;
+	bool pooler;
 	/* The writer: started on the first write, its connection opened (and reopened
 	 * after a failure) by the writer itself. */
 	pthread_t writer;
@@ -288,6 +305,8 @@ static void drop_notice(void *arg, const char *message)
  * order searched in groups of four, and the plans came out as good or better. */
 static int session_setup(pg_conn *c, err *e)
 {
+	if (c->pooler)
+		return simple(c, "SET TIME ZONE 'UTC'; SET client_encoding TO 'UTF8'", e);
 	return simple(c,
 		      "SET TIME ZONE 'UTC'; SET client_encoding TO 'UTF8';"
 		      " SET client_min_messages TO warning; SET join_collapse_limit TO 4",
@@ -407,8 +426,15 @@ static int pg_open(store *s, const char *url, bool create, err *e)
 			       line);
 	}
 	PQconninfoFree(opts);
+	const char *pooler = getenv("YIWANG_PG_POOLER");
+	bool pooled = pooler && strcmp(pooler, "transaction") == 0;
+	if (pooler && *pooler && !pooled && strcmp(pooler, "none") != 0)
+		return err_set(e, ERR_INVALID, "bad_pg_pooler", "pg_pooler",
+			       "YIWANG_PG_POOLER 只能是 none 或 transaction");
 	pg_store *p = xcalloc(1, sizeof *p);
 	p->url = xstrdup(url);
+	p->pooler = pooled;
+	s->pooled = pooled;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->work_cv, NULL);
 	s->impl = p;
@@ -444,6 +470,7 @@ static store_conn *pg_conn_open(store *s, err *e)
 	int64_t t0 = clock_mono_ns();
 	pg_conn *c = xcalloc(1, sizeof *c);
 	c->base.s = s;
+	c->pooler = p->pooler;
 	c->pg = connect_db(p->url);
 	store_account(s, clock_mono_ns() - t0);
 	if (!c->pg) {
@@ -515,10 +542,12 @@ static store_stmt *pg_prepare(store_conn *base, const char *sql, err *e)
 	st->params = st->nparams ? xcalloc((size_t)st->nparams, sizeof *st->params) : NULL;
 	st->hash = h;
 	st->gen = c->gen;
-	st->cached = c->ncached < MAX_CACHED;
+	st->cached = !c->pooler && c->ncached < MAX_CACHED;
 	if (st->cached)
 		snprintf(st->name, sizeof st->name, "s%u", ++c->next_name);
-	if (server_prepare(c, st, e) < 0) {
+	/* Pooler mode: parsed with each execution (pg_step), so a mistake in the SQL is
+	 * reported by the step rather than here. */
+	if (!c->pooler && server_prepare(c, st, e) < 0) {
 		stmt_free(c, st);
 		return NULL;
 	}
@@ -586,10 +615,19 @@ static int pg_step(store_stmt *b, err *e)
 	if (st->gen != c->gen)
 		return err_set(e, ERR_UNAVAILABLE, "database_unavailable", NULL,
 			       "数据库连接已重置，请重试");
-	if (!st->name[0] && c->unnamed != st && server_prepare(c, st, e) < 0)
-		return -1;
-	PGresult *r = PQexecPrepared(c->pg, st->name, st->nparams, (const char *const *)st->params,
-				     NULL, NULL, 0);
+	PGresult *r;
+	if (c->pooler) {
+		int64_t t0 = clock_mono_ns();
+		r = PQexecParams(c->pg, st->text, st->nparams, NULL,
+				 (const char *const *)st->params, NULL, NULL, 0);
+		store_account(c->base.s, clock_mono_ns() - t0);
+		c->unnamed = NULL; /* PQexecParams used the unnamed statement */
+	} else {
+		if (!st->name[0] && c->unnamed != st && server_prepare(c, st, e) < 0)
+			return -1;
+		r = PQexecPrepared(c->pg, st->name, st->nparams, (const char *const *)st->params,
+				   NULL, NULL, 0);
+	}
 	ExecStatusType t = PQresultStatus(r);
 	if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
 		int rc = pg_fail(c, r, e);
@@ -609,9 +647,33 @@ static const PGresult *shape(pg_stmt *st)
 {
 	if (st->res)
 		return st->res;
+	if (!st->desc && ((pg_conn *)st->base.conn)->pooler) {
+		/* Describing the unnamed statement takes a round trip of its own after the
+		 * prepare: outside a transaction the pooler could give it another server
+		 * session, so the two run in one. */
+		pg_conn *c = (pg_conn *)st->base.conn;
+		if (st->gen != c->gen)
+			return NULL;
+		bool wrap = !c->in_tx;
+		if (wrap && simple(c, "BEGIN", NULL) < 0)
+			return NULL;
+		PGresult *r = NULL;
+		if (server_prepare(c, st, NULL) == 0)
+			r = PQdescribePrepared(c->pg, "");
+		if (PQresultStatus(r) == PGRES_COMMAND_OK)
+			st->desc = r;
+		else
+			PQclear(r);
+		c->unnamed = NULL;
+		if (wrap)
+			simple(c,
+			       PQtransactionStatus(c->pg) == PQTRANS_INTRANS ? "COMMIT"
+									     : "ROLLBACK",
+			       NULL);
+	}
 	if (!st->desc) {
 		pg_conn *c = (pg_conn *)st->base.conn;
-		if (st->gen != c->gen ||
+		if (c->pooler || st->gen != c->gen ||
 		    (!st->name[0] && c->unnamed != st && server_prepare(c, st, NULL) < 0))
 			return NULL;
 		PGresult *r = PQdescribePrepared(c->pg, st->name);
@@ -716,6 +778,16 @@ static int pg_begin(store_conn *b, err *e)
 	pg_conn *c = (pg_conn *)b;
 	if (conn_ready(c, e) < 0 || simple(c, "BEGIN", e) < 0)
 		return -1;
+	/* Pooler mode: the migrations' lock (pg_migrate_lock) lasts one transaction. */
+	if (c->migrating) {
+		char sql[80];
+		snprintf(sql, sizeof sql, "SELECT pg_advisory_xact_lock(%" PRId64 ")",
+			 MIGRATE_LOCK_KEY);
+		if (simple(c, sql, e) < 0) {
+			simple(c, "ROLLBACK", NULL);
+			return -1;
+		}
+	}
 	c->in_tx = true;
 	c->tx_retry = false;
 	return 0;
@@ -756,6 +828,17 @@ static int pg_exec_script(store_conn *b, const char *sql, err *e)
 	pg_conn *c = (pg_conn *)b;
 	if (conn_ready(c, e) < 0)
 		return -1;
+	/* Pooler mode, migrating outside a migration's transaction (the schema_migrations
+	 * table's creation, which two nodes starting together would race for): in one
+	 * transaction under the migrations' lock. */
+	if (c->migrating && !c->in_tx) {
+		char *wrapped = xasprintf("BEGIN; SELECT pg_advisory_xact_lock(%" PRId64 ");"
+					  " %s; COMMIT",
+					  MIGRATE_LOCK_KEY, sql);
+		int rc = simple(c, wrapped, e);
+		free(wrapped);
+		return rc;
+	}
 	return simple(c, sql, e);
 }
 
@@ -766,6 +849,13 @@ static int pg_migrate_lock(store_conn *b, bool lock, err *e)
 	pg_conn *c = (pg_conn *)b;
 	if (lock && conn_ready(c, e) < 0)
 		return -1;
+	/* Pooler mode: a session lock would stay on whichever server session took it, and
+	 * the unlock could go to another. Each migration's transaction takes a transaction
+	 * lock instead (pg_begin) and checks again what is applied once it holds it. */
+	if (c->pooler) {
+		c->migrating = lock;
+		return 0;
+	}
 	char sql[80];
 	snprintf(sql, sizeof sql, "SELECT %s(%" PRId64 ")",
 		 lock ? "pg_advisory_lock" : "pg_advisory_unlock", MIGRATE_LOCK_KEY);

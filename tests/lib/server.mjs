@@ -27,6 +27,17 @@ export function freePort() {
 
 let dbCounter = 0;
 
+// YIWANG_TEST_PG_POOLED: the same server as YIWANG_TEST_PG through PgBouncer in
+// transaction mode (a `* =` database entry). Databases are still made and dropped
+// directly; the server and the CLI reach them through the pooler, in pooler mode.
+const pooled = backend === 'postgres' && process.env.YIWANG_TEST_PG_POOLED;
+if (pooled) process.env.YIWANG_PG_POOLER = 'transaction';
+function storeUrl(admin, name) {
+  const u = new URL(pooled || admin);
+  u.pathname = '/' + name;
+  return u.toString();
+}
+
 // Makes a database location for this backend; returns { url, drop() }.
 export function freshDatabase() {
   if (backend === 'postgres') {
@@ -34,10 +45,8 @@ export function freshDatabase() {
     if (!admin) throw new Error('YIWANG_TEST_PG is not set (see scripts/pg-temp.sh)');
     const name = `yw_t${process.pid}_${Date.now() % 100000000}_${dbCounter++}`;
     execFileSync('psql', [admin, '-q', '-v', 'ON_ERROR_STOP=1', '-c', `CREATE DATABASE ${name}`]);
-    const u = new URL(admin);
-    u.pathname = '/' + name;
     return {
-      url: u.toString(),
+      url: storeUrl(admin, name),
       drop() {
         try {
           execFileSync('psql', [admin, '-q', '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]);
@@ -63,10 +72,8 @@ function demoDatabase() {
     const name = `yw_t${process.pid}_${Date.now() % 100000000}_${dbCounter++}`;
     execFileSync('psql', [admin, '-q', '-v', 'ON_ERROR_STOP=1', '-c',
       `CREATE DATABASE ${name} TEMPLATE ${process.env.YIWANG_TEST_PG_TEMPLATE}`]);
-    const u = new URL(admin);
-    u.pathname = '/' + name;
     return {
-      url: u.toString(),
+      url: storeUrl(admin, name),
       drop() {
         try {
           execFileSync('psql', [admin, '-q', '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]);

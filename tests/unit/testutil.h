@@ -48,9 +48,16 @@ static inline tu_db tu_db_new(void)
 		char *sql = xasprintf("CREATE DATABASE %s", d.pg_name);
 		tu_psql(admin, sql);
 		free(sql);
-		/* admin is postgresql://user@host:port/dbname: swap the database name. */
-		const char *slash = strrchr(admin, '/');
-		d.url = xasprintf("%.*s/%s", (int)(slash - admin), admin, d.pg_name);
+		/* admin is postgresql://user@host:port/dbname: swap the database name. With
+		 * YIWANG_TEST_PG_POOLED (the same server through PgBouncer in transaction
+		 * mode, a `* =` database entry) the store goes through the pooler in pooler
+		 * mode (store_pg.c); databases are still made and dropped directly. */
+		const char *pooled = getenv("YIWANG_TEST_PG_POOLED");
+		const char *base = pooled && *pooled ? pooled : admin;
+		if (pooled && *pooled)
+			setenv("YIWANG_PG_POOLER", "transaction", 1);
+		const char *slash = strrchr(base, '/');
+		d.url = xasprintf("%.*s/%s", (int)(slash - base), base, d.pg_name);
 	} else {
 		char tmpl[] = "/tmp/yiwang-unit-XXXXXX";
 		d.dir = xstrdup(mkdtemp(tmpl));
