@@ -437,20 +437,22 @@ typedef struct {
 static int lease_tx(store_conn *c, void *ctx, err *e)
 {
 	lease_op *o = ctx;
-	static const char *const sql[] = {
-		"UPDATE job_leases SET holder = ?, until_ms = " DB_NOW_MS " + ?"
-		" WHERE name = 'scheduler' AND until_ms < " DB_NOW_MS,
-		"UPDATE job_leases SET until_ms = " DB_NOW_MS " + ?"
-		" WHERE name = 'scheduler' AND holder = ?",
-		"UPDATE job_leases SET holder = '', until_ms = 0"
-		" WHERE name = 'scheduler' AND holder = ?",
-	};
 	if (o->op == 0)
-		o->changed = store_exec(c, e, sql[0], "si", o->token, (int64_t)JOBS_LEASE_MS);
+		o->changed =
+			store_exec(c, e,
+				   "UPDATE job_leases SET holder = ?, until_ms = " DB_NOW_MS " + ?"
+				   " WHERE name = 'scheduler' AND until_ms < " DB_NOW_MS,
+				   "si", o->token, (int64_t)JOBS_LEASE_MS);
 	else if (o->op == 1)
-		o->changed = store_exec(c, e, sql[1], "is", (int64_t)JOBS_LEASE_MS, o->token);
+		o->changed = store_exec(c, e,
+					"UPDATE job_leases SET until_ms = " DB_NOW_MS " + ?"
+					" WHERE name = 'scheduler' AND holder = ?",
+					"is", (int64_t)JOBS_LEASE_MS, o->token);
 	else
-		o->changed = store_exec(c, e, sql[2], "s", o->token);
+		o->changed = store_exec(c, e,
+					"UPDATE job_leases SET holder = '', until_ms = 0"
+					" WHERE name = 'scheduler' AND holder = ?",
+					"s", o->token);
 	return o->changed < 0 ? -1 : 0;
 }
 
