@@ -71,7 +71,13 @@ test('a grid member starts and stops a patrol on a phone; it is recorded', async
   const { context, page, check } = await openPage(PHONE);
   await loginAs(page, 'grid01');
   await page.goto(server.url + '/#/grid/patrols');
-  const before = Number((await page.locator('[data-test=patrol-week]').textContent()).match(/\d+/g)?.join('') || 0);
+  // "本周 2 小时 5 分钟" or "45 分钟": the week's minutes as the page shows them.
+  const weekMinutes = async () => {
+    const text = await page.locator('[data-test=patrol-week]').textContent();
+    const n = (text.match(/\d+/g) || []).map(Number);
+    return /小时/.test(text) ? n[0] * 60 + (n[1] || 0) : n[0] || 0;
+  };
+  const before = await weekMinutes();
   await page.locator('[data-test=patrol-start]').click();
   await page.locator('[data-test=patrol-running]').waitFor();
   await page.locator('textarea[data-test=patrol-notes], [data-test=patrol-notes] textarea').fill('浏览器测试：巡查新华路');
@@ -89,7 +95,8 @@ test('a grid member starts and stops a patrol on a phone; it is recorded', async
   const p = mine.items.find((x) => x.notes === '浏览器测试：巡查新华路');
   assert.ok(p, 'the patrol is recorded');
   assert.equal(p.grid_name, '站前街道新华社区第一网格');
-  assert.ok(mine.week_minutes >= before);
+  assert.ok(mine.week_minutes >= before, `${mine.week_minutes} minutes this week, ${before} before the patrol`);
+  assert.equal(await weekMinutes(), mine.week_minutes, 'the page shows the week the server counts');
   assert.deepEqual(check(), []);
   await context.close();
 });
