@@ -1069,6 +1069,28 @@ static int tx_search_reindex(store_conn *c, void *ctx, err *e)
 	return appeal_search_reindex(c, x->s, &x->after, 2000, &x->n, e);
 }
 
+/* The commands of one verb over one database (`yiwang NOUN VERB --db PATH|URI`): checks
+ * the verb, parses --db and opens the store. 0 with *s open; otherwise *s is NULL and the
+ * return is the command's exit status (0 after --help). */
+static int open_verb_db(int argc, char **argv, const char *verb, const char *name, const char *help,
+			store **s)
+{
+	*s = NULL;
+	if (argc < 2 || strcmp(argv[1], verb) != 0) {
+		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+			fputs(help, stdout);
+			return 0;
+		}
+		fputs(help, stderr);
+		return 2;
+	}
+	const char *db;
+	int rc = parse_db_only(argc - 1, argv + 1, name, help, &db, NULL, NULL, NULL);
+	if (rc)
+		return rc == -1 ? 0 : 2;
+	return open_store(db, false, s) ? 1 : 0;
+}
+
 static const char search_help[] =
 	"usage: yiwang search reindex --db PATH|URI\n"
 	"Indexes for search the appeals the search index lacks (rows written with plain SQL,\n"
@@ -1077,22 +1099,10 @@ static const char search_help[] =
 
 static int cmd_search(int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "reindex") != 0) {
-		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-			fputs(search_help, stdout);
-			return 0;
-		}
-		fputs(search_help, stderr);
-		return 2;
-	}
-	const char *db;
-	int rc = parse_db_only(argc - 1, argv + 1, "search reindex", search_help, &db, NULL, NULL,
-			       NULL);
-	if (rc)
-		return rc == -1 ? 0 : 2;
 	store *s;
-	if (open_store(db, false, &s))
-		return 1;
+	int rc = open_verb_db(argc, argv, "reindex", "search reindex", search_help, &s);
+	if (!s)
+		return rc;
 	err e = {0};
 	reindex_ctx x = {.s = s};
 	int64_t total = 0;
@@ -1110,27 +1120,15 @@ static int cmd_search(int argc, char **argv)
 
 static int cmd_rollup(int argc, char **argv)
 {
-	if (argc < 2 || strcmp(argv[1], "rebuild") != 0) {
-		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-			fputs(rollup_help, stdout);
-			return 0;
-		}
-		fputs(rollup_help, stderr);
-		return 2;
-	}
-	const char *db;
-	int rc = parse_db_only(argc - 1, argv + 1, "rollup rebuild", rollup_help, &db, NULL, NULL,
-			       NULL);
-	if (rc)
-		return rc == -1 ? 0 : 2;
 	store *s;
-	if (open_store(db, false, &s))
-		return 1;
+	int rc = open_verb_db(argc, argv, "rebuild", "rollup rebuild", rollup_help, &s);
+	if (!s)
+		return rc;
 	err e = {0};
 	rc = store_write(s, tx_rollup_rebuild, NULL, &e) < 0 ? fail(&e) : 0;
 	store_close(s);
 	if (!rc)
-		fprintf(stderr, "yiwang rollup rebuild: %s rebuilt\n", db);
+		fputs("yiwang rollup rebuild: rebuilt\n", stderr);
 	return rc;
 }
 
