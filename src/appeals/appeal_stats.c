@@ -10,6 +10,7 @@
 #include "core/xlsx_out.h"
 #include "core/clock.h"
 #include "core/mem.h"
+#include "engine/case_figures.h"
 #include "org/unit.h"
 
 enum { DAY_MS = 86400000 };
@@ -194,18 +195,24 @@ static store_stmt *rollup_prepare(store_conn *c, const char *head, const char *t
 	return st;
 }
 
-static void read_counts(store_stmt *st, int col, counts *k)
+/* The figures of a row (n0..n11, as FIGURES_SQL counts them) into k. */
+static void counts_from(const int64_t *n, counts *k)
 {
 	int64_t *f[] = {&k->dispatched, &k->signed_on_time, &k->closed,	 &k->resolved,
 			&k->revisited,	&k->satisfied,	    &k->replied, &k->replied_on_time,
 			&k->returned,	&k->reopened,	    &k->overdue, &k->reopened_open};
 	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-		*f[i] = store_col_int(st, col + (int)i); /* SUM of no rows is NULL: 0 */
+		*f[i] = n[i];
 }
 
-static json_t *rate(int64_t num, int64_t den)
+enum { NCOUNTS = 12 };
+
+static void read_counts(store_stmt *st, int col, counts *k)
 {
-	return den ? json_real((double)num / (double)den) : json_null();
+	int64_t n[NCOUNTS];
+	for (int i = 0; i < NCOUNTS; i++)
+		n[i] = store_col_int(st, col + i); /* SUM of no rows is NULL: 0 */
+	counts_from(n, k);
 }
 
 /* Adds the figures and their rates to o. */
@@ -213,21 +220,23 @@ static void counts_json(json_t *o, const counts *k)
 {
 	json_object_set_new(o, "dispatched", json_integer(k->dispatched));
 	json_object_set_new(o, "signed_on_time", json_integer(k->signed_on_time));
-	json_object_set_new(o, "response_rate", rate(k->signed_on_time, k->dispatched));
+	json_object_set_new(o, "response_rate",
+			    case_figures_rate(k->signed_on_time, k->dispatched));
 	json_object_set_new(o, "closed", json_integer(k->closed));
 	json_object_set_new(o, "resolved", json_integer(k->resolved));
-	json_object_set_new(o, "resolution_rate", rate(k->resolved, k->closed));
+	json_object_set_new(o, "resolution_rate", case_figures_rate(k->resolved, k->closed));
 	json_object_set_new(o, "revisited", json_integer(k->revisited));
 	json_object_set_new(o, "satisfied", json_integer(k->satisfied));
-	json_object_set_new(o, "satisfaction_rate", rate(k->satisfied, k->revisited));
+	json_object_set_new(o, "satisfaction_rate", case_figures_rate(k->satisfied, k->revisited));
 	json_object_set_new(o, "replied", json_integer(k->replied));
 	json_object_set_new(o, "replied_on_time", json_integer(k->replied_on_time));
-	json_object_set_new(o, "on_time_rate", rate(k->replied_on_time, k->replied));
+	json_object_set_new(o, "on_time_rate", case_figures_rate(k->replied_on_time, k->replied));
 	json_object_set_new(o, "returned", json_integer(k->returned));
-	json_object_set_new(o, "return_rate", rate(k->returned, k->dispatched));
+	json_object_set_new(o, "return_rate", case_figures_rate(k->returned, k->dispatched));
 	json_object_set_new(o, "reopened", json_integer(k->reopened));
 	json_object_set_new(o, "reopened_open", json_integer(k->reopened_open));
-	json_object_set_new(o, "reopen_rate", rate(k->reopened, k->closed + k->reopened_open));
+	json_object_set_new(o, "reopen_rate",
+			    case_figures_rate(k->reopened, k->closed + k->reopened_open));
 	json_object_set_new(o, "overdue", json_integer(k->overdue));
 }
 
@@ -243,6 +252,17 @@ static int area_range(store_conn *c, const actor *who, int64_t unit_id, char *lo
 	}
 	scope_upper(lo, hi, SCOPE_PATH_MAX);
 	return 0;
+}
+
+/* A row of the per-unit figures (unit_id, name, n0..n11) as an item of arr. */
+static void by_unit_row(void *arr, store_stmt *row, const int64_t *n)
+{
+	counts k;
+	counts_from(n, &k);
+	json_t *o = json_pack("{s:I, s:s}", "unit_id", (json_int_t)store_col_int(row, 0),
+			      "unit_name", store_col_text(row, 1));
+	counts_json(o, &k);
+	json_array_append_new(arr, o);
 }
 
 static int by_unit(store_conn *c, const actor *who, int64_t from, int64_t to, int64_t unit_id,
@@ -269,17 +289,7 @@ static int by_unit(store_conn *c, const actor *who, int64_t from, int64_t to, in
 	if (!st)
 		return -1;
 	json_t *arr = json_array();
-	int rc;
-	while ((rc = store_step(st, e)) == 1) {
-		counts k;
-		read_counts(st, 2, &k);
-		json_t *o = json_pack("{s:I, s:s}", "unit_id", (json_int_t)store_col_int(st, 0),
-				      "unit_name", store_col_text(st, 1));
-		counts_json(o, &k);
-		json_array_append_new(arr, o);
-	}
-	store_done(st);
-	if (rc < 0) {
+	if (case_figures_step(st, 2, NCOUNTS, by_unit_row, arr, e) < 0) {
 		json_decref(arr);
 		return -1;
 	}
@@ -324,6 +334,19 @@ int appeal_stats_of_region(store_conn *c, const char *lo, const char *hi, int64_
 	return 0;
 }
 
+struct each_unit {
+	void (*fn)(void *ctx, const char *path, const appeal_figures *f);
+	void *ctx;
+};
+
+static void each_unit_row(void *ctx, store_stmt *row, const int64_t *n)
+{
+	struct each_unit *x = ctx;
+	counts k;
+	counts_from(n, &k);
+	x->fn(x->ctx, store_col_text(row, 0), &k);
+}
+
 int appeal_stats_each_unit(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
 			   void (*fn)(void *ctx, const char *path, const appeal_figures *f),
 			   void *ctx, err *e)
@@ -335,14 +358,8 @@ int appeal_stats_each_unit(store_conn *c, const char *lo, const char *hi, int64_
 			       " JOIN units u ON u.id = s.unit_id", false, lo, hi, from, to, e);
 	if (!st)
 		return -1;
-	int rc;
-	while ((rc = store_step(st, e)) == 1) {
-		counts k;
-		read_counts(st, 1, &k);
-		fn(ctx, store_col_text(st, 0), &k);
-	}
-	store_done(st);
-	return rc < 0 ? -1 : 0;
+	struct each_unit x = {fn, ctx};
+	return case_figures_step(st, 1, NCOUNTS, each_unit_row, &x, e);
 }
 
 /* The condition on assignment `a` of each figure appeal_stats_assignments lists. */

@@ -11,6 +11,7 @@
 #include "core/xlsx_out.h"
 #include "core/clock.h"
 #include "core/mem.h"
+#include "engine/case_figures.h"
 #include "disputes/dispute.h"
 #include "disputes/dispute_internal.h"
 
@@ -46,11 +47,6 @@ static void figure_slots(figures *f, int64_t *slot[NFIGURES])
 	" JOIN units u ON u.id = s.unit_id LEFT JOIN dispute_centres dc ON dc.unit_id = s.unit_id" \
 	" LEFT JOIN units r ON r.id = dc.region_id ORDER BY s.n0 DESC, s.unit_id"
 
-static json_t *rate(int64_t num, int64_t den)
-{
-	return den ? json_real((double)num / (double)den) : json_null();
-}
-
 /* Adds the figures and what follows from them to o. */
 static void figures_json(json_t *o, const figures *f)
 {
@@ -62,8 +58,9 @@ static void figures_json(json_t *o, const figures *f)
 	json_object_set_new(o, "withdrawn", json_integer(f->withdrawn));
 	json_object_set_new(o, "open", json_integer(f->open));
 	json_object_set_new(o, "breaches", json_integer(f->breaches));
-	json_object_set_new(o, "success_rate",
-			    rate(f->agreed, f->agreed + f->escalated + f->failed + f->referred));
+	json_object_set_new(
+		o, "success_rate",
+		case_figures_rate(f->agreed, f->agreed + f->escalated + f->failed + f->referred));
 	json_object_set_new(
 		o, "avg_days",
 		f->agreed ? json_real((double)f->agreed_ms / (double)f->agreed / (double)DAY_MS)
@@ -115,38 +112,57 @@ static void shares_json(json_t *o, const agreements *a, const char *path)
 		village += !strcmp(a->level[i], "village");
 		township += !strcmp(a->level[i], "township");
 	}
-	json_object_set_new(o, "village_share", rate(village, n));
-	json_object_set_new(o, "township_share", rate(township, n));
+	json_object_set_new(o, "village_share", case_figures_rate(village, n));
+	json_object_set_new(o, "township_share", case_figures_rate(township, n));
+}
+
+/* The per-unit query: its figures are columns 3..11, in the order of figure_slots. */
+static const case_figures_query per_unit_query = {PER_UNIT_SQL, CASE_FIGURES_AREA_FIRST, 3,
+						  NFIGURES};
+
+struct per_unit {
+	const agreements *a;
+	json_t *items;
+	figures *sum;
+};
+
+static void per_unit_row(void *ctx, store_stmt *row, const int64_t *n)
+{
+	struct per_unit *x = ctx;
+	figures f;
+	int64_t *v[NFIGURES], *s[NFIGURES];
+	figure_slots(&f, v);
+	figure_slots(x->sum, s);
+	for (int k = 0; k < NFIGURES; k++) {
+		*v[k] = n[k];
+		*s[k] += n[k];
+	}
+	const char *level = store_col_text(row, 2);
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "unit_id", (json_int_t)store_col_int(row, 0),
+			      "unit_name", store_col_text(row, 1), "level", level, "level_name",
+			      dispute_level_label(level));
+	figures_json(o, &f);
+	shares_json(o, x->a, store_col_text(row, 12));
+	json_array_append_new(x->items, o);
 }
 
 static int per_unit(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
 		    const agreements *a, json_t *items, figures *sum, err *e)
 {
-	store_stmt *st = store_prepare(c, PER_UNIT_SQL, e);
-	if (!st)
-		return -1;
-	store_bindf(st, "ssii", lo, hi, from, to);
-	int rc;
-	while ((rc = store_step(st, e)) == 1) {
-		figures f;
-		int64_t *v[NFIGURES], *s[NFIGURES];
-		figure_slots(&f, v);
-		figure_slots(sum, s);
-		for (int k = 0; k < NFIGURES; k++) {
-			*v[k] = store_col_int(st, 3 + k);
-			*s[k] += *v[k];
-		}
-		const char *level = store_col_text(st, 2);
-		json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "unit_id",
-				      (json_int_t)store_col_int(st, 0), "unit_name",
-				      store_col_text(st, 1), "level", level, "level_name",
-				      dispute_level_label(level));
-		figures_json(o, &f);
-		shares_json(o, a, store_col_text(st, 12));
-		json_array_append_new(items, o);
-	}
-	store_done(st);
-	return rc < 0 ? -1 : 0;
+	struct per_unit x = {a, items, sum};
+	return case_figures_each(c, &per_unit_query, lo, hi, from, to, per_unit_row, &x, e);
+}
+
+struct each_unit {
+	void (*fn)(void *ctx, const char *path, int64_t agreed, int64_t not_agreed);
+	void *ctx;
+};
+
+static void each_unit_row(void *ctx, store_stmt *row, const int64_t *n)
+{
+	struct each_unit *x = ctx;
+	/* agreed; escalated + failed + referred */
+	x->fn(x->ctx, store_col_text(row, 12), n[1], n[2] + n[3] + n[4]);
 }
 
 int dispute_stats_each_unit(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
@@ -154,16 +170,8 @@ int dispute_stats_each_unit(store_conn *c, const char *lo, const char *hi, int64
 				       int64_t not_agreed),
 			    void *ctx, err *e)
 {
-	store_stmt *st = store_prepare(c, PER_UNIT_SQL, e);
-	if (!st)
-		return -1;
-	store_bindf(st, "ssii", lo, hi, from, to);
-	int rc;
-	while ((rc = store_step(st, e)) == 1)
-		fn(ctx, store_col_text(st, 12), store_col_int(st, 4),
-		   store_col_int(st, 5) + store_col_int(st, 6) + store_col_int(st, 7));
-	store_done(st);
-	return rc < 0 ? -1 : 0;
+	struct each_unit x = {fn, ctx};
+	return case_figures_each(c, &per_unit_query, lo, hi, from, to, each_unit_row, &x, e);
 }
 
 int dispute_stats_each_agreement(

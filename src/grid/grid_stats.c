@@ -11,6 +11,7 @@
 #include "core/xlsx_out.h"
 #include "core/clock.h"
 #include "core/mem.h"
+#include "engine/case_figures.h"
 #include "grid/grid.h"
 #include "org/audit.h"
 
@@ -39,11 +40,6 @@ static void add(figures *to, figures *from)
 		*sums(to, k) += *sums(from, k);
 }
 
-static json_t *rate(int64_t num, int64_t den)
-{
-	return den ? json_real((double)num / (double)den) : json_null();
-}
-
 static json_t *figures_json(const figures *f, const char *level)
 {
 	json_t *o = json_object();
@@ -58,10 +54,10 @@ static json_t *figures_json(const figures *f, const char *level)
 	json_object_set_new(o, "grids", json_integer(f->grids));
 	for (int k = 0; k < NSUMS; k++)
 		json_object_set_new(o, keys[k], json_integer(*sums((figures *)f, k)));
-	json_object_set_new(o, "on_time_rate", rate(f->on_time, f->closed));
-	json_object_set_new(o, "first_time_rate", rate(f->first_time, f->closed));
-	json_object_set_new(o, "rework_rate", rate(f->reworked, f->valid));
-	json_object_set_new(o, "escalation_rate", rate(f->escalated, f->valid));
+	json_object_set_new(o, "on_time_rate", case_figures_rate(f->on_time, f->closed));
+	json_object_set_new(o, "first_time_rate", case_figures_rate(f->first_time, f->closed));
+	json_object_set_new(o, "rework_rate", case_figures_rate(f->reworked, f->valid));
+	json_object_set_new(o, "escalation_rate", case_figures_rate(f->escalated, f->valid));
 	return o;
 }
 
@@ -123,25 +119,32 @@ static figures *grid_at(figures *g, size_t n, int64_t id)
 	" JOIN units u ON u.id = t.grid_id WHERE u.path >= ? AND u.path < ?"                       \
 	" AND t.started_at >= ? AND t.started_at < ? GROUP BY t.grid_id"
 
-/* Runs one per-grid aggregate and adds its columns (from 1) to the figures at first..;
- * slot -1 skips a column. */
+/* The grids' figures and the slots (sums()) a per-grid query's columns add to. */
+struct per_grid {
+	figures *g;
+	size_t n;
+	const int *slots;
+	int nslots;
+};
+
+static void add_row(void *ctx, store_stmt *row, const int64_t *v)
+{
+	struct per_grid *x = ctx;
+	figures *f = grid_at(x->g, x->n, store_col_int(row, 0));
+	for (int k = 0; f && k < x->nslots; k++)
+		*sums(f, x->slots[k]) += v[k];
+}
+
+/* Runs one per-grid aggregate (the grid's id, then its figures) over who's area and adds
+ * its columns to the figures' slots. */
 static int per_grid(store_conn *c, const actor *who, const char *sql, int64_t from, int64_t to,
 		    figures *g, size_t n, const int *slots, int nslots, err *e)
 {
 	char hi[SCOPE_PATH_MAX + 2];
 	scope_upper(who->unit_path, hi, sizeof hi);
-	store_stmt *st = store_prepare(c, sql, e);
-	if (!st)
-		return -1;
-	store_bindf(st, "ssii", who->unit_path, hi, from, to);
-	int rc;
-	while ((rc = store_step(st, e)) == 1) {
-		figures *f = grid_at(g, n, store_col_int(st, 0));
-		for (int k = 0; f && k < nslots; k++)
-			*sums(f, slots[k]) += store_col_int(st, 1 + k);
-	}
-	store_done(st);
-	return rc < 0 ? -1 : 0;
+	const case_figures_query q = {sql, CASE_FIGURES_AREA_FIRST, 1, nslots};
+	struct per_grid x = {g, n, slots, nslots};
+	return case_figures_each(c, &q, who->unit_path, hi, from, to, add_row, &x, e);
 }
 
 static int unit_name(store_conn *c, int64_t id, char *out, size_t n, err *e)
@@ -542,13 +545,23 @@ int grid_stats_xlsx(const json_t *stats, bool members, char **data, size_t *len,
 
 /* ---- the review metrics ---- */
 
+struct each_grid {
+	grid_fig_fn fn;
+	void *ctx;
+};
+
+static void each_grid_row(void *ctx, store_stmt *row, const int64_t *v)
+{
+	struct each_grid *x = ctx;
+	x->fn(x->ctx, store_col_text(row, 0), v[0], v[1], v[2], v[3]);
+}
+
 int grid_stats_each_grid(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
 			 grid_fig_fn fn, void *ctx, err *e)
 {
 	/* EVENTS_SQL's figures, grouped by the grid's path, over enabled grids as load_grids
 	 * takes them. */
-	store_stmt *st = store_prepare(
-		c,
+	static const case_figures_query q = {
 		"SELECT u.path, SUM(CASE WHEN ge.valid = 1 THEN 1 ELSE 0 END),"
 		" SUM(CASE WHEN ge.valid = 1 AND c.status = 'closed' THEN 1 ELSE 0 END),"
 		" SUM(CASE WHEN ge.valid = 1 AND c.status = 'closed' AND (c.finish_due_at IS NULL"
@@ -558,16 +571,9 @@ int grid_stats_each_grid(store_conn *c, const char *lo, const char *hi, int64_t 
 		"ge.grid_id"
 		" WHERE u.kind = 'grid' AND u.disabled = 0 AND u.path >= ? AND u.path < ?"
 		" AND c.created_at >= ? AND c.created_at < ? GROUP BY u.path",
-		e);
-	if (!st)
-		return -1;
-	store_bindf(st, "ssii", lo, hi, from, to);
-	int rc;
-	while ((rc = store_step(st, e)) == 1)
-		fn(ctx, store_col_text(st, 0), store_col_int(st, 1), store_col_int(st, 2),
-		   store_col_int(st, 3), store_col_int(st, 4));
-	store_done(st);
-	return rc < 0 ? -1 : 0;
+		CASE_FIGURES_AREA_FIRST, 1, 4};
+	struct each_grid x = {fn, ctx};
+	return case_figures_each(c, &q, lo, hi, from, to, each_grid_row, &x, e);
 }
 
 int grid_stats_events(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,

@@ -11,6 +11,7 @@
 #include "core/xlsx_out.h"
 #include "core/clock.h"
 #include "core/mem.h"
+#include "engine/case_figures.h"
 #include "services/service.h"
 #include "services/service_internal.h"
 
@@ -204,11 +205,21 @@ int svc_unit_metrics(store_conn *c, int64_t unit_id, int64_t from, int64_t to, s
 	return 0;
 }
 
+struct each_station {
+	svc_station_fn fn;
+	void *ctx;
+};
+
+static void each_station_row(void *ctx, store_stmt *row, const int64_t *v)
+{
+	struct each_station *x = ctx;
+	x->fn(x->ctx, store_col_text(row, 0), v[0], v[1], v[2], v[3]);
+}
+
 int svc_stats_each_station(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
 			   svc_station_fn fn, void *ctx, err *e)
 {
-	store_stmt *st = store_prepare(
-		c,
+	static const case_figures_query q = {
 		"SELECT su.path, COUNT(r.done_at), SUM(CASE WHEN r.done_at IS NOT NULL"
 		" AND r.due_at IS NOT NULL AND r.done_at > 0 AND r.due_at > 0"
 		" AND r.done_at <= r.due_at THEN 1 ELSE 0 END), COUNT(r.rating),"
@@ -216,16 +227,9 @@ int svc_stats_each_station(store_conn *c, const char *lo, const char *hi, int64_
 		" JOIN units su ON su.id = r.station_id"
 		" WHERE c.kind = 'service_request' AND c.created_at >= ? AND c.created_at < ?"
 		" AND su.path >= ? AND su.path < ? GROUP BY su.path",
-		e);
-	if (!st)
-		return -1;
-	store_bindf(st, "iiss", from, to, lo, hi);
-	int rc;
-	while ((rc = store_step(st, e)) == 1)
-		fn(ctx, store_col_text(st, 0), store_col_int(st, 1), store_col_int(st, 2),
-		   store_col_int(st, 3), store_col_int(st, 4));
-	store_done(st);
-	return rc < 0 ? -1 : 0;
+		CASE_FIGURES_PERIOD_FIRST, 1, 4};
+	struct each_station x = {fn, ctx};
+	return case_figures_each(c, &q, lo, hi, from, to, each_station_row, &x, e);
 }
 
 int svc_stats_late(store_conn *c, const char *lo, const char *hi, int64_t from, int64_t to,
