@@ -1,7 +1,5 @@
 /* The yiwang command line: one function per subcommand, dispatched from a table (as git
  * does with builtin/). */
-#include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +15,7 @@
 #include "org/audit.h"
 #include "org/auth.h"
 #include "core/mem.h"
+#include "core/opts.h"
 #include "demo/demo.h"
 #include "demo/demo_grid_events.h"
 #include "http/http.h"
@@ -28,22 +27,10 @@
 
 #define VERSION "0.3.0"
 
-static const char *env_or(const char *name, const char *def)
-{
-	const char *v = getenv(name);
-	return v && *v ? v : def;
-}
-
 static int fail(const err *e)
 {
 	fprintf(stderr, "yiwang: %s\n", e->message[0] ? e->message : e->code);
 	return 1;
-}
-
-static int usage_error(const char *cmd, const char *msg)
-{
-	fprintf(stderr, "yiwang %s: %s (see yiwang %s --help)\n", cmd, msg, cmd);
-	return 2;
 }
 
 static bool is_pg(const char *db)
@@ -89,50 +76,6 @@ static int open_store(const char *db, bool create, store **s)
 
 /* ---- serve ---- */
 
-static const char serve_help[] =
-	"usage: yiwang serve --db PATH|URI [--listen HOST:PORT] [options]\n"
-	"Serves the API and the web UI until SIGTERM or SIGINT.\n"
-	"  --db PATH|URI            SQLite file or postgresql:// URI      (YIWANG_DB)\n"
-	"  --listen HOST:PORT       default 127.0.0.1:8080                (YIWANG_LISTEN)\n"
-	"  --pg-pooler none|transaction  transaction: the --db URI reaches PostgreSQL through\n"
-	"                           a pooler in transaction mode (PgBouncer): no named\n"
-	"                           statements, no session state     (YIWANG_PG_POOLER)\n"
-	"  --metrics-listen HOST:PORT  serve /metrics there without a token (nothing else);\n"
-	"                           default: none, /metrics needs an admin's token\n"
-	"                           (YIWANG_METRICS_LISTEN)\n"
-	"  --threads N              worker threads, default 16            (YIWANG_THREADS)\n"
-	"  --max-body BYTES         request body limit, default 1048576   (YIWANG_MAX_BODY)\n"
-	"  --max-connections N      default 1024                          "
-	"(YIWANG_MAX_CONNECTIONS)\n"
-	"  --per-ip-connections N   default 256 (0: no limit)             "
-	"(YIWANG_PER_IP_CONNECTIONS)\n"
-	"  --timeout SECONDS        idle connection timeout, default 30   (YIWANG_TIMEOUT)\n"
-	"  --web DIR                web UI files, default <binary dir>/web (YIWANG_WEB_DIR)\n"
-	"  --access-log -|off|FILE  JSON lines, default - (stderr)        (YIWANG_ACCESS_LOG)\n"
-	"  --session-hours N        session lifetime, default 12          (YIWANG_SESSION_HOURS)\n"
-	"  --session-idle-minutes M a session unused for M minutes ends, default 30; 0: only\n"
-	"                           at its lifetime            (YIWANG_SESSION_IDLE_MINUTES)\n"
-	"  --password-max-days N    a password older than N days must be changed before\n"
-	"                           anything else, default 90; 0: never\n"
-	"                                                     (YIWANG_PASSWORD_MAX_DAYS)\n"
-	"  --citizen-rate N         public submissions a minute per address, default 10;\n"
-	"                           0: no limit                           (YIWANG_CITIZEN_RATE)\n"
-	"  --login-rate N           failed logins a minute per address (then 429), default\n"
-	"                           10; 0: no limit, at most 1000         (YIWANG_LOGIN_RATE)\n"
-	"  --open311-rate N         Open311 requests a minute per API key (per address\n"
-	"                           without one), default 60; 0: no limit (YIWANG_OPEN311_RATE)\n"
-	"  --open311-jurisdiction ID  the jurisdiction_id served; others are 404; default:\n"
-	"                           any is accepted       (YIWANG_OPEN311_JURISDICTION)\n"
-	"  --read-cache on|off      answer a session's repeated reads of appeals from a\n"
-	"                           cache while nothing changed, default on (YIWANG_READ_CACHE)\n"
-	"  --data-dir DIR           uploaded files; default DIR-of-the-db/files for SQLite,\n"
-	"                           data/files for PostgreSQL             (YIWANG_DATA_DIR)\n"
-	"  --trusted-proxy CIDR[,CIDR...]  fronts (HAProxy, nginx) whose X-Forwarded-For\n"
-	"                           names the client: from a peer in these ranges the client\n"
-	"                           is the right-most X-Forwarded-For address not itself in\n"
-	"                           them; default: none, the header is ignored\n"
-	"                                                     (YIWANG_TRUSTED_PROXY)\n";
-
 static int parse_listen(const char *s, char **host, int *port)
 {
 	const char *colon = strrchr(s, ':');
@@ -151,16 +94,6 @@ static int parse_listen(const char *s, char **host, int *port)
 	*host = xstrndup(h, hl);
 	*port = (int)p;
 	return 0;
-}
-
-static long parse_num(const char *s, long min, long max)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || *end || !*s || v < min || v > max)
-		return LONG_MIN;
-	return v;
 }
 
 static char *default_web_dir(void)
@@ -196,169 +129,223 @@ static char *default_data_dir(const char *db)
 	return xasprintf("%.*s/files", (int)(slash - db), db);
 }
 
+/* A command's --db flag: a SQLite file or a postgresql:// URI, required. */
+#define DB_FLAG(d)                                                                                 \
+	{                                                                                          \
+		.name = "db", .kind = OPT_STRING, .dest = (d), .arg = "PATH|URI",                  \
+		.help = "SQLite file or postgresql:// URI", .env = "YIWANG_DB", .required = true   \
+	}
+
+static const char *const pooler_modes[] = {"none", "transaction", NULL};
+static const char *const on_off[] = {"on", "off", NULL};
+
 static int cmd_serve(int argc, char **argv)
 {
-	server_config cfg = {
-		.db = env_or("YIWANG_DB", NULL),
-		.threads = 16,
-		.max_body = 1 << 20,
-		.max_connections = 1024,
-		.per_ip_connections = 256,
-		.timeout_s = 30,
-		.web_dir = env_or("YIWANG_WEB_DIR", NULL),
-		.access_log = env_or("YIWANG_ACCESS_LOG", "-"),
-		.data_dir = env_or("YIWANG_DATA_DIR", NULL),
-	};
-	const char *listen = env_or("YIWANG_LISTEN", "127.0.0.1:8080");
-	const char *metrics_listen = env_or("YIWANG_METRICS_LISTEN", NULL);
-	const char *trusted_proxy = env_or("YIWANG_TRUSTED_PROXY", NULL);
-	const char *threads = env_or("YIWANG_THREADS", NULL),
-		   *max_body = env_or("YIWANG_MAX_BODY", NULL),
-		   *max_conn = env_or("YIWANG_MAX_CONNECTIONS", NULL),
-		   *per_ip = env_or("YIWANG_PER_IP_CONNECTIONS", NULL),
-		   *timeout = env_or("YIWANG_TIMEOUT", NULL),
-		   *hours = env_or("YIWANG_SESSION_HOURS", NULL),
-		   *idle = env_or("YIWANG_SESSION_IDLE_MINUTES", NULL),
-		   *max_days = env_or("YIWANG_PASSWORD_MAX_DAYS", NULL),
-		   *citizen_rate = env_or("YIWANG_CITIZEN_RATE", NULL),
-		   *open311_rate = env_or("YIWANG_OPEN311_RATE", NULL),
-		   *login_rate = env_or("YIWANG_LOGIN_RATE", NULL),
-		   *read_cache = env_or("YIWANG_READ_CACHE", "on");
-	cfg.open311_jurisdiction = env_or("YIWANG_OPEN311_JURISDICTION", NULL);
-	static const struct option opts[] = {
-		{"db", required_argument, NULL, 'd'},
-		{"listen", required_argument, NULL, 'l'},
-		{"threads", required_argument, NULL, 't'},
-		{"max-body", required_argument, NULL, 'b'},
-		{"max-connections", required_argument, NULL, 'c'},
-		{"per-ip-connections", required_argument, NULL, 'i'},
-		{"timeout", required_argument, NULL, 'o'},
-		{"web", required_argument, NULL, 'w'},
-		{"access-log", required_argument, NULL, 'a'},
-		{"session-hours", required_argument, NULL, 's'},
-		{"session-idle-minutes", required_argument, NULL, 'I'},
-		{"password-max-days", required_argument, NULL, 'P'},
-		{"citizen-rate", required_argument, NULL, 'r'},
-		{"data-dir", required_argument, NULL, 'D'},
-		{"open311-rate", required_argument, NULL, 'R'},
-		{"open311-jurisdiction", required_argument, NULL, 'J'},
-		{"read-cache", required_argument, NULL, 'C'},
-		{"login-rate", required_argument, NULL, 'L'},
-		{"metrics-listen", required_argument, NULL, 'M'},
-		{"trusted-proxy", required_argument, NULL, 'T'},
-		{"pg-pooler", required_argument, NULL, 'g'},
-		{"help", no_argument, NULL, 'h'},
+	server_config cfg = {.access_log = "-"};
+	const char *listen = "127.0.0.1:8080", *metrics_listen = NULL, *trusted_proxy = NULL,
+		   *pooler = NULL, *read_cache = "on";
+	long threads = 16, max_body = 1 << 20, max_conn = 1024, per_ip = 256, timeout = 30,
+	     hours = 12, idle = 0, max_days = 0, citizen_rate = 10, open311_rate = 60,
+	     login_rate = 10;
+	bool idle_seen = false, max_days_seen = false, pooler_seen = false;
+	const opt opts[] = {
+		DB_FLAG(&cfg.db),
+		{.name = "listen",
+		 .kind = OPT_STRING,
+		 .dest = &listen,
+		 .arg = "HOST:PORT",
+		 .help = "default 127.0.0.1:8080",
+		 .env = "YIWANG_LISTEN"},
+		{.name = "pg-pooler",
+		 .kind = OPT_ENUM,
+		 .dest = &pooler,
+		 .help = "transaction: the --db URI reaches PostgreSQL through\n"
+			 "a pooler in transaction mode (PgBouncer): no named\n"
+			 "statements, no session state (YIWANG_PG_POOLER)",
+		 .choices = pooler_modes,
+		 .seen = &pooler_seen},
+		{.name = "metrics-listen",
+		 .kind = OPT_STRING,
+		 .dest = &metrics_listen,
+		 .arg = "HOST:PORT",
+		 .help = "serve /metrics there without a token (nothing else);\n"
+			 "default: none, /metrics needs an admin's token",
+		 .env = "YIWANG_METRICS_LISTEN"},
+		{.name = "threads",
+		 .kind = OPT_INT,
+		 .dest = &threads,
+		 .help = "worker threads, default 16",
+		 .env = "YIWANG_THREADS",
+		 .min = 1,
+		 .max = 256},
+		{.name = "max-body",
+		 .kind = OPT_INT,
+		 .dest = &max_body,
+		 .arg = "BYTES",
+		 .help = "request body limit, default 1048576",
+		 .env = "YIWANG_MAX_BODY",
+		 .min = 1024,
+		 .max = 1L << 30},
+		{.name = "max-connections",
+		 .kind = OPT_INT,
+		 .dest = &max_conn,
+		 .help = "default 1024",
+		 .env = "YIWANG_MAX_CONNECTIONS",
+		 .min = 1,
+		 .max = 100000},
+		{.name = "per-ip-connections",
+		 .kind = OPT_INT,
+		 .dest = &per_ip,
+		 .help = "default 256 (0: no limit)",
+		 .env = "YIWANG_PER_IP_CONNECTIONS",
+		 .max = 100000},
+		{.name = "timeout",
+		 .kind = OPT_INT,
+		 .dest = &timeout,
+		 .arg = "SECONDS",
+		 .help = "idle connection timeout, default 30",
+		 .env = "YIWANG_TIMEOUT",
+		 .min = 1,
+		 .max = 3600},
+		{.name = "web",
+		 .kind = OPT_STRING,
+		 .dest = &cfg.web_dir,
+		 .arg = "DIR",
+		 .help = "web UI files, default <binary dir>/web",
+		 .env = "YIWANG_WEB_DIR"},
+		{.name = "access-log",
+		 .kind = OPT_STRING,
+		 .dest = &cfg.access_log,
+		 .arg = "-|off|FILE",
+		 .help = "JSON lines, default - (stderr)",
+		 .env = "YIWANG_ACCESS_LOG"},
+		{.name = "session-hours",
+		 .kind = OPT_INT,
+		 .dest = &hours,
+		 .help = "session lifetime, default 12",
+		 .env = "YIWANG_SESSION_HOURS",
+		 .min = 1,
+		 .max = 24 * 90},
+		{.name = "session-idle-minutes",
+		 .kind = OPT_INT,
+		 .dest = &idle,
+		 .arg = "M",
+		 .help = "a session unused for M minutes ends, default 30; 0: only\nat its "
+			 "lifetime",
+		 .env = "YIWANG_SESSION_IDLE_MINUTES",
+		 .max = 24 * 60,
+		 .seen = &idle_seen},
+		{.name = "password-max-days",
+		 .kind = OPT_INT,
+		 .dest = &max_days,
+		 .help = "a password older than N days must be changed before\nanything else, "
+			 "default 90; "
+			 "0: "
+			 "never",
+		 .env = "YIWANG_PASSWORD_MAX_DAYS",
+		 .max = 3650,
+		 .seen = &max_days_seen},
+		{.name = "citizen-rate",
+		 .kind = OPT_INT,
+		 .dest = &citizen_rate,
+		 .help = "public submissions a minute per address, default 10;\n0: no limit",
+		 .env = "YIWANG_CITIZEN_RATE",
+		 .max = 1000000},
+		{.name = "login-rate",
+		 .kind = OPT_INT,
+		 .dest = &login_rate,
+		 .help = "failed logins a minute per address (then 429), default\n10; 0: no limit",
+		 .env = "YIWANG_LOGIN_RATE",
+		 .max = 1000},
+		{.name = "open311-rate",
+		 .kind = OPT_INT,
+		 .dest = &open311_rate,
+		 .help = "Open311 requests a minute per API key (per address\nwithout one), "
+			 "default 60; 0: "
+			 "no "
+			 "limit",
+		 .env = "YIWANG_OPEN311_RATE",
+		 .max = 1000000},
+		{.name = "open311-jurisdiction",
+		 .kind = OPT_STRING,
+		 .dest = &cfg.open311_jurisdiction,
+		 .arg = "ID",
+		 .help = "the jurisdiction_id served (1..200 bytes); others are\n404; default: any "
+			 "is "
+			 "accepted",
+		 .env = "YIWANG_OPEN311_JURISDICTION"},
+		{.name = "read-cache",
+		 .kind = OPT_ENUM,
+		 .dest = &read_cache,
+		 .help = "answer a session's repeated reads of appeals from a\ncache while nothing "
+			 "changed, "
+			 "default on",
+		 .env = "YIWANG_READ_CACHE",
+		 .choices = on_off},
+		{.name = "data-dir",
+		 .kind = OPT_STRING,
+		 .dest = &cfg.data_dir,
+		 .arg = "DIR",
+		 .help = "uploaded files; default DIR-of-the-db/files for SQLite,\ndata/files for "
+			 "PostgreSQL",
+		 .env = "YIWANG_DATA_DIR"},
+		{.name = "trusted-proxy",
+		 .kind = OPT_STRING,
+		 .dest = &trusted_proxy,
+		 .arg = "CIDR[,CIDR...]",
+		 .help = "fronts (HAProxy, nginx) whose X-Forwarded-For\n"
+			 "names the client: from a peer in these ranges the client\n"
+			 "is the right-most X-Forwarded-For address not itself in\n"
+			 "them; default: none, the header is ignored",
+		 .env = "YIWANG_TRUSTED_PROXY"},
 		{0},
 	};
-	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd': cfg.db = optarg; break;
-		case 'l': listen = optarg; break;
-		case 't': threads = optarg; break;
-		case 'b': max_body = optarg; break;
-		case 'c': max_conn = optarg; break;
-		case 'i': per_ip = optarg; break;
-		case 'o': timeout = optarg; break;
-		case 'w': cfg.web_dir = optarg; break;
-		case 'a': cfg.access_log = optarg; break;
-		case 's': hours = optarg; break;
-		case 'I': idle = optarg; break;
-		case 'P': max_days = optarg; break;
-		case 'r': citizen_rate = optarg; break;
-		case 'D': cfg.data_dir = optarg; break;
-		case 'R': open311_rate = optarg; break;
-		case 'J': cfg.open311_jurisdiction = optarg; break;
-		case 'C': read_cache = optarg; break;
-		case 'L': login_rate = optarg; break;
-		case 'M': metrics_listen = optarg; break;
-		case 'T': trusted_proxy = optarg; break;
-		case 'g':
-			/* The store reads it at store_open (every command does, by the variable).
-			 */
-			if (strcmp(optarg, "none") != 0 && strcmp(optarg, "transaction") != 0)
-				return usage_error("serve",
-						   "--pg-pooler must be none or transaction");
-			setenv("YIWANG_PG_POOLER", optarg, 1);
-			break;
-		case 'h': fputs(serve_help, stdout); return 0;
-		default: return usage_error("serve", "unknown option");
-		}
-	}
-	if (optind < argc)
-		return usage_error("serve", "unexpected argument");
-	if (!cfg.db)
-		return usage_error("serve", "--db is required");
+	const opt_cmd cmd = {
+		"serve", "yiwang serve --db PATH|URI [--listen HOST:PORT] [options]",
+		"Serves the API and the web UI until SIGTERM or SIGINT. Flags win over\n"
+		"the environment variables named in parentheses.\n",
+		opts};
+	int rc = opts_parse(&cmd, argc, argv);
+	if (rc != OPTS_OK)
+		return rc == OPTS_HELP ? 0 : rc;
+	/* The store reads the pooler mode at store_open (every command does, by the variable). */
+	if (pooler_seen)
+		setenv("YIWANG_PG_POOLER", pooler, 1);
 	char proxy_msg[200];
 	if (trusted_proxy &&
 	    proxy_parse(trusted_proxy, &cfg.trusted_proxies, proxy_msg, sizeof proxy_msg) < 0)
-		return usage_error("serve", proxy_msg);
+		return opts_error(&cmd, "%s", proxy_msg);
 	char *host = NULL;
 	if (parse_listen(listen, &host, &cfg.listen_port) < 0)
-		return usage_error("serve", "--listen must be HOST:PORT");
+		return opts_error(&cmd, "--listen must be HOST:PORT");
 	cfg.listen_host = host;
 	char *metrics_host = NULL;
 	if (metrics_listen && parse_listen(metrics_listen, &metrics_host, &cfg.metrics_port) < 0) {
 		free(host);
-		return usage_error("serve", "--metrics-listen must be HOST:PORT");
+		return opts_error(&cmd, "--metrics-listen must be HOST:PORT");
 	}
 	cfg.metrics_host = metrics_host;
-	long v;
-	if (threads && (v = parse_num(threads, 1, 256)) == LONG_MIN)
-		return usage_error("serve", "--threads must be 1..256");
-	else if (threads)
-		cfg.threads = (int)v;
-	if (max_body && (v = parse_num(max_body, 1024, 1L << 30)) == LONG_MIN)
-		return usage_error("serve", "--max-body must be 1024..1073741824");
-	else if (max_body)
-		cfg.max_body = (size_t)v;
-	if (max_conn && (v = parse_num(max_conn, 1, 100000)) == LONG_MIN)
-		return usage_error("serve", "--max-connections must be 1..100000");
-	else if (max_conn)
-		cfg.max_connections = (unsigned)v;
-	if (per_ip && (v = parse_num(per_ip, 0, 100000)) == LONG_MIN)
-		return usage_error("serve", "--per-ip-connections must be 0..100000");
-	else if (per_ip)
-		cfg.per_ip_connections = (unsigned)v;
-	if (timeout && (v = parse_num(timeout, 1, 3600)) == LONG_MIN)
-		return usage_error("serve", "--timeout must be 1..3600");
-	else if (timeout)
-		cfg.timeout_s = (unsigned)v;
-	cfg.session_ttl_ms = 12LL * 3600 * 1000;
-	if (hours && (v = parse_num(hours, 1, 24 * 90)) == LONG_MIN)
-		return usage_error("serve", "--session-hours must be 1..2160");
-	else if (hours)
-		cfg.session_ttl_ms = (int64_t)v * 3600 * 1000;
-	auth_policy policy = auth_get_policy();
-	if (idle && (v = parse_num(idle, 0, 24 * 60)) == LONG_MIN)
-		return usage_error("serve", "--session-idle-minutes must be 0..1440");
-	else if (idle)
-		policy.idle_ms = (int64_t)v * 60 * 1000;
-	if (max_days && (v = parse_num(max_days, 0, 3650)) == LONG_MIN)
-		return usage_error("serve", "--password-max-days must be 0..3650");
-	else if (max_days)
-		policy.password_max_age_ms = (int64_t)v * 24 * 3600 * 1000;
-	auth_set_policy(&policy);
-	cfg.citizen_rate = 10;
-	if (citizen_rate && (v = parse_num(citizen_rate, 0, 1000000)) == LONG_MIN)
-		return usage_error("serve", "--citizen-rate must be 0..1000000");
-	else if (citizen_rate)
-		cfg.citizen_rate = (int)v;
-	cfg.open311_rate = 60;
-	if (open311_rate && (v = parse_num(open311_rate, 0, 1000000)) == LONG_MIN)
-		return usage_error("serve", "--open311-rate must be 0..1000000");
-	else if (open311_rate)
-		cfg.open311_rate = (int)v;
-	cfg.login_rate = 10;
-	if (login_rate && (v = parse_num(login_rate, 0, 1000)) == LONG_MIN)
-		return usage_error("serve", "--login-rate must be 0..1000");
-	else if (login_rate)
-		cfg.login_rate = (int)v;
 	if (cfg.open311_jurisdiction &&
-	    (!*cfg.open311_jurisdiction || strlen(cfg.open311_jurisdiction) > 200))
-		return usage_error("serve", "--open311-jurisdiction must be 1..200 bytes");
-	if (strcmp(read_cache, "on") != 0 && strcmp(read_cache, "off") != 0)
-		return usage_error("serve", "--read-cache must be on or off");
+	    (!*cfg.open311_jurisdiction || strlen(cfg.open311_jurisdiction) > 200)) {
+		free(host);
+		free(metrics_host);
+		return opts_error(&cmd, "--open311-jurisdiction must be 1..200 bytes");
+	}
+	cfg.threads = (int)threads;
+	cfg.max_body = (size_t)max_body;
+	cfg.max_connections = (unsigned)max_conn;
+	cfg.per_ip_connections = (unsigned)per_ip;
+	cfg.timeout_s = (unsigned)timeout;
+	cfg.session_ttl_ms = (int64_t)hours * 3600 * 1000;
+	auth_policy policy = auth_get_policy();
+	if (idle_seen)
+		policy.idle_ms = (int64_t)idle * 60 * 1000;
+	if (max_days_seen)
+		policy.password_max_age_ms = (int64_t)max_days * 24 * 3600 * 1000;
+	auth_set_policy(&policy);
+	cfg.citizen_rate = (int)citizen_rate;
+	cfg.open311_rate = (int)open311_rate;
+	cfg.login_rate = (int)login_rate;
 	cfg.read_cache = strcmp(read_cache, "on") == 0;
 	char *web = NULL;
 	if (!cfg.web_dir)
@@ -387,8 +374,7 @@ static int cmd_serve(int argc, char **argv)
 	/* The scheduler (deadline warnings, overdue, automatic urges, the SMS outbox) runs
 	 * beside the server and stops before the store closes. */
 	jobs *sched = NULL;
-	int rc =
-		jobs_start(a.store, 30000, &sched, &e) < 0 || server_run(&a, &e) < 0 ? fail(&e) : 0;
+	rc = jobs_start(a.store, 30000, &sched, &e) < 0 || server_run(&a, &e) < 0 ? fail(&e) : 0;
 	jobs_stop(sched);
 	ratelimit_free(a.citizen_limit);
 	ratelimit_free(a.open311_limit);
@@ -404,33 +390,6 @@ static int cmd_serve(int argc, char **argv)
 
 /* ---- init and demo ---- */
 
-static int parse_db_only(int argc, char **argv, const char *cmd, const char *help, const char **db,
-			 const struct option *extra, int (*on_extra)(int, void *), void *ctx)
-{
-	struct option opts[16] = {{"db", required_argument, NULL, 'd'},
-				  {"help", no_argument, NULL, 'h'}};
-	int n = 2;
-	for (int i = 0; extra && extra[i].name && n < 15; i++)
-		opts[n++] = extra[i];
-	memset(&opts[n], 0, sizeof opts[n]);
-	*db = env_or("YIWANG_DB", NULL);
-	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'd')
-			*db = optarg;
-		else if (c == 'h') {
-			fputs(help, stdout);
-			return -1;
-		} else if (c == '?' || !on_extra || on_extra(c, ctx) < 0)
-			return usage_error(cmd, "bad option") ? -2 : -2;
-	}
-	if (optind < argc)
-		return usage_error(cmd, "unexpected argument") ? -2 : -2;
-	if (!*db)
-		return usage_error(cmd, "--db is required") ? -2 : -2;
-	return 0;
-}
-
 /* Refuses to touch an existing SQLite file: init and demo make new databases. */
 static int refuse_existing(const char *cmd, const char *db)
 {
@@ -442,26 +401,25 @@ static int refuse_existing(const char *cmd, const char *db)
 	return 0;
 }
 
-static const char demo_help[] =
-	"usage: yiwang demo --db PATH|URI [--password PW]\n"
-	"Creates a new database with the Fuxin demo (units, departments, every demo login).\n"
-	"All demo users get password PW (default yiwang-demo). Refuses an existing file.\n";
-
-static int demo_opt(int c, void *ctx)
-{
-	if (c != 'p')
-		return -1;
-	*(const char **)ctx = optarg;
-	return 0;
-}
-
 static int cmd_demo(int argc, char **argv)
 {
-	const char *db, *password = "yiwang-demo";
-	static const struct option extra[] = {{"password", required_argument, NULL, 'p'}, {0}};
-	int rc = parse_db_only(argc, argv, "demo", demo_help, &db, extra, demo_opt, &password);
-	if (rc)
-		return rc == -1 ? 0 : 2;
+	const char *db = NULL, *password = "yiwang-demo";
+	const opt opts[] = {DB_FLAG(&db),
+			    {.name = "password",
+			     .kind = OPT_STRING,
+			     .dest = &password,
+			     .arg = "PW",
+			     .help = "every demo user's password, default yiwang-demo"},
+			    {0}};
+	const opt_cmd cmd = {
+		"demo", "yiwang demo --db PATH|URI [--password PW]",
+		"Creates a new database with the Fuxin demo (units, departments, every demo "
+		"login).\n"
+		"All demo users get password PW (default yiwang-demo). Refuses an existing file.\n",
+		opts};
+	int rc = opts_parse(&cmd, argc, argv);
+	if (rc != OPTS_OK)
+		return rc == OPTS_HELP ? 0 : rc;
 	if (refuse_existing("demo", db))
 		return 1;
 	store *s;
@@ -485,30 +443,10 @@ static int cmd_demo(int argc, char **argv)
 	return 0;
 }
 
-static const char init_help[] =
-	"usage: yiwang init --db PATH|URI [--city NAME] [--code CODE] [--allow-weak]\n"
-	"Creates an empty database with the schema, a root unit (the city, default 阜新市)\n"
-	"and one user 'admin' whose password is read from standard input. The password must\n"
-	"meet the complexity rule (docs/security.md) unless --allow-weak.\n";
-
 typedef struct init_opts {
 	const char *city, *code;
 	bool allow_weak;
 } init_opts;
-
-static int init_opt(int c, void *ctx)
-{
-	init_opts *o = ctx;
-	if (c == 'c')
-		o->city = optarg;
-	else if (c == 'k')
-		o->code = optarg;
-	else if (c == 'w')
-		o->allow_weak = true;
-	else
-		return -1;
-	return 0;
-}
 
 /* A password set from the command line: the complexity rule unless the operator says
  * otherwise (--allow-weak: the length alone, as for the demo). */
@@ -546,15 +484,35 @@ static int init_tx(store_conn *c, void *p, err *e)
 
 static int cmd_init(int argc, char **argv)
 {
-	const char *db;
+	const char *db = NULL;
 	init_ctx x = {.o = {.city = "阜新市", .code = "210900"}};
-	static const struct option extra[] = {{"city", required_argument, NULL, 'c'},
-					      {"code", required_argument, NULL, 'k'},
-					      {"allow-weak", no_argument, NULL, 'w'},
-					      {0}};
-	int rc = parse_db_only(argc, argv, "init", init_help, &db, extra, init_opt, &x.o);
-	if (rc)
-		return rc == -1 ? 0 : 2;
+	const opt opts[] = {DB_FLAG(&db),
+			    {.name = "city",
+			     .kind = OPT_STRING,
+			     .dest = &x.o.city,
+			     .arg = "NAME",
+			     .help = "the root unit's name, default 阜新市"},
+			    {.name = "code",
+			     .kind = OPT_STRING,
+			     .dest = &x.o.code,
+			     .arg = "CODE",
+			     .help = "its administrative code, default 210900"},
+			    {.name = "allow-weak",
+			     .kind = OPT_BOOL,
+			     .dest = &x.o.allow_weak,
+			     .help = "accept a password that only meets the length rule"},
+			    {0}};
+	const opt_cmd cmd = {"init",
+			     "yiwang init --db PATH|URI [--city NAME] [--code CODE] [--allow-weak]",
+			     "Creates an empty database with the schema, a root unit (the city, "
+			     "default 阜新市)\n"
+			     "and one user 'admin' whose password is read from standard input. The "
+			     "password must\n"
+			     "meet the complexity rule (docs/security.md) unless --allow-weak.\n",
+			     opts};
+	int rc = opts_parse(&cmd, argc, argv);
+	if (rc != OPTS_OK)
+		return rc == OPTS_HELP ? 0 : rc;
 	if (refuse_existing("init", db))
 		return 1;
 	char *pw = read_secret("admin password: ");
@@ -587,26 +545,10 @@ static int cmd_init(int argc, char **argv)
 
 /* ---- city: another top-level unit in the same database ---- */
 
-static const char city_help[] =
-	"usage: yiwang city --db PATH|URI --city NAME --code CODE --admin USERNAME [--allow-weak]\n"
-	"Adds another city to an initialised database: a new root unit, and its first admin\n"
-	"(password from standard input), who sees that city and nothing of the others\n"
-	"(docs/architecture.md \"On a cluster\": several cities in one deployment).\n";
-
 typedef struct city_opts {
 	init_opts o;
 	const char *admin;
 } city_opts;
-
-static int city_opt(int c, void *ctx)
-{
-	city_opts *o = ctx;
-	if (c == 'a') {
-		o->admin = optarg;
-		return 0;
-	}
-	return init_opt(c, &o->o);
-}
 
 typedef struct city_ctx {
 	city_opts o;
@@ -640,20 +582,43 @@ static int city_tx(store_conn *c, void *p, err *e)
 
 static int cmd_city(int argc, char **argv)
 {
-	const char *db;
+	const char *db = NULL;
 	city_ctx x = {0};
-	static const struct option extra[] = {{"city", required_argument, NULL, 'c'},
-					      {"code", required_argument, NULL, 'k'},
-					      {"admin", required_argument, NULL, 'a'},
-					      {"allow-weak", no_argument, NULL, 'w'},
-					      {0}};
-	int rc = parse_db_only(argc, argv, "city", city_help, &db, extra, city_opt, &x.o);
-	if (rc)
-		return rc == -1 ? 0 : 2;
-	if (!x.o.o.city || !x.o.o.code || !x.o.admin) {
-		fputs(city_help, stderr);
-		return 2;
-	}
+	const opt opts[] = {DB_FLAG(&db),
+			    {.name = "city",
+			     .kind = OPT_STRING,
+			     .dest = &x.o.o.city,
+			     .arg = "NAME",
+			     .help = "the new city's name",
+			     .required = true},
+			    {.name = "code",
+			     .kind = OPT_STRING,
+			     .dest = &x.o.o.code,
+			     .arg = "CODE",
+			     .help = "its administrative code",
+			     .required = true},
+			    {.name = "admin",
+			     .kind = OPT_STRING,
+			     .dest = &x.o.admin,
+			     .arg = "USERNAME",
+			     .help = "its first admin",
+			     .required = true},
+			    {.name = "allow-weak",
+			     .kind = OPT_BOOL,
+			     .dest = &x.o.o.allow_weak,
+			     .help = "accept a password that only meets the length rule"},
+			    {0}};
+	const opt_cmd cmd = {
+		"city",
+		"yiwang city --db PATH|URI --city NAME --code CODE --admin USERNAME [--allow-weak]",
+		"Adds another city to an initialised database: a new root unit, and its first "
+		"admin\n"
+		"(password from standard input), who sees that city and nothing of the others\n"
+		"(docs/architecture.md \"On a cluster\": several cities in one deployment).\n",
+		opts};
+	int rc = opts_parse(&cmd, argc, argv);
+	if (rc != OPTS_OK)
+		return rc == OPTS_HELP ? 0 : rc;
 	char *pw = read_secret("admin password: ");
 	err e = {0};
 	if (!pw) {
@@ -680,38 +645,55 @@ static int cmd_city(int argc, char **argv)
 	return 0;
 }
 
-/* ---- user ---- */
+/* ---- commands with subcommands ---- */
 
-static const char user_help[] =
-	"usage: yiwang user add --db DB --username U --name NAME --unit ID|CODE --roles R1,R2 "
-	"[--phone P] [--allow-weak]\n"
-	"       yiwang user passwd --db DB --username U [--allow-weak]\n"
-	"       yiwang user disable|enable|unlock --db DB --username U\n"
-	"       yiwang user list --db DB\n"
-	"Passwords (add, passwd) are read from standard input and must meet the complexity\n"
-	"rule (docs/security.md) unless --allow-weak. Roles given here apply at once: the\n"
-	"command line needs no second admin's approval.\n"
-	"Roles: admin agent leader unit_staff grid_member mediator congress_staff deputy\n"
-	"       party_secretary station_staff party_member\n";
+/* A subcommand (`yiwang NOUN SUB --flags`) and its flags. */
+typedef struct subcommand {
+	const char *name;
+	const opt_cmd *cmd;
+} subcommand;
+
+/* The synopses of every subcommand, then what they share. */
+static void noun_usage(const char *noun, const subcommand *subs, size_t n, const char *about,
+		       FILE *out)
+{
+	int line = 0;
+	for (size_t i = 0; i < n; i++)
+		for (const char *u = subs[i].cmd->usage; *u; line++) {
+			size_t len = strcspn(u, "\n");
+			fprintf(out, "%s%.*s\n", line ? "       " : "usage: ", (int)len, u);
+			u += len + (u[len] ? 1 : 0);
+		}
+	if (about)
+		fputs(about, out);
+	fprintf(out, "yiwang %s SUBCOMMAND --help describes each one's flags.\n", noun);
+}
+
+/* The subcommand argv[1] names: its index; or -1 with *rc the exit status (0 after
+ * --help, 2 when it is missing or unknown). */
+static int pick_sub(const char *noun, const subcommand *subs, size_t n, const char *about, int argc,
+		    char **argv, int *rc)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		noun_usage(noun, subs, n, about, argc < 2 ? stderr : stdout);
+		*rc = argc < 2 ? 2 : 0;
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(argv[1], subs[i].name))
+			return (int)i;
+	fprintf(stderr, "yiwang %s: unknown subcommand '%s' (see yiwang %s --help)\n", noun,
+		argv[1], noun);
+	*rc = 2;
+	return -1;
+}
+
+/* ---- user ---- */
 
 typedef struct user_opts {
 	const char *username, *name, *unit, *roles, *phone;
 	bool allow_weak;
 } user_opts;
-
-static int user_opt(int c, void *ctx)
-{
-	user_opts *o = ctx;
-	switch (c) {
-	case 'u': o->username = optarg; return 0;
-	case 'n': o->name = optarg; return 0;
-	case 'U': o->unit = optarg; return 0;
-	case 'r': o->roles = optarg; return 0;
-	case 'p': o->phone = optarg; return 0;
-	case 'w': o->allow_weak = true; return 0;
-	}
-	return -1;
-}
 
 typedef struct user_cli_ctx {
 	const char *sub;
@@ -799,47 +781,98 @@ static int user_list_cli(store *s)
 
 static int cmd_user(int argc, char **argv)
 {
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fputs(user_help, argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
+	user_cli_ctx x = {0};
+	const char *db = NULL;
+#define USERNAME_FLAG                                                                              \
+	{                                                                                          \
+		.name = "username", .kind = OPT_STRING, .dest = &x.o.username, .arg = "U",         \
+		.help = "the user's login name", .required = true                                  \
 	}
-	user_cli_ctx x = {.sub = argv[1]};
-	static const char *subs[] = {"add", "passwd", "disable", "enable", "unlock", "list"};
-	bool known = false;
-	for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
-		known |= !strcmp(x.sub, subs[i]);
-	if (!known)
-		return usage_error("user", "unknown subcommand");
-	static const struct option extra[] = {{"username", required_argument, NULL, 'u'},
-					      {"name", required_argument, NULL, 'n'},
-					      {"unit", required_argument, NULL, 'U'},
-					      {"roles", required_argument, NULL, 'r'},
-					      {"phone", required_argument, NULL, 'p'},
-					      {"allow-weak", no_argument, NULL, 'w'},
-					      {0}};
-	const char *db;
-	int rc = parse_db_only(argc - 1, argv + 1, "user", user_help, &db, extra, user_opt, &x.o);
-	if (rc)
-		return rc == -1 ? 0 : 2;
-	bool add = !strcmp(x.sub, "add"), list = !strcmp(x.sub, "list");
-	if (!list && !x.o.username)
-		return usage_error("user", "--username is required");
-	if (add && (!x.o.name || !x.o.unit || !x.o.roles))
-		return usage_error("user", "add needs --name, --unit and --roles");
-	if (add && !user_name_valid(x.o.username))
-		return usage_error("user",
-				   "username: 3-32 of a-z 0-9 _ . -, starting with a letter");
+#define WEAK_FLAG                                                                                  \
+	{                                                                                          \
+		.name = "allow-weak", .kind = OPT_BOOL, .dest = &x.o.allow_weak,                   \
+		.help = "accept a password that only meets the length rule"                        \
+	}
+	const opt add_opts[] = {DB_FLAG(&db),
+				USERNAME_FLAG,
+				{.name = "name",
+				 .kind = OPT_STRING,
+				 .dest = &x.o.name,
+				 .arg = "NAME",
+				 .help = "the name shown",
+				 .required = true},
+				{.name = "unit",
+				 .kind = OPT_STRING,
+				 .dest = &x.o.unit,
+				 .arg = "ID|CODE",
+				 .help = "the user's unit: its id or its code",
+				 .required = true},
+				{.name = "roles",
+				 .kind = OPT_STRING,
+				 .dest = &x.o.roles,
+				 .arg = "R1,R2",
+				 .help = "roles, comma-separated",
+				 .required = true},
+				{.name = "phone",
+				 .kind = OPT_STRING,
+				 .dest = &x.o.phone,
+				 .arg = "P",
+				 .help = "mobile phone"},
+				WEAK_FLAG,
+				{0}};
+	const opt passwd_opts[] = {DB_FLAG(&db), USERNAME_FLAG, WEAK_FLAG, {0}};
+	const opt name_opts[] = {DB_FLAG(&db), USERNAME_FLAG, {0}};
+	const opt list_opts[] = {DB_FLAG(&db), {0}};
+#undef USERNAME_FLAG
+#undef WEAK_FLAG
+	const opt_cmd add = {"user add",
+			     "yiwang user add --db DB --username U --name NAME --unit ID|CODE "
+			     "--roles R1,R2 [--phone P] [--allow-weak]",
+			     "Adds a user; the password is read from standard input.\n", add_opts},
+		      passwd = {"user passwd",
+				"yiwang user passwd --db DB --username U [--allow-weak]",
+				"Sets a user's password, read from standard input.\n", passwd_opts},
+		      disable = {"user disable", "yiwang user disable --db DB --username U", NULL,
+				 name_opts},
+		      enable = {"user enable", "yiwang user enable --db DB --username U", NULL,
+				name_opts},
+		      unlock = {"user unlock", "yiwang user unlock --db DB --username U", NULL,
+				name_opts},
+		      list = {"user list", "yiwang user list --db DB", NULL, list_opts};
+	const subcommand subs[] = {{"add", &add},	{"passwd", &passwd}, {"disable", &disable},
+				   {"enable", &enable}, {"unlock", &unlock}, {"list", &list}};
+	int rc;
+	int k = pick_sub(
+		"user", subs, sizeof subs / sizeof subs[0],
+		"Passwords (add, passwd) are read from standard input and must meet the "
+		"complexity\n"
+		"rule (docs/security.md) unless --allow-weak. Roles given here apply at once: "
+		"the\n"
+		"command line needs no second admin's approval.\n"
+		"Roles: admin agent leader unit_staff grid_member mediator congress_staff "
+		"deputy\n"
+		"       party_secretary station_staff party_member\n",
+		argc, argv, &rc);
+	if (k < 0)
+		return rc;
+	x.sub = subs[k].name;
+	rc = opts_parse(subs[k].cmd, argc - 1, argv + 1);
+	if (rc != OPTS_OK)
+		return rc == OPTS_HELP ? 0 : rc;
+	bool is_add = subs[k].cmd == &add, is_list = subs[k].cmd == &list;
+	if (is_add && !user_name_valid(x.o.username))
+		return opts_error(&add, "username: 3-32 of a-z 0-9 _ . -, starting with a letter");
 	store *s;
 	if (open_store(db, false, &s))
 		return 1;
-	if (list) {
+	if (is_list) {
 		rc = user_list_cli(s);
 		store_close(s);
 		return rc;
 	}
 	err e = {0};
 	char hash[256];
-	if (add || !strcmp(x.sub, "passwd")) {
+	if (is_add || subs[k].cmd == &passwd) {
 		char *pw = read_secret("password: ");
 		if (!pw) {
 			store_close(s);
@@ -866,49 +899,45 @@ static int cmd_user(int argc, char **argv)
 
 /* ---- apikey ---- */
 
-static const char apikey_help[] =
-	"usage: yiwang apikey create --db DB --name NAME   (prints the key alone on stdout)\n"
-	"       yiwang apikey list --db DB\n"
-	"       yiwang apikey revoke --db DB --id N\n";
-
-typedef struct apikey_opts {
-	const char *name, *id;
-} apikey_opts;
-
-static int apikey_opt(int c, void *ctx)
-{
-	apikey_opts *o = ctx;
-	if (c == 'n')
-		o->name = optarg;
-	else if (c == 'i')
-		o->id = optarg;
-	else
-		return -1;
-	return 0;
-}
-
 static int cmd_apikey(int argc, char **argv)
 {
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fputs(apikey_help, argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
-	}
-	const char *sub = argv[1];
-	if (strcmp(sub, "create") && strcmp(sub, "list") && strcmp(sub, "revoke"))
-		return usage_error("apikey", "unknown subcommand");
-	apikey_opts o = {0};
-	static const struct option extra[] = {
-		{"name", required_argument, NULL, 'n'}, {"id", required_argument, NULL, 'i'}, {0}};
-	const char *db;
-	int rc = parse_db_only(argc - 1, argv + 1, "apikey", apikey_help, &db, extra, apikey_opt,
-			       &o);
-	if (rc)
-		return rc == -1 ? 0 : 2;
-	if (!strcmp(sub, "create") && !o.name)
-		return usage_error("apikey", "--name is required");
+	const char *db = NULL, *name = NULL;
 	long id = 0;
-	if (!strcmp(sub, "revoke") && (!o.id || (id = parse_num(o.id, 1, LONG_MAX)) == LONG_MIN))
-		return usage_error("apikey", "--id N is required");
+	const opt create_opts[] = {DB_FLAG(&db),
+				   {.name = "name",
+				    .kind = OPT_STRING,
+				    .dest = &name,
+				    .arg = "NAME",
+				    .help = "the partner the key is for",
+				    .required = true},
+				   {0}};
+	const opt list_opts[] = {DB_FLAG(&db), {0}};
+	const opt revoke_opts[] = {DB_FLAG(&db),
+				   {.name = "id",
+				    .kind = OPT_INT,
+				    .dest = &id,
+				    .help = "the key's id (apikey list)",
+				    .min = 1,
+				    .max = LONG_MAX,
+				    .required = true},
+				   {0}};
+	const opt_cmd
+		create = {"apikey create",
+			  "yiwang apikey create --db DB --name NAME   (prints the key alone on "
+			  "stdout)",
+			  NULL, create_opts},
+		list = {"apikey list", "yiwang apikey list --db DB", NULL, list_opts},
+		revoke = {"apikey revoke", "yiwang apikey revoke --db DB --id N", NULL,
+			  revoke_opts};
+	const subcommand subs[] = {{"create", &create}, {"list", &list}, {"revoke", &revoke}};
+	int rc;
+	int which = pick_sub("apikey", subs, 3, NULL, argc, argv, &rc);
+	if (which < 0)
+		return rc;
+	const char *sub = subs[which].name;
+	rc = opts_parse(subs[which].cmd, argc - 1, argv + 1);
+	if (rc != OPTS_OK)
+		return rc == OPTS_HELP ? 0 : rc;
 	store *s;
 	if (open_store(db, false, &s))
 		return 1;
@@ -919,7 +948,7 @@ static int cmd_apikey(int argc, char **argv)
 	if (!strcmp(sub, "create")) {
 		char key[64];
 		int64_t kid;
-		if (auth_apikey_create(s, &sys, o.name, key, sizeof key, &kid, &e) < 0)
+		if (auth_apikey_create(s, &sys, name, key, sizeof key, &kid, &e) < 0)
 			rc = fail(&e);
 		else
 			printf("%s\n", key);
@@ -948,27 +977,24 @@ static int cmd_apikey(int argc, char **argv)
 
 /* ---- backup and check ---- */
 
-static const char backup_help[] = "usage: yiwang backup --db PATH --to FILE\n"
-				  "Copies a live SQLite database with SQLite's online backup API;\n"
-				  "the server may keep running. FILE is replaced atomically.\n";
-
-static int backup_opt(int c, void *ctx)
-{
-	if (c != 'o')
-		return -1;
-	*(const char **)ctx = optarg;
-	return 0;
-}
-
 static int cmd_backup(int argc, char **argv)
 {
-	const char *db, *to = NULL;
-	static const struct option extra[] = {{"to", required_argument, NULL, 'o'}, {0}};
-	int rc = parse_db_only(argc, argv, "backup", backup_help, &db, extra, backup_opt, &to);
-	if (rc)
-		return rc == -1 ? 0 : 2;
-	if (!to)
-		return usage_error("backup", "--to FILE is required");
+	const char *db = NULL, *to = NULL;
+	const opt opts[] = {DB_FLAG(&db),
+			    {.name = "to",
+			     .kind = OPT_STRING,
+			     .dest = &to,
+			     .arg = "FILE",
+			     .help = "the copy (replaced atomically)",
+			     .required = true},
+			    {0}};
+	const opt_cmd cmd = {"backup", "yiwang backup --db PATH --to FILE",
+			     "Copies a live SQLite database with SQLite's online backup API;\n"
+			     "the server may keep running. FILE is replaced atomically.\n",
+			     opts};
+	int rc = opts_parse(&cmd, argc, argv);
+	if (rc != OPTS_OK)
+		return rc == OPTS_HELP ? 0 : rc;
 	store *s;
 	if (open_store(db, false, &s))
 		return 1;
@@ -980,17 +1006,19 @@ static int cmd_backup(int argc, char **argv)
 	return rc;
 }
 
-static const char check_help[] =
-	"usage: yiwang check --db PATH|URI\n"
-	"Verifies the database (SQLite integrity check), the unit tree and the hash chain of\n"
-	"the audit trail. Exits 0 when everything is sound, 1 when something is wrong.\n";
-
 static int cmd_check(int argc, char **argv)
 {
-	const char *db;
-	int rc = parse_db_only(argc, argv, "check", check_help, &db, NULL, NULL, NULL);
-	if (rc)
-		return rc == -1 ? 0 : 2;
+	const char *db = NULL;
+	const opt opts[] = {DB_FLAG(&db), {0}};
+	const opt_cmd cmd = {
+		"check", "yiwang check --db PATH|URI",
+		"Verifies the database (SQLite integrity check), the unit tree and the hash chain "
+		"of\n"
+		"the audit trail. Exits 0 when everything is sound, 1 when something is wrong.\n",
+		opts};
+	int rc = opts_parse(&cmd, argc, argv);
+	if (rc != OPTS_OK)
+		return rc == OPTS_HELP ? 0 : rc;
 	store *s;
 	if (open_store(db, false, &s))
 		return 1;
@@ -1046,12 +1074,6 @@ static int cmd_check(int argc, char **argv)
 	return bad ? 1 : 0;
 }
 
-static const char rollup_help[] =
-	"usage: yiwang rollup rebuild --db PATH|URI\n"
-	"Recomputes the appeal statistics' roll-up (stats_appeal_days) from the assignments,\n"
-	"in one transaction. Triggers keep it exact on every write; rebuild after rows were\n"
-	"written around them, or when yiwang check reports a difference.\n";
-
 static int tx_rollup_rebuild(store_conn *c, void *ctx, err *e)
 {
 	(void)ctx;
@@ -1072,35 +1094,36 @@ static int tx_search_reindex(store_conn *c, void *ctx, err *e)
 /* The commands of one verb over one database (`yiwang NOUN VERB --db PATH|URI`): checks
  * the verb, parses --db and opens the store. 0 with *s open; otherwise *s is NULL and the
  * return is the command's exit status (0 after --help). */
-static int open_verb_db(int argc, char **argv, const char *verb, const char *name, const char *help,
-			store **s)
+static int open_verb_db(int argc, char **argv, const char *noun, const char *verb,
+			const char *about, store **s)
 {
 	*s = NULL;
-	if (argc < 2 || strcmp(argv[1], verb) != 0) {
-		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-			fputs(help, stdout);
-			return 0;
-		}
-		fputs(help, stderr);
-		return 2;
-	}
-	const char *db;
-	int rc = parse_db_only(argc - 1, argv + 1, name, help, &db, NULL, NULL, NULL);
-	if (rc)
-		return rc == -1 ? 0 : 2;
+	const char *db = NULL;
+	const opt opts[] = {DB_FLAG(&db), {0}};
+	char name[64], usage[128];
+	snprintf(name, sizeof name, "%s %s", noun, verb);
+	snprintf(usage, sizeof usage, "yiwang %s --db PATH|URI", name);
+	const opt_cmd cmd = {name, usage, about, opts};
+	const subcommand subs[] = {{verb, &cmd}};
+	int rc;
+	if (pick_sub(noun, subs, 1, about, argc, argv, &rc) < 0)
+		return rc;
+	rc = opts_parse(&cmd, argc - 1, argv + 1);
+	if (rc != OPTS_OK)
+		return rc == OPTS_HELP ? 0 : rc;
 	return open_store(db, false, s) ? 1 : 0;
 }
-
-static const char search_help[] =
-	"usage: yiwang search reindex --db PATH|URI\n"
-	"Indexes for search the appeals the search index lacks (rows written with plain SQL,\n"
-	"as the benchmark fixtures are), 2,000 a transaction; appeals already indexed are\n"
-	"left as they are.\n";
 
 static int cmd_search(int argc, char **argv)
 {
 	store *s;
-	int rc = open_verb_db(argc, argv, "reindex", "search reindex", search_help, &s);
+	int rc = open_verb_db(
+		argc, argv, "search", "reindex",
+		"Indexes for search the appeals the search index lacks (rows written with plain "
+		"SQL,\n"
+		"as the benchmark fixtures are), 2,000 a transaction; appeals already indexed are\n"
+		"left as they are.\n",
+		&s);
 	if (!s)
 		return rc;
 	err e = {0};
@@ -1121,7 +1144,13 @@ static int cmd_search(int argc, char **argv)
 static int cmd_rollup(int argc, char **argv)
 {
 	store *s;
-	int rc = open_verb_db(argc, argv, "rebuild", "rollup rebuild", rollup_help, &s);
+	int rc = open_verb_db(argc, argv, "rollup", "rebuild",
+			      "Recomputes the appeal statistics' roll-up (stats_appeal_days) from "
+			      "the assignments,\n"
+			      "in one transaction. Triggers keep it exact on every write; rebuild "
+			      "after rows were\n"
+			      "written around them, or when yiwang check reports a difference.\n",
+			      &s);
 	if (!s)
 		return rc;
 	err e = {0};
@@ -1134,9 +1163,21 @@ static int cmd_rollup(int argc, char **argv)
 
 /* ---- table ---- */
 
+/* A command without flags: --help, or a usage error for anything else. OPTS_OK to run. */
+static int no_flags(const char *name, const char *about, int argc, char **argv)
+{
+	char usage[64];
+	snprintf(usage, sizeof usage, "yiwang %s", name);
+	const opt none[] = {{0}};
+	const opt_cmd cmd = {name, usage, about, none};
+	return opts_parse(&cmd, argc, argv);
+}
+
 static int cmd_version(int argc, char **argv)
 {
-	(void)argc, (void)argv;
+	int rc = argc > 0 ? no_flags("version", "Prints the version.\n", argc, argv) : OPTS_OK;
+	if (rc != OPTS_OK)
+		return rc == OPTS_HELP ? 0 : rc;
 	printf("yiwang %s\n", VERSION);
 	return 0;
 }
@@ -1145,7 +1186,13 @@ static int cmd_version(int argc, char **argv)
  * operator read to know who may call what. */
 static int cmd_routes(int argc, char **argv)
 {
-	(void)argc, (void)argv;
+	int rc =
+		no_flags("routes",
+			 "Prints the API's routes as JSON, one a line: method, pattern, flags and\n"
+			 "the roles that may call it.\n",
+			 argc, argv);
+	if (rc != OPTS_OK)
+		return rc == OPTS_HELP ? 0 : rc;
 	router *rt = router_new();
 	routes_register(rt);
 	for (size_t i = 0; i < router_count(rt); i++) {
@@ -1192,7 +1239,9 @@ static const struct command {
 
 static int cmd_help(int argc, char **argv)
 {
-	(void)argc, (void)argv;
+	int rc = argc > 0 ? no_flags("help", "Lists the commands.\n", argc, argv) : OPTS_OK;
+	if (rc != OPTS_OK)
+		return rc == OPTS_HELP ? 0 : rc;
 	printf("usage: yiwang COMMAND [options]   (yiwang COMMAND --help for each)\n\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		printf("  %-8s %s\n", commands[i].name, commands[i].summary);
