@@ -126,21 +126,31 @@ describe('read cache', () => {
 
   test('an answer is never given past its session\'s expiry', async () => {
     // A session of 'leader' (this file's alone) made to end in 700 ms, by another
-    // process: the write ends every entry, so the next read fills a fresh one.
-    const token = await login(api, 'leader');
+    // process: the write ends every entry, so the next read fills a fresh one. On a loaded
+    // machine the other process can take most of the 700 ms; such a try proves nothing, so
+    // it is made again with a new session (at most five tries).
     const url = '/api/v1/appeals?per_page=4';
-    assertStatus(await api(url, { token }), 200);
-    const expires = Date.now() + 700;
-    sql(srv.db.url, `UPDATE sessions SET expires_at = ${expires} WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE username = 'leader')`);
-    const hits = await hitsDuring(async () => {
+    for (let attempt = 1; ; attempt++) {
+      const token = await login(api, 'leader');
       assertStatus(await api(url, { token }), 200);
-      assertStatus(await api(url, { token }), 200);
-    });
-    assertHits(hits, 1, 'the second read before the expiry');
-    assert.ok(Date.now() < expires - 200, 'the reads came well before the expiry (a slow machine?)');
-    // Past the expiry, but within the second an entry may otherwise live: nothing wrote.
-    await new Promise((res) => setTimeout(res, expires - Date.now() + 50));
-    assertError(await api(url, { token }), 401, 'unauthorized');
+      const expires = Date.now() + 700;
+      sql(srv.db.url, `UPDATE sessions SET expires_at = ${expires} WHERE revoked_at IS NULL AND user_id = (SELECT id FROM users WHERE username = 'leader')`);
+      const answers = [];
+      const hits = await hitsDuring(async () => {
+        answers.push(await api(url, { token }));
+        answers.push(await api(url, { token }));
+      });
+      if (Date.now() >= expires - 200) {
+        assert.ok(attempt < 5, 'five tries never read well before the expiry (a slow machine?)');
+        continue;
+      }
+      for (const a of answers) assertStatus(a, 200);
+      assertHits(hits, 1, 'the second read before the expiry');
+      // Past the expiry, but within the second an entry may otherwise live: nothing wrote.
+      await new Promise((res) => setTimeout(res, expires - Date.now() + 50));
+      assertError(await api(url, { token }), 401, 'unauthorized');
+      break;
+    }
   });
 
   test('an answer lives at most a second', async () => {
