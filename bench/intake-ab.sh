@@ -3,10 +3,11 @@
 # Two builds of yiwang on the durable intakes of bench/appeals.sh (a), alternating: the
 # before/after of a change to the intake path measured in one session.
 #
-#	bench/intake-ab.sh OLD_BINARY NEW_BINARY DEMO_DB
+#	bench/intake-ab.sh OLD_BINARY NEW_BINARY DEMO_DB [NEW_DEMO_DB]
 #
 # DEMO_DB: a `yiwang demo` database (both builds must open it: the older build first when
-# the newer adds a migration). Each round runs OLD then NEW (NEW then OLD in even rounds),
+# the newer adds a migration); NEW_DEMO_DB, when given, is the one NEW runs on (a database
+# setting measured with one binary: OLD_BINARY = NEW_BINARY). Each round runs OLD then NEW (NEW then OLD in even rounds),
 # each on a fresh copy of DEMO_DB, `wrk -c CONNECTIONS` for DURATION seconds, then SIGKILL
 # and the rows counted (bench_intake_durable). Besides req/s and the server's CPU per
 # intake, the CPU per intake of the writer thread (yw-writer) and of every other thread that
@@ -15,15 +16,15 @@
 # BENCH_ACCESS_LOG=0 to serve without the access log (it is on by default, as in (a)).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
-[ $# = 3 ] || bench_die "usage: bench/intake-ab.sh OLD_BINARY NEW_BINARY DEMO_DB"
-OLD=$1 NEW=$2 DEMO=$3
+[ $# = 3 ] || [ $# = 4 ] || bench_die "usage: bench/intake-ab.sh OLD_BINARY NEW_BINARY DEMO_DB [NEW_DEMO_DB]"
+OLD=$1 NEW=$2 DEMO=$3 NEW_DEMO=${4:-$3}
 BENCH_DURATION=${DURATION:-5}
 CONNS=${CONNECTIONS:-256}
 THREADS=${THREADS:-16}
 REPEAT=${REPEAT:-3}
 bench_init
 echo "# bench/intake-ab.sh — $(date -u '+%Y-%m-%d %H:%M:%S UTC'), machine: $(bench_machine), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# old: $OLD, new: $NEW; DURATION=$BENCH_DURATION REPEAT=$REPEAT CONNECTIONS=$CONNS THREADS=$THREADS"
+echo "# old: $OLD on $DEMO, new: $NEW on $NEW_DEMO; DURATION=$BENCH_DURATION REPEAT=$REPEAT CONNECTIONS=$CONNS THREADS=$THREADS"
 bench_intake_lua "$BENCH_TMP/intake.lua"
 
 # CPU ns per thread name of PID: "name ns" lines (threads of one name summed).
@@ -41,11 +42,11 @@ for ((i = 1; i <= REPEAT; i++)); do
 	order="old new"
 	((i % 2)) || order="new old"
 	for which in $order; do
-		bin=$OLD
-		[ "$which" = new ] && bin=$NEW
+		bin=$OLD src=$DEMO
+		[ "$which" = new ] && bin=$NEW src=$NEW_DEMO
 		db=$BENCH_TMP/intake.db
 		rm -f "$db" "$db-wal" "$db-shm"
-		cp "$DEMO" "$db"
+		cp "$src" "$db"
 		count_cases() { sqlite3 "$db" "SELECT COUNT(*) FROM cases"; }
 		logopt=(--access-log "$BENCH_TMP/access.log")
 		[ "${BENCH_ACCESS_LOG:-1}" = 0 ] && logopt=()
