@@ -368,27 +368,68 @@ bool case_visible(const actor *who, const case_row *r)
 	       (r->handler_path[0] && scope_contains(who->unit_path, r->handler_path));
 }
 
+/* The day's last number from the batch's memo kept by the SQLite writer
+ * (store_batch_memo): key "prefix day". */
+static int numbers_save(store_conn *c, const store_memo *m, err *e)
+{
+	char prefix[sizeof m->key];
+	snprintf(prefix, sizeof prefix, "%s", m->key);
+	char *day = strchr(prefix, ' ');
+	if (!day)
+		return err_set(e, ERR_INTERNAL, "numbering", NULL, "无法生成编号");
+	*day++ = '\0';
+	return store_exec(c, e,
+			  "INSERT INTO case_numbers (prefix, day, seq) VALUES (?, ?, ?)"
+			  " ON CONFLICT (prefix, day) DO UPDATE SET seq = excluded.seq",
+			  "ssi", prefix, day, m->value) < 0
+		       ? -1
+		       : 0;
+}
+
 int case_number_next(store_conn *c, const char *prefix, int64_t now, char *out, size_t n, err *e)
 {
 	char iso[40];
 	clock_format_iso(now, iso, sizeof iso);
 	char day[9];
 	snprintf(day, sizeof day, "%.4s%.2s%.2s", iso, iso + 5, iso + 8);
-	store_stmt *st;
-	int rc = store_query_row(
-		c, &st, e,
-		"INSERT INTO case_numbers (prefix, day, seq) VALUES (?, ?, 1)"
-		" ON CONFLICT (prefix, day) DO UPDATE SET seq = case_numbers.seq + 1"
-		" RETURNING seq",
-		"ss", prefix, day);
-	if (rc <= 0)
-		return rc == 0 ? err_set(e, ERR_INTERNAL, "numbering", NULL, "无法生成编号") : -1;
-	int64_t seq = store_col_int(st, 0);
-	while ((rc = store_step(st, e)) == 1)
-		;
-	store_done(st);
-	if (rc < 0)
-		return -1;
+	int64_t seq;
+	/* On SQLite's writer the day's counter lives in memory for the batch: read once,
+	 * written once before the commit (a batch of intakes is one day's numbers in a row). */
+	store_memo *m = store_batch_memo(c, numbers_save);
+	char key[sizeof m->key];
+	snprintf(key, sizeof key, "%s %s", prefix, day);
+	if (m && (!m->loaded || strcmp(m->key, key) != 0)) {
+		if (m->loaded && m->dirty && numbers_save(c, m, e) < 0)
+			return -1;
+		int64_t have;
+		if (store_query_int(c, &have, 0, e,
+				    "SELECT seq FROM case_numbers WHERE prefix = ? AND day = ?",
+				    "ss", prefix, day) < 0)
+			return -1;
+		*m = (store_memo){.loaded = true, .value = have};
+		snprintf(m->key, sizeof m->key, "%s", key);
+	}
+	if (m) {
+		seq = ++m->value;
+		m->dirty = true;
+	} else {
+		store_stmt *st;
+		int rc = store_query_row(
+			c, &st, e,
+			"INSERT INTO case_numbers (prefix, day, seq) VALUES (?, ?, 1)"
+			" ON CONFLICT (prefix, day) DO UPDATE SET seq = case_numbers.seq + 1"
+			" RETURNING seq",
+			"ss", prefix, day);
+		if (rc <= 0)
+			return rc == 0 ? err_set(e, ERR_INTERNAL, "numbering", NULL, "无法生成编号")
+				       : -1;
+		seq = store_col_int(st, 0);
+		while ((rc = store_step(st, e)) == 1)
+			;
+		store_done(st);
+		if (rc < 0)
+			return -1;
+	}
 	snprintf(out, n, "%s%s%06lld", prefix, day, (long long)seq);
 	return 0;
 }

@@ -456,6 +456,11 @@ store_chain *store_batch_chain(store_conn *c, store_chain_save_fn save)
 	return c->s->ops->batch_chain ? c->s->ops->batch_chain(c, save) : NULL;
 }
 
+store_memo *store_batch_memo(store_conn *c, store_memo_save_fn save)
+{
+	return c->s->ops->batch_memo ? c->s->ops->batch_memo(c, save) : NULL;
+}
+
 /* ---- full-text search ---- */
 
 static bool fts_index_known(const char *index)

@@ -149,6 +149,20 @@ typedef struct store_chain {
 typedef int (*store_chain_save_fn)(store_conn *conn, const store_chain *h, err *e);
 store_chain *store_batch_chain(store_conn *conn, store_chain_save_fn save);
 
+/* One counter kept in memory across a SQLite writer batch, as the audit chain's head
+ * above (src/engine/case.c: the day's case numbers): key names it (loaded: key and value
+ * hold what the database has, plus this batch's changes), save writes it just before the
+ * commit, or before the memo takes another key. A job that fails gets the memo back as it
+ * was before the job. NULL outside a writer batch and on PostgreSQL. */
+typedef struct store_memo {
+	bool loaded;
+	bool dirty;
+	char key[48];
+	int64_t value;
+} store_memo;
+typedef int (*store_memo_save_fn)(store_conn *conn, const store_memo *m, err *e);
+store_memo *store_batch_memo(store_conn *conn, store_memo_save_fn save);
+
 /* Appends "%q%" to sb with LIKE's wildcards in q escaped, for `LIKE ? ESCAPE '\\'`, so a
  * search for "100%" finds that text. */
 void store_like_pattern(strbuf *sb, const char *q);
