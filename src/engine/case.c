@@ -455,25 +455,23 @@ int case_create(store_conn *c, const actor *who, const case_new *in, int64_t *id
 	}
 	if (case_number_next(c, in->machine->prefix, now, number, 32, e) < 0)
 		return -1;
-	rc = store_query_row(
-		c, &st, e,
-		"INSERT INTO cases (kind, number, status, region_id, region_path,"
-		" intake_unit_id, title, content, urgent, created_by, created_at,"
-		" updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		"sssisissbnii", in->machine->kind, number, in->status, in->region_id, region_path,
-		in->intake_unit_id, in->title, in->content, (int)in->urgent, in->created_by, now,
-		now);
-	if (rc <= 0)
-		return -1;
-	*id = store_col_int(st, 0);
-	while ((rc = store_step(st, e)) == 1)
-		;
-	store_done(st);
-	if (rc < 0)
+	if (store_insert_id(c, id, e,
+			    "INSERT INTO cases (kind, number, status, region_id, region_path,"
+			    " intake_unit_id, title, content, urgent, created_by, created_at,"
+			    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			    "sssisissbnii", in->machine->kind, number, in->status, in->region_id,
+			    region_path, in->intake_unit_id, in->title, in->content,
+			    (int)in->urgent, in->created_by, now, now) < 0)
 		return -1;
 	strbuf text = STRBUF_INIT;
-	strbuf_addf(&text, "%s %s %s %s", number, in->title, in->content,
-		    in->search_extra ? in->search_extra : "");
+	strbuf_adds(&text, number);
+	strbuf_addch(&text, ' ');
+	strbuf_adds(&text, in->title);
+	strbuf_addch(&text, ' ');
+	strbuf_adds(&text, in->content);
+	strbuf_addch(&text, ' ');
+	if (in->search_extra)
+		strbuf_adds(&text, in->search_extra);
 	rc = store_fts_put(c, "case", *id, strbuf_str(&text), e);
 	strbuf_release(&text);
 	if (rc < 0)

@@ -118,6 +118,10 @@ void store_done(store_stmt *st);
 int64_t store_exec(store_conn *conn, err *e, const char *sql, const char *fmt, ...);
 /* Prepare, bind and step once: 1 with the row ready (caller reads, then store_done),
  * 0 no row (statement already done), -1 error. */
+/* Runs an INSERT of one row into a table keyed by `id` and sets *id to the new row's id:
+ * on SQLite the rowid it was given (RETURNING would collect its row in a temporary table
+ * before handing it back), on PostgreSQL through RETURNING id. -1 on error. */
+int store_insert_id(store_conn *conn, int64_t *id, err *e, const char *sql, const char *fmt, ...);
 int store_query_row(store_conn *conn, store_stmt **out, err *e, const char *sql, const char *fmt,
 		    ...);
 /* Runs a query expected to return one integer (COUNT, an id); def when no row. */
