@@ -166,20 +166,25 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 		if (!intake_unit && root_unit(c, &intake_unit, e) < 0)
 			return -1;
 	}
-	/* The region (by its code in the caller's area, or by id) and the intake unit, for
-	 * the checks and for the answer: one statement. */
+	/* The region (by its code in the caller's area, or by id), the intake unit and the
+	 * category, for the checks and for the answer: one statement. */
 	store_stmt *st;
-	int rc = by_code ? store_query_row(c, &st, e,
-					   "SELECT r.name, r.kind, r.path, i.name, r.id"
-					   " FROM units r LEFT JOIN units i ON i.id = ?"
-					   " WHERE r.code = ? AND r.kind <> 'department'"
-					   " AND r.path >= ? AND r.path < ?",
-					   "isss", intake_unit, in->region_code, who->unit_path, hi)
+	bool category_active = false;
+	int rc = by_code ? store_query_row(
+				   c, &st, e,
+				   "SELECT r.name, r.kind, r.path, i.name, r.id, k.active,"
+				   " k.name, k.code FROM units r LEFT JOIN units i ON i.id = ?"
+				   " LEFT JOIN categories k ON k.id = ?"
+				   " WHERE r.code = ? AND r.kind <> 'department'"
+				   " AND r.path >= ? AND r.path < ?",
+				   "iisss", intake_unit, in->category_id, in->region_code,
+				   who->unit_path, hi)
 			 : store_query_row(
 				   c, &st, e,
-				   "SELECT r.name, r.kind, r.path, i.name, r.id"
-				   " FROM units r LEFT JOIN units i ON i.id = ? WHERE r.id = ?",
-				   "ii", intake_unit, region);
+				   "SELECT r.name, r.kind, r.path, i.name, r.id, k.active,"
+				   " k.name, k.code FROM units r LEFT JOIN units i ON i.id = ?"
+				   " LEFT JOIN categories k ON k.id = ? WHERE r.id = ?",
+				   "iii", intake_unit, in->category_id, region);
 	if (rc < 0)
 		return -1;
 	if (rc == 0 && by_code)
@@ -197,6 +202,13 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 		snprintf(info->intake_unit_name, sizeof info->intake_unit_name, "%s",
 			 store_col_text(st, 3));
 		region = store_col_int(st, 4);
+		category_active = !store_col_null(st, 5) && store_col_int(st, 5) == 1;
+		if (!store_col_null(st, 6)) {
+			snprintf(info->category_name, sizeof info->category_name, "%s",
+				 store_col_text(st, 6));
+			snprintf(info->category_code, sizeof info->category_code, "%s",
+				 store_col_text(st, 7));
+		}
 		store_done(st);
 	}
 	if (rc == 0 || (chosen && !strcmp(info->region_kind, "department")) ||
@@ -204,24 +216,9 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 		return err_set(e, ERR_INVALID, "invalid_region", "region_id", "%s",
 			       limited ? "所属区域不存在、不是行政区域或不在您的管辖范围内"
 				       : "所属区域不存在或不是行政区域");
-	if (in->category_id) {
-		rc = store_query_row(c, &st, e,
-				     "SELECT active, name, code FROM categories WHERE id = ?", "i",
-				     in->category_id);
-		if (rc < 0)
-			return -1;
-		bool active = rc == 1 && store_col_int(st, 0) == 1;
-		if (rc == 1) {
-			snprintf(info->category_name, sizeof info->category_name, "%s",
-				 store_col_text(st, 1));
-			snprintf(info->category_code, sizeof info->category_code, "%s",
-				 store_col_text(st, 2));
-			store_done(st);
-		}
-		if (!active)
-			return err_set(e, ERR_INVALID, "invalid_category", "category_id",
-				       "事项分类不存在或已停用");
-	}
+	if (in->category_id && !category_active)
+		return err_set(e, ERR_INVALID, "invalid_category", "category_id",
+			       "事项分类不存在或已停用");
 	if (in->title) {
 		snprintf(info->title, sizeof info->title, "%s", in->title);
 	} else {
