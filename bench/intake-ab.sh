@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# shellcheck disable=SC2034
+# shellcheck disable=SC2034,SC2016  # (hooks are evaluated later, in bench_intake_durable)
 # Two builds of yiwang on the durable intakes of bench/appeals.sh (a), alternating: the
 # before/after of a change to the intake path measured in one session.
 #

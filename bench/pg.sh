@@ -238,6 +238,7 @@ report() {
 DURABILITY=()
 intake_workload() {
 	local i b db
+	# shellcheck disable=SC2034  # filled through OUT_* by bench_intake_durable
 	S_RPS=() S_US=() S_OTHER=() P_RPS=() P_US=() P_OTHER=() P_DB=()
 	for ((i = 1; i <= REPEAT; i++)); do
 		for b in $( ((i % 2)) && echo sqlite pg || echo pg sqlite); do
