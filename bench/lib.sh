@@ -12,6 +12,7 @@
 #	BENCH_SERVER_PID=$YIWANG_PID bench_wrk ...; bench_cpu_of NAME 1   # µs/request
 #	bench_median 3 1 2         # prints 2 (also bench_min, bench_max, bench_ratio)
 #	bench_stop PID             # stops one server early
+#	bench_intake_durable ...   # a durable intake run: wrk, SIGKILL, rows counted (below)
 #
 # Every process a helper starts is remembered and stopped (by its pid) on exit; the temp
 # dir is removed unless BENCH_KEEP=1. Servers are pinned with taskset to BENCH_SERVER_CPU
