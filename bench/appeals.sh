@@ -86,17 +86,6 @@ echo "# demo: $DEMO_APPEALS appeals, yiwang demo took $DEMO_SECONDS s"
 
 # ---- helpers ----
 
-# Stops PID at once with SIGKILL (a crash: only what was committed survives) and forgets it.
-kill_now() {
-	local pid=$1 p rest=()
-	kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	for p in "${BENCH_PIDS[@]}"; do
-		[ "$p" = "$pid" ] || rest+=("$p")
-	done
-	BENCH_PIDS=("${rest[@]}")
-}
-
 TABLE=()
 MEM_TABLE=()
 
@@ -307,51 +296,7 @@ bench_stop "$YIWANG_PID"
 
 # ---- (a) durable intakes ----
 
-cat >"$BENCH_TMP/intake.lua" <<'EOF'
--- POST /api/v1/appeals as an agent, a different appeal each time (text and phone vary),
--- counting the 201s so that the script can hold them against the rows on disk.
-local token = os.getenv("YW_TOKEN")
-local threads = {}
-local n = 0
-
-function setup(thread)
-	table.insert(threads, thread)
-end
-
-function init(args)
-	created, other = 0, 0
-	wrk.method = "POST"
-	wrk.headers["Content-Type"] = "application/json"
-	wrk.headers["Authorization"] = "Bearer " .. token
-end
-
-function request()
-	n = n + 1
-	local body = string.format(
-		'{"content":"基准测试第%d件：中华社区%d号楼室温只有%d度，家里有老人，请供热公司尽快处理。",' ..
-		'"channel":"8890","type":"complaint","category_id":2,"contact_name":"王女士",' ..
-		'"contact_phone":"139%08d","address":"海州区中华路%d号福园小区%d号楼","region_code":"210902003000"}',
-		n, n % 30 + 1, 12 + n % 5, n, n % 200 + 1, n % 30 + 1)
-	return wrk.format(nil, nil, nil, body)
-end
-
-function response(status, headers, body)
-	if status == 201 then
-		created = created + 1
-	else
-		other = other + 1
-	end
-end
-
-function done(summary, latency, requests)
-	local c, o = 0, 0
-	for _, t in ipairs(threads) do
-		c = c + t:get("created")
-		o = o + t:get("other")
-	end
-	io.write(string.format("created %d other %d\n", c, o))
-end
-EOF
+bench_intake_lua "$BENCH_TMP/intake.lua"
 
 DURABILITY=()
 INTAKE_ROWS=()
@@ -365,26 +310,11 @@ for pair in $INTAKE_RUNS; do
 		db=$BENCH_TMP/intake.db
 		rm -f "$db" "$db-wal" "$db-shm"
 		cp "$DEMO" "$db"
-		before=$(sqlite3 "$db" "SELECT COUNT(*) FROM cases")
+		count_cases() { sqlite3 "$db" "SELECT COUNT(*) FROM cases"; }
 		bench_yiwang_start "$db" --access-log "$BENCH_TMP/access-intake.log" --threads "$t"
-		tok=$(bench_login "http://127.0.0.1:$YIWANG_PORT" agent)
-		name=intake-c$c-t$t-$i
-		YW_TOKEN=$tok BENCH_CONNECTIONS=$c OUT_RPS=R_RPS OUT_US=R_US OUT_OTHER=R_OTHER \
-			one_run "$name" "$YIWANG_PID" "http://127.0.0.1:$YIWANG_PORT/api/v1/appeals" -s "$BENCH_TMP/intake.lua"
-		kill_now "$YIWANG_PID"
-		after=$(sqlite3 "$db" "SELECT COUNT(*) FROM cases")
-		read -r acked others < <(awk '/^created / {print $2, $4}' "$BENCH_TMP/wrk/$name.txt")
-		rows=$((after - before))
-		verdict=ok
-		if [ -z "${acked:-}" ]; then
-			verdict="no count"
-		elif ((rows < acked)); then
-			verdict="LOST $((acked - rows))"
-		elif ((rows - acked > c)); then
-			verdict="extra $((rows - acked)) > $c in flight?"
-		fi
-		DURABILITY+=("$(printf '%-10s %4s %7s %8s %8s %6s %6s  %s' "c=$c t=$t" "$i" "${R_RPS[-1]}" "${acked:-?}" "$rows" "$((rows - ${acked:-0}))" "${others:-?}" "$verdict")")
-		bench_log "bench: intake c=$c threads=$t run $i/$REPEAT: ${R_RPS[-1]} req/s ${R_US[-1]} µs/req; 201s ${acked:-?}, rows $rows ($verdict); nginx ${NI_RPS[-1]} req/s"
+		OUT_RPS=R_RPS OUT_US=R_US OUT_OTHER=R_OTHER bench_intake_durable "c=$c t=$t" "$i" \
+			"intake-c$c-t$t-$i" "$YIWANG_PID" "http://127.0.0.1:$YIWANG_PORT" "$c" count_cases
+		bench_log "bench: intake c=$c threads=$t run $i/$REPEAT: ${R_RPS[-1]} req/s ${R_US[-1]} µs/req; nginx ${NI_RPS[-1]} req/s"
 	done
 	row "  nginx static ${INTAKE_BYTES} B, wrk -c$c (reference)" NI_RPS NI_US NI_OTHER
 	row "(a) yiwang POST /api/v1/appeals -c$c --threads $t" R_RPS R_US R_OTHER "$MED" "$MED_US"
@@ -486,7 +416,7 @@ echo "(m) priv: Private_Clean + Private_Dirty of /proc/PID/smaps_rollup (aim <= 
 echo "  1,000,000 appeals under load); RSS also counts the database file's shared pages."
 echo
 echo "durability of (a): after each run the server was killed with SIGKILL, then rows counted"
-printf '%-10s %4s %7s %8s %8s %6s %6s  %s\n' run rep "r/s" "201s" rows extra non201 verdict
+bench_durability_header
 printf '%s\n' "${DURABILITY[@]}"
 if [ "$STATS_ROWS" != 0 ]; then
 	echo

@@ -12,6 +12,7 @@
 #	BENCH_SERVER_PID=$YIWANG_PID bench_wrk ...; bench_cpu_of NAME 1   # µs/request
 #	bench_median 3 1 2         # prints 2 (also bench_min, bench_max, bench_ratio)
 #	bench_stop PID             # stops one server early
+#	bench_intake_durable ...   # a durable intake run: wrk, SIGKILL, rows counted (below)
 #
 # Every process a helper starts is remembered and stopped (by its pid) on exit; the temp
 # dir is removed unless BENCH_KEEP=1. Servers are pinned with taskset to BENCH_SERVER_CPU
@@ -375,6 +376,111 @@ row() {
 	fi
 	[ $# -ge 7 ] && line="$line  $7"
 	TABLE+=("$line")
+}
+
+# ---- durable intakes (bench/appeals.sh (a), bench/pg.sh, bench/intake-ab.sh) ----
+
+# bench_intake_lua FILE: writes the wrk script of the intake runs: POST /api/v1/appeals as
+# the token in YW_TOKEN, a different appeal each time (text and phone vary), counting the
+# 201s so that the run can hold them against the rows on disk ("created N other M").
+bench_intake_lua() {
+	cat >"$1" <<'EOF'
+local threads = {}
+local n = 0
+
+function setup(thread)
+	table.insert(threads, thread)
+end
+
+function init(args)
+	created, other = 0, 0
+	wrk.method = "POST"
+	wrk.headers["Content-Type"] = "application/json"
+	wrk.headers["Authorization"] = "Bearer " .. os.getenv("YW_TOKEN")
+end
+
+function request()
+	n = n + 1
+	local body = string.format(
+		'{"content":"基准测试第%d件：中华社区%d号楼室温只有%d度，家里有老人，请供热公司尽快处理。",' ..
+		'"channel":"8890","type":"complaint","category_id":2,"contact_name":"王女士",' ..
+		'"contact_phone":"139%08d","address":"海州区中华路%d号福园小区%d号楼","region_code":"210902003000"}',
+		n, n % 30 + 1, 12 + n % 5, n, n % 200 + 1, n % 30 + 1)
+	return wrk.format(nil, nil, nil, body)
+end
+
+function response(status, headers, body)
+	if status == 201 then
+		created = created + 1
+	else
+		other = other + 1
+	end
+end
+
+function done(summary, latency, requests)
+	local c, o = 0, 0
+	for _, t in ipairs(threads) do
+		c = c + t:get("created")
+		o = o + t:get("other")
+	end
+	io.write(string.format("created %d other %d\n", c, o))
+end
+EOF
+}
+
+# bench_kill_now PID: stops PID at once with SIGKILL (a crash: only what was committed
+# survives) and forgets it.
+bench_kill_now() {
+	local pid=$1 p rest=()
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	for p in "${BENCH_PIDS[@]}"; do
+		[ "$p" = "$pid" ] || rest+=("$p")
+	done
+	BENCH_PIDS=("${rest[@]}")
+}
+
+# bench_intake_durable LABEL REP NAME PID BASE CONNECTIONS COUNT: one durable intake run.
+# Logs in as the demo's agent on the yiwang PID at BASE (http://host:port), runs the
+# script $BENCH_TMP/intake.lua (bench_intake_lua) with CONNECTIONS connections as
+# one_run NAME (appending to the arrays named by OUT_RPS, OUT_US, OUT_OTHER), kills the
+# server with SIGKILL and counts the rows with the command COUNT (prints the number of
+# cases, e.g. the name of a function; also run before the wrk run). Every 201 wrk received must be a row; rows beyond
+# the 201s are requests in flight when wrk stopped (at most CONNECTIONS). Optional
+# commands BENCH_INTAKE_PRE and BENCH_INTAKE_POST are evaluated just before and after wrk
+# (bench/pg.sh: the database's CPU). Appends a line to DURABILITY (header:
+# bench_durability_header) and sets BENCH_INTAKE_ACKED, BENCH_INTAKE_ROWS and BENCH_INTAKE_VERDICT.
+bench_intake_durable() {
+	local label=$1 rep=$2 name=$3 pid=$4 base=$5 conns=$6 count=$7 before after tok others
+	before=$($count)
+	tok=$(bench_login "$base" agent)
+	[ -f "$BENCH_TMP/intake.lua" ] || bench_intake_lua "$BENCH_TMP/intake.lua"
+	[ -n "${BENCH_INTAKE_PRE:-}" ] && eval "$BENCH_INTAKE_PRE"
+	YW_TOKEN=$tok BENCH_CONNECTIONS=$conns one_run "$name" "$pid" "$base/api/v1/appeals" \
+		-s "$BENCH_TMP/intake.lua"
+	[ -n "${BENCH_INTAKE_POST:-}" ] && eval "$BENCH_INTAKE_POST"
+	bench_kill_now "$pid"
+	after=$($count)
+	BENCH_INTAKE_ACKED='' others=''
+	read -r BENCH_INTAKE_ACKED others < <(awk '/^created / {print $2, $4}' "$BENCH_TMP/wrk/$name.txt")
+	BENCH_INTAKE_ROWS=$((after - before))
+	BENCH_INTAKE_VERDICT=ok
+	if [ -z "$BENCH_INTAKE_ACKED" ]; then
+		BENCH_INTAKE_VERDICT="no count"
+	elif ((BENCH_INTAKE_ROWS < BENCH_INTAKE_ACKED)); then
+		BENCH_INTAKE_VERDICT="LOST $((BENCH_INTAKE_ACKED - BENCH_INTAKE_ROWS))"
+	elif ((BENCH_INTAKE_ROWS - BENCH_INTAKE_ACKED > conns)); then
+		BENCH_INTAKE_VERDICT="extra $((BENCH_INTAKE_ROWS - BENCH_INTAKE_ACKED)) > $conns in flight?"
+	fi
+	DURABILITY+=("$(printf '%-12s %4s %8s %8s %8s %6s %6s  %s' "$label" "$rep" \
+		"$(awk '/^Requests\/sec:/ {print $2}' "$BENCH_TMP/wrk/$name.txt")" "${BENCH_INTAKE_ACKED:-?}" \
+		"$BENCH_INTAKE_ROWS" "$((BENCH_INTAKE_ROWS - ${BENCH_INTAKE_ACKED:-0}))" "${others:-?}" "$BENCH_INTAKE_VERDICT")")
+	bench_log "bench: intake $label run $rep: 201s ${BENCH_INTAKE_ACKED:-?}, rows $BENCH_INTAKE_ROWS ($BENCH_INTAKE_VERDICT)"
+}
+
+# The header of the DURABILITY lines.
+bench_durability_header() {
+	printf '%-12s %4s %8s %8s %8s %6s %6s  %s\n' run rep "r/s" "201s" rows extra non201 verdict
 }
 
 # bench_appeals_fixture DB ROWS: adds ROWS appeals to the demo database DB (plain SQL

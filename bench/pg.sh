@@ -119,21 +119,10 @@ start_yiwang() {
 		BENCH_PIDS+=("$YIWANG_PID")
 		YIWANG_PORT=$port
 		bench_wait_http "http://127.0.0.1:$port/healthz" "$YIWANG_PID" && return 0
-		kill_now "$YIWANG_PID"
+		bench_kill_now "$YIWANG_PID"
 		bench_log "bench: yiwang did not start on port $port (try $try): $(tail -n 1 "$BENCH_TMP/yiwang-$port.log")"
 	done
 	bench_die "yiwang did not start"
-}
-
-# Stops PID at once with SIGKILL (a crash: only what was committed survives) and forgets it.
-kill_now() {
-	local pid=$1 p rest=()
-	kill -KILL "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	for p in "${BENCH_PIDS[@]}"; do
-		[ "$p" = "$pid" ] || rest+=("$p")
-	done
-	BENCH_PIDS=("${rest[@]}")
 }
 
 # ---- wrk scripts ----
@@ -157,48 +146,7 @@ function request()
 end
 EOF
 
-cat >"$BENCH_TMP/intake.lua" <<'EOF'
-local threads = {}
-local n = 0
-
-function setup(thread)
-	table.insert(threads, thread)
-end
-
-function init(args)
-	created, other = 0, 0
-	wrk.method = "POST"
-	wrk.headers["Content-Type"] = "application/json"
-	wrk.headers["Authorization"] = "Bearer " .. os.getenv("YW_TOKEN")
-end
-
-function request()
-	n = n + 1
-	local body = string.format(
-		'{"content":"基准测试第%d件：中华社区%d号楼室温只有%d度，家里有老人，请供热公司尽快处理。",' ..
-		'"channel":"8890","type":"complaint","category_id":2,"contact_name":"王女士",' ..
-		'"contact_phone":"139%08d","address":"海州区中华路%d号福园小区%d号楼","region_code":"210902003000"}',
-		n, n % 30 + 1, 12 + n % 5, n, n % 200 + 1, n % 30 + 1)
-	return wrk.format(nil, nil, nil, body)
-end
-
-function response(status, headers, body)
-	if status == 201 then
-		created = created + 1
-	else
-		other = other + 1
-	end
-end
-
-function done(summary, latency, requests)
-	local c, o = 0, 0
-	for _, t in ipairs(threads) do
-		c = c + t:get("created")
-		o = o + t:get("other")
-	end
-	io.write(string.format("created %d other %d\n", c, o))
-end
-EOF
+bench_intake_lua "$BENCH_TMP/intake.lua"
 
 # The paths the reads rotate over: the newest 200 appeals of the agent's own list, on each
 # backend (two demos built at different moments number their appeals alike, but not
@@ -289,7 +237,8 @@ report() {
 # of the demo, yiwang killed with SIGKILL after each and the rows counted.
 DURABILITY=()
 intake_workload() {
-	local i b db before after acked others rows verdict name url
+	local i b db
+	# shellcheck disable=SC2034  # filled through OUT_* by bench_intake_durable
 	S_RPS=() S_US=() S_OTHER=() P_RPS=() P_US=() P_OTHER=() P_DB=()
 	for ((i = 1; i <= REPEAT; i++)); do
 		for b in $( ((i % 2)) && echo sqlite pg || echo pg sqlite); do
@@ -304,35 +253,15 @@ intake_workload() {
 				db=$PGBASE/yw_intake
 				count() { psql -Atq "$db" -c "SELECT COUNT(*) FROM cases"; }
 			fi
-			before=$(count)
 			start_yiwang "$db" --threads "$THREADS"
-			url=http://127.0.0.1:$YIWANG_PORT
-			name=intake-$b-$i
 			if [ $b = sqlite ]; then
-				YW_TOKEN=$(bench_login "$url" agent) BENCH_CONNECTIONS=$INTAKE_CONNECTIONS \
-					OUT_RPS=S_RPS OUT_US=S_US OUT_OTHER=S_OTHER \
-					one_run "$name" "$YIWANG_PID" "$url/api/v1/appeals" -s "$BENCH_TMP/intake.lua"
+				OUT_RPS=S_RPS OUT_US=S_US OUT_OTHER=S_OTHER BENCH_INTAKE_PRE='' BENCH_INTAKE_POST='' \
+					bench_intake_durable "$b" "$i" "intake-$b-$i" "$YIWANG_PID" "http://127.0.0.1:$YIWANG_PORT" "$INTAKE_CONNECTIONS" count
 			else
-				pg_cpu_before
-				YW_TOKEN=$(bench_login "$url" agent) BENCH_CONNECTIONS=$INTAKE_CONNECTIONS \
-					OUT_RPS=P_RPS OUT_US=P_US OUT_OTHER=P_OTHER \
-					one_run "$name" "$YIWANG_PID" "$url/api/v1/appeals" -s "$BENCH_TMP/intake.lua"
-				P_DB+=("$(pg_cpu_after "$name")")
+				OUT_RPS=P_RPS OUT_US=P_US OUT_OTHER=P_OTHER BENCH_INTAKE_PRE=pg_cpu_before \
+					BENCH_INTAKE_POST='P_DB+=("$(pg_cpu_after "$name")")' \
+					bench_intake_durable "$b" "$i" "intake-$b-$i" "$YIWANG_PID" "http://127.0.0.1:$YIWANG_PORT" "$INTAKE_CONNECTIONS" count
 			fi
-			kill_now "$YIWANG_PID"
-			after=$(count)
-			read -r acked others < <(awk '/^created / {print $2, $4}' "$BENCH_TMP/wrk/$name.txt")
-			rows=$((after - before))
-			verdict=ok
-			if [ -z "${acked:-}" ]; then
-				verdict="no count"
-			elif ((rows < acked)); then
-				verdict="LOST $((acked - rows))"
-			elif ((rows - acked > INTAKE_CONNECTIONS)); then
-				verdict="extra $((rows - acked)) > $INTAKE_CONNECTIONS in flight?"
-			fi
-			DURABILITY+=("$(printf '%-8s %4s %8s %8s %8s %6s %6s  %s' "$b" "$i" "$(awk '/^Requests\/sec:/ {print $2}' "$BENCH_TMP/wrk/$name.txt")" "${acked:-?}" "$rows" "$((rows - ${acked:-0}))" "${others:-?}" "$verdict")")
-			bench_log "bench: intake $b run $i/$REPEAT: 201s ${acked:-?}, rows $rows ($verdict)"
 		done
 	done
 	report intake
@@ -351,7 +280,7 @@ printf '%s\n' "${SUMMARY[@]}"
 echo "targets (issue 14): read >= 0.5, list >= 0.5, intake >= 0.3"
 echo
 echo "durability of the intakes: yiwang killed with SIGKILL after each run, then rows counted"
-printf '%-8s %4s %8s %8s %8s %6s %6s  %s\n' backend rep "r/s" "201s" rows extra non201 verdict
+bench_durability_header
 printf '%s\n' "${DURABILITY[@]}"
 echo
 echo "med r/s, min, max: requests/s of the runs that did not fail (a run fails on any non-2xx"

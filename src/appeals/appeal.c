@@ -147,22 +147,12 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 	char hi[SCOPE_PATH_MAX];
 	scope_upper(who->unit_path, hi, sizeof hi);
 	int64_t region = in->region_id;
-	if (!region && in->region_code) {
-		if (store_query_int(c, &region, 0, e,
-				    "SELECT id FROM units WHERE code = ? AND kind <> 'department'"
-				    " AND path >= ? AND path < ?",
-				    "sss", in->region_code, who->unit_path, hi) < 0)
-			return -1;
-		if (!region)
-			return err_set(e, ERR_INVALID, "invalid_region", "region_code",
-				       "%s没有行政区划代码为 %s 的区域",
-				       limited ? "您的管辖范围内" : "", in->region_code);
-	}
-	bool chosen = region != 0;
+	bool by_code = !region && in->region_code;
+	bool chosen = region != 0 || by_code;
 	/* A user's own unit; an Open311 partner's city when its jurisdiction_id named one. */
-	if (!region && (who->user_id || strcmp(who->unit_path, "/") != 0))
+	if (!chosen && (who->user_id || strcmp(who->unit_path, "/") != 0))
 		region = path_last_id(who->unit_path);
-	if (!region && root_unit(c, &region, e) < 0)
+	if (!chosen && !region && root_unit(c, &region, e) < 0)
 		return -1;
 	int64_t intake_unit = who->user_id ? who->unit_id : 0;
 	if (!intake_unit && strcmp(who->unit_path, "/") != 0)
@@ -176,20 +166,49 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 		if (!intake_unit && root_unit(c, &intake_unit, e) < 0)
 			return -1;
 	}
-	/* The region and the intake unit, for the checks and for the answer. */
+	/* The region (by its code in the caller's area, or by id), the intake unit and the
+	 * category, for the checks and for the answer: one statement. */
 	store_stmt *st;
-	int rc = store_query_row(c, &st, e,
-				 "SELECT r.name, r.kind, r.path, i.name FROM units r, units i"
-				 " WHERE r.id = ? AND i.id = ?",
-				 "ii", region, intake_unit);
+	bool category_active = false;
+	int rc = by_code ? store_query_row(
+				   c, &st, e,
+				   "SELECT r.name, r.kind, r.path, i.name, r.id, k.active,"
+				   " k.name, k.code FROM units r LEFT JOIN units i ON i.id = ?"
+				   " LEFT JOIN categories k ON k.id = ?"
+				   " WHERE r.code = ? AND r.kind <> 'department'"
+				   " AND r.path >= ? AND r.path < ?",
+				   "iisss", intake_unit, in->category_id, in->region_code,
+				   who->unit_path, hi)
+			 : store_query_row(
+				   c, &st, e,
+				   "SELECT r.name, r.kind, r.path, i.name, r.id, k.active,"
+				   " k.name, k.code FROM units r LEFT JOIN units i ON i.id = ?"
+				   " LEFT JOIN categories k ON k.id = ? WHERE r.id = ?",
+				   "iii", intake_unit, in->category_id, region);
 	if (rc < 0)
 		return -1;
+	if (rc == 0 && by_code)
+		return err_set(e, ERR_INVALID, "invalid_region", "region_code",
+			       "%s没有行政区划代码为 %s 的区域", limited ? "您的管辖范围内" : "",
+			       in->region_code);
+	if (rc == 1 && store_col_null(st, 3)) {
+		store_done(st); /* no such intake unit: as before, no region to file under */
+		rc = 0;
+	}
 	if (rc == 1) {
 		snprintf(info->region_name, sizeof info->region_name, "%s", store_col_text(st, 0));
 		snprintf(info->region_kind, sizeof info->region_kind, "%s", store_col_text(st, 1));
 		snprintf(info->region_path, sizeof info->region_path, "%s", store_col_text(st, 2));
 		snprintf(info->intake_unit_name, sizeof info->intake_unit_name, "%s",
 			 store_col_text(st, 3));
+		region = store_col_int(st, 4);
+		category_active = !store_col_null(st, 5) && store_col_int(st, 5) == 1;
+		if (!store_col_null(st, 6)) {
+			snprintf(info->category_name, sizeof info->category_name, "%s",
+				 store_col_text(st, 6));
+			snprintf(info->category_code, sizeof info->category_code, "%s",
+				 store_col_text(st, 7));
+		}
 		store_done(st);
 	}
 	if (rc == 0 || (chosen && !strcmp(info->region_kind, "department")) ||
@@ -197,24 +216,9 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 		return err_set(e, ERR_INVALID, "invalid_region", "region_id", "%s",
 			       limited ? "所属区域不存在、不是行政区域或不在您的管辖范围内"
 				       : "所属区域不存在或不是行政区域");
-	if (in->category_id) {
-		rc = store_query_row(c, &st, e,
-				     "SELECT active, name, code FROM categories WHERE id = ?", "i",
-				     in->category_id);
-		if (rc < 0)
-			return -1;
-		bool active = rc == 1 && store_col_int(st, 0) == 1;
-		if (rc == 1) {
-			snprintf(info->category_name, sizeof info->category_name, "%s",
-				 store_col_text(st, 1));
-			snprintf(info->category_code, sizeof info->category_code, "%s",
-				 store_col_text(st, 2));
-			store_done(st);
-		}
-		if (!active)
-			return err_set(e, ERR_INVALID, "invalid_category", "category_id",
-				       "事项分类不存在或已停用");
-	}
+	if (in->category_id && !category_active)
+		return err_set(e, ERR_INVALID, "invalid_category", "category_id",
+			       "事项分类不存在或已停用");
 	if (in->title) {
 		snprintf(info->title, sizeof info->title, "%s", in->title);
 	} else {

@@ -368,27 +368,68 @@ bool case_visible(const actor *who, const case_row *r)
 	       (r->handler_path[0] && scope_contains(who->unit_path, r->handler_path));
 }
 
+/* The day's last number from the batch's memo kept by the SQLite writer
+ * (store_batch_memo): key "prefix day". */
+static int numbers_save(store_conn *c, const store_memo *m, err *e)
+{
+	char prefix[sizeof m->key];
+	snprintf(prefix, sizeof prefix, "%s", m->key);
+	char *day = strchr(prefix, ' ');
+	if (!day)
+		return err_set(e, ERR_INTERNAL, "numbering", NULL, "无法生成编号");
+	*day++ = '\0';
+	return store_exec(c, e,
+			  "INSERT INTO case_numbers (prefix, day, seq) VALUES (?, ?, ?)"
+			  " ON CONFLICT (prefix, day) DO UPDATE SET seq = excluded.seq",
+			  "ssi", prefix, day, m->value) < 0
+		       ? -1
+		       : 0;
+}
+
 int case_number_next(store_conn *c, const char *prefix, int64_t now, char *out, size_t n, err *e)
 {
 	char iso[40];
 	clock_format_iso(now, iso, sizeof iso);
 	char day[9];
 	snprintf(day, sizeof day, "%.4s%.2s%.2s", iso, iso + 5, iso + 8);
-	store_stmt *st;
-	int rc = store_query_row(
-		c, &st, e,
-		"INSERT INTO case_numbers (prefix, day, seq) VALUES (?, ?, 1)"
-		" ON CONFLICT (prefix, day) DO UPDATE SET seq = case_numbers.seq + 1"
-		" RETURNING seq",
-		"ss", prefix, day);
-	if (rc <= 0)
-		return rc == 0 ? err_set(e, ERR_INTERNAL, "numbering", NULL, "无法生成编号") : -1;
-	int64_t seq = store_col_int(st, 0);
-	while ((rc = store_step(st, e)) == 1)
-		;
-	store_done(st);
-	if (rc < 0)
-		return -1;
+	int64_t seq;
+	/* On SQLite's writer the day's counter lives in memory for the batch: read once,
+	 * written once before the commit (a batch of intakes is one day's numbers in a row). */
+	store_memo *m = store_batch_memo(c, numbers_save);
+	char key[sizeof m->key];
+	snprintf(key, sizeof key, "%s %s", prefix, day);
+	if (m && (!m->loaded || strcmp(m->key, key) != 0)) {
+		if (m->loaded && m->dirty && numbers_save(c, m, e) < 0)
+			return -1;
+		int64_t have;
+		if (store_query_int(c, &have, 0, e,
+				    "SELECT seq FROM case_numbers WHERE prefix = ? AND day = ?",
+				    "ss", prefix, day) < 0)
+			return -1;
+		*m = (store_memo){.loaded = true, .value = have};
+		snprintf(m->key, sizeof m->key, "%s", key);
+	}
+	if (m) {
+		seq = ++m->value;
+		m->dirty = true;
+	} else {
+		store_stmt *st;
+		int rc = store_query_row(
+			c, &st, e,
+			"INSERT INTO case_numbers (prefix, day, seq) VALUES (?, ?, 1)"
+			" ON CONFLICT (prefix, day) DO UPDATE SET seq = case_numbers.seq + 1"
+			" RETURNING seq",
+			"ss", prefix, day);
+		if (rc <= 0)
+			return rc == 0 ? err_set(e, ERR_INTERNAL, "numbering", NULL, "无法生成编号")
+				       : -1;
+		seq = store_col_int(st, 0);
+		while ((rc = store_step(st, e)) == 1)
+			;
+		store_done(st);
+		if (rc < 0)
+			return -1;
+	}
 	snprintf(out, n, "%s%s%06lld", prefix, day, (long long)seq);
 	return 0;
 }
@@ -414,25 +455,23 @@ int case_create(store_conn *c, const actor *who, const case_new *in, int64_t *id
 	}
 	if (case_number_next(c, in->machine->prefix, now, number, 32, e) < 0)
 		return -1;
-	rc = store_query_row(
-		c, &st, e,
-		"INSERT INTO cases (kind, number, status, region_id, region_path,"
-		" intake_unit_id, title, content, urgent, created_by, created_at,"
-		" updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		"sssisissbnii", in->machine->kind, number, in->status, in->region_id, region_path,
-		in->intake_unit_id, in->title, in->content, (int)in->urgent, in->created_by, now,
-		now);
-	if (rc <= 0)
-		return -1;
-	*id = store_col_int(st, 0);
-	while ((rc = store_step(st, e)) == 1)
-		;
-	store_done(st);
-	if (rc < 0)
+	if (store_insert_id(c, id, e,
+			    "INSERT INTO cases (kind, number, status, region_id, region_path,"
+			    " intake_unit_id, title, content, urgent, created_by, created_at,"
+			    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			    "sssisissbnii", in->machine->kind, number, in->status, in->region_id,
+			    region_path, in->intake_unit_id, in->title, in->content,
+			    (int)in->urgent, in->created_by, now, now) < 0)
 		return -1;
 	strbuf text = STRBUF_INIT;
-	strbuf_addf(&text, "%s %s %s %s", number, in->title, in->content,
-		    in->search_extra ? in->search_extra : "");
+	strbuf_adds(&text, number);
+	strbuf_addch(&text, ' ');
+	strbuf_adds(&text, in->title);
+	strbuf_addch(&text, ' ');
+	strbuf_adds(&text, in->content);
+	strbuf_addch(&text, ' ');
+	if (in->search_extra)
+		strbuf_adds(&text, in->search_extra);
 	rc = store_fts_put(c, "case", *id, strbuf_str(&text), e);
 	strbuf_release(&text);
 	if (rc < 0)

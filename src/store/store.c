@@ -355,6 +355,32 @@ int64_t store_exec(store_conn *conn, err *e, const char *sql, const char *fmt, .
 	return n;
 }
 
+int store_insert_id(store_conn *conn, int64_t *id, err *e, const char *sql, const char *fmt, ...)
+{
+	bool sqlite = conn->s->kind == STORE_SQLITE;
+	strbuf q = STRBUF_INIT;
+	if (!sqlite)
+		strbuf_addf(&q, "%s RETURNING id", sql);
+	store_stmt *st = store_prepare(conn, sqlite ? sql : strbuf_str(&q), e);
+	strbuf_release(&q);
+	if (!st)
+		return -1;
+	va_list ap;
+	va_start(ap, fmt);
+	vbindf(st, fmt, ap);
+	va_end(ap);
+	int rc = store_step(st, e);
+	*id = rc == 1 ? store_col_int(st, 0) : 0;
+	while (rc == 1)
+		rc = store_step(st, e);
+	store_done(st);
+	if (rc < 0)
+		return -1;
+	if (sqlite)
+		return store_query_int(conn, id, 0, e, "SELECT last_insert_rowid()", NULL);
+	return *id ? 0 : err_set(e, ERR_INTERNAL, "database_error", NULL, "插入未返回编号");
+}
+
 int store_query_row(store_conn *conn, store_stmt **out, err *e, const char *sql, const char *fmt,
 		    ...)
 {
@@ -454,6 +480,11 @@ void store_like_pattern(strbuf *sb, const char *q)
 store_chain *store_batch_chain(store_conn *c, store_chain_save_fn save)
 {
 	return c->s->ops->batch_chain ? c->s->ops->batch_chain(c, save) : NULL;
+}
+
+store_memo *store_batch_memo(store_conn *c, store_memo_save_fn save)
+{
+	return c->s->ops->batch_memo ? c->s->ops->batch_memo(c, save) : NULL;
 }
 
 /* ---- full-text search ---- */

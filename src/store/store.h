@@ -118,6 +118,10 @@ void store_done(store_stmt *st);
 int64_t store_exec(store_conn *conn, err *e, const char *sql, const char *fmt, ...);
 /* Prepare, bind and step once: 1 with the row ready (caller reads, then store_done),
  * 0 no row (statement already done), -1 error. */
+/* Runs an INSERT of one row into a table keyed by `id` and sets *id to the new row's id:
+ * on SQLite the rowid it was given (RETURNING would collect its row in a temporary table
+ * before handing it back), on PostgreSQL through RETURNING id. -1 on error. */
+int store_insert_id(store_conn *conn, int64_t *id, err *e, const char *sql, const char *fmt, ...);
 int store_query_row(store_conn *conn, store_stmt **out, err *e, const char *sql, const char *fmt,
 		    ...);
 /* Runs a query expected to return one integer (COUNT, an id); def when no row. */
@@ -148,6 +152,20 @@ typedef struct store_chain {
 } store_chain;
 typedef int (*store_chain_save_fn)(store_conn *conn, const store_chain *h, err *e);
 store_chain *store_batch_chain(store_conn *conn, store_chain_save_fn save);
+
+/* One counter kept in memory across a SQLite writer batch, as the audit chain's head
+ * above (src/engine/case.c: the day's case numbers): key names it (loaded: key and value
+ * hold what the database has, plus this batch's changes), save writes it just before the
+ * commit, or before the memo takes another key. A job that fails gets the memo back as it
+ * was before the job. NULL outside a writer batch and on PostgreSQL. */
+typedef struct store_memo {
+	bool loaded;
+	bool dirty;
+	char key[48];
+	int64_t value;
+} store_memo;
+typedef int (*store_memo_save_fn)(store_conn *conn, const store_memo *m, err *e);
+store_memo *store_batch_memo(store_conn *conn, store_memo_save_fn save);
 
 /* Appends "%q%" to sb with LIKE's wildcards in q escaped, for `LIKE ? ESCAPE '\\'`, so a
  * search for "100%" finds that text. */

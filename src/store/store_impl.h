@@ -48,6 +48,8 @@ struct store_ops {
 	bool (*fts_defer)(store_conn *c, int64_t id, const char *text);
 	/* Optional: the audit chain's head kept across a writer batch (store_batch_chain). */
 	store_chain *(*batch_chain)(store_conn *c, store_chain_save_fn save);
+	/* Optional: a counter kept across a writer batch (store_batch_memo). */
+	store_memo *(*batch_memo)(store_conn *c, store_memo_save_fn save);
 	/* Text substituted for @ID@, @BLOB@, @PATHTEXT@ in migrations. */
 	const char *type_id, *type_blob, *type_pathtext;
 };

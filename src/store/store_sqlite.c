@@ -22,7 +22,7 @@ enum {
 	MAX_CACHED = 1024,
 	MAX_BATCH = 1024,
 	BUSY_TIMEOUT_MS = 10000,
-	CHECKPOINT_PAGES = 1000, /* WAL size that asks for a checkpoint, as SQLite's default */
+	CHECKPOINT_PAGES = 4000, /* WAL size that asks for a checkpoint (SQLite: 1000) */
 	SAVEPOINT_BATCHES = 8,	 /* batches with savepoints after one with a failed job */
 };
 
@@ -54,6 +54,9 @@ typedef struct sq_conn {
 	/* The audit chain's head across the batch (store_batch_chain) and how to write it. */
 	store_chain chain;
 	store_chain_save_fn chain_save;
+	/* The batch's counter (store_batch_memo: the day's case numbers) and its writer. */
+	store_memo memo;
+	store_memo_save_fn memo_save;
 } sq_conn;
 
 /* A write waiting for the writer. A waiting caller's job lives on its stack and is posted
@@ -455,6 +458,15 @@ static store_chain *sq_batch_chain(store_conn *base, store_chain_save_fn save)
 	return &c->chain;
 }
 
+static store_memo *sq_batch_memo(store_conn *base, store_memo_save_fn save)
+{
+	sq_conn *c = (sq_conn *)base;
+	if (!c->batching)
+		return NULL;
+	c->memo_save = save;
+	return &c->memo;
+}
+
 static void fts_drop(sq_conn *c, size_t keep)
 {
 	while (c->nfts > keep)
@@ -503,6 +515,7 @@ static int run_jobs(sq_conn *c, job *batch, bool savepoints, err *cause)
 	for (job *j = batch; j; j = j->next) {
 		size_t nfts = c->nfts;
 		store_chain chain = c->chain;
+		store_memo memo = c->memo;
 		if (savepoints && sq_run(c, "SAVEPOINT job", cause) < 0)
 			return -1;
 		j->rc = j->fn(&c->base, j->ctx, &j->e);
@@ -513,6 +526,7 @@ static int run_jobs(sq_conn *c, job *batch, bool savepoints, err *cause)
 				return 1;
 			fts_drop(c, nfts);
 			c->chain = chain;
+			c->memo = memo;
 			if (sq_run(c, "ROLLBACK TO job", cause) < 0)
 				return -1;
 		}
@@ -555,6 +569,7 @@ static void run_batch(store *s, sq_store *q, job *batch)
 		}
 		c->batching = true;
 		c->chain = (store_chain){0};
+		c->memo = (store_memo){0};
 		r = run_jobs(c, batch, savepoints, &cause);
 		c->batching = false;
 		if (r != 1)
@@ -576,6 +591,7 @@ static void run_batch(store *s, sq_store *q, job *batch)
 	if (r < 0) {
 		fts_drop(c, 0);
 		c->chain = (store_chain){0};
+		c->memo = (store_memo){0};
 		sq_rollback(&c->base);
 		err_set(&e, ERR_UNAVAILABLE, "database_error", NULL, "数据库事务中断，请重试%s%s",
 			cause.message[0] ? "：" : "", cause.message);
@@ -588,6 +604,9 @@ static void run_batch(store *s, sq_store *q, job *batch)
 	if (c->chain.dirty)
 		rc = c->chain_save(&c->base, &c->chain, &e);
 	c->chain = (store_chain){0};
+	if (rc == 0 && c->memo.dirty)
+		rc = c->memo_save(&c->base, &c->memo, &e);
+	c->memo = (store_memo){0};
 	if (rc == 0)
 		rc = fts_flush(c, &e);
 	if (rc == 0)
@@ -851,6 +870,7 @@ const struct store_ops store_sqlite_ops = {
 	.space = sq_space,
 	.fts_defer = sq_fts_defer,
 	.batch_chain = sq_batch_chain,
+	.batch_memo = sq_batch_memo,
 	.type_id = "INTEGER PRIMARY KEY",
 	.type_blob = "BLOB",
 	.type_pathtext = "TEXT",

@@ -8,6 +8,7 @@
 
 #include "testutil.h"
 #include "org/audit.h"
+#include "engine/case.h"
 
 typedef struct fx {
 	tu_db d;
@@ -575,6 +576,114 @@ static void test_batch_with_failed_job_keeps_audit_chain(void **state)
 	assert_int_equal(audit_verify(f->s, &rep, &e), 0);
 }
 
+/* The day's case numbers: on SQLite's writer the counter lives in memory across the
+ * batch (store_batch_memo) and is written once before the commit. Numbers stay gapless
+ * and unique across batches, a job under another prefix, and a refused job whose batch
+ * runs again with savepoints; the table holds the last number given. */
+typedef struct number_job {
+	int64_t id;
+	const char *prefix;
+	bool refuse;
+	int rc;
+	err e;
+	char number[32];
+	sem_t *done;
+} number_job;
+
+static const int64_t NUMBER_DAY = 1764720000000; /* 2025-12-03T00:00Z */
+
+static int tx_number_job(store_conn *c, void *ctx, err *e)
+{
+	number_job *b = ctx;
+	if (case_number_next(c, b->prefix, NUMBER_DAY, b->number, sizeof b->number, e) < 0 ||
+	    store_exec(c, e, "INSERT INTO items (id, name) VALUES (?, ?)", "is", b->id, b->number) <
+		    0)
+		return -1;
+	return b->refuse ? err_set(e, ERR_INVALID, "refused", NULL, "不允许") : 0;
+}
+
+static void number_job_done(void *arg, int rc, const err *e)
+{
+	number_job *b = arg;
+	b->rc = rc;
+	if (rc < 0 && e)
+		b->e = *e;
+	sem_post(b->done);
+}
+
+static void run_number_batch(store *s, number_job *jobs, size_t n)
+{
+	if (!store_can_defer(s)) {
+		for (size_t i = 0; i < n; i++)
+			jobs[i].rc = store_write(s, tx_number_job, &jobs[i], &jobs[i].e);
+		return;
+	}
+	gate g;
+	sem_init(&g.running, 0, 0);
+	sem_init(&g.open, 0, 0);
+	sem_init(&g.done, 0, 0);
+	store_write_async(s, tx_wait_at_gate, &g, gate_passed, &g);
+	while (sem_wait(&g.running) != 0)
+		;
+	for (size_t i = 0; i < n; i++) {
+		jobs[i].done = &g.done;
+		store_write_async(s, tx_number_job, &jobs[i], number_job_done, &jobs[i]);
+	}
+	sem_post(&g.open);
+	for (size_t i = 0; i <= n; i++)
+		while (sem_wait(&g.done) != 0)
+			;
+	sem_destroy(&g.running);
+	sem_destroy(&g.open);
+	sem_destroy(&g.done);
+}
+
+static int64_t number_seq(store *s, const char *prefix)
+{
+	err e = {0};
+	int64_t n = -1;
+	if (store_query_int(store_conn_get(s, &e), &n, 0, &e,
+			    "SELECT seq FROM case_numbers WHERE prefix = ? AND day = '20251203'",
+			    "s", prefix) < 0)
+		fail_msg("case_numbers: %s", e.message);
+	return n;
+}
+
+static void test_batch_case_numbers_gapless(void **state)
+{
+	fx *f = *state;
+	number_job first[] = {{.id = 1, .prefix = "TS"}, {.id = 2, .prefix = "TS"}};
+	run_number_batch(f->s, first, 2);
+	assert_string_equal(first[0].number, "TS20251203000001");
+	assert_string_equal(first[1].number, "TS20251203000002");
+	assert_int_equal(number_seq(f->s, "TS"), 2);
+	number_job jobs[] = {{.id = 3, .prefix = "TS"},
+			     {.id = 4, .prefix = "TT"},
+			     {.id = 5, .prefix = "TS", .refuse = true},
+			     {.id = 6, .prefix = "TS"},
+			     {.id = 7, .prefix = "TT"}};
+	run_number_batch(f->s, jobs, 5);
+	for (int i = 0; i < 5; i++)
+		if (i != 2 && jobs[i].rc != 0)
+			fail_msg("job %d: %s", i, jobs[i].e.message);
+	assert_int_equal(jobs[2].rc, -1);
+	assert_string_equal(jobs[2].e.code, "refused");
+	/* The refused job's number was never committed: the next job has it. */
+	assert_string_equal(jobs[0].number, "TS20251203000003");
+	assert_string_equal(jobs[1].number, "TT20251203000001");
+	assert_string_equal(jobs[3].number, "TS20251203000004");
+	assert_string_equal(jobs[4].number, "TT20251203000002");
+	assert_int_equal(number_seq(f->s, "TS"), 4);
+	assert_int_equal(number_seq(f->s, "TT"), 2);
+	assert_int_equal(count_rows(f->s, "items"), 6);
+	/* A waiting store_write (a job that may not run twice) goes on from the table. */
+	number_job last[] = {{.id = 8, .prefix = "TS"}};
+	last[0].rc = store_write(f->s, tx_number_job, &last[0], &last[0].e);
+	assert_int_equal(last[0].rc, 0);
+	assert_string_equal(last[0].number, "TS20251203000005");
+	assert_int_equal(number_seq(f->s, "TS"), 5);
+}
+
 static void test_unique_violation_is_duplicate_conflict(void **state)
 {
 	fx *f = *state;
@@ -927,7 +1036,7 @@ static long file_size(const char *path)
 	return n;
 }
 
-/* Past 1,000 WAL pages the checkpointer copies the WAL into the database file, so that
+/* Past 4,000 WAL pages the checkpointer copies the WAL into the database file, so that
  * the WAL restarts instead of growing until the disk is full. */
 static void test_sqlite_checkpointer_moves_wal_into_database(void **state)
 {
@@ -936,8 +1045,8 @@ static void test_sqlite_checkpointer_moves_wal_into_database(void **state)
 		skip();
 	err e = {0};
 	long before = file_size(f->d.url);
-	/* 20 commits of 100 rows of 4 KB: about 2,000 pages through the WAL. */
-	for (int b = 0; b < 20; b++) {
+	/* 60 commits of 100 rows of 4 KB: about 6,000 pages through the WAL. */
+	for (int b = 0; b < 60; b++) {
 		int base = b * 100;
 		if (store_write(f->s, tx_insert_wide, &base, &e) < 0)
 			fail_msg("insert: %s", e.message);
@@ -1237,6 +1346,7 @@ int main(void)
 		T(test_failed_statement_rolls_back_alone_in_its_batch),
 		T(test_failed_rollback_to_fails_whole_batch),
 		T(test_batch_with_failed_job_keeps_audit_chain),
+		T(test_batch_case_numbers_gapless),
 		T(test_unique_violation_is_duplicate_conflict),
 		T(test_audit_log_refuses_update_and_delete),
 		T(test_bind_and_column_round_trip),
