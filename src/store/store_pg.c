@@ -28,7 +28,6 @@
 #include <math.h>
 #include <poll.h>
 #include <pthread.h>
-#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +36,7 @@
 #include "core/mem.h"
 #include "core/strbuf.h"
 #include "store/store_impl.h"
+#include "store/writeq.h"
 
 /* MAX_ATTEMPTS: a write is retried up to three times after a serialization failure or a
  * deadlock, the errors PostgreSQL documents as "retry the transaction". MAX_BATCH: a
@@ -86,35 +86,15 @@ typedef struct pg_conn {
 	int backoff_ms;
 } pg_conn;
 
-/* A write waiting for the writer. A waiting caller's job lives on its stack and is posted
- * when done; a queued one (store_write_async) lives on the heap and has a callback. */
-typedef struct pg_job {
-	store_tx_fn fn;
-	void *ctx;
-	err e;
-	int rc;
-	sem_t done;
-	store_done_fn on_done;
-	void *arg;
-	struct pg_job *next;
-} pg_job;
-
 typedef struct pg_store {
 	char *url;
 	bool pooler;
-	/* The writer: started on the first write, its connection opened (and reopened
-	 * after a failure) by the writer itself. */
-	pthread_t writer;
-	bool writer_started, stop;
-	pthread_mutex_t mu;
-	pthread_cond_t work_cv;
-	pg_job *head, *tail;
+	/* The writer (writeq.c): started on the first write, its connection opened (and
+	 * reopened after a failure) by the writer itself. */
+	writeq q;
+	store *s;
 	pg_conn *wconn;
 } pg_store;
-
-/* Set on the writer's thread: a transaction function that calls store_write would wait
- * for itself. */
-static _Thread_local bool on_writer;
 
 static uint32_t hash_sql(const char *s)
 {
@@ -410,6 +390,9 @@ static int conn_ready(pg_conn *c, err *e)
 	return session_setup(c, e);
 }
 
+static void run_batch(void *arg, writeq_job *batch);
+static void pg_conn_close(store_conn *base);
+
 static int pg_open(store *s, const char *url, bool create, err *e)
 {
 	(void)create; /* a PostgreSQL database is created by its administrator */
@@ -435,13 +418,11 @@ static int pg_open(store *s, const char *url, bool create, err *e)
 	p->url = xstrdup(url);
 	p->pooler = pooled;
 	s->pooled = pooled;
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->work_cv, NULL);
+	p->s = s;
+	writeq_init(&p->q, &(writeq_cfg){.max_batch = MAX_BATCH, .run_batch = run_batch, .arg = p});
 	s->impl = p;
 	return 0;
 }
-
-static void pg_conn_close(store_conn *base);
 
 /* Stops the writer once the jobs already queued have run, then closes its connection. */
 static void pg_close(store *s)
@@ -449,16 +430,9 @@ static void pg_close(store *s)
 	pg_store *p = s->impl;
 	if (!p)
 		return;
-	pthread_mutex_lock(&p->mu);
-	p->stop = true;
-	pthread_cond_broadcast(&p->work_cv);
-	pthread_mutex_unlock(&p->mu);
-	if (p->writer_started)
-		pthread_join(p->writer, NULL);
+	writeq_close(&p->q);
 	if (p->wconn)
 		pg_conn_close(&p->wconn->base);
-	pthread_mutex_destroy(&p->mu);
-	pthread_cond_destroy(&p->work_cv);
 	free(p->url);
 	free(p);
 	s->impl = NULL;
@@ -864,17 +838,6 @@ static int pg_migrate_lock(store_conn *b, bool lock, err *e)
 
 /* ---- the writer ---- */
 
-/* The batch did not commit: the jobs that had succeeded (or had not run) fail with e; the
- * failed ones keep their own error. */
-static void fail_succeeded(pg_job *batch, const err *e)
-{
-	for (pg_job *j = batch; j; j = j->next)
-		if (j->rc == 0) {
-			j->rc = -1;
-			j->e = *e;
-		}
-}
-
 /* Whether the batch's transaction is still open and usable after a job: a lost
  * connection, or a job that ended the transaction itself, loses the whole batch. */
 static bool tx_alive(pg_conn *c)
@@ -889,7 +852,7 @@ static bool tx_alive(pg_conn *c)
  * rolled back to it (a failed statement has aborted the savepoint, not the batch), and one
  * that hit a serialization failure or a deadlock runs again from it. Returns false when
  * the batch's transaction is lost. */
-static bool run_job(pg_conn *c, pg_job *j, err *cause)
+static bool run_job(pg_conn *c, writeq_job *j, err *cause)
 {
 	for (int attempt = 1;; attempt++) {
 		c->tx_retry = false;
@@ -921,8 +884,10 @@ static bool run_job(pg_conn *c, pg_job *j, err *cause)
  * transaction per job would pay for BEGIN), COMMIT after the last. When the transaction
  * is lost (the connection broke, a savepoint could not be opened or rolled back to), a
  * failed job's writes must not commit with the others: every job of the batch fails. */
-static void run_batch(store *s, pg_store *p, pg_job *batch)
+static void run_batch(void *arg, writeq_job *batch)
 {
+	pg_store *p = arg;
+	store *s = p->s;
 	err e = {0};
 	int64_t t0 = clock_mono_ns();
 	if (!p->wconn)
@@ -932,17 +897,14 @@ static void run_batch(store *s, pg_store *p, pg_job *batch)
 		if (c)
 			pg_rollback(&c->base);
 		store_account(s, clock_mono_ns() - t0);
-		for (pg_job *j = batch; j; j = j->next) {
-			j->rc = -1;
-			j->e = e;
-		}
+		writeq_fail_all(batch, &e);
 		return;
 	}
 	c->in_tx = true;
 	store_account(s, clock_mono_ns() - t0);
 	bool lost = false;
 	err cause = {0};
-	for (pg_job *j = batch; j && !lost; j = j->next) {
+	for (writeq_job *j = batch; j && !lost; j = j->next) {
 		if (j != batch) {
 			t0 = clock_mono_ns();
 			lost = simple(c, "RELEASE SAVEPOINT job; SAVEPOINT job", &cause) < 0;
@@ -960,7 +922,7 @@ static void run_batch(store *s, pg_store *p, pg_job *batch)
 			conn_error(c, &cause);
 		err_set(&e, ERR_UNAVAILABLE, "database_unavailable", NULL,
 			"数据库事务中断，请重试%s%s", cause.message[0] ? "：" : "", cause.message);
-		fail_succeeded(batch, &e);
+		writeq_fail_succeeded(batch, &e);
 		return;
 	}
 	t0 = clock_mono_ns();
@@ -969,67 +931,8 @@ static void run_batch(store *s, pg_store *p, pg_job *batch)
 	store_account(s, clock_mono_ns() - t0);
 	if (rc < 0) {
 		pg_rollback(&c->base);
-		fail_succeeded(batch, &e);
+		writeq_fail_succeeded(batch, &e);
 	}
-}
-
-static void *writer_main(void *arg)
-{
-	store *s = arg;
-	pg_store *p = s->impl;
-	on_writer = true;
-	pthread_mutex_lock(&p->mu);
-	for (;;) {
-		while (!p->head && !p->stop)
-			pthread_cond_wait(&p->work_cv, &p->mu);
-		if (!p->head && p->stop)
-			break;
-		/* Take up to MAX_BATCH jobs; the rest wait for the next commit. */
-		pg_job *batch = p->head, *last = p->head;
-		int n = 1;
-		while (last->next && n < MAX_BATCH) {
-			last = last->next;
-			n++;
-		}
-		p->head = last->next;
-		if (!p->head)
-			p->tail = NULL;
-		last->next = NULL;
-		pthread_mutex_unlock(&p->mu);
-		run_batch(s, p, batch);
-		for (pg_job *j = batch, *next; j; j = next) {
-			next = j->next; /* a waiter's job is gone once posted */
-			if (j->on_done) {
-				j->on_done(j->arg, j->rc, &j->e);
-				free(j);
-			} else {
-				sem_post(&j->done);
-			}
-		}
-		pthread_mutex_lock(&p->mu);
-	}
-	pthread_mutex_unlock(&p->mu);
-	return NULL;
-}
-
-/* Queues j, starting the writer on first use. Called with p->mu held; on failure j is not
- * queued. */
-static int enqueue(store *s, pg_store *p, pg_job *j, err *e)
-{
-	if (p->stop)
-		return err_set(e, ERR_UNAVAILABLE, "shutting_down", NULL, "服务正在关闭");
-	if (!p->writer_started) {
-		if (pthread_create(&p->writer, NULL, writer_main, s) != 0)
-			return err_set(e, ERR_INTERNAL, "thread", NULL, "无法启动写线程");
-		p->writer_started = true;
-	}
-	if (p->tail)
-		p->tail->next = j;
-	else
-		p->head = j;
-	p->tail = j;
-	pthread_cond_signal(&p->work_cv);
-	return 0;
 }
 
 /* Hands fn to the writer and waits until its batch has committed (or failed). fn may run
@@ -1037,39 +940,12 @@ static int enqueue(store *s, pg_store *p, pg_job *j, err *e)
  * savepoint. */
 static int pg_write(store *s, store_tx_fn fn, void *ctx, err *e)
 {
-	if (on_writer)
-		return err_set(e, ERR_INTERNAL, "nested_write", NULL,
-			       "事务函数中不能再调用 store_write");
-	pg_store *p = s->impl;
-	pg_job j = {.fn = fn, .ctx = ctx};
-	sem_init(&j.done, 0, 0);
-	pthread_mutex_lock(&p->mu);
-	int rc = enqueue(s, p, &j, e);
-	pthread_mutex_unlock(&p->mu);
-	if (rc == 0) {
-		while (sem_wait(&j.done) != 0)
-			;
-		rc = j.rc;
-		if (rc < 0 && e)
-			*e = j.e;
-	}
-	sem_destroy(&j.done);
-	return rc;
+	return writeq_write(&((pg_store *)s->impl)->q, fn, ctx, e);
 }
 
 static void pg_write_async(store *s, store_tx_fn fn, void *ctx, store_done_fn done, void *arg)
 {
-	pg_store *p = s->impl;
-	pg_job *j = xcalloc(1, sizeof *j);
-	*j = (pg_job){.fn = fn, .ctx = ctx, .on_done = done, .arg = arg};
-	err e = {0};
-	pthread_mutex_lock(&p->mu);
-	int rc = enqueue(s, p, j, &e);
-	pthread_mutex_unlock(&p->mu);
-	if (rc < 0) {
-		done(arg, -1, &e);
-		free(j);
-	}
+	writeq_write_async(&((pg_store *)s->impl)->q, fn, ctx, done, arg);
 }
 
 const struct store_ops store_pg_ops = {

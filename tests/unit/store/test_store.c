@@ -289,8 +289,17 @@ static void test_concurrent_writers_all_land_and_failures_stay_isolated(void **s
 
 /* ---- one batch of the writer (SQLite and PostgreSQL) ---- */
 
+/* The batch tests' fixture: run_in_one_batch queues a test's jobs so that they run in the
+ * same batch, one transaction, and waits for all of them. Each test's job struct begins
+ * with a batch_result, where the job's outcome lands. */
+typedef struct batch_result {
+	int rc;
+	err e;
+	sem_t *done;
+} batch_result;
+
 /* The writer holds a gate job while the test queues the jobs under test: they then wait
- * for the same next batch, one transaction with a savepoint each. */
+ * for the same next batch. */
 typedef struct gate {
 	sem_t running, open, done;
 } gate;
@@ -311,14 +320,50 @@ static void gate_passed(void *arg, int rc, const err *e)
 	sem_post(&((gate *)arg)->done);
 }
 
+static void batch_job_done(void *arg, int rc, const err *e)
+{
+	batch_result *r = arg;
+	r->rc = rc;
+	if (rc < 0 && e)
+		r->e = *e;
+	sem_post(r->done);
+}
+
+/* Runs fn over the n jobs at jobs (each size bytes, each beginning with a batch_result) in
+ * one batch of the writer. */
+static void run_in_one_batch(store *s, store_tx_fn fn, void *jobs, size_t size, size_t n)
+{
+	assert_true(store_can_defer(s)); /* both backends have the writer thread */
+	gate g;
+	sem_init(&g.running, 0, 0);
+	sem_init(&g.open, 0, 0);
+	sem_init(&g.done, 0, 0);
+	store_write_async(s, tx_wait_at_gate, &g, gate_passed, &g);
+	while (sem_wait(&g.running) != 0)
+		;
+	for (size_t i = 0; i < n; i++) {
+		batch_result *r = (batch_result *)((char *)jobs + i * size);
+		r->done = &g.done;
+		store_write_async(s, fn, r, batch_job_done, r);
+	}
+	sem_post(&g.open);
+	for (size_t i = 0; i <= n; i++)
+		while (sem_wait(&g.done) != 0)
+			;
+	sem_destroy(&g.running);
+	sem_destroy(&g.open);
+	sem_destroy(&g.done);
+}
+
+#define RUN_IN_ONE_BATCH(s, fn, jobs)                                                              \
+	run_in_one_batch((s), (fn), (jobs), sizeof(jobs)[0], sizeof(jobs) / sizeof(jobs)[0])
+
 enum batch_end { END_OK, END_REFUSE, END_RELEASE_THEN_REFUSE, END_DUPLICATE };
 
 typedef struct batch_job {
+	batch_result r;
 	int64_t id; /* the item it inserts */
 	enum batch_end end;
-	int rc;
-	err e;
-	sem_t *done;
 } batch_job;
 
 static int tx_batch_job(store_conn *c, void *ctx, err *e)
@@ -343,37 +388,6 @@ static int tx_batch_job(store_conn *c, void *ctx, err *e)
 	return err_set(e, ERR_INVALID, "refused", NULL, "不允许");
 }
 
-static void batch_job_done(void *arg, int rc, const err *e)
-{
-	batch_job *b = arg;
-	b->rc = rc;
-	if (rc < 0 && e)
-		b->e = *e;
-	sem_post(b->done);
-}
-
-static void run_in_one_batch(store *s, batch_job *jobs, size_t n)
-{
-	gate g;
-	sem_init(&g.running, 0, 0);
-	sem_init(&g.open, 0, 0);
-	sem_init(&g.done, 0, 0);
-	store_write_async(s, tx_wait_at_gate, &g, gate_passed, &g);
-	while (sem_wait(&g.running) != 0)
-		;
-	for (size_t i = 0; i < n; i++) {
-		jobs[i].done = &g.done;
-		store_write_async(s, tx_batch_job, &jobs[i], batch_job_done, &jobs[i]);
-	}
-	sem_post(&g.open);
-	for (size_t i = 0; i <= n; i++)
-		while (sem_wait(&g.done) != 0)
-			;
-	sem_destroy(&g.running);
-	sem_destroy(&g.open);
-	sem_destroy(&g.done);
-}
-
 static int64_t count_items_with_id(store *s, int64_t id)
 {
 	err e = {0};
@@ -387,15 +401,13 @@ static int64_t count_items_with_id(store *s, int64_t id)
 static void test_failed_job_rolls_back_alone_in_its_batch(void **state)
 {
 	fx *f = *state;
-	if (!store_can_defer(f->s))
-		skip();
 	batch_job jobs[] = {
 		{.id = 1, .end = END_OK}, {.id = 2, .end = END_REFUSE}, {.id = 3, .end = END_OK}};
-	run_in_one_batch(f->s, jobs, 3);
-	assert_int_equal(jobs[0].rc, 0);
-	assert_int_equal(jobs[1].rc, -1);
-	assert_string_equal(jobs[1].e.code, "refused");
-	assert_int_equal(jobs[2].rc, 0);
+	RUN_IN_ONE_BATCH(f->s, tx_batch_job, jobs);
+	assert_int_equal(jobs[0].r.rc, 0);
+	assert_int_equal(jobs[1].r.rc, -1);
+	assert_string_equal(jobs[1].r.e.code, "refused");
+	assert_int_equal(jobs[2].r.rc, 0);
 	assert_int_equal(count_items_with_id(f->s, 1), 1);
 	assert_int_equal(count_items_with_id(f->s, 2), 0);
 	assert_int_equal(count_items_with_id(f->s, 3), 1);
@@ -407,22 +419,20 @@ static void test_failed_job_rolls_back_alone_in_its_batch(void **state)
 static void test_failed_statement_rolls_back_alone_in_its_batch(void **state)
 {
 	fx *f = *state;
-	if (!store_can_defer(f->s))
-		skip();
 	batch_job jobs[] = {{.id = 1, .end = END_OK},
 			    {.id = 2, .end = END_DUPLICATE},
 			    {.id = 3, .end = END_OK},
 			    {.id = 4, .end = END_DUPLICATE},
 			    {.id = 5, .end = END_OK}};
-	run_in_one_batch(f->s, jobs, 5);
+	RUN_IN_ONE_BATCH(f->s, tx_batch_job, jobs);
 	for (int i = 0; i < 5; i++) {
 		if (jobs[i].end == END_OK) {
-			if (jobs[i].rc != 0)
-				fail_msg("job %d: %s", i, jobs[i].e.message);
+			if (jobs[i].r.rc != 0)
+				fail_msg("job %d: %s", i, jobs[i].r.e.message);
 			assert_int_equal(count_items_with_id(f->s, jobs[i].id), 1);
 		} else {
-			assert_int_equal(jobs[i].rc, -1);
-			assert_string_equal(jobs[i].e.code, "duplicate");
+			assert_int_equal(jobs[i].r.rc, -1);
+			assert_string_equal(jobs[i].r.e.code, "duplicate");
 			assert_int_equal(count_items_with_id(f->s, jobs[i].id), 0);
 		}
 	}
@@ -434,19 +444,17 @@ static void test_failed_statement_rolls_back_alone_in_its_batch(void **state)
 static void test_failed_rollback_to_fails_whole_batch(void **state)
 {
 	fx *f = *state;
-	if (!store_can_defer(f->s))
-		skip();
 	batch_job jobs[] = {{.id = 1, .end = END_OK},
 			    {.id = 2, .end = END_RELEASE_THEN_REFUSE},
 			    {.id = 3, .end = END_OK}};
-	run_in_one_batch(f->s, jobs, 3);
+	RUN_IN_ONE_BATCH(f->s, tx_batch_job, jobs);
 	assert_int_equal(count_items_with_id(f->s, 2), 0);
 	assert_int_equal(count_rows(f->s, "items"), 0);
-	assert_int_equal(jobs[1].rc, -1);
-	assert_string_equal(jobs[1].e.code, "refused");
+	assert_int_equal(jobs[1].r.rc, -1);
+	assert_string_equal(jobs[1].r.e.code, "refused");
 	for (int i = 0; i < 3; i += 2) {
-		assert_int_equal(jobs[i].rc, -1);
-		assert_int_equal(jobs[i].e.kind, ERR_UNAVAILABLE);
+		assert_int_equal(jobs[i].r.rc, -1);
+		assert_int_equal(jobs[i].r.e.kind, ERR_UNAVAILABLE);
 	}
 	/* And the writer carries on. */
 	err e = {0};
@@ -459,12 +467,10 @@ static void test_failed_rollback_to_fails_whole_batch(void **state)
  * and runs it again with a savepoint each. The outcome is that of savepoints alone, also
  * for the audit chain, whose head the writer keeps in memory across the batch. */
 typedef struct audit_job {
+	batch_result r;
 	int64_t id;
 	bool refuse;
 	int runs;
-	int rc;
-	err e;
-	sem_t *done;
 } audit_job;
 
 static int tx_audit_job(store_conn *c, void *ctx, err *e)
@@ -480,37 +486,6 @@ static int tx_audit_job(store_conn *c, void *ctx, err *e)
 	    audit_append(c, &who, "item_create", "item", b->id, NULL, e) < 0)
 		return -1;
 	return b->refuse ? err_set(e, ERR_INVALID, "refused", NULL, "不允许") : 0;
-}
-
-static void audit_job_done(void *arg, int rc, const err *e)
-{
-	audit_job *b = arg;
-	b->rc = rc;
-	if (rc < 0 && e)
-		b->e = *e;
-	sem_post(b->done);
-}
-
-static void run_audit_batch(store *s, audit_job *jobs, size_t n)
-{
-	gate g;
-	sem_init(&g.running, 0, 0);
-	sem_init(&g.open, 0, 0);
-	sem_init(&g.done, 0, 0);
-	store_write_async(s, tx_wait_at_gate, &g, gate_passed, &g);
-	while (sem_wait(&g.running) != 0)
-		;
-	for (size_t i = 0; i < n; i++) {
-		jobs[i].done = &g.done;
-		store_write_async(s, tx_audit_job, &jobs[i], audit_job_done, &jobs[i]);
-	}
-	sem_post(&g.open);
-	for (size_t i = 0; i <= n; i++)
-		while (sem_wait(&g.done) != 0)
-			;
-	sem_destroy(&g.running);
-	sem_destroy(&g.open);
-	sem_destroy(&g.done);
 }
 
 static int64_t audit_entries(store *s)
@@ -529,32 +504,22 @@ static void test_batch_with_failed_job_keeps_audit_chain(void **state)
 	err e = {0};
 	/* Clean batches first (on SQLite the next batch then runs without savepoints). */
 	audit_job first[] = {{.id = 1}, {.id = 2}};
-	if (store_can_defer(f->s)) {
-		run_audit_batch(f->s, first, 2);
-	} else {
-		for (int i = 0; i < 2; i++)
-			first[i].rc = store_write(f->s, tx_audit_job, &first[i], &first[i].e);
-	}
-	assert_int_equal(first[0].rc, 0);
-	assert_int_equal(first[1].rc, 0);
+	RUN_IN_ONE_BATCH(f->s, tx_audit_job, first);
+	assert_int_equal(first[0].r.rc, 0);
+	assert_int_equal(first[1].r.rc, 0);
 	audit_job jobs[] = {{.id = 3}, {.id = 4}, {.id = 5, .refuse = true}, {.id = 6}};
-	if (store_can_defer(f->s)) {
-		run_audit_batch(f->s, jobs, 4);
-		/* On SQLite the refusal came after three jobs had run without savepoints: all ran
-		 * again. PostgreSQL's writer always takes a savepoint per job: each ran once. */
-		int again = on_pg() ? 1 : 2;
-		assert_int_equal(jobs[0].runs, again);
-		assert_int_equal(jobs[2].runs, again);
-		assert_int_equal(jobs[3].runs, 1);
-	} else {
-		for (int i = 0; i < 4; i++)
-			jobs[i].rc = store_write(f->s, tx_audit_job, &jobs[i], &jobs[i].e);
-	}
-	assert_int_equal(jobs[0].rc, 0);
-	assert_int_equal(jobs[1].rc, 0);
-	assert_int_equal(jobs[2].rc, -1);
-	assert_string_equal(jobs[2].e.code, "refused");
-	assert_int_equal(jobs[3].rc, 0);
+	RUN_IN_ONE_BATCH(f->s, tx_audit_job, jobs);
+	/* On SQLite the refusal came after three jobs had run without savepoints: all ran
+	 * again. PostgreSQL's writer always takes a savepoint per job: each ran once. */
+	int again = on_pg() ? 1 : 2;
+	assert_int_equal(jobs[0].runs, again);
+	assert_int_equal(jobs[2].runs, again);
+	assert_int_equal(jobs[3].runs, 1);
+	assert_int_equal(jobs[0].r.rc, 0);
+	assert_int_equal(jobs[1].r.rc, 0);
+	assert_int_equal(jobs[2].r.rc, -1);
+	assert_string_equal(jobs[2].r.e.code, "refused");
+	assert_int_equal(jobs[3].r.rc, 0);
 	assert_int_equal(count_items_with_id(f->s, 5), 0);
 	assert_int_equal(count_rows(f->s, "items"), 5);
 	assert_int_equal(audit_entries(f->s), 5);
@@ -562,17 +527,35 @@ static void test_batch_with_failed_job_keeps_audit_chain(void **state)
 	assert_int_equal(audit_verify(f->s, &rep, &e), 0);
 	/* And the chain goes on from the batch's head. */
 	audit_job last[] = {{.id = 7}, {.id = 8, .refuse = true}, {.id = 9}};
-	if (store_can_defer(f->s)) {
-		run_audit_batch(f->s, last, 3);
-	} else {
-		for (int i = 0; i < 3; i++)
-			last[i].rc = store_write(f->s, tx_audit_job, &last[i], &last[i].e);
-	}
-	assert_int_equal(last[0].rc, 0);
-	assert_int_equal(last[1].rc, -1);
-	assert_int_equal(last[2].rc, 0);
+	RUN_IN_ONE_BATCH(f->s, tx_audit_job, last);
+	assert_int_equal(last[0].r.rc, 0);
+	assert_int_equal(last[1].r.rc, -1);
+	assert_int_equal(last[2].r.rc, 0);
 	assert_int_equal(audit_entries(f->s), 7);
 	assert_int_equal(audit_verify(f->s, &rep, &e), 0);
+}
+
+/* A transaction function that calls store_write would wait for itself on the writer: it
+ * is refused instead, on both backends (writeq.c). */
+static int tx_write_inside(store_conn *c, void *ctx, err *e)
+{
+	(void)c;
+	err inner = {0};
+	int rc = store_write(ctx, tx_exec_sql, "INSERT INTO items (id, name) VALUES (9, 'i')",
+			     &inner);
+	if (rc == 0)
+		return err_set(e, ERR_INTERNAL, "nested_ran", NULL, "nested write ran");
+	*e = inner;
+	return -1;
+}
+
+static void test_write_inside_a_write_is_refused(void **state)
+{
+	fx *f = *state;
+	err e = {0};
+	assert_int_equal(store_write(f->s, tx_write_inside, f->s, &e), -1);
+	assert_string_equal(e.code, "nested_write");
+	assert_int_equal(count_rows(f->s, "items"), 0);
 }
 
 static void test_unique_violation_is_duplicate_conflict(void **state)
@@ -1237,6 +1220,7 @@ int main(void)
 		T(test_failed_statement_rolls_back_alone_in_its_batch),
 		T(test_failed_rollback_to_fails_whole_batch),
 		T(test_batch_with_failed_job_keeps_audit_chain),
+		T(test_write_inside_a_write_is_refused),
 		T(test_unique_violation_is_duplicate_conflict),
 		T(test_audit_log_refuses_update_and_delete),
 		T(test_bind_and_column_round_trip),
