@@ -4,8 +4,10 @@
  * transaction and commits them together: one WAL flush acknowledges the whole batch. A
  * transaction per request on the caller's connection could not do better than one commit
  * at a time, because every write appends to the audit chain (one row, audit_head, locked
- * from its update until the commit's flush). Statements are prepared once per connection
- * and cached by their SQL text. Parameters and results travel as text, which gives one
+ * from its update until the commit's flush); the writer keeps that head in memory across a
+ * batch (store_batch_chain) and sends the writes whose answers a job does not read down
+ * libpq's pipeline ("the writer's pipeline" below). Statements are prepared once per
+ * connection and cached by their SQL text. Parameters and results travel as text, which gives one
  * code path for every type and lets the server infer parameter types from the portable
  * SQL above us.
  *
@@ -62,6 +64,8 @@ typedef struct pg_stmt {
 	int row, nrows;
 	int64_t changes;
 	bool in_use, cached;
+	bool writes_only; /* INSERT, UPDATE or DELETE without RETURNING: no rows come back */
+	bool deferred;	  /* sent down the writer's pipeline, its answer not read yet */
 	struct pg_stmt *next;
 } pg_stmt;
 
@@ -84,6 +88,17 @@ typedef struct pg_conn {
 	bool must_reset;
 	int64_t next_try_ns;
 	int backoff_ms;
+	/* The writer's pipeline (pipe_send): while a job runs, a statement that only writes
+	 * is sent without waiting for its answer; the answers are read, in order, with the
+	 * next statement that returns rows, or at the end of the job. sent: the statements
+	 * in the pipeline (NULL for one its caller has finished with). */
+	bool may_pipe;
+	pg_stmt **sent;
+	int nsent, sent_alloc;
+	/* The audit chain's head across the writer's batch (store_batch_chain). */
+	bool batching;
+	store_chain chain;
+	store_chain_save_fn chain_save;
 } pg_conn;
 
 typedef struct pg_store {
@@ -223,9 +238,138 @@ static int pg_fail(pg_conn *c, const PGresult *res, err *e)
 	return err_set(e, ERR_INTERNAL, "database_error", NULL, "数据库错误：%s", msg);
 }
 
+/* ---- the writer's pipeline ----
+ *
+ * An intake is about a dozen statements on the writer's connection, and each used to be
+ * a round trip, one after the other. In libpq's pipeline mode the writer sends a
+ * statement that returns no rows (INSERT, UPDATE or DELETE without RETURNING: a search
+ * entry, a timeline entry, an appeal's row, an audit entry) and goes on with the job at
+ * once; the next statement that returns rows goes down the same pipeline followed by a
+ * sync, and one round trip brings every answer back. A job's last writes are read at its
+ * end (run_job), before its savepoint is released. A statement that failed makes the
+ * server skip the rest up to the sync: the error surfaces at the next read or at the end
+ * of the job, and the job fails with it, as it would have (a failed statement aborts the
+ * savepoint on PostgreSQL: no job can carry on after one anyway). store_changes on a
+ * statement still in the pipeline reads the answers first. */
+
+static bool piped(const pg_conn *c)
+{
+	return PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF;
+}
+
+/* Whether a statement's text says it returns no rows. */
+static bool sql_writes_only(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	if (strncasecmp(sql, "INSERT", 6) != 0 && strncasecmp(sql, "UPDATE", 6) != 0 &&
+	    strncasecmp(sql, "DELETE", 6) != 0)
+		return false;
+	return !strcasestr(sql, "RETURNING");
+}
+
+/* Sends st down the pipeline (entering pipeline mode first). */
+static int pipe_send(pg_conn *c, pg_stmt *st, err *e)
+{
+	if (!piped(c) && !PQenterPipelineMode(c->pg))
+		return conn_error(c, e);
+	if (!PQsendQueryPrepared(c->pg, st->name, st->nparams, (const char *const *)st->params,
+				 NULL, NULL, 0))
+		return conn_error(c, e);
+	if (c->nsent == c->sent_alloc) {
+		c->sent_alloc = c->sent_alloc ? c->sent_alloc * 2 : 16;
+		c->sent = xrealloc(c->sent, (size_t)c->sent_alloc * sizeof *c->sent);
+	}
+	c->sent[c->nsent++] = st;
+	return 0;
+}
+
+/* Sends a statement without parameters down the pipeline (the unnamed statement). */
+static int pipe_send_sql(pg_conn *c, const char *sql, err *e)
+{
+	if (!PQsendQueryParams(c->pg, sql, 0, NULL, NULL, NULL, NULL, 0))
+		return conn_error(c, e);
+	c->unnamed = NULL;
+	if (c->nsent == c->sent_alloc) {
+		c->sent_alloc = c->sent_alloc ? c->sent_alloc * 2 : 16;
+		c->sent = xrealloc(c->sent, (size_t)c->sent_alloc * sizeof *c->sent);
+	}
+	c->sent[c->nsent++] = NULL;
+	return 0;
+}
+
+/* Reads one statement's answer: its result (NULL when the pipeline skipped it after an
+ * earlier failure, or the connection broke), then libpq's end marker. */
+static PGresult *pipe_result(pg_conn *c, bool *broken)
+{
+	PGresult *r = PQgetResult(c->pg);
+	if (!r) {
+		*broken = true;
+		return NULL;
+	}
+	PGresult *more;
+	while ((more = PQgetResult(c->pg)) != NULL)
+		PQclear(more);
+	if (PQresultStatus(r) == PGRES_PIPELINE_ABORTED) {
+		PQclear(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* Ends the pipeline: a sync, every answer read in order, pipeline mode left. The last
+ * statement sent may be one that returns rows: its result goes to *last. -1 with e
+ * filled from the first statement that failed (or the broken connection). */
+static int pipe_end(pg_conn *c, PGresult **last, err *e)
+{
+	if (last)
+		*last = NULL;
+	if (!piped(c))
+		return 0;
+	int rc = 0;
+	bool broken = !PQpipelineSync(c->pg);
+	for (int i = 0; i < c->nsent && !broken; i++) {
+		pg_stmt *st = c->sent[i];
+		PGresult *r = pipe_result(c, &broken);
+		ExecStatusType t = PQresultStatus(r);
+		if (r && t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
+			if (rc == 0)
+				rc = pg_fail(c, r, e);
+		} else if (r && last && i == c->nsent - 1 && !(st && st->deferred)) {
+			*last = r;
+			r = NULL;
+		} else if (r && st) {
+			st->changes = strtoll(PQcmdTuples(r), NULL, 10);
+		}
+		if (st)
+			st->deferred = false;
+		PQclear(r);
+	}
+	c->nsent = 0;
+	if (!broken) {
+		PGresult *r = PQgetResult(c->pg);
+		broken = PQresultStatus(r) != PGRES_PIPELINE_SYNC;
+		PQclear(r);
+	}
+	if (broken || !PQexitPipelineMode(c->pg)) {
+		/* Only a broken connection leaves answers unread: it is replaced before the
+		 * next statement (conn_ready), which also ends pipeline mode. */
+		if (rc == 0)
+			rc = conn_error(c, e);
+		c->must_reset = true;
+	}
+	if (rc < 0 && last) {
+		PQclear(*last);
+		*last = NULL;
+	}
+	return rc;
+}
+
 /* Runs statements without parameters through the simple-query protocol. */
 static int simple(pg_conn *c, const char *sql, err *e)
 {
+	if (pipe_end(c, NULL, e) < 0)
+		return -1;
 	PGresult *r = PQexec(c->pg, sql);
 	/* A simple query destroys the server's unnamed prepared statement. */
 	c->unnamed = NULL;
@@ -475,6 +619,7 @@ static void pg_conn_close(store_conn *base)
 		}
 	}
 	PQfinish(c->pg);
+	free(c->sent);
 	free(c);
 }
 
@@ -483,6 +628,8 @@ static void pg_conn_close(store_conn *base)
 /* Parses st->text on the server under st->name. */
 static int server_prepare(pg_conn *c, pg_stmt *st, err *e)
 {
+	if (pipe_end(c, NULL, e) < 0)
+		return -1;
 	int64_t t0 = clock_mono_ns();
 	PGresult *r = PQprepare(c->pg, st->name, st->text, 0, NULL);
 	store_account(c->base.s, clock_mono_ns() - t0);
@@ -516,6 +663,7 @@ static store_stmt *pg_prepare(store_conn *base, const char *sql, err *e)
 	st->params = st->nparams ? xcalloc((size_t)st->nparams, sizeof *st->params) : NULL;
 	st->hash = h;
 	st->gen = c->gen;
+	st->writes_only = sql_writes_only(sql);
 	st->cached = !c->pooler && c->ncached < MAX_CACHED;
 	if (st->cached)
 		snprintf(st->name, sizeof st->name, "s%u", ++c->next_name);
@@ -586,11 +734,18 @@ static int pg_step(store_stmt *b, err *e)
 		st->row = st->nrows;
 		return 0;
 	}
+	if (st->deferred)
+		return 0;
 	if (st->gen != c->gen)
 		return err_set(e, ERR_UNAVAILABLE, "database_unavailable", NULL,
 			       "数据库连接已重置，请重试");
 	PGresult *r;
-	if (c->pooler) {
+	/* The writer's pipeline (above): a write goes down it unanswered; a read joins it
+	 * and brings every answer back. */
+	if (piped(c) && c->may_pipe && st->name[0]) {
+		if (pipe_send(c, st, e) < 0 || pipe_end(c, &r, e) < 0)
+			return -1;
+	} else if (c->pooler) {
 		int64_t t0 = clock_mono_ns();
 		r = PQexecParams(c->pg, st->text, st->nparams, NULL,
 				 (const char *const *)st->params, NULL, NULL, 0);
@@ -598,6 +753,8 @@ static int pg_step(store_stmt *b, err *e)
 		c->unnamed = NULL; /* PQexecParams used the unnamed statement */
 	} else {
 		if (!st->name[0] && c->unnamed != st && server_prepare(c, st, e) < 0)
+			return -1;
+		if (pipe_end(c, NULL, e) < 0)
 			return -1;
 		r = PQexecPrepared(c->pg, st->name, st->nparams, (const char *const *)st->params,
 				   NULL, NULL, 0);
@@ -621,6 +778,8 @@ static const PGresult *shape(pg_stmt *st)
 {
 	if (st->res)
 		return st->res;
+	if (pipe_end((pg_conn *)st->base.conn, NULL, NULL) < 0)
+		return NULL;
 	if (!st->desc && ((pg_conn *)st->base.conn)->pooler) {
 		/* Describing the unnamed statement takes a round trip of its own after the
 		 * prepare: outside a transaction the pooler could give it another server
@@ -724,14 +883,44 @@ static const char *pg_col_text(store_stmt *b, int col)
 	return value((pg_stmt *)b, col);
 }
 
+/* store_run: a write whose count no one reads goes down the writer's pipeline. */
+static int pg_step_nowait(store_stmt *b, err *e)
+{
+	pg_stmt *st = (pg_stmt *)b;
+	pg_conn *c = (pg_conn *)b->conn;
+	if (!c->may_pipe || c->pooler || !st->name[0] || !st->writes_only || st->res ||
+	    st->deferred || st->gen != c->gen) {
+		int rc;
+		while ((rc = pg_step(b, e)) == 1)
+			;
+		return rc;
+	}
+	if (pipe_send(c, st, e) < 0)
+		return -1;
+	st->deferred = true;
+	return 0;
+}
+
 static int64_t pg_changes(store_stmt *b)
 {
-	return ((pg_stmt *)b)->changes;
+	pg_stmt *st = (pg_stmt *)b;
+	/* Still in the pipeline: its answer holds the count. A failure surfaces at the
+	 * job's next statement or its end. */
+	if (st->deferred)
+		pipe_end((pg_conn *)b->conn, NULL, NULL);
+	return st->changes;
 }
 
 static void pg_done(store_stmt *b)
 {
 	pg_stmt *st = (pg_stmt *)b;
+	if (st->deferred) {
+		pg_conn *c = (pg_conn *)b->conn;
+		for (int i = 0; i < c->nsent; i++)
+			if (c->sent[i] == st)
+				c->sent[i] = NULL;
+		st->deferred = false;
+	}
 	PQclear(st->res);
 	st->res = NULL;
 	for (int i = 0; i < st->nparams; i++) {
@@ -852,12 +1041,34 @@ static bool tx_alive(pg_conn *c)
  * rolled back to it (a failed statement has aborted the savepoint, not the batch), and one
  * that hit a serialization failure or a deadlock runs again from it. Returns false when
  * the batch's transaction is lost. */
-static bool run_job(pg_conn *c, writeq_job *j, err *cause)
+static bool run_job(pg_conn *c, writeq_job *j, err *cause, bool *next_open)
 {
+	*next_open = false;
+	store_chain chain = c->chain;
 	for (int attempt = 1;; attempt++) {
 		c->tx_retry = false;
+		c->chain = chain;
 		err_clear(&j->e);
+		c->may_pipe = true;
 		j->rc = j->fn(&c->base, j->ctx, &j->e);
+		c->may_pipe = false;
+		/* The job's last writes are answered here, one of them failing fails it; a job
+		 * that succeeded releases its savepoint and opens the next job's in the same
+		 * round trip (after a failure the server skips both: the savepoint stays for
+		 * the ROLLBACK TO below). */
+		err late = {0};
+		int64_t t0 = clock_mono_ns();
+		bool moved = j->rc == 0 && j->next && piped(c) &&
+			     pipe_send_sql(c, "RELEASE SAVEPOINT job", &late) == 0 &&
+			     pipe_send_sql(c, "SAVEPOINT job", &late) == 0;
+		int late_rc = pipe_end(c, NULL, &late);
+		store_account(c->base.s, clock_mono_ns() - t0);
+		if (late_rc < 0 && j->rc == 0) {
+			j->rc = -1;
+			j->e = late;
+		}
+		if (late_rc < 0)
+			moved = false;
 		if (!tx_alive(c))
 			return false;
 		/* A statement failed and the job carried on: PostgreSQL has aborted the
@@ -867,8 +1078,11 @@ static bool run_job(pg_conn *c, writeq_job *j, err *cause)
 			err_set(&j->e, ERR_INTERNAL, "statement_failed", NULL,
 				"事务中有语句失败，整个事务已回滚");
 		}
-		if (j->rc == 0)
+		if (j->rc == 0) {
+			*next_open = moved;
 			return true;
+		}
+		c->chain = chain; /* the head as before the job, as its rows */
 		if (simple(c, "ROLLBACK TO SAVEPOINT job", cause) < 0)
 			return false;
 		if (!c->tx_retry || attempt >= MAX_ATTEMPTS) {
@@ -901,21 +1115,29 @@ static void run_batch(void *arg, writeq_job *batch)
 		return;
 	}
 	c->in_tx = true;
+	c->batching = true;
+	c->chain = (store_chain){0};
 	store_account(s, clock_mono_ns() - t0);
 	bool lost = false;
 	err cause = {0};
+	bool open = false; /* the next job's savepoint opened by run_job */
 	for (writeq_job *j = batch; j && !lost; j = j->next) {
-		if (j != batch) {
+		if (j != batch && !open) {
 			t0 = clock_mono_ns();
 			lost = simple(c, "RELEASE SAVEPOINT job; SAVEPOINT job", &cause) < 0;
 			store_account(s, clock_mono_ns() - t0);
 			if (lost)
 				break;
 		}
-		lost = !run_job(c, j, &cause);
+		lost = !run_job(c, j, &cause, &open);
 	}
+	c->batching = false;
 	if (!lost && PQtransactionStatus(c->pg) != PQTRANS_INTRANS)
 		lost = true;
+	/* The audit chain's head, kept across the batch, written once. */
+	if (!lost && c->chain.dirty && c->chain_save(&c->base, &c->chain, &cause) < 0)
+		lost = true;
+	c->chain = (store_chain){0};
 	if (lost) {
 		pg_rollback(&c->base);
 		if (!cause.message[0] && PQstatus(c->pg) != CONNECTION_OK)
@@ -933,6 +1155,15 @@ static void run_batch(void *arg, writeq_job *batch)
 		pg_rollback(&c->base);
 		writeq_fail_succeeded(batch, &e);
 	}
+}
+
+static store_chain *pg_batch_chain(store_conn *base, store_chain_save_fn save)
+{
+	pg_conn *c = (pg_conn *)base;
+	if (!c->batching)
+		return NULL;
+	c->chain_save = save;
+	return &c->chain;
 }
 
 /* Hands fn to the writer and waits until its batch has committed (or failed). fn may run
@@ -967,6 +1198,7 @@ const struct store_ops store_pg_ops = {
 	.bind_text = pg_bind_text,
 	.bind_null = pg_bind_null,
 	.step = pg_step,
+	.step_nowait = pg_step_nowait,
 	.column_count = pg_column_count,
 	.column_name = pg_column_name,
 	.col_null = pg_col_null,
@@ -975,6 +1207,7 @@ const struct store_ops store_pg_ops = {
 	.col_text = pg_col_text,
 	.changes = pg_changes,
 	.done = pg_done,
+	.batch_chain = pg_batch_chain,
 	.backup = NULL,
 	.type_id = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
 	.type_blob = "BYTEA",

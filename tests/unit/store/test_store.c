@@ -358,7 +358,14 @@ static void run_in_one_batch(store *s, store_tx_fn fn, void *jobs, size_t size, 
 #define RUN_IN_ONE_BATCH(s, fn, jobs)                                                              \
 	run_in_one_batch((s), (fn), (jobs), sizeof(jobs)[0], sizeof(jobs) / sizeof(jobs)[0])
 
-enum batch_end { END_OK, END_REFUSE, END_RELEASE_THEN_REFUSE, END_DUPLICATE };
+enum batch_end {
+	END_OK,
+	END_REFUSE,
+	END_RELEASE_THEN_REFUSE,
+	END_DUPLICATE,
+	END_RUN_DUPLICATE, /* store_run: on PostgreSQL's writer answered at the job's end */
+	END_RUN_DUPLICATE_THEN_READ /* ...or at its next read */
+};
 
 typedef struct batch_job {
 	batch_result r;
@@ -381,6 +388,16 @@ static int tx_batch_job(store_conn *c, void *ctx, err *e)
 				  b->id) < 0
 			       ? -1
 			       : 0;
+	if (b->end == END_RUN_DUPLICATE || b->end == END_RUN_DUPLICATE_THEN_READ) {
+		if (store_run(c, e, "INSERT INTO items (id, name) VALUES (?, 'again')", "i",
+			      b->id) < 0)
+			return -1;
+		int64_t n = 0;
+		if (b->end == END_RUN_DUPLICATE_THEN_READ &&
+		    store_query_int(c, &n, 0, e, "SELECT COUNT(*) FROM items", NULL) < 0)
+			return -1;
+		return 0;
+	}
 	/* Releasing the writer's savepoint from inside the job makes the writer's ROLLBACK
 	 * TO fail: the insert above now belongs to the batch's transaction itself. */
 	if (b->end == END_RELEASE_THEN_REFUSE && store_exec(c, e, "RELEASE job", NULL) < 0)
@@ -437,6 +454,48 @@ static void test_failed_statement_rolls_back_alone_in_its_batch(void **state)
 		}
 	}
 	assert_int_equal(count_rows(f->s, "items"), 3);
+}
+
+/* A write whose answer the job does not wait for (store_run: PostgreSQL's writer sends it
+ * down the pipeline) fails its job all the same, with the statement's own error, whether
+ * the failure comes back with the job's next read or at its end; the jobs around it
+ * commit, also the writes they sent unanswered. */
+static int tx_run_writes(store_conn *c, void *ctx, err *e)
+{
+	const batch_job *b = ctx;
+	for (int k = 0; k < 3; k++) {
+		char name[32];
+		snprintf(name, sizeof name, "run-%lld-%d", (long long)b->id, k);
+		if (store_run(c, e, "INSERT INTO items (id, name) VALUES (?, ?)", "is",
+			      b->id * 10 + k, name) < 0)
+			return -1;
+	}
+	return tx_batch_job(c, ctx, e);
+}
+
+static void test_unanswered_write_fails_its_job_alone(void **state)
+{
+	fx *f = *state;
+	batch_job jobs[] = {{.id = 1, .end = END_OK},
+			    {.id = 2, .end = END_RUN_DUPLICATE},
+			    {.id = 3, .end = END_OK},
+			    {.id = 4, .end = END_RUN_DUPLICATE_THEN_READ},
+			    {.id = 5, .end = END_OK}};
+	RUN_IN_ONE_BATCH(f->s, tx_run_writes, jobs);
+	for (int i = 0; i < 5; i++) {
+		if (jobs[i].end == END_OK) {
+			if (jobs[i].r.rc != 0)
+				fail_msg("job %d: %s", i, jobs[i].r.e.message);
+			assert_int_equal(count_items_with_id(f->s, jobs[i].id), 1);
+			assert_int_equal(count_items_with_id(f->s, jobs[i].id * 10 + 2), 1);
+		} else {
+			assert_int_equal(jobs[i].r.rc, -1);
+			assert_string_equal(jobs[i].r.e.code, "duplicate");
+			assert_int_equal(count_items_with_id(f->s, jobs[i].id), 0);
+			assert_int_equal(count_items_with_id(f->s, jobs[i].id * 10), 0);
+		}
+	}
+	assert_int_equal(count_rows(f->s, "items"), 3 * 4);
 }
 
 /* A failed job whose savepoint cannot be rolled back would otherwise commit its writes
@@ -1219,6 +1278,7 @@ int main(void)
 		T(test_failed_job_rolls_back_alone_in_its_batch),
 		T(test_failed_statement_rolls_back_alone_in_its_batch),
 		T(test_failed_rollback_to_fails_whole_batch),
+		T(test_unanswered_write_fails_its_job_alone),
 		T(test_batch_with_failed_job_keeps_audit_chain),
 		T(test_write_inside_a_write_is_refused),
 		T(test_unique_violation_is_duplicate_conflict),
