@@ -22,7 +22,8 @@ PG_SETTINGS=${PG_SETTINGS:-"shared_buffers=256MB effective_cache_size=1GB max_wa
 #
 # Environment: DURATION (10 s per run), REPEAT (3 runs per backend, alternating), CONNECTIONS
 # (32 for the reads), INTAKE_CONNECTIONS (128), THREADS (yiwang --threads, 16), WARMUP (2 s),
-# BENCH_PG_DIR (where the cluster lives, default a new /tmp/yiwang-bench-pg.XXXXXX).
+# BENCH_PG_DIR (where the cluster lives, default a new /tmp/yiwang-bench-pg.XXXXXX),
+# WORKLOADS (which to run, default "read list intake").
 # shellcheck disable=SC2034  # arrays named by OUT_* are filled through eval in lib.sh
 set -uo pipefail
 # shellcheck source=bench/lib.sh
@@ -34,6 +35,7 @@ CONNECTIONS=${CONNECTIONS:-32}
 INTAKE_CONNECTIONS=${INTAKE_CONNECTIONS:-128}
 THREADS=${THREADS:-16}
 WARMUP=${WARMUP:-2}
+WORKLOADS=${WORKLOADS:-read list intake}
 BENCH_DURATION=$DURATION
 BENCH_CONNECTIONS=$CONNECTIONS
 
@@ -267,9 +269,13 @@ intake_workload() {
 	report intake
 }
 
-read_workload read "$BENCH_TMP/read"
-read_workload list "$BENCH_TMP/list"
-intake_workload
+for w in $WORKLOADS; do
+	case $w in
+	read | list) read_workload "$w" "$BENCH_TMP/$w" ;;
+	intake) intake_workload ;;
+	*) bench_die "unknown workload $w (WORKLOADS: read list intake)" ;;
+	esac
+done
 
 echo
 printf '%-52s %8s %7s %7s %4s %8s %6s\n' workload "med r/s" min max fail "µs/req" other%

@@ -260,7 +260,7 @@ int appeal_intake(store_conn *c, const actor *who, const char *citizen_ip, const
 	}
 	store_bind_text(st, 11, in->region_code);
 	store_bind_text(st, 12, in->attributes);
-	rc = store_step(st, e);
+	rc = store_finish(st, e); /* on PostgreSQL's writer answered with the next read */
 	store_done(st);
 	if (rc < 0)
 		return -1;

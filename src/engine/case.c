@@ -483,14 +483,14 @@ int case_timeline_add(store_conn *c, const actor *who, int64_t case_id, const ch
 		      const char *from, const char *to, const char *note, json_t *data, err *e)
 {
 	char *d = data ? json_dumps(data, JSON_COMPACT) : NULL;
-	int64_t n = store_exec(c, e,
-			       "INSERT INTO case_timeline (case_id, at, actor_id, actor, unit_id,"
-			       " action, from_status, to_status, note, data)"
-			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			       "iinsnsssss", case_id, clock_now_ms(), who->user_id, who->username,
-			       who->unit_id, action, from, to, note, d);
+	int rc = store_run(c, e,
+			   "INSERT INTO case_timeline (case_id, at, actor_id, actor, unit_id,"
+			   " action, from_status, to_status, note, data)"
+			   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			   "iinsnsssss", case_id, clock_now_ms(), who->user_id, who->username,
+			   who->unit_id, action, from, to, note, d);
 	free(d);
-	return n < 0 ? -1 : 0;
+	return rc;
 }
 
 #define TIMELINE_SELECT                                                                            \

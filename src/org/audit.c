@@ -81,15 +81,22 @@ int audit_append(store_conn *c, const actor *who, const char *action, const char
 	int64_t seq;
 	char prev[65];
 	if (h && !h->loaded) {
-		rc = store_query_row(c, &st, e, "SELECT seq, hash FROM audit_head WHERE id = 1",
-				     NULL);
+		/* A no-op update is the portable row lock: on PostgreSQL another server's
+		 * writer waits here until this batch commits, then reads the new head. */
+		rc = store_query_row(
+			c, &st, e,
+			"UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash", NULL);
 		if (rc <= 0)
 			return rc == 0 ? err_set(e, ERR_INTERNAL, "audit_head", NULL,
 						 "审计链头缺失")
 				       : -1;
 		h->seq = store_col_int(st, 0);
 		snprintf(h->hash, sizeof h->hash, "%s", store_col_text(st, 1));
+		while ((rc = store_step(st, e)) == 1)
+			;
 		store_done(st);
+		if (rc < 0)
+			return -1;
 		h->loaded = true;
 	}
 	if (h) {
@@ -126,12 +133,12 @@ int audit_append(store_conn *c, const actor *who, const char *action, const char
 	const char *ip = who->ip[0] ? who->ip : "local";
 	entry_hash(prev, seq, at, who->user_id, who->username, action, entity, entity_id, ip, d,
 		   hash);
-	int64_t n = store_exec(c, e,
-			       "INSERT INTO audit_log (seq, at, actor_id, actor, action, entity,"
-			       " entity_id, ip, detail, prev_hash, hash)"
-			       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			       "iinsssnssss", seq, at, who->user_id, who->username, action, entity,
-			       entity_id, ip, d, prev, hash);
+	int n = store_run(c, e,
+			  "INSERT INTO audit_log (seq, at, actor_id, actor, action, entity,"
+			  " entity_id, ip, detail, prev_hash, hash)"
+			  " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			  "iinsssnssss", seq, at, who->user_id, who->username, action, entity,
+			  entity_id, ip, d, prev, hash);
 	free(d);
 	if (n < 0)
 		return -1;

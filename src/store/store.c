@@ -381,6 +381,35 @@ int store_insert_id(store_conn *conn, int64_t *id, err *e, const char *sql, cons
 	return *id ? 0 : err_set(e, ERR_INTERNAL, "database_error", NULL, "插入未返回编号");
 }
 
+int store_finish(store_stmt *st, err *e)
+{
+	store *s = st->conn->s;
+	int rc;
+	if (s->ops->step_nowait) {
+		int64_t t0 = clock_mono_ns();
+		rc = s->ops->step_nowait(st, e);
+		store_account(s, clock_mono_ns() - t0);
+	} else {
+		while ((rc = store_step(st, e)) == 1)
+			;
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+int store_run(store_conn *conn, err *e, const char *sql, const char *fmt, ...)
+{
+	store_stmt *st = store_prepare(conn, sql, e);
+	if (!st)
+		return -1;
+	va_list ap;
+	va_start(ap, fmt);
+	vbindf(st, fmt, ap);
+	va_end(ap);
+	int rc = store_finish(st, e);
+	store_done(st);
+	return rc;
+}
+
 int store_query_row(store_conn *conn, store_stmt **out, err *e, const char *sql, const char *fmt,
 		    ...)
 {
@@ -511,13 +540,12 @@ int store_fts_put(store_conn *c, const char *index, int64_t id, const char *text
 	}
 	strbuf tokens = STRBUF_INIT;
 	search_index_tokens(text, &tokens);
-	int64_t n =
-		store_exec(c, e,
+	int rc = store_run(c, e,
 			   "INSERT INTO fts_case (id, body) VALUES (?, to_tsvector('simple', ?))"
 			   " ON CONFLICT (id) DO UPDATE SET body = excluded.body",
 			   "is", id, strbuf_str(&tokens));
 	strbuf_release(&tokens);
-	return n < 0 ? -1 : 0;
+	return rc;
 }
 
 const char *store_fts_ids_sql(const store *s, const char *index)

@@ -116,6 +116,12 @@ void store_done(store_stmt *st);
 /* Prepare, bind by format and step to completion: for statements that return no rows.
  * Returns rows changed, or -1. */
 int64_t store_exec(store_conn *conn, err *e, const char *sql, const char *fmt, ...);
+/* The same for a write whose count the caller does not need: 0 or -1. On PostgreSQL's
+ * writer it goes down the pipeline without waiting for its answer (store_pg.c); a failure
+ * then surfaces at the job's next read or at its end, and fails the job. */
+int store_run(store_conn *conn, err *e, const char *sql, const char *fmt, ...);
+/* store_run for a statement prepared and bound by the caller (then store_done). */
+int store_finish(store_stmt *st, err *e);
 /* Prepare, bind and step once: 1 with the row ready (caller reads, then store_done),
  * 0 no row (statement already done), -1 error. */
 /* Runs an INSERT of one row into a table keyed by `id` and sets *id to the new row's id:
@@ -138,12 +144,12 @@ const char *store_fts_ids_sql(const store *s, const char *index);
  * NULL when the query holds nothing searchable. Heap string. */
 char *store_fts_query(const store *s, const char *query);
 
-/* The audit chain's head while a SQLite writer batch runs (org/audit.c): the writer keeps
- * it in memory across the batch's jobs and writes it once, with save, just before the
- * commit, instead of two UPDATEs of the head row per entry. A job that fails gets the
- * head back as it was before the job (as its savepoint undoes its rows). NULL outside a
- * writer batch and on PostgreSQL (there the head row, locked until commit, serialises
- * the appends of concurrent transactions). */
+/* The audit chain's head while a writer batch runs (org/audit.c): the writer keeps it in
+ * memory across the batch's jobs and writes it once, with save, just before the commit,
+ * instead of two UPDATEs of the head row per entry. A job that fails gets the head back
+ * as it was before the job (as its savepoint undoes its rows). The first append of a
+ * batch reads the head with a row lock (on PostgreSQL another server's writer waits for
+ * this batch's commit). NULL outside a writer batch. */
 typedef struct store_chain {
 	bool loaded; /* seq and hash hold the head (read once per batch) */
 	bool dirty;  /* changed since read: save before the commit */

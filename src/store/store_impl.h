@@ -30,6 +30,9 @@ struct store_ops {
 	void (*bind_double)(store_stmt *st, int idx, double v);
 	void (*bind_text)(store_stmt *st, int idx, const char *v);
 	void (*bind_null)(store_stmt *st, int idx);
+	/* Optional: steps a statement that returns no rows to its end, where the backend
+	 * may answer later (store_run). */
+	int (*step_nowait)(store_stmt *st, err *e);
 	int (*step)(store_stmt *st, err *e);
 	int (*column_count)(store_stmt *st);
 	const char *(*column_name)(store_stmt *st, int col);

@@ -4,8 +4,10 @@
  * transaction and commits them together: one WAL flush acknowledges the whole batch. A
  * transaction per request on the caller's connection could not do better than one commit
  * at a time, because every write appends to the audit chain (one row, audit_head, locked
- * from its update until the commit's flush). Statements are prepared once per connection
- * and cached by their SQL text. Parameters and results travel as text, which gives one
+ * from its update until the commit's flush); the writer keeps that head in memory across a
+ * batch (store_batch_chain) and sends the writes whose answers a job does not read down
+ * libpq's pipeline ("the writer's pipeline" below). Statements are prepared once per
+ * connection and cached by their SQL text. Parameters and results travel as text, which gives one
  * code path for every type and lets the server infer parameter types from the portable
  * SQL above us.
  *
@@ -28,7 +30,6 @@
 #include <math.h>
 #include <poll.h>
 #include <pthread.h>
-#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@
 #include "core/mem.h"
 #include "core/strbuf.h"
 #include "store/store_impl.h"
+#include "store/writeq.h"
 
 /* MAX_ATTEMPTS: a write is retried up to three times after a serialization failure or a
  * deadlock, the errors PostgreSQL documents as "retry the transaction". MAX_BATCH: a
@@ -62,6 +64,8 @@ typedef struct pg_stmt {
 	int row, nrows;
 	int64_t changes;
 	bool in_use, cached;
+	bool writes_only; /* INSERT, UPDATE or DELETE without RETURNING: no rows come back */
+	bool deferred;	  /* sent down the writer's pipeline, its answer not read yet */
 	struct pg_stmt *next;
 } pg_stmt;
 
@@ -84,37 +88,28 @@ typedef struct pg_conn {
 	bool must_reset;
 	int64_t next_try_ns;
 	int backoff_ms;
+	/* The writer's pipeline (pipe_send): while a job runs, a statement that only writes
+	 * is sent without waiting for its answer; the answers are read, in order, with the
+	 * next statement that returns rows, or at the end of the job. sent: the statements
+	 * in the pipeline (NULL for one its caller has finished with). */
+	bool may_pipe;
+	pg_stmt **sent;
+	int nsent, sent_alloc;
+	/* The audit chain's head across the writer's batch (store_batch_chain). */
+	bool batching;
+	store_chain chain;
+	store_chain_save_fn chain_save;
 } pg_conn;
-
-/* A write waiting for the writer. A waiting caller's job lives on its stack and is posted
- * when done; a queued one (store_write_async) lives on the heap and has a callback. */
-typedef struct pg_job {
-	store_tx_fn fn;
-	void *ctx;
-	err e;
-	int rc;
-	sem_t done;
-	store_done_fn on_done;
-	void *arg;
-	struct pg_job *next;
-} pg_job;
 
 typedef struct pg_store {
 	char *url;
 	bool pooler;
-	/* The writer: started on the first write, its connection opened (and reopened
-	 * after a failure) by the writer itself. */
-	pthread_t writer;
-	bool writer_started, stop;
-	pthread_mutex_t mu;
-	pthread_cond_t work_cv;
-	pg_job *head, *tail;
+	/* The writer (writeq.c): started on the first write, its connection opened (and
+	 * reopened after a failure) by the writer itself. */
+	writeq q;
+	store *s;
 	pg_conn *wconn;
 } pg_store;
-
-/* Set on the writer's thread: a transaction function that calls store_write would wait
- * for itself. */
-static _Thread_local bool on_writer;
 
 static uint32_t hash_sql(const char *s)
 {
@@ -243,9 +238,138 @@ static int pg_fail(pg_conn *c, const PGresult *res, err *e)
 	return err_set(e, ERR_INTERNAL, "database_error", NULL, "数据库错误：%s", msg);
 }
 
+/* ---- the writer's pipeline ----
+ *
+ * An intake is about a dozen statements on the writer's connection, and each used to be
+ * a round trip, one after the other. In libpq's pipeline mode the writer sends a
+ * statement that returns no rows (INSERT, UPDATE or DELETE without RETURNING: a search
+ * entry, a timeline entry, an appeal's row, an audit entry) and goes on with the job at
+ * once; the next statement that returns rows goes down the same pipeline followed by a
+ * sync, and one round trip brings every answer back. A job's last writes are read at its
+ * end (run_job), before its savepoint is released. A statement that failed makes the
+ * server skip the rest up to the sync: the error surfaces at the next read or at the end
+ * of the job, and the job fails with it, as it would have (a failed statement aborts the
+ * savepoint on PostgreSQL: no job can carry on after one anyway). store_changes on a
+ * statement still in the pipeline reads the answers first. */
+
+static bool piped(const pg_conn *c)
+{
+	return PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF;
+}
+
+/* Whether a statement's text says it returns no rows. */
+static bool sql_writes_only(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	if (strncasecmp(sql, "INSERT", 6) != 0 && strncasecmp(sql, "UPDATE", 6) != 0 &&
+	    strncasecmp(sql, "DELETE", 6) != 0)
+		return false;
+	return !strcasestr(sql, "RETURNING");
+}
+
+/* Sends st down the pipeline (entering pipeline mode first). */
+static int pipe_send(pg_conn *c, pg_stmt *st, err *e)
+{
+	if (!piped(c) && !PQenterPipelineMode(c->pg))
+		return conn_error(c, e);
+	if (!PQsendQueryPrepared(c->pg, st->name, st->nparams, (const char *const *)st->params,
+				 NULL, NULL, 0))
+		return conn_error(c, e);
+	if (c->nsent == c->sent_alloc) {
+		c->sent_alloc = c->sent_alloc ? c->sent_alloc * 2 : 16;
+		c->sent = xrealloc(c->sent, (size_t)c->sent_alloc * sizeof *c->sent);
+	}
+	c->sent[c->nsent++] = st;
+	return 0;
+}
+
+/* Sends a statement without parameters down the pipeline (the unnamed statement). */
+static int pipe_send_sql(pg_conn *c, const char *sql, err *e)
+{
+	if (!PQsendQueryParams(c->pg, sql, 0, NULL, NULL, NULL, NULL, 0))
+		return conn_error(c, e);
+	c->unnamed = NULL;
+	if (c->nsent == c->sent_alloc) {
+		c->sent_alloc = c->sent_alloc ? c->sent_alloc * 2 : 16;
+		c->sent = xrealloc(c->sent, (size_t)c->sent_alloc * sizeof *c->sent);
+	}
+	c->sent[c->nsent++] = NULL;
+	return 0;
+}
+
+/* Reads one statement's answer: its result (NULL when the pipeline skipped it after an
+ * earlier failure, or the connection broke), then libpq's end marker. */
+static PGresult *pipe_result(pg_conn *c, bool *broken)
+{
+	PGresult *r = PQgetResult(c->pg);
+	if (!r) {
+		*broken = true;
+		return NULL;
+	}
+	PGresult *more;
+	while ((more = PQgetResult(c->pg)) != NULL)
+		PQclear(more);
+	if (PQresultStatus(r) == PGRES_PIPELINE_ABORTED) {
+		PQclear(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* Ends the pipeline: a sync, every answer read in order, pipeline mode left. The last
+ * statement sent may be one that returns rows: its result goes to *last. -1 with e
+ * filled from the first statement that failed (or the broken connection). */
+static int pipe_end(pg_conn *c, PGresult **last, err *e)
+{
+	if (last)
+		*last = NULL;
+	if (!piped(c))
+		return 0;
+	int rc = 0;
+	bool broken = !PQpipelineSync(c->pg);
+	for (int i = 0; i < c->nsent && !broken; i++) {
+		pg_stmt *st = c->sent[i];
+		PGresult *r = pipe_result(c, &broken);
+		ExecStatusType t = PQresultStatus(r);
+		if (r && t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
+			if (rc == 0)
+				rc = pg_fail(c, r, e);
+		} else if (r && last && i == c->nsent - 1 && !(st && st->deferred)) {
+			*last = r;
+			r = NULL;
+		} else if (r && st) {
+			st->changes = strtoll(PQcmdTuples(r), NULL, 10);
+		}
+		if (st)
+			st->deferred = false;
+		PQclear(r);
+	}
+	c->nsent = 0;
+	if (!broken) {
+		PGresult *r = PQgetResult(c->pg);
+		broken = PQresultStatus(r) != PGRES_PIPELINE_SYNC;
+		PQclear(r);
+	}
+	if (broken || !PQexitPipelineMode(c->pg)) {
+		/* Only a broken connection leaves answers unread: it is replaced before the
+		 * next statement (conn_ready), which also ends pipeline mode. */
+		if (rc == 0)
+			rc = conn_error(c, e);
+		c->must_reset = true;
+	}
+	if (rc < 0 && last) {
+		PQclear(*last);
+		*last = NULL;
+	}
+	return rc;
+}
+
 /* Runs statements without parameters through the simple-query protocol. */
 static int simple(pg_conn *c, const char *sql, err *e)
 {
+	if (pipe_end(c, NULL, e) < 0)
+		return -1;
 	PGresult *r = PQexec(c->pg, sql);
 	/* A simple query destroys the server's unnamed prepared statement. */
 	c->unnamed = NULL;
@@ -410,6 +534,9 @@ static int conn_ready(pg_conn *c, err *e)
 	return session_setup(c, e);
 }
 
+static void run_batch(void *arg, writeq_job *batch);
+static void pg_conn_close(store_conn *base);
+
 static int pg_open(store *s, const char *url, bool create, err *e)
 {
 	(void)create; /* a PostgreSQL database is created by its administrator */
@@ -435,13 +562,11 @@ static int pg_open(store *s, const char *url, bool create, err *e)
 	p->url = xstrdup(url);
 	p->pooler = pooled;
 	s->pooled = pooled;
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->work_cv, NULL);
+	p->s = s;
+	writeq_init(&p->q, &(writeq_cfg){.max_batch = MAX_BATCH, .run_batch = run_batch, .arg = p});
 	s->impl = p;
 	return 0;
 }
-
-static void pg_conn_close(store_conn *base);
 
 /* Stops the writer once the jobs already queued have run, then closes its connection. */
 static void pg_close(store *s)
@@ -449,16 +574,9 @@ static void pg_close(store *s)
 	pg_store *p = s->impl;
 	if (!p)
 		return;
-	pthread_mutex_lock(&p->mu);
-	p->stop = true;
-	pthread_cond_broadcast(&p->work_cv);
-	pthread_mutex_unlock(&p->mu);
-	if (p->writer_started)
-		pthread_join(p->writer, NULL);
+	writeq_close(&p->q);
 	if (p->wconn)
 		pg_conn_close(&p->wconn->base);
-	pthread_mutex_destroy(&p->mu);
-	pthread_cond_destroy(&p->work_cv);
 	free(p->url);
 	free(p);
 	s->impl = NULL;
@@ -501,6 +619,7 @@ static void pg_conn_close(store_conn *base)
 		}
 	}
 	PQfinish(c->pg);
+	free(c->sent);
 	free(c);
 }
 
@@ -509,6 +628,8 @@ static void pg_conn_close(store_conn *base)
 /* Parses st->text on the server under st->name. */
 static int server_prepare(pg_conn *c, pg_stmt *st, err *e)
 {
+	if (pipe_end(c, NULL, e) < 0)
+		return -1;
 	int64_t t0 = clock_mono_ns();
 	PGresult *r = PQprepare(c->pg, st->name, st->text, 0, NULL);
 	store_account(c->base.s, clock_mono_ns() - t0);
@@ -542,6 +663,7 @@ static store_stmt *pg_prepare(store_conn *base, const char *sql, err *e)
 	st->params = st->nparams ? xcalloc((size_t)st->nparams, sizeof *st->params) : NULL;
 	st->hash = h;
 	st->gen = c->gen;
+	st->writes_only = sql_writes_only(sql);
 	st->cached = !c->pooler && c->ncached < MAX_CACHED;
 	if (st->cached)
 		snprintf(st->name, sizeof st->name, "s%u", ++c->next_name);
@@ -612,11 +734,18 @@ static int pg_step(store_stmt *b, err *e)
 		st->row = st->nrows;
 		return 0;
 	}
+	if (st->deferred)
+		return 0;
 	if (st->gen != c->gen)
 		return err_set(e, ERR_UNAVAILABLE, "database_unavailable", NULL,
 			       "数据库连接已重置，请重试");
 	PGresult *r;
-	if (c->pooler) {
+	/* The writer's pipeline (above): a write goes down it unanswered; a read joins it
+	 * and brings every answer back. */
+	if (piped(c) && c->may_pipe && st->name[0]) {
+		if (pipe_send(c, st, e) < 0 || pipe_end(c, &r, e) < 0)
+			return -1;
+	} else if (c->pooler) {
 		int64_t t0 = clock_mono_ns();
 		r = PQexecParams(c->pg, st->text, st->nparams, NULL,
 				 (const char *const *)st->params, NULL, NULL, 0);
@@ -624,6 +753,8 @@ static int pg_step(store_stmt *b, err *e)
 		c->unnamed = NULL; /* PQexecParams used the unnamed statement */
 	} else {
 		if (!st->name[0] && c->unnamed != st && server_prepare(c, st, e) < 0)
+			return -1;
+		if (pipe_end(c, NULL, e) < 0)
 			return -1;
 		r = PQexecPrepared(c->pg, st->name, st->nparams, (const char *const *)st->params,
 				   NULL, NULL, 0);
@@ -647,6 +778,8 @@ static const PGresult *shape(pg_stmt *st)
 {
 	if (st->res)
 		return st->res;
+	if (pipe_end((pg_conn *)st->base.conn, NULL, NULL) < 0)
+		return NULL;
 	if (!st->desc && ((pg_conn *)st->base.conn)->pooler) {
 		/* Describing the unnamed statement takes a round trip of its own after the
 		 * prepare: outside a transaction the pooler could give it another server
@@ -750,14 +883,44 @@ static const char *pg_col_text(store_stmt *b, int col)
 	return value((pg_stmt *)b, col);
 }
 
+/* store_run: a write whose count no one reads goes down the writer's pipeline. */
+static int pg_step_nowait(store_stmt *b, err *e)
+{
+	pg_stmt *st = (pg_stmt *)b;
+	pg_conn *c = (pg_conn *)b->conn;
+	if (!c->may_pipe || c->pooler || !st->name[0] || !st->writes_only || st->res ||
+	    st->deferred || st->gen != c->gen) {
+		int rc;
+		while ((rc = pg_step(b, e)) == 1)
+			;
+		return rc;
+	}
+	if (pipe_send(c, st, e) < 0)
+		return -1;
+	st->deferred = true;
+	return 0;
+}
+
 static int64_t pg_changes(store_stmt *b)
 {
-	return ((pg_stmt *)b)->changes;
+	pg_stmt *st = (pg_stmt *)b;
+	/* Still in the pipeline: its answer holds the count. A failure surfaces at the
+	 * job's next statement or its end. */
+	if (st->deferred)
+		pipe_end((pg_conn *)b->conn, NULL, NULL);
+	return st->changes;
 }
 
 static void pg_done(store_stmt *b)
 {
 	pg_stmt *st = (pg_stmt *)b;
+	if (st->deferred) {
+		pg_conn *c = (pg_conn *)b->conn;
+		for (int i = 0; i < c->nsent; i++)
+			if (c->sent[i] == st)
+				c->sent[i] = NULL;
+		st->deferred = false;
+	}
 	PQclear(st->res);
 	st->res = NULL;
 	for (int i = 0; i < st->nparams; i++) {
@@ -864,17 +1027,6 @@ static int pg_migrate_lock(store_conn *b, bool lock, err *e)
 
 /* ---- the writer ---- */
 
-/* The batch did not commit: the jobs that had succeeded (or had not run) fail with e; the
- * failed ones keep their own error. */
-static void fail_succeeded(pg_job *batch, const err *e)
-{
-	for (pg_job *j = batch; j; j = j->next)
-		if (j->rc == 0) {
-			j->rc = -1;
-			j->e = *e;
-		}
-}
-
 /* Whether the batch's transaction is still open and usable after a job: a lost
  * connection, or a job that ended the transaction itself, loses the whole batch. */
 static bool tx_alive(pg_conn *c)
@@ -889,12 +1041,34 @@ static bool tx_alive(pg_conn *c)
  * rolled back to it (a failed statement has aborted the savepoint, not the batch), and one
  * that hit a serialization failure or a deadlock runs again from it. Returns false when
  * the batch's transaction is lost. */
-static bool run_job(pg_conn *c, pg_job *j, err *cause)
+static bool run_job(pg_conn *c, writeq_job *j, err *cause, bool *next_open)
 {
+	*next_open = false;
+	store_chain chain = c->chain;
 	for (int attempt = 1;; attempt++) {
 		c->tx_retry = false;
+		c->chain = chain;
 		err_clear(&j->e);
+		c->may_pipe = true;
 		j->rc = j->fn(&c->base, j->ctx, &j->e);
+		c->may_pipe = false;
+		/* The job's last writes are answered here, one of them failing fails it; a job
+		 * that succeeded releases its savepoint and opens the next job's in the same
+		 * round trip (after a failure the server skips both: the savepoint stays for
+		 * the ROLLBACK TO below). */
+		err late = {0};
+		int64_t t0 = clock_mono_ns();
+		bool moved = j->rc == 0 && j->next && piped(c) &&
+			     pipe_send_sql(c, "RELEASE SAVEPOINT job", &late) == 0 &&
+			     pipe_send_sql(c, "SAVEPOINT job", &late) == 0;
+		int late_rc = pipe_end(c, NULL, &late);
+		store_account(c->base.s, clock_mono_ns() - t0);
+		if (late_rc < 0 && j->rc == 0) {
+			j->rc = -1;
+			j->e = late;
+		}
+		if (late_rc < 0)
+			moved = false;
 		if (!tx_alive(c))
 			return false;
 		/* A statement failed and the job carried on: PostgreSQL has aborted the
@@ -904,8 +1078,11 @@ static bool run_job(pg_conn *c, pg_job *j, err *cause)
 			err_set(&j->e, ERR_INTERNAL, "statement_failed", NULL,
 				"事务中有语句失败，整个事务已回滚");
 		}
-		if (j->rc == 0)
+		if (j->rc == 0) {
+			*next_open = moved;
 			return true;
+		}
+		c->chain = chain; /* the head as before the job, as its rows */
 		if (simple(c, "ROLLBACK TO SAVEPOINT job", cause) < 0)
 			return false;
 		if (!c->tx_retry || attempt >= MAX_ATTEMPTS) {
@@ -921,8 +1098,10 @@ static bool run_job(pg_conn *c, pg_job *j, err *cause)
  * transaction per job would pay for BEGIN), COMMIT after the last. When the transaction
  * is lost (the connection broke, a savepoint could not be opened or rolled back to), a
  * failed job's writes must not commit with the others: every job of the batch fails. */
-static void run_batch(store *s, pg_store *p, pg_job *batch)
+static void run_batch(void *arg, writeq_job *batch)
 {
+	pg_store *p = arg;
+	store *s = p->s;
 	err e = {0};
 	int64_t t0 = clock_mono_ns();
 	if (!p->wconn)
@@ -932,35 +1111,40 @@ static void run_batch(store *s, pg_store *p, pg_job *batch)
 		if (c)
 			pg_rollback(&c->base);
 		store_account(s, clock_mono_ns() - t0);
-		for (pg_job *j = batch; j; j = j->next) {
-			j->rc = -1;
-			j->e = e;
-		}
+		writeq_fail_all(batch, &e);
 		return;
 	}
 	c->in_tx = true;
+	c->batching = true;
+	c->chain = (store_chain){0};
 	store_account(s, clock_mono_ns() - t0);
 	bool lost = false;
 	err cause = {0};
-	for (pg_job *j = batch; j && !lost; j = j->next) {
-		if (j != batch) {
+	bool open = false; /* the next job's savepoint opened by run_job */
+	for (writeq_job *j = batch; j && !lost; j = j->next) {
+		if (j != batch && !open) {
 			t0 = clock_mono_ns();
 			lost = simple(c, "RELEASE SAVEPOINT job; SAVEPOINT job", &cause) < 0;
 			store_account(s, clock_mono_ns() - t0);
 			if (lost)
 				break;
 		}
-		lost = !run_job(c, j, &cause);
+		lost = !run_job(c, j, &cause, &open);
 	}
+	c->batching = false;
 	if (!lost && PQtransactionStatus(c->pg) != PQTRANS_INTRANS)
 		lost = true;
+	/* The audit chain's head, kept across the batch, written once. */
+	if (!lost && c->chain.dirty && c->chain_save(&c->base, &c->chain, &cause) < 0)
+		lost = true;
+	c->chain = (store_chain){0};
 	if (lost) {
 		pg_rollback(&c->base);
 		if (!cause.message[0] && PQstatus(c->pg) != CONNECTION_OK)
 			conn_error(c, &cause);
 		err_set(&e, ERR_UNAVAILABLE, "database_unavailable", NULL,
 			"数据库事务中断，请重试%s%s", cause.message[0] ? "：" : "", cause.message);
-		fail_succeeded(batch, &e);
+		writeq_fail_succeeded(batch, &e);
 		return;
 	}
 	t0 = clock_mono_ns();
@@ -969,67 +1153,17 @@ static void run_batch(store *s, pg_store *p, pg_job *batch)
 	store_account(s, clock_mono_ns() - t0);
 	if (rc < 0) {
 		pg_rollback(&c->base);
-		fail_succeeded(batch, &e);
+		writeq_fail_succeeded(batch, &e);
 	}
 }
 
-static void *writer_main(void *arg)
+static store_chain *pg_batch_chain(store_conn *base, store_chain_save_fn save)
 {
-	store *s = arg;
-	pg_store *p = s->impl;
-	on_writer = true;
-	pthread_mutex_lock(&p->mu);
-	for (;;) {
-		while (!p->head && !p->stop)
-			pthread_cond_wait(&p->work_cv, &p->mu);
-		if (!p->head && p->stop)
-			break;
-		/* Take up to MAX_BATCH jobs; the rest wait for the next commit. */
-		pg_job *batch = p->head, *last = p->head;
-		int n = 1;
-		while (last->next && n < MAX_BATCH) {
-			last = last->next;
-			n++;
-		}
-		p->head = last->next;
-		if (!p->head)
-			p->tail = NULL;
-		last->next = NULL;
-		pthread_mutex_unlock(&p->mu);
-		run_batch(s, p, batch);
-		for (pg_job *j = batch, *next; j; j = next) {
-			next = j->next; /* a waiter's job is gone once posted */
-			if (j->on_done) {
-				j->on_done(j->arg, j->rc, &j->e);
-				free(j);
-			} else {
-				sem_post(&j->done);
-			}
-		}
-		pthread_mutex_lock(&p->mu);
-	}
-	pthread_mutex_unlock(&p->mu);
-	return NULL;
-}
-
-/* Queues j, starting the writer on first use. Called with p->mu held; on failure j is not
- * queued. */
-static int enqueue(store *s, pg_store *p, pg_job *j, err *e)
-{
-	if (p->stop)
-		return err_set(e, ERR_UNAVAILABLE, "shutting_down", NULL, "服务正在关闭");
-	if (!p->writer_started) {
-		if (pthread_create(&p->writer, NULL, writer_main, s) != 0)
-			return err_set(e, ERR_INTERNAL, "thread", NULL, "无法启动写线程");
-		p->writer_started = true;
-	}
-	if (p->tail)
-		p->tail->next = j;
-	else
-		p->head = j;
-	p->tail = j;
-	pthread_cond_signal(&p->work_cv);
-	return 0;
+	pg_conn *c = (pg_conn *)base;
+	if (!c->batching)
+		return NULL;
+	c->chain_save = save;
+	return &c->chain;
 }
 
 /* Hands fn to the writer and waits until its batch has committed (or failed). fn may run
@@ -1037,39 +1171,12 @@ static int enqueue(store *s, pg_store *p, pg_job *j, err *e)
  * savepoint. */
 static int pg_write(store *s, store_tx_fn fn, void *ctx, err *e)
 {
-	if (on_writer)
-		return err_set(e, ERR_INTERNAL, "nested_write", NULL,
-			       "事务函数中不能再调用 store_write");
-	pg_store *p = s->impl;
-	pg_job j = {.fn = fn, .ctx = ctx};
-	sem_init(&j.done, 0, 0);
-	pthread_mutex_lock(&p->mu);
-	int rc = enqueue(s, p, &j, e);
-	pthread_mutex_unlock(&p->mu);
-	if (rc == 0) {
-		while (sem_wait(&j.done) != 0)
-			;
-		rc = j.rc;
-		if (rc < 0 && e)
-			*e = j.e;
-	}
-	sem_destroy(&j.done);
-	return rc;
+	return writeq_write(&((pg_store *)s->impl)->q, fn, ctx, e);
 }
 
 static void pg_write_async(store *s, store_tx_fn fn, void *ctx, store_done_fn done, void *arg)
 {
-	pg_store *p = s->impl;
-	pg_job *j = xcalloc(1, sizeof *j);
-	*j = (pg_job){.fn = fn, .ctx = ctx, .on_done = done, .arg = arg};
-	err e = {0};
-	pthread_mutex_lock(&p->mu);
-	int rc = enqueue(s, p, j, &e);
-	pthread_mutex_unlock(&p->mu);
-	if (rc < 0) {
-		done(arg, -1, &e);
-		free(j);
-	}
+	writeq_write_async(&((pg_store *)s->impl)->q, fn, ctx, done, arg);
 }
 
 const struct store_ops store_pg_ops = {
@@ -1091,6 +1198,7 @@ const struct store_ops store_pg_ops = {
 	.bind_text = pg_bind_text,
 	.bind_null = pg_bind_null,
 	.step = pg_step,
+	.step_nowait = pg_step_nowait,
 	.column_count = pg_column_count,
 	.column_name = pg_column_name,
 	.col_null = pg_col_null,
@@ -1099,6 +1207,7 @@ const struct store_ops store_pg_ops = {
 	.col_text = pg_col_text,
 	.changes = pg_changes,
 	.done = pg_done,
+	.batch_chain = pg_batch_chain,
 	.backup = NULL,
 	.type_id = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
 	.type_blob = "BYTEA",

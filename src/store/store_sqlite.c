@@ -4,7 +4,6 @@
  * commits them together: with synchronous=FULL that is one fsync for the whole batch, so
  * throughput grows with concurrency instead of being one fsync per request. A job that
  * fails rolls back to its savepoint and does not disturb the others. */
-#include <semaphore.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include "core/mem.h"
 #include "store/fts_cjk.h"
 #include "store/store_impl.h"
+#include "store/writeq.h"
 
 enum {
 	BUCKETS = 256,
@@ -59,32 +59,19 @@ typedef struct sq_conn {
 	store_memo_save_fn memo_save;
 } sq_conn;
 
-/* A write waiting for the writer. A waiting caller's job lives on its stack and is posted
- * when done (each waiter wakes alone, and the writer holds no lock while it wakes them);
- * a queued one (store_write_async) lives on the heap and has a callback. */
-typedef struct job {
-	store_tx_fn fn;
-	void *ctx;
-	err e;
-	int rc;
-	sem_t done;
-	store_done_fn on_done;
-	void *arg;
-	bool rerunnable; /* may run twice (store_write_async), see run_batch */
-	struct job *next;
-} job;
+typedef writeq_job job;
 
 typedef struct sq_store {
 	char *path;
-	pthread_t writer, checkpointer;
-	bool writer_started, stop;
-	pthread_mutex_t mu;
-	pthread_cond_t work_cv;
+	store *s;
+	writeq q; /* the writer (writeq.c) */
 	/* Checkpoints run on their own thread, asked for by the writer's WAL hook, so a
-	 * commit never waits for one. */
+	 * commit never waits for one; started with the writer. */
+	pthread_t checkpointer;
+	bool checkpointer_started, checkpoint_stop;
+	pthread_mutex_t checkpoint_mu;
 	pthread_cond_t checkpoint_cv;
 	bool checkpoint_due;
-	job *head, *tail;
 	sq_conn *wconn;
 	/* Batches still to run with savepoints since the last one that had a failing job
 	 * (run_batch): a stream of refused writes does not run every batch twice. */
@@ -149,6 +136,10 @@ static void sqlite_configure(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+static void run_batch(void *arg, job *batch);
+static void writer_start(void *arg);
+static int start_checkpointer(void *arg, err *e);
+
 static int sq_open(store *s, const char *url, bool create, err *e)
 {
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -158,9 +149,7 @@ static int sq_open(store *s, const char *url, bool create, err *e)
 			       "数据库文件 %s 不存在（先运行 yiwang init 或 yiwang demo）", url);
 	sq_store *q = xcalloc(1, sizeof *q);
 	q->path = xstrdup(url);
-	pthread_mutex_init(&q->mu, NULL);
-	pthread_cond_init(&q->work_cv, NULL);
-	pthread_cond_init(&q->checkpoint_cv, NULL);
+	q->s = s;
 	s->impl = q;
 	/* The writer's connection creates the file and switches it to WAL once. */
 	store_conn *w = store_sqlite_ops.conn_open(s, e);
@@ -171,6 +160,13 @@ static int sq_open(store *s, const char *url, bool create, err *e)
 		return -1;
 	}
 	q->wconn = (sq_conn *)w;
+	pthread_mutex_init(&q->checkpoint_mu, NULL);
+	pthread_cond_init(&q->checkpoint_cv, NULL);
+	writeq_init(&q->q, &(writeq_cfg){.max_batch = MAX_BATCH,
+					 .run_batch = run_batch,
+					 .thread_start = writer_start,
+					 .before_start = start_checkpointer,
+					 .arg = q});
 	return 0;
 }
 
@@ -199,19 +195,16 @@ static void sq_close(store *s)
 	sq_store *q = s->impl;
 	if (!q)
 		return;
-	pthread_mutex_lock(&q->mu);
-	q->stop = true;
-	pthread_cond_broadcast(&q->work_cv);
+	writeq_close(&q->q);
+	pthread_mutex_lock(&q->checkpoint_mu);
+	q->checkpoint_stop = true;
 	pthread_cond_broadcast(&q->checkpoint_cv);
-	pthread_mutex_unlock(&q->mu);
-	if (q->writer_started) {
-		pthread_join(q->writer, NULL);
+	pthread_mutex_unlock(&q->checkpoint_mu);
+	if (q->checkpointer_started)
 		pthread_join(q->checkpointer, NULL);
-	}
 	if (q->wconn)
 		sq_conn_close(&q->wconn->base);
-	pthread_mutex_destroy(&q->mu);
-	pthread_cond_destroy(&q->work_cv);
+	pthread_mutex_destroy(&q->checkpoint_mu);
 	pthread_cond_destroy(&q->checkpoint_cv);
 	free(q->path);
 	free(q);
@@ -494,17 +487,6 @@ static int fts_flush(sq_conn *c, err *e)
 	return rc;
 }
 
-/* The batch did not commit: the jobs that had succeeded (or had not run) fail with e; the
- * failed ones keep their own error. */
-static void fail_succeeded(job *batch, const err *e)
-{
-	for (job *j = batch; j; j = j->next)
-		if (j->rc == 0) {
-			j->rc = -1;
-			j->e = *e;
-		}
-}
-
 /* Runs the batch's jobs inside the open transaction. With savepoints, a job that fails is
  * undone by rolling back to its own savepoint. Without them the first failure stops the
  * run and returns 1: the caller rolls the whole batch back and runs it again with
@@ -549,8 +531,10 @@ static int run_jobs(sq_conn *c, job *batch, bool savepoints, err *cause)
  *
  * When the transaction is lost, the whole batch rolls back and every job reports an
  * error (a failed job's writes never commit with the others). */
-static void run_batch(store *s, sq_store *q, job *batch)
+static void run_batch(void *arg, job *batch)
 {
+	sq_store *q = arg;
+	store *s = q->s;
 	sq_conn *c = q->wconn;
 	err e;
 	err cause = {0};
@@ -561,10 +545,7 @@ static void run_batch(store *s, sq_store *q, job *batch)
 	int r;
 	for (;;) {
 		if (sq_run(c, "BEGIN IMMEDIATE", &e) < 0) {
-			for (job *j = batch; j; j = j->next) {
-				j->rc = -1;
-				j->e = e;
-			}
+			writeq_fail_all(batch, &e);
 			return;
 		}
 		c->batching = true;
@@ -595,7 +576,7 @@ static void run_batch(store *s, sq_store *q, job *batch)
 		sq_rollback(&c->base);
 		err_set(&e, ERR_UNAVAILABLE, "database_error", NULL, "数据库事务中断，请重试%s%s",
 			cause.message[0] ? "：" : "", cause.message);
-		fail_succeeded(batch, &e);
+		writeq_fail_succeeded(batch, &e);
 		q->savepoint_batches = SAVEPOINT_BATCHES;
 		return;
 	}
@@ -614,7 +595,7 @@ static void run_batch(store *s, sq_store *q, job *batch)
 	store_account(s, clock_mono_ns() - t0);
 	if (rc < 0) {
 		sq_rollback(&c->base);
-		fail_succeeded(batch, &e);
+		writeq_fail_succeeded(batch, &e);
 	}
 }
 
@@ -624,12 +605,12 @@ static int wal_hook(void *arg, sqlite3 *db, const char *name, int pages)
 	(void)db, (void)name;
 	sq_store *q = arg;
 	if (pages >= CHECKPOINT_PAGES) {
-		pthread_mutex_lock(&q->mu);
+		pthread_mutex_lock(&q->checkpoint_mu);
 		if (!q->checkpoint_due) {
 			q->checkpoint_due = true;
 			pthread_cond_signal(&q->checkpoint_cv);
 		}
-		pthread_mutex_unlock(&q->mu);
+		pthread_mutex_unlock(&q->checkpoint_mu);
 	}
 	return SQLITE_OK;
 }
@@ -650,132 +631,55 @@ static int checkpointer_open(const char *path, sqlite3 **db)
  * writer restarts the WAL from its beginning once everything is copied. */
 static void *checkpointer_main(void *arg)
 {
-	store *s = arg;
-	sq_store *q = s->impl;
+	sq_store *q = arg;
 	sqlite3 *db = NULL;
 	pthread_setname_np(pthread_self(), "yw-checkpoint");
-	pthread_mutex_lock(&q->mu);
+	pthread_mutex_lock(&q->checkpoint_mu);
 	for (;;) {
-		while (!q->checkpoint_due && !q->stop)
-			pthread_cond_wait(&q->checkpoint_cv, &q->mu);
-		if (q->stop)
+		while (!q->checkpoint_due && !q->checkpoint_stop)
+			pthread_cond_wait(&q->checkpoint_cv, &q->checkpoint_mu);
+		if (q->checkpoint_stop)
 			break;
 		q->checkpoint_due = false;
-		pthread_mutex_unlock(&q->mu);
+		pthread_mutex_unlock(&q->checkpoint_mu);
 		if (!db && checkpointer_open(q->path, &db) != SQLITE_OK) {
 			sqlite3_close_v2(db);
 			db = NULL;
 		}
 		if (db)
 			sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-		pthread_mutex_lock(&q->mu);
+		pthread_mutex_lock(&q->checkpoint_mu);
 	}
-	pthread_mutex_unlock(&q->mu);
+	pthread_mutex_unlock(&q->checkpoint_mu);
 	sqlite3_close_v2(db);
 	return NULL;
 }
 
-static void *writer_main(void *arg)
+/* On the writer's thread, before its first batch (writeq_cfg.thread_start). */
+static void writer_start(void *arg)
 {
-	store *s = arg;
-	sq_store *q = s->impl;
-	/* Named for profiles (perf, top -H) and per-thread CPU in /proc. */
-	pthread_setname_np(pthread_self(), "yw-writer");
+	sq_store *q = arg;
 	sqlite3_wal_hook(q->wconn->db, wal_hook, q);
-	pthread_mutex_lock(&q->mu);
-	for (;;) {
-		while (!q->head && !q->stop)
-			pthread_cond_wait(&q->work_cv, &q->mu);
-		if (!q->head && q->stop)
-			break;
-		/* Take up to MAX_BATCH jobs; the rest wait for the next commit. */
-		job *batch = q->head, *last = q->head;
-		int n = 1;
-		while (last->next && n < MAX_BATCH) {
-			last = last->next;
-			n++;
-		}
-		q->head = last->next;
-		if (!q->head)
-			q->tail = NULL;
-		last->next = NULL;
-		pthread_mutex_unlock(&q->mu);
-		run_batch(s, q, batch);
-		for (job *j = batch, *next; j; j = next) {
-			next = j->next; /* a waiter's job is gone once posted */
-			if (j->on_done) {
-				j->on_done(j->arg, j->rc, &j->e);
-				free(j);
-			} else {
-				sem_post(&j->done);
-			}
-		}
-		pthread_mutex_lock(&q->mu);
-	}
-	pthread_mutex_unlock(&q->mu);
-	return NULL;
 }
 
-/* Queues j, starting the writer (and the checkpointer) on first use. Called with q->mu
- * held; on failure j is not queued. */
-static int enqueue(store *s, sq_store *q, job *j, err *e)
+/* Before the writer starts (writeq_cfg.before_start): the checkpointer goes first. */
+static int start_checkpointer(void *arg, err *e)
 {
-	if (q->stop)
-		return err_set(e, ERR_UNAVAILABLE, "shutting_down", NULL, "服务正在关闭");
-	if (!q->writer_started) {
-		if (pthread_create(&q->checkpointer, NULL, checkpointer_main, s) != 0)
-			return err_set(e, ERR_INTERNAL, "thread", NULL, "无法启动检查点线程");
-		if (pthread_create(&q->writer, NULL, writer_main, s) != 0) {
-			q->stop = true;
-			pthread_cond_broadcast(&q->checkpoint_cv);
-			pthread_mutex_unlock(&q->mu);
-			pthread_join(q->checkpointer, NULL);
-			pthread_mutex_lock(&q->mu);
-			return err_set(e, ERR_INTERNAL, "thread", NULL, "无法启动写线程");
-		}
-		q->writer_started = true;
-	}
-	if (q->tail)
-		q->tail->next = j;
-	else
-		q->head = j;
-	q->tail = j;
-	pthread_cond_signal(&q->work_cv);
+	sq_store *q = arg;
+	if (pthread_create(&q->checkpointer, NULL, checkpointer_main, q) != 0)
+		return err_set(e, ERR_INTERNAL, "thread", NULL, "无法启动检查点线程");
+	q->checkpointer_started = true;
 	return 0;
 }
 
 static int sq_write(store *s, store_tx_fn fn, void *ctx, err *e)
 {
-	sq_store *q = s->impl;
-	job j = {.fn = fn, .ctx = ctx};
-	sem_init(&j.done, 0, 0);
-	pthread_mutex_lock(&q->mu);
-	int rc = enqueue(s, q, &j, e);
-	pthread_mutex_unlock(&q->mu);
-	if (rc == 0) {
-		while (sem_wait(&j.done) != 0)
-			;
-		rc = j.rc;
-		if (rc < 0 && e)
-			*e = j.e;
-	}
-	sem_destroy(&j.done);
-	return rc;
+	return writeq_write(&((sq_store *)s->impl)->q, fn, ctx, e);
 }
 
 static void sq_write_async(store *s, store_tx_fn fn, void *ctx, store_done_fn done, void *arg)
 {
-	sq_store *q = s->impl;
-	job *j = xcalloc(1, sizeof *j);
-	*j = (job){.fn = fn, .ctx = ctx, .on_done = done, .arg = arg, .rerunnable = true};
-	pthread_mutex_lock(&q->mu);
-	err e = {0};
-	int rc = enqueue(s, q, j, &e);
-	pthread_mutex_unlock(&q->mu);
-	if (rc < 0) {
-		done(arg, -1, &e);
-		free(j);
-	}
+	writeq_write_async(&((sq_store *)s->impl)->q, fn, ctx, done, arg);
 }
 
 static int sq_backup(store *s, const char *path, err *e)

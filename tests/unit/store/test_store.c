@@ -290,8 +290,17 @@ static void test_concurrent_writers_all_land_and_failures_stay_isolated(void **s
 
 /* ---- one batch of the writer (SQLite and PostgreSQL) ---- */
 
+/* The batch tests' fixture: run_in_one_batch queues a test's jobs so that they run in the
+ * same batch, one transaction, and waits for all of them. Each test's job struct begins
+ * with a batch_result, where the job's outcome lands. */
+typedef struct batch_result {
+	int rc;
+	err e;
+	sem_t *done;
+} batch_result;
+
 /* The writer holds a gate job while the test queues the jobs under test: they then wait
- * for the same next batch, one transaction with a savepoint each. */
+ * for the same next batch. */
 typedef struct gate {
 	sem_t running, open, done;
 } gate;
@@ -312,14 +321,57 @@ static void gate_passed(void *arg, int rc, const err *e)
 	sem_post(&((gate *)arg)->done);
 }
 
-enum batch_end { END_OK, END_REFUSE, END_RELEASE_THEN_REFUSE, END_DUPLICATE };
+static void batch_job_done(void *arg, int rc, const err *e)
+{
+	batch_result *r = arg;
+	r->rc = rc;
+	if (rc < 0 && e)
+		r->e = *e;
+	sem_post(r->done);
+}
+
+/* Runs fn over the n jobs at jobs (each size bytes, each beginning with a batch_result) in
+ * one batch of the writer. */
+static void run_in_one_batch(store *s, store_tx_fn fn, void *jobs, size_t size, size_t n)
+{
+	assert_true(store_can_defer(s)); /* both backends have the writer thread */
+	gate g;
+	sem_init(&g.running, 0, 0);
+	sem_init(&g.open, 0, 0);
+	sem_init(&g.done, 0, 0);
+	store_write_async(s, tx_wait_at_gate, &g, gate_passed, &g);
+	while (sem_wait(&g.running) != 0)
+		;
+	for (size_t i = 0; i < n; i++) {
+		batch_result *r = (batch_result *)((char *)jobs + i * size);
+		r->done = &g.done;
+		store_write_async(s, fn, r, batch_job_done, r);
+	}
+	sem_post(&g.open);
+	for (size_t i = 0; i <= n; i++)
+		while (sem_wait(&g.done) != 0)
+			;
+	sem_destroy(&g.running);
+	sem_destroy(&g.open);
+	sem_destroy(&g.done);
+}
+
+#define RUN_IN_ONE_BATCH(s, fn, jobs)                                                              \
+	run_in_one_batch((s), (fn), (jobs), sizeof(jobs)[0], sizeof(jobs) / sizeof(jobs)[0])
+
+enum batch_end {
+	END_OK,
+	END_REFUSE,
+	END_RELEASE_THEN_REFUSE,
+	END_DUPLICATE,
+	END_RUN_DUPLICATE, /* store_run: on PostgreSQL's writer answered at the job's end */
+	END_RUN_DUPLICATE_THEN_READ /* ...or at its next read */
+};
 
 typedef struct batch_job {
+	batch_result r;
 	int64_t id; /* the item it inserts */
 	enum batch_end end;
-	int rc;
-	err e;
-	sem_t *done;
 } batch_job;
 
 static int tx_batch_job(store_conn *c, void *ctx, err *e)
@@ -337,42 +389,21 @@ static int tx_batch_job(store_conn *c, void *ctx, err *e)
 				  b->id) < 0
 			       ? -1
 			       : 0;
+	if (b->end == END_RUN_DUPLICATE || b->end == END_RUN_DUPLICATE_THEN_READ) {
+		if (store_run(c, e, "INSERT INTO items (id, name) VALUES (?, 'again')", "i",
+			      b->id) < 0)
+			return -1;
+		int64_t n = 0;
+		if (b->end == END_RUN_DUPLICATE_THEN_READ &&
+		    store_query_int(c, &n, 0, e, "SELECT COUNT(*) FROM items", NULL) < 0)
+			return -1;
+		return 0;
+	}
 	/* Releasing the writer's savepoint from inside the job makes the writer's ROLLBACK
 	 * TO fail: the insert above now belongs to the batch's transaction itself. */
 	if (b->end == END_RELEASE_THEN_REFUSE && store_exec(c, e, "RELEASE job", NULL) < 0)
 		return -1;
 	return err_set(e, ERR_INVALID, "refused", NULL, "不允许");
-}
-
-static void batch_job_done(void *arg, int rc, const err *e)
-{
-	batch_job *b = arg;
-	b->rc = rc;
-	if (rc < 0 && e)
-		b->e = *e;
-	sem_post(b->done);
-}
-
-static void run_in_one_batch(store *s, batch_job *jobs, size_t n)
-{
-	gate g;
-	sem_init(&g.running, 0, 0);
-	sem_init(&g.open, 0, 0);
-	sem_init(&g.done, 0, 0);
-	store_write_async(s, tx_wait_at_gate, &g, gate_passed, &g);
-	while (sem_wait(&g.running) != 0)
-		;
-	for (size_t i = 0; i < n; i++) {
-		jobs[i].done = &g.done;
-		store_write_async(s, tx_batch_job, &jobs[i], batch_job_done, &jobs[i]);
-	}
-	sem_post(&g.open);
-	for (size_t i = 0; i <= n; i++)
-		while (sem_wait(&g.done) != 0)
-			;
-	sem_destroy(&g.running);
-	sem_destroy(&g.open);
-	sem_destroy(&g.done);
 }
 
 static int64_t count_items_with_id(store *s, int64_t id)
@@ -388,15 +419,13 @@ static int64_t count_items_with_id(store *s, int64_t id)
 static void test_failed_job_rolls_back_alone_in_its_batch(void **state)
 {
 	fx *f = *state;
-	if (!store_can_defer(f->s))
-		skip();
 	batch_job jobs[] = {
 		{.id = 1, .end = END_OK}, {.id = 2, .end = END_REFUSE}, {.id = 3, .end = END_OK}};
-	run_in_one_batch(f->s, jobs, 3);
-	assert_int_equal(jobs[0].rc, 0);
-	assert_int_equal(jobs[1].rc, -1);
-	assert_string_equal(jobs[1].e.code, "refused");
-	assert_int_equal(jobs[2].rc, 0);
+	RUN_IN_ONE_BATCH(f->s, tx_batch_job, jobs);
+	assert_int_equal(jobs[0].r.rc, 0);
+	assert_int_equal(jobs[1].r.rc, -1);
+	assert_string_equal(jobs[1].r.e.code, "refused");
+	assert_int_equal(jobs[2].r.rc, 0);
 	assert_int_equal(count_items_with_id(f->s, 1), 1);
 	assert_int_equal(count_items_with_id(f->s, 2), 0);
 	assert_int_equal(count_items_with_id(f->s, 3), 1);
@@ -408,26 +437,66 @@ static void test_failed_job_rolls_back_alone_in_its_batch(void **state)
 static void test_failed_statement_rolls_back_alone_in_its_batch(void **state)
 {
 	fx *f = *state;
-	if (!store_can_defer(f->s))
-		skip();
 	batch_job jobs[] = {{.id = 1, .end = END_OK},
 			    {.id = 2, .end = END_DUPLICATE},
 			    {.id = 3, .end = END_OK},
 			    {.id = 4, .end = END_DUPLICATE},
 			    {.id = 5, .end = END_OK}};
-	run_in_one_batch(f->s, jobs, 5);
+	RUN_IN_ONE_BATCH(f->s, tx_batch_job, jobs);
 	for (int i = 0; i < 5; i++) {
 		if (jobs[i].end == END_OK) {
-			if (jobs[i].rc != 0)
-				fail_msg("job %d: %s", i, jobs[i].e.message);
+			if (jobs[i].r.rc != 0)
+				fail_msg("job %d: %s", i, jobs[i].r.e.message);
 			assert_int_equal(count_items_with_id(f->s, jobs[i].id), 1);
 		} else {
-			assert_int_equal(jobs[i].rc, -1);
-			assert_string_equal(jobs[i].e.code, "duplicate");
+			assert_int_equal(jobs[i].r.rc, -1);
+			assert_string_equal(jobs[i].r.e.code, "duplicate");
 			assert_int_equal(count_items_with_id(f->s, jobs[i].id), 0);
 		}
 	}
 	assert_int_equal(count_rows(f->s, "items"), 3);
+}
+
+/* A write whose answer the job does not wait for (store_run: PostgreSQL's writer sends it
+ * down the pipeline) fails its job all the same, with the statement's own error, whether
+ * the failure comes back with the job's next read or at its end; the jobs around it
+ * commit, also the writes they sent unanswered. */
+static int tx_run_writes(store_conn *c, void *ctx, err *e)
+{
+	const batch_job *b = ctx;
+	for (int k = 0; k < 3; k++) {
+		char name[32];
+		snprintf(name, sizeof name, "run-%lld-%d", (long long)b->id, k);
+		if (store_run(c, e, "INSERT INTO items (id, name) VALUES (?, ?)", "is",
+			      b->id * 10 + k, name) < 0)
+			return -1;
+	}
+	return tx_batch_job(c, ctx, e);
+}
+
+static void test_unanswered_write_fails_its_job_alone(void **state)
+{
+	fx *f = *state;
+	batch_job jobs[] = {{.id = 1, .end = END_OK},
+			    {.id = 2, .end = END_RUN_DUPLICATE},
+			    {.id = 3, .end = END_OK},
+			    {.id = 4, .end = END_RUN_DUPLICATE_THEN_READ},
+			    {.id = 5, .end = END_OK}};
+	RUN_IN_ONE_BATCH(f->s, tx_run_writes, jobs);
+	for (int i = 0; i < 5; i++) {
+		if (jobs[i].end == END_OK) {
+			if (jobs[i].r.rc != 0)
+				fail_msg("job %d: %s", i, jobs[i].r.e.message);
+			assert_int_equal(count_items_with_id(f->s, jobs[i].id), 1);
+			assert_int_equal(count_items_with_id(f->s, jobs[i].id * 10 + 2), 1);
+		} else {
+			assert_int_equal(jobs[i].r.rc, -1);
+			assert_string_equal(jobs[i].r.e.code, "duplicate");
+			assert_int_equal(count_items_with_id(f->s, jobs[i].id), 0);
+			assert_int_equal(count_items_with_id(f->s, jobs[i].id * 10), 0);
+		}
+	}
+	assert_int_equal(count_rows(f->s, "items"), 3 * 4);
 }
 
 /* A failed job whose savepoint cannot be rolled back would otherwise commit its writes
@@ -435,19 +504,17 @@ static void test_failed_statement_rolls_back_alone_in_its_batch(void **state)
 static void test_failed_rollback_to_fails_whole_batch(void **state)
 {
 	fx *f = *state;
-	if (!store_can_defer(f->s))
-		skip();
 	batch_job jobs[] = {{.id = 1, .end = END_OK},
 			    {.id = 2, .end = END_RELEASE_THEN_REFUSE},
 			    {.id = 3, .end = END_OK}};
-	run_in_one_batch(f->s, jobs, 3);
+	RUN_IN_ONE_BATCH(f->s, tx_batch_job, jobs);
 	assert_int_equal(count_items_with_id(f->s, 2), 0);
 	assert_int_equal(count_rows(f->s, "items"), 0);
-	assert_int_equal(jobs[1].rc, -1);
-	assert_string_equal(jobs[1].e.code, "refused");
+	assert_int_equal(jobs[1].r.rc, -1);
+	assert_string_equal(jobs[1].r.e.code, "refused");
 	for (int i = 0; i < 3; i += 2) {
-		assert_int_equal(jobs[i].rc, -1);
-		assert_int_equal(jobs[i].e.kind, ERR_UNAVAILABLE);
+		assert_int_equal(jobs[i].r.rc, -1);
+		assert_int_equal(jobs[i].r.e.kind, ERR_UNAVAILABLE);
 	}
 	/* And the writer carries on. */
 	err e = {0};
@@ -460,12 +527,10 @@ static void test_failed_rollback_to_fails_whole_batch(void **state)
  * and runs it again with a savepoint each. The outcome is that of savepoints alone, also
  * for the audit chain, whose head the writer keeps in memory across the batch. */
 typedef struct audit_job {
+	batch_result r;
 	int64_t id;
 	bool refuse;
 	int runs;
-	int rc;
-	err e;
-	sem_t *done;
 } audit_job;
 
 static int tx_audit_job(store_conn *c, void *ctx, err *e)
@@ -481,37 +546,6 @@ static int tx_audit_job(store_conn *c, void *ctx, err *e)
 	    audit_append(c, &who, "item_create", "item", b->id, NULL, e) < 0)
 		return -1;
 	return b->refuse ? err_set(e, ERR_INVALID, "refused", NULL, "不允许") : 0;
-}
-
-static void audit_job_done(void *arg, int rc, const err *e)
-{
-	audit_job *b = arg;
-	b->rc = rc;
-	if (rc < 0 && e)
-		b->e = *e;
-	sem_post(b->done);
-}
-
-static void run_audit_batch(store *s, audit_job *jobs, size_t n)
-{
-	gate g;
-	sem_init(&g.running, 0, 0);
-	sem_init(&g.open, 0, 0);
-	sem_init(&g.done, 0, 0);
-	store_write_async(s, tx_wait_at_gate, &g, gate_passed, &g);
-	while (sem_wait(&g.running) != 0)
-		;
-	for (size_t i = 0; i < n; i++) {
-		jobs[i].done = &g.done;
-		store_write_async(s, tx_audit_job, &jobs[i], audit_job_done, &jobs[i]);
-	}
-	sem_post(&g.open);
-	for (size_t i = 0; i <= n; i++)
-		while (sem_wait(&g.done) != 0)
-			;
-	sem_destroy(&g.running);
-	sem_destroy(&g.open);
-	sem_destroy(&g.done);
 }
 
 static int64_t audit_entries(store *s)
@@ -530,32 +564,22 @@ static void test_batch_with_failed_job_keeps_audit_chain(void **state)
 	err e = {0};
 	/* Clean batches first (on SQLite the next batch then runs without savepoints). */
 	audit_job first[] = {{.id = 1}, {.id = 2}};
-	if (store_can_defer(f->s)) {
-		run_audit_batch(f->s, first, 2);
-	} else {
-		for (int i = 0; i < 2; i++)
-			first[i].rc = store_write(f->s, tx_audit_job, &first[i], &first[i].e);
-	}
-	assert_int_equal(first[0].rc, 0);
-	assert_int_equal(first[1].rc, 0);
+	RUN_IN_ONE_BATCH(f->s, tx_audit_job, first);
+	assert_int_equal(first[0].r.rc, 0);
+	assert_int_equal(first[1].r.rc, 0);
 	audit_job jobs[] = {{.id = 3}, {.id = 4}, {.id = 5, .refuse = true}, {.id = 6}};
-	if (store_can_defer(f->s)) {
-		run_audit_batch(f->s, jobs, 4);
-		/* On SQLite the refusal came after three jobs had run without savepoints: all ran
-		 * again. PostgreSQL's writer always takes a savepoint per job: each ran once. */
-		int again = on_pg() ? 1 : 2;
-		assert_int_equal(jobs[0].runs, again);
-		assert_int_equal(jobs[2].runs, again);
-		assert_int_equal(jobs[3].runs, 1);
-	} else {
-		for (int i = 0; i < 4; i++)
-			jobs[i].rc = store_write(f->s, tx_audit_job, &jobs[i], &jobs[i].e);
-	}
-	assert_int_equal(jobs[0].rc, 0);
-	assert_int_equal(jobs[1].rc, 0);
-	assert_int_equal(jobs[2].rc, -1);
-	assert_string_equal(jobs[2].e.code, "refused");
-	assert_int_equal(jobs[3].rc, 0);
+	RUN_IN_ONE_BATCH(f->s, tx_audit_job, jobs);
+	/* On SQLite the refusal came after three jobs had run without savepoints: all ran
+	 * again. PostgreSQL's writer always takes a savepoint per job: each ran once. */
+	int again = on_pg() ? 1 : 2;
+	assert_int_equal(jobs[0].runs, again);
+	assert_int_equal(jobs[2].runs, again);
+	assert_int_equal(jobs[3].runs, 1);
+	assert_int_equal(jobs[0].r.rc, 0);
+	assert_int_equal(jobs[1].r.rc, 0);
+	assert_int_equal(jobs[2].r.rc, -1);
+	assert_string_equal(jobs[2].r.e.code, "refused");
+	assert_int_equal(jobs[3].r.rc, 0);
 	assert_int_equal(count_items_with_id(f->s, 5), 0);
 	assert_int_equal(count_rows(f->s, "items"), 5);
 	assert_int_equal(audit_entries(f->s), 5);
@@ -563,15 +587,10 @@ static void test_batch_with_failed_job_keeps_audit_chain(void **state)
 	assert_int_equal(audit_verify(f->s, &rep, &e), 0);
 	/* And the chain goes on from the batch's head. */
 	audit_job last[] = {{.id = 7}, {.id = 8, .refuse = true}, {.id = 9}};
-	if (store_can_defer(f->s)) {
-		run_audit_batch(f->s, last, 3);
-	} else {
-		for (int i = 0; i < 3; i++)
-			last[i].rc = store_write(f->s, tx_audit_job, &last[i], &last[i].e);
-	}
-	assert_int_equal(last[0].rc, 0);
-	assert_int_equal(last[1].rc, -1);
-	assert_int_equal(last[2].rc, 0);
+	RUN_IN_ONE_BATCH(f->s, tx_audit_job, last);
+	assert_int_equal(last[0].r.rc, 0);
+	assert_int_equal(last[1].r.rc, -1);
+	assert_int_equal(last[2].r.rc, 0);
 	assert_int_equal(audit_entries(f->s), 7);
 	assert_int_equal(audit_verify(f->s, &rep, &e), 0);
 }
@@ -581,13 +600,11 @@ static void test_batch_with_failed_job_keeps_audit_chain(void **state)
  * and unique across batches, a job under another prefix, and a refused job whose batch
  * runs again with savepoints; the table holds the last number given. */
 typedef struct number_job {
+	batch_result r; /* first: run_in_one_batch's header */
 	int64_t id;
 	const char *prefix;
 	bool refuse;
-	int rc;
-	err e;
 	char number[32];
-	sem_t *done;
 } number_job;
 
 static const int64_t NUMBER_DAY = 1764720000000; /* 2025-12-03T00:00Z */
@@ -600,42 +617,6 @@ static int tx_number_job(store_conn *c, void *ctx, err *e)
 		    0)
 		return -1;
 	return b->refuse ? err_set(e, ERR_INVALID, "refused", NULL, "不允许") : 0;
-}
-
-static void number_job_done(void *arg, int rc, const err *e)
-{
-	number_job *b = arg;
-	b->rc = rc;
-	if (rc < 0 && e)
-		b->e = *e;
-	sem_post(b->done);
-}
-
-static void run_number_batch(store *s, number_job *jobs, size_t n)
-{
-	if (!store_can_defer(s)) {
-		for (size_t i = 0; i < n; i++)
-			jobs[i].rc = store_write(s, tx_number_job, &jobs[i], &jobs[i].e);
-		return;
-	}
-	gate g;
-	sem_init(&g.running, 0, 0);
-	sem_init(&g.open, 0, 0);
-	sem_init(&g.done, 0, 0);
-	store_write_async(s, tx_wait_at_gate, &g, gate_passed, &g);
-	while (sem_wait(&g.running) != 0)
-		;
-	for (size_t i = 0; i < n; i++) {
-		jobs[i].done = &g.done;
-		store_write_async(s, tx_number_job, &jobs[i], number_job_done, &jobs[i]);
-	}
-	sem_post(&g.open);
-	for (size_t i = 0; i <= n; i++)
-		while (sem_wait(&g.done) != 0)
-			;
-	sem_destroy(&g.running);
-	sem_destroy(&g.open);
-	sem_destroy(&g.done);
 }
 
 static int64_t number_seq(store *s, const char *prefix)
@@ -653,7 +634,7 @@ static void test_batch_case_numbers_gapless(void **state)
 {
 	fx *f = *state;
 	number_job first[] = {{.id = 1, .prefix = "TS"}, {.id = 2, .prefix = "TS"}};
-	run_number_batch(f->s, first, 2);
+	RUN_IN_ONE_BATCH(f->s, tx_number_job, first);
 	assert_string_equal(first[0].number, "TS20251203000001");
 	assert_string_equal(first[1].number, "TS20251203000002");
 	assert_int_equal(number_seq(f->s, "TS"), 2);
@@ -662,12 +643,12 @@ static void test_batch_case_numbers_gapless(void **state)
 			     {.id = 5, .prefix = "TS", .refuse = true},
 			     {.id = 6, .prefix = "TS"},
 			     {.id = 7, .prefix = "TT"}};
-	run_number_batch(f->s, jobs, 5);
+	RUN_IN_ONE_BATCH(f->s, tx_number_job, jobs);
 	for (int i = 0; i < 5; i++)
-		if (i != 2 && jobs[i].rc != 0)
-			fail_msg("job %d: %s", i, jobs[i].e.message);
-	assert_int_equal(jobs[2].rc, -1);
-	assert_string_equal(jobs[2].e.code, "refused");
+		if (i != 2 && jobs[i].r.rc != 0)
+			fail_msg("job %d: %s", i, jobs[i].r.e.message);
+	assert_int_equal(jobs[2].r.rc, -1);
+	assert_string_equal(jobs[2].r.e.code, "refused");
 	/* The refused job's number was never committed: the next job has it. */
 	assert_string_equal(jobs[0].number, "TS20251203000003");
 	assert_string_equal(jobs[1].number, "TT20251203000001");
@@ -678,10 +659,33 @@ static void test_batch_case_numbers_gapless(void **state)
 	assert_int_equal(count_rows(f->s, "items"), 6);
 	/* A waiting store_write (a job that may not run twice) goes on from the table. */
 	number_job last[] = {{.id = 8, .prefix = "TS"}};
-	last[0].rc = store_write(f->s, tx_number_job, &last[0], &last[0].e);
-	assert_int_equal(last[0].rc, 0);
+	last[0].r.rc = store_write(f->s, tx_number_job, &last[0], &last[0].r.e);
+	assert_int_equal(last[0].r.rc, 0);
 	assert_string_equal(last[0].number, "TS20251203000005");
 	assert_int_equal(number_seq(f->s, "TS"), 5);
+}
+
+/* A transaction function that calls store_write would wait for itself on the writer: it
+ * is refused instead, on both backends (writeq.c). */
+static int tx_write_inside(store_conn *c, void *ctx, err *e)
+{
+	(void)c;
+	err inner = {0};
+	int rc = store_write(ctx, tx_exec_sql, "INSERT INTO items (id, name) VALUES (9, 'i')",
+			     &inner);
+	if (rc == 0)
+		return err_set(e, ERR_INTERNAL, "nested_ran", NULL, "nested write ran");
+	*e = inner;
+	return -1;
+}
+
+static void test_write_inside_a_write_is_refused(void **state)
+{
+	fx *f = *state;
+	err e = {0};
+	assert_int_equal(store_write(f->s, tx_write_inside, f->s, &e), -1);
+	assert_string_equal(e.code, "nested_write");
+	assert_int_equal(count_rows(f->s, "items"), 0);
 }
 
 static void test_unique_violation_is_duplicate_conflict(void **state)
@@ -1345,8 +1349,10 @@ int main(void)
 		T(test_failed_job_rolls_back_alone_in_its_batch),
 		T(test_failed_statement_rolls_back_alone_in_its_batch),
 		T(test_failed_rollback_to_fails_whole_batch),
+		T(test_unanswered_write_fails_its_job_alone),
 		T(test_batch_with_failed_job_keeps_audit_chain),
 		T(test_batch_case_numbers_gapless),
+		T(test_write_inside_a_write_is_refused),
 		T(test_unique_violation_is_duplicate_conflict),
 		T(test_audit_log_refuses_update_and_delete),
 		T(test_bind_and_column_round_trip),
