@@ -9,7 +9,8 @@
 # runs, or with BENCH_KEEP=1): city.db (`sqlite3 demo.db ".backup city.db"` after the
 # sessions were logged in), city.lua and city/{ids,lists}.reqs. Each round runs nginx
 # (a static file of the median answer's size), then OLD, then NEW on a fresh copy of
-# city.db, for (b2) and (c2). Environment: DURATION (5), REPEAT (3), CONNECTIONS (32).
+# city.db, for (b2) and (c2). Environment: DURATION (5), REPEAT (3), CONNECTIONS (32),
+# PARTS ("ids lists": (b2) and (c2); "ids" for the one-appeal reads alone).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 [ $# = 3 ] || bench_die "usage: bench/read-ab.sh OLD_BINARY NEW_BINARY WORKDIR"
@@ -25,7 +26,7 @@ head -c 2802 /dev/zero | tr '\0' x >"$BENCH_TMP/www/appeal.json"
 head -c 28271 /dev/zero | tr '\0' x >"$BENCH_TMP/www/list.json"
 bench_nginx_start "$BENCH_TMP/www"
 N=http://127.0.0.1:$NGINX_PORT
-for part in ids lists; do
+for part in ${PARTS:-ids lists}; do
 	file=appeal.json
 	[ $part = lists ] && file=list.json
 	for i in $(seq "$REPEAT"); do

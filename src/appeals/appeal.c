@@ -823,7 +823,9 @@ int appeal_citizen_rate(store_conn *c, const char *number, const char *phone,
 
 /* ---- reading ---- */
 
-#define APPEAL_SELECT                                                                              \
+/* APPEAL_COLUMNS then APPEAL_FROM: a reader that needs one more column (the GET's
+ * dispute) puts it between them, after the columns view_from_row reads by position. */
+#define APPEAL_COLUMNS                                                                             \
 	"SELECT c.id, c.number, c.status, c.title, c.content, c.urgent, c.created_at,"             \
 	" c.dispatched_at, c.signed_at, c.replied_at, c.closed_at, c.sign_due_at,"                 \
 	" c.finish_due_at, c.sign_alert, c.finish_alert, a.resolved, a.satisfaction,"              \
@@ -832,7 +834,8 @@ int appeal_citizen_rate(store_conn *c, const char *number, const char *phone,
 	" a.contact_phone, a.anonymous, a.address, a.lat, a.lon, a.region_code,"                   \
 	" a.reply_content, a.merged_into, m.number, c.region_id, ru.name, ru.kind,"                \
 	" c.intake_unit_id, iu.name, c.handler_id, hu.name, hu.kind, c.region_path,"               \
-	" c.handler_path, a.attributes, o.media_url, k.name, o.email, o.address_id"                \
+	" c.handler_path, a.attributes, o.media_url, k.name, o.email, o.address_id"
+#define APPEAL_FROM                                                                                \
 	" FROM cases c JOIN appeals a ON a.case_id = c.id"                                         \
 	" LEFT JOIN open311_requests o ON o.case_id = c.id"                                        \
 	" LEFT JOIN api_keys k ON k.id = o.api_key_id"                                             \
@@ -841,6 +844,9 @@ int appeal_citizen_rate(store_conn *c, const char *number, const char *phone,
 	" JOIN units ru ON ru.id = c.region_id"                                                    \
 	" JOIN units iu ON iu.id = c.intake_unit_id"                                               \
 	" LEFT JOIN units hu ON hu.id = c.handler_id"
+#define APPEAL_SELECT APPEAL_COLUMNS APPEAL_FROM
+/* The number of APPEAL_COLUMNS: the index of a column added after them. */
+enum { APPEAL_NCOLS = 52 };
 
 /* An appeal as the API shows it, taken from a row of APPEAL_SELECT or from what intake
  * knows: view_write alone gives it its JSON shape, so the answer to an intake, a GET and
@@ -1317,6 +1323,9 @@ static int duplicates_json(store_conn *c, const actor *who, int64_t id, json_t *
 	int64_t ids[20];
 	const char *reasons[20];
 	int n = 0;
+	case_row rows[20];
+	char *titles[20] = {0};
+	bool found[20] = {0};
 	static const char *const finders[2] = {
 		"SELECT case_id FROM appeals WHERE contact_phone = ? AND case_id <> ?"
 		" ORDER BY case_id DESC LIMIT 10",
@@ -1356,30 +1365,63 @@ static int duplicates_json(store_conn *c, const actor *who, int64_t id, json_t *
 				const char *r = reasons[i];
 				reasons[i] = reasons[j], reasons[j] = r;
 			}
-	for (int i = 0; i < n && json_array_size(arr) < 10; i++) {
-		case_row r;
-		if (case_load(c, ids[i], &r, e) < 0) {
+	/* The candidates' rows in one statement (each a round trip on PostgreSQL): what
+	 * case_visible tests, and what the answer shows. */
+	if (n) {
+		strbuf sql = STRBUF_INIT;
+		strbuf_adds(&sql,
+			    "SELECT id, number, status, created_at, region_path, handler_path,"
+			    " title FROM cases WHERE id IN (");
+		for (int i = 0; i < n; i++)
+			strbuf_adds(&sql, i ? ", ?" : "?");
+		strbuf_addch(&sql, ')');
+		st = store_prepare(c, strbuf_str(&sql), e);
+		strbuf_release(&sql);
+		if (!st) {
 			rc = -1;
 			goto out;
 		}
-		if (r.created_at < since || !case_visible(who, &r))
-			continue;
-		rc = store_query_row(c, &st, e, "SELECT title FROM cases WHERE id = ?", "i",
-				     ids[i]);
+		for (int i = 0; i < n; i++)
+			store_bind_int(st, i + 1, ids[i]);
+		while ((rc = store_step(st, e)) == 1) {
+			int64_t cid = store_col_int(st, 0);
+			for (int i = 0; i < n; i++) {
+				if (ids[i] != cid || found[i])
+					continue;
+				case_row *r = &rows[i];
+				memset(r, 0, sizeof *r);
+				r->id = cid;
+				snprintf(r->number, sizeof r->number, "%s", store_col_text(st, 1));
+				snprintf(r->status, sizeof r->status, "%s", store_col_text(st, 2));
+				r->created_at = store_col_null(st, 3) ? 0 : store_col_int(st, 3);
+				snprintf(r->region_path, sizeof r->region_path, "%s",
+					 store_col_text(st, 4));
+				snprintf(r->handler_path, sizeof r->handler_path, "%s",
+					 store_col_text(st, 5));
+				titles[i] = xstrdup(store_col_text(st, 6));
+				found[i] = true;
+			}
+		}
+		store_done(st);
 		if (rc < 0)
 			goto out;
+	}
+	for (int i = 0; i < n && json_array_size(arr) < 10; i++) {
+		/* Cases are never deleted: a candidate is always found. */
+		if (!found[i] || rows[i].created_at < since || !case_visible(who, &rows[i]))
+			continue;
 		char at[40];
-		clock_format_iso(r.created_at, at, sizeof at);
+		clock_format_iso(rows[i].created_at, at, sizeof at);
 		json_array_append_new(arr,
 				      json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id",
-						(json_int_t)r.id, "number", r.number, "title",
-						rc == 1 ? store_col_text(st, 0) : "", "status",
-						r.status, "created_at", at, "reason", reasons[i]));
-		if (rc == 1)
-			store_done(st);
+						(json_int_t)rows[i].id, "number", rows[i].number,
+						"title", titles[i], "status", rows[i].status,
+						"created_at", at, "reason", reasons[i]));
 	}
 	rc = 0;
 out:
+	for (int i = 0; i < n; i++)
+		free(titles[i]);
 	free(phone);
 	free(title);
 	if (rc < 0) {
@@ -1393,11 +1435,20 @@ out:
 int appeal_get_json(store_conn *c, const actor *who, int64_t id, bool full, strbuf *out, err *e)
 {
 	store_stmt *st;
-	int rc = store_query_row(c, &st, e, APPEAL_SELECT " WHERE c.id = ?", "i", id);
+	/* The dispute made from it, when one was (case_links, written by the disputes'
+	 * registration; at most one), read with the row: on PostgreSQL a statement is a
+	 * round trip. */
+	int rc = store_query_row(c, &st, e,
+				 APPEAL_COLUMNS
+				 ", (SELECT l.case_id FROM case_links l"
+				 " WHERE l.linked_case_id = c.id AND l.kind = 'from_appeal'"
+				 " LIMIT 1)" APPEAL_FROM " WHERE c.id = ?",
+				 "i", id);
 	if (rc <= 0)
 		return rc == 0 ? err_set(e, ERR_NOT_FOUND, "not_found", NULL, "诉求不存在") : -1;
 	appeal_view v;
 	view_from_row(st, &v);
+	int64_t dispute = store_col_null(st, APPEAL_NCOLS) ? 0 : store_col_int(st, APPEAL_NCOLS);
 	case_row r;
 	view_case_row(&v, &r);
 	if (!case_visible(who, &r)) {
@@ -1413,14 +1464,6 @@ int appeal_get_json(store_conn *c, const actor *who, int64_t id, bool full, strb
 	}
 	jw_key(out, "timeline");
 	if (case_timeline_write(c, id, out, e) < 0)
-		return -1;
-	/* The dispute made from it, when one was (case_links, written by the disputes'
-	 * registration). */
-	int64_t dispute = 0;
-	if (store_query_int(c, &dispute, 0, e,
-			    "SELECT case_id FROM case_links WHERE linked_case_id = ?"
-			    " AND kind = 'from_appeal'",
-			    "i", id) < 0)
 		return -1;
 	if (dispute) {
 		jw_key(out, "dispute_id");

@@ -493,9 +493,12 @@ int case_timeline_add(store_conn *c, const actor *who, int64_t case_id, const ch
 	return rc;
 }
 
+/* The unit's name by a scalar subquery, not a join: PostgreSQL joined a case's few entries
+ * to all of units by hashing (a scan of the table and a sort on every read). On SQLite
+ * the entries come from the covering index case_timeline_read (migration 022). */
 #define TIMELINE_SELECT                                                                            \
-	"SELECT t.at, t.actor, t.unit_id, u.name, t.action, t.from_status, t.to_status,"           \
-	" t.note, t.data FROM case_timeline t LEFT JOIN units u ON u.id = t.unit_id"               \
+	"SELECT t.at, t.actor, t.unit_id, (SELECT u.name FROM units u WHERE u.id = t.unit_id),"    \
+	" t.action, t.from_status, t.to_status, t.note, t.data FROM case_timeline t"               \
 	" WHERE t.case_id = ? ORDER BY t.id"
 
 int case_timeline_json(store_conn *c, int64_t case_id, json_t **out, err *e)

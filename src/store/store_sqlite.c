@@ -78,12 +78,23 @@ typedef struct sq_store {
 	int savepoint_batches;
 } sq_store;
 
+/* The statement cache's key: eight bytes a step (a byte at a time, FNV-1a over the
+ * 1,200 characters of an appeal's SELECT was 3 % of a GET of one appeal). A collision
+ * costs only a strcmp: the cache compares the text. */
 static uint32_t hash_sql(const char *s)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	size_t n = strlen(s);
+	uint64_t h = 0x9e3779b97f4a7c15u ^ n, w;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdu;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53u;
+	h ^= h >> 29;
+	return (uint32_t)h;
 }
 
 static int sq_error(sqlite3 *db, int rc, err *e)
