@@ -1728,6 +1728,115 @@ static int list_run(store_conn *c, const list_query *q, const char *sql, const a
 	return rc < 0 ? -1 : 0;
 }
 
+/* Whether f filters by nothing but states and a handling unit (the lists the counters of
+ * migration 021 answer). */
+static bool filter_is_area_only(const appeal_filter *f)
+{
+	return !f->channel && !f->type && !f->q && !f->phone && !f->category_id && !f->from &&
+	       !f->to && !f->overdue && !f->urgent && !f->by_deadline;
+}
+
+/* The list from the area tables of migration 021 (appeal_area, appeal_area_counts) when
+ * the filter is an area, states and perhaps a handling unit: the page is a walk of the
+ * newest case ids of the unit's rows in appeal_area, reading no case but the page's, and
+ * the total the sum of the counters of (unit, state) — exact, never capped. For a
+ * handling unit outside the area (a city bureau in a district's list) the page walks the
+ * area's rows of the bureau's units and the total counts them, capped as list_where's
+ * count is. For the whole tree without a unit only the total is taken: its page is a walk
+ * of cases_kind_id or cases_kind_status already. Sets *counted when *total is known
+ * (*exact when it needs no cap) and *paged when the page's items were written; what is
+ * not done, list_where's queries do. Same rows in the same order as those, and the same
+ * total where theirs was not capped. */
+static int list_from_area(store_conn *c, const actor *who, const appeal_filter *f, int64_t page,
+			  int64_t per_page, strbuf *items, int64_t *total, bool *counted,
+			  bool *exact, bool *paged, err *e)
+{
+	*counted = *exact = *paged = false;
+	if (!filter_is_area_only(f) || !strcmp(who->unit_path, "/"))
+		return 0;
+	bool whole = area_is_whole_tree(c, who->unit_path);
+	int64_t unit = path_last_id(who->unit_path);
+	bool outside = false; /* the handling unit lies outside the area */
+	bool below = false;   /* and has units under it */
+	char upath[SCOPE_PATH_MAX], uhi[SCOPE_PATH_MAX];
+	if (f->unit_id) {
+		err e2 = {0};
+		if (unit_path(c, f->unit_id, upath, sizeof upath, &e2) < 0) {
+			if (e2.kind != ERR_NOT_FOUND) {
+				if (e)
+					*e = e2;
+				return -1;
+			}
+			return 0; /* list_where answers: nothing matches */
+		}
+		/* Handled under a unit inside the area is inside the area. */
+		outside = !whole && strncmp(upath, who->unit_path, strlen(who->unit_path)) != 0;
+		if (outside) {
+			scope_upper(upath, uhi, sizeof uhi);
+			int64_t n = 0;
+			if (store_query_int(
+				    c, &n, 0, e,
+				    "SELECT COUNT(*) FROM (SELECT 1 FROM units WHERE path > ?"
+				    " AND path < ? LIMIT 1) x",
+				    "ss", upath, uhi) < 0)
+				return -1;
+			below = n > 0;
+		} else {
+			unit = f->unit_id;
+		}
+	}
+	list_query q = {.where = STRBUF_INIT};
+	q_int(&q, unit);
+	if (outside) {
+		if (below) {
+			strbuf_adds(&q.where, " AND handler_id IN (SELECT id FROM units"
+					      " WHERE path >= ? AND path < ?)");
+			q_text(&q, upath), q_text(&q, uhi);
+		} else {
+			strbuf_adds(&q.where, " AND handler_id = ?");
+			q_int(&q, f->unit_id);
+		}
+	}
+	if (f->statuses) {
+		strbuf_adds(&q.where, " AND status IN (");
+		int n = 0;
+		for (const char *const *st = statuses; *st; st++)
+			if (comma_list_has(f->statuses, *st)) {
+				strbuf_adds(&q.where, n++ ? ", ?" : "?");
+				q_text(&q, *st);
+			}
+		strbuf_adds(&q.where, n ? ")" : "'')");
+	}
+	int rc = 0;
+	if (q.full)
+		rc = err_set(e, ERR_INTERNAL, "too_many_parameters", NULL, "查询条件过多");
+	char *count_sql =
+		outside ? xasprintf("SELECT COUNT(*) FROM (SELECT 1 FROM appeal_area"
+				    " WHERE unit_id = ?%s LIMIT %lld) x",
+				    strbuf_str(&q.where), (long long)APPEAL_LIST_TOTAL_CAP + 1)
+			: xasprintf("SELECT COALESCE(SUM(%s), 0) FROM appeal_area_counts"
+				    " WHERE unit_id = ?%s",
+				    f->unit_id ? "handled" : "area", strbuf_str(&q.where));
+	char *list_sql =
+		xasprintf(APPEAL_SELECT
+			  " WHERE c.id IN (SELECT case_id FROM appeal_area WHERE unit_id = ?%s%s"
+			  " ORDER BY case_id DESC LIMIT ? OFFSET ?) ORDER BY c.id DESC",
+			  f->unit_id && !outside ? " AND handled = 1" : "", strbuf_str(&q.where));
+	if (rc == 0)
+		rc = list_run(c, &q, count_sql, who, 0, 0, total, items, e);
+	*counted = rc == 0;
+	*exact = *counted && !outside;
+	if (rc == 0 && (!whole || f->unit_id)) {
+		rc = list_run(c, &q, list_sql, who, per_page, (page - 1) * per_page, total, items,
+			      e);
+		*paged = rc == 0;
+	}
+	free(count_sql);
+	free(list_sql);
+	q_release(&q);
+	return rc;
+}
+
 int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *f, int64_t page,
 		int64_t per_page, strbuf *out, err *e)
 {
@@ -1735,8 +1844,12 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 	int64_t total = 0, cap = APPEAL_LIST_TOTAL_CAP;
 	/* The page is written after the count, so items go to their own buffer. */
 	strbuf items = STRBUF_INIT;
-	int rc = list_where(c, s, who, f, &q, e);
-	if (rc == 0 && !q.empty) {
+	bool counted = false, exact = false, paged = false;
+	int rc = list_from_area(c, who, f, page, per_page, &items, &total, &counted, &exact, &paged,
+				e);
+	if (rc == 0 && !paged)
+		rc = list_where(c, s, who, f, &q, e);
+	if (rc == 0 && !paged && !q.empty) {
 		/* The count stops past APPEAL_LIST_TOTAL_CAP: counting a million appeals on
 		 * every page cost more than the page itself. */
 		cap = q.fts ? APPEAL_SEARCH_TOTAL_CAP : APPEAL_LIST_TOTAL_CAP;
@@ -1763,14 +1876,15 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 			q.fts_outer ? fts_from : " FROM cases c",
 			q.need_appeals ? " JOIN appeals a ON a.case_id = c.id" : "",
 			strbuf_str(&q.where), q.fts_outer ? "fts_case.rowid DESC" : order, order);
-		rc = list_run(c, &q, count_sql, who, 0, 0, &total, &items, e);
+		if (!counted)
+			rc = list_run(c, &q, count_sql, who, 0, 0, &total, &items, e);
 		if (rc == 0)
 			rc = list_run(c, &q, list_sql, who, per_page, (page - 1) * per_page, &total,
 				      &items, e);
 		free(count_sql);
 		free(list_sql);
 	}
-	bool capped = total > cap;
+	bool capped = !exact && total > cap;
 	if (capped)
 		total = cap;
 	if (rc == 0) {
