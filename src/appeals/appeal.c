@@ -1907,3 +1907,76 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 	q_release(&q);
 	return rc;
 }
+
+/* ---- the list's area tables (migration 021): recount and rebuild ---- */
+
+/* appeal_area as the cases' paths make it: a row per appeal and per unit on its region's
+ * or its handler's path. */
+static const char area_recount_sqlite[] =
+	"SELECT u AS unit_id, id AS case_id, status, MAX(h) AS handled, handler_id FROM ("
+	"SELECT j.value AS u, c.id AS id, c.status AS status, 0 AS h, c.handler_id AS handler_id"
+	" FROM cases c, json_each('[' || replace(trim(COALESCE(c.region_path, ''), '/'), '/',"
+	" ',') || ']') j WHERE c.kind = 'appeal'"
+	" UNION ALL SELECT j.value, c.id, c.status, 1, c.handler_id"
+	" FROM cases c, json_each('[' || replace(trim(COALESCE(c.handler_path, ''), '/'), '/',"
+	" ',') || ']') j WHERE c.kind = 'appeal') x WHERE 1 GROUP BY u, id, status, handler_id";
+static const char area_recount_pg[] =
+	"SELECT m.u AS unit_id, c.id AS case_id, c.status AS status, m.h AS handled, c.handler_id"
+	" FROM cases c, LATERAL appeal_area_members(c.region_path, c.handler_path) m"
+	" WHERE c.kind = 'appeal'";
+
+static const char *area_recount(store *s)
+{
+	return store_kind(s) == STORE_POSTGRES ? area_recount_pg : area_recount_sqlite;
+}
+
+int appeal_area_verify(store *s, store_conn *c, int64_t *wrong, err *e)
+{
+	const char *rc = area_recount(s);
+	char *counts = xasprintf("SELECT unit_id, status, COUNT(*) AS area, SUM(handled) AS handled"
+				 " FROM (%s) r GROUP BY unit_id, status",
+				 rc);
+	static const char stored_rows[] =
+		"SELECT unit_id, case_id, status, handled, handler_id FROM appeal_area";
+	static const char stored_counts[] =
+		"SELECT unit_id, status, area, handled"
+		" FROM appeal_area_counts WHERE area <> 0 OR handled <> 0";
+	char *q[4] = {
+		xasprintf("SELECT COUNT(*) FROM (%s EXCEPT %s) x", stored_rows, rc),
+		xasprintf("SELECT COUNT(*) FROM (%s EXCEPT %s) x", rc, stored_rows),
+		xasprintf("SELECT COUNT(*) FROM (%s EXCEPT %s) x", stored_counts, counts),
+		xasprintf("SELECT COUNT(*) FROM (%s EXCEPT %s) x", counts, stored_counts),
+	};
+	int r = 0;
+	*wrong = 0;
+	for (int i = 0; i < 4 && r == 0; i++) {
+		int64_t n = 0;
+		r = store_query_int(c, &n, 0, e, q[i], NULL) < 0 ? -1 : 0;
+		*wrong += n;
+	}
+	for (int i = 0; i < 4; i++)
+		free(q[i]);
+	free(counts);
+	return r;
+}
+
+int appeal_area_rebuild(store *s, store_conn *c, err *e)
+{
+	char *rows = xasprintf("INSERT INTO appeal_area (unit_id, case_id, status, handled,"
+			       " handler_id) %s",
+			       area_recount(s));
+	int r = store_exec(c, e, "DELETE FROM appeal_area", NULL) < 0 ||
+				store_exec(c, e, "DELETE FROM appeal_area_counts", NULL) < 0 ||
+				store_exec(c, e, rows, NULL) < 0 ||
+				store_exec(c, e,
+					   "INSERT INTO appeal_area_counts (unit_id, status, area, "
+					   "handled)"
+					   " SELECT unit_id, status, COUNT(*), SUM(handled) FROM "
+					   "appeal_area"
+					   " GROUP BY unit_id, status",
+					   NULL) < 0
+			? -1
+			: 0;
+	free(rows);
+	return r;
+}
