@@ -3,8 +3,10 @@
 -- unit's path (a case lies in a unit's area when its region or its handler lies under the
 -- unit) — with its status and whether that unit is on the handler's path (handled = 1: the
 -- list's unit_id filter), and its handling unit (handler_id: the same filter for a unit
--- outside the area). A page of a unit's area is then a walk of the newest case ids
--- of (unit, status) or (unit) alone, never a walk of every appeal testing its two paths.
+-- outside the area). A page of a unit's area is then a walk of the unit's newest case ids
+-- (the primary key, testing state and handler on the row it holds), never a walk of every
+-- appeal testing its two paths. No other index: each one cost another write per row on
+-- every intake and transition (docs/benchmarks.md, "A list page under many sessions").
 -- appeal_area_counts holds per (unit, status) how many appeals lie in the unit's area and
 -- how many are handled under it, so a list's total needs no count. The paths are the
 -- units' ids ('/1/2/5/'), so the rows follow from the case's two paths; a trigger on cases
@@ -20,8 +22,6 @@ CREATE TABLE appeal_area (
 	handler_id BIGINT,
 	PRIMARY KEY (unit_id, case_id)
 );
-CREATE INDEX appeal_area_status ON appeal_area (unit_id, status, case_id);
-CREATE INDEX appeal_area_handler ON appeal_area (unit_id, handler_id, case_id, status);
 CREATE TABLE appeal_area_counts (
 	unit_id BIGINT NOT NULL,
 	status TEXT NOT NULL,
@@ -46,6 +46,25 @@ BEGIN
 		AND OLD.region_path IS NOT DISTINCT FROM NEW.region_path
 		AND OLD.handler_path IS NOT DISTINCT FROM NEW.handler_path
 		AND OLD.handler_id IS NOT DISTINCT FROM NEW.handler_id THEN
+		RETURN NULL;
+	END IF;
+	-- A change of state alone (the most frequent write after an intake): the rows keep
+	-- their place, their state and the counters move.
+	IF TG_OP = 'UPDATE' AND OLD.kind = 'appeal' AND NEW.kind = 'appeal'
+		AND OLD.region_path IS NOT DISTINCT FROM NEW.region_path
+		AND OLD.handler_path IS NOT DISTINCT FROM NEW.handler_path
+		AND OLD.handler_id IS NOT DISTINCT FROM NEW.handler_id THEN
+		UPDATE appeal_area SET status = NEW.status WHERE case_id = NEW.id
+			AND unit_id IN (SELECT m.u FROM appeal_area_members(NEW.region_path, NEW.handler_path) m);
+		UPDATE appeal_area_counts c SET area = c.area - 1, handled = c.handled - m.h
+			FROM appeal_area_members(OLD.region_path, OLD.handler_path) m
+			WHERE c.unit_id = m.u AND c.status = OLD.status;
+		INSERT INTO appeal_area_counts (unit_id, status, area, handled)
+			SELECT m.u, NEW.status, 1, m.h
+			FROM appeal_area_members(NEW.region_path, NEW.handler_path) m
+			ON CONFLICT (unit_id, status) DO UPDATE
+			SET area = appeal_area_counts.area + 1,
+			    handled = appeal_area_counts.handled + excluded.handled;
 		RETURN NULL;
 	END IF;
 	IF TG_OP <> 'INSERT' AND OLD.kind = 'appeal' THEN
