@@ -1587,12 +1587,12 @@ static void where_appeal(list_query *q, const appeal_filter *f)
 
 /* Builds the WHERE clause of who's list under filter f. */
 static int list_where(store_conn *c, store *s, const actor *who, const appeal_filter *f,
-		      list_query *q, err *e)
+		      bool area_implied, list_query *q, err *e)
 {
 	/* The area: every case lies under the root, so for someone whose area is the whole
 	 * tree the condition is left out (it can use no index and made the unfiltered list
 	 * of a city-wide agent read every row). */
-	bool area = !area_is_whole_tree(c, who->unit_path);
+	bool area = !area_implied && !area_is_whole_tree(c, who->unit_path);
 	/* A small area (a community, a grid, a township's bureau) holds few appeals: on
 	 * SQLite its two path ranges are then the way in (the indexes cases_region and
 	 * cases_handler, one row read per appeal of the area), kind and status kept out of
@@ -1745,13 +1745,14 @@ static bool filter_is_area_only(const appeal_filter *f)
  * count is. For the whole tree without a unit only the total is taken: its page is a walk
  * of cases_kind_id or cases_kind_status already. Sets *counted when *total is known
  * (*exact when it needs no cap) and *paged when the page's items were written; what is
- * not done, list_where's queries do. Same rows in the same order as those, and the same
+ * not done, list_where's queries do (*implied: without the area condition, the handling
+ * unit lying inside the area). Same rows in the same order as those, and the same
  * total where theirs was not capped. */
 static int list_from_area(store_conn *c, const actor *who, const appeal_filter *f, int64_t page,
 			  int64_t per_page, strbuf *items, int64_t *total, bool *counted,
-			  bool *exact, bool *paged, err *e)
+			  bool *exact, bool *paged, bool *implied, err *e)
 {
-	*counted = *exact = *paged = false;
+	*counted = *exact = *paged = *implied = false;
 	if (!filter_is_area_only(f) || !strcmp(who->unit_path, "/"))
 		return 0;
 	bool whole = area_is_whole_tree(c, who->unit_path);
@@ -1826,7 +1827,28 @@ static int list_from_area(store_conn *c, const actor *who, const appeal_filter *
 		rc = list_run(c, &q, count_sql, who, 0, 0, total, items, e);
 	*counted = rc == 0;
 	*exact = *counted && !outside;
-	if (rc == 0 && (!whole || f->unit_id)) {
+	/* Which page walk reads fewest rows. appeal_area has no index but its key (each one
+	 * cost a write per row on every intake), so states are tested on the unit's rows:
+	 * with a handling unit inside the area and states, the index cases_kind_status_handler
+	 * (list_where, the area condition left out: handled there is inside the area) reads
+	 * only matching ids; and states that are rare in the area (the open ones in a
+	 * district) are found faster through cases_kind_status, as before. */
+	bool walk = !whole || f->unit_id;
+	if (rc == 0 && walk && f->statuses && !outside) {
+		if (f->unit_id) {
+			walk = false;
+			*implied = true;
+		} else {
+			int64_t all = 0;
+			if (store_query_int(c, &all, 0, e,
+					    "SELECT COALESCE(SUM(area), 0) FROM appeal_area_counts"
+					    " WHERE unit_id = ?",
+					    "i", unit) < 0)
+				rc = -1;
+			walk = *total * 4 >= all;
+		}
+	}
+	if (rc == 0 && walk) {
 		rc = list_run(c, &q, list_sql, who, per_page, (page - 1) * per_page, total, items,
 			      e);
 		*paged = rc == 0;
@@ -1844,11 +1866,11 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 	int64_t total = 0, cap = APPEAL_LIST_TOTAL_CAP;
 	/* The page is written after the count, so items go to their own buffer. */
 	strbuf items = STRBUF_INIT;
-	bool counted = false, exact = false, paged = false;
+	bool counted = false, exact = false, paged = false, implied = false;
 	int rc = list_from_area(c, who, f, page, per_page, &items, &total, &counted, &exact, &paged,
-				e);
+				&implied, e);
 	if (rc == 0 && !paged)
-		rc = list_where(c, s, who, f, &q, e);
+		rc = list_where(c, s, who, f, implied, &q, e);
 	if (rc == 0 && !paged && !q.empty) {
 		/* The count stops past APPEAL_LIST_TOTAL_CAP: counting a million appeals on
 		 * every page cost more than the page itself. */
