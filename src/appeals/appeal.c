@@ -1728,6 +1728,20 @@ static int list_run(store_conn *c, const list_query *q, const char *sql, const a
 	return rc < 0 ? -1 : 0;
 }
 
+/* The page's rows are those of its ids: `c.id IN (ids)` on SQLite; on PostgreSQL `c.id =
+ * ANY (ARRAY(ids))`, which runs the ids' query once and then reads 20 rows by key, where
+ * the planner joined every appeal with its units and categories before the semi-join
+ * (55–70 ms a page over the demo's 10,600 appeals, against 4). */
+static const char *page_ids_open(store *s)
+{
+	return store_kind(s) == STORE_POSTGRES ? "= ANY (ARRAY" : "IN ";
+}
+
+static const char *page_ids_close(store *s)
+{
+	return store_kind(s) == STORE_POSTGRES ? ")" : "";
+}
+
 /* Whether f filters by nothing but states and a handling unit (the lists the counters of
  * migration 021 answer). */
 static bool filter_is_area_only(const appeal_filter *f)
@@ -1748,9 +1762,9 @@ static bool filter_is_area_only(const appeal_filter *f)
  * not done, list_where's queries do (*implied: without the area condition, the handling
  * unit lying inside the area). Same rows in the same order as those, and the same
  * total where theirs was not capped. */
-static int list_from_area(store_conn *c, const actor *who, const appeal_filter *f, int64_t page,
-			  int64_t per_page, strbuf *items, int64_t *total, bool *counted,
-			  bool *exact, bool *paged, bool *implied, err *e)
+static int list_from_area(store_conn *c, store *s, const actor *who, const appeal_filter *f,
+			  int64_t page, int64_t per_page, strbuf *items, int64_t *total,
+			  bool *counted, bool *exact, bool *paged, bool *implied, err *e)
 {
 	*counted = *exact = *paged = *implied = false;
 	if (!filter_is_area_only(f) || !strcmp(who->unit_path, "/"))
@@ -1819,10 +1833,11 @@ static int list_from_area(store_conn *c, const actor *who, const appeal_filter *
 				    " WHERE unit_id = ?%s",
 				    f->unit_id ? "handled" : "area", strbuf_str(&q.where));
 	char *list_sql =
-		xasprintf(APPEAL_SELECT
-			  " WHERE c.id IN (SELECT case_id FROM appeal_area WHERE unit_id = ?%s%s"
-			  " ORDER BY case_id DESC LIMIT ? OFFSET ?) ORDER BY c.id DESC",
-			  f->unit_id && !outside ? " AND handled = 1" : "", strbuf_str(&q.where));
+		xasprintf(APPEAL_SELECT " WHERE c.id %s(SELECT case_id FROM appeal_area"
+					" WHERE unit_id = ?%s%s ORDER BY case_id DESC LIMIT ?"
+					" OFFSET ?)%s ORDER BY c.id DESC",
+			  page_ids_open(s), f->unit_id && !outside ? " AND handled = 1" : "",
+			  strbuf_str(&q.where), page_ids_close(s));
 	if (rc == 0)
 		rc = list_run(c, &q, count_sql, who, 0, 0, total, items, e);
 	*counted = rc == 0;
@@ -1867,8 +1882,8 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 	/* The page is written after the count, so items go to their own buffer. */
 	strbuf items = STRBUF_INIT;
 	bool counted = false, exact = false, paged = false, implied = false;
-	int rc = list_from_area(c, who, f, page, per_page, &items, &total, &counted, &exact, &paged,
-				&implied, e);
+	int rc = list_from_area(c, s, who, f, page, per_page, &items, &total, &counted, &exact,
+				&paged, &implied, e);
 	if (rc == 0 && !paged)
 		rc = list_where(c, s, who, f, implied, &q, e);
 	if (rc == 0 && !paged && !q.empty) {
@@ -1891,13 +1906,14 @@ int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *
 					 " END, CASE WHEN c.signed_at IS NULL THEN c.sign_due_at"
 					 " ELSE c.finish_due_at END, c.id"
 				       : "c.id DESC";
-		char *list_sql = xasprintf(
-			APPEAL_SELECT
-			" WHERE c.id IN (SELECT c.id%s%s%s ORDER BY %s LIMIT ? OFFSET ?)"
-			" ORDER BY %s",
-			q.fts_outer ? fts_from : " FROM cases c",
-			q.need_appeals ? " JOIN appeals a ON a.case_id = c.id" : "",
-			strbuf_str(&q.where), q.fts_outer ? "fts_case.rowid DESC" : order, order);
+		char *list_sql =
+			xasprintf(APPEAL_SELECT
+				  " WHERE c.id %s(SELECT c.id%s%s%s ORDER BY %s LIMIT ? OFFSET ?)%s"
+				  " ORDER BY %s",
+				  page_ids_open(s), q.fts_outer ? fts_from : " FROM cases c",
+				  q.need_appeals ? " JOIN appeals a ON a.case_id = c.id" : "",
+				  strbuf_str(&q.where), q.fts_outer ? "fts_case.rowid DESC" : order,
+				  page_ids_close(s), order);
 		if (!counted)
 			rc = list_run(c, &q, count_sql, who, 0, 0, &total, &items, e);
 		if (rc == 0)
