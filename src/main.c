@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "appeals/appeal_admin.h"
+#include "appeals/appeal.h"
 #include "appeals/appeal_stats.h"
 #include "org/caller.h"
 #include "platforms.h"
@@ -1070,14 +1071,23 @@ static int cmd_check(int argc, char **argv)
 	else
 		printf("statistics roll-up: ok (equal to a recount)\n");
 	bad |= rc < 0 || wrong != 0;
+	rc = appeal_area_verify(s, c, &wrong, &e);
+	if (rc < 0)
+		printf("appeal list areas: %s\n", e.message);
+	else if (wrong)
+		printf("appeal list areas: %lld rows differ from a recount (yiwang rollup "
+		       "rebuild)\n",
+		       (long long)wrong);
+	else
+		printf("appeal list areas: ok (equal to a recount)\n");
+	bad |= rc < 0 || wrong != 0;
 	store_close(s);
 	return bad ? 1 : 0;
 }
 
 static int tx_rollup_rebuild(store_conn *c, void *ctx, err *e)
 {
-	(void)ctx;
-	return appeal_stats_rollup_rebuild(c, e);
+	return appeal_stats_rollup_rebuild(c, e) < 0 || appeal_area_rebuild(ctx, c, e) < 0 ? -1 : 0;
 }
 
 typedef struct reindex_ctx {
@@ -1147,6 +1157,8 @@ static int cmd_rollup(int argc, char **argv)
 	int rc = open_verb_db(argc, argv, "rollup", "rebuild",
 			      "Recomputes the appeal statistics' roll-up (stats_appeal_days) from "
 			      "the assignments,\n"
+			      "and the appeal list's areas (appeal_area, appeal_area_counts) from "
+			      "the cases,\n"
 			      "in one transaction. Triggers keep it exact on every write; rebuild "
 			      "after rows were\n"
 			      "written around them, or when yiwang check reports a difference.\n",
@@ -1154,7 +1166,7 @@ static int cmd_rollup(int argc, char **argv)
 	if (!s)
 		return rc;
 	err e = {0};
-	rc = store_write(s, tx_rollup_rebuild, NULL, &e) < 0 ? fail(&e) : 0;
+	rc = store_write(s, tx_rollup_rebuild, s, &e) < 0 ? fail(&e) : 0;
 	store_close(s);
 	if (!rc)
 		fputs("yiwang rollup rebuild: rebuilt\n", stderr);

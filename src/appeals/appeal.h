@@ -104,6 +104,15 @@ enum { APPEAL_SEARCH_TOTAL_CAP = 1000 };
 int appeal_list(store_conn *c, store *s, const actor *who, const appeal_filter *f, int64_t page,
 		int64_t per_page, strbuf *out, err *e);
 
+/* The list's area tables (appeal_area and its counters, migration 021) against a recount
+ * from the cases' paths: *wrong is the number of rows that differ (0 when exact). yiwang
+ * check. */
+int appeal_area_verify(store *s, store_conn *c, int64_t *wrong, err *e);
+
+/* Rebuilds those tables from the cases (yiwang rollup rebuild), in the caller's
+ * transaction. */
+int appeal_area_rebuild(store *s, store_conn *c, err *e);
+
 /* The handling unit the routing rules propose for a category and region, 0 when none. */
 int appeal_suggest_unit(store_conn *c, int64_t category_id, int64_t region_id, int64_t *unit_id,
 			err *e);
