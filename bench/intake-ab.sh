@@ -35,25 +35,6 @@ thread_cpu() {
 	done | awk 'NF == 2 {s[$1] += $2} END {for (k in s) print k, s[k]}'
 }
 
-# bench_yiwang_start, tried again on another port when another process took the free port
-# between the check and the bind (the machine is shared).
-start_yiwang() {
-	local db=$1 port try
-	shift
-	for try in 1 2 3; do
-		port=$(bench_free_port)
-		bench_pin "$BENCH_SERVER_CPU"
-		"${PIN[@]}" "$BENCH_YIWANG" serve --db "$db" --listen "127.0.0.1:$port" "$@" \
-			>"$BENCH_TMP/yiwang-$port.log" 2>&1 &
-		YIWANG_PID=$!
-		BENCH_PIDS+=("$YIWANG_PID")
-		YIWANG_PORT=$port
-		bench_wait_http "http://127.0.0.1:$port/healthz" "$YIWANG_PID" && return 0
-		bench_kill_now "$YIWANG_PID"
-	done
-	bench_die "yiwang did not start"
-}
-
 declare -A US SER WR RPS
 for which in old new; do US[$which]='' SER[$which]='' WR[$which]='' RPS[$which]=''; done
 DURABILITY=()
@@ -69,7 +50,7 @@ for ((i = 1; i <= REPEAT; i++)); do
 		count_cases() { sqlite3 "$db" "SELECT COUNT(*) FROM cases"; }
 		logopt=(--access-log "$BENCH_TMP/access.log")
 		[ "${BENCH_ACCESS_LOG:-1}" = 0 ] && logopt=()
-		BENCH_YIWANG=$bin start_yiwang "$db" "${logopt[@]}" --threads "$THREADS"
+		BENCH_YIWANG=$bin bench_yiwang_start "$db" "${logopt[@]}" --threads "$THREADS"
 		name=$which-$i
 		A_RPS=() A_US=() A_OTHER=()
 		BENCH_INTAKE_PRE='thread_cpu "$pid" >"$BENCH_TMP/$name.t0"' \

@@ -190,21 +190,26 @@ EOF
 
 # Serves DB with yiwang on a free loopback port; further arguments go to `yiwang serve`
 # (e.g. --access-log FILE, --threads N). Its stderr goes to $BENCH_TMP/yiwang-PORT.log.
+# Tried again on another port (three tries) when another process took the free port
+# between the check and the bind: the machine is shared.
 bench_yiwang_start() {
-	local db=$1 port
+	local db=$1 port try
 	shift
-	port=$(bench_free_port)
-	bench_pin "$BENCH_SERVER_CPU"
-	"${PIN[@]}" "$BENCH_YIWANG" serve --db "$db" --listen "127.0.0.1:$port" "$@" \
-		>"$BENCH_TMP/yiwang-$port.log" 2>&1 &
-	YIWANG_PID=$!
-	BENCH_PIDS+=("$YIWANG_PID")
-	YIWANG_PORT=$port
-	YIWANG_LOG=$BENCH_TMP/yiwang-$port.log
-	if ! bench_wait_http "http://127.0.0.1:$port/healthz" "$YIWANG_PID"; then
-		cat "$YIWANG_LOG" >&2
-		bench_die "yiwang did not start"
-	fi
+	for try in 1 2 3; do
+		port=$(bench_free_port)
+		bench_pin "$BENCH_SERVER_CPU"
+		"${PIN[@]}" "$BENCH_YIWANG" serve --db "$db" --listen "127.0.0.1:$port" "$@" \
+			>"$BENCH_TMP/yiwang-$port.log" 2>&1 &
+		YIWANG_PID=$!
+		BENCH_PIDS+=("$YIWANG_PID")
+		YIWANG_PORT=$port
+		YIWANG_LOG=$BENCH_TMP/yiwang-$port.log
+		bench_wait_http "http://127.0.0.1:$port/healthz" "$YIWANG_PID" && return 0
+		bench_kill_now "$YIWANG_PID"
+		bench_log "bench: yiwang did not start on port $port (try $try): $(tail -n 1 "$YIWANG_LOG")"
+	done
+	cat "$YIWANG_LOG" >&2
+	bench_die "yiwang did not start"
 }
 
 # Logs in on yiwang at BASE (http://host:port) and prints the bearer token.

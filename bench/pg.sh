@@ -107,26 +107,6 @@ fi
 psql -q "$PGDEMO" -c "VACUUM ANALYZE" || bench_die "VACUUM ANALYZE failed"
 echo "# demo: $(sqlite3 "$DEMO" "SELECT COUNT(*) FROM cases WHERE kind = 'appeal'") appeals on each backend (built in $(($(date +%s) - t0)) s)"
 
-# bench_yiwang_start, tried again on another port when another process took the free port
-# it picked between the check and the bind (the machine is shared).
-start_yiwang() {
-	local db=$1 port try
-	shift
-	for try in 1 2 3; do
-		port=$(bench_free_port)
-		bench_pin "$BENCH_SERVER_CPU"
-		"${PIN[@]}" "$BENCH_YIWANG" serve --db "$db" --listen "127.0.0.1:$port" "$@" \
-			>"$BENCH_TMP/yiwang-$port.log" 2>&1 &
-		YIWANG_PID=$!
-		BENCH_PIDS+=("$YIWANG_PID")
-		YIWANG_PORT=$port
-		bench_wait_http "http://127.0.0.1:$port/healthz" "$YIWANG_PID" && return 0
-		bench_kill_now "$YIWANG_PID"
-		bench_log "bench: yiwang did not start on port $port (try $try): $(tail -n 1 "$BENCH_TMP/yiwang-$port.log")"
-	done
-	bench_die "yiwang did not start"
-}
-
 # ---- wrk scripts ----
 
 # Rotating reads: each request takes the next path of the file named by YW_PATHS.
@@ -155,7 +135,7 @@ bench_intake_lua "$BENCH_TMP/intake.lua"
 # always exactly).
 for b in sqlite pg; do
 	if [ $b = sqlite ]; then db=$DEMO; else db=$PGDEMO; fi
-	start_yiwang "$db" --read-cache off
+	bench_yiwang_start "$db" --read-cache off
 	tok=$(bench_login "http://127.0.0.1:$YIWANG_PORT" agent)
 	curl -sS -H "Authorization: Bearer $tok" "http://127.0.0.1:$YIWANG_PORT/api/v1/appeals?per_page=200" |
 		grep -o '{"id":[0-9]*,"number"' | grep -o '[0-9][0-9]*' | sed 's|^|/api/v1/appeals/|' >"$BENCH_TMP/read-$b.paths"
@@ -198,7 +178,7 @@ read_workload() {
 	declare -A port pid tok
 	for b in sqlite pg; do
 		if [ $b = sqlite ]; then db=$DEMO; else db=$PGDEMO; fi
-		start_yiwang "$db" --read-cache off --threads "$THREADS"
+		bench_yiwang_start "$db" --read-cache off --threads "$THREADS"
 		port[$b]=$YIWANG_PORT pid[$b]=$YIWANG_PID
 	done
 	for b in sqlite pg; do
@@ -255,7 +235,7 @@ intake_workload() {
 				db=$PGBASE/yw_intake
 				count() { psql -Atq "$db" -c "SELECT COUNT(*) FROM cases"; }
 			fi
-			start_yiwang "$db" --threads "$THREADS"
+			bench_yiwang_start "$db" --threads "$THREADS"
 			if [ $b = sqlite ]; then
 				OUT_RPS=S_RPS OUT_US=S_US OUT_OTHER=S_OTHER BENCH_INTAKE_PRE='' BENCH_INTAKE_POST='' \
 					bench_intake_durable "$b" "$i" "intake-$b-$i" "$YIWANG_PID" "http://127.0.0.1:$YIWANG_PORT" "$INTAKE_CONNECTIONS" count
