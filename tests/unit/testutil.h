@@ -95,6 +95,24 @@ static inline store *tu_store_open(tu_db *d)
 	return s;
 }
 
+/* A connection of s for the calling thread; fails the test when there is none. */
+static inline store_conn *tu_conn(store *s)
+{
+	err e = {0};
+	store_conn *c = store_conn_get(s, &e);
+	if (!c)
+		fail_msg("store_conn_get: %s", e.message);
+	return c;
+}
+
+/* Runs fn (a test fixture's rows) in one write of s; fails the test when it fails. */
+static inline void tu_build(store *s, store_tx_fn fn, void *ctx)
+{
+	err e = {0};
+	if (store_write(s, fn, ctx, &e) < 0)
+		fail_msg("building the fixture: %s (%s)", e.message, e.code);
+}
+
 /* Whether the PostgreSQL run is required (YIWANG_TEST_REQUIRE_PG=1). */
 static inline bool tu_pg_required(void)
 {

@@ -57,15 +57,6 @@ static int tx_build(store_conn *c, void *ctx, err *e)
 		       : 0;
 }
 
-static store_conn *conn(fx *f)
-{
-	err e = {0};
-	store_conn *c = store_conn_get(f->s, &e);
-	if (!c)
-		fail_msg("store_conn_get: %s", e.message);
-	return c;
-}
-
 static void make_admin(fx *f, actor *a, int64_t unit)
 {
 	memset(a, 0, sizeof *a);
@@ -73,7 +64,7 @@ static void make_admin(fx *f, actor *a, int64_t unit)
 	snprintf(a->username, sizeof a->username, "admin%lld", (long long)unit);
 	a->unit_id = unit;
 	err e = {0};
-	if (unit_path(conn(f), unit, a->unit_path, sizeof a->unit_path, &e) < 0)
+	if (unit_path(tu_conn(f->s), unit, a->unit_path, sizeof a->unit_path, &e) < 0)
 		fail_msg("unit_path: %s", e.message);
 	a->roles = ROLE_ADMIN;
 }
@@ -105,7 +96,7 @@ static int64_t count(fx *f, const char *sql)
 {
 	err e = {0};
 	int64_t n = -1;
-	if (store_query_int(conn(f), &n, -1, &e, sql, NULL) < 0)
+	if (store_query_int(tu_conn(f->s), &n, -1, &e, sql, NULL) < 0)
 		fail_msg("%s: %s", sql, e.message);
 	return n;
 }
@@ -114,8 +105,8 @@ static int64_t audits(fx *f, const char *action)
 {
 	err e = {0};
 	int64_t n = -1;
-	if (store_query_int(conn(f), &n, -1, &e, "SELECT COUNT(*) FROM audit_log WHERE action = ?",
-			    "s", action) < 0)
+	if (store_query_int(tu_conn(f->s), &n, -1, &e,
+			    "SELECT COUNT(*) FROM audit_log WHERE action = ?", "s", action) < 0)
 		fail_msg("audit count: %s", e.message);
 	return n;
 }
@@ -247,7 +238,7 @@ static void test_category_create_refuses_duplicate_code_and_missing_parent(void 
 	int64_t heat = cat_new(f, "heating", "供暖", 0);
 	json_t *o;
 	err e = {0};
-	assert_int_equal(category_get(conn(f), heat, &o, &e), 0);
+	assert_int_equal(category_get(tu_conn(f->s), heat, &o, &e), 0);
 	assert_string_equal(json_string_value(json_object_get(o, "name")), "供暖");
 	assert_true(json_is_null(json_object_get(o, "parent_id")));
 	assert_true(json_is_null(json_object_get(o, "finish_days")));
@@ -287,7 +278,7 @@ static void test_category_cycle_refused(void **state)
 	assert_string_equal(e.code, "invalid_parent");
 	/* Nothing moved. */
 	json_t *o;
-	assert_int_equal(category_get(conn(f), a, &o, &e), 0);
+	assert_int_equal(category_get(tu_conn(f->s), a, &o, &e), 0);
 	assert_true(json_is_null(json_object_get(o, "parent_id")));
 	json_decref(o);
 	/* Sideways and to the top level: fine, and audited. */
@@ -296,7 +287,7 @@ static void test_category_cycle_refused(void **state)
 	assert_int_equal(cat_move(f, b, 0, &e), 0);
 	assert_int_equal(cat_move(f, a, b, &e), 0); /* b is no longer below a */
 	assert_int_equal(audits(f, "category_update"), before + 3);
-	assert_int_equal(category_get(conn(f), a, &o, &e), 0);
+	assert_int_equal(category_get(tu_conn(f->s), a, &o, &e), 0);
 	assert_int_equal(json_integer_value(json_object_get(o, "parent_id")), b);
 	json_decref(o);
 }
@@ -312,7 +303,7 @@ static void test_category_update_fields_and_duplicate_code(void **state)
 		     .p = {.name = "供热", .set_finish_days = true, .finish_days = 3, .active = 0}};
 	assert_int_equal(store_write(f->s, tx_cat_update, &x, &e), 0);
 	json_t *o;
-	assert_int_equal(category_get(conn(f), heat, &o, &e), 0);
+	assert_int_equal(category_get(tu_conn(f->s), heat, &o, &e), 0);
 	assert_string_equal(json_string_value(json_object_get(o, "name")), "供热");
 	assert_int_equal(json_integer_value(json_object_get(o, "finish_days")), 3);
 	assert_true(json_is_false(json_object_get(o, "active")));
@@ -320,7 +311,7 @@ static void test_category_update_fields_and_duplicate_code(void **state)
 	/* finish_days cleared. */
 	x.p = (category_patch){.set_finish_days = true, .finish_days = 0, .active = -1};
 	assert_int_equal(store_write(f->s, tx_cat_update, &x, &e), 0);
-	assert_int_equal(category_get(conn(f), heat, &o, &e), 0);
+	assert_int_equal(category_get(tu_conn(f->s), heat, &o, &e), 0);
 	assert_true(json_is_null(json_object_get(o, "finish_days")));
 	json_decref(o);
 	x.p = (category_patch){.code = "water", .active = -1};
@@ -342,7 +333,7 @@ static void test_category_list_parents_before_children(void **state)
 	err e = {0};
 	assert_int_equal(cat_move(f, child, top, &e), 0);
 	json_t *items;
-	assert_int_equal(category_list(conn(f), &items, &e), 0);
+	assert_int_equal(category_list(tu_conn(f->s), &items, &e), 0);
 	assert_int_equal(json_array_size(items), 3);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 0), "id")), top);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(items, 1), "id")),
@@ -367,7 +358,7 @@ static void test_routing_rule_upsert_replaces_the_pair(void **state)
 	assert_int_equal(y.id, x.id);
 	assert_int_equal(count(f, "SELECT COUNT(*) FROM routing_rules"), 1);
 	json_t *o;
-	assert_int_equal(routing_rule_get(conn(f), &f->admin_a, x.id, &o, &e), 0);
+	assert_int_equal(routing_rule_get(tu_conn(f->s), &f->admin_a, x.id, &o, &e), 0);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "unit"), "id")),
 			 f->t.ca);
 	assert_string_equal(
@@ -429,17 +420,19 @@ static void test_routing_rule_list_and_delete_within_area(void **state)
 	assert_int_equal(rule_put(f, &f->admin_c, heat, f->t.b, f->t.db, &in_b, &e), 0);
 	json_t *items;
 	int64_t total;
-	assert_int_equal(routing_rule_list(conn(f), &f->admin_a, 0, 0, 1, 20, &items, &total, &e),
-			 0);
+	assert_int_equal(
+		routing_rule_list(tu_conn(f->s), &f->admin_a, 0, 0, 1, 20, &items, &total, &e), 0);
 	assert_int_equal(total, 2);
 	assert_int_equal(json_array_size(items), 2);
 	json_decref(items);
 	assert_int_equal(
-		routing_rule_list(conn(f), &f->admin_c, heat, 0, 1, 20, &items, &total, &e), 0);
+		routing_rule_list(tu_conn(f->s), &f->admin_c, heat, 0, 1, 20, &items, &total, &e),
+		0);
 	assert_int_equal(total, 2);
 	json_decref(items);
 	assert_int_equal(
-		routing_rule_list(conn(f), &f->admin_c, 0, f->t.b, 1, 20, &items, &total, &e), 0);
+		routing_rule_list(tu_conn(f->s), &f->admin_c, 0, f->t.b, 1, 20, &items, &total, &e),
+		0);
 	assert_int_equal(total, 1);
 	json_decref(items);
 	/* B's rule is not found by A's admin; A's is deleted, and audited. */
@@ -479,14 +472,14 @@ static void test_deadline_policy_upserts(void **state)
 	assert_int_equal(store_write(f->s, tx_policy, &x, &e), 0);
 	assert_int_equal(count(f, "SELECT COUNT(*) FROM deadline_policies"), n + 1);
 	json_t *o;
-	assert_int_equal(deadline_policy_get(conn(f), "complaint", false, &o, &e), 0);
+	assert_int_equal(deadline_policy_get(tu_conn(f->s), "complaint", false, &o, &e), 0);
 	assert_int_equal(json_integer_value(json_object_get(o, "sign_minutes")), 30);
 	assert_true(json_is_false(json_object_get(o, "finish_working")));
 	assert_true(json_is_true(json_object_get(o, "sign_working")));
 	json_decref(o);
 	assert_int_equal(audits(f, "deadline_policy_put"), 2);
 	json_t *items;
-	assert_int_equal(deadline_policy_list(conn(f), &items, &e), 0);
+	assert_int_equal(deadline_policy_list(tu_conn(f->s), &items, &e), 0);
 	assert_int_equal((int64_t)json_array_size(items), n + 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "type")),
 			    "*");
@@ -546,17 +539,17 @@ static void test_calendar_import_moves_deadlines(void **state)
 	int64_t start, sign, finish, want;
 	assert_int_equal(clock_parse_iso("2026-09-30T17:00", &start), 0);
 	/* Before: 120 working minutes from 17:00 on Wednesday run into Thursday 10:00. */
-	assert_int_equal(
-		case_deadlines(conn(f), "appeal", "complaint", false, 0, start, &sign, &finish, &e),
-		0);
+	assert_int_equal(case_deadlines(tu_conn(f->s), "appeal", "complaint", false, 0, start,
+					&sign, &finish, &e),
+			 0);
 	assert_int_equal(clock_parse_iso("2026-10-01T10:00", &want), 0);
 	assert_true(sign == want);
 	import_ctx x = {.who = &f->admin_c, .csv = GOLDEN_WEEK};
 	assert_int_equal(store_write(f->s, tx_import, &x, &e), 0);
 	/* After: the golden week is skipped. */
-	assert_int_equal(
-		case_deadlines(conn(f), "appeal", "complaint", false, 0, start, &sign, &finish, &e),
-		0);
+	assert_int_equal(case_deadlines(tu_conn(f->s), "appeal", "complaint", false, 0, start,
+					&sign, &finish, &e),
+			 0);
 	assert_int_equal(clock_parse_iso("2026-10-08T10:00", &want), 0);
 	assert_true(sign == want);
 }
@@ -581,7 +574,7 @@ static void test_calendar_put_delete_and_year(void **state)
 	assert_int_equal(store_write(f->s, tx_day_put, &d, &e), 0);
 	assert_int_equal(audits(f, "calendar_day_put"), 4);
 	json_t *y;
-	assert_int_equal(calendar_days_year(conn(f), 2026, &y, &e), 0);
+	assert_int_equal(calendar_days_year(tu_conn(f->s), 2026, &y, &e), 0);
 	assert_int_equal(json_integer_value(json_object_get(y, "office_start")), 510);
 	assert_int_equal(json_integer_value(json_object_get(y, "office_end")), 1050);
 	json_t *items = json_object_get(y, "items");

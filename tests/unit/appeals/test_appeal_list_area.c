@@ -63,9 +63,7 @@ static int setup(void **state)
 	fx *f = xcalloc(1, sizeof *f);
 	f->s = tu_store_open(&f->d);
 	actor_system(&f->sys, "test");
-	err e = {0};
-	if (store_write(f->s, tx_build, f, &e) < 0)
-		fail_msg("building the fixture: %s (%s)", e.message, e.code);
+	tu_build(f->s, tx_build, f);
 	*state = f;
 	return 0;
 }
@@ -77,15 +75,6 @@ static int teardown(void **state)
 	tu_db_drop(&f->d);
 	free(f);
 	return 0;
-}
-
-static store_conn *conn(fx *f)
-{
-	err e = {0};
-	store_conn *c = store_conn_get(f->s, &e);
-	if (!c)
-		fail_msg("store_conn_get: %s", e.message);
-	return c;
 }
 
 static uint64_t rng_state = 0x2545F4914F6CDD1Dull;
@@ -111,7 +100,7 @@ static int64_t max_case(fx *f)
 {
 	int64_t n = 0;
 	err e = {0};
-	store_query_int(conn(f), &n, 0, &e, "SELECT COALESCE(MAX(id), 0) FROM cases", NULL);
+	store_query_int(tu_conn(f->s), &n, 0, &e, "SELECT COALESCE(MAX(id), 0) FROM cases", NULL);
 	return n;
 }
 
@@ -236,7 +225,7 @@ static actor who_at(fx *f, int64_t unit)
 	a.unit_id = unit;
 	a.roles = ROLE_AGENT;
 	err e = {0};
-	if (unit_path(conn(f), unit, a.unit_path, sizeof a.unit_path, &e) < 0)
+	if (unit_path(tu_conn(f->s), unit, a.unit_path, sizeof a.unit_path, &e) < 0)
 		fail_msg("unit_path: %s", e.message);
 	return a;
 }
@@ -249,7 +238,8 @@ static void expect_list(fx *f, const actor *who, const appeal_filter *flt, int64
 	scope_upper(who->unit_path, hi, sizeof hi);
 	err e = {0};
 	if (flt->unit_id) {
-		assert_int_equal(unit_path(conn(f), flt->unit_id, upath, sizeof upath, &e), 0);
+		assert_int_equal(unit_path(tu_conn(f->s), flt->unit_id, upath, sizeof upath, &e),
+				 0);
 		scope_upper(upath, uhi, sizeof uhi);
 	}
 	strbuf where = STRBUF_INIT;
@@ -264,12 +254,12 @@ static void expect_list(fx *f, const actor *who, const appeal_filter *flt, int64
 		strbuf_addf(&where, " AND c.handler_path >= '%s' AND c.handler_path < '%s'", upath,
 			    uhi);
 	char *sql = xasprintf("SELECT COUNT(*)%s", strbuf_str(&where));
-	assert_int_equal(store_query_int(conn(f), total, 0, &e, sql, NULL), 0);
+	assert_int_equal(store_query_int(tu_conn(f->s), total, 0, &e, sql, NULL), 0);
 	free(sql);
 	sql = xasprintf("SELECT c.id%s ORDER BY c.id DESC LIMIT %lld OFFSET %lld",
 			strbuf_str(&where), (long long)per_page,
 			(long long)((page - 1) * per_page));
-	store_stmt *st = store_prepare(conn(f), sql, &e);
+	store_stmt *st = store_prepare(tu_conn(f->s), sql, &e);
 	assert_non_null(st);
 	while (store_step(st, &e) == 1)
 		strbuf_addf(ids, "%lld,", (long long)store_col_int(st, 0));
@@ -285,7 +275,7 @@ static void assert_lists_equal_recount(fx *f)
 					      "intake,merged"};
 	err e = {0};
 	int64_t wrong = -1;
-	assert_int_equal(appeal_area_verify(f->s, conn(f), &wrong, &e), 0);
+	assert_int_equal(appeal_area_verify(f->s, tu_conn(f->s), &wrong, &e), 0);
 	assert_int_equal(wrong, 0);
 	for (int a = 0; a < NUNITS; a++) {
 		actor who = who_at(f, f->u[a]);
@@ -298,8 +288,8 @@ static void assert_lists_equal_recount(fx *f)
 					strbuf want = STRBUF_INIT, got = STRBUF_INIT;
 					expect_list(f, &who, &flt, page, 7, &total, &want);
 					strbuf out = STRBUF_INIT;
-					assert_int_equal(appeal_list(conn(f), f->s, &who, &flt,
-								     page, 7, &out, &e),
+					assert_int_equal(appeal_list(tu_conn(f->s), f->s, &who,
+								     &flt, page, 7, &out, &e),
 							 0);
 					json_t *j = json_loads(strbuf_str(&out), 0, NULL);
 					assert_non_null(j);
@@ -362,7 +352,7 @@ static void test_area_tables_exact_under_random_changes(void **state)
 	}
 	int64_t rows = 0;
 	err e = {0};
-	store_query_int(conn(f), &rows, 0, &e, "SELECT COUNT(*) FROM appeal_area", NULL);
+	store_query_int(tu_conn(f->s), &rows, 0, &e, "SELECT COUNT(*) FROM appeal_area", NULL);
 	assert_true(rows > 300);
 	/* A drifted counter and a lost row: the check sees both, the rebuild mends them. */
 	assert_int_equal(store_write(f->s, tx_exec_sql,
@@ -374,7 +364,7 @@ static void test_area_tables_exact_under_random_changes(void **state)
 	assert_int_equal(store_write(f->s, tx_exec_sql, del, &e), 0);
 	free(del);
 	int64_t wrong = 0;
-	assert_int_equal(appeal_area_verify(f->s, conn(f), &wrong, &e), 0);
+	assert_int_equal(appeal_area_verify(f->s, tu_conn(f->s), &wrong, &e), 0);
 	assert_true(wrong > 0);
 	assert_int_equal(store_write(f->s, tx_rebuild, f->s, &e), 0);
 	assert_lists_equal_recount(f);

@@ -81,9 +81,7 @@ static int setup(void **state)
 	fx *f = xcalloc(1, sizeof *f);
 	f->s = tu_store_open(&f->d);
 	actor_system(&f->sys, "test");
-	err e = {0};
-	if (store_write(f->s, tx_build, f, &e) < 0)
-		fail_msg("building the fixture: %s (%s)", e.message, e.code);
+	tu_build(f->s, tx_build, f);
 	*state = f;
 	return 0;
 }
@@ -95,15 +93,6 @@ static int teardown(void **state)
 	tu_db_drop(&f->d);
 	free(f);
 	return 0;
-}
-
-static store_conn *conn(fx *f)
-{
-	err e = {0};
-	store_conn *c = store_conn_get(f->s, &e);
-	if (!c)
-		fail_msg("store_conn_get: %s", e.message);
-	return c;
 }
 
 static int64_t ms(const char *iso)
@@ -122,7 +111,7 @@ static actor who_at(fx *f, int64_t unit, unsigned roles)
 	snprintf(a.username, sizeof a.username, "u%lld", (long long)unit);
 	a.unit_id = unit;
 	err e = {0};
-	if (unit_path(conn(f), unit, a.unit_path, sizeof a.unit_path, &e) < 0)
+	if (unit_path(tu_conn(f->s), unit, a.unit_path, sizeof a.unit_path, &e) < 0)
 		fail_msg("unit_path: %s", e.message);
 	a.roles = roles;
 	return a;
@@ -191,7 +180,7 @@ static json_t *by_unit(fx *f, const actor *who, const char *from, const char *to
 	if (appeal_stats_period(from, to, ms("2026-01-20T10:00"), 1, &a, &b, &e) < 0)
 		fail_msg("period: %s", e.message);
 	json_t *items = NULL;
-	if (appeal_stats_by_unit(conn(f), who, a, b, unit_id, &items, &e) < 0)
+	if (appeal_stats_by_unit(tu_conn(f->s), who, a, b, unit_id, &items, &e) < 0)
 		fail_msg("stats: %s (%s)", e.message, e.code);
 	return items;
 }
@@ -473,16 +462,16 @@ static void test_stats_unit_id_narrows_to_subtree(void **state)
 	actor in_a = who_at(f, t->a, ROLE_LEADER);
 	err e = {0};
 	json_t *none = NULL;
-	assert_int_equal(appeal_stats_by_unit(conn(f), &in_a, ms("2026-01-01"), ms("2026-02-01"),
-					      t->db, &none, &e),
+	assert_int_equal(appeal_stats_by_unit(tu_conn(f->s), &in_a, ms("2026-01-01"),
+					      ms("2026-02-01"), t->db, &none, &e),
 			 -1);
 	assert_int_equal(e.kind, ERR_NOT_FOUND);
-	assert_int_equal(appeal_stats_trend(conn(f), &in_a, ms("2026-01-01"), ms("2026-02-01"),
-					    t->b, &none, &e),
+	assert_int_equal(appeal_stats_trend(tu_conn(f->s), &in_a, ms("2026-01-01"),
+					    ms("2026-02-01"), t->b, &none, &e),
 			 -1);
 	assert_int_equal(e.kind, ERR_NOT_FOUND);
-	assert_int_equal(appeal_stats_by_unit(conn(f), &in_a, ms("2026-01-01"), ms("2026-02-01"),
-					      999999, &none, &e),
+	assert_int_equal(appeal_stats_by_unit(tu_conn(f->s), &in_a, ms("2026-01-01"),
+					      ms("2026-02-01"), 999999, &none, &e),
 			 -1);
 	assert_int_equal(e.kind, ERR_NOT_FOUND);
 	assert_null(none);
@@ -495,7 +484,7 @@ static json_t *trend(fx *f, const actor *who, const char *from, const char *to, 
 	if (appeal_stats_period(from, to, ms("2026-06-15T10:00"), 12, &a, &b, e) < 0)
 		fail_msg("period: %s", e->message);
 	json_t *items = NULL;
-	if (appeal_stats_trend(conn(f), who, a, b, unit_id, &items, e) < 0)
+	if (appeal_stats_trend(tu_conn(f->s), who, a, b, unit_id, &items, e) < 0)
 		return NULL;
 	return items;
 }
@@ -764,7 +753,7 @@ static void assert_rollup_equals_recount(fx *f)
 	};
 	actor roots[] = {who_at(f, f->t.c, ROLE_LEADER), who_at(f, f->t.a, ROLE_LEADER)};
 	err e = {0};
-	store_conn *c = conn(f);
+	store_conn *c = tu_conn(f->s);
 	int64_t wrong = -1;
 	assert_int_equal(appeal_stats_rollup_verify(c, &wrong, &e), 0);
 	assert_int_equal(wrong, 0);
@@ -828,14 +817,14 @@ static void test_rollup_exact_under_random_changes(void **state)
 	}
 	int64_t rows = 0;
 	err e = {0};
-	store_query_int(conn(f), &rows, 0, &e, "SELECT COUNT(*) FROM case_assignments", NULL);
+	store_query_int(tu_conn(f->s), &rows, 0, &e, "SELECT COUNT(*) FROM case_assignments", NULL);
 	assert_true(rows > 500);
 	/* A rebuild from scratch lands on the same figures. */
 	char *wipe = xasprintf("UPDATE stats_appeal_days SET n3 = n3 + 1");
 	assert_int_equal(store_write(f->s, tx_exec_sql, wipe, &e), 0);
 	free(wipe);
 	int64_t wrong = 0;
-	assert_int_equal(appeal_stats_rollup_verify(conn(f), &wrong, &e), 0);
+	assert_int_equal(appeal_stats_rollup_verify(tu_conn(f->s), &wrong, &e), 0);
 	assert_true(wrong > 0); /* the check sees a roll-up that drifted */
 	assert_int_equal(store_write(f->s, tx_rebuild, NULL, &e), 0);
 	assert_rollup_equals_recount(f);

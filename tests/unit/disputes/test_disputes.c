@@ -29,14 +29,6 @@ typedef struct fx {
 	actor sys, med_v, med_t, med_a, med_w, med_y, agent;
 } fx;
 
-static store_conn *conn(fx *f)
-{
-	err e = {0};
-	store_conn *c = store_conn_get(f->s, &e);
-	assert_non_null(c);
-	return c;
-}
-
 typedef struct tree_ctx {
 	fx *f;
 } tree_ctx;
@@ -168,7 +160,7 @@ static void holder_is(fx *f, int64_t id, int k, const char *level)
 {
 	err e = {0};
 	store_stmt *st;
-	assert_int_equal(store_query_row(conn(f), &st, &e,
+	assert_int_equal(store_query_row(tu_conn(f->s), &st, &e,
 					 "SELECT c.handler_id, d.level FROM cases c JOIN disputes d"
 					 " ON d.case_id = c.id WHERE c.id = ?",
 					 "i", id),
@@ -246,7 +238,7 @@ static void test_escalation_goes_up_level_by_level_and_stops_at_the_top(void **s
 	holder_is(f, y, Y, "village");
 	/* Every unit's hold is on record with how the dispute left it. */
 	int64_t n;
-	assert_int_equal(store_query_int(conn(f), &n, 0, &e,
+	assert_int_equal(store_query_int(tu_conn(f->s), &n, 0, &e,
 					 "SELECT COUNT(*) FROM dispute_holds WHERE dispute_id = ?"
 					 " AND outcome = 'escalated'",
 					 "i", id),
@@ -260,17 +252,17 @@ static void test_a_centres_mediator_works_for_its_region(void **state)
 	err e = {0};
 	actor me;
 	char path[SCOPE_PATH_MAX];
-	assert_int_equal(dispute_scope(conn(f), &f->med_t, &me, &e), 0);
-	assert_int_equal(unit_path(conn(f), f->id[T], path, sizeof path, &e), 0);
+	assert_int_equal(dispute_scope(tu_conn(f->s), &f->med_t, &me, &e), 0);
+	assert_int_equal(unit_path(tu_conn(f->s), f->id[T], path, sizeof path, &e), 0);
 	assert_string_equal(me.unit_path, path);
-	assert_int_equal(dispute_scope(conn(f), &f->med_v, &me, &e), 0);
+	assert_int_equal(dispute_scope(tu_conn(f->s), &f->med_v, &me, &e), 0);
 	assert_string_equal(me.unit_path, f->med_v.unit_path);
 	/* The township centre reads and urges the village's disputes. */
 	int64_t id = reg(f, &f->med_v, 0, 0, &e);
 	json_t *o = NULL;
-	assert_int_equal(dispute_get(conn(f), &f->med_t, id, &o, &e), 0);
+	assert_int_equal(dispute_get(tu_conn(f->s), &f->med_t, id, &o, &e), 0);
 	json_decref(o);
-	assert_int_equal(dispute_get(conn(f), &f->med_w, id, &o, &e), -1);
+	assert_int_equal(dispute_get(tu_conn(f->s), &f->med_w, id, &o, &e), -1);
 	assert_int_equal(e.kind, ERR_NOT_FOUND);
 }
 
@@ -280,17 +272,17 @@ static void test_risk_follows_the_threshold(void **state)
 	err e = {0};
 	int64_t few = reg(f, &f->med_v, 0, 5, &e), many = reg(f, &f->med_v, 0, 6, &e);
 	int64_t r1, r2;
-	assert_int_equal(store_query_int(conn(f), &r1, -1, &e,
+	assert_int_equal(store_query_int(tu_conn(f->s), &r1, -1, &e,
 					 "SELECT risk FROM disputes WHERE case_id = ?", "i", few),
 			 0);
-	assert_int_equal(store_query_int(conn(f), &r2, -1, &e,
+	assert_int_equal(store_query_int(tu_conn(f->s), &r2, -1, &e,
 					 "SELECT risk_many_people FROM disputes WHERE case_id = ?",
 					 "i", many),
 			 0);
 	assert_int_equal(r1, 0);
 	assert_int_equal(r2, 1);
 	/* The township above the village was warned once. */
-	assert_int_equal(store_query_int(conn(f), &r1, -1, &e,
+	assert_int_equal(store_query_int(tu_conn(f->s), &r1, -1, &e,
 					 "SELECT COUNT(*) FROM notifications WHERE unit_id = ?"
 					 " AND kind = 'dispute_risk' AND case_id = ?",
 					 "ii", f->id[T], many),

@@ -118,9 +118,7 @@ static int setup(void **state)
 	fx *f = xcalloc(1, sizeof *f);
 	f->s = tu_store_open(&f->d);
 	actor_system(&f->sys, "test");
-	err e = {0};
-	if (store_write(f->s, tx_build, f, &e) < 0)
-		fail_msg("building the fixture: %s (%s)", e.message, e.code);
+	tu_build(f->s, tx_build, f);
 	*state = f;
 	return 0;
 }

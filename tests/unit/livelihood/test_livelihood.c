@@ -266,9 +266,7 @@ static int setup(void **state)
 	fx *f = xcalloc(1, sizeof *f);
 	f->s = tu_store_open(&f->d);
 	actor_system(&f->sys, "test");
-	err e = {0};
-	if (store_write(f->s, tx_build, f, &e) < 0)
-		fail_msg("building the fixture: %s (%s)", e.message, e.code);
+	tu_build(f->s, tx_build, f);
 	*state = f;
 	return 0;
 }
@@ -282,20 +280,11 @@ static int teardown(void **state)
 	return 0;
 }
 
-static store_conn *conn(fx *f)
-{
-	err e = {0};
-	store_conn *c = store_conn_get(f->s, &e);
-	if (!c)
-		fail_msg("store_conn_get: %s", e.message);
-	return c;
-}
-
 static int64_t count(fx *f, const char *sql, int64_t arg)
 {
 	int64_t n;
 	err e = {0};
-	if (store_query_int(conn(f), &n, 0, &e, sql, "i", arg) < 0)
+	if (store_query_int(tu_conn(f->s), &n, 0, &e, sql, "i", arg) < 0)
 		fail_msg("%s: %s", sql, e.message);
 	return n;
 }
@@ -417,7 +406,7 @@ static void test_ballot_is_stored_apart_from_the_voter(void **state)
 			 1);
 	store_stmt *st;
 	err e = {0};
-	assert_int_equal(store_query_row(conn(f), &st, &e,
+	assert_int_equal(store_query_row(tu_conn(f->s), &st, &e,
 					 "SELECT * FROM lv_ballots WHERE session_id = ?", "i", s),
 			 1);
 	assert_int_equal(store_column_count(st), 3);
@@ -431,7 +420,7 @@ static void test_ballot_is_stored_apart_from_the_voter(void **state)
 	assert_string_equal(store_col_text(st, 2), want);
 	store_done(st);
 	/* The audit entry names the deputy and the session, not the receipt or choice. */
-	assert_int_equal(store_query_row(conn(f), &st, &e,
+	assert_int_equal(store_query_row(tu_conn(f->s), &st, &e,
 					 "SELECT detail FROM audit_log WHERE action ="
 					 " 'livelihood.ballot_cast' AND entity_id = ?",
 					 "i", s),
@@ -476,12 +465,12 @@ static void test_draft_session_takes_no_ballots_and_hides_tally(void **state)
 	json_t *res;
 	err e = {0};
 	/* Not even the staff (nor the system) sees a tally before the close. */
-	assert_int_equal(lv_session_result(conn(f), &f->staff, o.id, &res, &e), -1);
+	assert_int_equal(lv_session_result(tu_conn(f->s), &f->staff, o.id, &res, &e), -1);
 	assert_string_equal(e.code, "session_not_closed");
-	assert_int_equal(lv_session_result(conn(f), &f->sys, o.id, &res, &e), -1);
-	assert_int_equal(lv_session_receipts(conn(f), &f->sys, o.id, &res, &e), -1);
+	assert_int_equal(lv_session_result(tu_conn(f->s), &f->sys, o.id, &res, &e), -1);
+	assert_int_equal(lv_session_receipts(tu_conn(f->s), &f->sys, o.id, &res, &e), -1);
 	json_t *sess;
-	assert_int_equal(lv_session_get(conn(f), &f->staff, o.id, &sess, &e), 0);
+	assert_int_equal(lv_session_get(tu_conn(f->s), &f->staff, o.id, &sess, &e), 0);
 	assert_int_equal(json_integer_value(json_object_get(sess, "ballots_cast")), 1);
 	json_t *c0 = json_array_get(json_object_get(sess, "candidates"), 0);
 	assert_null(json_object_get(c0, "votes"));
@@ -504,7 +493,7 @@ static void test_close_counts_elects_and_makes_projects(void **state)
 	ok(&o);
 	json_t *res;
 	err e = {0};
-	assert_int_equal(lv_session_result(conn(f), &f->dep[4], s, &res, &e), 0);
+	assert_int_equal(lv_session_result(tu_conn(f->s), &f->dep[4], s, &res, &e), 0);
 	assert_int_equal(json_integer_value(json_object_get(res, "roll_size")), NDEP);
 	assert_int_equal(json_integer_value(json_object_get(res, "ballots_cast")), 4);
 	json_t *items = json_object_get(res, "items");
@@ -522,7 +511,7 @@ static void test_close_counts_elects_and_makes_projects(void **state)
 	json_decref(res);
 	/* The receipts are published and recount to the same votes. */
 	json_t *rec;
-	assert_int_equal(lv_session_receipts(conn(f), &f->dep[4], s, &rec, &e), 0);
+	assert_int_equal(lv_session_receipts(tu_conn(f->s), &f->dep[4], s, &rec, &e), 0);
 	json_t *list = json_object_get(rec, "items");
 	assert_int_equal(json_array_size(list), 4);
 	int64_t votes[3] = {0};
@@ -569,7 +558,7 @@ static void test_tie_across_last_seat_leads_to_runoff_session(void **state)
 	ok(&o);
 	json_t *res;
 	err e = {0};
-	assert_int_equal(lv_session_result(conn(f), &f->staff, s, &res, &e), 0);
+	assert_int_equal(lv_session_result(tu_conn(f->s), &f->staff, s, &res, &e), 0);
 	json_t *runoff = json_object_get(res, "runoff");
 	assert_true(json_is_object(runoff));
 	assert_int_equal(json_integer_value(json_object_get(runoff, "seats")), 1);
@@ -695,19 +684,19 @@ static void test_evaluation_outcomes_on_close(void **state)
 		ok(&r);
 	}
 	json_t *p;
-	assert_int_equal(lv_project_get(conn(f), &f->staff, p0, &p, &e), 0);
+	assert_int_equal(lv_project_get(tu_conn(f->s), &f->staff, p0, &p, &e), 0);
 	assert_true(json_is_null(json_object_get(json_object_get(p, "evaluation"), "outcome")));
 	assert_true(json_is_null(json_object_get(json_object_get(p, "evaluation"), "satisfied")));
 	json_decref(p);
 	o.kind = OP_EVAL_CLOSE;
 	ok(&o);
-	assert_int_equal(lv_project_get(conn(f), &f->staff, p0, &p, &e), 0);
+	assert_int_equal(lv_project_get(tu_conn(f->s), &f->staff, p0, &p, &e), 0);
 	json_t *ev = json_object_get(p, "evaluation");
 	assert_string_equal(json_string_value(json_object_get(ev, "outcome")), "satisfied");
 	assert_int_equal(json_integer_value(json_object_get(ev, "satisfied")), 3);
 	assert_int_equal(json_integer_value(json_object_get(ev, "dissatisfied")), 1);
 	json_decref(p);
-	assert_int_equal(lv_project_get(conn(f), &f->staff, p1, &p, &e), 0);
+	assert_int_equal(lv_project_get(tu_conn(f->s), &f->staff, p1, &p, &e), 0);
 	assert_string_equal(
 		json_string_value(json_object_get(json_object_get(p, "evaluation"), "outcome")),
 		"no_quorum");

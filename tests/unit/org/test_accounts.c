@@ -199,15 +199,6 @@ static int tx_setup(store_conn *c, void *ctx, err *e)
 	return 0;
 }
 
-static store_conn *conn(fx *f)
-{
-	err e = {0};
-	store_conn *c = store_conn_get(f->s, &e);
-	if (!c)
-		fail_msg("store_conn_get: %s", e.message);
-	return c;
-}
-
 static int setup(void **state)
 {
 	fx *f = xcalloc(1, sizeof *f);
@@ -261,7 +252,7 @@ static int64_t query_int(fx *f, const char *fmt, ...)
 	va_end(ap);
 	int64_t v = -1;
 	err e = {0};
-	if (store_query_int(conn(f), &v, -1, &e, q, NULL) < 0)
+	if (store_query_int(tu_conn(f->s), &v, -1, &e, q, NULL) < 0)
 		fail_msg("%s: %s", q, e.message);
 	free(q);
 	return v;
@@ -438,7 +429,7 @@ static unsigned roles_of(fx *f, int64_t id)
 	int64_t unit;
 	unsigned roles;
 	err e = {0};
-	if (user_placement(conn(f), id, &unit, &roles, &e) < 0)
+	if (user_placement(tu_conn(f->s), id, &unit, &roles, &e) < 0)
 		fail_msg("placement: %s", e.message);
 	return roles;
 }
@@ -526,7 +517,7 @@ static void test_grant_outside_the_admins_area_is_not_found(void **state)
 	assert_int_equal(e.kind, ERR_NOT_FOUND);
 	json_t *items;
 	int64_t total;
-	assert_int_equal(grant_list(conn(f), &hz, "pending", 1, 20, &items, &total, &e), 0);
+	assert_int_equal(grant_list(tu_conn(f->s), &hz, "pending", 1, 20, &items, &total, &e), 0);
 	assert_int_equal(total, 0);
 	json_decref(items);
 	/* The user it is for may not approve it either. */
@@ -534,7 +525,7 @@ static void test_grant_outside_the_admins_area_is_not_found(void **state)
 	admin_actor(f, "admin.two", &two);
 	assert_int_equal(decide(f, &two, x.grant_id, true, &e), -1);
 	assert_string_equal(e.code, "own_account");
-	assert_int_equal(grant_list(conn(f), &one, NULL, 1, 20, &items, &total, &e), 0);
+	assert_int_equal(grant_list(tu_conn(f->s), &one, NULL, 1, 20, &items, &total, &e), 0);
 	assert_int_equal(total, 1);
 	assert_false(json_is_true(json_object_get(json_array_get(items, 0), "can_decide")));
 	json_decref(items);

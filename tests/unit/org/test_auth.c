@@ -104,15 +104,6 @@ static int tx_exec_sql(store_conn *c, void *ctx, err *e)
 
 /* ---- fixture ---- */
 
-static store_conn *conn(fx *f)
-{
-	err e = {0};
-	store_conn *c = store_conn_get(f->s, &e);
-	if (!c)
-		fail_msg("store_conn_get: %s", e.message);
-	return c;
-}
-
 static int setup(void **state)
 {
 	fx *f = xcalloc(1, sizeof *f);
@@ -121,7 +112,7 @@ static int setup(void **state)
 	err e = {0};
 	if (store_write(f->s, tx_setup, f, &e) < 0)
 		fail_msg("fixture: %s (%s)", e.message, e.code);
-	if (unit_path(conn(f), f->a, f->a_path, sizeof f->a_path, &e) < 0)
+	if (unit_path(tu_conn(f->s), f->a, f->a_path, sizeof f->a_path, &e) < 0)
 		fail_msg("unit_path: %s", e.message);
 	*state = f;
 	return 0;
@@ -155,7 +146,7 @@ static int64_t user_int(fx *f, const char *column)
 	char *sql = xasprintf("SELECT %s FROM users WHERE id = ?", column);
 	int64_t v = -1;
 	err e = {0};
-	int rc = store_query_int(conn(f), &v, -1, &e, sql, "i", f->user);
+	int rc = store_query_int(tu_conn(f->s), &v, -1, &e, sql, "i", f->user);
 	free(sql);
 	if (rc < 0)
 		fail_msg("%s: %s", column, e.message);
@@ -166,7 +157,7 @@ static int64_t count(fx *f, const char *sql)
 {
 	int64_t v = -1;
 	err e = {0};
-	if (store_query_int(conn(f), &v, -1, &e, sql, NULL) < 0)
+	if (store_query_int(tu_conn(f->s), &v, -1, &e, sql, NULL) < 0)
 		fail_msg("%s: %s", sql, e.message);
 	return v;
 }
@@ -233,8 +224,8 @@ static void test_token_is_43_char_base64url_stored_only_as_hash(void **state)
 			fail_msg("token holds '%c': %s", *p, t1);
 	assert_string_not_equal(t1, t2);
 
-	store_stmt *st =
-		store_prepare(conn(f), "SELECT token_hash, COALESCE(ip, '') FROM sessions", NULL);
+	store_stmt *st = store_prepare(tu_conn(f->s),
+				       "SELECT token_hash, COALESCE(ip, '') FROM sessions", NULL);
 	assert_non_null(st);
 	int rows = 0, rc;
 	char h1[65], h2[65];
@@ -348,8 +339,8 @@ static void test_department_agent_gets_area_of_region_served(void **state)
 	write_ok(f, tx_departments, &x);
 	char city[SCOPE_PATH_MAX], section[SCOPE_PATH_MAX];
 	err e = {0};
-	assert_int_equal(unit_path(conn(f), f->city, city, sizeof city, &e), 0);
-	assert_int_equal(unit_path(conn(f), x.section, section, sizeof section, &e), 0);
+	assert_int_equal(unit_path(tu_conn(f->s), f->city, city, sizeof city, &e), 0);
+	assert_int_equal(unit_path(tu_conn(f->s), x.section, section, sizeof section, &e), 0);
 	actor a;
 	/* Two departments deep under county A: the county. */
 	resolve_user(f, "agent.sec", &a);
@@ -903,7 +894,7 @@ static void test_audit_records_every_action_and_verifies(void **state)
 	const char *want[] = {"unit_create",   "unit_create",	"unit_create",	"user_create",
 			      "user_create",   "login",		"login_failed", "logout",
 			      "apikey_create", "apikey_revoke", "user_update",	"user_unlock"};
-	store_stmt *st = store_prepare(conn(f),
+	store_stmt *st = store_prepare(tu_conn(f->s),
 				       "SELECT seq, action, actor_id, ip FROM audit_log"
 				       " ORDER BY seq",
 				       &e);
@@ -929,7 +920,7 @@ static void test_audit_log_refuses_update_and_delete(void **state)
 {
 	fx *f = *state;
 	err e = {0};
-	store_conn *c = conn(f);
+	store_conn *c = tu_conn(f->s);
 	assert_int_equal(
 		store_exec_script(c, "UPDATE audit_log SET actor = 'mallory' WHERE seq = 2", &e),
 		-1);
@@ -948,14 +939,14 @@ static void disable_audit_guard(fx *f)
 	const char *sql =
 		on_pg() ? "ALTER TABLE audit_log DISABLE TRIGGER USER"
 			: "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete";
-	if (store_exec_script(conn(f), sql, &e) < 0)
+	if (store_exec_script(tu_conn(f->s), sql, &e) < 0)
 		fail_msg("%s: %s", sql, e.message);
 }
 
 static void tamper(fx *f, const char *sql)
 {
 	err e = {0};
-	if (store_exec_script(conn(f), sql, &e) < 0)
+	if (store_exec_script(tu_conn(f->s), sql, &e) < 0)
 		fail_msg("%s: %s", sql, e.message);
 }
 
@@ -1050,7 +1041,8 @@ static void test_audit_continues_chain_after_verify(void **state)
 	/* audit_list sees the same entries, newest first. */
 	json_t *items = NULL;
 	int64_t total = 0;
-	assert_int_equal(audit_list(conn(f), "user", f->user, 0, 1, 100, &items, &total, &e), 0);
+	assert_int_equal(audit_list(tu_conn(f->s), "user", f->user, 0, 1, 100, &items, &total, &e),
+			 0);
 	assert_true(total >= 2 * 5);
 	assert_int_equal(json_array_size(items), (size_t)total);
 	int64_t first = json_integer_value(json_object_get(json_array_get(items, 0), "seq"));

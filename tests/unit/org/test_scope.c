@@ -108,19 +108,10 @@ static int tx_exec_sql(store_conn *c, void *ctx, err *e)
 
 /* ---- fixture ---- */
 
-static store_conn *conn(fx *f)
-{
-	err e = {0};
-	store_conn *c = store_conn_get(f->s, &e);
-	if (!c)
-		fail_msg("store_conn_get: %s", e.message);
-	return c;
-}
-
 static void path_of(fx *f, int64_t id, char *out, size_t n)
 {
 	err e = {0};
-	if (unit_path(conn(f), id, out, n, &e) < 0)
+	if (unit_path(tu_conn(f->s), id, out, n, &e) < 0)
 		fail_msg("unit_path(%lld): %s", (long long)id, e.message);
 }
 
@@ -128,8 +119,8 @@ static int64_t depth_of(fx *f, int64_t id)
 {
 	err e = {0};
 	int64_t d = -99;
-	if (store_query_int(conn(f), &d, -99, &e, "SELECT depth FROM units WHERE id = ?", "i", id) <
-	    0)
+	if (store_query_int(tu_conn(f->s), &d, -99, &e, "SELECT depth FROM units WHERE id = ?", "i",
+			    id) < 0)
 		fail_msg("depth: %s", e.message);
 	return d;
 }
@@ -138,8 +129,8 @@ static int64_t parent_of(fx *f, int64_t id)
 {
 	err e = {0};
 	int64_t p = -1;
-	if (store_query_int(conn(f), &p, 0, &e, "SELECT parent_id FROM units WHERE id = ?", "i",
-			    id) < 0)
+	if (store_query_int(tu_conn(f->s), &p, 0, &e, "SELECT parent_id FROM units WHERE id = ?",
+			    "i", id) < 0)
 		fail_msg("parent: %s", e.message);
 	return p;
 }
@@ -148,7 +139,7 @@ static int64_t unit_count(fx *f)
 {
 	err e = {0};
 	int64_t n = -1;
-	if (store_query_int(conn(f), &n, -1, &e, "SELECT COUNT(*) FROM units", NULL) < 0)
+	if (store_query_int(tu_conn(f->s), &n, -1, &e, "SELECT COUNT(*) FROM units", NULL) < 0)
 		fail_msg("count: %s", e.message);
 	return n;
 }
@@ -214,7 +205,7 @@ static void assert_tree_sound(fx *f)
 {
 	char problem[512] = "";
 	err e = {0};
-	int rc = unit_verify_tree(conn(f), problem, sizeof problem, &e);
+	int rc = unit_verify_tree(tu_conn(f->s), problem, sizeof problem, &e);
 	if (rc != 0)
 		fail_msg("unit_verify_tree = %d: %s %s", rc, problem, e.message);
 }
@@ -238,7 +229,7 @@ static size_t list_ids(fx *f, const actor *who, const unit_filter *flt, int64_t 
 	json_t *items = NULL;
 	err e = {0};
 	*total = -1;
-	if (unit_list(conn(f), who, flt, page, per_page, &items, total, &e) < 0)
+	if (unit_list(tu_conn(f->s), who, flt, page, per_page, &items, total, &e) < 0)
 		fail_msg("unit_list: %s", e.message);
 	size_t i;
 	json_t *o;
@@ -380,7 +371,7 @@ static void test_create_sets_path_and_depth(void **state)
 	/* No temporary path is left behind. */
 	int64_t tmp = -1;
 	err e = {0};
-	assert_int_equal(store_query_int(conn(f), &tmp, -1, &e,
+	assert_int_equal(store_query_int(tu_conn(f->s), &tmp, -1, &e,
 					 "SELECT COUNT(*) FROM units WHERE path LIKE '%new-%'",
 					 NULL),
 			 0);
@@ -541,9 +532,9 @@ static void test_move_carries_subtree(void **state)
 	actor in_b;
 	make_actor(f, &in_b, t->b);
 	bool yes;
-	assert_int_equal(unit_within(conn(f), &f->in_a, t->ga, &yes, &e), 0);
+	assert_int_equal(unit_within(tu_conn(f->s), &f->in_a, t->ga, &yes, &e), 0);
 	assert_false(yes);
-	assert_int_equal(unit_within(conn(f), &in_b, t->ga, &yes, &e), 0);
+	assert_int_equal(unit_within(tu_conn(f->s), &in_b, t->ga, &yes, &e), 0);
 	assert_true(yes);
 }
 
@@ -714,7 +705,7 @@ static int64_t cases_with_stale_paths(fx *f)
 {
 	err e = {0};
 	int64_t n = -1;
-	if (store_query_int(conn(f), &n, -1, &e,
+	if (store_query_int(tu_conn(f->s), &n, -1, &e,
 			    "SELECT COUNT(*) FROM cases c JOIN units r ON r.id = c.region_id"
 			    " LEFT JOIN units h ON h.id = c.handler_id"
 			    " WHERE c.region_path <> r.path OR c.handler_path <> h.path"
@@ -729,7 +720,7 @@ static bool case_visible(fx *f, const actor *who, int64_t id)
 	err e = {0};
 	store_stmt *st;
 	if (store_query_row(
-		    conn(f), &st, &e,
+		    tu_conn(f->s), &st, &e,
 		    "SELECT region_path, COALESCE(handler_path, '') FROM cases WHERE id = ?", "i",
 		    id) != 1)
 		fail_msg("case %lld: %s", (long long)id, e.message);
@@ -825,7 +816,8 @@ static int64_t longest_path(fx *f)
 {
 	err e = {0};
 	int64_t n = -1;
-	if (store_query_int(conn(f), &n, -1, &e, "SELECT MAX(LENGTH(path)) FROM units", NULL) < 0)
+	if (store_query_int(tu_conn(f->s), &n, -1, &e, "SELECT MAX(LENGTH(path)) FROM units",
+			    NULL) < 0)
 		fail_msg("longest path: %s", e.message);
 	return n;
 }
@@ -876,7 +868,7 @@ static void test_update_outside_area_not_found(void **state)
 	assert_int_equal(store_write(f->s, tx_update, &x, &e), -1);
 	assert_int_equal(e.kind, ERR_NOT_FOUND);
 	json_t *o = NULL;
-	assert_int_equal(unit_get(conn(f), &f->sys, f->t.tb, &o, &e), 0);
+	assert_int_equal(unit_get(tu_conn(f->s), &f->sys, f->t.tb, &o, &e), 0);
 	assert_string_equal(json_string_value(json_object_get(o, "name")), "北街街道");
 	json_decref(o);
 }
@@ -1033,12 +1025,12 @@ static void test_get_outside_area_not_found(void **state)
 	for (size_t i = 0; i < sizeof outside / sizeof outside[0]; i++) {
 		json_t *o = NULL;
 		err e = {0};
-		if (unit_get(conn(f), &f->in_a, outside[i], &o, &e) != -1)
+		if (unit_get(tu_conn(f->s), &f->in_a, outside[i], &o, &e) != -1)
 			fail_msg("county A's admin got unit %lld", (long long)outside[i]);
 		assert_int_equal(e.kind, ERR_NOT_FOUND);
 		assert_null(o);
 		bool yes = true;
-		assert_int_equal(unit_within(conn(f), &f->in_a, outside[i], &yes, &e), 0);
+		assert_int_equal(unit_within(tu_conn(f->s), &f->in_a, outside[i], &yes, &e), 0);
 		assert_false(yes);
 	}
 }
@@ -1049,7 +1041,7 @@ static void test_get_gives_chain_from_own_unit(void **state)
 	tree *t = &f->t;
 	json_t *o = NULL;
 	err e = {0};
-	assert_int_equal(unit_get(conn(f), &f->in_a, t->ga, &o, &e), 0);
+	assert_int_equal(unit_get(tu_conn(f->s), &f->in_a, t->ga, &o, &e), 0);
 	assert_string_equal(json_string_value(json_object_get(o, "name")), "和平一网格");
 	assert_string_equal(json_string_value(json_object_get(o, "kind")), "grid");
 	assert_int_equal(json_integer_value(json_object_get(o, "parent_id")), t->ca);
@@ -1065,14 +1057,14 @@ static void test_get_gives_chain_from_own_unit(void **state)
 	json_decref(o);
 
 	/* The command line sees the chain from the root. */
-	assert_int_equal(unit_get(conn(f), &f->sys, t->ga, &o, &e), 0);
+	assert_int_equal(unit_get(tu_conn(f->s), &f->sys, t->ga, &o, &e), 0);
 	chain = json_object_get(o, "path");
 	assert_int_equal(json_array_size(chain), 5);
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(chain, 0), "id")),
 			 t->city);
 	json_decref(o);
 
-	assert_int_equal(unit_get(conn(f), &f->in_a, t->ta, &o, &e), 0);
+	assert_int_equal(unit_get(tu_conn(f->s), &f->in_a, t->ta, &o, &e), 0);
 	assert_int_equal(json_integer_value(json_object_get(o, "children_count")), 2);
 	json_decref(o);
 }
@@ -1094,7 +1086,7 @@ static void test_verify_tree_detects_corrupted_path(void **state)
 		fail_msg("corrupting: %s", e.message);
 	free(sql);
 	char problem[512] = "";
-	assert_int_equal(unit_verify_tree(conn(f), problem, sizeof problem, &e), 1);
+	assert_int_equal(unit_verify_tree(tu_conn(f->s), problem, sizeof problem, &e), 1);
 	char want[32];
 	snprintf(want, sizeof want, "#%lld ", (long long)t->ga);
 	if (!strstr(problem, want))
@@ -1115,7 +1107,7 @@ static void test_verify_tree_detects_case_path_left_behind(void **state)
 		fail_msg("corrupting: %s", e.message);
 	free(sql);
 	char problem[512] = "";
-	assert_int_equal(unit_verify_tree(conn(f), problem, sizeof problem, &e), 1);
+	assert_int_equal(unit_verify_tree(tu_conn(f->s), problem, sizeof problem, &e), 1);
 	char want[32];
 	snprintf(want, sizeof want, "#%lld ", (long long)id);
 	if (!strstr(problem, want) || !strstr(problem, "/1/999/"))
@@ -1134,7 +1126,7 @@ static void test_verify_tree_detects_wrong_parent(void **state)
 		fail_msg("corrupting: %s", e.message);
 	free(sql);
 	char problem[512] = "";
-	assert_int_equal(unit_verify_tree(conn(f), problem, sizeof problem, &e), 1);
+	assert_int_equal(unit_verify_tree(tu_conn(f->s), problem, sizeof problem, &e), 1);
 	char want[32];
 	snprintf(want, sizeof want, "#%lld ", (long long)t->ga);
 	assert_non_null(strstr(problem, want));
