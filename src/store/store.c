@@ -338,15 +338,24 @@ void store_done(store_stmt *st)
 		st->conn->s->ops->done(st);
 }
 
-int64_t store_exec(store_conn *conn, err *e, const char *sql, const char *fmt, ...)
+/* store_prepare with fmt's arguments bound (vbindf); NULL on error. */
+static store_stmt *prepare_bound(store_conn *conn, const char *sql, err *e, const char *fmt,
+				 va_list ap)
 {
 	store_stmt *st = store_prepare(conn, sql, e);
-	if (!st)
-		return -1;
+	if (st)
+		vbindf(st, fmt, ap);
+	return st;
+}
+
+int64_t store_exec(store_conn *conn, err *e, const char *sql, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vbindf(st, fmt, ap);
+	store_stmt *st = prepare_bound(conn, sql, e, fmt, ap);
 	va_end(ap);
+	if (!st)
+		return -1;
 	int rc;
 	while ((rc = store_step(st, e)) == 1)
 		;
@@ -361,14 +370,13 @@ int store_insert_id(store_conn *conn, int64_t *id, err *e, const char *sql, cons
 	strbuf q = STRBUF_INIT;
 	if (!sqlite)
 		strbuf_addf(&q, "%s RETURNING id", sql);
-	store_stmt *st = store_prepare(conn, sqlite ? sql : strbuf_str(&q), e);
+	va_list ap;
+	va_start(ap, fmt);
+	store_stmt *st = prepare_bound(conn, sqlite ? sql : strbuf_str(&q), e, fmt, ap);
+	va_end(ap);
 	strbuf_release(&q);
 	if (!st)
 		return -1;
-	va_list ap;
-	va_start(ap, fmt);
-	vbindf(st, fmt, ap);
-	va_end(ap);
 	int rc = store_step(st, e);
 	*id = rc == 1 ? store_col_int(st, 0) : 0;
 	while (rc == 1)
@@ -398,13 +406,12 @@ int store_finish(store_stmt *st, err *e)
 
 int store_run(store_conn *conn, err *e, const char *sql, const char *fmt, ...)
 {
-	store_stmt *st = store_prepare(conn, sql, e);
-	if (!st)
-		return -1;
 	va_list ap;
 	va_start(ap, fmt);
-	vbindf(st, fmt, ap);
+	store_stmt *st = prepare_bound(conn, sql, e, fmt, ap);
 	va_end(ap);
+	if (!st)
+		return -1;
 	int rc = store_finish(st, e);
 	store_done(st);
 	return rc;
@@ -414,13 +421,12 @@ int store_query_row(store_conn *conn, store_stmt **out, err *e, const char *sql,
 		    ...)
 {
 	*out = NULL;
-	store_stmt *st = store_prepare(conn, sql, e);
-	if (!st)
-		return -1;
 	va_list ap;
 	va_start(ap, fmt);
-	vbindf(st, fmt, ap);
+	store_stmt *st = prepare_bound(conn, sql, e, fmt, ap);
 	va_end(ap);
+	if (!st)
+		return -1;
 	int rc = store_step(st, e);
 	if (rc == 1) {
 		*out = st;
@@ -433,13 +439,12 @@ int store_query_row(store_conn *conn, store_stmt **out, err *e, const char *sql,
 int store_query_int(store_conn *conn, int64_t *out, int64_t def, err *e, const char *sql,
 		    const char *fmt, ...)
 {
-	store_stmt *st = store_prepare(conn, sql, e);
-	if (!st)
-		return -1;
 	va_list ap;
 	va_start(ap, fmt);
-	vbindf(st, fmt, ap);
+	store_stmt *st = prepare_bound(conn, sql, e, fmt, ap);
 	va_end(ap);
+	if (!st)
+		return -1;
 	int rc = store_step(st, e);
 	if (rc == 1)
 		*out = store_col_null(st, 0) ? def : store_col_int(st, 0);
