@@ -368,8 +368,8 @@ bool case_visible(const actor *who, const case_row *r)
 	       (r->handler_path[0] && scope_contains(who->unit_path, r->handler_path));
 }
 
-/* The day's last number from the batch's memo kept by the SQLite writer
- * (store_batch_memo): key "prefix day". */
+/* The day's last number from the batch's memo kept by the writer (store_batch_memo):
+ * key "prefix day". */
 static int numbers_save(store_conn *c, const store_memo *m, err *e)
 {
 	char prefix[sizeof m->key];
@@ -386,49 +386,52 @@ static int numbers_save(store_conn *c, const store_memo *m, err *e)
 		       : 0;
 }
 
+/* The day's next number from the table: one upsert, which on PostgreSQL also locks the
+ * day's row until the commit, so another server's writer waits for this transaction
+ * instead of handing out the same numbers. */
+static int numbers_take(store_conn *c, const char *prefix, const char *day, int64_t *seq, err *e)
+{
+	store_stmt *st;
+	int rc = store_query_row(
+		c, &st, e,
+		"INSERT INTO case_numbers (prefix, day, seq) VALUES (?, ?, 1)"
+		" ON CONFLICT (prefix, day) DO UPDATE SET seq = case_numbers.seq + 1"
+		" RETURNING seq",
+		"ss", prefix, day);
+	if (rc <= 0)
+		return rc == 0 ? err_set(e, ERR_INTERNAL, "numbering", NULL, "无法生成编号") : -1;
+	*seq = store_col_int(st, 0);
+	while ((rc = store_step(st, e)) == 1)
+		;
+	store_done(st);
+	return rc < 0 ? -1 : 0;
+}
+
 int case_number_next(store_conn *c, const char *prefix, int64_t now, char *out, size_t n, err *e)
 {
 	char iso[40];
 	clock_format_iso(now, iso, sizeof iso);
 	char day[9];
 	snprintf(day, sizeof day, "%.4s%.2s%.2s", iso, iso + 5, iso + 8);
-	int64_t seq;
-	/* On SQLite's writer the day's counter lives in memory for the batch: read once,
-	 * written once before the commit (a batch of intakes is one day's numbers in a row). */
+	int64_t seq = 0;
+	/* On the writer the day's counter lives in memory for the batch: taken from the
+	 * table once, written once before the commit (a batch of intakes is one day's
+	 * numbers in a row). */
 	store_memo *m = store_batch_memo(c, numbers_save);
 	char key[sizeof m->key];
 	snprintf(key, sizeof key, "%s %s", prefix, day);
-	if (m && (!m->loaded || strcmp(m->key, key) != 0)) {
-		if (m->loaded && m->dirty && numbers_save(c, m, e) < 0)
-			return -1;
-		int64_t have;
-		if (store_query_int(c, &have, 0, e,
-				    "SELECT seq FROM case_numbers WHERE prefix = ? AND day = ?",
-				    "ss", prefix, day) < 0)
-			return -1;
-		*m = (store_memo){.loaded = true, .value = have};
-		snprintf(m->key, sizeof m->key, "%s", key);
-	}
-	if (m) {
+	if (m && m->loaded && strcmp(m->key, key) == 0) {
 		seq = ++m->value;
 		m->dirty = true;
 	} else {
-		store_stmt *st;
-		int rc = store_query_row(
-			c, &st, e,
-			"INSERT INTO case_numbers (prefix, day, seq) VALUES (?, ?, 1)"
-			" ON CONFLICT (prefix, day) DO UPDATE SET seq = case_numbers.seq + 1"
-			" RETURNING seq",
-			"ss", prefix, day);
-		if (rc <= 0)
-			return rc == 0 ? err_set(e, ERR_INTERNAL, "numbering", NULL, "无法生成编号")
-				       : -1;
-		seq = store_col_int(st, 0);
-		while ((rc = store_step(st, e)) == 1)
-			;
-		store_done(st);
-		if (rc < 0)
+		if (m && m->loaded && m->dirty && numbers_save(c, m, e) < 0)
 			return -1;
+		if (numbers_take(c, prefix, day, &seq, e) < 0)
+			return -1;
+		if (m) {
+			*m = (store_memo){.loaded = true, .value = seq};
+			snprintf(m->key, sizeof m->key, "%s", key);
+		}
 	}
 	snprintf(out, n, "%s%s%06lld", prefix, day, (long long)seq);
 	return 0;

@@ -232,6 +232,12 @@ store_stmt *store_prepare(store_conn *conn, const char *sql, err *e)
 	return conn->s->ops->prepare(conn, sql, e);
 }
 
+store_stmt *store_prepare_planned(store_conn *conn, const char *sql, err *e)
+{
+	const struct store_ops *ops = conn->s->ops;
+	return (ops->prepare_planned ? ops->prepare_planned : ops->prepare)(conn, sql, e);
+}
+
 void store_bind_int(store_stmt *st, int idx, int64_t v)
 {
 	st->conn->s->ops->bind_int(st, idx, v);

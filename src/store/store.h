@@ -90,6 +90,14 @@ void store_write_async(store *s, store_tx_fn fn, void *ctx, store_done_fn done, 
 /* A prepared statement from conn's cache; bind, step, read columns, then store_done.
  * Parameters are numbered from 1, columns from 0. NULL with e filled on an SQL error. */
 store_stmt *store_prepare(store_conn *conn, const char *sql, err *e);
+/* As store_prepare, for a statement whose best plan depends on its values (a list's
+ * filter: how many rows a unit's range or a state matches). On PostgreSQL it is planned
+ * with the values bound at every execution (one round trip: parse, bind and execute
+ * together), never cached: a cached statement goes to a generic plan after five
+ * executions when the planner guesses that plan no dearer, and for a list that guess
+ * can be wrong by 20 times (a nested loop over every unit of a range it estimated at one).
+ * On SQLite the same as store_prepare. */
+store_stmt *store_prepare_planned(store_conn *conn, const char *sql, err *e);
 void store_bind_int(store_stmt *st, int idx, int64_t v);
 void store_bind_double(store_stmt *st, int idx, double v);
 /* Binds a copy of the text (NULL binds SQL NULL). */
@@ -159,11 +167,11 @@ typedef struct store_chain {
 typedef int (*store_chain_save_fn)(store_conn *conn, const store_chain *h, err *e);
 store_chain *store_batch_chain(store_conn *conn, store_chain_save_fn save);
 
-/* One counter kept in memory across a SQLite writer batch, as the audit chain's head
+/* One counter kept in memory across a writer batch, as the audit chain's head
  * above (src/engine/case.c: the day's case numbers): key names it (loaded: key and value
  * hold what the database has, plus this batch's changes), save writes it just before the
  * commit, or before the memo takes another key. A job that fails gets the memo back as it
- * was before the job. NULL outside a writer batch and on PostgreSQL. */
+ * was before the job. NULL outside a writer batch. */
 typedef struct store_memo {
 	bool loaded;
 	bool dirty;

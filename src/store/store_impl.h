@@ -26,6 +26,8 @@ struct store_ops {
 	/* Serialises migrations between processes (PostgreSQL advisory lock). */
 	int (*migrate_lock)(store_conn *c, bool lock, err *e);
 	store_stmt *(*prepare)(store_conn *c, const char *sql, err *e);
+	/* Optional: store_prepare_planned (prepare when absent). */
+	store_stmt *(*prepare_planned)(store_conn *c, const char *sql, err *e);
 	void (*bind_int)(store_stmt *st, int idx, int64_t v);
 	void (*bind_double)(store_stmt *st, int idx, double v);
 	void (*bind_text)(store_stmt *st, int idx, const char *v);

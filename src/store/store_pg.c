@@ -1,7 +1,8 @@
 /* The PostgreSQL backend, over libpq. Every thread reads on its own connection (store.c
  * keeps them). Writes go, as on SQLite, to one writer thread with a connection of its own,
- * which takes every job waiting in the queue, runs each in its own SAVEPOINT inside one
- * transaction and commits them together: one WAL flush acknowledges the whole batch. A
+ * which takes every job waiting in the queue, runs them inside one transaction (each in
+ * its own SAVEPOINT unless every job may run twice: run_batch) and commits them
+ * together: one WAL flush acknowledges the whole batch. A
  * transaction per request on the caller's connection could not do better than one commit
  * at a time, because every write appends to the audit chain (one row, audit_head, locked
  * from its update until the commit's flush); the writer keeps that head in memory across a
@@ -23,7 +24,7 @@
  * migrations' lock is taken per migration transaction (pg_advisory_xact_lock) instead of
  * for the session; and the scheduler's once-across-nodes pass uses a lease row
  * (engine/jobs.c) instead of a session advisory lock. The writer's batches (one
- * transaction, a SAVEPOINT per job) need nothing: a transaction keeps its server session. */
+ * transaction) need nothing: a transaction keeps its server session. */
 #include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
@@ -46,6 +47,9 @@
  * per-backend cache of them (PGPROC_MAX_CACHED_SUBXIDS), and every other session's
  * visibility checks against it then go through pg_subtrans: batches stay below that. */
 enum { BUCKETS = 256, MAX_CACHED = 1024, MAX_ATTEMPTS = 4, MAX_BATCH = 64 };
+/* Batches run with a savepoint per job after one that had a failing job (run_batch): a
+ * stream of refused writes does not run every batch twice. */
+enum { SAVEPOINT_BATCHES = 8 };
 
 /* The advisory lock held while migrating: "yiwang" in ASCII, recognisable in pg_locks. */
 #define MIGRATE_LOCK_KEY INT64_C(0x796977616e67)
@@ -64,6 +68,7 @@ typedef struct pg_stmt {
 	int row, nrows;
 	int64_t changes;
 	bool in_use, cached;
+	bool planned;	  /* store_prepare_planned: sent with its values, planned each time */
 	bool writes_only; /* INSERT, UPDATE or DELETE without RETURNING: no rows come back */
 	bool deferred;	  /* sent down the writer's pipeline, its answer not read yet */
 	struct pg_stmt *next;
@@ -95,10 +100,13 @@ typedef struct pg_conn {
 	bool may_pipe;
 	pg_stmt **sent;
 	int nsent, sent_alloc;
-	/* The audit chain's head across the writer's batch (store_batch_chain). */
+	/* The audit chain's head across the writer's batch (store_batch_chain), and the
+	 * batch's counter (store_batch_memo: the day's case numbers). */
 	bool batching;
 	store_chain chain;
 	store_chain_save_fn chain_save;
+	store_memo memo;
+	store_memo_save_fn memo_save;
 } pg_conn;
 
 typedef struct pg_store {
@@ -109,6 +117,8 @@ typedef struct pg_store {
 	writeq q;
 	store *s;
 	pg_conn *wconn;
+	/* Batches still to run with savepoints since the last one with a failing job. */
+	int savepoint_batches;
 } pg_store;
 
 static uint32_t hash_sql(const char *s)
@@ -644,14 +654,14 @@ static int server_prepare(pg_conn *c, pg_stmt *st, err *e)
  * Past MAX_CACHED distinct texts (dynamic SQL), statements use the server's unnamed
  * statement instead, which costs nothing to drop; it is prepared again if something else
  * took the unnamed slot between prepare and step. */
-static store_stmt *pg_prepare(store_conn *base, const char *sql, err *e)
+static store_stmt *prepare(store_conn *base, const char *sql, bool planned, err *e)
 {
 	pg_conn *c = (pg_conn *)base;
 	if (conn_ready(c, e) < 0)
 		return NULL;
 	uint32_t h = hash_sql(sql);
 	pg_stmt **slot = &c->buckets[h % BUCKETS];
-	for (pg_stmt *st = *slot; st; st = st->next)
+	for (pg_stmt *st = planned ? NULL : *slot; st; st = st->next)
 		if (!st->in_use && st->hash == h && strcmp(st->sql, sql) == 0) {
 			st->in_use = true;
 			return &st->base;
@@ -664,12 +674,13 @@ static store_stmt *pg_prepare(store_conn *base, const char *sql, err *e)
 	st->hash = h;
 	st->gen = c->gen;
 	st->writes_only = sql_writes_only(sql);
-	st->cached = !c->pooler && c->ncached < MAX_CACHED;
+	st->planned = planned;
+	st->cached = !c->pooler && !planned && c->ncached < MAX_CACHED;
 	if (st->cached)
 		snprintf(st->name, sizeof st->name, "s%u", ++c->next_name);
-	/* Pooler mode: parsed with each execution (pg_step), so a mistake in the SQL is
-	 * reported by the step rather than here. */
-	if (!c->pooler && server_prepare(c, st, e) < 0) {
+	/* Pooler mode and planned statements: parsed with each execution (pg_step), so a
+	 * mistake in the SQL is reported by the step rather than here. */
+	if (!c->pooler && !planned && server_prepare(c, st, e) < 0) {
 		stmt_free(c, st);
 		return NULL;
 	}
@@ -680,6 +691,16 @@ static store_stmt *pg_prepare(store_conn *base, const char *sql, err *e)
 		c->ncached++;
 	}
 	return &st->base;
+}
+
+static store_stmt *pg_prepare(store_conn *base, const char *sql, err *e)
+{
+	return prepare(base, sql, false, e);
+}
+
+static store_stmt *pg_prepare_planned(store_conn *base, const char *sql, err *e)
+{
+	return prepare(base, sql, true, e);
 }
 
 static void set_param(store_stmt *b, int idx, char *v)
@@ -745,7 +766,9 @@ static int pg_step(store_stmt *b, err *e)
 	if (piped(c) && c->may_pipe && st->name[0]) {
 		if (pipe_send(c, st, e) < 0 || pipe_end(c, &r, e) < 0)
 			return -1;
-	} else if (c->pooler) {
+	} else if (c->pooler || st->planned) {
+		if (pipe_end(c, NULL, e) < 0)
+			return -1;
 		int64_t t0 = clock_mono_ns();
 		r = PQexecParams(c->pg, st->text, st->nparams, NULL,
 				 (const char *const *)st->params, NULL, NULL, 0);
@@ -1045,9 +1068,11 @@ static bool run_job(pg_conn *c, writeq_job *j, err *cause, bool *next_open)
 {
 	*next_open = false;
 	store_chain chain = c->chain;
+	store_memo memo = c->memo;
 	for (int attempt = 1;; attempt++) {
 		c->tx_retry = false;
 		c->chain = chain;
+		c->memo = memo;
 		err_clear(&j->e);
 		c->may_pipe = true;
 		j->rc = j->fn(&c->base, j->ctx, &j->e);
@@ -1083,6 +1108,7 @@ static bool run_job(pg_conn *c, writeq_job *j, err *cause, bool *next_open)
 			return true;
 		}
 		c->chain = chain; /* the head as before the job, as its rows */
+		c->memo = memo;
 		if (simple(c, "ROLLBACK TO SAVEPOINT job", cause) < 0)
 			return false;
 		if (!c->tx_retry || attempt >= MAX_ATTEMPTS) {
@@ -1093,51 +1119,148 @@ static bool run_job(pg_conn *c, writeq_job *j, err *cause, bool *next_open)
 	}
 }
 
-/* Runs one batch in one transaction: "BEGIN; SAVEPOINT job" before the first job,
- * "RELEASE job; SAVEPOINT job" between two (one round trip each, the same count as a
- * transaction per job would pay for BEGIN), COMMIT after the last. When the transaction
- * is lost (the connection broke, a savepoint could not be opened or rolled back to), a
- * failed job's writes must not commit with the others: every job of the batch fails. */
+/* Runs the batch's jobs with a savepoint each: "SAVEPOINT job" is open when it is called,
+ * "RELEASE job; SAVEPOINT job" between two (one round trip, or none when run_job sends
+ * them with the job's last writes). false: the transaction is lost, cause filled. */
+static bool run_with_savepoints(pg_conn *c, writeq_job *batch, err *cause)
+{
+	store *s = c->base.s;
+	bool open = false; /* the next job's savepoint opened by run_job */
+	for (writeq_job *j = batch; j; j = j->next) {
+		if (j != batch && !open) {
+			int64_t t0 = clock_mono_ns();
+			int rc = simple(c, "RELEASE SAVEPOINT job; SAVEPOINT job", cause);
+			store_account(s, clock_mono_ns() - t0);
+			if (rc < 0)
+				return false;
+		}
+		if (!run_job(c, j, cause, &open))
+			return false;
+	}
+	return true;
+}
+
+/* Runs the batch's jobs without savepoints, one after the other in the open transaction,
+ * the pipeline left open from one job to the next: a job's last writes travel with the
+ * next job's first read. 0: every job succeeded and the transaction is clean; 1: a job
+ * or a statement failed (the caller rolls back and runs the batch again with
+ * savepoints, which says which job failed and retries a deadlock); -1: the connection
+ * is lost, cause filled. */
+static int run_plain(pg_conn *c, writeq_job *batch, err *cause)
+{
+	bool failed = false;
+	for (writeq_job *j = batch; j && !failed; j = j->next) {
+		c->tx_retry = false;
+		err_clear(&j->e);
+		c->may_pipe = true;
+		j->rc = j->fn(&c->base, j->ctx, &j->e);
+		c->may_pipe = false;
+		failed = j->rc < 0 || c->tx_retry;
+		if (PQstatus(c->pg) != CONNECTION_OK)
+			break;
+	}
+	if (!failed && PQstatus(c->pg) == CONNECTION_OK && c->memo.dirty) {
+		c->may_pipe = true;
+		failed = c->memo_save(&c->base, &c->memo, cause) < 0;
+		c->may_pipe = false;
+	}
+	if (!failed && PQstatus(c->pg) == CONNECTION_OK && c->chain.dirty) {
+		c->may_pipe = true;
+		failed = c->chain_save(&c->base, &c->chain, cause) < 0;
+		c->may_pipe = false;
+	}
+	err late = {0};
+	int64_t t0 = clock_mono_ns();
+	if (pipe_end(c, NULL, &late) < 0)
+		failed = true;
+	store_account(c->base.s, clock_mono_ns() - t0);
+	if (!tx_alive(c)) {
+		if (!cause->message[0])
+			*cause = late;
+		return -1;
+	}
+	return failed || PQtransactionStatus(c->pg) != PQTRANS_INTRANS ? 1 : 0;
+}
+
+/* Runs one batch in one transaction and commits it: one WAL flush for all of them.
+ *
+ * A job's failure must not undo the others, so a job may run in its own savepoint; but a
+ * savepoint is a subtransaction on PostgreSQL, which costs the server CPU for every job
+ * (and round trips to open and release). When every job of the batch may run twice
+ * (store_write_async: intakes, session use) and none of the last SAVEPOINT_BATCHES
+ * batches had a failure, the jobs run without savepoints (run_plain); should one fail
+ * after all, the whole batch is rolled back and run again with savepoints, so the outcome
+ * is the same as if it had had them from the start. Nothing is answered before the
+ * commit, so no one sees the first run.
+ *
+ * When the transaction is lost (the connection broke, a savepoint could not be opened or
+ * rolled back to), a failed job's writes must not commit with the others: every job of
+ * the batch fails. */
 static void run_batch(void *arg, writeq_job *batch)
 {
 	pg_store *p = arg;
 	store *s = p->s;
 	err e = {0};
-	int64_t t0 = clock_mono_ns();
-	if (!p->wconn)
-		p->wconn = (pg_conn *)pg_conn_open(s, &e);
-	pg_conn *c = p->wconn;
-	if (!c || conn_ready(c, &e) < 0 || simple(c, "BEGIN; SAVEPOINT job", &e) < 0) {
-		if (c)
-			pg_rollback(&c->base);
-		store_account(s, clock_mono_ns() - t0);
-		writeq_fail_all(batch, &e);
-		return;
-	}
-	c->in_tx = true;
-	c->batching = true;
-	c->chain = (store_chain){0};
-	store_account(s, clock_mono_ns() - t0);
+	bool savepoints = p->savepoint_batches > 0;
+	for (writeq_job *j = batch; j && !savepoints; j = j->next)
+		if (!j->rerunnable)
+			savepoints = true;
 	bool lost = false;
 	err cause = {0};
-	bool open = false; /* the next job's savepoint opened by run_job */
-	for (writeq_job *j = batch; j && !lost; j = j->next) {
-		if (j != batch && !open) {
-			t0 = clock_mono_ns();
-			lost = simple(c, "RELEASE SAVEPOINT job; SAVEPOINT job", &cause) < 0;
+	pg_conn *c;
+	for (;;) {
+		int64_t t0 = clock_mono_ns();
+		if (!p->wconn)
+			p->wconn = (pg_conn *)pg_conn_open(s, &e);
+		c = p->wconn;
+		if (!c || conn_ready(c, &e) < 0 ||
+		    simple(c, savepoints ? "BEGIN; SAVEPOINT job" : "BEGIN", &e) < 0) {
+			if (c)
+				pg_rollback(&c->base);
 			store_account(s, clock_mono_ns() - t0);
-			if (lost)
-				break;
+			writeq_fail_all(batch, &e);
+			return;
 		}
-		lost = !run_job(c, j, &cause, &open);
+		c->in_tx = true;
+		c->batching = true;
+		c->chain = (store_chain){0};
+		c->memo = (store_memo){0};
+		store_account(s, clock_mono_ns() - t0);
+		if (savepoints) {
+			lost = !run_with_savepoints(c, batch, &cause);
+			break;
+		}
+		int r = run_plain(c, batch, &cause);
+		if (r < 0)
+			lost = true;
+		if (r <= 0)
+			break;
+		/* A job failed without a savepoint: start again with them. */
+		c->batching = false;
+		pg_rollback(&c->base);
+		for (writeq_job *j = batch; j; j = j->next) {
+			j->rc = 0;
+			j->e = (err){0};
+		}
+		cause = (err){0};
+		savepoints = true;
 	}
 	c->batching = false;
+	if (p->savepoint_batches > 0)
+		p->savepoint_batches--;
+	for (writeq_job *j = batch; j; j = j->next)
+		if (j->rc < 0)
+			p->savepoint_batches = SAVEPOINT_BATCHES;
 	if (!lost && PQtransactionStatus(c->pg) != PQTRANS_INTRANS)
 		lost = true;
-	/* The audit chain's head, kept across the batch, written once. */
-	if (!lost && c->chain.dirty && c->chain_save(&c->base, &c->chain, &cause) < 0)
+	/* The batch's counter and the audit chain's head, kept across the batch, written
+	 * once (run_plain has written them already). */
+	if (!lost && c->memo.dirty && savepoints && c->memo_save(&c->base, &c->memo, &cause) < 0)
+		lost = true;
+	if (!lost && c->chain.dirty && savepoints && c->chain_save(&c->base, &c->chain, &cause) < 0)
 		lost = true;
 	c->chain = (store_chain){0};
+	c->memo = (store_memo){0};
 	if (lost) {
 		pg_rollback(&c->base);
 		if (!cause.message[0] && PQstatus(c->pg) != CONNECTION_OK)
@@ -1145,9 +1268,10 @@ static void run_batch(void *arg, writeq_job *batch)
 		err_set(&e, ERR_UNAVAILABLE, "database_unavailable", NULL,
 			"数据库事务中断，请重试%s%s", cause.message[0] ? "：" : "", cause.message);
 		writeq_fail_succeeded(batch, &e);
+		p->savepoint_batches = SAVEPOINT_BATCHES;
 		return;
 	}
-	t0 = clock_mono_ns();
+	int64_t t0 = clock_mono_ns();
 	int rc = simple(c, "COMMIT", &e);
 	c->in_tx = false;
 	store_account(s, clock_mono_ns() - t0);
@@ -1164,6 +1288,15 @@ static store_chain *pg_batch_chain(store_conn *base, store_chain_save_fn save)
 		return NULL;
 	c->chain_save = save;
 	return &c->chain;
+}
+
+static store_memo *pg_batch_memo(store_conn *base, store_memo_save_fn save)
+{
+	pg_conn *c = (pg_conn *)base;
+	if (!c->batching)
+		return NULL;
+	c->memo_save = save;
+	return &c->memo;
 }
 
 /* Hands fn to the writer and waits until its batch has committed (or failed). fn may run
@@ -1193,6 +1326,7 @@ const struct store_ops store_pg_ops = {
 	.rollback = pg_rollback,
 	.migrate_lock = pg_migrate_lock,
 	.prepare = pg_prepare,
+	.prepare_planned = pg_prepare_planned,
 	.bind_int = pg_bind_int,
 	.bind_double = pg_bind_double,
 	.bind_text = pg_bind_text,
@@ -1208,6 +1342,7 @@ const struct store_ops store_pg_ops = {
 	.changes = pg_changes,
 	.done = pg_done,
 	.batch_chain = pg_batch_chain,
+	.batch_memo = pg_batch_memo,
 	.backup = NULL,
 	.type_id = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
 	.type_blob = "BYTEA",
