@@ -16,7 +16,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer, client, login as apiLogin, demoPassword } from '../lib/server.mjs';
-import { assertStatus } from '../lib/api-helpers.mjs';
+import { assertStatus, sql } from '../lib/api-helpers.mjs';
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -123,7 +123,9 @@ test('a city leader lands on the cockpit: a wall display at 1920×1080', async (
     await page.locator('[data-test=ck-investment] canvas').waitFor();
 
     assert.equal(await page.locator('[data-test=ck-counties] tbody tr').count(), want.investment.counties.length);
-    assert.equal(await page.locator('[data-test=ck-key-issues] li').count(), Math.min(10, want.key_issues.overdue));
+    // At most seven rows (the county table's height: the wall never scrolls); the
+    // title gives the total.
+    assert.equal(await page.locator('[data-test=ck-key-issues] li').count(), Math.min(7, want.key_issues.overdue));
     // The rankings: the latest closed card of the first scheme the leader sees (the demo's
     // 单月调度稳定 over the counties), ranked, the best county first.
     assert.equal(want.panels.rankings, true);
@@ -139,15 +141,26 @@ test('a city leader lands on the cockpit: a wall display at 1920×1080', async (
     assert.equal((await first.locator('.ck-rank').textContent()).trim(), String(latest.items[0].rank));
     assert.equal((await first.locator('.ck-name').textContent()).trim(), latest.items[0].unit_name);
     assert.match(latest.items[0].unit_name, /区|县/, 'a county leads');
-    await page.waitForTimeout(800);
-    const l = await layout(page);
+    // The panels settle once the charts have drawn and the fonts have loaded (on a
+    // loaded machine later than a fixed wait): measure when the page fits or the wait
+    // runs out, and report the lowest panel then.
+    let l;
+    const bottomOf = (boxes) => Math.max(...boxes.map((b) => b.y + b.h));
+    try {
+      await until(async () => {
+        l = await layout(page);
+        return bottomOf(l.boxes) <= WALL.height + 2;
+      }, 'the cockpit settles within 1080px');
+    } catch { /* asserted below, with the lowest panel named */ }
     assert.deepEqual(overlaps(l.boxes), [], 'nothing overlaps');
     assert.ok(l.scrollWidth <= WALL.width, `no sideways scroll (${l.scrollWidth})`);
     assert.ok(l.minFont >= 17, `large type on the wall (smallest ${l.minFont}px)`);
     assert.ok(l.title >= 32, `a large title (${l.title}px)`);
     // Everything of the cockpit fits the screen's height on the wall: no scrolling.
-    const bottom = Math.max(...l.boxes.map((b) => b.y + b.h));
-    assert.ok(bottom <= WALL.height + 2, `the cockpit fits 1080px (ends at ${bottom})`);
+    const bottom = bottomOf(l.boxes);
+    const lowest = l.boxes.find((b) => b.y + b.h === bottom);
+    assert.ok(bottom <= WALL.height + 2,
+      `the cockpit fits 1080px (ends at ${bottom}, the lowest: ${lowest && lowest.test} ${JSON.stringify(lowest)})`);
     await page.screenshot({ path: join(SHOTS, 'cockpit-1920x1080.png') });
     // It refreshes itself: a timer every minute (not waited for here) — the summary is
     // fetched again when the page comes back.
@@ -295,6 +308,38 @@ test('the cockpit draws the three rates by county as the server counts them (by 
     await page.reload();
     await page.locator('[data-test=ck-rates] canvas').waitFor();
     assert.deepEqual(asked, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the wall still fits 1080px when many key issues are overdue: seven rows, the total in the title', async () => {
+  // Every open key issue's undone milestones fall due yesterday: all of them overdue.
+  const yesterday = new Date(Date.now() + 8 * 3600e3 - 86400e3).toISOString().slice(0, 10);
+  sql(server.db.url, `UPDATE key_issue_milestones SET due = '${yesterday}' WHERE done_at IS NULL`);
+  const token = await apiLogin(api, 'leader');
+  const want = (await api('/api/v1/cockpit', { token })).body;
+  assert.ok(want.key_issues.overdue > 7, `more overdue than rows (${want.key_issues.overdue})`);
+  const { context, page, check } = await openPage(WALL);
+  try {
+    await loginAs(page, 'leader');
+    await page.locator('[data-test=cockpit]').waitFor();
+    const panel = page.locator('[data-test=ck-key-issues]');
+    await until(async () => (await panel.locator('li').count()) === 7, 'seven overdue key issues listed');
+    assert.match(await panel.locator('h2').textContent(), new RegExp(`（${want.key_issues.overdue} / 在办 ${want.key_issues.open}）`));
+    await page.locator('[data-test=ck-investment] canvas').waitFor();
+    let l;
+    try {
+      await until(async () => {
+        l = await layout(page);
+        return Math.max(...l.boxes.map((b) => b.y + b.h)) <= WALL.height + 2;
+      }, 'the cockpit settles within 1080px');
+    } catch { /* asserted below */ }
+    const bottom = Math.max(...l.boxes.map((b) => b.y + b.h));
+    assert.ok(bottom <= WALL.height + 2, `the cockpit fits 1080px (ends at ${bottom})`);
+    assert.deepEqual(overlaps(l.boxes), [], 'nothing overlaps');
+    await page.screenshot({ path: join(SHOTS, 'cockpit-1920x1080-overdue.png') });
+    assert.deepEqual(check(), []);
   } finally {
     await context.close();
   }
