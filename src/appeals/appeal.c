@@ -1757,6 +1757,20 @@ static void list_bind(store_stmt *st, const list_query *q, int64_t per_page, int
 	}
 }
 
+/* Writes the appeals st's rows hold (APPEAL_SELECT's columns) into items, as the user may
+ * see them. */
+static int write_page_rows(store_stmt *st, const actor *who, strbuf *items, err *e)
+{
+	int rc;
+	while ((rc = store_step(st, e)) == 1) {
+		appeal_view v;
+		view_from_row(st, &v);
+		view_write(items, &v, who);
+		jw_close(items, '}');
+	}
+	return rc;
+}
+
 /* Runs sql with the query's parameters (and the page's limit and offset when per_page):
  * the count into *total, or the page's items into items. Planned with its values
  * (store_prepare_planned): the filter decides the plan. */
@@ -1768,15 +1782,11 @@ static int list_run(store_conn *c, const list_query *q, const char *sql, const a
 		return -1;
 	list_bind(st, q, per_page, offset);
 	int rc;
-	while ((rc = store_step(st, e)) == 1) {
-		if (!per_page) {
+	if (per_page) {
+		rc = write_page_rows(st, who, items, e);
+	} else {
+		while ((rc = store_step(st, e)) == 1)
 			*total = store_col_int(st, 0);
-			continue;
-		}
-		appeal_view v;
-		view_from_row(st, &v);
-		view_write(items, &v, who);
-		jw_close(items, '}');
 	}
 	store_done(st);
 	return rc < 0 ? -1 : 0;
@@ -1823,12 +1833,7 @@ static int list_page(store_conn *c, store *s, const list_query *q, const char *i
 			rc = -1;
 		} else {
 			store_bind_text(st, 1, strbuf_str(&ids));
-			while ((rc = store_step(st, e)) == 1) {
-				appeal_view v;
-				view_from_row(st, &v);
-				view_write(items, &v, who);
-				jw_close(items, '}');
-			}
+			rc = write_page_rows(st, who, items, e);
 			store_done(st);
 		}
 	}

@@ -1159,16 +1159,6 @@ static int run_plain(pg_conn *c, writeq_job *batch, err *cause)
 		if (PQstatus(c->pg) != CONNECTION_OK)
 			break;
 	}
-	if (!failed && PQstatus(c->pg) == CONNECTION_OK && c->memo.dirty) {
-		c->may_pipe = true;
-		failed = c->memo_save(&c->base, &c->memo, cause) < 0;
-		c->may_pipe = false;
-	}
-	if (!failed && PQstatus(c->pg) == CONNECTION_OK && c->chain.dirty) {
-		c->may_pipe = true;
-		failed = c->chain_save(&c->base, &c->chain, cause) < 0;
-		c->may_pipe = false;
-	}
 	err late = {0};
 	int64_t t0 = clock_mono_ns();
 	if (pipe_end(c, NULL, &late) < 0)
@@ -1254,10 +1244,10 @@ static void run_batch(void *arg, writeq_job *batch)
 	if (!lost && PQtransactionStatus(c->pg) != PQTRANS_INTRANS)
 		lost = true;
 	/* The batch's counter and the audit chain's head, kept across the batch, written
-	 * once (run_plain has written them already). */
-	if (!lost && c->memo.dirty && savepoints && c->memo_save(&c->base, &c->memo, &cause) < 0)
+	 * once. */
+	if (!lost && c->memo.dirty && c->memo_save(&c->base, &c->memo, &cause) < 0)
 		lost = true;
-	if (!lost && c->chain.dirty && savepoints && c->chain_save(&c->base, &c->chain, &cause) < 0)
+	if (!lost && c->chain.dirty && c->chain_save(&c->base, &c->chain, &cause) < 0)
 		lost = true;
 	c->chain = (store_chain){0};
 	c->memo = (store_memo){0};
