@@ -78,12 +78,12 @@ export function check(url) {
 export const isPg = (url) => /^postgres(ql)?:\/\//.test(url);
 
 // SQL against a database from the outside: rows as arrays of strings (sqlite3 CLI or psql,
-// unaligned, tab-separated).
+// unaligned, tab-separated). The sqlite3 shell waits up to 5 s for the server's writer.
 export function sql(url, statement) {
   const out = isPg(url)
     ? execFileSync('psql', [url, '-q', '-t', '-A', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-c', statement],
       { encoding: 'utf8', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] })
-    : execFileSync('sqlite3', ['-separator', '\t', url, statement], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    : execFileSync('sqlite3', ['-cmd', '.timeout 5000', '-separator', '\t', url, statement], { encoding: 'utf8', maxBuffer: 1 << 28 });
   return out.split('\n').filter((l) => l.length).map((l) => l.split('\t'));
 }
 

@@ -71,12 +71,15 @@ export function sha256File(path) {
 }
 
 // Runs SQL against a test database: sqlite3 CLI for files, psql for postgresql:// URLs.
+// The sqlite3 shell waits up to 5 s for the lock, as the server's own connections do: a
+// write from outside that meets the server's writer mid-commit (or a checkpoint) would
+// otherwise fail at once with "database is locked".
 export function sql(dbUrl, statement) {
   if (/^postgres(ql)?:\/\//.test(dbUrl)) {
     return execFileSync('psql', [dbUrl, '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-c', statement],
       { encoding: 'utf8' });
   }
-  return execFileSync('sqlite3', [dbUrl, statement], { encoding: 'utf8' });
+  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', dbUrl, statement], { encoding: 'utf8' });
 }
 
 export const isPostgres = backend === 'postgres';
