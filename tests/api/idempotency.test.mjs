@@ -6,9 +6,10 @@
 // answered by re-rendering what the write made.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startServer, client, login, backend } from '../lib/server.mjs';
-import { assertError, assertStatus, unitByName, stopClean, uniqueMarker } from '../lib/api-helpers.mjs';
+import { startServer, client, login } from '../lib/server.mjs';
+import {
+  assertError, assertStatus, unitByName, stopClean, uniqueMarker, sql as dbSql,
+} from '../lib/api-helpers.mjs';
 import { open311, createKey } from '../lib/open311.mjs';
 
 const ZHANQIAN = '210902006000'; // 站前街道
@@ -25,12 +26,7 @@ before(async () => {
 after(async () => { await stopClean(srv); });
 
 // Runs SQL on the server's database (to count rows, or to lose an answer as a crash would).
-function sql(text) {
-  if (backend === 'postgres') {
-    return execFileSync('psql', [srv.db.url, '-qAt', '-v', 'ON_ERROR_STOP=1', '-c', text], { encoding: 'utf8' }).trim();
-  }
-  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', srv.db.url, text], { encoding: 'utf8' }).trim();
-}
+const sql = (text) => dbSql(srv.db.url, text).trim();
 
 const intake = (marker, key, extra = {}, token = agent) => api('/api/v1/appeals', {
   method: 'POST', token, headers: key === undefined ? {} : { 'idempotency-key': key },
