@@ -662,10 +662,11 @@ int appeal_search_reindex(store_conn *c, store *s, int64_t *after, int batch, in
 	char **texts = xcalloc((size_t)batch, sizeof *texts);
 	int k = 0, rc = 0;
 	while (k < batch && (rc = store_step(st, e)) == 1) {
-		const char *addr = store_col_text(st, 4);
+		strbuf text = STRBUF_INIT;
+		case_search_text(&text, store_col_text(st, 1), store_col_text(st, 2),
+				 store_col_text(st, 3), store_col_text(st, 4));
 		ids[k] = store_col_int(st, 0);
-		texts[k++] = xasprintf("%s %s %s %s", store_col_text(st, 1), store_col_text(st, 2),
-				       store_col_text(st, 3), addr ? addr : "");
+		texts[k++] = strbuf_detach(&text, NULL);
 	}
 	store_done(st);
 	if (k < batch && rc < 0)

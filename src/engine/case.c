@@ -467,19 +467,28 @@ int case_create(store_conn *c, const actor *who, const case_new *in, int64_t *id
 			    (int)in->urgent, in->created_by, now, now) < 0)
 		return -1;
 	strbuf text = STRBUF_INIT;
-	strbuf_adds(&text, number);
-	strbuf_addch(&text, ' ');
-	strbuf_adds(&text, in->title);
-	strbuf_addch(&text, ' ');
-	strbuf_adds(&text, in->content);
-	strbuf_addch(&text, ' ');
-	if (in->search_extra)
-		strbuf_adds(&text, in->search_extra);
+	case_search_text(&text, number, in->title, in->content, in->search_extra);
 	rc = store_fts_put(c, "case", *id, strbuf_str(&text), e);
 	strbuf_release(&text);
 	if (rc < 0)
 		return -1;
 	return case_timeline_add(c, who, *id, "create", NULL, in->status, NULL, NULL, e);
+}
+
+void case_search_text(strbuf *out, const char *number, const char *title, const char *content,
+		      const char *extra)
+{
+	strbuf_adds(out, number);
+	strbuf_addch(out, ' ');
+	if (title && (!content || strncmp(content, title, strlen(title)) != 0)) {
+		strbuf_adds(out, title);
+		strbuf_addch(out, ' ');
+	}
+	if (content)
+		strbuf_adds(out, content);
+	strbuf_addch(out, ' ');
+	if (extra)
+		strbuf_adds(out, extra);
 }
 
 int case_timeline_add(store_conn *c, const actor *who, int64_t case_id, const char *action,

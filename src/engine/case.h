@@ -208,6 +208,12 @@ typedef struct case_new {
 int case_create(store_conn *c, const actor *who, const case_new *in, int64_t *id, char *number,
 		err *e);
 
+/* The text a case's search entry indexes: its number, title, content and extra (NULL:
+ * none), separated by spaces. A title the content begins with (the intake's title is the
+ * content's first words) is left out: its words are in the content already. */
+void case_search_text(strbuf *out, const char *number, const char *title, const char *content,
+		      const char *extra);
+
 /* Appends a timeline entry (note and data may be NULL; data borrowed). */
 int case_timeline_add(store_conn *c, const actor *who, int64_t case_id, const char *action,
 		      const char *from, const char *to, const char *note, json_t *data, err *e);

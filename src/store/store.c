@@ -534,6 +534,28 @@ static bool fts_index_known(const char *index)
 	return strcmp(index, "case") == 0;
 }
 
+/* The space-separated tokens as a tsvector's text: 'tok' 'tok' ..., quotes and
+ * backslashes escaped (the tokenizer keeps neither, but the syntax must not depend on it). */
+static void fts_tsvector_literal(const char *tokens, strbuf *out)
+{
+	const char *p = tokens;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		if (out->len)
+			strbuf_addch(out, ' ');
+		strbuf_addch(out, '\'');
+		for (; *p && *p != ' '; p++) {
+			if (*p == '\'' || *p == '\\')
+				strbuf_addch(out, *p);
+			strbuf_addch(out, *p);
+		}
+		strbuf_addch(out, '\'');
+	}
+}
+
 int store_fts_put(store_conn *c, const char *index, int64_t id, const char *text, err *e)
 {
 	if (!fts_index_known(index))
@@ -549,22 +571,26 @@ int store_fts_put(store_conn *c, const char *index, int64_t id, const char *text
 			       ? -1
 			       : 0;
 	}
-	strbuf tokens = STRBUF_INIT;
+	/* Our own tokens are the lexemes: the tsvector is written in its input syntax, each
+	 * token quoted, so PostgreSQL's parser does not read the text again. No positions:
+	 * searches AND the query's tokens (store_fts_query) and never rank or match phrases. */
+	strbuf tokens = STRBUF_INIT, vec = STRBUF_INIT;
 	search_index_tokens(text, &tokens);
-	int rc = store_run(c, e,
-			   "INSERT INTO fts_case (id, body) VALUES (?, to_tsvector('simple', ?))"
-			   " ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-			   "is", id, strbuf_str(&tokens));
+	fts_tsvector_literal(strbuf_str(&tokens), &vec);
 	strbuf_release(&tokens);
+	int rc = store_run(c, e,
+			   "INSERT INTO fts_case (id, body) VALUES (?, CAST(? AS tsvector))"
+			   " ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+			   "is", id, strbuf_str(&vec));
+	strbuf_release(&vec);
 	return rc;
 }
 
 const char *store_fts_ids_sql(const store *s, const char *index)
 {
 	(void)index;
-	return s->kind == STORE_SQLITE
-		       ? "SELECT rowid FROM fts_case WHERE fts_case MATCH ?"
-		       : "SELECT id FROM fts_case WHERE body @@ to_tsquery('simple', ?)";
+	return s->kind == STORE_SQLITE ? "SELECT rowid FROM fts_case WHERE fts_case MATCH ?"
+				       : "SELECT id FROM fts_case WHERE body @@ CAST(? AS tsquery)";
 }
 
 char *store_fts_query(const store *s, const char *query)
@@ -599,7 +625,9 @@ char *store_fts_query(const store *s, const char *query)
 			free(word);
 		}
 	} else {
-		/* Tokens are letters, digits and CJK characters only: safe inside quotes. */
+		/* A tsquery of our own tokens, read as they are (no PostgreSQL parser or
+		 * dictionary), so they compare with the lexemes store_fts_put wrote the same
+		 * way. Tokens are letters, digits and CJK characters only: safe inside quotes. */
 		strbuf tokens = STRBUF_INIT;
 		search_query_tokens(query, &tokens);
 		const char *p = strbuf_str(&tokens);

@@ -796,6 +796,24 @@ static void test_jv_check_types_times_and_nullable(void **state)
 	json_decref(o);
 }
 
+static void test_search_text_leaves_out_a_title_the_content_begins_with(void **state)
+{
+	(void)state;
+	strbuf sb = STRBUF_INIT;
+	/* The intake's title: the content's first words. */
+	case_search_text(&sb, "FX1", "暖气不热，室温", "暖气不热，室温只有15度", "中华路1号");
+	assert_string_equal(strbuf_str(&sb), "FX1 暖气不热，室温只有15度 中华路1号");
+	strbuf_reset(&sb);
+	/* A title of its own is indexed with the content. */
+	case_search_text(&sb, "FX2", "供暖投诉", "暖气不热", NULL);
+	assert_string_equal(strbuf_str(&sb), "FX2 供暖投诉 暖气不热 ");
+	strbuf_reset(&sb);
+	/* A content that is a prefix of the title does not hide the title's rest. */
+	case_search_text(&sb, "FX3", "暖气不热，室温", "暖气", NULL);
+	assert_string_equal(strbuf_str(&sb), "FX3 暖气不热，室温 暖气 ");
+	strbuf_release(&sb);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -804,6 +822,7 @@ int main(void)
 	const struct CMUnitTest pure[] = {
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_jv_check_types_times_and_nullable),
+		cmocka_unit_test(test_search_text_leaves_out_a_title_the_content_begins_with),
 	};
 	const struct CMUnitTest tests[] = {
 		T(test_unknown_action_is_422_invalid_action),

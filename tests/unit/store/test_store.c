@@ -1431,6 +1431,82 @@ static void test_pg_failed_statement_aborts_whole_transaction(void **state)
 	assert_int_equal(count_rows(f->s, "items"), 0);
 }
 
+/* ---- full-text search ---- */
+
+typedef struct fts_entry {
+	int64_t id;
+	const char *text;
+} fts_entry;
+
+static int tx_fts_put(store_conn *c, void *ctx, err *e)
+{
+	const fts_entry *en = ctx;
+	return store_fts_put(c, "case", en->id, en->text, e);
+}
+
+/* The ids the typed query finds, ascending, as "1 3"; "-" when it has no searchable word. */
+static void expect_found(store *s, const char *typed, const char *want)
+{
+	char *q = store_fts_query(s, typed);
+	if (!q) {
+		if (strcmp(want, "-") != 0)
+			fail_msg("'%s': no query, want \"%s\"", typed, want);
+		return;
+	}
+	err e = {0};
+	store_conn *c = store_conn_get(s, &e);
+	assert_non_null(c);
+	char *sql = xasprintf("SELECT * FROM (%s) x ORDER BY 1", store_fts_ids_sql(s, "case"));
+	store_stmt *st = store_prepare(c, sql, &e);
+	free(sql);
+	if (!st)
+		fail_msg("prepare: %s", e.message);
+	store_bindf(st, "s", q);
+	char got[128] = "";
+	size_t len = 0;
+	int rc;
+	while ((rc = store_step(st, &e)) == 1)
+		len += (size_t)snprintf(got + len, sizeof got - len, "%s%lld", len ? " " : "",
+					(long long)store_col_int(st, 0));
+	store_done(st);
+	if (rc < 0)
+		fail_msg("'%s' (%s): %s", typed, q, e.message);
+	free(q);
+	if (strcmp(got, want) != 0)
+		fail_msg("'%s': found \"%s\", want \"%s\"", typed, got, want);
+}
+
+static void test_fts_finds_entries_by_their_words(void **state)
+{
+	fx *f = *state;
+	err e = {0};
+	const fts_entry entries[] = {
+		{1, "FX20261205000001 小区暖气不热，室温只有15度"},
+		{2, "ROOM 1203 楼道灯坏了"},
+		{3, "Ārvalsts Café 门口排队"},
+		{4, "供暖公司不来处理"},
+		{4, "地下室水管破裂"}, /* the entry of 4 again: replaces the first */
+		{5, "it's a back\\slash and a 'quote'"},
+	};
+	for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++)
+		if (store_write(f->s, tx_fts_put, (void *)&entries[i], &e) < 0)
+			fail_msg("put %lld: %s", (long long)entries[i].id, e.message);
+	expect_found(f->s, "暖气", "1");
+	expect_found(f->s, "fx20261205000001", "1");
+	expect_found(f->s, "室温 15", "1");
+	expect_found(f->s, "室温 16", "");
+	expect_found(f->s, "room", "2");
+	expect_found(f->s, "Room 1203", "2");
+	expect_found(f->s, "CAFÉ", "3"); /* Latin-1 folds to lower case on both sides */
+	expect_found(f->s, "Ārvalsts", "3");
+	expect_found(f->s, "门口", "3");
+	expect_found(f->s, "水管", "4");
+	expect_found(f->s, "供暖", "");
+	expect_found(f->s, "quote", "5");
+	expect_found(f->s, "slash", "5");
+	expect_found(f->s, "！", "-");
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -1463,6 +1539,7 @@ int main(void)
 		T(test_backup_copies_sqlite_and_refuses_postgres),
 		T(test_sqlite_checkpointer_moves_wal_into_database),
 		T(test_sqlite_full_disk_is_unavailable_and_recovers),
+		T(test_fts_finds_entries_by_their_words),
 		T(test_pg_connection_reset_after_session_killed),
 		T(test_pg_store_survives_server_restart),
 		T(test_pg_deadlocked_write_is_retried),
