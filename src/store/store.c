@@ -395,6 +395,12 @@ int store_insert_id(store_conn *conn, int64_t *id, err *e, const char *sql, cons
 	return *id ? 0 : err_set(e, ERR_INTERNAL, "database_error", NULL, "插入未返回编号");
 }
 
+int store_next_case_id(store_conn *conn, int64_t *id, err *e)
+{
+	*id = 0;
+	return conn->s->ops->next_case_id ? conn->s->ops->next_case_id(conn, id, e) : 0;
+}
+
 int store_finish(store_stmt *st, err *e)
 {
 	store *s = st->conn->s;

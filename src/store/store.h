@@ -142,6 +142,14 @@ int store_query_row(store_conn *conn, store_stmt **out, err *e, const char *sql,
 int store_query_int(store_conn *conn, int64_t *out, int64_t def, err *e, const char *sql,
 		    const char *fmt, ...);
 
+/* The id the next case will have, for an INSERT INTO cases that names it, so that the
+ * insert returns nothing to wait for; 0: the backend assigns it at the INSERT (SQLite's
+ * rowid). PostgreSQL takes the ids from the table's sequence a block at a time, once per
+ * block instead of a RETURNING round trip per case: ids stay unique and increase within a
+ * connection, and a block's unused ids (a restart, a rolled-back job) are skipped, as
+ * the sequence skips them after a rollback anyway. */
+int store_next_case_id(store_conn *conn, int64_t *id, err *e);
+
 /* Full-text search over Chinese and Latin text (CJK bigrams and unigrams, see search.h).
  * One index per name ("case" is the only one now; its table is fts_case). */
 /* Inside a write transaction: indexes text under id, replacing what was there. */

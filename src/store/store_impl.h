@@ -55,6 +55,8 @@ struct store_ops {
 	store_chain *(*batch_chain)(store_conn *c, store_chain_save_fn save);
 	/* Optional: a counter kept across a writer batch (store_batch_memo). */
 	store_memo *(*batch_memo)(store_conn *c, store_memo_save_fn save);
+	/* Optional: store_next_case_id (absent: the INSERT assigns the id). */
+	int (*next_case_id)(store_conn *c, int64_t *id, err *e);
 	/* Text substituted for @ID@, @BLOB@, @PATHTEXT@ in migrations. */
 	const char *type_id, *type_blob, *type_pathtext;
 };

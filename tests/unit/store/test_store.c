@@ -665,6 +665,71 @@ static void test_batch_case_numbers_gapless(void **state)
 	assert_int_equal(number_seq(f->s, "TS"), 5);
 }
 
+/* Case ids known before the INSERT (store_next_case_id): PostgreSQL takes them from the
+ * cases' sequence per batch, SQLite leaves them to the INSERT (0). Ids handed out are
+ * unique and increase in the order the jobs ran, across batches, after a batch that runs
+ * again with savepoints, and never come back after a rollback. */
+typedef struct case_id_job {
+	batch_result r; /* first: run_in_one_batch's header */
+	bool refuse;
+	int64_t id;
+} case_id_job;
+
+static int tx_case_id_job(store_conn *c, void *ctx, err *e)
+{
+	case_id_job *b = ctx;
+	if (store_next_case_id(c, &b->id, e) < 0)
+		return -1;
+	return b->refuse ? err_set(e, ERR_INVALID, "refused", NULL, "不允许") : 0;
+}
+
+static void test_case_ids_known_before_insert_are_unique_and_rising(void **state)
+{
+	fx *f = *state;
+	case_id_job first[5], second[4];
+	memset(first, 0, sizeof first);
+	memset(second, 0, sizeof second);
+	second[1].refuse = true; /* the batch runs again with savepoints */
+	RUN_IN_ONE_BATCH(f->s, tx_case_id_job, first);
+	RUN_IN_ONE_BATCH(f->s, tx_case_id_job, second);
+	case_id_job alone;
+	memset(&alone, 0, sizeof alone);
+	err e = {0};
+	assert_int_equal(store_write(f->s, tx_case_id_job, &alone, &e), 0);
+	int64_t ids[10], n = 0;
+	for (int i = 0; i < 5; i++)
+		ids[n++] = first[i].id;
+	for (int i = 0; i < 4; i++) {
+		if (i == 1) {
+			assert_int_equal(second[i].r.rc, -1);
+			continue;
+		}
+		assert_int_equal(second[i].r.rc, 0);
+		ids[n++] = second[i].id;
+	}
+	ids[n++] = alone.id;
+	if (!on_pg()) {
+		for (int i = 0; i < n; i++)
+			assert_int_equal(ids[i], 0);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		assert_true(ids[i] > 0);
+		if (i > 0 && ids[i] <= ids[i - 1])
+			fail_msg("id %d: %lld after %lld", i, (long long)ids[i],
+				 (long long)ids[i - 1]);
+	}
+	/* The ids a batch took and did not use are not handed out later. */
+	assert_true(alone.id > second[3].id);
+	/* An INSERT that lets the table choose gets an id past all of them. */
+	store_conn *c = store_conn_get(f->s, &e);
+	int64_t next = 0;
+	if (store_query_int(c, &next, 0, &e,
+			    "SELECT nextval(pg_get_serial_sequence('cases', 'id'))", NULL) < 0)
+		fail_msg("nextval: %s", e.message);
+	assert_true(next > alone.id);
+}
+
 /* A transaction function that calls store_write would wait for itself on the writer: it
  * is refused instead, on both backends (writeq.c). */
 static int tx_write_inside(store_conn *c, void *ctx, err *e)
@@ -1523,6 +1588,7 @@ int main(void)
 		T(test_unanswered_write_fails_its_job_alone),
 		T(test_batch_with_failed_job_keeps_audit_chain),
 		T(test_batch_case_numbers_gapless),
+		T(test_case_ids_known_before_insert_are_unique_and_rising),
 		T(test_write_inside_a_write_is_refused),
 		T(test_unique_violation_is_duplicate_conflict),
 		T(test_audit_log_refuses_update_and_delete),
