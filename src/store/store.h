@@ -144,10 +144,11 @@ int store_query_int(store_conn *conn, int64_t *out, int64_t def, err *e, const c
 
 /* The id the next case will have, for an INSERT INTO cases that names it, so that the
  * insert returns nothing to wait for; 0: the backend assigns it at the INSERT (SQLite's
- * rowid). PostgreSQL takes the ids from the table's sequence a block at a time, once per
- * block instead of a RETURNING round trip per case: ids stay unique and increase within a
- * connection, and a block's unused ids (a restart, a rolled-back job) are skipped, as
- * the sequence skips them after a rollback anyway. */
+ * rowid). PostgreSQL takes the ids from the table's sequence in one statement per
+ * writer batch (as many as the batch has jobs) instead of a RETURNING round trip per
+ * case: ids stay unique and rise in the order the cases are written; those the
+ * transaction did not use are dropped at its end, as the sequence skips ids after a
+ * rollback anyway. */
 int store_next_case_id(store_conn *conn, int64_t *id, err *e);
 
 /* Full-text search over Chinese and Latin text (CJK bigrams and unigrams, see search.h).
