@@ -458,29 +458,13 @@ int case_create(store_conn *c, const actor *who, const case_new *in, int64_t *id
 	}
 	if (case_number_next(c, in->machine->prefix, now, number, 32, e) < 0)
 		return -1;
-	/* With the id known beforehand (PostgreSQL) the row is written without waiting for
-	 * an answer; otherwise the INSERT gives it. */
-	if (store_next_case_id(c, id, e) < 0)
-		return -1;
-	if (*id)
-		rc = store_run(
-			c, e,
-			"INSERT INTO cases (id, kind, number, status, region_id, region_path,"
-			" intake_unit_id, title, content, urgent, created_by, created_at,"
-			" updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			"isssisissbnii", *id, in->machine->kind, number, in->status, in->region_id,
-			region_path, in->intake_unit_id, in->title, in->content, (int)in->urgent,
-			in->created_by, now, now);
-	else
-		rc = store_insert_id(
-			c, id, e,
-			"INSERT INTO cases (kind, number, status, region_id, region_path,"
-			" intake_unit_id, title, content, urgent, created_by, created_at,"
-			" updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			"sssisissbnii", in->machine->kind, number, in->status, in->region_id,
-			region_path, in->intake_unit_id, in->title, in->content, (int)in->urgent,
-			in->created_by, now, now);
-	if (rc < 0)
+	if (store_insert_case(c, id, e,
+			      "INSERT INTO cases (id, kind, number, status, region_id, region_path,"
+			      " intake_unit_id, title, content, urgent, created_by, created_at,"
+			      " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			      "sssisissbnii", in->machine->kind, number, in->status, in->region_id,
+			      region_path, in->intake_unit_id, in->title, in->content,
+			      (int)in->urgent, in->created_by, now, now) < 0)
 		return -1;
 	strbuf text = STRBUF_INIT;
 	case_search_text(&text, number, in->title, in->content, in->search_extra);

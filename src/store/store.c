@@ -261,9 +261,10 @@ void store_bind_null(store_stmt *st, int idx)
 	st->conn->s->ops->bind_null(st, idx);
 }
 
-static void vbindf(store_stmt *st, const char *fmt, va_list ap)
+/* Binds fmt's arguments from parameter first on. */
+static void vbindf_from(store_stmt *st, int first, const char *fmt, va_list ap)
 {
-	int idx = 1;
+	int idx = first;
 	for (const char *f = fmt ? fmt : ""; *f; f++, idx++) {
 		switch (*f) {
 		case 'i': store_bind_int(st, idx, va_arg(ap, int64_t)); break;
@@ -284,6 +285,11 @@ static void vbindf(store_stmt *st, const char *fmt, va_list ap)
 			abort();
 		}
 	}
+}
+
+static void vbindf(store_stmt *st, const char *fmt, va_list ap)
+{
+	vbindf_from(st, 1, fmt, ap);
 }
 
 void store_bindf(store_stmt *st, const char *fmt, ...)
@@ -399,6 +405,29 @@ int store_next_case_id(store_conn *conn, int64_t *id, err *e)
 {
 	*id = 0;
 	return conn->s->ops->next_case_id ? conn->s->ops->next_case_id(conn, id, e) : 0;
+}
+
+int store_insert_case(store_conn *conn, int64_t *id, err *e, const char *sql, const char *fmt, ...)
+{
+	if (store_next_case_id(conn, id, e) < 0)
+		return -1;
+	store_stmt *st = store_prepare(conn, sql, e);
+	if (!st)
+		return -1;
+	if (*id)
+		store_bind_int(st, 1, *id);
+	else
+		store_bind_null(st, 1);
+	va_list ap;
+	va_start(ap, fmt);
+	vbindf_from(st, 2, fmt, ap);
+	va_end(ap);
+	int rc = store_finish(st, e);
+	store_done(st);
+	if (rc < 0)
+		return -1;
+	/* No id beforehand: SQLite gave the row its rowid (a NULL INTEGER PRIMARY KEY). */
+	return *id ? 0 : store_query_int(conn, id, 0, e, "SELECT last_insert_rowid()", NULL);
 }
 
 int store_finish(store_stmt *st, err *e)
@@ -540,9 +569,10 @@ static bool fts_index_known(const char *index)
 	return strcmp(index, "case") == 0;
 }
 
-/* The space-separated tokens as a tsvector's text: 'tok' 'tok' ..., quotes and
- * backslashes escaped (the tokenizer keeps neither, but the syntax must not depend on it). */
-static void fts_tsvector_literal(const char *tokens, strbuf *out)
+/* The space-separated tokens as PostgreSQL's text search input, each quoted and joined by
+ * sep: a tsvector's (' ') or a tsquery's (" & "). Quotes and backslashes are escaped (the
+ * tokenizer keeps neither, but the syntax must not depend on it). */
+static void fts_quote_tokens(const char *tokens, const char *sep, strbuf *out)
 {
 	const char *p = tokens;
 	while (*p) {
@@ -551,7 +581,7 @@ static void fts_tsvector_literal(const char *tokens, strbuf *out)
 		if (!*p)
 			break;
 		if (out->len)
-			strbuf_addch(out, ' ');
+			strbuf_adds(out, sep);
 		strbuf_addch(out, '\'');
 		for (; *p && *p != ' '; p++) {
 			if (*p == '\'' || *p == '\\')
@@ -582,7 +612,7 @@ int store_fts_put(store_conn *c, const char *index, int64_t id, const char *text
 	 * searches AND the query's tokens (store_fts_query) and never rank or match phrases. */
 	strbuf tokens = STRBUF_INIT, vec = STRBUF_INIT;
 	search_index_tokens(text, &tokens);
-	fts_tsvector_literal(strbuf_str(&tokens), &vec);
+	fts_quote_tokens(strbuf_str(&tokens), " ", &vec);
 	strbuf_release(&tokens);
 	int rc = store_run(c, e,
 			   "INSERT INTO fts_case (id, body) VALUES (?, CAST(? AS tsvector))"
@@ -633,24 +663,10 @@ char *store_fts_query(const store *s, const char *query)
 	} else {
 		/* A tsquery of our own tokens, read as they are (no PostgreSQL parser or
 		 * dictionary), so they compare with the lexemes store_fts_put wrote the same
-		 * way. Tokens are letters, digits and CJK characters only: safe inside quotes. */
+		 * way; every token must match. */
 		strbuf tokens = STRBUF_INIT;
 		search_query_tokens(query, &tokens);
-		const char *p = strbuf_str(&tokens);
-		while (*p) {
-			const char *sp = strchr(p, ' ');
-			size_t len = sp ? (size_t)(sp - p) : strlen(p);
-			if (len) {
-				if (out.len)
-					strbuf_adds(&out, " & ");
-				strbuf_addch(&out, '\'');
-				strbuf_add(&out, p, len);
-				strbuf_addch(&out, '\'');
-			}
-			p += len;
-			while (*p == ' ')
-				p++;
-		}
+		fts_quote_tokens(strbuf_str(&tokens), " & ", &out);
 		strbuf_release(&tokens);
 	}
 	if (!out.len) {

@@ -150,6 +150,11 @@ int store_query_int(store_conn *conn, int64_t *out, int64_t def, err *e, const c
  * transaction did not use are dropped at its end, as the sequence skips ids after a
  * rollback anyway. */
 int store_next_case_id(store_conn *conn, int64_t *id, err *e);
+/* Inside a write transaction: runs sql, an INSERT INTO cases whose first parameter is the
+ * id, with the id from store_next_case_id (NULL on SQLite: the rowid) and fmt's
+ * arguments from the second parameter on; fills *id. On PostgreSQL's writer the INSERT
+ * goes down the pipeline: nothing to wait for. */
+int store_insert_case(store_conn *conn, int64_t *id, err *e, const char *sql, const char *fmt, ...);
 
 /* Full-text search over Chinese and Latin text (CJK bigrams and unigrams, see search.h).
  * One index per name ("case" is the only one now; its table is fts_case). */
