@@ -554,12 +554,27 @@ int case_timeline_json(store_conn *c, int64_t case_id, json_t **out, err *e)
 	return 0;
 }
 
-int case_timeline_write(store_conn *c, int64_t case_id, strbuf *out, err *e)
+store_stmt *case_timeline_send(store_conn *c, int64_t case_id, err *e)
 {
 	store_stmt *st = store_prepare(c, TIMELINE_SELECT, e);
 	if (!st)
-		return -1;
+		return NULL;
 	store_bind_int(st, 1, case_id);
+	if (store_send(st, e) < 0) {
+		store_done(st);
+		return NULL;
+	}
+	return st;
+}
+
+int case_timeline_write(store_conn *c, int64_t case_id, strbuf *out, err *e)
+{
+	store_stmt *st = case_timeline_send(c, case_id, e);
+	return st ? case_timeline_write_sent(st, out, e) : -1;
+}
+
+int case_timeline_write_sent(store_stmt *st, strbuf *out, err *e)
+{
 	jw_open(out, '[');
 	int rc;
 	while ((rc = store_step(st, e)) == 1) {

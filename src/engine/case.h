@@ -223,6 +223,12 @@ int case_timeline_json(store_conn *c, int64_t case_id, json_t **out, err *e);
  * the stored data objects, written by case_timeline_add as compact JSON, copied as
  * they are). */
 int case_timeline_write(store_conn *c, int64_t case_id, strbuf *out, err *e);
+/* case_timeline_write in two halves, for a reader that reads the case's row in between:
+ * the timeline's statement prepared, bound and sent (store_send: on PostgreSQL it goes
+ * with the row's statement, one round trip for both; NULL on error), then its array
+ * written from it (st is finished either way; store_done drops one not written). */
+store_stmt *case_timeline_send(store_conn *c, int64_t case_id, err *e);
+int case_timeline_write_sent(store_stmt *st, strbuf *out, err *e);
 /* Sets the status (and updated_at). */
 int case_set_status(store_conn *c, int64_t case_id, const char *status, int64_t now, err *e);
 

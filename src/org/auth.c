@@ -609,11 +609,20 @@ int auth_resolve(store *s, const char *token, actor *out, err *e)
 	int64_t now = clock_now_ms();
 	store_stmt *st;
 	/* The session, its user and the user's roles in one statement (one row per role):
-	 * on PostgreSQL every statement is a round trip. */
+	 * on PostgreSQL every statement is a round trip. For a user placed in a department it
+	 * also finds the nearest region among the three units above, the area an agent or a
+	 * leader there works for (a department nested deeper costs auth_jurisdiction's read). */
 	int rc = store_query_row(
 		c, &st, e,
 		"SELECT u.id, u.username, u.unit_id, un.path, u.disabled, un.kind, s.expires_at,"
-		" s.last_seen_at, u.password_changed_at, r.role"
+		" s.last_seen_at, u.password_changed_at, r.role,"
+		" CASE WHEN un.kind = 'department' THEN (SELECT CASE"
+		" WHEN p1.kind <> 'department' THEN p1.path WHEN p2.kind <> 'department' THEN "
+		"p2.path"
+		" WHEN p3.kind <> 'department' THEN p3.path END FROM units p1"
+		" LEFT JOIN units p2 ON p2.id = p1.parent_id LEFT JOIN units p3 ON p3.id = "
+		"p2.parent_id"
+		" WHERE p1.id = un.parent_id) END"
 		" FROM sessions s JOIN users u ON u.id = s.user_id"
 		" JOIN units un ON un.id = u.unit_id"
 		" LEFT JOIN user_roles r ON r.user_id = u.id"
@@ -634,6 +643,9 @@ int auth_resolve(store *s, const char *token, actor *out, err *e)
 	out->session_expires = store_col_int(st, 6);
 	int64_t seen = store_col_int(st, 7);
 	out->password_expires = password_expiry(store_col_int(st, 8));
+	char region[SCOPE_PATH_MAX] = "";
+	if (!store_col_null(st, 10))
+		snprintf(region, sizeof region, "%s", store_col_text(st, 10));
 	do {
 		if (!store_col_null(st, 9))
 			out->roles |= role_parse(store_col_text(st, 9));
@@ -653,8 +665,14 @@ int auth_resolve(store *s, const char *token, actor *out, err *e)
 	}
 	out->idle_ends = policy.idle_ms ? seen + policy.idle_ms : 0;
 	out->password_expired = out->password_expires && out->password_expires <= now;
-	if (department && actor_has(out, AUTH_JURISDICTION_ROLES))
+	if (department && actor_has(out, AUTH_JURISDICTION_ROLES)) {
+		if (region[0]) {
+			snprintf(out->unit_path, sizeof out->unit_path, "%s", region);
+			return 0;
+		}
+		/* Departments nested deeper, or none of the three above is a region. */
 		return auth_jurisdiction(c, out->unit_id, out->unit_path, sizeof out->unit_path, e);
+	}
 	return 0;
 }
 

@@ -308,6 +308,17 @@ int store_step(store_stmt *st, err *e)
 	return rc;
 }
 
+int store_send(store_stmt *st, err *e)
+{
+	store *s = st->conn->s;
+	if (!s->ops->send)
+		return 0;
+	int64_t t0 = clock_mono_ns();
+	int rc = s->ops->send(st, e);
+	store_account(s, clock_mono_ns() - t0);
+	return rc;
+}
+
 int store_column_count(store_stmt *st)
 {
 	return st->conn->s->ops->column_count(st);

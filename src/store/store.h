@@ -109,6 +109,13 @@ void store_bindf(store_stmt *st, const char *fmt, ...);
 /* 1 a row is ready, 0 no more rows, -1 error (e filled; unique violations are
  * ERR_CONFLICT with code "duplicate"). */
 int store_step(store_stmt *st, err *e);
+/* Starts a bound read whose rows the caller takes later with store_step, as usual. On
+ * PostgreSQL the statement goes to the server together with the next statement stepped on
+ * the connection: one round trip for both, and one snapshot (a pipeline, store_pg.c). On
+ * SQLite it does nothing: the first step runs the statement. So the read sees the
+ * database as it was when sent or as it is at its first step: the caller writes nothing
+ * in between that the read would see. 0, or -1 when the statement could not be sent. */
+int store_send(store_stmt *st, err *e);
 int store_column_count(store_stmt *st);
 const char *store_column_name(store_stmt *st, int col);
 bool store_col_null(store_stmt *st, int col);
@@ -130,12 +137,12 @@ int64_t store_exec(store_conn *conn, err *e, const char *sql, const char *fmt, .
 int store_run(store_conn *conn, err *e, const char *sql, const char *fmt, ...);
 /* store_run for a statement prepared and bound by the caller (then store_done). */
 int store_finish(store_stmt *st, err *e);
-/* Prepare, bind and step once: 1 with the row ready (caller reads, then store_done),
- * 0 no row (statement already done), -1 error. */
 /* Runs an INSERT of one row into a table keyed by `id` and sets *id to the new row's id:
  * on SQLite the rowid it was given (RETURNING would collect its row in a temporary table
  * before handing it back), on PostgreSQL through RETURNING id. -1 on error. */
 int store_insert_id(store_conn *conn, int64_t *id, err *e, const char *sql, const char *fmt, ...);
+/* Prepare, bind and step once: 1 with the row ready (caller reads, then store_done),
+ * 0 no row (statement already done), -1 error. */
 int store_query_row(store_conn *conn, store_stmt **out, err *e, const char *sql, const char *fmt,
 		    ...);
 /* Runs a query expected to return one integer (COUNT, an id); def when no row. */

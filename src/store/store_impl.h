@@ -35,6 +35,8 @@ struct store_ops {
 	/* Optional: steps a statement that returns no rows to its end, where the backend
 	 * may answer later (store_run). */
 	int (*step_nowait)(store_stmt *st, err *e);
+	/* Optional: store_send (absent: the first step runs the statement). */
+	int (*send)(store_stmt *st, err *e);
 	int (*step)(store_stmt *st, err *e);
 	int (*column_count)(store_stmt *st);
 	const char *(*column_name)(store_stmt *st, int col);

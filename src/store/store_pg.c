@@ -71,6 +71,8 @@ typedef struct pg_stmt {
 	bool planned;	  /* store_prepare_planned: sent with its values, planned each time */
 	bool writes_only; /* INSERT, UPDATE or DELETE without RETURNING: no rows come back */
 	bool deferred;	  /* sent down the writer's pipeline, its answer not read yet */
+	bool early;	  /* a read sent by store_send: its rows are kept when they arrive */
+	err *early_err;	  /* ...or its failure, reported by its first step */
 	struct pg_stmt *next;
 } pg_stmt;
 
@@ -349,9 +351,22 @@ static int pipe_end(pg_conn *c, PGresult **last, err *e)
 		pg_stmt *st = c->sent[i];
 		PGresult *r = pipe_result(c, &broken);
 		ExecStatusType t = PQresultStatus(r);
-		if (r && t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
+		if (r && t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK && st && st->early) {
+			/* A read sent early fails alone, at its own step; the statements after
+			 * it, skipped by the server, run again on their own. */
+			free(st->early_err);
+			st->early_err = xcalloc(1, sizeof *st->early_err);
+			pg_fail(c, r, st->early_err);
+		} else if (r && t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
 			if (rc == 0)
 				rc = pg_fail(c, r, e);
+		} else if (r && st && st->early) {
+			/* Before the first row: pg_step's first step moves to row 0. */
+			st->row = -1;
+			st->res = r;
+			st->nrows = PQntuples(r);
+			st->changes = strtoll(PQcmdTuples(r), NULL, 10);
+			r = NULL;
 		} else if (r && last && i == c->nsent - 1 && !(st && st->deferred)) {
 			*last = r;
 			r = NULL;
@@ -359,7 +374,7 @@ static int pipe_end(pg_conn *c, PGresult **last, err *e)
 			st->changes = strtoll(PQcmdTuples(r), NULL, 10);
 		}
 		if (st)
-			st->deferred = false;
+			st->deferred = st->early = false;
 		PQclear(r);
 	}
 	c->nsent = 0;
@@ -485,6 +500,7 @@ static void stmt_free(pg_conn *c, pg_stmt *st)
 	free(st->params);
 	PQclear(st->res);
 	PQclear(st->desc);
+	free(st->early_err);
 	free(st->sql);
 	free(st->text);
 	free(st);
@@ -511,6 +527,11 @@ static void cache_drop(pg_conn *c)
 	c->ncached = 0;
 	c->unnamed = NULL;
 	c->gen++;
+	/* What was sent down the pipeline went with the old session. */
+	for (int i = 0; i < c->nsent; i++)
+		if (c->sent[i])
+			c->sent[i]->deferred = c->sent[i]->early = false;
+	c->nsent = 0;
 }
 
 /* A server that restarted, or an administrator that ended our session, has already sent
@@ -754,6 +775,16 @@ static int pg_step(store_stmt *b, err *e)
 {
 	pg_stmt *st = (pg_stmt *)b;
 	pg_conn *c = (pg_conn *)b->conn;
+	/* Sent by store_send and no statement stepped since: its answer now. */
+	if (st->early && st->gen == c->gen && pipe_end(c, NULL, e) < 0)
+		return -1;
+	if (st->early_err) {
+		if (e)
+			*e = *st->early_err;
+		free(st->early_err);
+		st->early_err = NULL;
+		return -1;
+	}
 	if (st->res) {
 		if (st->row + 1 < st->nrows) {
 			st->row++;
@@ -767,12 +798,15 @@ static int pg_step(store_stmt *b, err *e)
 	if (st->gen != c->gen)
 		return err_set(e, ERR_UNAVAILABLE, "database_unavailable", NULL,
 			       "数据库连接已重置，请重试");
-	PGresult *r;
+	PGresult *r = NULL;
 	/* The writer's pipeline (above): a write goes down it unanswered; a read joins it
-	 * and brings every answer back. */
-	if (piped(c) && c->may_pipe && st->name[0]) {
-		if (pipe_send(c, st, e) < 0 || pipe_end(c, &r, e) < 0)
-			return -1;
+	 * and brings every answer back. Outside the writer, what is in the pipeline was sent
+	 * by store_send, and this read goes with it. No answer: the server skipped it after
+	 * an earlier read failed, and it runs on its own below. */
+	if (piped(c) && st->name[0] && (pipe_send(c, st, e) < 0 || pipe_end(c, &r, e) < 0))
+		return -1;
+	if (r) {
+		/* answered in the pipeline */
 	} else if (c->pooler || st->planned) {
 		if (pipe_end(c, NULL, e) < 0)
 			return -1;
@@ -863,8 +897,8 @@ static const char *pg_column_name(store_stmt *b, int col)
 /* The current row's value, NULL for SQL NULL and for no row or column (as SQLite does). */
 static const char *value(pg_stmt *st, int col)
 {
-	if (!st->res || st->row >= st->nrows || col < 0 || col >= PQnfields(st->res) ||
-	    PQgetisnull(st->res, st->row, col))
+	if (!st->res || st->row < 0 || st->row >= st->nrows || col < 0 ||
+	    col >= PQnfields(st->res) || PQgetisnull(st->res, st->row, col))
 		return NULL;
 	return PQgetvalue(st->res, st->row, col);
 }
@@ -931,6 +965,20 @@ static int pg_step_nowait(store_stmt *b, err *e)
 	return 0;
 }
 
+/* store_send: a cached statement goes down the pipeline, its answer read with the next
+ * statement stepped (pipe_end keeps its rows); any other runs at its first step. */
+static int pg_send(store_stmt *b, err *e)
+{
+	pg_stmt *st = (pg_stmt *)b;
+	pg_conn *c = (pg_conn *)b->conn;
+	if (c->pooler || !st->name[0] || st->res || st->deferred || st->early || st->gen != c->gen)
+		return 0;
+	if (pipe_send(c, st, e) < 0)
+		return -1;
+	st->early = true;
+	return 0;
+}
+
 static int64_t pg_changes(store_stmt *b)
 {
 	pg_stmt *st = (pg_stmt *)b;
@@ -944,15 +992,22 @@ static int64_t pg_changes(store_stmt *b)
 static void pg_done(store_stmt *b)
 {
 	pg_stmt *st = (pg_stmt *)b;
-	if (st->deferred) {
+	if (st->deferred || st->early) {
 		pg_conn *c = (pg_conn *)b->conn;
 		for (int i = 0; i < c->nsent; i++)
 			if (c->sent[i] == st)
 				c->sent[i] = NULL;
-		st->deferred = false;
+		/* A read sent early and never stepped: its answer is read (and dropped) now,
+		 * which ends the implicit transaction the pipeline holds open on the server.
+		 * The writer's pipeline ends with its job. */
+		if (st->early && !c->may_pipe)
+			pipe_end(c, NULL, NULL);
+		st->deferred = st->early = false;
 	}
 	PQclear(st->res);
 	st->res = NULL;
+	free(st->early_err);
+	st->early_err = NULL;
 	for (int i = 0; i < st->nparams; i++) {
 		free(st->params[i]);
 		st->params[i] = NULL;
@@ -1383,6 +1438,7 @@ const struct store_ops store_pg_ops = {
 	.bind_null = pg_bind_null,
 	.step = pg_step,
 	.step_nowait = pg_step_nowait,
+	.send = pg_send,
 	.column_count = pg_column_count,
 	.column_name = pg_column_name,
 	.col_null = pg_col_null,

@@ -280,8 +280,9 @@ static void test_resolve_rejects_unknown_malformed_and_expired(void **state)
 
 typedef struct dept_ctx {
 	fx *f;
-	int64_t hotline, bureau, section; /* under the city, county A, and the bureau */
-	int64_t agent, mediator, leader, staff;
+	/* under the city, county A, the bureau, the section and the team */
+	int64_t hotline, bureau, section, team, desk;
+	int64_t agent, mediator, leader, staff, agent_team, agent_desk;
 } dept_ctx;
 
 static int tx_departments(store_conn *c, void *ctx, err *e)
@@ -296,6 +297,12 @@ static int tx_departments(store_conn *c, void *ctx, err *e)
 	unit_input section = {.name = "救助科", .kind = "department", .parent_id = x->bureau};
 	if (unit_create(c, &f->sys, &section, &x->section, e) < 0)
 		return -1;
+	unit_input team = {.name = "低保组", .kind = "department", .parent_id = x->section};
+	if (unit_create(c, &f->sys, &team, &x->team, e) < 0)
+		return -1;
+	unit_input desk = {.name = "受理台", .kind = "department", .parent_id = x->team};
+	if (unit_create(c, &f->sys, &desk, &x->desk, e) < 0)
+		return -1;
 	const struct {
 		const char *name;
 		int64_t unit;
@@ -306,6 +313,8 @@ static int tx_departments(store_conn *c, void *ctx, err *e)
 		{"mediator.sec", x->section, ROLE_MEDIATOR, &x->mediator},
 		{"leader.city", x->hotline, ROLE_LEADER, &x->leader},
 		{"staff.bureau", x->bureau, ROLE_CONGRESS_STAFF, &x->staff},
+		{"agent.team", x->team, ROLE_AGENT, &x->agent_team},
+		{"agent.desk", x->desk, ROLE_AGENT, &x->agent_desk},
 	};
 	for (size_t i = 0; i < sizeof users / sizeof users[0]; i++) {
 		user_input u = {.username = users[i].name,
@@ -347,6 +356,14 @@ static void test_department_agent_gets_area_of_region_served(void **state)
 	assert_int_equal(a.unit_id, x.section);
 	assert_string_equal(a.unit_path, f->a_path);
 	resolve_user(f, "staff.bureau", &a);
+	assert_string_equal(a.unit_path, f->a_path);
+	/* Three and four departments deep (the second beyond what the login's statement
+	 * looks at): still the county. */
+	resolve_user(f, "agent.team", &a);
+	assert_int_equal(a.unit_id, x.team);
+	assert_string_equal(a.unit_path, f->a_path);
+	resolve_user(f, "agent.desk", &a);
+	assert_int_equal(a.unit_id, x.desk);
 	assert_string_equal(a.unit_path, f->a_path);
 	/* Under the city: the whole city. */
 	resolve_user(f, "leader.city", &a);

@@ -973,6 +973,125 @@ static void test_nested_use_of_same_sql_while_stepping(void **state)
 	assert_int_equal(rows, 4);
 }
 
+/* The ids of the items with id <= max that st (bound to max) reads, as "0,1,2". */
+static void sent_ids(store_stmt *st, char *out, size_t n)
+{
+	err e = {0};
+	out[0] = '\0';
+	int rc;
+	while ((rc = store_step(st, &e)) == 1)
+		snprintf(out + strlen(out), n - strlen(out), "%s%lld", out[0] ? "," : "",
+			 (long long)store_col_int(st, 0));
+	if (rc < 0)
+		fail_msg("sent read: %s", e.message);
+	store_done(st);
+}
+
+static store_stmt *send_ids(store_conn *c, int64_t max)
+{
+	err e = {0};
+	store_stmt *st = store_prepare(c, "SELECT id FROM items WHERE id <= ? ORDER BY id", &e);
+	assert_non_null(st);
+	store_bindf(st, "i", max);
+	if (store_send(st, &e) < 0)
+		fail_msg("send: %s", e.message);
+	return st;
+}
+
+/* A statement that fails when it runs (not when it is prepared). */
+static const char *failing_sql(void)
+{
+	return on_pg() ? "SELECT 1 / (CAST(? AS BIGINT) - 1)" : "SELECT json(?)";
+}
+
+/* store_send: a read sent ahead answers with its rows, first row included, whatever runs
+ * between; one sent and dropped leaves the connection as it was; one that fails fails
+ * alone, at its own step; and inside a write the pipeline of writes keeps its order. */
+static int tx_send_inside_write(store_conn *c, void *ctx, err *e)
+{
+	char *ids = ctx;
+	store_stmt *st = store_prepare(c, "SELECT id FROM items WHERE id <= ? ORDER BY id", e);
+	if (!st)
+		return -1;
+	store_bindf(st, "i", (int64_t)100);
+	/* A write it does not read (store_send: the read may see the database as it was
+	 * when sent, or as it is at its first step). */
+	if (store_send(st, e) < 0 ||
+	    store_run(c, e, "INSERT INTO items (id, name, n) VALUES (?, ?, ?)", "isi", (int64_t)200,
+		      "n200", (int64_t)200) < 0) {
+		store_done(st);
+		return -1;
+	}
+	int64_t n = 0;
+	if (store_query_int(c, &n, -1, e, "SELECT COUNT(*) FROM items", NULL) < 0 || n != 6) {
+		store_done(st);
+		return n == 6 ? -1
+			      : err_set(e, ERR_INTERNAL, "count", NULL, "count %lld", (long long)n);
+	}
+	sent_ids(st, ids, 64);
+	return 0;
+}
+
+static void test_sent_read_answers_with_the_next_statement(void **state)
+{
+	fx *f = *state;
+	err e = {0};
+	int n = 5;
+	assert_int_equal(store_write(f->s, tx_insert_many, &n, &e), 0);
+	store_conn *c = store_conn_get(f->s, &e);
+	char ids[64];
+	int64_t count = 0;
+
+	/* Sent, another statement runs, then its rows. */
+	store_stmt *a = send_ids(c, 2);
+	assert_int_equal(store_query_int(c, &count, -1, &e, "SELECT COUNT(*) FROM items", NULL), 0);
+	assert_int_equal(count, 5);
+	sent_ids(a, ids, sizeof ids);
+	assert_string_equal(ids, "0,1,2");
+
+	/* Two sent, a third stepped: all three answer. One that matches nothing: no row. */
+	a = send_ids(c, 1);
+	store_stmt *b = send_ids(c, -1);
+	assert_int_equal(store_query_int(c, &count, -1, &e, "SELECT MAX(id) FROM items", NULL), 0);
+	assert_int_equal(count, 4);
+	sent_ids(b, ids, sizeof ids);
+	assert_string_equal(ids, "");
+	sent_ids(a, ids, sizeof ids);
+	assert_string_equal(ids, "0,1");
+
+	/* Sent and stepped with nothing in between. */
+	sent_ids(send_ids(c, 0), ids, sizeof ids);
+	assert_string_equal(ids, "0");
+
+	/* Sent and dropped unread: the next statements answer as usual. */
+	store_done(send_ids(c, 3));
+	assert_int_equal(store_query_int(c, &count, -1, &e, "SELECT COUNT(*) FROM items", NULL), 0);
+	assert_int_equal(count, 5);
+
+	/* A sent read that fails: the statement after it still answers, the failure comes
+	 * at the failing read's own step, and the connection goes on. */
+	store_stmt *bad = store_prepare(c, failing_sql(), &e);
+	assert_non_null(bad);
+	store_bindf(bad, "s", on_pg() ? "1" : "{");
+	assert_int_equal(store_send(bad, &e), 0);
+	count = 0;
+	assert_int_equal(store_query_int(c, &count, -1, &e, "SELECT COUNT(*) FROM items", NULL), 0);
+	assert_int_equal(count, 5);
+	err bad_e = {0};
+	assert_int_equal(store_step(bad, &bad_e), -1);
+	assert_true(bad_e.message[0] != '\0');
+	store_done(bad);
+	sent_ids(send_ids(c, 1), ids, sizeof ids);
+	assert_string_equal(ids, "0,1");
+
+	/* Inside a write, between writes that wait in the writer's pipeline. */
+	memset(ids, 0, sizeof ids);
+	if (store_write(f->s, tx_send_inside_write, ids, &e) < 0)
+		fail_msg("write: %s", e.message);
+	assert_string_equal(ids, "0,1,2,3,4");
+	assert_int_equal(count_rows(f->s, "items"), 6);
+}
+
 /* More distinct statements than a connection caches (dynamic SQL): the extras still run,
  * and two of them held at once do not step on each other. */
 static void test_statements_beyond_cache_still_work(void **state)
@@ -1596,6 +1715,7 @@ int main(void)
 		T(test_question_mark_in_literal_is_not_placeholder),
 		T(test_prepared_statement_reused_1000_times),
 		T(test_nested_use_of_same_sql_while_stepping),
+		T(test_sent_read_answers_with_the_next_statement),
 		T(test_statements_beyond_cache_still_work),
 		T(test_sql_error_reported_at_prepare),
 		T(test_planned_statement_answers_as_cached_one),
