@@ -835,15 +835,27 @@ int appeal_citizen_rate(store_conn *c, const char *number, const char *phone,
 	" a.reply_content, a.merged_into, m.number, c.region_id, ru.name, ru.kind,"                \
 	" c.intake_unit_id, iu.name, c.handler_id, hu.name, hu.kind, c.region_path,"               \
 	" c.handler_path, a.attributes, o.media_url, k.name, o.email, o.address_id"
-#define APPEAL_FROM                                                                                \
+#define APPEAL_FROM_CASE                                                                           \
 	" FROM cases c JOIN appeals a ON a.case_id = c.id"                                         \
 	" LEFT JOIN open311_requests o ON o.case_id = c.id"                                        \
 	" LEFT JOIN api_keys k ON k.id = o.api_key_id"                                             \
 	" LEFT JOIN categories cat ON cat.id = a.category_id"                                      \
-	" LEFT JOIN cases m ON m.id = a.merged_into"                                               \
+	" LEFT JOIN cases m ON m.id = a.merged_into"
+#define APPEAL_FROM                                                                                \
+	APPEAL_FROM_CASE                                                                           \
 	" JOIN units ru ON ru.id = c.region_id"                                                    \
 	" JOIN units iu ON iu.id = c.intake_unit_id"                                               \
 	" LEFT JOIN units hu ON hu.id = c.handler_id"
+/* APPEAL_FROM for a page of rows on PostgreSQL (list_page): the three units looked up by
+ * key for each row. Joined, they were each read whole and hashed for every page (a plan
+ * for "about ten rows"), half of the statement's time; `OFFSET 0` keeps the planner from
+ * turning the lookups back into joins. Same rows, same columns. */
+#define APPEAL_FROM_PG_PAGE                                                                        \
+	APPEAL_FROM_CASE                                                                           \
+	" CROSS JOIN LATERAL (SELECT name, kind FROM units WHERE id = c.region_id OFFSET 0) ru"    \
+	" CROSS JOIN LATERAL (SELECT name FROM units WHERE id = c.intake_unit_id OFFSET 0) iu"     \
+	" LEFT JOIN LATERAL (SELECT name, kind FROM units WHERE id = c.handler_id OFFSET 0) hu"    \
+	" ON true"
 #define APPEAL_SELECT APPEAL_COLUMNS APPEAL_FROM
 /* The number of APPEAL_COLUMNS: the index of a column added after them. */
 enum { APPEAL_NCOLS = 52 };
@@ -1833,8 +1845,8 @@ static int list_page(store_conn *c, store *s, const list_query *q, const char *i
 	store_done(st);
 	strbuf_addch(&ids, '}');
 	if (rc == 0 && n > 0) {
-		char *sql = xasprintf(APPEAL_SELECT " WHERE c.id = ANY (CAST(? AS bigint[]))"
-						    " ORDER BY %s",
+		char *sql = xasprintf(APPEAL_COLUMNS APPEAL_FROM_PG_PAGE
+				      " WHERE c.id = ANY (CAST(? AS bigint[])) ORDER BY %s",
 				      order);
 		st = store_prepare(c, sql, e);
 		free(sql);
