@@ -567,12 +567,6 @@ store_stmt *case_timeline_send(store_conn *c, int64_t case_id, err *e)
 	return st;
 }
 
-int case_timeline_write(store_conn *c, int64_t case_id, strbuf *out, err *e)
-{
-	store_stmt *st = case_timeline_send(c, case_id, e);
-	return st ? case_timeline_write_sent(st, out, e) : -1;
-}
-
 int case_timeline_write_sent(store_stmt *st, strbuf *out, err *e)
 {
 	jw_open(out, '[');

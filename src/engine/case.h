@@ -220,13 +220,11 @@ int case_timeline_add(store_conn *c, const actor *who, int64_t case_id, const ch
 /* The timeline as a JSON array, oldest first. */
 int case_timeline_json(store_conn *c, int64_t case_id, json_t **out, err *e);
 /* The same array written straight into out (the hot read of one case: no jansson tree;
- * the stored data objects, written by case_timeline_add as compact JSON, copied as
- * they are). */
-int case_timeline_write(store_conn *c, int64_t case_id, strbuf *out, err *e);
-/* case_timeline_write in two halves, for a reader that reads the case's row in between:
- * the timeline's statement prepared, bound and sent (store_send: on PostgreSQL it goes
- * with the row's statement, one round trip for both; NULL on error), then its array
- * written from it (st is finished either way; store_done drops one not written). */
+ * the stored data objects, written by case_timeline_add as compact JSON, copied as they
+ * are), in two halves for a reader that reads the case's row in between: the timeline's
+ * statement prepared, bound and sent (store_send: on PostgreSQL it goes with the row's
+ * statement, one round trip for both; NULL on error), then the array written from it
+ * (st is finished either way; store_done drops one not written). */
 store_stmt *case_timeline_send(store_conn *c, int64_t case_id, err *e);
 int case_timeline_write_sent(store_stmt *st, strbuf *out, err *e);
 /* Sets the status (and updated_at). */
