@@ -366,18 +366,18 @@ static int h_calendar_import(http_req *r)
 
 const struct route api_appeal_admin_routes[] = {
 	/* Public: the citizen page offers the categories. */
-	{"GET", "/api/v1/categories", h_category_list, ROUTE_PUBLIC, 0},
-	{"POST", "/api/v1/categories", h_category_create, 0, ROLE_ADMIN},
-	{"PATCH", "/api/v1/categories/{id}", h_category_update, 0, ROLE_ADMIN},
-	{"GET", "/api/v1/routing-rules", h_rule_list, 0, ROLE_ADMIN},
-	{"POST", "/api/v1/routing-rules", h_rule_put, 0, ROLE_ADMIN},
-	{"DELETE", "/api/v1/routing-rules/{id}", h_rule_delete, 0, ROLE_ADMIN},
-	{"GET", "/api/v1/deadline-policies", h_policy_list, 0, ROLE_ADMIN},
-	{"PUT", "/api/v1/deadline-policies", h_policy_put, 0, ROLE_ADMIN},
-	{"GET", "/api/v1/calendar", h_calendar_get, 0, ROLE_ADMIN},
-	{"POST", "/api/v1/calendar/import", h_calendar_import, 0, ROLE_ADMIN},
-	{"PUT", "/api/v1/calendar/{date}", h_calendar_put, 0, ROLE_ADMIN},
-	{"DELETE", "/api/v1/calendar/{date}", h_calendar_delete, 0, ROLE_ADMIN},
+	{"GET", "/api/v1/categories", h_category_list, ROUTE_PUBLIC, 0, NULL},
+	{"POST", "/api/v1/categories", h_category_create, 0, ROLE_ADMIN, NULL},
+	{"PATCH", "/api/v1/categories/{id}", h_category_update, 0, ROLE_ADMIN, NULL},
+	{"GET", "/api/v1/routing-rules", h_rule_list, 0, ROLE_ADMIN, NULL},
+	{"POST", "/api/v1/routing-rules", h_rule_put, 0, ROLE_ADMIN, NULL},
+	{"DELETE", "/api/v1/routing-rules/{id}", h_rule_delete, 0, ROLE_ADMIN, NULL},
+	{"GET", "/api/v1/deadline-policies", h_policy_list, 0, ROLE_ADMIN, NULL},
+	{"PUT", "/api/v1/deadline-policies", h_policy_put, 0, ROLE_ADMIN, NULL},
+	{"GET", "/api/v1/calendar", h_calendar_get, 0, ROLE_ADMIN, NULL},
+	{"POST", "/api/v1/calendar/import", h_calendar_import, 0, ROLE_ADMIN, NULL},
+	{"PUT", "/api/v1/calendar/{date}", h_calendar_put, 0, ROLE_ADMIN, NULL},
+	{"DELETE", "/api/v1/calendar/{date}", h_calendar_delete, 0, ROLE_ADMIN, NULL},
 };
 const size_t api_appeal_admin_routes_count =
 	sizeof api_appeal_admin_routes / sizeof api_appeal_admin_routes[0];

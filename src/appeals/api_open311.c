@@ -711,11 +711,11 @@ static int h_fallback(http_req *r)
 }
 
 const struct route api_open311_routes[] = {
-	{"GET", "/open311/v2/{file}", h_get_root, ROUTE_PUBLIC, 0},
-	{"POST", "/open311/v2/{file}", h_post_root, ROUTE_PUBLIC, 0},
-	{"GET", "/open311/v2/services/{file}", h_service, ROUTE_PUBLIC, 0},
-	{"GET", "/open311/v2/requests/{file}", h_request, ROUTE_PUBLIC, 0},
-	{"GET", "/open311/v2/tokens/{file}", h_token, ROUTE_PUBLIC, 0},
-	{"*", "/open311/{rest*}", h_fallback, ROUTE_PUBLIC, 0},
+	{"GET", "/open311/v2/{file}", h_get_root, ROUTE_PUBLIC, 0, NULL},
+	{"POST", "/open311/v2/{file}", h_post_root, ROUTE_PUBLIC, 0, NULL},
+	{"GET", "/open311/v2/services/{file}", h_service, ROUTE_PUBLIC, 0, NULL},
+	{"GET", "/open311/v2/requests/{file}", h_request, ROUTE_PUBLIC, 0, NULL},
+	{"GET", "/open311/v2/tokens/{file}", h_token, ROUTE_PUBLIC, 0, NULL},
+	{"*", "/open311/{rest*}", h_fallback, ROUTE_PUBLIC, 0, NULL},
 };
 const size_t api_open311_routes_count = sizeof api_open311_routes / sizeof api_open311_routes[0];

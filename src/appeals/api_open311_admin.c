@@ -119,8 +119,8 @@ static int h_put(http_req *r)
 }
 
 const struct route api_open311_admin_routes[] = {
-	{"GET", "/api/v1/categories/{id}/open311", h_get, 0, ROLE_ADMIN},
-	{"PUT", "/api/v1/categories/{id}/open311", h_put, 0, ROLE_ADMIN},
+	{"GET", "/api/v1/categories/{id}/open311", h_get, 0, ROLE_ADMIN, NULL},
+	{"PUT", "/api/v1/categories/{id}/open311", h_put, 0, ROLE_ADMIN, NULL},
 };
 const size_t api_open311_admin_routes_count =
 	sizeof api_open311_admin_routes / sizeof api_open311_admin_routes[0];

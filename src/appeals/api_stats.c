@@ -111,8 +111,8 @@ static int h_xlsx(http_req *r)
 }
 
 const struct route api_stats_routes[] = {
-	{"GET", "/api/v1/stats/appeals", h_by_unit, 0, STATS_ROLES},
-	{"GET", "/api/v1/stats/appeals/trend", h_trend, 0, STATS_ROLES},
-	{"GET", "/api/v1/stats/appeals.xlsx", h_xlsx, 0, STATS_ROLES},
+	{"GET", "/api/v1/stats/appeals", h_by_unit, 0, STATS_ROLES, NULL},
+	{"GET", "/api/v1/stats/appeals/trend", h_trend, 0, STATS_ROLES, NULL},
+	{"GET", "/api/v1/stats/appeals.xlsx", h_xlsx, 0, STATS_ROLES, NULL},
 };
 const size_t api_stats_routes_count = sizeof api_stats_routes / sizeof api_stats_routes[0];

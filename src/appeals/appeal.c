@@ -1444,25 +1444,57 @@ out:
 	return 0;
 }
 
+/* The GET's row: APPEAL_SELECT with the dispute made from the appeal, when one was
+ * (case_links, written by the disputes' registration; at most one). */
+#define APPEAL_GET_SELECT                                                                          \
+	APPEAL_COLUMNS ", (SELECT l.case_id FROM case_links l"                                     \
+		       " WHERE l.linked_case_id = c.id AND l.kind = 'from_appeal'"                 \
+		       " LIMIT 1)" APPEAL_FROM " WHERE c.id = ?"
+
+void appeal_read_drop(appeal_read *ar)
+{
+	store_done(ar->row);
+	store_done(ar->timeline);
+	ar->row = ar->timeline = NULL;
+}
+
+int appeal_read_send(store_conn *c, int64_t id, bool full, appeal_read *ar, err *e)
+{
+	/* The timeline's statement goes first: on PostgreSQL both travel with the next
+	 * statement stepped, one round trip for all. */
+	memset(ar, 0, sizeof *ar);
+	if (full && !(ar->timeline = case_timeline_send(c, id, e)))
+		return -1;
+	if (!(ar->row = store_prepare(c, APPEAL_GET_SELECT, e))) {
+		appeal_read_drop(ar);
+		return -1;
+	}
+	store_bind_int(ar->row, 1, id);
+	if (store_send(ar->row, e) < 0) {
+		appeal_read_drop(ar);
+		return -1;
+	}
+	return 0;
+}
+
 int appeal_get_json(store_conn *c, const actor *who, int64_t id, bool full, strbuf *out, err *e)
 {
-	store_stmt *st;
-	/* The timeline's statement goes first, so that on PostgreSQL it travels with the
-	 * row's: one round trip for both. The entries are written only once the row says
-	 * the caller may see the appeal. */
-	store_stmt *timeline = NULL;
-	if (full && !(timeline = case_timeline_send(c, id, e)))
+	appeal_read ar;
+	if (appeal_read_send(c, id, full, &ar, e) < 0)
 		return -1;
-	/* The dispute made from it, when one was (case_links, written by the disputes'
-	 * registration; at most one), read with the row: on PostgreSQL a statement is a
-	 * round trip. */
-	int rc = store_query_row(c, &st, e,
-				 APPEAL_COLUMNS
-				 ", (SELECT l.case_id FROM case_links l"
-				 " WHERE l.linked_case_id = c.id AND l.kind = 'from_appeal'"
-				 " LIMIT 1)" APPEAL_FROM " WHERE c.id = ?",
-				 "i", id);
+	return appeal_read_json(c, who, &ar, out, e);
+}
+
+int appeal_read_json(store_conn *c, const actor *who, appeal_read *ar, strbuf *out, err *e)
+{
+	/* The entries of the timeline are written only once the row says the caller may see
+	 * the appeal. */
+	store_stmt *st = ar->row, *timeline = ar->timeline;
+	bool full = timeline != NULL;
+	ar->row = ar->timeline = NULL;
+	int rc = store_step(st, e);
 	if (rc <= 0) {
+		store_done(st);
 		store_done(timeline);
 		return rc == 0 ? err_set(e, ERR_NOT_FOUND, "not_found", NULL, "诉求不存在") : -1;
 	}
@@ -1513,7 +1545,7 @@ int appeal_get_json(store_conn *c, const actor *who, int64_t id, bool full, strb
 	jw_key(out, "duplicates");
 	if (intake && actor_has(who, ROLE_AGENT)) {
 		json_t *dups = NULL;
-		if (duplicates_json(c, who, id, &dups, e) < 0)
+		if (duplicates_json(c, who, r.id, &dups, e) < 0)
 			return -1;
 		jw_tree(out, dups);
 		json_decref(dups);

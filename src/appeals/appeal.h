@@ -79,6 +79,17 @@ int appeal_citizen_rate(store_conn *c, const char *number, const char *phone,
 /* The appeal as JSON for who (masking applied), with timeline when full: written into out,
  * or as a jansson tree. */
 int appeal_get_json(store_conn *c, const actor *who, int64_t id, bool full, strbuf *out, err *e);
+/* appeal_get_json in two steps, for a caller that has a statement of its own to step in
+ * between (the GET's authentication): appeal_read_send sends the appeal's reads (on
+ * PostgreSQL they travel with the next statement stepped: one round trip), and
+ * appeal_read_json writes the answer from them as appeal_get_json does. appeal_read_json
+ * takes the reads over; appeal_read_drop drops reads never written (safe twice). */
+typedef struct appeal_read {
+	store_stmt *row, *timeline; /* timeline NULL: not full */
+} appeal_read;
+int appeal_read_send(store_conn *c, int64_t id, bool full, appeal_read *ar, err *e);
+int appeal_read_json(store_conn *c, const actor *who, appeal_read *ar, strbuf *out, err *e);
+void appeal_read_drop(appeal_read *ar);
 int appeal_get(store_conn *c, const actor *who, int64_t id, bool full, json_t **out, err *e);
 /* The citizen's view by number and phone; ERR_NOT_FOUND when they don't match. */
 int appeal_public_get(store_conn *c, const char *number, const char *phone, json_t **out, err *e);

@@ -174,6 +174,6 @@ fail:
 }
 
 const struct route api_cockpit_routes[] = {
-	{"GET", "/api/v1/cockpit", h_cockpit, 0, ROLE_LEADER | ROLE_ADMIN},
+	{"GET", "/api/v1/cockpit", h_cockpit, 0, ROLE_LEADER | ROLE_ADMIN, NULL},
 };
 const size_t api_cockpit_routes_count = sizeof api_cockpit_routes / sizeof api_cockpit_routes[0];

@@ -332,11 +332,11 @@ static int h_action(http_req *r)
 }
 
 const struct route api_disputes_routes[] = {
-	{"POST", "/api/v1/disputes", h_create, 0, DISPUTE_REGISTER_ROLES},
-	{"GET", "/api/v1/disputes", h_list, 0, DISPUTE_READ_ROLES},
-	{"GET", "/api/v1/disputes/desk", h_desk, 0, ROLE_MEDIATOR},
-	{"GET", "/api/v1/disputes/{id}", h_get, 0, DISPUTE_READ_ROLES},
-	{"GET", "/api/v1/disputes/{id}/agreement.pdf", h_pdf, 0, DISPUTE_READ_ROLES},
-	{"POST", "/api/v1/disputes/{id}/actions", h_action, 0, DISPUTE_ACT_ROLES},
+	{"POST", "/api/v1/disputes", h_create, 0, DISPUTE_REGISTER_ROLES, NULL},
+	{"GET", "/api/v1/disputes", h_list, 0, DISPUTE_READ_ROLES, NULL},
+	{"GET", "/api/v1/disputes/desk", h_desk, 0, ROLE_MEDIATOR, NULL},
+	{"GET", "/api/v1/disputes/{id}", h_get, 0, DISPUTE_READ_ROLES, NULL},
+	{"GET", "/api/v1/disputes/{id}/agreement.pdf", h_pdf, 0, DISPUTE_READ_ROLES, NULL},
+	{"POST", "/api/v1/disputes/{id}/actions", h_action, 0, DISPUTE_ACT_ROLES, NULL},
 };
 const size_t api_disputes_routes_count = sizeof api_disputes_routes / sizeof api_disputes_routes[0];

@@ -178,14 +178,14 @@ static int h_centre_delete(http_req *r)
 }
 
 const struct route api_dispute_admin_routes[] = {
-	{"GET", "/api/v1/disputes/types", h_types, 0, DISPUTE_READ_ROLES},
-	{"POST", "/api/v1/disputes/types", h_type_create, 0, ROLE_ADMIN},
-	{"PATCH", "/api/v1/disputes/types/{code}", h_type_update, 0, ROLE_ADMIN},
-	{"GET", "/api/v1/disputes/settings", h_settings, 0, ROLE_ADMIN},
-	{"PUT", "/api/v1/disputes/settings", h_settings_put, 0, ROLE_ADMIN},
-	{"GET", "/api/v1/disputes/centres", h_centres, 0, DISPUTE_READ_ROLES},
-	{"PUT", "/api/v1/disputes/centres/{unit_id}", h_centre_put, 0, ROLE_ADMIN},
-	{"DELETE", "/api/v1/disputes/centres/{unit_id}", h_centre_delete, 0, ROLE_ADMIN},
+	{"GET", "/api/v1/disputes/types", h_types, 0, DISPUTE_READ_ROLES, NULL},
+	{"POST", "/api/v1/disputes/types", h_type_create, 0, ROLE_ADMIN, NULL},
+	{"PATCH", "/api/v1/disputes/types/{code}", h_type_update, 0, ROLE_ADMIN, NULL},
+	{"GET", "/api/v1/disputes/settings", h_settings, 0, ROLE_ADMIN, NULL},
+	{"PUT", "/api/v1/disputes/settings", h_settings_put, 0, ROLE_ADMIN, NULL},
+	{"GET", "/api/v1/disputes/centres", h_centres, 0, DISPUTE_READ_ROLES, NULL},
+	{"PUT", "/api/v1/disputes/centres/{unit_id}", h_centre_put, 0, ROLE_ADMIN, NULL},
+	{"DELETE", "/api/v1/disputes/centres/{unit_id}", h_centre_delete, 0, ROLE_ADMIN, NULL},
 };
 const size_t api_dispute_admin_routes_count =
 	sizeof api_dispute_admin_routes / sizeof api_dispute_admin_routes[0];

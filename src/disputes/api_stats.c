@@ -62,8 +62,8 @@ static int h_xlsx(http_req *r)
 }
 
 const struct route api_dispute_stats_routes[] = {
-	{"GET", "/api/v1/stats/disputes", h_stats, 0, DISPUTE_STATS_ROLES},
-	{"GET", "/api/v1/stats/disputes.xlsx", h_xlsx, 0, DISPUTE_STATS_ROLES},
+	{"GET", "/api/v1/stats/disputes", h_stats, 0, DISPUTE_STATS_ROLES, NULL},
+	{"GET", "/api/v1/stats/disputes.xlsx", h_xlsx, 0, DISPUTE_STATS_ROLES, NULL},
 };
 const size_t api_dispute_stats_routes_count =
 	sizeof api_dispute_stats_routes / sizeof api_dispute_stats_routes[0];

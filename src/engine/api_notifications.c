@@ -55,9 +55,9 @@ static int h_read_all(http_req *r)
 }
 
 const struct route api_notifications_routes[] = {
-	{"GET", "/api/v1/notifications", h_list, 0, ROLES_ANY},
-	{"POST", "/api/v1/notifications/read-all", h_read_all, 0, ROLES_ANY},
-	{"POST", "/api/v1/notifications/{id}/read", h_read, 0, ROLES_ANY},
+	{"GET", "/api/v1/notifications", h_list, 0, ROLES_ANY, NULL},
+	{"POST", "/api/v1/notifications/read-all", h_read_all, 0, ROLES_ANY, NULL},
+	{"POST", "/api/v1/notifications/{id}/read", h_read, 0, ROLES_ANY, NULL},
 };
 const size_t api_notifications_routes_count =
 	sizeof api_notifications_routes / sizeof api_notifications_routes[0];

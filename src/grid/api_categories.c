@@ -67,9 +67,9 @@ static int h_update(http_req *r)
 }
 
 const struct route api_grid_categories_routes[] = {
-	{"GET", "/api/v1/grid/categories", h_list, 0, GRID_READ_ROLES},
-	{"POST", "/api/v1/grid/categories", h_create, 0, ROLE_ADMIN},
-	{"PATCH", "/api/v1/grid/categories/{id}", h_update, 0, ROLE_ADMIN},
+	{"GET", "/api/v1/grid/categories", h_list, 0, GRID_READ_ROLES, NULL},
+	{"POST", "/api/v1/grid/categories", h_create, 0, ROLE_ADMIN, NULL},
+	{"PATCH", "/api/v1/grid/categories/{id}", h_update, 0, ROLE_ADMIN, NULL},
 };
 const size_t api_grid_categories_routes_count =
 	sizeof api_grid_categories_routes / sizeof api_grid_categories_routes[0];

@@ -227,14 +227,15 @@ static int h_photo(http_req *r)
 #define G "/api/v1/grid"
 
 const struct route api_grid_events_routes[] = {
-	{"POST", G "/events", h_create, 0, ROLE_GRID_MEMBER},
-	{"GET", G "/events", h_list, 0, GRID_READ_ROLES},
-	{"GET", G "/events/{id}", h_get, 0, GRID_READ_ROLES},
-	{"POST", G "/events/{id}/actions", h_action, 0, GRID_ACT_ROLES},
-	{"POST", G "/events/{id}/photos", h_photo_upload, 0, ROLE_GRID_MEMBER | ROLE_UNIT_STAFF},
-	{"GET", G "/photos/{id}", h_photo, 0, GRID_READ_ROLES},
-	{"GET", G "/tasks", h_tasks, 0, ROLE_GRID_MEMBER | ROLE_UNIT_STAFF},
-	{"GET", G "/dispatch-units", h_units, 0, ROLE_UNIT_STAFF},
+	{"POST", G "/events", h_create, 0, ROLE_GRID_MEMBER, NULL},
+	{"GET", G "/events", h_list, 0, GRID_READ_ROLES, NULL},
+	{"GET", G "/events/{id}", h_get, 0, GRID_READ_ROLES, NULL},
+	{"POST", G "/events/{id}/actions", h_action, 0, GRID_ACT_ROLES, NULL},
+	{"POST", G "/events/{id}/photos", h_photo_upload, 0, ROLE_GRID_MEMBER | ROLE_UNIT_STAFF,
+	 NULL},
+	{"GET", G "/photos/{id}", h_photo, 0, GRID_READ_ROLES, NULL},
+	{"GET", G "/tasks", h_tasks, 0, ROLE_GRID_MEMBER | ROLE_UNIT_STAFF, NULL},
+	{"GET", G "/dispatch-units", h_units, 0, ROLE_UNIT_STAFF, NULL},
 };
 const size_t api_grid_events_routes_count =
 	sizeof api_grid_events_routes / sizeof api_grid_events_routes[0];

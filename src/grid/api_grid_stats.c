@@ -160,12 +160,12 @@ static int h_weights_put(http_req *r)
 }
 
 const struct route api_grid_stats_routes[] = {
-	{"GET", "/api/v1/stats/grid", h_stats, 0, GRID_READERS},
-	{"GET", "/api/v1/stats/grid.xlsx", h_stats_xlsx, 0, GRID_READERS},
-	{"GET", "/api/v1/stats/grid/members", h_members, 0, GRID_READERS},
-	{"GET", "/api/v1/stats/grid/members.xlsx", h_members_xlsx, 0, GRID_READERS},
-	{"GET", "/api/v1/grid/score-weights", h_weights, 0, GRID_READERS},
-	{"PUT", "/api/v1/grid/score-weights", h_weights_put, 0, ROLE_ADMIN},
+	{"GET", "/api/v1/stats/grid", h_stats, 0, GRID_READERS, NULL},
+	{"GET", "/api/v1/stats/grid.xlsx", h_stats_xlsx, 0, GRID_READERS, NULL},
+	{"GET", "/api/v1/stats/grid/members", h_members, 0, GRID_READERS, NULL},
+	{"GET", "/api/v1/stats/grid/members.xlsx", h_members_xlsx, 0, GRID_READERS, NULL},
+	{"GET", "/api/v1/grid/score-weights", h_weights, 0, GRID_READERS, NULL},
+	{"PUT", "/api/v1/grid/score-weights", h_weights_put, 0, ROLE_ADMIN, NULL},
 };
 const size_t api_grid_stats_routes_count =
 	sizeof api_grid_stats_routes / sizeof api_grid_stats_routes[0];

@@ -109,8 +109,8 @@ static int h_put(http_req *r)
 }
 
 const struct route api_grids_routes[] = {
-	{"GET", "/api/v1/grid/grids", h_list, 0, GRID_READERS},
-	{"GET", "/api/v1/grid/grids/{id}", h_get, 0, GRID_READERS},
-	{"PUT", "/api/v1/grid/grids/{id}", h_put, 0, ROLE_ADMIN | GRID_STATION_ROLES},
+	{"GET", "/api/v1/grid/grids", h_list, 0, GRID_READERS, NULL},
+	{"GET", "/api/v1/grid/grids/{id}", h_get, 0, GRID_READERS, NULL},
+	{"PUT", "/api/v1/grid/grids/{id}", h_put, 0, ROLE_ADMIN | GRID_STATION_ROLES, NULL},
 };
 const size_t api_grids_routes_count = sizeof api_grids_routes / sizeof api_grids_routes[0];

@@ -364,12 +364,13 @@ static int h_import(http_req *r)
 }
 
 const struct route api_households_routes[] = {
-	{"GET", "/api/v1/grid/households", h_list, 0, GRID_READERS},
-	{"POST", "/api/v1/grid/households", h_create, 0, ROLE_GRID_MEMBER | GRID_STATION_ROLES},
-	{"POST", "/api/v1/grid/households/import", h_import, 0, GRID_STATION_ROLES},
-	{"GET", "/api/v1/grid/households/{id}", h_get, 0, GRID_READERS},
+	{"GET", "/api/v1/grid/households", h_list, 0, GRID_READERS, NULL},
+	{"POST", "/api/v1/grid/households", h_create, 0, ROLE_GRID_MEMBER | GRID_STATION_ROLES,
+	 NULL},
+	{"POST", "/api/v1/grid/households/import", h_import, 0, GRID_STATION_ROLES, NULL},
+	{"GET", "/api/v1/grid/households/{id}", h_get, 0, GRID_READERS, NULL},
 	{"PATCH", "/api/v1/grid/households/{id}", h_update, 0,
-	 ROLE_GRID_MEMBER | GRID_STATION_ROLES},
+	 ROLE_GRID_MEMBER | GRID_STATION_ROLES, NULL},
 };
 const size_t api_households_routes_count =
 	sizeof api_households_routes / sizeof api_households_routes[0];

@@ -87,7 +87,7 @@ static int h_list(http_req *r)
 }
 
 const struct route api_patrols_routes[] = {
-	{"GET", "/api/v1/grid/patrols", h_list, 0, GRID_READERS},
-	{"POST", "/api/v1/grid/patrols", h_create, 0, ROLE_GRID_MEMBER},
+	{"GET", "/api/v1/grid/patrols", h_list, 0, GRID_READERS, NULL},
+	{"POST", "/api/v1/grid/patrols", h_create, 0, ROLE_GRID_MEMBER, NULL},
 };
 const size_t api_patrols_routes_count = sizeof api_patrols_routes / sizeof api_patrols_routes[0];

@@ -129,9 +129,10 @@ static int h_update(http_req *r)
 }
 
 const struct route api_places_routes[] = {
-	{"GET", "/api/v1/grid/places", h_list, 0, GRID_READERS},
-	{"POST", "/api/v1/grid/places", h_create, 0, ROLE_GRID_MEMBER | GRID_STATION_ROLES},
-	{"GET", "/api/v1/grid/places/{id}", h_get, 0, GRID_READERS},
-	{"PATCH", "/api/v1/grid/places/{id}", h_update, 0, ROLE_GRID_MEMBER | GRID_STATION_ROLES},
+	{"GET", "/api/v1/grid/places", h_list, 0, GRID_READERS, NULL},
+	{"POST", "/api/v1/grid/places", h_create, 0, ROLE_GRID_MEMBER | GRID_STATION_ROLES, NULL},
+	{"GET", "/api/v1/grid/places/{id}", h_get, 0, GRID_READERS, NULL},
+	{"PATCH", "/api/v1/grid/places/{id}", h_update, 0, ROLE_GRID_MEMBER | GRID_STATION_ROLES,
+	 NULL},
 };
 const size_t api_places_routes_count = sizeof api_places_routes / sizeof api_places_routes[0];

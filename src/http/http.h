@@ -37,6 +37,11 @@ struct http_req {
 	unsigned caller_roles;	   /* role bits, as the route tables declare them */
 	const char *caller_name;   /* the username, for the access log */
 	int64_t caller_expires_ms; /* when the caller's session ends (the read cache) */
+	/* What the route's prefetch sent before authentication (struct route), for its
+	 * handler to take over (setting prefetched to NULL); otherwise dropped by
+	 * prefetch_drop once the handler has run or the request was refused. */
+	void *prefetched;
+	void (*prefetch_drop)(void *prefetched);
 	/* The response. */
 	int status;
 	json_t *json; /* JSON body (owned) */

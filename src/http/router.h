@@ -34,6 +34,12 @@ struct route {
 	route_fn fn;
 	unsigned flags;
 	unsigned roles;
+	/* Optional: run before authentication when the request carries a token, it sends
+	 * the handler's first reads (store_send) and leaves them in the request
+	 * (http_req.prefetched), so that on PostgreSQL they travel with the session's
+	 * statement: one round trip where there were two. It answers nothing: whatever it
+	 * meets, the handler meets again and answers. */
+	void (*prefetch)(http_req *r);
 };
 
 enum { ROUTER_MAX_SEGMENTS = 16, ROUTER_MAX_CAPTURES = 4 };

@@ -157,21 +157,28 @@ static void run_route(http_req *r)
 {
 	err e = {0};
 	const struct route *rt = r->match.route;
+	/* Only with a token: a request without one is refused before any read. */
+	if (rt->prefetch && r->token && !(rt->flags & ROUTE_PUBLIC))
+		rt->prefetch(r);
 	if (!(rt->flags & ROUTE_PUBLIC)) {
 		if (http_authenticate(r, &e) < 0) {
 			http_error(r, &e);
-			return;
+			goto out;
 		}
 		if (!(rt->roles & r->caller_roles)) {
 			http_fail(r, 403, "forbidden", NULL, "没有权限执行此操作");
-			return;
+			goto out;
 		}
 	}
 	if (idem_begin(r)) /* answered: a bad key, a replay, or its first still running */
-		return;
+		goto out;
 	r->match.route->fn(r);
 	if (!r->status && !r->defer_fn)
 		http_fail(r, 500, "internal_error", NULL, "处理程序没有给出响应");
+out:
+	if (r->prefetched)
+		r->prefetch_drop(r->prefetched);
+	r->prefetched = NULL;
 }
 
 /* The response to a deferred write, once its outcome is known. */
@@ -728,8 +735,8 @@ static int h_metrics(http_req *r)
 }
 
 static struct route system_routes[] = {
-	{"GET", "/healthz", h_healthz, ROUTE_PUBLIC, 0},
-	{"GET", "/metrics", h_metrics, 0, 0}, /* roles: app->metrics_roles, set at start */
+	{"GET", "/healthz", h_healthz, ROUTE_PUBLIC, 0, NULL},
+	{"GET", "/metrics", h_metrics, 0, 0, NULL}, /* roles: app->metrics_roles, set at start */
 };
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)

@@ -406,15 +406,15 @@ static int h_set_offices(http_req *r)
 }
 
 const struct route api_projects_routes[] = {
-	{"GET", "/api/v1/projects/offices", h_offices, 0, ROLE_ADMIN},
-	{"PUT", "/api/v1/projects/offices", h_set_offices, 0, ROLE_ADMIN},
-	{"GET", "/api/v1/projects", h_list, 0, INV_READ_ROLES},
-	{"POST", "/api/v1/projects", h_create, 0, INV_WRITE_ROLES},
-	{"GET", "/api/v1/projects/industries", h_industries, 0, INV_READ_ROLES},
-	{"GET", "/api/v1/projects/{id}", h_get, 0, INV_READ_ROLES},
-	{"PATCH", "/api/v1/projects/{id}", h_update, 0, INV_WRITE_ROLES},
-	{"POST", "/api/v1/projects/{id}/reports", h_report, 0, INV_WRITE_ROLES},
-	{"GET", "/api/v1/stats/projects", h_stats, 0, INV_READ_ROLES},
-	{"GET", "/api/v1/stats/projects/export.xlsx", h_stats_xlsx, 0, INV_READ_ROLES},
+	{"GET", "/api/v1/projects/offices", h_offices, 0, ROLE_ADMIN, NULL},
+	{"PUT", "/api/v1/projects/offices", h_set_offices, 0, ROLE_ADMIN, NULL},
+	{"GET", "/api/v1/projects", h_list, 0, INV_READ_ROLES, NULL},
+	{"POST", "/api/v1/projects", h_create, 0, INV_WRITE_ROLES, NULL},
+	{"GET", "/api/v1/projects/industries", h_industries, 0, INV_READ_ROLES, NULL},
+	{"GET", "/api/v1/projects/{id}", h_get, 0, INV_READ_ROLES, NULL},
+	{"PATCH", "/api/v1/projects/{id}", h_update, 0, INV_WRITE_ROLES, NULL},
+	{"POST", "/api/v1/projects/{id}/reports", h_report, 0, INV_WRITE_ROLES, NULL},
+	{"GET", "/api/v1/stats/projects", h_stats, 0, INV_READ_ROLES, NULL},
+	{"GET", "/api/v1/stats/projects/export.xlsx", h_stats_xlsx, 0, INV_READ_ROLES, NULL},
 };
 const size_t api_projects_routes_count = sizeof api_projects_routes / sizeof api_projects_routes[0];

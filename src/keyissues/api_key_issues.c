@@ -255,14 +255,14 @@ static int h_action(http_req *r)
 }
 
 const struct route api_key_issues_routes[] = {
-	{"POST", "/api/v1/key-issues", h_create, 0, KI_CREATE_ROLES},
-	{"GET", "/api/v1/key-issues", h_list, 0, KI_READ_ROLES},
-	{"GET", "/api/v1/key-issues/desk", h_desk, 0, ROLE_LEADER},
-	{"GET", "/api/v1/key-issues/people", h_people, 0, KI_CREATE_ROLES},
-	{"GET", "/api/v1/key-issues/{id}", h_get, 0, KI_READ_ROLES},
-	{"POST", "/api/v1/key-issues/{id}/actions", h_action, 0, KI_READ_ROLES},
+	{"POST", "/api/v1/key-issues", h_create, 0, KI_CREATE_ROLES, NULL},
+	{"GET", "/api/v1/key-issues", h_list, 0, KI_READ_ROLES, NULL},
+	{"GET", "/api/v1/key-issues/desk", h_desk, 0, ROLE_LEADER, NULL},
+	{"GET", "/api/v1/key-issues/people", h_people, 0, KI_CREATE_ROLES, NULL},
+	{"GET", "/api/v1/key-issues/{id}", h_get, 0, KI_READ_ROLES, NULL},
+	{"POST", "/api/v1/key-issues/{id}/actions", h_action, 0, KI_READ_ROLES, NULL},
 	{"POST", "/api/v1/projects/{id}/reports/{report_id}/key-issue", h_from_report, 0,
-	 KI_CREATE_ROLES},
+	 KI_CREATE_ROLES, NULL},
 };
 const size_t api_key_issues_routes_count =
 	sizeof api_key_issues_routes / sizeof api_key_issues_routes[0];

@@ -380,22 +380,22 @@ static int h_public_projects(http_req *r)
 
 #define LV "/api/v1/livelihood"
 const struct route api_livelihood_projects_routes[] = {
-	{"GET", LV "/projects", h_projects, 0, LV_READERS},
-	{"GET", LV "/projects/{id}", h_project, 0, LV_READERS},
-	{"POST", LV "/projects/{id}/milestones", h_milestone, 0, LV_STAFF | ROLE_UNIT_STAFF},
-	{"POST", LV "/projects/{id}/photos", h_photo_upload, 0, LV_STAFF | ROLE_UNIT_STAFF},
-	{"POST", LV "/projects/{id}/progress", h_progress, 0, LV_STAFF | ROLE_UNIT_STAFF},
-	{"POST", LV "/projects/{id}/inspections", h_inspection, 0, ROLE_DEPUTY},
+	{"GET", LV "/projects", h_projects, 0, LV_READERS, NULL},
+	{"GET", LV "/projects/{id}", h_project, 0, LV_READERS, NULL},
+	{"POST", LV "/projects/{id}/milestones", h_milestone, 0, LV_STAFF | ROLE_UNIT_STAFF, NULL},
+	{"POST", LV "/projects/{id}/photos", h_photo_upload, 0, LV_STAFF | ROLE_UNIT_STAFF, NULL},
+	{"POST", LV "/projects/{id}/progress", h_progress, 0, LV_STAFF | ROLE_UNIT_STAFF, NULL},
+	{"POST", LV "/projects/{id}/inspections", h_inspection, 0, ROLE_DEPUTY, NULL},
 	{"POST", LV "/projects/{id}/inspections/{iid}/answer", h_answer, 0,
-	 LV_STAFF | ROLE_UNIT_STAFF},
-	{"POST", LV "/projects/{id}/signoff", h_signoff, 0, LV_STAFF},
-	{"POST", LV "/projects/{id}/evaluation", h_rating, 0, ROLE_DEPUTY},
-	{"GET", LV "/photos/{id}", h_photo, 0, LV_READERS},
-	{"POST", LV "/evaluations", h_eval_open, 0, LV_STAFF},
-	{"GET", LV "/evaluations/{year}", h_eval_get, 0, LV_READERS},
-	{"POST", LV "/evaluations/{year}/close", h_eval_close, 0, LV_STAFF},
-	{"GET", LV "/report.xlsx", h_report, 0, LV_READERS},
-	{"GET", LV "/public/projects", h_public_projects, ROUTE_PUBLIC, 0},
+	 LV_STAFF | ROLE_UNIT_STAFF, NULL},
+	{"POST", LV "/projects/{id}/signoff", h_signoff, 0, LV_STAFF, NULL},
+	{"POST", LV "/projects/{id}/evaluation", h_rating, 0, ROLE_DEPUTY, NULL},
+	{"GET", LV "/photos/{id}", h_photo, 0, LV_READERS, NULL},
+	{"POST", LV "/evaluations", h_eval_open, 0, LV_STAFF, NULL},
+	{"GET", LV "/evaluations/{year}", h_eval_get, 0, LV_READERS, NULL},
+	{"POST", LV "/evaluations/{year}/close", h_eval_close, 0, LV_STAFF, NULL},
+	{"GET", LV "/report.xlsx", h_report, 0, LV_READERS, NULL},
+	{"GET", LV "/public/projects", h_public_projects, ROUTE_PUBLIC, 0, NULL},
 };
 const size_t api_livelihood_projects_routes_count =
 	sizeof api_livelihood_projects_routes / sizeof api_livelihood_projects_routes[0];

@@ -87,7 +87,7 @@ static int h_logins(http_req *r)
 }
 
 const struct route api_audit_routes[] = {
-	{"GET", "/api/v1/audit", h_list, 0, ROLE_ADMIN},
-	{"GET", "/api/v1/audit/logins", h_logins, 0, ROLE_ADMIN},
+	{"GET", "/api/v1/audit", h_list, 0, ROLE_ADMIN, NULL},
+	{"GET", "/api/v1/audit/logins", h_logins, 0, ROLE_ADMIN, NULL},
 };
 const size_t api_audit_routes_count = sizeof api_audit_routes / sizeof api_audit_routes[0];

@@ -171,9 +171,9 @@ static int h_roles(http_req *r)
 }
 
 const struct route api_session_routes[] = {
-	{"POST", "/api/v1/sessions", h_login, ROUTE_PUBLIC, 0},
-	{"DELETE", "/api/v1/sessions/current", h_logout, ROUTE_EXPIRED_OK, ROLES_ANY},
-	{"GET", "/api/v1/me", h_me, ROUTE_EXPIRED_OK, ROLES_ANY},
-	{"GET", "/api/v1/roles", h_roles, 0, ROLES_ANY},
+	{"POST", "/api/v1/sessions", h_login, ROUTE_PUBLIC, 0, NULL},
+	{"DELETE", "/api/v1/sessions/current", h_logout, ROUTE_EXPIRED_OK, ROLES_ANY, NULL},
+	{"GET", "/api/v1/me", h_me, ROUTE_EXPIRED_OK, ROLES_ANY, NULL},
+	{"GET", "/api/v1/roles", h_roles, 0, ROLES_ANY, NULL},
 };
 const size_t api_session_routes_count = sizeof api_session_routes / sizeof api_session_routes[0];

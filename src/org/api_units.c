@@ -143,9 +143,9 @@ static int h_update(http_req *r)
 }
 
 const struct route api_units_routes[] = {
-	{"GET", "/api/v1/units", h_list, 0, ROLES_ANY},
-	{"POST", "/api/v1/units", h_create, 0, ROLE_ADMIN},
-	{"GET", "/api/v1/units/{id}", h_get, 0, ROLES_ANY},
-	{"PATCH", "/api/v1/units/{id}", h_update, 0, ROLE_ADMIN},
+	{"GET", "/api/v1/units", h_list, 0, ROLES_ANY, NULL},
+	{"POST", "/api/v1/units", h_create, 0, ROLE_ADMIN, NULL},
+	{"GET", "/api/v1/units/{id}", h_get, 0, ROLES_ANY, NULL},
+	{"PATCH", "/api/v1/units/{id}", h_update, 0, ROLE_ADMIN, NULL},
 };
 const size_t api_units_routes_count = sizeof api_units_routes / sizeof api_units_routes[0];

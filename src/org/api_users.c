@@ -343,15 +343,15 @@ static int h_reject(http_req *r)
 }
 
 const struct route api_users_routes[] = {
-	{"GET", "/api/v1/users", h_list, 0, ROLE_ADMIN},
-	{"POST", "/api/v1/users", h_create, 0, ROLE_ADMIN},
-	{"GET", "/api/v1/users/{id}", h_get, 0, ROLE_ADMIN},
-	{"PATCH", "/api/v1/users/{id}", h_update, 0, ROLE_ADMIN},
-	{"POST", "/api/v1/users/{id}/password", h_password, ROUTE_EXPIRED_OK, ROLES_ANY},
-	{"POST", "/api/v1/users/{id}/unlock", h_unlock, 0, ROLE_ADMIN},
-	{"GET", "/api/v1/role-grants", h_grants, 0, ROLE_ADMIN},
-	{"GET", "/api/v1/role-grants/{id}", h_grant, 0, ROLE_ADMIN},
-	{"POST", "/api/v1/role-grants/{id}/approve", h_approve, 0, ROLE_ADMIN},
-	{"POST", "/api/v1/role-grants/{id}/reject", h_reject, 0, ROLE_ADMIN},
+	{"GET", "/api/v1/users", h_list, 0, ROLE_ADMIN, NULL},
+	{"POST", "/api/v1/users", h_create, 0, ROLE_ADMIN, NULL},
+	{"GET", "/api/v1/users/{id}", h_get, 0, ROLE_ADMIN, NULL},
+	{"PATCH", "/api/v1/users/{id}", h_update, 0, ROLE_ADMIN, NULL},
+	{"POST", "/api/v1/users/{id}/password", h_password, ROUTE_EXPIRED_OK, ROLES_ANY, NULL},
+	{"POST", "/api/v1/users/{id}/unlock", h_unlock, 0, ROLE_ADMIN, NULL},
+	{"GET", "/api/v1/role-grants", h_grants, 0, ROLE_ADMIN, NULL},
+	{"GET", "/api/v1/role-grants/{id}", h_grant, 0, ROLE_ADMIN, NULL},
+	{"POST", "/api/v1/role-grants/{id}/approve", h_approve, 0, ROLE_ADMIN, NULL},
+	{"POST", "/api/v1/role-grants/{id}/reject", h_reject, 0, ROLE_ADMIN, NULL},
 };
 const size_t api_users_routes_count = sizeof api_users_routes / sizeof api_users_routes[0];

@@ -19,16 +19,16 @@ static int h_get(http_req *r)
 }
 
 static const struct route units_routes[] = {
-	{"GET", "/", h_list, ROUTE_PUBLIC, 0},
-	{"GET", "/api/v1/health", h_list, ROUTE_PUBLIC, 0},
-	{"GET", "/api/v1/units", h_list, 0, 0},
-	{"POST", "/api/v1/units", h_list, 0, 0},
-	{"GET", "/api/v1/units/{id}", h_get, 0, 0},
-	{"PATCH", "/api/v1/units/{id}", h_get, 0, 0},
-	{"DELETE", "/api/v1/units/{id}", h_get, 0, 0},
-	{"GET", "/api/v1/units/{unit}/users/{user}", h_get, 0, 0},
-	{"GET", "/api/v1/a/{w}/b/{x}/c/{y}/d/{z}", h_get, 0, 0},
-	{"GET", "/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16", h_list, 0, 0},
+	{"GET", "/", h_list, ROUTE_PUBLIC, 0, NULL},
+	{"GET", "/api/v1/health", h_list, ROUTE_PUBLIC, 0, NULL},
+	{"GET", "/api/v1/units", h_list, 0, 0, NULL},
+	{"POST", "/api/v1/units", h_list, 0, 0, NULL},
+	{"GET", "/api/v1/units/{id}", h_get, 0, 0, NULL},
+	{"PATCH", "/api/v1/units/{id}", h_get, 0, 0, NULL},
+	{"DELETE", "/api/v1/units/{id}", h_get, 0, 0, NULL},
+	{"GET", "/api/v1/units/{unit}/users/{user}", h_get, 0, 0, NULL},
+	{"GET", "/api/v1/a/{w}/b/{x}/c/{y}/d/{z}", h_get, 0, 0, NULL},
+	{"GET", "/1/2/3/4/5/6/7/8/9/10/11/12/13/14/15/16", h_list, 0, 0, NULL},
 };
 enum { N_UNITS_ROUTES = sizeof units_routes / sizeof units_routes[0] };
 
@@ -242,8 +242,8 @@ static void test_fifty_routes_each_reached(void **state)
 			patterns[i] = xasprintf("/api/v1/res%d", res);
 		else
 			patterns[i] = xasprintf("/api/v1/res%d/{id}", res);
-		table[i] =
-			(struct route){methods[kind], patterns[i], kind < 2 ? h_list : h_get, 0, 0};
+		table[i] = (struct route){
+			methods[kind], patterns[i], kind < 2 ? h_list : h_get, 0, 0, NULL};
 	}
 	router *rt = router_new();
 	router_add(rt, table, 25);
@@ -293,8 +293,8 @@ static void test_rest_capture_and_any_method_fall_back(void **state)
 {
 	(void)state;
 	static const struct route t[] = {
-		{"GET", "/o/v2/{file}", h_list, ROUTE_PUBLIC, 0},
-		{"*", "/o/{rest*}", h_get, ROUTE_PUBLIC, 0},
+		{"GET", "/o/v2/{file}", h_list, ROUTE_PUBLIC, 0, NULL},
+		{"*", "/o/{rest*}", h_get, ROUTE_PUBLIC, 0, NULL},
 	};
 	router *rt = router_new();
 	router_add(rt, t, 2);
