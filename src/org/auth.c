@@ -599,7 +599,7 @@ static int64_t seen_every(void)
 
 int auth_resolve(store *s, const char *token, actor *out, err *e)
 {
-	if (!token || strlen(token) != 43)
+	if (!token || strlen(token) != AUTH_TOKEN_LEN)
 		return err_set(e, ERR_UNAUTHORIZED, "unauthorized", NULL, "登录已失效，请重新登录");
 	store_conn *c = store_conn_get(s, e);
 	if (!c)

@@ -51,6 +51,9 @@ enum { AUTH_IDLE_MINUTES_DEFAULT = 30, AUTH_PASSWORD_DAYS_DEFAULT = 90 };
 void auth_set_policy(const auth_policy *p);
 auth_policy auth_get_policy(void);
 
+/* A session's token: 256 random bits as unpadded base64url. */
+#define AUTH_TOKEN_LEN 43
+
 /* Checks username and password; on success creates a session and fills token (a
  * 43-character base64url string, buffer of at least 64) and user_id. Failures count
  * towards the lock; everything is in the audit trail. auth_login_check then

@@ -86,5 +86,13 @@ test('a token that is no session is refused the same with or without an appeal b
     const r = await api(path, { token: deadToken() });
     assertError(r, 401, 'unauthorized');
     assert.deepEqual(r.body.error, list.body.error, path);
+    // A token of the wrong shape (short, long, not base64url) is refused alike.
+    for (const token of [T.agent.slice(0, 20), `${T.agent}x`, '!'.repeat(43)]) {
+      const bad = await api(path, { token });
+      assertError(bad, 401, 'unauthorized');
+      assert.deepEqual(bad.body.error, list.body.error, `${path} with a token of ${token.length} characters`);
+    }
   }
+  // The agent's own session still reads after them.
+  assertStatus(await api(`/api/v1/appeals/${mine[0]}`, { token: T.agent }), 200);
 });
