@@ -200,17 +200,20 @@ static void read_drop(void *ar)
 
 /* Before authentication: the appeal's reads go out first, so that on PostgreSQL the
  * session's statement brings their answers back with its own. Nothing is written until
- * h_get knows the caller may see the appeal. A token that cannot be a session's is
- * refused without a read, so it sends nothing. */
+ * h_get knows the caller may see the appeal. A token of no session's shape is refused
+ * without a read, so it sends nothing. */
 static void get_prefetch(http_req *r)
 {
 	err e = {0};
 	int64_t id;
 	store_conn *c;
-	appeal_read *ar = arena_alloc(&r->arena, sizeof *ar);
-	if (strlen(r->token) != AUTH_TOKEN_LEN || http_param_id(r, "id", &id, &e) < 0 ||
-	    !(c = store_conn_get(r->store, &e)) || appeal_read_send(c, id, true, ar, &e) < 0)
+	appeal_read *ar;
+	if (!auth_token_shaped(r->token) || http_param_id(r, "id", &id, &e) < 0 ||
+	    !(c = store_conn_get(r->store, &e)))
 		return; /* h_get meets it again and answers */
+	ar = arena_alloc(&r->arena, sizeof *ar);
+	if (appeal_read_send(c, id, true, ar, &e) < 0)
+		return;
 	r->prefetched = ar;
 	r->prefetch_drop = read_drop;
 }

@@ -597,9 +597,16 @@ static int64_t seen_every(void)
 	return policy.idle_ms && half < AUTH_SEEN_EVERY_MS ? half : AUTH_SEEN_EVERY_MS;
 }
 
+bool auth_token_shaped(const char *token)
+{
+	static const char b64url[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	return token && strspn(token, b64url) == AUTH_TOKEN_LEN && !token[AUTH_TOKEN_LEN];
+}
+
 int auth_resolve(store *s, const char *token, actor *out, err *e)
 {
-	if (!token || strlen(token) != AUTH_TOKEN_LEN)
+	if (!auth_token_shaped(token))
 		return err_set(e, ERR_UNAUTHORIZED, "unauthorized", NULL, "登录已失效，请重新登录");
 	store_conn *c = store_conn_get(s, e);
 	if (!c)

@@ -53,6 +53,9 @@ auth_policy auth_get_policy(void);
 
 /* A session's token: 256 random bits as unpadded base64url. */
 #define AUTH_TOKEN_LEN 43
+/* Whether token has a session token's shape (AUTH_TOKEN_LEN base64url characters): one
+ * of any other shape is refused without a read. */
+bool auth_token_shaped(const char *token);
 
 /* Checks username and password; on success creates a session and fills token (a
  * 43-character base64url string, buffer of at least 64) and user_id. Failures count
