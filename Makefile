@@ -38,7 +38,13 @@ $(O)/libyiwang.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-build/gen/migrations.c: $(MIGRATIONS) scripts/gen-migrations.sh
+# The migrations' names, rewritten only when one joins or leaves the folder: a removed
+# migration must leave build/gen/migrations.c too, which its files' times alone miss.
+MIGRATIONS_LIST := build/gen/migrations.list
+$(shell mkdir -p build/gen && echo '$(MIGRATIONS)' | cmp -s - $(MIGRATIONS_LIST) || \
+	echo '$(MIGRATIONS)' > $(MIGRATIONS_LIST))
+
+build/gen/migrations.c: $(MIGRATIONS) $(MIGRATIONS_LIST) scripts/gen-migrations.sh
 	@mkdir -p $(dir $@)
 	scripts/gen-migrations.sh $@ $(MIGRATIONS)
 

@@ -1338,6 +1338,10 @@ static int duplicates_json(store_conn *c, const actor *who, int64_t id, json_t *
 	case_row rows[20];
 	char *titles[20] = {0};
 	bool found[20] = {0};
+	/* Each finder is one walk of an index: appeals_phone and cases_title (migration 002).
+	 * Without its index a finder walks every appeal, newest first, until ten match:
+	 * every read of an appeal awaiting dispatch would then read the whole table.
+	 * tests/unit/appeals/test_appeal_list_area.c checks both plans. */
 	static const char *const finders[2] = {
 		"SELECT case_id FROM appeals WHERE contact_phone = ? AND case_id <> ?"
 		" ORDER BY case_id DESC LIMIT 10",

@@ -4,7 +4,8 @@
  * recount from the cases' paths (appeal_area_verify, yiwang check), and every list a user
  * of any unit may ask for (no filter, states, a handling unit inside or outside the area)
  * gives the ids and the total a plain query over the cases gives. A drifted counter is
- * seen by the check and mended by the rebuild. The tree:
+ * seen by the check and mended by the rebuild. The finders of an appeal's duplicates are
+ * index walks. The tree:
  *
  *   city C ─┬─ county A ─┬─ township TA ── community CA
  *           │            └─ department DA
@@ -370,12 +371,49 @@ static void test_area_tables_exact_under_random_changes(void **state)
 	assert_lists_equal_recount(f);
 }
 
+/* The finders of an appeal's possible duplicates (appeal.c, duplicates_json), run on every
+ * read of an appeal awaiting dispatch, are each one walk of an index on SQLite: without
+ * cases_title or appeals_phone a finder walks every appeal until ten match. */
+static void test_duplicate_finders_walk_an_index(void **state)
+{
+	fx *f = *state;
+	if (store_kind(f->s) != STORE_SQLITE)
+		skip();
+	static const struct {
+		const char *sql, *index;
+	} finders[] = {
+		{"SELECT case_id FROM appeals WHERE contact_phone = ? AND case_id <> ?"
+		 " ORDER BY case_id DESC LIMIT 10",
+		 "INDEX appeals_phone (contact_phone=?)"},
+		{"SELECT id FROM cases WHERE title = ? AND id <> ? AND kind = 'appeal'"
+		 " ORDER BY id DESC LIMIT 10",
+		 "INDEX cases_title (title=?)"},
+	};
+	for (size_t i = 0; i < sizeof finders / sizeof finders[0]; i++) {
+		err e = {0};
+		char *sql = xasprintf("EXPLAIN QUERY PLAN %s", finders[i].sql);
+		store_stmt *st = store_prepare(tu_conn(f->s), sql, &e);
+		free(sql);
+		assert_non_null(st);
+		store_bindf(st, "si", "x", (int64_t)1);
+		bool walk = false;
+		int rc;
+		while ((rc = store_step(st, &e)) == 1)
+			walk |= strstr(store_col_text(st, 3), finders[i].index) != NULL;
+		store_done(st);
+		assert_int_equal(rc, 0);
+		if (!walk)
+			fail_msg("%s: not a walk of %s", finders[i].sql, finders[i].index);
+	}
+}
+
 int main(void)
 {
 	platforms_register();
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_area_tables_exact_under_random_changes),
+		T(test_duplicate_finders_walk_an_index),
 	};
 #undef T
 	return tu_run_both("appeal_list_area", tests, sizeof tests / sizeof tests[0]);
