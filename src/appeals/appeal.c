@@ -1315,6 +1315,17 @@ int appeal_suggest_unit(store_conn *c, int64_t category_id, int64_t region_id, i
 	return 0;
 }
 
+/* Each finder is one walk of an index: appeals_phone and cases_title (migration 002).
+ * Without its index a finder walks every appeal, newest first, until ten match: every
+ * read of an appeal awaiting dispatch would then read the whole table
+ * (tests/unit/appeals/test_appeal_list_area.c checks both plans). */
+const char *const appeal_duplicate_finders[2] = {
+	"SELECT case_id FROM appeals WHERE contact_phone = ? AND case_id <> ?"
+	" ORDER BY case_id DESC LIMIT 10",
+	"SELECT id FROM cases WHERE title = ? AND id <> ? AND kind = 'appeal'"
+	" ORDER BY id DESC LIMIT 10",
+};
+
 /* Appeals of the last 7 days with the same phone or the same title, newest first. Two
  * index lookups limited to the newest few, so a number that calls every day costs no
  * more than one that calls once. */
@@ -1338,21 +1349,11 @@ static int duplicates_json(store_conn *c, const actor *who, int64_t id, json_t *
 	case_row rows[20];
 	char *titles[20] = {0};
 	bool found[20] = {0};
-	/* Each finder is one walk of an index: appeals_phone and cases_title (migration 002).
-	 * Without its index a finder walks every appeal, newest first, until ten match:
-	 * every read of an appeal awaiting dispatch would then read the whole table.
-	 * tests/unit/appeals/test_appeal_list_area.c checks both plans. */
-	static const char *const finders[2] = {
-		"SELECT case_id FROM appeals WHERE contact_phone = ? AND case_id <> ?"
-		" ORDER BY case_id DESC LIMIT 10",
-		"SELECT id FROM cases WHERE title = ? AND id <> ? AND kind = 'appeal'"
-		" ORDER BY id DESC LIMIT 10",
-	};
 	for (int k = 0; k < 2; k++) {
 		const char *key = k == 0 ? phone : title;
 		if (!key)
 			continue;
-		st = store_prepare(c, finders[k], e);
+		st = store_prepare(c, appeal_duplicate_finders[k], e);
 		if (!st) {
 			rc = -1;
 			goto out;
