@@ -133,7 +133,8 @@ test('a proxy request: station (tablet) → hall → station → the citizen rat
   await shot(hall.page, 'services-3-hall-complete');
   await hall.page.locator('[data-test=sh-confirm]').click();
   await expectText(hall.page.locator('.el-message'), /已办结/, 'completed message');
-  assert.equal(await hall.page.locator(`[data-test=sh-complete-${number}]`).count(), 0, 'left the hall queue');
+  // The queue reloads after the message: the row leaves it (waitFor fails if it stays).
+  await hall.page.locator(`[data-test=sh-complete-${number}]`).waitFor({ state: 'detached' });
 
   // 3. Back at the station: hand over.
   await st.page.reload();
