@@ -124,11 +124,11 @@ int appeal_area_verify(store *s, store_conn *c, int64_t *wrong, err *e);
  * transaction. */
 int appeal_area_rebuild(store *s, store_conn *c, err *e);
 
-/* The handling unit the routing rules propose for a category and region, 0 when none. */
 /* The statements that find an appeal's possible duplicates, each binding a key and the
  * appeal's own id: the same phone (appeals_phone), the same title (cases_title). */
 extern const char *const appeal_duplicate_finders[2];
 
+/* The handling unit the routing rules propose for a category and region, 0 when none. */
 int appeal_suggest_unit(store_conn *c, int64_t category_id, int64_t region_id, int64_t *unit_id,
 			err *e);
 
